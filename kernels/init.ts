@@ -1,0 +1,49 @@
+/**
+ * Parameter initialisation of the Gemstones models (seed 002 §3.1, following OLMo-1's "Mitchell" scheme):
+ * every matrix is drawn from a normal truncated at ±3σ, with σ depending on the tensor:
+ *
+ * - token embedding, wq, wk, wv, w_gate, w_up, lm_head: `σ = 1 / sqrt(width)`;
+ * - attention output projection wo of layer l (0-based): `σ = 1 / sqrt(2 · width · (l + 1))`;
+ * - MLP output projection w_down of layer l: `σ = 1 / sqrt(2 · (mlpRatio · width) · (l + 1))`
+ *   (its fan-in is the MLP intermediate size);
+ * - RMSNorm gains: 1.
+ *
+ * Draws come from one `Rng(seed)`, tensor by tensor in `parameterSpecs` order, element by element in
+ * row-major order, so the same (config, seed) always gives bit-identical tensors.
+ * @module
+ */
+import { Rng } from "./rng.ts";
+import { type ModelConfig, parameterSpecs, validateModelConfig } from "./types.ts";
+
+/** Truncation bound of the initial normal, in standard deviations. */
+export const INIT_TRUNCATION_SIGMAS = 3;
+
+/**
+ * Returns the initial standard deviation σ (before truncation) of the tensor named `name`
+ * (a `parameterSpecs` name), or 0 for RMSNorm gains, which start at exactly 1.
+ */
+export function initStd(cfg: ModelConfig, name: string): number {
+  const w = cfg.width;
+  if (name.endsWith("_norm")) return 0;
+  const layer = /^layers\.(\d+)\./.exec(name);
+  if (name.endsWith("attn.wo") && layer) return 1 / Math.sqrt(2 * w * (Number(layer[1]) + 1));
+  if (name.endsWith("mlp.w_down") && layer) {
+    return 1 / Math.sqrt(2 * cfg.mlpRatio * w * (Number(layer[1]) + 1));
+  }
+  if (/^(embed|lm_head)$|attn\.w[qkv]$|mlp\.w_(gate|up)$/.test(name)) return 1 / Math.sqrt(w);
+  throw new Error(`initStd: unknown parameter name "${name}"`);
+}
+
+/** Returns freshly initialised parameters (float32, `parameterSpecs` order) for `cfg` and an integer seed. */
+export function initParams(cfg: ModelConfig, seed: number): Float32Array[] {
+  validateModelConfig(cfg);
+  const rng = new Rng(seed);
+  return parameterSpecs(cfg).map((spec) => {
+    const n = spec.shape.reduce((a, b) => a * b, 1);
+    const sigma = initStd(cfg, spec.name);
+    const out = new Float32Array(n);
+    if (sigma === 0) return out.fill(1);
+    for (let i = 0; i < n; i++) out[i] = rng.nextTruncatedNormal(sigma, INIT_TRUNCATION_SIGMAS);
+    return out;
+  });
+}
