@@ -1,0 +1,86 @@
+/**
+ * Counting for scaling laws: parameters, training FLOPs per token under several conventions, memory,
+ * time and GPU-hours, the Gemstones shape grid, the Perceiver AR estimator of seed 000 and its
+ * fixed-exponent compute-optimal laws. Pure functions, no I/O.
+ * @module
+ */
+export {
+  GEMSTONES_SHAPE_DEFAULTS,
+  type ResolvedShape,
+  resolveShape,
+  shapeKvHeads,
+  shapeQueryHeads,
+  type ShapeSpec,
+} from "./shape.ts";
+export {
+  blockMatrixParams,
+  type EmbeddingConvention,
+  gemstonesParams,
+  gemstonesParamsContinuous,
+  gemstonesParamsNoEmbeds,
+} from "./params.ts";
+export {
+  chinchillaFlopsPerToken,
+  FLOP_COUNTERS,
+  flopCounterByName,
+  type FlopCounterName,
+  gemstonesFlopsPerToken,
+  kaplanFlopsPerToken,
+  seed001FlopsPerToken,
+  seed004FlopsPerToken,
+  type Seed004Options,
+  sixNFlopsPerToken,
+  type SixNOptions,
+} from "./flops.ts";
+export {
+  chinchillaTrainingSeconds,
+  flopsUtilization,
+  gpuHours,
+  minTrainingSeconds,
+  trainingSeconds,
+} from "./time.ts";
+export {
+  type ActivationDims,
+  type ActivationMemory,
+  activationMemory,
+  mixedPrecisionMinBatch,
+  type ModelStateMemory,
+  modelStateMemory,
+} from "./memory.ts";
+export {
+  enumerateShapes,
+  GEMSTONES_CONSTRAINTS,
+  GEMSTONES_MODELS,
+  GEMSTONES_TARGET_PARAMS,
+  type GridShape,
+  type ShapeConstraints,
+} from "./shapes.ts";
+export {
+  formatExp2,
+  formatPerceiverRow,
+  PERCEIVER_EXPERIMENTS,
+  type PerceiverArConfig,
+  type PerceiverArModel,
+  perceiverCrossAttnFlops,
+  perceiverCrossAttnParams,
+  type PerceiverExperiment,
+  type PerceiverExperimentRow,
+  perceiverExperimentRows,
+  perceiverExperimentTable,
+  perceiverParams,
+  perceiverPrefixLength,
+  type PerceiverReferenceCompute,
+  perceiverReferenceCompute,
+  perceiverSelfAttnFlops,
+  perceiverSelfAttnParams,
+  perceiverTrainingSteps,
+  perceiverTrainingTokens,
+} from "./perceiver.ts";
+export {
+  fitFixedExponentLaw,
+  fitPowerCoefficient,
+  type FixedExponentLaw,
+  fixedExponentParams,
+  fixedExponentTokens,
+  formatFixedExponentLaw,
+} from "./fixed_exponent.ts";

@@ -1,0 +1,60 @@
+import assert from "node:assert/strict";
+import { type AdditiveLaw, CHINCHILLA_LAW, evaluateLaw } from "../law.ts";
+import { gemstonesFlopsPerToken } from "../count/flops.ts";
+import { chinchillaOptimum } from "./chinchilla.ts";
+import { OVERTRAINING_FACTORS, overtrainingCurve } from "./overtraining.ts";
+
+const EQ2: AdditiveLaw = {
+  E: 1.6,
+  terms: [
+    { variable: "width", A: 3, alpha: 0.3 },
+    { variable: "depth", A: 0.5, alpha: 0.5 },
+    { variable: "params", A: 400, alpha: 0.34 },
+    { variable: "tokens", A: 410, alpha: 0.28 },
+  ],
+};
+
+function assertMinimumAtOne(curve: { factor: number; lossNats: number; lossIncreaseNats: number }[]) {
+  const i1 = curve.findIndex((p) => p.factor === 1);
+  for (let i = 0; i < curve.length; i++) {
+    assert.ok(curve[i].lossIncreaseNats >= -1e-9, `factor ${curve[i].factor}`);
+    if (i < i1) {
+      assert.ok(curve[i].lossNats > curve[i + 1].lossNats, `not decreasing before 1 at ${curve[i].factor}`);
+    }
+    if (i > i1) {
+      assert.ok(curve[i].lossNats > curve[i - 1].lossNats, `not increasing after 1 at ${curve[i].factor}`);
+    }
+  }
+  assert.ok(Math.abs(curve[i1].lossIncreaseNats) < 1e-9);
+}
+
+Deno.test("Chinchilla-law overtraining curve: minimum at factor 1, closed-form points", () => {
+  assert.deepEqual(OVERTRAINING_FACTORS, [1 / 16, 1 / 8, 1 / 4, 1 / 2, 1, 2, 4, 8, 16]);
+  const flops = 1e22;
+  const curve = overtrainingCurve(CHINCHILLA_LAW, flops);
+  assertMinimumAtOne(curve);
+  const opt = chinchillaOptimum(CHINCHILLA_LAW, flops);
+  const p4 = curve[6];
+  assert.equal(p4.factor, 4);
+  assert.ok(Math.abs(p4.tokens / (4 * opt.tokensOpt) - 1) < 1e-12);
+  assert.ok(Math.abs(p4.params / (opt.paramsOpt / 4) - 1) < 1e-12);
+  assert.ok(
+    Math.abs(p4.lossNats - evaluateLaw(CHINCHILLA_LAW, { params: p4.params, tokens: p4.tokens })) < 1e-12,
+  );
+});
+
+Deno.test("width-depth overtraining curve: minimum at factor 1, every point spends the budget", () => {
+  const flops = 1e21;
+  const curve = overtrainingCurve(EQ2, flops, OVERTRAINING_FACTORS);
+  assertMinimumAtOne(curve);
+  for (const p of curve) {
+    const fpt = gemstonesFlopsPerToken({ width: p.width!, depth: p.depth! });
+    assert.ok(Math.abs(p.tokens * fpt / flops - 1) < 1e-9, `factor ${p.factor}`);
+  }
+  // Overtraining shrinks the model: params fall as the factor grows.
+  for (let i = 1; i < curve.length; i++) assert.ok(curve[i].params < curve[i - 1].params);
+});
+
+Deno.test("overtrainingCurve rejects non-positive factors", () => {
+  assert.throws(() => overtrainingCurve(CHINCHILLA_LAW, 1e20, [0, 1]), /factors must be > 0/);
+});
