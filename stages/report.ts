@@ -1,0 +1,155 @@
+/**
+ * The `report` stage: every paper figure of one variant as Vega-Lite JSON, SVG and PNG, and one
+ * self-contained offline HTML page (`index.html`) with captions and a "how to read" per figure.
+ *
+ * Reads (node ids default to `<stage>.<variant>`): `collect` (industry.csv, perceiver_val.csv),
+ * `select.V` (rows.csv, select.json), `approach1.V`, `approach3_eq2.V`, `prescribe.V`,
+ * `overtraining.V`, `overspend.V`, and, for the rainbow (figure 4), the `approach3_eq1.<W>` node of every
+ * variant W listed in `deps.rainbow` (left out when empty).
+ * @module
+ */
+import type { Stage } from "../pipeline/stage.ts";
+import { stageId } from "./schemas.ts";
+import type {
+  Approach1Record,
+  Approach3Record,
+  OverspendRecord,
+  OvertrainingRecord,
+  PrescriptionsRecord,
+  SelectSummary,
+} from "./schemas.ts";
+import { type ReportInputs, variantFigures } from "./report/figures_of_variant.ts";
+import { readIndustry, readPerceiverValidation, readRecord, readSelectedRows } from "./report/load.ts";
+import { writeReport } from "./report/write.ts";
+import { FONT_PATH } from "./report/render.ts";
+
+/** Upstream node ids the report reads. */
+export interface ReportDeps {
+  /** The collect node (default "collect"). */
+  readonly collect: string;
+  /** The select node of the variant. */
+  readonly select: string;
+  /** The Approach 1 node. */
+  readonly approach1: string;
+  /** The Approach 3 Eq. 2 node. */
+  readonly approach3Eq2: string;
+  /** The prescribe node. */
+  readonly prescribe: string;
+  /** The overtraining node. */
+  readonly overtraining: string;
+  /** The overspend node. */
+  readonly overspend: string;
+  /** Variant name -> its Approach 3 Eq. 1 node, for the rainbow (figure 4); empty leaves it out. */
+  readonly rainbow: Readonly<Record<string, string>>;
+}
+
+/** Returns the default node ids of the report of `variant` (no rainbow). */
+export function defaultReportDeps(variant: string): ReportDeps {
+  return {
+    collect: "collect",
+    select: stageId("select", variant),
+    approach1: stageId("approach1", variant),
+    approach3Eq2: stageId("approach3_eq2", variant),
+    prescribe: stageId("prescribe", variant),
+    overtraining: stageId("overtraining", variant),
+    overspend: stageId("overspend", variant),
+    rainbow: {},
+  };
+}
+
+/** Parameters of the report stage. */
+export type ReportParams = {
+  /** Variant name. */
+  variant: string;
+  /** Variants of the rainbow, in order. */
+  rainbowVariants: string[];
+};
+
+/** Reads every input of the report from the upstream output folders (`ctx.deps`); returns the parsed inputs. */
+export async function readReportInputs(
+  variant: string,
+  deps: ReportDeps,
+  dirs: Readonly<Record<string, string>>,
+): Promise<ReportInputs> {
+  const dir = (id: string) => {
+    const d = dirs[id];
+    if (d === undefined) {
+      throw new Error(`report ${variant}: upstream node "${id}" is not among the stage's deps`);
+    }
+    return d;
+  };
+  const rainbow = [];
+  for (const [v, id] of Object.entries(deps.rainbow)) {
+    rainbow.push({ variant: v, fit: await readRecord<Approach3Record>(`${dir(id)}/fit.json`, "approach3") });
+  }
+  let perceiverValidation: Awaited<ReturnType<typeof readPerceiverValidation>> = [];
+  const perceiverPath = `${dir(deps.collect)}/perceiver_val.csv`;
+  try {
+    await Deno.stat(perceiverPath);
+    perceiverValidation = await readPerceiverValidation(perceiverPath);
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+  return {
+    variant,
+    select: await readRecord<SelectSummary>(`${dir(deps.select)}/select.json`),
+    rows: await readSelectedRows(`${dir(deps.select)}/rows.csv`),
+    industry: await readIndustry(`${dir(deps.collect)}/industry.csv`),
+    approach1: await readRecord<Approach1Record>(`${dir(deps.approach1)}/approach1.json`, "approach1"),
+    eq2: await readRecord<Approach3Record>(`${dir(deps.approach3Eq2)}/fit.json`, "approach3"),
+    prescriptions: await readRecord<PrescriptionsRecord>(
+      `${dir(deps.prescribe)}/prescriptions.json`,
+      "prescriptions",
+    ),
+    overtraining: await readRecord<OvertrainingRecord>(
+      `${dir(deps.overtraining)}/overtraining.json`,
+      "overtraining",
+    ),
+    overspend: await readRecord<OverspendRecord>(`${dir(deps.overspend)}/overspend.json`, "overspend"),
+    rainbow,
+    perceiverValidation,
+  };
+}
+
+/** Returns the report stage of one variant (id defaults to `report.<variant>`). */
+export function reportStage(
+  options: { variant: string; id?: string; deps?: Partial<ReportDeps> },
+): Stage<ReportParams> {
+  const deps: ReportDeps = { ...defaultReportDeps(options.variant), ...options.deps };
+  const ids = [
+    deps.collect,
+    deps.select,
+    deps.approach1,
+    deps.approach3Eq2,
+    deps.prescribe,
+    deps.overtraining,
+    deps.overspend,
+    ...Object.values(deps.rainbow),
+  ];
+  return {
+    name: "report",
+    id: options.id ?? stageId("report", options.variant),
+    module: import.meta.url,
+    deps: [...new Set(ids)],
+    params: { variant: options.variant, rainbowVariants: Object.keys(deps.rainbow) },
+    inputs: [FONT_PATH],
+    outputs: ["index.html", "figures/"],
+    async run(ctx) {
+      const inputs = await readReportInputs(options.variant, deps, ctx.deps);
+      const figures = variantFigures(inputs);
+      ctx.progress(0, figures.length, "rendering figures");
+      const written = await writeReport(ctx.outDir, figures, {
+        title: `Scaling-law report: variant ${options.variant}`,
+        intro: `Every figure of the Gemstones reproduction for variant "${options.variant}" ` +
+          `(subsets ${
+            inputs.select.subsets.join(", ")
+          }; ${inputs.select.rows} rows of ${inputs.select.runs} runs; ` +
+          `params column ${inputs.select.paramsColumn}, FLOPs column ${inputs.select.flopsColumn}).`,
+      });
+      for (const [stem, ms] of Object.entries(written.renderMs)) {
+        ctx.log(`rendered ${stem} in ${ms.toFixed(0)} ms`);
+      }
+      ctx.progress(figures.length, figures.length, "done");
+    },
+  };
+}

@@ -1,0 +1,234 @@
+/**
+ * Figure 2 (seed 002 Figure 4): Approach 1. Row one: loss of every checkpoint against training FLOPs
+ * and against GPU-hours, one line per model, the lower-convex-hull points marked and joined, the
+ * Chinchilla-binning frontier as open squares. Row two: the tokens-per-parameter prescription of the
+ * hull fit and of the binning fit against FLOPs, with the Hoffmann, Epoch and Kaplan reference lines.
+ * @module
+ */
+import type { Approach1Method, Approach1Record, FrontierPoint, SelectedRow } from "../../schemas.ts";
+import { evalPower, type Figure, fmt, logSpace, referencePrescriptions, topLevel } from "./common.ts";
+
+/** Input of {@link approach1Figure}. */
+export interface Approach1Data {
+  /** Checkpoints fitted (the variant's selected rows). */
+  readonly rows: readonly SelectedRow[];
+  /** The Approach 1 record of the variant. */
+  readonly record: Approach1Record;
+  /** Variant name. */
+  readonly variant: string;
+  /** Subsets the rows come from. */
+  readonly subsets: readonly string[];
+  /** FLOP range of the prescription panel (default 1e17..1e25). */
+  readonly flopsRange?: readonly [number, number];
+}
+
+function frontierRows(points: readonly FrontierPoint[], method: string) {
+  return points.map((p) => ({
+    compute: p.compute,
+    loss: p.loss,
+    params: p.params,
+    tokens: p.tokens,
+    model: p.model,
+    run_id: p.run_id,
+    method,
+  }));
+}
+
+function lossPanel(
+  title: string,
+  xField: string,
+  xTitle: string,
+  hull: string,
+  bins: string,
+): Record<string, unknown> {
+  const x = { field: xField, type: "quantitative", scale: { type: "log", nice: false }, title: xTitle };
+  const y = {
+    field: "loss",
+    type: "quantitative",
+    scale: { zero: false },
+    title: "validation loss (nats/token)",
+  };
+  return {
+    title,
+    width: 380,
+    height: 300,
+    layer: [
+      {
+        data: { name: "checkpoints" },
+        transform: [{ filter: `isValid(datum.${xField}) && datum.${xField} > 0` }],
+        mark: { type: "line", point: { size: 12 }, strokeWidth: 1, opacity: 0.8 },
+        encoding: {
+          x: { ...x, field: xField },
+          y,
+          detail: { field: "run_id" },
+          color: {
+            field: "params",
+            type: "quantitative",
+            scale: { type: "log", scheme: "viridis" },
+            title: "params",
+            legend: { format: ".2s" },
+          },
+          tooltip: [
+            { field: "model" },
+            { field: "tokens", type: "quantitative", format: ".3s" },
+            { field: "loss", type: "quantitative", format: ".4f" },
+          ],
+        },
+      },
+      {
+        data: { name: bins },
+        mark: { type: "point", shape: "square", size: 70, color: "#e45756", strokeWidth: 1.5 },
+        encoding: { x: { ...x, field: "compute" }, y },
+      },
+      {
+        data: { name: hull },
+        mark: {
+          type: "line",
+          color: "black",
+          strokeWidth: 1.5,
+          point: { filled: true, size: 50, color: "black" },
+        },
+        encoding: {
+          x: { ...x, field: "compute" },
+          y,
+          tooltip: [{ field: "model" }, { field: "compute", type: "quantitative", format: ".3s" }],
+        },
+      },
+    ],
+  };
+}
+
+function methodText(m: Approach1Method): string {
+  return `N_opt = ${fmt(m.params.k)}·C^${fmt(m.params.exponent)}, D_opt = ${fmt(m.tokens.k)}·C^${
+    fmt(m.tokens.exponent)
+  }, D/N = ${fmt(m.tokensPerParam.k)}·C^${fmt(m.tokensPerParam.exponent)} (${m.points.length} points)`;
+}
+
+/** Returns Figure 2: the Approach 1 loss frontiers and tokens-per-parameter prescriptions. */
+export function approach1Figure(data: Approach1Data): Figure {
+  const { record } = data;
+  const [lo, hi] = data.flopsRange ?? [1e17, 1e25];
+  const checkpoints = data.rows.map((r) => ({
+    run_id: r.run_id,
+    model: r.model,
+    params: r.params,
+    tokens: r.tokens,
+    flops: r.flops,
+    gpu_hours: Number.isFinite(r.gpu_hours) ? r.gpu_hours : null,
+    loss: r.loss,
+  }));
+  const xs = logSpace(lo, hi, 41);
+  const lines: { flops: number; tokensPerParam: number; law: string }[] = [];
+  const ours: [string, Approach1Method][] = [
+    ["Approach 1 hull (ours)", record.flops.hull],
+    ["Approach 1 Chinchilla binning", record.flops.binning],
+  ];
+  for (const [label, m] of ours) {
+    for (const c of xs) lines.push({ flops: c, tokensPerParam: evalPower(m.tokensPerParam, c), law: label });
+  }
+  for (const ref of referencePrescriptions()) {
+    for (const c of xs) {
+      lines.push({
+        flops: c,
+        tokensPerParam: evalPower(ref.tokens, c) / evalPower(ref.params, c),
+        law: ref.label,
+      });
+    }
+  }
+  const hullTpp = record.flops.hull.points.map((p) => ({
+    flops: p.compute,
+    tokensPerParam: p.tokens / p.params,
+    model: p.model,
+  }));
+  const gpu = record.gpuHours;
+  const row1: Record<string, unknown>[] = [
+    lossPanel("Loss vs training FLOPs", "flops", "training FLOPs", "hullFlops", "binsFlops"),
+  ];
+  if (gpu) {
+    row1.push(lossPanel("Loss vs GPU-hours", "gpu_hours", "GPU-hours", "hullGpuHours", "binsGpuHours"));
+  }
+  const prescriptionPanel = {
+    title: "Tokens per parameter prescribed",
+    width: 380 * row1.length + (row1.length - 1) * 40,
+    height: 260,
+    layer: [
+      {
+        data: { name: "prescriptionLines" },
+        mark: { type: "line", strokeWidth: 2, clip: true },
+        encoding: {
+          x: {
+            field: "flops",
+            type: "quantitative",
+            scale: { type: "log", nice: false },
+            title: "training FLOPs",
+          },
+          y: {
+            field: "tokensPerParam",
+            type: "quantitative",
+            scale: { type: "log", domain: [1, 3000] },
+            title: "tokens / parameter",
+          },
+          color: {
+            field: "law",
+            type: "nominal",
+            title: "prescription",
+            scale: { scheme: "category10" },
+            legend: { labelLimit: 320 },
+          },
+          strokeDash: {
+            field: "law",
+            type: "nominal",
+            legend: null,
+            scale: {
+              domain: [...ours.map((o) => o[0]), ...referencePrescriptions().map((r) => r.label)],
+              range: [[1, 0], [6, 3], [2, 2], [4, 2], [1, 3]],
+            },
+          },
+        },
+      },
+      {
+        data: { name: "hullTokensPerParam" },
+        mark: { type: "point", filled: true, color: "black", size: 40 },
+        encoding: {
+          x: { field: "flops", type: "quantitative", scale: { type: "log" } },
+          y: { field: "tokensPerParam", type: "quantitative", scale: { type: "log" } },
+          tooltip: [{ field: "model" }, { field: "tokensPerParam", type: "quantitative", format: ".3r" }],
+        },
+      },
+    ],
+  };
+  const spec = topLevel({
+    title: `Approach 1 (variant ${data.variant})`,
+    datasets: {
+      checkpoints,
+      hullFlops: frontierRows(record.flops.hull.points, "hull"),
+      binsFlops: frontierRows(record.flops.binning.points, "binning"),
+      hullGpuHours: gpu ? frontierRows(gpu.hull.points, "hull") : [],
+      binsGpuHours: gpu ? frontierRows(gpu.binning.points, "binning") : [],
+      prescriptionLines: lines,
+      hullTokensPerParam: hullTpp,
+    },
+    vconcat: [{ hconcat: row1, resolve: { scale: { color: "shared" } } }, prescriptionPanel],
+    resolve: { scale: { color: "independent" } },
+  });
+  const caption =
+    `${checkpoints.length} checkpoints of ${new Set(checkpoints.map((c) => c.run_id)).size} runs ` +
+    `(subsets ${data.subsets.join(", ")}; variant ${data.variant}). Hull on FLOPs: ${
+      methodText(record.flops.hull)
+    }. ` +
+    `Chinchilla binning (${record.binsPerDecade} bins/decade): ${methodText(record.flops.binning)}.` +
+    (gpu ? ` Hull on GPU-hours: N_opt = ${fmt(gpu.hull.params.k)}·H^${fmt(gpu.hull.params.exponent)}.` : "");
+  return {
+    number: 2,
+    name: "approach1",
+    title: "Figure 2. Approach 1: loss frontiers and tokens per parameter",
+    caption,
+    howToRead:
+      "Top: every dot is a checkpoint, joined per model and coloured by parameter count; the black line is " +
+      "the lower convex hull (the compute-optimal frontier) and the red squares are the best checkpoint per " +
+      "log-spaced FLOP bin (Chinchilla's Approach 1). Bottom: the tokens-per-parameter ratio each fit prescribes " +
+      "as the budget grows (black dots: the hull points themselves); a flat line means parameters and tokens " +
+      "should grow together, as Chinchilla found.",
+    spec,
+  };
+}

@@ -1,0 +1,106 @@
+/**
+ * Figure 5 (seed 002 Figure 7): how much more FLOPs and GPU-hours a shape needs than the best shape to
+ * reach a target loss, as heatmaps over width and depth (one column per target loss).
+ * @module
+ */
+import type { OverspendRecord } from "../../schemas.ts";
+import { type Figure, fmt, topLevel } from "./common.ts";
+
+/** Input of {@link overspendFigure}. */
+export interface OverspendData {
+  /** The variant's overspend record. */
+  readonly record: OverspendRecord;
+  /** Variant name. */
+  readonly variant: string;
+}
+
+function heatmap(field: string, title: string, scheme: string): Record<string, unknown> {
+  return {
+    data: { name: "overspend" },
+    transform: [{ filter: `isValid(datum.${field}) && isFinite(datum.${field})` }],
+    title,
+    facet: { column: { field: "targetLabel", type: "ordinal", title: "target loss (nats)" } },
+    spec: {
+      width: 150,
+      height: 150,
+      layer: [
+        {
+          mark: { type: "rect", tooltip: true },
+          encoding: {
+            x: { field: "width", type: "ordinal", sort: "ascending", title: "width" },
+            y: { field: "depth", type: "ordinal", sort: "descending", title: "depth" },
+            color: {
+              field: field,
+              type: "quantitative",
+              title: "overspend %",
+              scale: { type: "symlog", constant: 10, scheme, domainMin: 0 },
+            },
+            tooltip: [
+              { field: "model" },
+              { field: field, type: "quantitative", format: ".1f", title: "overspend %" },
+            ],
+          },
+        },
+        {
+          mark: { type: "text", fontSize: 6 },
+          encoding: {
+            x: { field: "width", type: "ordinal", sort: "ascending" },
+            y: { field: "depth", type: "ordinal", sort: "descending" },
+            text: { field: field, type: "quantitative", format: ".0f" },
+            color: { value: "black" },
+          },
+        },
+      ],
+    },
+  };
+}
+
+/** Returns Figure 5: FLOPs and GPU-hours overspend heatmaps by width and depth. */
+export function overspendFigure(data: OverspendData): Figure {
+  const rows = data.record.rows.map((r) => ({
+    model: r.model,
+    width: r.width,
+    depth: r.depth,
+    targetLoss: r.loss,
+    targetLabel: r.loss.toFixed(3),
+    flopsPct: 100 * r.flopsOverspend,
+    gpuPct: Number.isFinite(r.gpuHoursOverspend) ? 100 * r.gpuHoursOverspend : null,
+  }));
+  if (rows.length === 0) throw new Error(`overspendFigure: variant ${data.variant} has no overspend rows`);
+  const spec = topLevel({
+    title: `Overspend to reach a target loss (variant ${data.variant})`,
+    datasets: { overspend: rows },
+    vconcat: [
+      heatmap("flopsPct", "FLOPs overspend (%)", "oranges"),
+      heatmap("gpuPct", "GPU-hours overspend (%)", "purples"),
+    ],
+    resolve: { scale: { color: "independent" } },
+  });
+  const worstF = rows.reduce((a, b) => (b.flopsPct > a.flopsPct ? b : a));
+  const withGpu = rows.filter((r) => r.gpuPct !== null);
+  const worstG = withGpu.length
+    ? withGpu.reduce((a, b) => ((b.gpuPct ?? 0) > (a.gpuPct ?? 0) ? b : a))
+    : undefined;
+  const targets = [...new Set(rows.map((r) => r.targetLabel))];
+  const caption =
+    `Law ${data.record.form} of variant ${data.variant}; ${new Set(rows.map((r) => r.model)).size} ` +
+    `shapes at target losses ${targets.join(", ")} nats. Largest FLOPs overspend: ${worstF.model} ` +
+    `${fmt(worstF.flopsPct)}% at ${worstF.targetLabel}` +
+    (worstG
+      ? `; largest GPU-hours overspend: ${worstG.model} ${
+        fmt(worstG.gpuPct ?? NaN)
+      }% at ${worstG.targetLabel}.`
+      : ".");
+  return {
+    number: 5,
+    name: "overspend",
+    title: "Figure 5. The price of stepping off the scaling law",
+    caption,
+    howToRead:
+      "Each cell is one model shape (width across, depth down); its colour and number say how many percent " +
+      "more FLOPs (top) or GPU-hours (bottom) that shape needs to reach the target loss than the cheapest shape. " +
+      "Narrow, deep shapes waste the most; in GPU-hours the penalty is much larger because wide models use the " +
+      "hardware better.",
+    spec,
+  };
+}

@@ -1,0 +1,107 @@
+/**
+ * Figure 6 (seed 002 Figure 8): predicted loss against the overtraining factor (tokens / optimal tokens)
+ * at several fixed FLOP budgets, with industry models' losses on the same validation set for scale.
+ * @module
+ */
+import type { IndustryRow, OvertrainingRecord } from "../../schemas.ts";
+import { type Figure, fmt, shortName, topLevel } from "./common.ts";
+
+/** Input of {@link overtrainingFigure}. */
+export interface OvertrainingData {
+  /** The variant's overtraining record. */
+  readonly record: OvertrainingRecord;
+  /** Industry models (their loss is drawn as a horizontal tick). */
+  readonly industry: readonly IndustryRow[];
+  /** Variant name. */
+  readonly variant: string;
+}
+
+/** Returns Figure 6: overtraining curves at fixed budgets. */
+export function overtrainingFigure(data: OvertrainingData): Figure {
+  const points = data.record.curves.flatMap((c) =>
+    c.points.map((p) => ({
+      budget: `${c.flops.toExponential(0)} FLOPs`,
+      flops: c.flops,
+      factor: p.factor,
+      loss: p.loss,
+      params: p.params,
+      tokens: p.tokens,
+      width: p.width,
+      depth: p.depth,
+    }))
+  );
+  if (points.length === 0) {
+    throw new Error(`overtrainingFigure: variant ${data.variant} has no overtraining curves`);
+  }
+  const industry = data.industry.map((r) => ({ name: shortName(r.hf_name), loss: r.loss }));
+  const spec = topLevel({
+    title: `Overtraining at fixed compute (variant ${data.variant})`,
+    datasets: { curves: points, industry },
+    width: 520,
+    height: 360,
+    layer: [
+      {
+        data: { name: "industry" },
+        mark: { type: "rule", color: "#bbb", strokeDash: [2, 2] },
+        encoding: { y: { field: "loss", type: "quantitative" } },
+      },
+      {
+        data: { name: "industry" },
+        mark: { type: "text", align: "right", fontSize: 7, color: "#888", dy: -3 },
+        encoding: { y: { field: "loss", type: "quantitative" }, x: { value: 515 }, text: { field: "name" } },
+      },
+      {
+        data: { name: "curves" },
+        mark: { type: "line", strokeWidth: 2, point: { size: 10 } },
+        encoding: {
+          x: {
+            field: "factor",
+            type: "quantitative",
+            scale: { type: "log" },
+            title: "overtraining factor (tokens / optimal tokens)",
+          },
+          y: {
+            field: "loss",
+            type: "quantitative",
+            scale: { zero: false },
+            title: "predicted loss (nats/token)",
+          },
+          color: {
+            field: "budget",
+            type: "ordinal",
+            title: "budget",
+            sort: { field: "flops" },
+            scale: { scheme: "viridis" },
+          },
+          tooltip: [
+            { field: "budget" },
+            { field: "factor", type: "quantitative", format: ".2f" },
+            { field: "params", type: "quantitative", format: ".3s" },
+            { field: "width", type: "quantitative" },
+            { field: "depth", type: "quantitative" },
+          ],
+        },
+      },
+    ],
+  });
+  const parts = data.record.curves.map((c) => {
+    const best = c.points.reduce((a, b) => (b.loss < a.loss ? b : a));
+    const at4 = c.points.reduce((
+      a,
+      b,
+    ) => (Math.abs(Math.log(b.factor / 4)) < Math.abs(Math.log(a.factor / 4)) ? b : a));
+    return `${c.flops.toExponential(0)}: min ${fmt(best.loss, 4)} at factor ${fmt(best.factor)}, ` +
+      `${fmt(at4.loss - best.loss, 2)} nats higher at factor ${fmt(at4.factor)}`;
+  });
+  return {
+    number: 6,
+    name: "overtraining",
+    title: "Figure 6. Overtraining is cheap",
+    caption: `Law ${data.record.form} of variant ${data.variant}. ${parts.join("; ")}.`,
+    howToRead:
+      "Each line fixes a compute budget and trades model size for tokens: to the right of 1 the model is " +
+      "smaller and trained on more tokens than optimal (overtrained). The curves are flat near their minimum, " +
+      "so a much smaller model costs little loss; grey dotted lines are industry models' losses for scale.",
+    spec,
+  };
+}

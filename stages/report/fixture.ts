@@ -1,0 +1,209 @@
+/**
+ * Builds the report's inputs from the real data shipped under `data/` without the pipeline engine, for
+ * tests and benchmarks: the collect and select stages run into temporary folders, then the fit records
+ * are computed with the library (small seeded LHS grids, no bootstrap, so it takes seconds) and written
+ * where the report stage expects them. Returns the upstream folders keyed by the default node ids.
+ * @module
+ */
+import type { Stage, StageContext } from "../../pipeline/stage.ts";
+import type { LawForm, OverspendRecord, OvertrainingRecord, SelectedRow } from "../schemas.ts";
+import { collectStage } from "../collect.ts";
+import { selectStage } from "../select.ts";
+import { resolveVariant } from "../variants.ts";
+import { approach1Record, DEFAULT_APPROACH1 } from "../fit_approach1.ts";
+import { approach3Record, fitPointsOf } from "../fit_approach3.ts";
+import { overspendGrid, OVERTRAINING_FACTORS, overtrainingCurve } from "../../scaling/prescribe/mod.ts";
+import { DEFAULT_PRESCRIBE, prescriptionsRecord } from "../fit_prescribe.ts";
+import type { AdditiveLaw } from "../../scaling/law.ts";
+import { defaultReportDeps, type ReportDeps } from "../report.ts";
+import { defaultDiffSideDeps, type DiffSideDeps } from "../diff.ts";
+import { readSelectedRows } from "./load.ts";
+
+async function runStage(stage: Stage, root: string, deps: Record<string, string>): Promise<string> {
+  const outDir = await Deno.makeTempDir({ prefix: `fixture-${stage.id ?? stage.name}-` });
+  const ctx: StageContext = {
+    id: stage.id ?? stage.name,
+    params: stage.params,
+    outDir,
+    root,
+    deps,
+    progress() {},
+    log() {},
+    signal: new AbortController().signal,
+  };
+  await stage.run(ctx);
+  return outDir;
+}
+
+async function writeJson(dir: string, name: string, value: unknown): Promise<void> {
+  await Deno.writeTextFile(`${dir}/${name}`, JSON.stringify(value, null, 1) + "\n");
+}
+
+/** Options of {@link buildFixture}. */
+export interface FixtureOptions {
+  /** Project root (default: the current working directory). */
+  readonly root?: string;
+  /** LHS starts per Approach 3 fit (default 24). */
+  readonly starts?: number;
+}
+
+/** What {@link buildFixture} produced. */
+export interface Fixture {
+  /** Node id -> output folder. */
+  readonly dirs: Readonly<Record<string, string>>;
+  /** Report deps of each variant (default ids, rainbow over the fixture's variants). */
+  readonly reportDeps: Readonly<Record<string, ReportDeps>>;
+  /** Diff deps of each variant. */
+  readonly diffDeps: Readonly<Record<string, DiffSideDeps>>;
+  /** Selected rows per variant. */
+  readonly rows: Readonly<Record<string, readonly SelectedRow[]>>;
+  /** Removes every temporary folder. */
+  cleanup(): Promise<void>;
+}
+
+function lawOf(
+  rec: { E: number; terms: readonly { variable: string; A: number; alpha: number }[] },
+): AdditiveLaw {
+  return { E: rec.E, terms: rec.terms.map((t) => ({ ...t })) };
+}
+
+/** Returns fit records of the given variants computed from the real data, in temporary folders. */
+export async function buildFixture(
+  variants: readonly string[],
+  options: FixtureOptions = {},
+): Promise<Fixture> {
+  const root = options.root ?? Deno.cwd();
+  const starts = options.starts ?? 24;
+  const dirs: Record<string, string> = {};
+  dirs["collect"] = await runStage(collectStage(), root, {});
+  const rowsOf: Record<string, SelectedRow[]> = {};
+  const reportDeps: Record<string, ReportDeps> = {};
+  const diffDeps: Record<string, DiffSideDeps> = {};
+  for (const variant of variants) {
+    const v = resolveVariant(variant);
+    const deps = defaultReportDeps(variant);
+    const sel = selectStage(variant, v);
+    dirs[deps.select] = await runStage(sel, root, { collect: dirs["collect"] });
+    const rows = await readSelectedRows(`${dirs[deps.select]}/rows.csv`);
+    rowsOf[variant] = rows;
+    const mk = async (id: string) => (dirs[id] = await Deno.makeTempDir({ prefix: `fixture-${id}-` }));
+    await writeJson(
+      await mk(deps.approach1),
+      "approach1.json",
+      approach1Record(rows, { ...DEFAULT_APPROACH1, bootstrapSamples: 0, variant }),
+    );
+    const side = defaultDiffSideDeps(variant);
+    const laws: Partial<Record<LawForm, AdditiveLaw>> = {};
+    for (const form of ["eq1", "eq2", "eq3"] as const) {
+      const rec = approach3Record(variant, form, fitPointsOf(rows, form), {
+        huberDelta: v.huberDelta,
+        grid: { kind: "lhs", starts, seed: 1 },
+        // A few resamples so the diff has intervals (bootstrapSamples 0 is rejected by bootstrapApproach3).
+        bootstrapSamples: 3,
+        bootstrapSeed: 1,
+        bootstrapStarts: 1,
+        budgets: [],
+      });
+      laws[form] = lawOf(rec);
+      await writeJson(await mk(side.approach3[form]), "fit.json", rec);
+    }
+    const eq2 = laws.eq2 as AdditiveLaw;
+    const prescriptions = prescriptionsRecord(laws as Record<LawForm, AdditiveLaw>, {
+      ...DEFAULT_PRESCRIBE,
+      maxFlops: 1e25,
+      variant,
+      paramsConvention: v.paramsConvention,
+      flopsCounter: v.flopsCounter,
+    });
+    await writeJson(await mk(deps.prescribe), "prescriptions.json", prescriptions);
+    const overtraining: OvertrainingRecord = {
+      kind: "overtraining",
+      variant,
+      form: "eq2",
+      curves: [1e19, 1e21, 1e23].map((c) => ({
+        flops: c,
+        // Factor by factor: a factor no shape in range can spend is left out.
+        points: OVERTRAINING_FACTORS.flatMap((f) => {
+          try {
+            return overtrainingCurve(eq2, c, [f]);
+          } catch {
+            return [];
+          }
+        }).map((p) => ({
+          factor: p.factor,
+          params: p.params,
+          tokens: p.tokens,
+          width: p.width ?? null,
+          depth: p.depth ?? null,
+          loss: p.lossNats,
+          lossIncrease: p.lossIncreaseNats,
+        })),
+      })),
+    };
+    await writeJson(await mk(deps.overtraining), "overtraining.json", overtraining);
+    // Overspend among the trained shapes, GPU-seconds per token from their recorded GPU-hours.
+    const perRun = new Map<string, SelectedRow>();
+    for (const r of rows) {
+      const cur = perRun.get(r.model);
+      if (!cur || r.tokens > cur.tokens) perRun.set(r.model, r);
+    }
+    const shapes = [...perRun.values()].map((r) => ({ width: r.width, depth: r.depth }));
+    const secPerToken = new Map(
+      [...perRun.values()].map((r) => [`${r.width}x${r.depth}`, (3600 * r.gpu_hours) / r.tokens]),
+    );
+    const finals = [...perRun.values()].map((r) => r.loss).sort((x, y) => x - y);
+    const targets = [finals[Math.floor(finals.length * 0.8)], finals[Math.floor(finals.length * 0.4)]];
+    const osRows: OverspendRecord["rows"][number][] = [];
+    for (const target of targets) {
+      const f = overspendGrid(eq2, shapes, target, { kind: "flops" }, { candidates: shapes });
+      const haveHours = [...secPerToken.values()].every((s) => Number.isFinite(s) && s > 0);
+      const g = haveHours
+        ? overspendGrid(eq2, shapes, target, {
+          kind: "gpuHours",
+          gpuSecondsPerToken: (s) => secPerToken.get(`${s.width}x${s.depth}`) ?? NaN,
+        }, { candidates: shapes })
+        : null;
+      f.forEach((r, i) => {
+        osRows.push({
+          model: `${r.width}x${r.depth}`,
+          width: r.width,
+          depth: r.depth,
+          loss: target,
+          flops: r.cost,
+          flopsOptimal: r.optimalCost,
+          flopsOverspend: r.ratio - 1,
+          gpuHours: g ? g[i].cost : NaN,
+          gpuHoursOptimal: g ? g[i].optimalCost : NaN,
+          gpuHoursOverspend: g ? g[i].ratio - 1 : NaN,
+          flopsOptimalModel: `${r.optimalWidth}x${r.optimalDepth}`,
+          gpuHoursOptimalModel: g ? `${g[i].optimalWidth}x${g[i].optimalDepth}` : "",
+        });
+      });
+    }
+    await writeJson(
+      await mk(deps.overspend),
+      "overspend.json",
+      {
+        kind: "overspend",
+        variant,
+        form: "eq2",
+        rows: osRows,
+        targetLosses: targets,
+        candidates: { flops: "the trained shapes", gpuHours: "the trained shapes" },
+      } satisfies OverspendRecord,
+    );
+    reportDeps[variant] = deps;
+    diffDeps[variant] = side;
+  }
+  const rainbow = Object.fromEntries(variants.map((v) => [v, defaultDiffSideDeps(v).approach3.eq1]));
+  for (const v of variants) reportDeps[v] = { ...reportDeps[v], rainbow };
+  return {
+    dirs,
+    reportDeps,
+    diffDeps,
+    rows: rowsOf,
+    async cleanup() {
+      for (const d of new Set(Object.values(dirs))) await Deno.remove(d, { recursive: true });
+    },
+  };
+}
