@@ -86,4 +86,6 @@ export interface PipelineDefinition {
   diff?(options: { a: string; b: string; profile: string }): Stage[];
   /** Node ids whose outputs are published under `reports/<variant>/` after a run. */
   readonly publish?: readonly string[];
+  /** Node ids of the diff graph published under `reports/diff/<A>-vs-<B>/` (default: its sink stages). */
+  readonly diffPublish?: readonly string[];
 }

@@ -1,0 +1,148 @@
+import assert from "node:assert/strict";
+import { runCli } from "./cli.ts";
+import type { PipelineDefinition, Stage } from "./stage.ts";
+import { makeToyProject, type ToyProject } from "./testdata/toy_project.ts";
+
+function definition(p: ToyProject, paperOffset = 0): PipelineDefinition {
+  const offsets: Record<string, number> = { paper: paperOffset, cooldown: 10 };
+  return {
+    variants: ["paper", "cooldown"],
+    profiles: ["default", "micro"],
+    build: ({ variant }) => p.stages({ offset: offsets[variant] }),
+    diff({ a, b }) {
+      const [source] = p.stages();
+      const sumA = { ...p.stages({ offset: offsets[a] })[1], id: `sum-${a}` };
+      const sumB = { ...p.stages({ offset: offsets[b] })[1], id: `sum-${b}` };
+      const diff: Stage = {
+        name: "diff",
+        module: source.module,
+        deps: [sumA.id!, sumB.id!],
+        params: {},
+        inputs: [],
+        outputs: ["diff.txt"],
+        async run(ctx) {
+          p.calls.diff = (p.calls.diff ?? 0) + 1;
+          const [x, y] = await Promise.all(this.deps.map((d) => Deno.readTextFile(`${ctx.deps[d]}/sum.txt`)));
+          await Deno.writeTextFile(`${ctx.outDir}/diff.txt`, `${x.trim()} vs ${y.trim()}\n`);
+        },
+      };
+      return [source, sumA, sumB, diff];
+    },
+    publish: ["report"],
+  };
+}
+
+async function cli(p: ToyProject, args: string[], def = definition(p)) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(args, def, {
+    root: p.root,
+    write: (l) => out.push(l),
+    writeError: (l) => err.push(l),
+  });
+  return { code, out: out.join("\n"), err: err.join("\n") };
+}
+
+Deno.test("cli: bad usage exits 2 with a hint; unknown variant or profile lists the valid ones", async () => {
+  const p = await makeToyProject();
+  let r = await cli(p, ["reproduce", "--bogus"]);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /Unknown option '--bogus'/);
+  assert.match(r.err, /hint: run "reproduce --help"/);
+  r = await cli(p, ["reproduce", "--variant", "nope"]);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /unknown variant "nope" \(valid: paper, cooldown\)/);
+  r = await cli(p, ["status", "--profile", "huge"]);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /unknown profile "huge" \(valid: default, micro\)/);
+  r = await cli(p, ["reproduce", "--jobs", "0"]);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /--jobs: expected a positive integer, got "0"/);
+  r = await cli(p, ["gc", "--max-size", "lots"]);
+  assert.equal(r.code, 2);
+  r = await cli(p, ["diff", "paper"]);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /diff: expected 2 argument\(s\), got 1/);
+  r = await cli(p, ["frobnicate"]);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /unknown command "frobnicate"/);
+  r = await cli(p, ["diff", "paper", "cooldown"], { ...definition(p), diff: undefined });
+  assert.equal(r.code, 2);
+  assert.match(r.err, /defines no diff/);
+  for (const command of ["reproduce", "status", "gc", "diff"]) {
+    r = await cli(p, [command, "--help"]);
+    assert.equal(r.code, 0);
+    assert.match(r.out, new RegExp(`^usage: ${command}`));
+  }
+  assert.deepEqual(p.calls, {});
+});
+
+Deno.test("cli: --dry-run runs nothing and says why", async () => {
+  const p = await makeToyProject();
+  const r = await cli(p, ["reproduce", "--dry-run"]);
+  assert.equal(r.code, 0);
+  assert.match(r.out, /source\s+would run\s+never run/);
+  assert.deepEqual(p.calls, {});
+  await assert.rejects(Deno.stat(`${p.root}/.cache/store`), Deno.errors.NotFound);
+  await assert.rejects(Deno.stat(`${p.root}/reports`), Deno.errors.NotFound);
+});
+
+Deno.test("cli: reproduce publishes, status explains, diff reuses the variants' entries", async () => {
+  const p = await makeToyProject();
+  let r = await cli(p, ["reproduce"]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /3 stage\(s\): 3 ran, 0 cached/);
+  assert.equal(
+    await Deno.readTextFile(`${p.root}/reports/paper/report/report/summary.txt`),
+    "sum=12 files=2\n",
+  );
+  await assert.rejects(Deno.stat(`${p.root}/reports/paper/source`), Deno.errors.NotFound);
+  r = await cli(p, ["reproduce", "--variant", "cooldown", "--profile", "micro"]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /3 stage\(s\): 2 ran, 1 cached/);
+  assert.equal(
+    await Deno.readTextFile(`${p.root}/reports/micro/cooldown/report/report/summary.txt`),
+    "sum=22 files=2\n",
+  );
+  r = await cli(p, ["status", "--variant", "cooldown"]);
+  assert.match(r.out, /source\s+cached\s+cached: ran/);
+  assert.match(
+    r.out,
+    /sum\s+cached\s+cached: ran/,
+    "entries are shared across profiles when fingerprints agree",
+  );
+  r = await cli(p, ["reproduce", "--variant", "cooldown"]);
+  assert.match(r.out, /3 stage\(s\): 0 ran, 3 cached/);
+  r = await cli(p, ["diff", "paper", "cooldown"]);
+  assert.equal(r.code, 0, r.err);
+  assert.equal(p.calls.diff, 1);
+  assert.deepEqual(p.calls, { source: 1, sum: 2, report: 2, diff: 1 });
+  assert.equal(
+    await Deno.readTextFile(`${p.root}/reports/diff/paper-vs-cooldown/diff/diff.txt`),
+    "12 vs 22\n",
+  );
+  r = await cli(p, ["status", "--all-variants"]);
+  assert.match(r.out, /== variant paper[\s\S]*== variant cooldown/);
+});
+
+Deno.test("cli: gc removes unreferenced entries, keeps the last N runs, evicts for size", async () => {
+  const p = await makeToyProject();
+  assert.equal((await cli(p, ["reproduce"], definition(p, 0))).code, 0);
+  assert.equal((await cli(p, ["reproduce"], definition(p, 1))).code, 0);
+  const entries = () => [...Deno.readDirSync(`${p.root}/.cache/store`)].length;
+  assert.equal(entries(), 5);
+  let r = await cli(p, ["gc", "--dry-run"]);
+  assert.match(r.out, /would remove 2 entries/);
+  assert.equal(entries(), 5);
+  r = await cli(p, ["gc", "--keep-last", "2"]);
+  assert.match(r.out, /removed 0 entries/);
+  r = await cli(p, ["gc"]);
+  assert.match(r.out, /removed 2 entries/);
+  assert.equal(entries(), 3);
+  r = await cli(p, ["reproduce"], definition(p, 1));
+  assert.match(r.out, /0 ran, 3 cached/);
+  r = await cli(p, ["gc", "--max-size", "0"]);
+  assert.match(r.out, /removed 3 entries/);
+  assert.match(r.out, /evicted for size/);
+  assert.equal(entries(), 0);
+});

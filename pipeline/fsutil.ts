@@ -1,0 +1,110 @@
+/**
+ * Small file-system helpers shared by the engine: atomic writes, recursive listing, path helpers.
+ * @module
+ */
+
+/** Returns a random hex suffix (16 chars) for temporary names. */
+export function randomSuffix(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(8));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Returns the path joined with "/" separators, without duplicate slashes. */
+export function join(...parts: string[]): string {
+  return parts.filter((p) => p !== "").join("/").replace(/\/+/g, "/");
+}
+
+/** Returns the parent folder of a path ("." for a bare name). */
+export function dirname(path: string): string {
+  const i = path.replace(/\/+$/, "").lastIndexOf("/");
+  if (i < 0) return ".";
+  return i === 0 ? "/" : path.slice(0, i);
+}
+
+/** Writes a text file atomically: to a temporary sibling, then renamed into place. Returns nothing. */
+export async function writeTextAtomic(path: string, text: string): Promise<void> {
+  await Deno.mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp-${randomSuffix()}`;
+  try {
+    await Deno.writeTextFile(tmp, text);
+    await Deno.rename(tmp, path);
+  } catch (e) {
+    await Deno.remove(tmp).catch(() => {});
+    throw e;
+  }
+}
+
+/** Returns the parsed JSON of a file, or undefined when the file does not exist or is not valid JSON. */
+export async function readJsonOr<T>(path: string): Promise<T | undefined> {
+  try {
+    return JSON.parse(await Deno.readTextFile(path)) as T;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound || e instanceof SyntaxError) return undefined;
+    throw e;
+  }
+}
+
+/** Returns the relative paths (sorted, "/"-separated) of every regular file under a folder, recursively. */
+export async function listFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  async function walk(rel: string): Promise<void> {
+    const abs = rel === "" ? dir : `${dir}/${rel}`;
+    for await (const entry of Deno.readDir(abs)) {
+      const child = rel === "" ? entry.name : `${rel}/${entry.name}`;
+      if (entry.isDirectory) await walk(child);
+      else if (entry.isSymlink) {
+        const info = await Deno.stat(`${dir}/${child}`);
+        if (info.isDirectory) await walk(child);
+        else out.push(child);
+      } else out.push(child);
+    }
+  }
+  await walk("");
+  return out.sort();
+}
+
+/** Returns true when the path exists (file or folder). */
+export async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return false;
+    throw e;
+  }
+}
+
+/** Returns the total size in bytes of the regular files under a path (0 when it does not exist). */
+export async function diskUsage(path: string): Promise<number> {
+  let info: Deno.FileInfo;
+  try {
+    info = await Deno.lstat(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return 0;
+    throw e;
+  }
+  if (!info.isDirectory) return info.size;
+  let total = 0;
+  for await (const entry of Deno.readDir(path)) total += await diskUsage(`${path}/${entry.name}`);
+  return total;
+}
+
+/** Copies a folder recursively (regular files and folders). Returns nothing. */
+export async function copyDir(from: string, to: string): Promise<void> {
+  await Deno.mkdir(to, { recursive: true });
+  for await (const entry of Deno.readDir(from)) {
+    const src = `${from}/${entry.name}`;
+    const dst = `${to}/${entry.name}`;
+    if (entry.isDirectory) await copyDir(src, dst);
+    else await Deno.copyFile(src, dst);
+  }
+}
+
+/** Returns the host name, or "unknown" when the permission to read it is missing. */
+export function hostName(): string {
+  try {
+    return Deno.hostname();
+  } catch {
+    return "unknown";
+  }
+}

@@ -1,0 +1,54 @@
+import assert from "node:assert/strict";
+import { copyDir } from "./fsutil.ts";
+
+const repo = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+
+/** Runs the toy entry point in `root` with the exact permissions of the deno.json tasks. */
+async function task(root: string, write: string, args: string[]) {
+  const out = await new Deno.Command("deno", {
+    args: [
+      "run",
+      "--allow-read=.",
+      `--allow-write=${write}`,
+      "--allow-run=deno",
+      "--allow-env",
+      "--allow-sys=hostname,osRelease",
+      "pipeline/testdata/toy_main.ts",
+      ...args,
+    ],
+    cwd: root,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+  return { code: out.code, text };
+}
+
+Deno.test("the CLI works under exactly the permissions of the deno.json tasks", async () => {
+  const root = await Deno.makeTempDir({ prefix: "pipeline-perms-" });
+  for (const f of ["deno.json", "deno.lock"]) await Deno.copyFile(`${repo}/${f}`, `${root}/${f}`);
+  await Deno.symlink(`${repo}/node_modules`, `${root}/node_modules`);
+  await Deno.mkdir(`${root}/pipeline`);
+  for (const e of Deno.readDirSync(`${repo}/pipeline`)) {
+    if (e.isFile && /\.(ts|js)$/.test(e.name)) {
+      await Deno.copyFile(`${repo}/pipeline/${e.name}`, `${root}/pipeline/${e.name}`);
+    }
+  }
+  await copyDir(`${repo}/pipeline/testdata`, `${root}/pipeline/testdata`);
+
+  let r = await task(root, ".", ["reproduce"]);
+  assert.equal(r.code, 0, r.text);
+  assert.match(r.text, /2 stage\(s\): 2 ran, 0 cached/);
+  assert.equal(await Deno.readTextFile(`${root}/reports/small/total/total.txt`), "55\n");
+  r = await task(root, ".", ["reproduce", "--variant", "big"]);
+  assert.equal(r.code, 0, r.text);
+  assert.equal(await Deno.readTextFile(`${root}/reports/big/total/total.txt`), "5050\n");
+  r = await task(root, ".cache", ["status", "--all-variants"]);
+  assert.equal(r.code, 0, r.text);
+  assert.equal(r.text.match(/cached: ran/g)?.length, 4);
+  r = await task(root, ".", ["reproduce"]);
+  assert.match(r.text, /2 stage\(s\): 0 ran, 2 cached/);
+  r = await task(root, ".cache", ["gc"]);
+  assert.equal(r.code, 0, r.text);
+  assert.match(r.text, /removed 0 entries/);
+});
