@@ -1,0 +1,264 @@
+/**
+ * `deno task train`: train one model on a prepared corpus with the WebGPU or the float64 reference
+ * backend, writing `log.jsonl`, `config.json` and checkpoints into `--out`.
+ *
+ * Exit status: 0 done, 1 error, 2 bad usage, 3 diverged, 130 interrupted (a checkpoint was written).
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import type { Backend } from "./types.ts";
+import { initParams } from "./init.ts";
+import { ReferenceBackend } from "./reference/backend.ts";
+import {
+  peakLearningRate,
+  resolveTrainConfig,
+  type ScheduleKind,
+  type TrainConfig,
+  type TrainConfigInput,
+} from "./train/config.ts";
+import { openCorpus } from "./train/data.ts";
+import { train, type TrainResult } from "./train/loop.ts";
+import { exists } from "./train/atomic.ts";
+import { CHECKPOINT_JSON } from "./train/checkpoint.ts";
+import type { StepRecord } from "./train/log.ts";
+
+/** Usage text printed by --help. */
+export const TRAIN_USAGE = `Usage: deno task train --corpus DIR --out DIR [options]
+
+Trains a Gemstones-style decoder (seed 002 §3) on a corpus made by kernels/data/prepare.ts.
+Writes DIR/log.jsonl (one JSON line per logged step, then {"event":"done"} or "diverged"),
+DIR/config.json and DIR/checkpoint.{bin,json}.
+
+  --config FILE            JSON TrainConfig (partial; flags below override it)
+  --corpus DIR             corpus folder (train.bin/.json, val.bin/.json)
+  --out DIR                run folder
+  --backend gpu|reference  compute backend (default gpu)
+  --resume                 continue from the checkpoint in --out (required if one exists);
+                           without --config, the run's own --out/config.json is the base config
+  --width N --depth N --head-size N --seq-len N --vocab-size N
+  --batch-size N           sequences per step (default 8)
+  --tokens N | --steps N   run length (tokens are rounded up to whole steps)
+  --lr-base X              lr = X / (width · sqrt(depth)) (default 5)
+  --warmup-tokens N        linear warm-up (default 5 % of the run)
+  --schedule constant|cosine
+  --cooldown-fraction F    linear cooldown to zero over the last fraction F of the steps
+  --seed N                 init and data seed (default 0)
+  --log-every N            read back losses and log every N steps (default 10)
+  --eval-every-tokens N    validation loss every N tokens (default: at the end only)
+  --eval-batches N         fixed validation batches per evaluation (default 4)
+  --checkpoint-every N     checkpoint every N steps (default: at the end only)
+  --spike-factor X         diverged when loss > X × running minimum (default 3)
+  --quiet                  no progress lines
+  --help                   this text
+
+Exit status: 0 done, 1 error, 2 bad usage, 3 diverged, 130 interrupted.`;
+
+/** What the command line asks for. */
+export interface TrainArgs {
+  /** Partial config: the --config file merged with the flags. */
+  readonly config: TrainConfigInput;
+  /** Where the config came from, for error messages. */
+  readonly where: string;
+  /** Run folder. */
+  readonly out: string;
+  /** Backend name. */
+  readonly backend: "gpu" | "reference";
+  /** Whether to resume from a checkpoint. */
+  readonly resume: boolean;
+  /** Sleep after each step (ms), a test hook. */
+  readonly stepDelayMs: number;
+  /** Suppress progress lines. */
+  readonly quiet: boolean;
+}
+
+const INT_FLAGS: Record<string, [keyof TrainConfigInput | `model.${string}` | "divergence.spikeFactor"]> = {
+  "width": ["model.width"],
+  "depth": ["model.depth"],
+  "head-size": ["model.headSize"],
+  "seq-len": ["model.seqLen"],
+  "vocab-size": ["model.vocabSize"],
+  "batch-size": ["batchSize"],
+  "tokens": ["totalTokens"],
+  "steps": ["steps"],
+  "warmup-tokens": ["warmupTokens"],
+  "seed": ["seed"],
+  "log-every": ["logEvery"],
+  "eval-every-tokens": ["evalEveryTokens"],
+  "eval-batches": ["evalBatches"],
+  "checkpoint-every": ["checkpointEvery"],
+  "nan-at-step": ["debug.nanAtStep" as `model.${string}`],
+};
+const NUM_FLAGS: Record<string, string> = {
+  "lr-base": "lrBase",
+  "cooldown-fraction": "cooldownFraction",
+  "spike-factor": "divergence.spikeFactor",
+};
+
+function parseNumber(flag: string, text: string, integer: boolean): number {
+  const v = Number(text);
+  if (text.trim() === "" || !Number.isFinite(v) || (integer && !Number.isInteger(v))) {
+    throw new Error(`--${flag}: expected ${integer ? "an integer" : "a number"}, got "${text}"`);
+  }
+  return v;
+}
+
+function setPath(obj: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = path.split(".");
+  let o = obj;
+  for (const p of parts.slice(0, -1)) {
+    if (typeof o[p] !== "object" || o[p] === null) o[p] = {};
+    o = o[p] as Record<string, unknown>;
+  }
+  o[parts[parts.length - 1]] = value;
+}
+
+/** Returns the parsed command line, or null when --help was asked for. Throws on bad usage. */
+export async function parseTrainArgs(args: string[]): Promise<TrainArgs | null> {
+  const options: Record<string, { type: "string" | "boolean" }> = {
+    config: { type: "string" },
+    corpus: { type: "string" },
+    out: { type: "string" },
+    backend: { type: "string" },
+    schedule: { type: "string" },
+    resume: { type: "boolean" },
+    quiet: { type: "boolean" },
+    help: { type: "boolean" },
+    "step-delay-ms": { type: "string" },
+  };
+  for (const f of [...Object.keys(INT_FLAGS), ...Object.keys(NUM_FLAGS)]) options[f] = { type: "string" };
+  const { values, positionals } = parseArgs({ args, options, strict: true, allowPositionals: true });
+  if (values.help) return null;
+  if (positionals.length > 0) throw new Error(`unexpected argument "${positionals[0]}"`);
+  let config: Record<string, unknown> = {};
+  let where = "command line";
+  let configFile = typeof values.config === "string" ? values.config : undefined;
+  // `--resume --out DIR` alone continues with the config the run wrote into DIR/config.json.
+  const saved = typeof values.out === "string" ? `${values.out}/config.json` : undefined;
+  if (configFile === undefined && values.resume === true && saved !== undefined && (await exists(saved))) {
+    configFile = saved;
+  }
+  if (configFile !== undefined) {
+    where = configFile;
+    let text: string;
+    try {
+      text = await Deno.readTextFile(configFile);
+    } catch (e) {
+      throw new Error(`${configFile}: cannot read config: ${(e as Error).message}`);
+    }
+    try {
+      config = JSON.parse(text);
+    } catch (e) {
+      throw new Error(`${configFile}: not valid JSON (${(e as Error).message})`);
+    }
+    if (typeof config !== "object" || config === null || Array.isArray(config)) {
+      throw new Error(`${configFile}: must hold a JSON object`);
+    }
+    where += " + flags";
+  }
+  for (const [flag, [path]] of Object.entries(INT_FLAGS)) {
+    const v = values[flag];
+    if (typeof v === "string") setPath(config, path, parseNumber(flag, v, true));
+  }
+  for (const [flag, path] of Object.entries(NUM_FLAGS)) {
+    const v = values[flag];
+    if (typeof v === "string") setPath(config, path, parseNumber(flag, v, false));
+  }
+  if (typeof values.corpus === "string") config.corpus = values.corpus;
+  if (typeof values.schedule === "string") config.schedule = values.schedule as ScheduleKind;
+  if (typeof values.out !== "string") throw new Error("--out DIR is required");
+  const backend = values.backend ?? "gpu";
+  if (backend !== "gpu" && backend !== "reference") {
+    throw new Error(`--backend: expected "gpu" or "reference", got "${backend}"`);
+  }
+  const delay = values["step-delay-ms"];
+  return {
+    config: config as TrainConfigInput,
+    where,
+    out: values.out,
+    backend,
+    resume: values.resume === true,
+    stepDelayMs: typeof delay === "string" ? parseNumber("step-delay-ms", delay, true) : 0,
+    quiet: values.quiet === true,
+  };
+}
+
+async function createBackend(name: "gpu" | "reference", cfg: TrainConfig): Promise<Backend> {
+  if (name === "reference") return new ReferenceBackend(cfg.model);
+  const gpu = await import("./gpu/mod.ts");
+  return await gpu.createGpuBackend(cfg.model);
+}
+
+function progressLine(cfg: TrainConfig, r: StepRecord): string {
+  const val = r.val_loss !== undefined ? `  val ${r.val_loss.toFixed(4)}` : "";
+  return `step ${r.step}/${cfg.steps}  loss ${r.train_loss.toFixed(4)}${val}  lr ${r.lr.toExponential(2)}  ` +
+    `|g| ${r.grad_norm.toFixed(3)}  ${Math.round(r.tokens_per_s)} tok/s  ${
+      (r.flops_per_s / 1e9).toFixed(3)
+    } GFLOP/s`;
+}
+
+function summary(res: TrainResult): string {
+  const f = (x: number | null) => (x === null ? "n/a" : x.toFixed(4));
+  return `${res.status}: ${res.steps} steps, ${res.tokens} tokens, train loss ${f(res.finalTrainLoss)}, ` +
+    `val loss ${f(res.finalValLoss)}, ${res.seconds.toFixed(1)} s` +
+    (res.resumedFrom > 0 ? ` (resumed at step ${res.resumedFrom})` : "") +
+    (res.reason ? `; ${res.reason}` : "") +
+    (res.status === "aborted" ? "; checkpoint written, continue with --resume" : "");
+}
+
+/** Runs the command line; returns the process exit status (see module doc). */
+export async function main(args: string[]): Promise<number> {
+  let parsed: TrainArgs | null;
+  let cfg: TrainConfig;
+  try {
+    parsed = await parseTrainArgs(args);
+    if (parsed === null) {
+      console.log(TRAIN_USAGE);
+      return 0;
+    }
+    cfg = resolveTrainConfig(parsed.config, parsed.where);
+  } catch (e) {
+    console.error(`train: ${(e as Error).message}\n(see --help)`);
+    return 2;
+  }
+  const a = parsed;
+  let backend: Backend | null = null;
+  const ac = new AbortController();
+  const onSigint = () => ac.abort();
+  try {
+    if (!a.resume && (await exists(`${a.out}/${CHECKPOINT_JSON}`))) {
+      throw new Error(`${a.out}/${CHECKPOINT_JSON}: a checkpoint exists; pass --resume or use another --out`);
+    }
+    const corpus = await openCorpus(cfg.corpus, cfg.seed, cfg.model.vocabSize);
+    backend = await createBackend(a.backend, cfg);
+    if (!a.quiet) {
+      console.log(
+        `train: ${backend.identity}; width ${cfg.model.width} depth ${cfg.model.depth}, ` +
+          `${cfg.steps} steps × ${cfg.batchSize}×${cfg.model.seqLen} tokens, peak lr ${
+            peakLearningRate(cfg).toExponential(3)
+          }`,
+      );
+    }
+    Deno.addSignalListener("SIGINT", onSigint);
+    const res = await train(cfg, {
+      backend,
+      loader: corpus.data,
+      outDir: a.out,
+      initParams: (c) => initParams(c.model, c.seed),
+      resume: a.resume,
+      signal: ac.signal,
+      stepDelayMs: a.stepDelayMs,
+      onProgress: a.quiet ? undefined : (r) => console.log(progressLine(cfg, r)),
+    });
+    console.log(summary(res));
+    return res.status === "done" ? 0 : res.status === "diverged" ? 3 : 130;
+  } catch (e) {
+    console.error(`train: ${(e as Error).message}`);
+    return 1;
+  } finally {
+    Deno.removeSignalListener("SIGINT", onSigint);
+    backend?.destroy();
+  }
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -1,0 +1,28 @@
+/**
+ * The trainer: model types, initialisation, RNG, the training loop with its config, schedules,
+ * checkpoints and log, plus the float64 reference backend, the WebGPU backend and the data tools.
+ * Backends and data are also re-exported as namespaces (`reference`, `gpu`, `data`) because their
+ * per-layer functions share names.
+ *
+ * @example
+ * ```ts
+ * import { createGpuBackend, openCorpus, resolveTrainConfig, train } from "./kernels/mod.ts";
+ * const cfg = resolveTrainConfig({ steps: 100, corpus: "data/corpus" });
+ * const { data } = await openCorpus(cfg.corpus, cfg.seed, cfg.model.vocabSize);
+ * const backend = await createGpuBackend(cfg.model);
+ * await train(cfg, { backend, loader: data, outDir: "runs/x" });
+ * ```
+ * @module
+ */
+export * from "./types.ts";
+export * from "./init.ts";
+export * from "./rng.ts";
+export * from "./train/mod.ts";
+export { ReferenceBackend } from "./reference/backend.ts";
+export { createGpuBackend, GpuBackend, type GpuBackendOptions } from "./gpu/backend.ts";
+export { type LoaderState, TokenLoader } from "./data/loader.ts";
+export { prepareCorpus, type PrepareOptions } from "./data/corpus.ts";
+export { main as trainMain, parseTrainArgs, TRAIN_USAGE, type TrainArgs } from "./cli.ts";
+export * as reference from "./reference/mod.ts";
+export * as gpu from "./gpu/mod.ts";
+export * as data from "./data/mod.ts";

@@ -1,0 +1,13 @@
+/**
+ * The training loop and what it needs: configuration with paper defaults, learning-rate schedules,
+ * FLOP counting, checkpoints, the JSONL log and the corpus adapter.
+ * @module
+ */
+export * from "./config.ts";
+export * from "./schedule.ts";
+export * from "./flops.ts";
+export * from "./checkpoint.ts";
+export * from "./log.ts";
+export * from "./loop.ts";
+export * from "./data.ts";
+export { exists, writeFileAtomic } from "./atomic.ts";
