@@ -1,0 +1,111 @@
+/**
+ * Approach 3 over several Web Workers: the starts are cut into contiguous slices, run in workers and
+ * merged; the result is byte-identical to `fitApproach3` whatever the number of workers.
+ * @module
+ */
+
+import {
+  approach3Settings,
+  finishApproach3,
+  mergeStartSummaries,
+  runStartSlice,
+  type StartSummary,
+} from "./approach3.ts";
+import { gridStarts } from "./grid.ts";
+import { type LogData, prepareLogData } from "./objective.ts";
+import type { Approach3Fit, Approach3Options, Approach3Settings, FitPoint } from "./types.ts";
+
+/** Grids with more starts than this are split across workers by `fitApproach3Parallel`. */
+export const PARALLEL_THRESHOLD = 20000;
+
+/** Message sent to a fit worker. */
+export interface SliceRequest {
+  /** Slice id. */
+  readonly id: number;
+  /** Prepared data. */
+  readonly data: LogData;
+  /** Resolved settings. */
+  readonly settings: Approach3Settings;
+  /** Extra starts (global indices 0 … length−1). */
+  readonly extraStarts: readonly (readonly number[])[];
+  /** First global start index. */
+  readonly from: number;
+  /** One past the last global start index. */
+  readonly to: number;
+}
+
+type SliceReply = { id: number; summary: StartSummary } | { id: number; error: string };
+
+/**
+ * Fits Approach 3 like `fitApproach3`, splitting grids larger than PARALLEL_THRESHOLD starts across
+ * `options.workers` Web Workers (default 2); resolves to the same fit, byte for byte.
+ */
+export async function fitApproach3Parallel(
+  points: readonly FitPoint[],
+  options: Approach3Options,
+): Promise<Approach3Fit> {
+  const settings = approach3Settings(options);
+  const data = prepareLogData(points, options.variables, "fitApproach3Parallel");
+  const extra = options.extraStarts ?? [];
+  const starts = extra.length + gridStarts(settings.grid, data.k).count;
+  const workers = options.workers ?? 2;
+  if (!(Number.isInteger(workers) && workers >= 0)) {
+    throw new Error(`fitApproach3Parallel: workers must be an integer >= 0, got ${workers}`);
+  }
+  let summary: StartSummary;
+  if (workers <= 1 || starts <= (options.parallelThreshold ?? PARALLEL_THRESHOLD)) {
+    summary = runStartSlice(data, settings, extra, 0, starts);
+  } else {
+    const slices = workers * 8;
+    const bounds: [number, number][] = [];
+    for (let s = 0; s < slices; s++) {
+      bounds.push([Math.floor((starts * s) / slices), Math.floor((starts * (s + 1)) / slices)]);
+    }
+    const parts: StartSummary[] = new Array(slices);
+    let next = 0;
+    const pool = Array.from(
+      { length: workers },
+      () => new Worker(new URL("./fit_worker.ts", import.meta.url).href, { type: "module" }),
+    );
+    try {
+      await Promise.all(pool.map((w) =>
+        new Promise<void>((resolve, reject) => {
+          const send = () => {
+            if (next >= slices) {
+              resolve();
+              return;
+            }
+            const id = next++;
+            const req: SliceRequest = {
+              id,
+              data,
+              settings,
+              extraStarts: extra,
+              from: bounds[id][0],
+              to: bounds[id][1],
+            };
+            w.postMessage(req);
+          };
+          w.onmessage = (e: MessageEvent<SliceReply>) => {
+            const reply = e.data;
+            if ("error" in reply) {
+              reject(new Error(`fitApproach3Parallel: worker failed on slice ${reply.id}: ${reply.error}`));
+              return;
+            }
+            parts[reply.id] = reply.summary;
+            send();
+          };
+          w.onerror = (e: ErrorEvent) => {
+            e.preventDefault();
+            reject(new Error(`fitApproach3Parallel: worker error: ${e.message}`));
+          };
+          send();
+        })
+      ));
+    } finally {
+      for (const w of pool) w.terminate();
+    }
+    summary = mergeStartSummaries(parts);
+  }
+  return finishApproach3(points, options.variables, settings, starts, summary);
+}

@@ -1,0 +1,335 @@
+/**
+ * Public data shapes of the scaling-law fitters (Approaches 1, 2 and 3, bootstrap).
+ *
+ * All losses are in nats per token; resources are FLOPs (or GPU-hours for Approach 1 when the caller
+ * says so); parameters and tokens are counts.
+ * @module
+ */
+
+import type { AdditiveLaw } from "../law.ts";
+
+/** One observation for Approach 3: the values of the law's variables, the loss, and the run it came from. */
+export interface FitPoint {
+  /** Variable name -> value (e.g. params, tokens, width, depth); every value must be finite and > 0. */
+  readonly x: Readonly<Record<string, number>>;
+  /** Observed loss in nats per token (finite, > 0). */
+  readonly lossNats: number;
+  /** Run id; the bootstrap resamples whole groups (runs), not single checkpoints. */
+  readonly group?: string;
+}
+
+/** Which starting points Approach 3 runs L-BFGS from. */
+export type InitGrid =
+  | "gemstones"
+  | {
+    /** "random": uniform in the Gemstones box; "lhs": Latin hypercube over the same box. */
+    readonly kind: "random" | "lhs";
+    /** Number of starting points. */
+    readonly starts: number;
+    /** Seed of the deterministic PRNG (any integer). */
+    readonly seed: number;
+  };
+
+/** Options of `fitApproach3`. */
+export interface Approach3Options {
+  /** Names of the law's variables, in order (e.g. `EQ1_VARIABLES`). */
+  readonly variables: readonly string[];
+  /** Huber delta on ln-loss residuals (default 1e-4). */
+  readonly huberDelta?: number;
+  /** Starting points (default "gemstones": α∈{0,.5,1,1.5,2}, ln A∈{0,5,…,25}, ln E∈{−1,−.5,0,.5,1}). */
+  readonly grid?: InitGrid;
+  /** Maximum L-BFGS iterations per start (default 1000). */
+  readonly maxIterations?: number;
+  /** Gradient tolerance: stop when the infinity norm of the gradient is <= this (default 1e-8). */
+  readonly tolerance?: number;
+  /**
+   * Relative function-change tolerance: stop when (f_k − f_{k+1}) <= this · max(|f_k|, |f_{k+1}|)
+   * (default 1e7·eps ≈ 2.2e-9, scipy's factr, but without scipy's floor of 1, see lbfgs.ts).
+   */
+  readonly relativeTolerance?: number;
+  /** `fitApproach3Parallel` only: number of Web Workers (default 2); the result is identical for any count. */
+  readonly workers?: number;
+  /** `fitApproach3Parallel` only: grids with more starts than this use workers (default 20,000). */
+  readonly parallelThreshold?: number;
+  /** Extra starting points (log-space parameter vectors, layout as `Approach3Fit.theta`) run before the grid. */
+  readonly extraStarts?: readonly (readonly number[])[];
+}
+
+/** The settings an Approach 3 fit actually used (all defaults resolved). */
+export interface Approach3Settings {
+  /** Huber delta on ln-loss residuals. */
+  readonly huberDelta: number;
+  /** The init grid. */
+  readonly grid: InitGrid;
+  /** Maximum L-BFGS iterations per start. */
+  readonly maxIterations: number;
+  /** Gradient infinity-norm tolerance. */
+  readonly tolerance: number;
+  /** Relative function-change tolerance. */
+  readonly relativeTolerance: number;
+  /** L-BFGS memory. */
+  readonly memory: number;
+  /** The objective is the SUM (not the mean) of Huber losses over points, as in the Chinchilla/Gemstones code. */
+  readonly objective: "sum";
+}
+
+/** Result of `fitApproach3`. */
+export interface Approach3Fit {
+  /** The fitted law (E and each A in nats, alpha dimensionless), terms in the order of `variables`. */
+  readonly law: AdditiveLaw;
+  /** Lowest objective (sum of Huber losses of ln-loss residuals) among converged runs (among all runs when `converged` is 0). */
+  readonly objective: number;
+  /** Log-space optimum [a_1, α_1, …, a_k, α_k, e] with a_i = ln A_i, e = ln E. */
+  readonly theta: readonly number[];
+  /** Infinity norm of the objective's gradient with respect to θ at the optimum (a convergence check). */
+  readonly gradientNorm: number;
+  /** Number of starting points run. */
+  readonly starts: number;
+  /** Number of runs that converged (gradient or relative-function criterion). */
+  readonly converged: number;
+  /** How flat the optimum is. */
+  readonly flatness: {
+    /** The 5 lowest objectives among converged runs, ascending (distinct runs, may repeat values). */
+    readonly bestObjectives: readonly number[];
+    /** max − min of each parameter (E, A_<var>, alpha_<var>) among converged runs within 1e-6 relative of the best. */
+    readonly paramSpread: Readonly<Record<string, number>>;
+    /** Number of converged runs within 1e-6 relative of the best. */
+    readonly nearBest: number;
+  };
+  /** Resolved settings. */
+  readonly settings: Approach3Settings;
+  /** What was fitted. */
+  readonly inputs: {
+    /** Number of points. */
+    readonly points: number;
+    /** Variable names in order. */
+    readonly variables: readonly string[];
+    /** Minimum and maximum of each variable and of lossNats. */
+    readonly ranges: Readonly<Record<string, { readonly min: number; readonly max: number }>>;
+  };
+}
+
+/** Options of `lbfgsMinimize`. */
+export interface LbfgsOptions {
+  /** Number of correction pairs kept (default 10). */
+  readonly memory?: number;
+  /** Maximum iterations (default 15000, as scipy). */
+  readonly maxIterations?: number;
+  /** Stop when the infinity norm of the gradient is <= this (default 1e-5, scipy's pgtol). */
+  readonly gradientTolerance?: number;
+  /** Stop when (f_k − f_{k+1}) <= this · max(|f_k|, |f_{k+1}|, floor) (default 1e7·eps, scipy's factr·eps). */
+  readonly relativeTolerance?: number;
+  /** Floor of the denominator of the relative-change test (default 0; scipy uses 1). */
+  readonly relativeFloor?: number;
+  /** Sufficient-decrease constant of the Wolfe conditions (default 1e-4). */
+  readonly c1?: number;
+  /** Curvature constant of the strong Wolfe conditions (default 0.9). */
+  readonly c2?: number;
+  /** Maximum function evaluations per line search (default 40). */
+  readonly maxLineSearch?: number;
+}
+
+/** Why `lbfgsMinimize` stopped. */
+export type LbfgsReason = "gradient" | "function" | "maxIterations" | "lineSearch" | "nonFinite";
+
+/** Result of `lbfgsMinimize`. */
+export interface LbfgsResult {
+  /** The final point. */
+  readonly x: Float64Array;
+  /** Objective at `x`. */
+  readonly value: number;
+  /** Infinity norm of the gradient at `x`. */
+  readonly gradientNorm: number;
+  /** Iterations done. */
+  readonly iterations: number;
+  /** Objective evaluations done. */
+  readonly evaluations: number;
+  /** True when stopped by the gradient or relative-function criterion. */
+  readonly converged: boolean;
+  /** Why it stopped. */
+  readonly reason: LbfgsReason;
+}
+
+/** An ordinary-least-squares fit `ln y = intercept + slope · ln resource`. */
+export interface LogLogFit {
+  /** Exponent (dimensionless). */
+  readonly slope: number;
+  /** Intercept in ln units of y. */
+  readonly intercept: number;
+  /** Coefficient of determination in log space. */
+  readonly r2: number;
+  /** Number of points fitted. */
+  readonly n: number;
+}
+
+/** One observation for Approach 1. */
+export interface Approach1Point {
+  /** Compute spent (FLOPs or GPU-hours; > 0). */
+  readonly resource: number;
+  /** Loss in nats per token. */
+  readonly lossNats: number;
+  /** Parameter count. */
+  readonly params: number;
+  /** Tokens trained on. */
+  readonly tokens: number;
+  /** Run id (for the bootstrap). */
+  readonly group?: string;
+}
+
+/** Result of Approach 1 (bins or hull). */
+export interface Approach1Result {
+  /** How the frontier was picked. */
+  readonly method: "bins" | "hull";
+  /** Indices (into the input) of the frontier points, ascending in resource. */
+  readonly selected: readonly number[];
+  /** Power laws of params, tokens and tokens/param against the resource. */
+  readonly fits: {
+    readonly params: LogLogFit;
+    readonly tokens: LogLogFit;
+    readonly tokensPerParam: LogLogFit;
+  };
+}
+
+/** One observation for Approach 2 (isoFLOP). */
+export interface IsoFlopPoint {
+  /** Training compute in FLOPs. */
+  readonly flops: number;
+  /** Parameter count. */
+  readonly params: number;
+  /** Tokens trained on. */
+  readonly tokens: number;
+  /** Loss in nats per token. */
+  readonly lossNats: number;
+  /** Run id (informational). */
+  readonly group?: string;
+}
+
+/** Options of `approach2IsoFlop`: either log-spaced `bins` over the FLOP range or explicit `budgets`. */
+export interface Approach2Options {
+  /** Number of log-spaced FLOP bins over the data's range (default 10 when no budgets). */
+  readonly bins?: number;
+  /** Explicit FLOP budgets; a point joins the nearest budget within `tolerance`. */
+  readonly budgets?: readonly number[];
+  /** Max |ln flops − ln budget| for a point to join a budget (default 0.05, i.e. ~5%). */
+  readonly tolerance?: number;
+}
+
+/** One isoFLOP bin that was fitted. */
+export interface IsoFlopBin {
+  /** The bin's budget in FLOPs (the given budget, or the geometric mean of its points' FLOPs). */
+  readonly flops: number;
+  /** Indices of the points in the bin. */
+  readonly points: readonly number[];
+  /** Parabola loss = a·u² + b·u + c with u = ln params (nats). */
+  readonly parabola: { readonly a: number; readonly b: number; readonly c: number };
+  /** Parameter count at the parabola's minimum. */
+  readonly paramsOpt: number;
+  /** Tokens at the minimum (from an OLS of ln tokens on ln params within the bin). */
+  readonly tokensOpt: number;
+  /** Loss at the minimum, nats per token. */
+  readonly lossOpt: number;
+}
+
+/** A bin left out, and why. */
+export interface SkippedBin {
+  /** The bin's budget in FLOPs (NaN-free; geometric mean or given budget). */
+  readonly flops: number;
+  /** Number of points in it. */
+  readonly points: number;
+  /** Why it was skipped. */
+  readonly reason: string;
+}
+
+/** Result of `approach2IsoFlop`. */
+export interface Approach2Result {
+  /** Fitted bins, ascending in FLOPs. */
+  readonly bins: readonly IsoFlopBin[];
+  /** Bins skipped, with reasons. */
+  readonly skipped: readonly SkippedBin[];
+  /** Points that joined no budget (only with `budgets`). */
+  readonly unassigned: number;
+  /** N_opt(C) and D_opt(C) power laws over the fitted bins. */
+  readonly fits: { readonly params: LogLogFit; readonly tokens: LogLogFit };
+}
+
+/** A percentile confidence interval. */
+export interface Interval {
+  /** The full-data estimate. */
+  readonly estimate: number;
+  /** Lower percentile bound. */
+  readonly lower: number;
+  /** Upper percentile bound. */
+  readonly upper: number;
+}
+
+/** The compute-optimal allocation at a budget, as returned by an injected optimum function. */
+export interface OptimumAllocation {
+  /** Optimal parameter count. */
+  readonly paramsOpt: number;
+  /** Optimal tokens. */
+  readonly tokensOpt: number;
+}
+
+/** Options of the bootstraps. */
+export interface BootstrapOptions {
+  /** Number of resamples. */
+  readonly samples: number;
+  /** Seed of the deterministic PRNG. */
+  readonly seed: number;
+  /** Two-sided confidence level (default 0.95). */
+  readonly confidence?: number;
+  /** FLOP budgets at which to give intervals of N_opt and D_opt (needs `optimum`). */
+  readonly budgets?: readonly number[];
+  /** Compute-optimal allocation of a law at a budget in FLOPs (injected; e.g. from scaling/prescribe). */
+  readonly optimum?: (law: AdditiveLaw, flops: number) => OptimumAllocation;
+  /** Extra random (LHS) starts per resample besides the full-data optimum (default 8). */
+  readonly localStarts?: number;
+}
+
+/** Result of `bootstrapApproach3`. */
+export interface BootstrapApproach3Result {
+  /** The full-data fit. */
+  readonly fit: Approach3Fit;
+  /** Resamples done. */
+  readonly samples: number;
+  /** Seed used. */
+  readonly seed: number;
+  /** Confidence level. */
+  readonly confidence: number;
+  /** Number of distinct groups resampled. */
+  readonly groups: number;
+  /** Interval of every parameter: E, A_<var>, alpha_<var>. */
+  readonly parameters: Readonly<Record<string, Interval>>;
+  /** Intervals of N_opt and D_opt at each budget (empty without `optimum`/`budgets`). */
+  readonly optima: readonly {
+    readonly flops: number;
+    readonly paramsOpt: Interval;
+    readonly tokensOpt: Interval;
+  }[];
+  /** Every resample's law (for plotting spreads). */
+  readonly laws: readonly AdditiveLaw[];
+}
+
+/** Result of `bootstrapApproach1`. */
+export interface BootstrapApproach1Result {
+  /** The full-data fit. */
+  readonly fit: Approach1Result;
+  /** Resamples that gave a fit (>= 2 frontier points). */
+  readonly samples: number;
+  /** Resamples that gave no fit. */
+  readonly failed: number;
+  /** Seed used. */
+  readonly seed: number;
+  /** Confidence level. */
+  readonly confidence: number;
+  /** Intervals of slope and intercept of params, tokens and tokensPerParam. */
+  readonly fits: Readonly<
+    Record<"params" | "tokens" | "tokensPerParam", { readonly slope: Interval; readonly intercept: Interval }>
+  >;
+}
+
+/** How Approach 1 picks its frontier (for the bootstrap). */
+export type Approach1Method = { readonly method: "hull" } | {
+  readonly method: "bins";
+  readonly bins: number;
+};
