@@ -1,0 +1,46 @@
+/**
+ * The counting conventions a variant can name: parameter conventions (collect's `params_<name>`
+ * columns) and FLOP counters (scaling/count FLOP_COUNTERS, collect's `flops_<name>` columns).
+ * Kept apart from collect so that the fit stages' code fingerprints do not include collect's.
+ * @module
+ */
+import {
+  FLOP_COUNTERS,
+  gemstonesParams,
+  gemstonesParamsContinuous,
+  gemstonesParamsNoEmbeds,
+  type ShapeSpec,
+} from "../scaling/count/mod.ts";
+
+/**
+ * Parameter-counting conventions by name; each returns a parameter count. `non_embedding` removes both
+ * the input embedding and the untied LM head (2·V·w; the paper's no_embeds variant, which reproduces
+ * the published Approach 1 fit), `non_embedding_one` removes one V·w matrix (as the industry table's
+ * `non_emb_params` does), `continuous` uses fractional head counts.
+ */
+export const PARAM_CONVENTIONS: Readonly<Record<string, (shape: ShapeSpec) => number>> = {
+  total: gemstonesParams,
+  non_embedding: (shape) => gemstonesParamsNoEmbeds(shape, "drop_both"),
+  non_embedding_one: (shape) => gemstonesParamsNoEmbeds(shape, "drop_one"),
+  continuous: gemstonesParamsContinuous,
+};
+
+/** Returns the shape-counting functions named by a variant (params convention, FLOP counter); throws listing valid names. */
+export function countingOf(paramsConvention: string, flopsCounter: string): {
+  params: (shape: ShapeSpec) => number;
+  flopsPerToken: (shape: ShapeSpec) => number;
+} {
+  const params = PARAM_CONVENTIONS[paramsConvention];
+  if (!params) {
+    throw new Error(
+      `unknown params convention "${paramsConvention}"; valid: ${Object.keys(PARAM_CONVENTIONS).join(", ")}`,
+    );
+  }
+  const flopsPerToken = FLOP_COUNTERS[flopsCounter];
+  if (!flopsPerToken) {
+    throw new Error(
+      `unknown FLOP counter "${flopsCounter}"; valid: ${Object.keys(FLOP_COUNTERS).join(", ")}`,
+    );
+  }
+  return { params, flopsPerToken };
+}

@@ -1,0 +1,11 @@
+/**
+ * Entry point of `deno task reproduce | status | diff | gc`: runs the pipeline CLI on the project's
+ * pipeline definition (stages/pipeline.ts). Exits with the CLI's code (0 ok, 1 failure, 2 bad usage).
+ * @module
+ */
+import { runCli } from "../pipeline/cli.ts";
+import { definition } from "./pipeline.ts";
+
+if (import.meta.main) {
+  Deno.exit(await runCli(Deno.args, definition));
+}

@@ -1,0 +1,28 @@
+/**
+ * The stages of the fitting half of the pipeline and their output schemas: collect, select, the fit
+ * stages (Approaches 1-3, prescriptions, overtraining, overspend), the variants, the pipeline
+ * definition and the `fit` CLI. Importers live in `./importers/mod.ts`.
+ * @module
+ */
+export * from "./schemas.ts";
+export * from "./variants.ts";
+export { COLLECT_OUTPUTS, collectStage, collectTables, DEFAULT_COLLECT_PARAMS } from "./collect.ts";
+export { countingOf, PARAM_CONVENTIONS } from "./fit_counting.ts";
+export type { CollectedTables, CollectParams, UserTableParam } from "./collect.ts";
+export { SELECTED_COLUMNS, selectParams, selectRows, selectStage } from "./select.ts";
+export type { SelectParams } from "./select.ts";
+export { approach1Record, approach1Stage, DEFAULT_APPROACH1 } from "./fit_approach1.ts";
+export { approach2Record, approach2Stage, DEFAULT_APPROACH2 } from "./fit_approach2.ts";
+export {
+  approach3Record,
+  approach3Stage,
+  DEFAULT_FIT_OPTIONS,
+  fitPointsOf,
+  FORM_VARIABLES,
+} from "./fit_approach3.ts";
+export type { FitOptions } from "./fit_approach3.ts";
+export { DEFAULT_PRESCRIBE, prescribeBudgets, prescribeStage, prescriptionsRecord } from "./fit_prescribe.ts";
+export { DEFAULT_OVERTRAINING_BUDGETS, overtrainingRecord, overtrainingStage } from "./fit_overtraining.ts";
+export { overspendRecord, overspendStage } from "./fit_overspend.ts";
+export { buildVariant, definition, fitStages, PROFILES, PUBLISH } from "./pipeline.ts";
+export { FIT_USAGE, type FitCliResult, runFitCli } from "./fit_cli.ts";

@@ -1,0 +1,511 @@
+/**
+ * The on-disk shapes of every stage output of the fitting half of the pipeline, so that downstream
+ * stages (report, diff) can code against them. Tables are CSV with a header row; records are JSON.
+ *
+ * | stage id | file | type |
+ * | --- | --- | --- |
+ * | `collect` | `runs.csv` | {@link RunsRow} (plus one `params_<convention>` / `flops_<counter>` column each) |
+ * | `collect` | `industry.csv` | {@link IndustryRow} |
+ * | `collect` | `chinchilla.csv` | {@link ChinchillaRow} |
+ * | `collect` | `perceiver_estimates.csv` | {@link PerceiverEstimateRow} |
+ * | `collect` | `perceiver_val.csv` | {@link PerceiverValRow} |
+ * | `collect` | `collect.json` | {@link CollectSummary} |
+ * | `select.<variant>` | `rows.csv` | {@link SelectedRow} |
+ * | `select.<variant>` | `select.json` | {@link SelectSummary} |
+ * | `select_approach1.<variant>` | `rows.csv`, `select.json` | as `select`, Approach 1's rows (dense checkpoints) |
+ * | `approach1.<variant>` | `approach1.json` | {@link Approach1Record} |
+ * | `approach2.<variant>` | `approach2.json` | {@link Approach2Record} |
+ * | `approach3_<form>.<variant>` | `fit.json` | {@link Approach3Record} (form eq1, eq2, eq3) |
+ * | `prescribe.<variant>` | `prescriptions.json` | {@link PrescriptionsRecord} |
+ * | `overtraining.<variant>` | `overtraining.json` | {@link OvertrainingRecord} |
+ * | `overspend.<variant>` | `overspend.json` | {@link OverspendRecord} |
+ *
+ * Units: losses in nats per token, params in parameters, tokens in tokens, FLOPs in floating-point
+ * operations (training: forward + backward), GPU-hours in hours of one GPU (or GCD).
+ * @module
+ */
+import { parse } from "csv-parse/sync";
+
+/** Node id of a per-variant stage: `<stage>.<variant>` (e.g. `approach3_eq1.paper`). */
+export function stageId(stage: string, variant: string): string {
+  return `${stage}.${variant}`;
+}
+
+/** Where a row came from. */
+export type RowSource = "gemstones" | "own" | "user";
+
+/**
+ * One row of `runs.csv`: one checkpoint (run, step) of one subset file. The same checkpoint can appear
+ * in several subsets (e.g. `hot` and `hot_100b+`); (subset, run_id, step) is unique.
+ * Besides these columns, `runs.csv` has one `params_<convention>` column per parameter-counting
+ * convention of `scaling/count` and one `flops_<counter>` column (training FLOPs = flops/token · tokens)
+ * per entry of its FLOP_COUNTERS; see {@link CollectSummary.paramsColumns} and `flopsColumns`.
+ */
+export interface RunsRow {
+  /** Run identifier, e.g. "PyGemma-1024x28_pretrain" or "cooler_PyGemma-1024x28_pretrain". */
+  readonly run_id: string;
+  /** Model shape "WxD", e.g. "1024x28". */
+  readonly model: string;
+  /** Model width d_model. */
+  readonly width: number;
+  /** Number of transformer blocks. */
+  readonly depth: number;
+  /** Optimizer step of the checkpoint. */
+  readonly step: number;
+  /** Training tokens seen at the checkpoint. */
+  readonly tokens: number;
+  /** Parameters as published with the data (Gemstones `params_active_precise`: all, incl. embeddings). */
+  readonly params_published: number;
+  /** GPU-hours spent to reach the checkpoint (seconds_per_step · step · num_nodes · 8 / 3600); NaN (empty cell) where unknown. */
+  readonly gpu_hours: number;
+  /** Validation loss at the checkpoint, nats per token. */
+  readonly loss: number;
+  /** Subset file the row came from, e.g. "hot", "hot_100b+_477", "cool_end", "lr_ablation_hot". */
+  readonly subset: string;
+  /** True for cooled-down checkpoints (learning rate annealed to 0). */
+  readonly cooldown: boolean;
+  /** True for the learning-rate ablation runs (learning rate halved). */
+  readonly lr_ablation: boolean;
+  /** Where the row came from. */
+  readonly source: RowSource;
+}
+
+/** One row of `industry.csv`: an open model's loss on the Gemstones validation set (seed 002 Fig. 5/8). */
+export interface IndustryRow {
+  /** Hugging Face name, e.g. "meta-llama/Llama-2-7b-hf". */
+  readonly hf_name: string;
+  /** Validation loss, nats per token. */
+  readonly loss: number;
+  /** Total parameters. */
+  readonly params: number;
+  /** Non-embedding parameters. */
+  readonly non_emb_params: number;
+  /** Model width. */
+  readonly width: number;
+  /** Number of layers. */
+  readonly depth: number;
+  /** Vocabulary size. */
+  readonly vocab_size: number;
+}
+
+/** One row of `chinchilla.csv`: Chinchilla points (Epoch AI extraction) near Gemstones' sizes. */
+export interface ChinchillaRow {
+  /** Parameters. */
+  readonly params: number;
+  /** Training tokens. */
+  readonly tokens: number;
+  /** Training FLOPs as published. */
+  readonly flops: number;
+  /** Loss, nats per token. */
+  readonly loss: number;
+  /** "slim_chinchilla" or "lr_ablation_slim_chinchilla". */
+  readonly subset: string;
+}
+
+/** One row of `perceiver_estimates.csv`: Chinchilla's compute-optimal estimates (Tables 3 and A3). */
+export interface PerceiverEstimateRow {
+  /** 1 (Table 3) or 2 (Table A3). */
+  readonly approach: number;
+  /** Compute budget, FLOPs. */
+  readonly flops: number;
+  /** Compute-optimal parameters. */
+  readonly params: number;
+  /** Compute-optimal tokens. */
+  readonly tokens: number;
+}
+
+/** One row of `perceiver_val.csv`: a Perceiver AR validation loss (TensorBoard export). */
+export interface PerceiverValRow {
+  /** Experiment, e.g. "scaling-1", "scaling-2a", "scaling-2b", "scaling-1-wip". */
+  readonly experiment: string;
+  /** Version index (model = version + 1 in the article's tables). */
+  readonly version: number;
+  /** Training step. */
+  readonly step: number;
+  /** Wall time, seconds since the Unix epoch. */
+  readonly wall_time: number;
+  /** Validation loss, nats per token. */
+  readonly loss: number;
+}
+
+/** `collect.json`: what collect read and wrote. */
+export interface CollectSummary {
+  /** Number of rows of `runs.csv`. */
+  readonly rows: number;
+  /** Row count per subset. */
+  readonly subsets: Readonly<Record<string, number>>;
+  /** Names of the `params_<convention>` columns of `runs.csv`. */
+  readonly paramsColumns: readonly string[];
+  /** Names of the `flops_<counter>` columns of `runs.csv`. */
+  readonly flopsColumns: readonly string[];
+  /** Input files read, relative to the project root. */
+  readonly inputs: readonly string[];
+}
+
+/**
+ * One row of `select.<variant>/rows.csv`: a row of `runs.csv` used by the variant, with the variant's
+ * counting conventions resolved into `params` and `flops`.
+ */
+export interface SelectedRow {
+  /** Run identifier. */
+  readonly run_id: string;
+  /** Model shape "WxD". */
+  readonly model: string;
+  /** Model width. */
+  readonly width: number;
+  /** Number of blocks. */
+  readonly depth: number;
+  /** Optimizer step. */
+  readonly step: number;
+  /** Training tokens. */
+  readonly tokens: number;
+  /** Parameters under the variant's convention. */
+  readonly params: number;
+  /** Training FLOPs under the variant's counter. */
+  readonly flops: number;
+  /** GPU-hours (NaN where unknown). */
+  readonly gpu_hours: number;
+  /** Validation loss, nats per token. */
+  readonly loss: number;
+  /** Subset file the row came from. */
+  readonly subset: string;
+}
+
+/** `select.<variant>/select.json`. */
+export interface SelectSummary {
+  /** Variant name. */
+  readonly variant: string;
+  /** Rows selected. */
+  readonly rows: number;
+  /** Distinct runs selected. */
+  readonly runs: number;
+  /** Subsets used. */
+  readonly subsets: readonly string[];
+  /** Column of `runs.csv` used as params. */
+  readonly paramsColumn: string;
+  /** Column of `runs.csv` used as FLOPs. */
+  readonly flopsColumn: string;
+  /** Runs excluded by the variant. */
+  readonly excludedRuns: readonly string[];
+}
+
+/** `y = k · x^exponent`, fitted by ordinary least squares in log-log space. */
+export interface PowerLaw {
+  /** Coefficient k (natural units of y per x^exponent). */
+  readonly k: number;
+  /** Exponent (dimensionless). */
+  readonly exponent: number;
+  /** Coefficient of determination in log space. */
+  readonly r2: number;
+  /** Number of points fitted. */
+  readonly n: number;
+}
+
+/** A compute-optimal point found by Approach 1 or 2. */
+export interface FrontierPoint {
+  /** Compute (FLOPs or GPU-hours, per the record's `compute`). */
+  readonly compute: number;
+  /** Loss, nats per token. */
+  readonly loss: number;
+  /** Parameters. */
+  readonly params: number;
+  /** Tokens. */
+  readonly tokens: number;
+  /** Run of the point ("" for interpolated points). */
+  readonly run_id: string;
+  /** Model "WxD" ("" for interpolated points). */
+  readonly model: string;
+}
+
+/** One Approach 1 method's result (hull or binning) on one compute axis. */
+export interface Approach1Method {
+  /** "hull" (Gemstones lower convex hull) or "binning" (Chinchilla: best run per log-spaced bin). */
+  readonly method: "hull" | "binning";
+  /** Frontier points the laws are fitted on. */
+  readonly points: readonly FrontierPoint[];
+  /** N_opt(C) = k C^a. */
+  readonly params: PowerLaw;
+  /** D_opt(C) = k C^b. */
+  readonly tokens: PowerLaw;
+  /** (D/N)_opt(C) = k C^c. */
+  readonly tokensPerParam: PowerLaw;
+  /**
+   * Bootstrap over runs (null when disabled): percentile intervals of each law's exponent (slope in
+   * log-log) and coefficient k; `failed` counts resamples with fewer than 2 frontier points.
+   */
+  readonly bootstrap: {
+    readonly samples: number;
+    readonly failed: number;
+    readonly seed: number;
+    readonly confidence: number;
+    readonly exponents: Readonly<Record<"params" | "tokens" | "tokensPerParam", Interval>>;
+    readonly coefficients: Readonly<Record<"params" | "tokens" | "tokensPerParam", Interval>>;
+  } | null;
+}
+
+/** `approach1.<variant>/approach1.json`. */
+export interface Approach1Record {
+  /** Always "approach1". */
+  readonly kind: "approach1";
+  /** Variant name. */
+  readonly variant: string;
+  /** Results on training FLOPs. */
+  readonly flops: { readonly hull: Approach1Method; readonly binning: Approach1Method };
+  /** Results on GPU-hours, or null when the selected rows have no GPU-hours. */
+  readonly gpuHours: { readonly hull: Approach1Method; readonly binning: Approach1Method } | null;
+  /** Bins per decade used by binning. */
+  readonly binsPerDecade: number;
+}
+
+/** `approach2.<variant>/approach2.json`: isoFLOP profiles, or why they cannot be made. */
+export interface Approach2Record {
+  /** Always "approach2". */
+  readonly kind: "approach2";
+  /** Variant name. */
+  readonly variant: string;
+  /** Whether the data allowed Approach 2. */
+  readonly available: boolean;
+  /** When not available: why (e.g. too few distinct models per isoFLOP band). */
+  readonly reason: string;
+  /** FLOP budgets tried (log-spaced over the data's range) and the band half-width in ln FLOPs. */
+  readonly budgets: readonly number[];
+  /** Max |ln flops − ln budget| for a checkpoint to join a budget's band. */
+  readonly tolerance: number;
+  /** Fitted isoFLOP bins: budget, parabola minimum (params, tokens, loss) and member count. */
+  readonly bins: readonly {
+    readonly flops: number;
+    readonly points: number;
+    readonly paramsOpt: number;
+    readonly tokensOpt: number;
+    readonly lossOpt: number;
+  }[];
+  /** Budgets skipped, with the library's reason. */
+  readonly skipped: readonly { readonly flops: number; readonly points: number; readonly reason: string }[];
+  /** N_opt(C) when available, else null. */
+  readonly params: PowerLaw | null;
+  /** D_opt(C) when available, else null. */
+  readonly tokens: PowerLaw | null;
+}
+
+/** The law form of an Approach 3 fit: Eq. 1 [params, tokens], Eq. 2 [width, depth, params, tokens], Eq. 3 [width, depth, tokens]. */
+export type LawForm = "eq1" | "eq2" | "eq3";
+
+/** A percentile bootstrap interval of a fitted quantity (same shape as scaling/fit's Interval). */
+export interface Interval {
+  /** The full-data estimate. */
+  readonly estimate: number;
+  /** Lower percentile bound. */
+  readonly lower: number;
+  /** Upper percentile bound. */
+  readonly upper: number;
+}
+
+/** `approach3_<form>.<variant>/fit.json`: one Approach 3 fit. */
+export interface Approach3Record {
+  /** Always "approach3". */
+  readonly kind: "approach3";
+  /** Variant name. */
+  readonly variant: string;
+  /** Law form. */
+  readonly form: LawForm;
+  /** Irreducible loss E, nats per token. */
+  readonly E: number;
+  /** Fitted terms (A in natural units). */
+  readonly terms: readonly { readonly variable: string; readonly A: number; readonly alpha: number }[];
+  /** Final Huber objective (sum over rows, on log loss). */
+  readonly objective: number;
+  /** Huber delta used. */
+  readonly huberDelta: number;
+  /**
+   * Initial-value grid used: the full "gemstones" grid (30^k·5 starts) or a seeded "random"/"lhs"
+   * subset of `starts` points drawn from the same box; `fullGridSize` is 30^k·5 so a report can say
+   * e.g. "1,000 LHS starts instead of the full 4,050,000".
+   */
+  readonly grid: {
+    readonly kind: "gemstones" | "random" | "lhs";
+    readonly starts: number;
+    readonly seed: number | null;
+    readonly fullGridSize: number;
+  };
+  /** Number of starts run. */
+  readonly starts: number;
+  /** Number of starts whose optimizer converged. */
+  readonly converged: number;
+  /** Rows fitted. */
+  readonly rows: number;
+  /**
+   * Bootstrap over runs (null when disabled): resamples, confidence level, and percentile intervals of
+   * every parameter, keyed "E", "A_<variable>", "alpha_<variable>"; plus N_opt/D_opt intervals at budgets.
+   */
+  readonly bootstrap: {
+    readonly samples: number;
+    readonly seed: number;
+    readonly confidence: number;
+    readonly parameters: Readonly<Record<string, Interval>>;
+    readonly optima: readonly {
+      readonly flops: number;
+      readonly paramsOpt: Interval;
+      readonly tokensOpt: Interval;
+    }[];
+  } | null;
+}
+
+/** One prescribed compute-optimal configuration. */
+export interface Prescription {
+  /** Compute budget, FLOPs. */
+  readonly flops: number;
+  /** Optimal parameters. */
+  readonly params: number;
+  /** Optimal tokens. */
+  readonly tokens: number;
+  /** Optimal width (brute force over shapes) or null (closed form). */
+  readonly width: number | null;
+  /** Optimal depth or null. */
+  readonly depth: number | null;
+  /** Predicted loss, nats per token. */
+  readonly loss: number;
+  /** Brute force: whether the optimum lies on the edge of the searched shape range (null: closed form). */
+  readonly atBoundary: boolean | null;
+}
+
+/** `prescribe.<variant>/prescriptions.json`. */
+export interface PrescriptionsRecord {
+  /** Always "prescriptions". */
+  readonly kind: "prescriptions";
+  /** Variant name. */
+  readonly variant: string;
+  /** Per law form: method and prescriptions over the budgets. */
+  readonly forms: readonly {
+    readonly form: LawForm;
+    readonly method: "closed_form" | "brute_force";
+    /** How FLOPs were counted: "C = 6ND" (closed form) or the variant's FLOP counter name. */
+    readonly flopsCounting: string;
+    readonly prescriptions: readonly Prescription[];
+  }[];
+}
+
+/** `overtraining.<variant>/overtraining.json`: Figure 8 (Eq. 2 law). */
+export interface OvertrainingRecord {
+  /** Always "overtraining". */
+  readonly kind: "overtraining";
+  /** Variant name. */
+  readonly variant: string;
+  /** Law form used. */
+  readonly form: LawForm;
+  /** One curve per budget: points trading params for tokens at fixed FLOPs. */
+  readonly curves: readonly {
+    readonly flops: number;
+    readonly points: readonly {
+      /** tokens / optimal tokens for that shape. */
+      readonly factor: number;
+      readonly params: number;
+      readonly tokens: number;
+      /** Width of the model (null for an Eq. 1 law). */
+      readonly width: number | null;
+      /** Depth of the model (null for an Eq. 1 law). */
+      readonly depth: number | null;
+      /** Predicted loss, nats per token. */
+      readonly loss: number;
+      /** Loss minus the compute-optimal loss at this budget, nats per token. */
+      readonly lossIncrease: number;
+    }[];
+  }[];
+}
+
+/** `overspend.<variant>/overspend.json`: Figure 7, resources overspent by a shape vs the optimum. */
+export interface OverspendRecord {
+  /** Always "overspend". */
+  readonly kind: "overspend";
+  /** Variant name. */
+  readonly variant: string;
+  /** Law form used. */
+  readonly form: LawForm;
+  /** One row per (model shape, target loss). */
+  readonly rows: readonly {
+    readonly model: string;
+    readonly width: number;
+    readonly depth: number;
+    /** Target loss, nats per token. */
+    readonly loss: number;
+    /** FLOPs this shape needs to reach the loss. */
+    readonly flops: number;
+    /** FLOPs the optimal shape needs. */
+    readonly flopsOptimal: number;
+    /** flops / flopsOptimal − 1. */
+    readonly flopsOverspend: number;
+    /** GPU-hours this shape needs (NaN where its step time is unknown). */
+    readonly gpuHours: number;
+    /** GPU-hours of the fastest shape to the same loss. */
+    readonly gpuHoursOptimal: number;
+    /** gpuHours / gpuHoursOptimal − 1. */
+    readonly gpuHoursOverspend: number;
+    /** Shape "WxD" of the FLOP-optimal candidate. */
+    readonly flopsOptimalModel: string;
+    /** Shape "WxD" of the GPU-hour-optimal candidate ("" when unknown). */
+    readonly gpuHoursOptimalModel: string;
+  }[];
+  /** Target losses evaluated, nats per token. */
+  readonly targetLosses: readonly number[];
+  /** Candidate shapes for the optimum: FLOPs over the brute-force shape grid; GPU-hours over the shapes with recorded step times. */
+  readonly candidates: { readonly flops: string; readonly gpuHours: string };
+}
+
+/** Returns the rows of a CSV file with a header as objects of raw strings (empty cells are ""). */
+export async function readCsvObjects(path: string): Promise<Record<string, string>[]> {
+  return parse(await Deno.readTextFile(path), { columns: true, skip_empty_lines: true }) as Record<
+    string,
+    string
+  >[];
+}
+
+function num(v: string | undefined): number {
+  return v === undefined || v === "" ? NaN : Number(v);
+}
+
+/** Returns the typed rows of a `select.<variant>/rows.csv` file (empty gpu_hours cells become NaN). */
+export async function readSelectedRows(path: string): Promise<SelectedRow[]> {
+  return (await readCsvObjects(path)).map((r) => ({
+    run_id: r.run_id,
+    model: r.model,
+    width: num(r.width),
+    depth: num(r.depth),
+    step: num(r.step),
+    tokens: num(r.tokens),
+    params: num(r.params),
+    flops: num(r.flops),
+    gpu_hours: num(r.gpu_hours),
+    loss: num(r.loss),
+    subset: r.subset,
+  }));
+}
+
+/** Returns the typed rows of `collect/runs.csv` plus every `params_*`/`flops_*` column in `counts` (NaN for empty cells). */
+export async function readRunsRows(path: string): Promise<(RunsRow & { counts: Record<string, number> })[]> {
+  return (await readCsvObjects(path)).map((r) => {
+    const counts: Record<string, number> = {};
+    for (const [k, v] of Object.entries(r)) {
+      if ((k.startsWith("params_") && k !== "params_published") || k.startsWith("flops_")) counts[k] = num(v);
+    }
+    return {
+      run_id: r.run_id,
+      model: r.model,
+      width: num(r.width),
+      depth: num(r.depth),
+      step: num(r.step),
+      tokens: num(r.tokens),
+      params_published: num(r.params_published),
+      gpu_hours: num(r.gpu_hours),
+      loss: num(r.loss),
+      subset: r.subset,
+      cooldown: r.cooldown === "true",
+      lr_ablation: r.lr_ablation === "true",
+      source: r.source as RowSource,
+      counts,
+    };
+  });
+}
+
+/** Returns the JSON record at `path` (typed by the caller from the table above). */
+export async function readRecord<T>(path: string): Promise<T> {
+  return JSON.parse(await Deno.readTextFile(path)) as T;
+}

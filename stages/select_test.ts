@@ -1,0 +1,65 @@
+import assert from "node:assert/strict";
+import { collectTables, writeCollected } from "./collect.ts";
+import { readRunsRows } from "./schemas.ts";
+import { selectParams, selectRows } from "./select.ts";
+import { resolveVariant, VARIANT_NAMES } from "./variants.ts";
+
+const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+const dir = await Deno.makeTempDir();
+await writeCollected(dir, await collectTables(ROOT));
+const runs = await readRunsRows(`${dir}/runs.csv`);
+await Deno.remove(dir, { recursive: true });
+const select = (v: string) => selectRows(runs, selectParams(v, resolveVariant(v)));
+const selectA1 = (v: string) => selectRows(runs, selectParams(v, resolveVariant(v), "approach1"));
+
+Deno.test("select: row and run counts of every variant", () => {
+  const counts = Object.fromEntries(VARIANT_NAMES.map((v) => {
+    const rows = select(v);
+    return [v, [rows.length, new Set(rows.map((r) => r.run_id)).size]];
+  }));
+  assert.deepEqual(counts, {
+    paper: [220, 22],
+    no_embeds: [220, 22],
+    cooldown: [199, 20],
+    lr_ablation: [200, 20],
+    over_100b: [770, 22],
+    over_120b_only: [528, 22],
+    width_512_only: [175, 5],
+    chinchilla_reduced_sampling: [24, 5],
+    "huber_1e-3": [220, 22],
+  });
+});
+
+Deno.test("select: Approach 1 uses the dense (every 477 steps) checkpoint files where they exist", () => {
+  assert.equal(selectA1("paper").length, 1100);
+  assert.equal(selectA1("over_100b").length, 3850);
+  assert.equal(selectA1("lr_ablation").length, 1000);
+  assert.equal(selectA1("cooldown").length, 199);
+  assert.equal(selectA1("chinchilla_reduced_sampling").length, 24);
+});
+
+Deno.test("select: counting conventions resolve into params and flops", () => {
+  const paper = select("paper"), noEmb = select("no_embeds");
+  for (let i = 0; i < paper.length; i++) {
+    // no_embeds drops the input embedding and the untied LM head (reproduces the published Approach 1 fit).
+    assert.equal(paper[i].params - noEmb[i].params, 2 * 50304 * paper[i].width);
+    assert.equal(paper[i].flops, noEmb[i].flops);
+  }
+  assert.ok(select("width_512_only").every((r) => r.width === 512));
+  assert.ok(select("over_120b_only").every((r) => r.tokens > 120e9));
+});
+
+Deno.test("select: unknown subset, column or run is an error naming the valid values", () => {
+  const p = selectParams("paper", resolveVariant("paper"));
+  assert.throws(
+    () => selectRows(runs, { ...p, subsets: ["hott"] }),
+    /unknown subset "hott"; subsets in runs.csv: cool_begin/,
+  );
+  assert.throws(
+    () => selectRows(runs, { ...p, paramsColumn: "params_nope" }),
+    /columns in runs.csv: params_total/,
+  );
+  assert.throws(() => selectRows(runs, { ...p, excludeRuns: ["nobody"] }), /unknown run "nobody"/);
+  const fewer = selectRows(runs, { ...p, excludeRuns: ["PyGemma-512x11_pretrain"] });
+  assert.equal(fewer.length, 210);
+});
