@@ -1,0 +1,524 @@
+/**
+ * `GpuBackend`: the `Backend` interface on WebGPU. Parameters, gradients and AdamW moments live in
+ * one storage buffer per tensor; activations in a workspace per (batch, sequence length) shape. Every
+ * dispatch (pipeline, bind group, shape uniforms) is recorded once per workspace; `trainStep` writes
+ * the tokens and the step uniform with `queue.writeBuffer` and submits ONE command buffer holding
+ * forward, backward, global-norm clip and AdamW. Losses and gradient norms stay on the device until
+ * `readTrainLosses`.
+ * @module
+ */
+import {
+  type Backend,
+  type ModelConfig,
+  numKvHeads,
+  numQueryHeads,
+  type OptimizerStep,
+  parameterSpecs,
+  type ParamSpec,
+  type TrainState,
+  validateModelConfig,
+} from "../types.ts";
+import { type Dispatch, GpuContext } from "./context.ts";
+import {
+  chooseSplitK,
+  DEFAULT_TILE,
+  matmulDispatch,
+  type MatmulSpec,
+  type MatmulTile,
+  WIDE_TILE,
+} from "./matmul.ts";
+import { embeddingBackward, embeddingForward, tokenIndex } from "./embedding.ts";
+import { rmsnormBackward, rmsnormForward, rmsnormScratchSize } from "./rmsnorm.ts";
+import { ropeDispatch, ropeTablesF32 } from "./rope.ts";
+import { attentionBackward, type AttentionDims, attentionForward } from "./attention.ts";
+import { gegluBackward, gegluForward } from "./geglu.ts";
+import { crossEntropyRows, meanLoss } from "./cross_entropy.ts";
+import { adamw, gradNorm, packStep, STEP_BYTES, sumsqGroups } from "./optimizer.ts";
+import { copyDispatch } from "./elementwise.ts";
+import { denseAttentionBackward, denseAttentionForward, denseScoresSize } from "./attention_dense.ts";
+
+/** Options of `createGpuBackend`. */
+export interface GpuBackendOptions {
+  /** Validation error scopes around every submission, reported with kernel names (default false). */
+  readonly debug?: boolean;
+  /** Matmul tile for every product (default: chosen per product by `chooseTile`). */
+  readonly tile?: MatmulTile;
+  /** Steps that may be taken between two `readTrainLosses` calls (default 65536). */
+  readonly maxPendingSteps?: number;
+  /** Split the K dimension of products with few output tiles over more workgroups (default true). */
+  readonly splitK?: boolean;
+  /**
+   * Attention kernels: "dense" (materialised probabilities, batched matmuls; fast for short sequences),
+   * "flash" (recomputation, O(T) memory) or "auto" (default: dense while the saved probabilities of all
+   * layers fit in `denseAttentionBytes` and one layer's fit in a storage binding).
+   */
+  readonly attention?: "auto" | "dense" | "flash";
+  /** Memory budget of the dense attention's saved probabilities, bytes (default 4 GiB). */
+  readonly denseAttentionBytes?: number;
+  /** An existing context to use (not destroyed by `destroy`); default: a new one. */
+  readonly context?: GpuContext;
+}
+
+const PER_LAYER = 9;
+
+interface LayerBuffers {
+  a: GPUBuffer;
+  aRstd: GPUBuffer;
+  q: GPUBuffer;
+  k: GPUBuffer;
+  v: GPUBuffer;
+  o: GPUBuffer;
+  /** Row log-sum-exp (flash) or the probabilities `[B, hq, T, T]` (dense). */
+  lse: GPUBuffer;
+  xMid: GPUBuffer;
+  mN: GPUBuffer;
+  mRstd: GPUBuffer;
+  gate: GPUBuffer;
+  up: GPUBuffer;
+  h: GPUBuffer;
+}
+
+interface Workspace {
+  readonly batch: number;
+  readonly seqLen: number;
+  readonly tokens: GPUBuffer;
+  readonly targets: GPUBuffer;
+  readonly offsets: GPUBuffer;
+  readonly positions: GPUBuffer;
+  readonly train: Dispatch[];
+  readonly evalPlan: Dispatch[];
+  readonly buffers: GPUBuffer[];
+}
+
+/** A WebGPU implementation of {@link Backend}; see the module doc. Create with `createGpuBackend`. */
+export class GpuBackend implements Backend {
+  /** `"webgpu:"` + adapter vendor, architecture, device and description. */
+  readonly identity: string;
+  readonly #ctx: GpuContext;
+  readonly #ownsCtx: boolean;
+  readonly #cfg: ModelConfig;
+  readonly #specs: ParamSpec[];
+  readonly #sizes: number[];
+  readonly #tile?: MatmulTile;
+  readonly #params: GPUBuffer[];
+  readonly #grads: GPUBuffer[];
+  readonly #m: GPUBuffer[];
+  readonly #v: GPUBuffer[];
+  readonly #stepBuf: GPUBuffer;
+  readonly #evalStep: GPUBuffer;
+  readonly #lossLog: GPUBuffer;
+  readonly #normLog: GPUBuffer;
+  readonly #evalLog: GPUBuffer;
+  readonly #scale: GPUBuffer;
+  readonly #partial: GPUBuffer;
+  readonly #cos: GPUBuffer;
+  readonly #sin: GPUBuffer;
+  readonly #capacity: number;
+  readonly #workspaces = new Map<string, Workspace>();
+  readonly #splitK: boolean;
+  readonly #attention: "auto" | "dense" | "flash";
+  readonly #denseBytes: number;
+  #scratch?: GPUBuffer;
+  readonly #extra: GPUBuffer[] = [];
+  #step = 0;
+  #pending = 0;
+  #destroyed = false;
+
+  /** Use `createGpuBackend`; this constructor allocates every buffer of the model state. */
+  constructor(ctx: GpuContext, ownsCtx: boolean, cfg: ModelConfig, options: GpuBackendOptions) {
+    this.#ctx = ctx;
+    this.#ownsCtx = ownsCtx;
+    this.#cfg = validateModelConfig(cfg);
+    this.identity = ctx.identity;
+    this.#tile = options.tile;
+    this.#splitK = options.splitK ?? true;
+    this.#attention = options.attention ?? "auto";
+    this.#denseBytes = options.denseAttentionBytes ?? 4 * 2 ** 30;
+    this.#specs = parameterSpecs(cfg);
+    this.#sizes = this.#specs.map((s) => s.shape.reduce((a, b) => a * b, 1));
+    this.#params = this.#specs.map((s, i) => ctx.storage(`param ${s.name}`, this.#sizes[i]));
+    this.#grads = this.#specs.map((s, i) => ctx.storage(`grad ${s.name}`, this.#sizes[i]));
+    this.#m = this.#specs.map((s, i) => ctx.storage(`adam_m ${s.name}`, this.#sizes[i]));
+    this.#v = this.#specs.map((s, i) => ctx.storage(`adam_v ${s.name}`, this.#sizes[i]));
+    const uni = GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST;
+    this.#stepBuf = ctx.device.createBuffer({ label: "step", size: STEP_BYTES, usage: uni });
+    this.#evalStep = ctx.device.createBuffer({ label: "eval step", size: STEP_BYTES, usage: uni });
+    const zeroOpt = { lr: 0, beta1: 0, beta2: 0, eps: 0, weightDecay: 0, gradClip: 0 };
+    ctx.device.queue.writeBuffer(this.#evalStep, 0, packStep(zeroOpt, 0, 0));
+    this.#capacity = options.maxPendingSteps ?? 65536;
+    this.#lossLog = ctx.storage("loss log", this.#capacity);
+    this.#normLog = ctx.storage("grad-norm log", this.#capacity);
+    this.#evalLog = ctx.storage("eval loss", 1);
+    this.#scale = ctx.storage("clip scale", 1);
+    this.#partial = ctx.storage("grad-norm partials", this.#sizes.reduce((s, n) => s + sumsqGroups(n), 0));
+    const { cos, sin } = ropeTablesF32(cfg.seqLen, cfg.headSize, cfg.ropeTheta);
+    this.#cos = ctx.upload("rope cos", cos);
+    this.#sin = ctx.upload("rope sin", sin);
+  }
+
+  #mm(a: GPUBuffer, b: GPUBuffer, c: GPUBuffer, spec: MatmulSpec): Dispatch[] {
+    const tile = spec.tile ?? this.#tile ?? chooseTile(spec);
+    const splitK = this.#splitK ? chooseSplitK(spec, tile) : 1;
+    let scratch = this.#scratch;
+    if (splitK > 1 && (!scratch || scratch.size < splitK * spec.m * spec.n * 4)) {
+      scratch = this.#ctx.storage("split-K scratch", splitK * spec.m * spec.n);
+      this.#scratch = scratch;
+      this.#extra.push(scratch);
+    }
+    return matmulDispatch(this.#ctx, a, b, c, { ...spec, tile, splitK, scratch });
+  }
+
+  #workspace(batch: number, T: number): Workspace {
+    const key = `${batch}x${T}`;
+    const hit = this.#workspaces.get(key);
+    if (hit) return hit;
+    const ctx = this.#ctx, cfg = this.#cfg;
+    const N = batch * T, w = cfg.width, hs = cfg.headSize, V = cfg.vocabSize;
+    const hq = numQueryHeads(cfg), hkv = numKvHeads(cfg), md = cfg.mlpRatio * w;
+    const qw = hq * hs, kw = hkv * hs;
+    const all: GPUBuffer[] = [];
+    const buf = (label: string, n: number) => {
+      const b = ctx.storage(`${label} [${key}]`, n);
+      all.push(b);
+      return b;
+    };
+    const tokens = buf("tokens", N), targets = buf("targets", N);
+    const offsets = buf("token offsets", V + 1), positions = buf("token positions", N);
+    const xs = Array.from({ length: cfg.depth + 1 }, (_, l) => buf(`residual ${l}`, N * w));
+    const att: AttentionDims = { batch, seqLen: T, numQueryHeads: hq, numKvHeads: hkv, headSize: hs };
+    const scoreBytes = denseScoresSize(att) * 4;
+    const dense = this.#attention === "dense" ||
+      (this.#attention === "auto" && scoreBytes <= ctx.limits.maxStorageBufferBindingSize &&
+        scoreBytes * (cfg.depth + 1) <= this.#denseBytes);
+    const layers: LayerBuffers[] = Array.from({ length: cfg.depth }, (_, l) => ({
+      a: buf(`l${l} attn_norm out`, N * w),
+      aRstd: buf(`l${l} attn_norm rstd`, N),
+      q: buf(`l${l} q`, N * qw),
+      k: buf(`l${l} k`, N * kw),
+      v: buf(`l${l} v`, N * kw),
+      o: buf(`l${l} attn out`, N * qw),
+      lse: dense ? buf(`l${l} attn probs`, denseScoresSize(att)) : buf(`l${l} attn lse`, batch * hq * T),
+      xMid: buf(`l${l} residual mid`, N * w),
+      mN: buf(`l${l} mlp_norm out`, N * w),
+      mRstd: buf(`l${l} mlp_norm rstd`, N),
+      gate: buf(`l${l} gate`, N * md),
+      up: buf(`l${l} up`, N * md),
+      h: buf(`l${l} geglu out`, N * md),
+    }));
+    const xf = buf("final_norm out", N * w), fRstd = buf("final_norm rstd", N);
+    const logits = buf("logits", N * V), rowLoss = buf("row loss", N);
+    const dx = buf("d residual", N * w), dn = buf("d norm out", N * w), dh = buf("d geglu out", N * md);
+    const dO = buf("d attn out", N * qw),
+      dq = buf("dq", N * qw),
+      dk = buf("dk", N * kw),
+      dv = buf("dv", N * kw);
+    const dsum = dense ? buf("attn dprobs", denseScoresSize(att)) : buf("attn dsum", batch * hq * T);
+    const scratch = buf("dg scratch", rmsnormScratchSize(N, w));
+    const P = this.#params, G = this.#grads;
+    const li = (l: number, j: number) => 1 + l * PER_LAYER + j;
+    const iFinal = 1 + cfg.depth * PER_LAYER, iHead = iFinal + 1;
+    const rq = { rows: N, seqLen: T, heads: hq, headSize: hs }, rk = { ...rq, heads: hkv };
+
+    const forward: Dispatch[] = [embeddingForward(ctx, P[0], tokens, xs[0], N, w)];
+    for (let l = 0; l < cfg.depth; l++) {
+      const L = layers[l];
+      forward.push(
+        rmsnormForward(ctx, xs[l], P[li(l, 0)], L.a, L.aRstd, N, w, cfg.normEps),
+        ...this.#mm(L.a, P[li(l, 1)], L.q, { m: N, n: qw, k: w }),
+        ...this.#mm(L.a, P[li(l, 2)], L.k, { m: N, n: kw, k: w }),
+        ...this.#mm(L.a, P[li(l, 3)], L.v, { m: N, n: kw, k: w }),
+        ropeDispatch(ctx, L.q, this.#cos, this.#sin, rq, false),
+        ropeDispatch(ctx, L.k, this.#cos, this.#sin, rk, false),
+        ...(dense
+          ? denseAttentionForward(ctx, { q: L.q, k: L.k, v: L.v, o: L.o, probs: L.lse }, att, this.#tile)
+          : [attentionForward(ctx, { q: L.q, k: L.k, v: L.v, o: L.o, lse: L.lse }, att)]),
+        copyDispatch(ctx, xs[l], L.xMid, N * w),
+        ...this.#mm(L.o, P[li(l, 4)], L.xMid, { m: N, n: w, k: qw, accumulate: true }),
+        rmsnormForward(ctx, L.xMid, P[li(l, 5)], L.mN, L.mRstd, N, w, cfg.normEps),
+        ...this.#mm(L.mN, P[li(l, 6)], L.gate, { m: N, n: md, k: w }),
+        ...this.#mm(L.mN, P[li(l, 7)], L.up, { m: N, n: md, k: w }),
+        gegluForward(ctx, L.gate, L.up, L.h, N * md),
+        copyDispatch(ctx, L.xMid, xs[l + 1], N * w),
+        ...this.#mm(L.h, P[li(l, 8)], xs[l + 1], { m: N, n: w, k: md, accumulate: true }),
+      );
+    }
+    forward.push(
+      rmsnormForward(ctx, xs[cfg.depth], P[iFinal], xf, fRstd, N, w, cfg.normEps),
+      ...this.#mm(xf, P[iHead], logits, { m: N, n: V, k: w }),
+    );
+    const evalPlan = [
+      ...forward,
+      crossEntropyRows(ctx, logits, targets, rowLoss, N, V, false),
+      meanLoss(ctx, rowLoss, this.#evalLog, this.#evalStep, N),
+    ];
+
+    const backward: Dispatch[] = [
+      crossEntropyRows(ctx, logits, targets, rowLoss, N, V, true),
+      meanLoss(ctx, rowLoss, this.#lossLog, this.#stepBuf, N),
+      ...this.#mm(xf, logits, G[iHead], { m: w, n: V, k: N, transA: true }),
+      ...this.#mm(logits, P[iHead], dn, { m: N, n: w, k: V, transB: true }),
+      ...rmsnormBackward(
+        ctx,
+        { x: xs[cfg.depth], g: P[iFinal], rstd: fRstd, dy: dn, dx, dg: G[iFinal], scratch },
+        N,
+        w,
+        false,
+      ),
+    ];
+    for (let l = cfg.depth - 1; l >= 0; l--) {
+      const L = layers[l];
+      backward.push(
+        // MLP branch: xs[l+1] = xMid + h·w_down
+        ...this.#mm(L.h, dx, G[li(l, 8)], { m: md, n: w, k: N, transA: true }),
+        ...this.#mm(dx, P[li(l, 8)], dh, { m: N, n: md, k: w, transB: true }),
+        gegluBackward(ctx, L.gate, L.up, dh, N * md),
+        ...this.#mm(L.mN, L.gate, G[li(l, 6)], { m: w, n: md, k: N, transA: true }),
+        ...this.#mm(L.mN, L.up, G[li(l, 7)], { m: w, n: md, k: N, transA: true }),
+        ...this.#mm(L.gate, P[li(l, 6)], dn, { m: N, n: w, k: md, transB: true }),
+        ...this.#mm(L.up, P[li(l, 7)], dn, { m: N, n: w, k: md, transB: true, accumulate: true }),
+        ...rmsnormBackward(
+          ctx,
+          { x: L.xMid, g: P[li(l, 5)], rstd: L.mRstd, dy: dn, dx, dg: G[li(l, 5)], scratch },
+          N,
+          w,
+          true,
+        ),
+        // attention branch: xMid = xs[l] + o·wo
+        ...this.#mm(L.o, dx, G[li(l, 4)], { m: qw, n: w, k: N, transA: true }),
+        ...this.#mm(dx, P[li(l, 4)], dO, { m: N, n: qw, k: w, transB: true }),
+        ...(dense
+          ? denseAttentionBackward(
+            ctx,
+            { q: L.q, k: L.k, v: L.v, probs: L.lse, dout: dO, dq, dk, dv, dprobs: dsum },
+            att,
+            this.#tile,
+          )
+          : attentionBackward(
+            ctx,
+            { q: L.q, k: L.k, v: L.v, o: L.o, lse: L.lse, dout: dO, dq, dk, dv, dsum },
+            att,
+          )),
+        ropeDispatch(ctx, dq, this.#cos, this.#sin, rq, true),
+        ropeDispatch(ctx, dk, this.#cos, this.#sin, rk, true),
+        ...this.#mm(L.a, dq, G[li(l, 1)], { m: w, n: qw, k: N, transA: true }),
+        ...this.#mm(L.a, dk, G[li(l, 2)], { m: w, n: kw, k: N, transA: true }),
+        ...this.#mm(L.a, dv, G[li(l, 3)], { m: w, n: kw, k: N, transA: true }),
+        ...this.#mm(dq, P[li(l, 1)], dn, { m: N, n: w, k: qw, transB: true }),
+        ...this.#mm(dk, P[li(l, 2)], dn, { m: N, n: w, k: kw, transB: true, accumulate: true }),
+        ...this.#mm(dv, P[li(l, 3)], dn, { m: N, n: w, k: kw, transB: true, accumulate: true }),
+        ...rmsnormBackward(
+          ctx,
+          { x: xs[l], g: P[li(l, 0)], rstd: L.aRstd, dy: dn, dx, dg: G[li(l, 0)], scratch },
+          N,
+          w,
+          true,
+        ),
+      );
+    }
+    backward.push(embeddingBackward(ctx, dx, offsets, positions, G[0], V, w));
+    const optimizer = [
+      ...gradNorm(ctx, G, this.#sizes, this.#partial, this.#normLog, this.#scale, this.#stepBuf),
+      ...this.#specs.map((s, i) =>
+        adamw(
+          ctx,
+          { w: P[i], g: G[i], m: this.#m[i], v: this.#v[i], scale: this.#scale, step: this.#stepBuf },
+          this.#sizes[i],
+          s.decay,
+        )
+      ),
+    ];
+    const ws: Workspace = {
+      batch,
+      seqLen: T,
+      tokens,
+      targets,
+      offsets,
+      positions,
+      train: [...forward, ...backward, ...optimizer],
+      evalPlan,
+      buffers: all,
+    };
+    this.#workspaces.set(key, ws);
+    return ws;
+  }
+
+  #load(tokens: Int32Array, batchSize: number, what: string): Workspace {
+    if (this.#destroyed) throw new Error(`GpuBackend.${what}: backend was destroyed`);
+    if (!Number.isInteger(batchSize) || batchSize <= 0) {
+      throw new Error(`GpuBackend.${what}: batchSize must be a positive integer, got ${batchSize}`);
+    }
+    if (tokens.length % batchSize !== 0 || tokens.length / batchSize < 2) {
+      throw new Error(
+        `GpuBackend.${what}: ${tokens.length} tokens is not batchSize ${batchSize} × (seqLen + 1), seqLen ≥ 1`,
+      );
+    }
+    const T = tokens.length / batchSize - 1;
+    if (T > this.#cfg.seqLen) {
+      throw new Error(
+        `GpuBackend.${what}: sequence length ${T} exceeds the model's seqLen ${this.#cfg.seqLen}`,
+      );
+    }
+    const N = batchSize * T;
+    const inputs = new Uint32Array(N), targets = new Uint32Array(N);
+    for (let b = 0; b < batchSize; b++) {
+      for (let t = 0; t < T; t++) {
+        inputs[b * T + t] = tokens[b * (T + 1) + t];
+        targets[b * T + t] = tokens[b * (T + 1) + t + 1];
+      }
+    }
+    const V = this.#cfg.vocabSize;
+    for (let i = 0; i < tokens.length; i++) {
+      if (!(tokens[i] >= 0 && tokens[i] < V)) {
+        throw new Error(
+          `GpuBackend.${what}: token ${tokens[i]} at index ${i} is outside the vocabulary [0, ${V})`,
+        );
+      }
+    }
+    const ws = this.#workspace(batchSize, T);
+    const { offsets, positions } = tokenIndex(new Int32Array(inputs.buffer), V);
+    const q = this.#ctx.device.queue;
+    q.writeBuffer(ws.tokens, 0, inputs);
+    q.writeBuffer(ws.targets, 0, targets);
+    q.writeBuffer(ws.offsets, 0, offsets);
+    q.writeBuffer(ws.positions, 0, positions);
+    return ws;
+  }
+
+  /** Records and submits one optimizer step (one command buffer); loss and norm are logged on the device. */
+  trainStep(tokens: Int32Array, batchSize: number, opt: OptimizerStep): void {
+    if (this.#pending >= this.#capacity) {
+      throw new Error(
+        `GpuBackend.trainStep: ${this.#pending} steps since the last readTrainLosses (capacity ${this.#capacity})`,
+      );
+    }
+    const ws = this.#load(tokens, batchSize, "trainStep");
+    this.#ctx.device.queue.writeBuffer(this.#stepBuf, 0, packStep(opt, this.#step, this.#pending));
+    this.#ctx.run("trainStep", ws.train);
+    this.#step++;
+    this.#pending++;
+  }
+
+  /** Returns the mean train losses (nats/token) and pre-clip gradient norms since the last call. */
+  async readTrainLosses(): Promise<{ loss: Float32Array; gradNorm: Float32Array }> {
+    const n = this.#pending;
+    this.#pending = 0;
+    const loss = await this.#ctx.read(this.#lossLog, n);
+    const gradNorm = await this.#ctx.read(this.#normLog, n);
+    return { loss, gradNorm };
+  }
+
+  /** Returns the mean loss (nats/token) of a batch, forward only; the state is unchanged. */
+  async evalLoss(tokens: Int32Array, batchSize: number): Promise<number> {
+    const ws = this.#load(tokens, batchSize, "evalLoss");
+    this.#ctx.run("evalLoss", ws.evalPlan);
+    return (await this.#ctx.read(this.#evalLog, 1))[0];
+  }
+
+  /** Replaces parameters, AdamW moments and the step count; throws naming a tensor of the wrong size. */
+  setState(state: TrainState): Promise<void> {
+    if (!Number.isInteger(state.step) || state.step < 0) {
+      return Promise.reject(new Error(`setState: step must be a non-negative integer, got ${state.step}`));
+    }
+    const groups: [string, readonly Float32Array[], GPUBuffer[]][] = [
+      ["params", state.params, this.#params],
+      ["m", state.m, this.#m],
+      ["v", state.v, this.#v],
+    ];
+    for (const [name, ts] of groups) {
+      if (ts.length !== this.#specs.length) {
+        return Promise.reject(
+          new Error(`setState: ${name} has ${ts.length} tensors, expected ${this.#specs.length}`),
+        );
+      }
+      for (let i = 0; i < ts.length; i++) {
+        if (ts[i].length !== this.#sizes[i]) {
+          return Promise.reject(
+            new Error(
+              `setState: ${name}[${i}] "${this.#specs[i].name}" has ${ts[i].length} values, expected ${
+                this.#sizes[i]
+              }`,
+            ),
+          );
+        }
+      }
+    }
+    const q = this.#ctx.device.queue;
+    for (const [, ts, bufs] of groups) {
+      ts.forEach((t, i) => q.writeBuffer(bufs[i], 0, t.buffer, t.byteOffset, t.byteLength));
+    }
+    this.#step = state.step;
+    return this.#ctx.check();
+  }
+
+  /** Reads back parameters, moments (float32, canonical order) and the step count. */
+  async getState(): Promise<TrainState> {
+    const read = (bufs: GPUBuffer[]) => Promise.all(bufs.map((b, i) => this.#ctx.read(b, this.#sizes[i])));
+    const params = await read(this.#params);
+    const m = await read(this.#m);
+    const v = await read(this.#v);
+    return { params, m, v, step: this.#step };
+  }
+
+  /**
+   * Diagnostic: times each kernel of one training step separately (all dispatches sharing a name,
+   * submitted alone `reps` times) and returns milliseconds per step by kernel name, slowest first.
+   * It runs the optimizer repeatedly, so the state is changed afterwards.
+   */
+  async profileStep(
+    tokens: Int32Array,
+    batchSize: number,
+    opt: OptimizerStep,
+    reps = 5,
+  ): Promise<{ name: string; ms: number; dispatches: number }[]> {
+    const ws = this.#load(tokens, batchSize, "profileStep");
+    this.#ctx.device.queue.writeBuffer(this.#stepBuf, 0, packStep(opt, this.#step, 0));
+    const names = [...new Set(ws.train.map((d) => d.name))];
+    const out: { name: string; ms: number; dispatches: number }[] = [];
+    for (const name of names) {
+      const ds = ws.train.filter((d) => d.name === name);
+      this.#ctx.run(`profile ${name}`, ds);
+      await this.#ctx.device.queue.onSubmittedWorkDone();
+      const t0 = performance.now();
+      for (let r = 0; r < reps; r++) this.#ctx.run(`profile ${name}`, ds);
+      await this.#ctx.device.queue.onSubmittedWorkDone();
+      out.push({ name, ms: (performance.now() - t0) / reps, dispatches: ds.length });
+    }
+    await this.#ctx.check();
+    return out.sort((a, b) => b.ms - a.ms);
+  }
+
+  /** Reads back the gradients of the last `trainStep` (before clipping), canonical order (for tests). */
+  readGradients(): Promise<Float32Array[]> {
+    return Promise.all(this.#grads.map((b, i) => this.#ctx.read(b, this.#sizes[i])));
+  }
+
+  /** Releases all buffers (and the device when the backend created it). */
+  destroy(): void {
+    if (this.#destroyed) return;
+    this.#destroyed = true;
+    for (const ws of this.#workspaces.values()) ws.buffers.forEach((b) => b.destroy());
+    for (const bs of [this.#params, this.#grads, this.#m, this.#v, this.#extra]) {
+      bs.forEach((b) => b.destroy());
+    }
+    if (this.#ownsCtx) this.#ctx.destroy();
+  }
+}
+
+/**
+ * Returns the wide tile (64×128) for outputs of at least 1024×1024, where it measured fastest on an
+ * H100 (kernels/gpu/BENCHMARKS.md); the default 64×64 tile otherwise.
+ */
+export function chooseTile(spec: { m: number; n: number }): MatmulTile {
+  return spec.m >= 1024 && spec.n >= 1024 ? WIDE_TILE : DEFAULT_TILE;
+}
+
+/** Creates a `GpuBackend` for `cfg` on a new (or the given) WebGPU context; parameters start at zero. */
+export async function createGpuBackend(
+  cfg: ModelConfig,
+  options: GpuBackendOptions = {},
+): Promise<GpuBackend> {
+  const ctx = options.context ?? await GpuContext.create({ debug: options.debug });
+  const backend = new GpuBackend(ctx, options.context === undefined, cfg, options);
+  await ctx.check();
+  return backend;
+}

@@ -1,0 +1,318 @@
+/**
+ * Tiled matrix product `C (+)= op(A) · op(B)` in WGSL, with the transposed forms the backward pass
+ * needs read in place (no transpose is materialised):
+ * - NN: `C[M,N] = A[M,K] · B[K,N]` (forward `y = x·W`);
+ * - NT: `C[M,N] = A[M,K] · B[N,K]ᵀ` (input gradient `dx = dy·Wᵀ`);
+ * - TN: `C[M,N] = A[K,M]ᵀ · B[K,N]` (weight gradient `dW = xᵀ·dy`).
+ * Each workgroup computes a BM×BN tile of C, staging BK-deep slices of A and B in workgroup memory
+ * (as vec4 rows); each invocation accumulates a TM×TN register block held in fully unrolled vec4
+ * variables. When the output has few tiles and K is long (weight gradients), K is split over
+ * `splitK` workgroup layers writing partial products to a scratch buffer, summed afterwards in a fixed
+ * order. Every sum runs in a fixed order, so results are deterministic. Shapes need not be multiples of
+ * the tile (bounds are checked).
+ * @module
+ */
+import type { Dispatch, GpuContext } from "./context.ts";
+import { f32, grid1d, u32 } from "./context.ts";
+import { ENTRY, GLOBAL_INDEX, WG } from "./wgsl.ts";
+
+/** Tile configuration of the matmul kernel. Threads per workgroup = (BM/TM)·(BN/TN); TM, TN multiples of 4. */
+export interface MatmulTile {
+  /** Rows of C per workgroup. */
+  readonly bm: number;
+  /** Columns of C per workgroup. */
+  readonly bn: number;
+  /** Depth of one staged slice. */
+  readonly bk: number;
+  /** Rows of C per invocation. */
+  readonly tm: number;
+  /** Columns of C per invocation. */
+  readonly tn: number;
+}
+
+/** Default tile: 64×64 per workgroup, 4×4 per invocation (256 invocations), 16-deep slices. */
+export const DEFAULT_TILE: MatmulTile = { bm: 64, bn: 64, bk: 16, tm: 4, tn: 4 };
+
+/** Wide tile: 64×128 per workgroup, 4×8 per invocation, 16-deep slices. */
+export const WIDE_TILE: MatmulTile = { bm: 64, bn: 128, bk: 16, tm: 4, tn: 8 };
+
+/** Large tile for big products on discrete GPUs: 128×128, 8×8 per invocation, 8-deep slices. */
+export const LARGE_TILE: MatmulTile = { bm: 128, bn: 128, bk: 8, tm: 8, tn: 8 };
+
+/** Operand layout and accumulation of one matmul call. */
+export interface MatmulSpec {
+  /** Rows of C. */
+  readonly m: number;
+  /** Columns of C. */
+  readonly n: number;
+  /** Inner dimension. */
+  readonly k: number;
+  /** A is stored `[K, M]` (use its transpose). */
+  readonly transA?: boolean;
+  /** B is stored `[N, K]` (use its transpose). */
+  readonly transB?: boolean;
+  /** Add into C instead of overwriting it. */
+  readonly accumulate?: boolean;
+  /** Tile (default `DEFAULT_TILE`). */
+  readonly tile?: MatmulTile;
+  /** Number of K slices computed by separate workgroups (default 1; see `chooseSplitK`). */
+  readonly splitK?: number;
+  /** Scratch buffer of at least `splitK · m · n` floats (required when splitK > 1). */
+  readonly scratch?: GPUBuffer;
+  /** Row stride of A as stored (default: its column count). */
+  readonly lda?: number;
+  /** Row stride of B as stored (default: its column count). */
+  readonly ldb?: number;
+  /** Row stride of C (default n). */
+  readonly ldc?: number;
+  /** Scale of the product: `C (+)= alpha · op(A)·op(B)` (default 1). */
+  readonly alpha?: number;
+  /** Batched product over `count = batches · heads` independent matrices (no K split then). */
+  readonly batch?: MatmulBatch;
+}
+
+/**
+ * Where matrix `(b, h)` of an operand starts: `b·batch + ((h·mul) / div + add)·head` floats (integer
+ * division), so that grouped-query heads can share a kv matrix (`div = gqaRatio`).
+ */
+export interface OperandStrides {
+  /** Stride between batches, floats. */
+  readonly batch: number;
+  /** Stride between heads, floats. */
+  readonly head: number;
+  /** Head index multiplier (default 1). */
+  readonly mul?: number;
+  /** Head index divisor (default 1). */
+  readonly div?: number;
+  /** Head index offset (default 0). */
+  readonly add?: number;
+}
+
+/** A batch of `batches · heads` products with per-operand offsets. */
+export interface MatmulBatch {
+  /** Number of batches b. */
+  readonly batches: number;
+  /** Heads per batch h. */
+  readonly heads: number;
+  /** Offsets of A. */
+  readonly a: OperandStrides;
+  /** Offsets of B. */
+  readonly b: OperandStrides;
+  /** Offsets of C. */
+  readonly c: OperandStrides;
+}
+
+function checkTile(t: MatmulTile): void {
+  const ok = [t.bm, t.bn, t.bk, t.tm, t.tn].every((v) => Number.isInteger(v) && v > 0) &&
+    t.bm % t.tm === 0 && t.bn % t.tn === 0 && t.tm % 4 === 0 && t.tn % 4 === 0 &&
+    (t.bm / t.tm) * (t.bn / t.tn) <= 256 && (t.bm * t.bk) % ((t.bm / t.tm) * (t.bn / t.tn)) === 0 &&
+    (t.bn * t.bk) % ((t.bm / t.tm) * (t.bn / t.tn)) === 0;
+  if (!ok) {
+    throw new Error(
+      `matmul tile ${
+        JSON.stringify(t)
+      }: need bm%tm = bn%tn = tm%4 = tn%4 = 0, ≤ 256 threads dividing bm·bk and bn·bk`,
+    );
+  }
+}
+
+/** Returns the WGSL source of the matmul kernel for the given layout and tile. */
+export function matmulWgsl(transA: boolean, transB: boolean, tile: MatmulTile = DEFAULT_TILE): string {
+  checkTile(tile);
+  const { bm, bn, bk, tm, tn } = tile;
+  const threads = (bm / tm) * (bn / tn);
+  const bm4 = bm / 4, bn4 = bn / 4, tm4 = tm / 4, tn4 = tn / 4;
+  // Loads are laid out so that consecutive invocations read consecutive addresses of global memory.
+  const decl: string[] = [], inner: string[] = [], store: string[] = [];
+  for (let r = 0; r < tm; r++) for (let j = 0; j < tn4; j++) decl.push(`var c${r}_${j} = vec4f(0.0);`);
+  for (let i = 0; i < tm4; i++) inner.push(`let a${i} = As[kk * ${bm4}u + tr4 + ${i}u];`);
+  for (let j = 0; j < tn4; j++) inner.push(`let b${j} = Bs[kk * ${bn4}u + tc4 + ${j}u];`);
+  for (let r = 0; r < tm; r++) {
+    for (let j = 0; j < tn4; j++) {
+      inner.push(`c${r}_${j} = fma(vec4f(a${r >> 2}[${r & 3}]), b${j}, c${r}_${j});`);
+    }
+  }
+  for (let r = 0; r < tm; r++) {
+    store.push(`if (gm0 + ${r}u < p.M) {`);
+    for (let j = 0; j < tn4; j++) {
+      for (let e = 0; e < 4; e++) store.push(`  put(gm0 + ${r}u, gn0 + ${j * 4 + e}u, c${r}_${j}[${e}]);`);
+    }
+    store.push(`}`);
+  }
+  // Register prefetch: each invocation loads its share of the next A and B slices from global memory
+  // into registers while the current slice is multiplied out of workgroup memory.
+  const nA = (bm * bk) / threads, nB = (bn * bk) / threads;
+  const pre: string[] = [], fetch: string[] = [], stash: string[] = [];
+  for (let i = 0; i < nA; i++) {
+    pre.push(`let aE${i} = li + ${i * threads}u;`);
+    pre.push(
+      transA
+        ? `let aK${i} = aE${i} / ${bm}u; let aM${i} = aE${i} % ${bm}u;`
+        : `let aM${i} = aE${i} / ${bk}u; let aK${i} = aE${i} % ${bk}u;`,
+    );
+    pre.push(`var ra${i} = 0.0;`);
+    const idx = transA ? `aOff + gk * p.lda + gm` : `aOff + gm * p.lda + gk`;
+    fetch.push(
+      `{ let gm = row0 + aM${i}; let gk = K0 + aK${i}; ra${i} = 0.0; if (gm < p.M && gk < kEnd) { ra${i} = A[${idx}]; } }`,
+    );
+    stash.push(`As[aK${i} * ${bm4}u + aM${i} / 4u][aM${i} % 4u] = ra${i};`);
+  }
+  for (let i = 0; i < nB; i++) {
+    pre.push(`let bE${i} = li + ${i * threads}u;`);
+    pre.push(
+      transB
+        ? `let bN${i} = bE${i} / ${bk}u; let bK${i} = bE${i} % ${bk}u;`
+        : `let bK${i} = bE${i} / ${bn}u; let bN${i} = bE${i} % ${bn}u;`,
+    );
+    pre.push(`var rb${i} = 0.0;`);
+    const idx = transB ? `bOff + gn * p.ldb + gk` : `bOff + gk * p.ldb + gn`;
+    fetch.push(
+      `{ let gn = col0 + bN${i}; let gk = K0 + bK${i}; rb${i} = 0.0; if (gn < p.N && gk < kEnd) { rb${i} = B[${idx}]; } }`,
+    );
+    stash.push(`Bs[bK${i} * ${bn4}u + bN${i} / 4u][bN${i} % 4u] = rb${i};`);
+  }
+  const fetchAt = (k: string) => `{ let K0 = ${k};\n    ${fetch.join("\n    ")}\n  }`;
+  const mainLoop = `${pre.join("\n  ")}
+  ${fetchAt("kBegin")}
+  for (var k0 = kBegin; k0 < kEnd; k0 += ${bk}u) {
+    ${stash.join("\n    ")}
+    workgroupBarrier();
+    ${fetchAt(`k0 + ${bk}u`)}
+    for (var kk = 0u; kk < ${bk}u; kk++) {
+      ${inner.join("\n      ")}
+    }
+    workgroupBarrier();
+  }`;
+  return /* wgsl */ `
+struct Params { M: u32, N: u32, K: u32, acc: u32, kChunk: u32, split: u32, heads: u32, lda: u32, ldb: u32,
+  ldc: u32, alpha: f32, aB: u32, aH: u32, aMul: u32, aDiv: u32, aAdd: u32, bB: u32, bH: u32, bMul: u32, bDiv: u32,
+  bAdd: u32, cB: u32, cH: u32, cMul: u32, cDiv: u32, cAdd: u32 }
+@group(0) @binding(0) var<storage, read> A: array<f32>;
+@group(0) @binding(1) var<storage, read> B: array<f32>;
+@group(0) @binding(2) var<storage, read_write> C: array<f32>;
+@group(0) @binding(3) var<uniform> p: Params;
+var<workgroup> As: array<vec4f, ${(bk * bm) / 4}>;
+var<workgroup> Bs: array<vec4f, ${(bk * bn) / 4}>;
+
+fn put(m: u32, n: u32, v: f32) {
+  if (n >= p.N) { return; }
+  if (p.split > 1u) { C[zoff + m * p.N + n] = v; return; }
+  let idx = cOff + m * p.ldc + n;
+  if (p.acc != 0u) { C[idx] = C[idx] + p.alpha * v; } else { C[idx] = p.alpha * v; }
+}
+var<private> zoff: u32;
+var<private> cOff: u32;
+
+@compute @workgroup_size(${threads})
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) li: u32) {
+  let row0 = wid.y * ${bm}u;
+  let col0 = wid.x * ${bn}u;
+  let tr4 = (li / ${bn / tn}u) * ${tm4}u;
+  let tc4 = (li % ${bn / tn}u) * ${tn4}u;
+  let slice = wid.z % p.split;
+  let bi = wid.z / p.split;
+  let bb = bi / p.heads;
+  let hh = bi % p.heads;
+  let aOff = bb * p.aB + ((hh * p.aMul) / p.aDiv + p.aAdd) * p.aH;
+  let bOff = bb * p.bB + ((hh * p.bMul) / p.bDiv + p.bAdd) * p.bH;
+  cOff = bb * p.cB + ((hh * p.cMul) / p.cDiv + p.cAdd) * p.cH;
+  let kBegin = slice * p.kChunk;
+  let kEnd = min(p.K, kBegin + p.kChunk);
+  zoff = slice * p.M * p.N;
+  ${decl.join("\n  ")}
+  ${mainLoop}
+  let gm0 = row0 + tr4 * 4u;
+  let gn0 = col0 + tc4 * 4u;
+  ${store.join("\n  ")}
+}
+`;
+}
+
+const SPLIT_SUM = `
+struct Params { n: u32, split: u32, acc: u32, alpha: f32 }
+@group(0) @binding(0) var<storage, read> part: array<f32>;
+@group(0) @binding(1) var<storage, read_write> C: array<f32>;
+@group(0) @binding(2) var<uniform> p: Params;
+${ENTRY} {
+  ${GLOBAL_INDEX}
+  if (gi >= p.n) { return; }
+  var s = 0.0;
+  for (var z = 0u; z < p.split; z++) { s += part[z * p.n + gi]; }
+  if (p.acc != 0u) { C[gi] = C[gi] + p.alpha * s; } else { C[gi] = p.alpha * s; }
+}`;
+
+/**
+ * Returns a K-split factor for a product whose output has few workgroup tiles: enough slices for about
+ * `targetGroups` workgroups, each slice at least `minChunk` deep (1 means no split).
+ */
+export function chooseSplitK(
+  spec: { m: number; n: number; k: number },
+  tile: MatmulTile,
+  targetGroups = 264,
+  minChunk = 256,
+): number {
+  const tiles = Math.ceil(spec.m / tile.bm) * Math.ceil(spec.n / tile.bn);
+  return Math.max(1, Math.min(Math.ceil(targetGroups / tiles), Math.floor(spec.k / minChunk), 32));
+}
+
+/** Records `C (+)= op(A)·op(B)` as reusable dispatches (one, or two with a K split). */
+export function matmulDispatch(
+  ctx: GpuContext,
+  a: GPUBuffer,
+  b: GPUBuffer,
+  c: GPUBuffer,
+  spec: MatmulSpec,
+): Dispatch[] {
+  const tile = spec.tile ?? DEFAULT_TILE;
+  const ta = spec.transA ?? false, tb = spec.transB ?? false;
+  const name = `matmul_${ta ? "T" : "N"}${tb ? "T" : "N"}`;
+  const bt = spec.batch;
+  const split = bt ? 1 : Math.max(1, Math.min(spec.splitK ?? 1, Math.ceil(spec.k / tile.bk)));
+  // slices are a multiple of bk deep so that every slice but the last is full
+  const kChunk = Math.ceil(Math.ceil(spec.k / split) / tile.bk) * tile.bk;
+  const layers = Math.max(1, Math.ceil(spec.k / kChunk));
+  const count = bt ? bt.batches * bt.heads : 1;
+  const grid: [number, number, number] = [
+    Math.ceil(spec.n / tile.bn),
+    Math.ceil(spec.m / tile.bm),
+    layers * count,
+  ];
+  const acc = spec.accumulate ? 1 : 0;
+  const zero: OperandStrides = { batch: 0, head: 0 };
+  const strides = (o: OperandStrides) => [
+    u32(o.batch),
+    u32(o.head),
+    u32(o.mul ?? 1),
+    u32(o.div ?? 1),
+    u32(o.add ?? 0),
+  ];
+  const params = ctx.uniform(name, [
+    u32(spec.m),
+    u32(spec.n),
+    u32(spec.k),
+    u32(acc),
+    u32(kChunk),
+    u32(layers),
+    u32(bt?.heads ?? 1),
+    u32(spec.lda ?? (ta ? spec.m : spec.k)),
+    u32(spec.ldb ?? (tb ? spec.k : spec.n)),
+    u32(spec.ldc ?? spec.n),
+    f32(spec.alpha ?? 1),
+    ...strides(bt?.a ?? zero),
+    ...strides(bt?.b ?? zero),
+    ...strides(bt?.c ?? zero),
+  ]);
+  if (layers === 1) return [ctx.dispatch(name, matmulWgsl(ta, tb, tile), [a, b, c, params], grid)];
+  if (spec.ldc !== undefined && spec.ldc !== spec.n) throw new Error(`${name}: split-K needs ldc = n`);
+  if (!spec.scratch || spec.scratch.size < layers * spec.m * spec.n * 4) {
+    throw new Error(
+      `${name}: split-K ${layers} needs a scratch buffer of ${layers * spec.m * spec.n} floats`,
+    );
+  }
+  const n = spec.m * spec.n;
+  const p2 = ctx.uniform("matmul_split_sum", [u32(n), u32(layers), u32(acc), f32(spec.alpha ?? 1)]);
+  return [
+    ctx.dispatch(name, matmulWgsl(ta, tb, tile), [a, b, spec.scratch, params], grid),
+    ctx.dispatch("matmul_split_sum", SPLIT_SUM, [spec.scratch, c, p2], grid1d(Math.ceil(n / WG))),
+  ];
+}

@@ -1,0 +1,45 @@
+/**
+ * Helpers for the kernel tests: random inputs, f64 → f32 conversion and a relative-error metric.
+ * @module
+ */
+
+/** Returns `n` deterministic pseudo-random values uniform in [-scale, scale) (xorshift32 from `seed`). */
+export function randomArray(n: number, seed: number, scale = 1): Float64Array {
+  let s = (seed * 2654435761) >>> 0 || 1;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    out[i] = ((s / 4294967296) * 2 - 1) * scale;
+  }
+  return out;
+}
+
+/** Returns `n` deterministic pseudo-random integers in [0, max). */
+export function randomTokens(n: number, max: number, seed: number): Int32Array {
+  const r = randomArray(n, seed, 1);
+  return Int32Array.from(r, (v) => Math.min(max - 1, Math.floor(((v + 1) / 2) * max)));
+}
+
+/** Returns `x` rounded to float32 and back to float64 (so a reference sees exactly the GPU's inputs). */
+export function roundF32(x: Float64Array): Float64Array {
+  return Float64Array.from(new Float32Array(x));
+}
+
+/**
+ * Returns the largest elementwise error `|got − want|` divided by `(max |want| + tiny)`: an error relative
+ * to the tensor's scale, dimensionless.
+ */
+export function relError(got: ArrayLike<number>, want: ArrayLike<number>): number {
+  if (got.length !== want.length) throw new Error(`relError: length ${got.length} vs ${want.length}`);
+  let maxAbs = 0, maxErr = 0;
+  for (let i = 0; i < want.length; i++) {
+    maxAbs = Math.max(maxAbs, Math.abs(want[i]));
+    const e = Math.abs(got[i] - want[i]);
+    maxErr = Number.isNaN(e) ? Infinity : Math.max(maxErr, e);
+  }
+  return maxErr / (maxAbs + 1e-30);
+}
