@@ -28,6 +28,11 @@ export type OverspendParams = {
   targets: number;
 };
 
+/** Returns `x` where it is a finite number, else null (unreachable or unknown; JSON has no NaN/Infinity). */
+function finiteOrNull(x: number | undefined): number | null {
+  return x !== undefined && Number.isFinite(x) ? x : null;
+}
+
 /** Returns the overspend record of `law` for the shapes of `rows`. */
 export function overspendRecord(
   law: AdditiveLaw,
@@ -74,12 +79,12 @@ export function overspendRecord(
         width: s.width,
         depth: s.depth,
         loss: target,
-        flops: f.cost,
+        flops: finiteOrNull(f.cost),
         flopsOptimal: f.optimalCost,
-        flopsOverspend: f.ratio - 1,
-        gpuHours: h?.cost ?? NaN,
+        flopsOverspend: finiteOrNull(f.ratio - 1),
+        gpuHours: finiteOrNull(h?.cost),
         gpuHoursOptimal: h?.optimalCost ?? NaN,
-        gpuHoursOverspend: h ? h.ratio - 1 : NaN,
+        gpuHoursOverspend: finiteOrNull(h ? h.ratio - 1 : undefined),
         flopsOptimalModel: `${f.optimalWidth}x${f.optimalDepth}`,
         gpuHoursOptimalModel: h ? `${h.optimalWidth}x${h.optimalDepth}` : "",
       });

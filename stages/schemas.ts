@@ -427,18 +427,18 @@ export interface OverspendRecord {
     readonly depth: number;
     /** Target loss, nats per token. */
     readonly loss: number;
-    /** FLOPs this shape needs to reach the loss. */
-    readonly flops: number;
+    /** FLOPs this shape needs to reach the loss; null (JSON) where the law never reaches it with this shape. */
+    readonly flops: number | null;
     /** FLOPs the optimal shape needs. */
     readonly flopsOptimal: number;
-    /** flops / flopsOptimal − 1. */
-    readonly flopsOverspend: number;
-    /** GPU-hours this shape needs (NaN where its step time is unknown). */
-    readonly gpuHours: number;
+    /** flops / flopsOptimal − 1; null where unreachable. */
+    readonly flopsOverspend: number | null;
+    /** GPU-hours this shape needs; null where unreachable or its step time is unknown. */
+    readonly gpuHours: number | null;
     /** GPU-hours of the fastest shape to the same loss. */
     readonly gpuHoursOptimal: number;
-    /** gpuHours / gpuHoursOptimal − 1. */
-    readonly gpuHoursOverspend: number;
+    /** gpuHours / gpuHoursOptimal − 1; null where unreachable or unknown. */
+    readonly gpuHoursOverspend: number | null;
     /** Shape "WxD" of the FLOP-optimal candidate. */
     readonly flopsOptimalModel: string;
     /** Shape "WxD" of the GPU-hour-optimal candidate ("" when unknown). */

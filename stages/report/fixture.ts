@@ -6,13 +6,15 @@
  * @module
  */
 import type { Stage, StageContext } from "../../pipeline/stage.ts";
-import type { LawForm, OverspendRecord, OvertrainingRecord, SelectedRow } from "../schemas.ts";
+import type { LawForm, SelectedRow } from "../schemas.ts";
 import { collectStage } from "../collect.ts";
 import { selectStage } from "../select.ts";
 import { resolveVariant } from "../variants.ts";
 import { approach1Record, DEFAULT_APPROACH1 } from "../fit_approach1.ts";
 import { approach3Record, fitPointsOf } from "../fit_approach3.ts";
-import { overspendGrid, OVERTRAINING_FACTORS, overtrainingCurve } from "../../scaling/prescribe/mod.ts";
+import { OVERTRAINING_FACTORS } from "../../scaling/prescribe/mod.ts";
+import { overtrainingRecord } from "../fit_overtraining.ts";
+import { overspendRecord } from "../fit_overspend.ts";
 import { DEFAULT_PRESCRIBE, prescriptionsRecord } from "../fit_prescribe.ts";
 import type { AdditiveLaw } from "../../scaling/law.ts";
 import { defaultReportDeps, type ReportDeps } from "../report.ts";
@@ -116,81 +118,26 @@ export async function buildFixture(
       flopsCounter: v.flopsCounter,
     });
     await writeJson(await mk(deps.prescribe), "prescriptions.json", prescriptions);
-    const overtraining: OvertrainingRecord = {
-      kind: "overtraining",
+    // Overtraining and overspend with the stages' own record functions (the fixture only shrinks grids).
+    const counting = {
       variant,
-      form: "eq2",
-      curves: [1e19, 1e21, 1e23].map((c) => ({
-        flops: c,
-        // Factor by factor: a factor no shape in range can spend is left out.
-        points: OVERTRAINING_FACTORS.flatMap((f) => {
-          try {
-            return overtrainingCurve(eq2, c, [f]);
-          } catch {
-            return [];
-          }
-        }).map((p) => ({
-          factor: p.factor,
-          params: p.params,
-          tokens: p.tokens,
-          width: p.width ?? null,
-          depth: p.depth ?? null,
-          loss: p.lossNats,
-          lossIncrease: p.lossIncreaseNats,
-        })),
-      })),
+      form: "eq2" as const,
+      paramsConvention: v.paramsConvention,
+      flopsCounter: v.flopsCounter,
     };
-    await writeJson(await mk(deps.overtraining), "overtraining.json", overtraining);
-    // Overspend among the trained shapes, GPU-seconds per token from their recorded GPU-hours.
-    const perRun = new Map<string, SelectedRow>();
-    for (const r of rows) {
-      const cur = perRun.get(r.model);
-      if (!cur || r.tokens > cur.tokens) perRun.set(r.model, r);
-    }
-    const shapes = [...perRun.values()].map((r) => ({ width: r.width, depth: r.depth }));
-    const secPerToken = new Map(
-      [...perRun.values()].map((r) => [`${r.width}x${r.depth}`, (3600 * r.gpu_hours) / r.tokens]),
+    await writeJson(
+      await mk(deps.overtraining),
+      "overtraining.json",
+      overtrainingRecord(eq2, {
+        ...counting,
+        budgets: [1e19, 1e21, 1e23],
+        factors: [...OVERTRAINING_FACTORS],
+      }),
     );
-    const finals = [...perRun.values()].map((r) => r.loss).sort((x, y) => x - y);
-    const targets = [finals[Math.floor(finals.length * 0.8)], finals[Math.floor(finals.length * 0.4)]];
-    const osRows: OverspendRecord["rows"][number][] = [];
-    for (const target of targets) {
-      const f = overspendGrid(eq2, shapes, target, { kind: "flops" }, { candidates: shapes });
-      const haveHours = [...secPerToken.values()].every((s) => Number.isFinite(s) && s > 0);
-      const g = haveHours
-        ? overspendGrid(eq2, shapes, target, {
-          kind: "gpuHours",
-          gpuSecondsPerToken: (s) => secPerToken.get(`${s.width}x${s.depth}`) ?? NaN,
-        }, { candidates: shapes })
-        : null;
-      f.forEach((r, i) => {
-        osRows.push({
-          model: `${r.width}x${r.depth}`,
-          width: r.width,
-          depth: r.depth,
-          loss: target,
-          flops: r.cost,
-          flopsOptimal: r.optimalCost,
-          flopsOverspend: r.ratio - 1,
-          gpuHours: g ? g[i].cost : NaN,
-          gpuHoursOptimal: g ? g[i].optimalCost : NaN,
-          gpuHoursOverspend: g ? g[i].ratio - 1 : NaN,
-          flopsOptimalModel: `${r.optimalWidth}x${r.optimalDepth}`,
-          gpuHoursOptimalModel: g ? `${g[i].optimalWidth}x${g[i].optimalDepth}` : "",
-        });
-      });
-    }
     await writeJson(
       await mk(deps.overspend),
       "overspend.json",
-      {
-        kind: "overspend",
-        variant,
-        form: "eq2",
-        rows: osRows,
-        targetLosses: targets,
-        candidates: { flops: "the trained shapes", gpuHours: "the trained shapes" },
-      } satisfies OverspendRecord,
+      overspendRecord(eq2, rows, { ...counting, targets: 2 }),
     );
     reportDeps[variant] = deps;
     diffDeps[variant] = side;

@@ -15,9 +15,13 @@ export interface OverspendData {
 }
 
 function heatmap(field: string, title: string, scheme: string): Record<string, unknown> {
+  const valid = `isValid(datum.${field}) && isFinite(datum.${field})`;
+  const position = {
+    x: { field: "width", type: "ordinal", sort: "ascending", title: "width" },
+    y: { field: "depth", type: "ordinal", sort: "descending", title: "depth" },
+  };
   return {
     data: { name: "overspend" },
-    transform: [{ filter: `isValid(datum.${field}) && isFinite(datum.${field})` }],
     title,
     facet: { column: { field: "targetLabel", type: "ordinal", title: "target loss (nats)" } },
     spec: {
@@ -25,10 +29,21 @@ function heatmap(field: string, title: string, scheme: string): Record<string, u
       height: 150,
       layer: [
         {
+          // Shapes whose law-predicted loss never reaches the target (or without a time model): grey, "–".
+          transform: [{ filter: `!(${valid})` }],
+          mark: { type: "rect", color: "#dddddd", tooltip: true },
+          encoding: { ...position, tooltip: [{ field: "model" }, { field: "unreachable" }] },
+        },
+        {
+          transform: [{ filter: `!(${valid})` }],
+          mark: { type: "text", fontSize: 6, text: "–", color: "#666666" },
+          encoding: position,
+        },
+        {
+          transform: [{ filter: valid }],
           mark: { type: "rect", tooltip: true },
           encoding: {
-            x: { field: "width", type: "ordinal", sort: "ascending", title: "width" },
-            y: { field: "depth", type: "ordinal", sort: "descending", title: "depth" },
+            ...position,
             color: {
               field: field,
               type: "quantitative",
@@ -42,10 +57,10 @@ function heatmap(field: string, title: string, scheme: string): Record<string, u
           },
         },
         {
+          transform: [{ filter: valid }],
           mark: { type: "text", fontSize: 6 },
           encoding: {
-            x: { field: "width", type: "ordinal", sort: "ascending" },
-            y: { field: "depth", type: "ordinal", sort: "descending" },
+            ...position,
             text: { field: field, type: "quantitative", format: ".0f" },
             color: { value: "black" },
           },
@@ -53,6 +68,11 @@ function heatmap(field: string, title: string, scheme: string): Record<string, u
       ],
     },
   };
+}
+
+/** Returns 100·`ratio` (a percentage), or null where the ratio is missing or not finite (unreachable). */
+function percent(ratio: number | null | undefined): number | null {
+  return ratio === null || ratio === undefined || !Number.isFinite(ratio) ? null : 100 * ratio;
 }
 
 /** Returns Figure 5: FLOPs and GPU-hours overspend heatmaps by width and depth. */
@@ -63,8 +83,9 @@ export function overspendFigure(data: OverspendData): Figure {
     depth: r.depth,
     targetLoss: r.loss,
     targetLabel: r.loss.toFixed(3),
-    flopsPct: 100 * r.flopsOverspend,
-    gpuPct: Number.isFinite(r.gpuHoursOverspend) ? 100 * r.gpuHoursOverspend : null,
+    flopsPct: percent(r.flopsOverspend),
+    gpuPct: percent(r.gpuHoursOverspend),
+    unreachable: "the law never reaches this loss with this shape, or no step time is known",
   }));
   if (rows.length === 0) throw new Error(`overspendFigure: variant ${data.variant} has no overspend rows`);
   const spec = topLevel({
@@ -76,7 +97,11 @@ export function overspendFigure(data: OverspendData): Figure {
     ],
     resolve: { scale: { color: "independent" } },
   });
-  const worstF = rows.reduce((a, b) => (b.flopsPct > a.flopsPct ? b : a));
+  const withFlops = rows.filter((r) => r.flopsPct !== null);
+  if (withFlops.length === 0) {
+    throw new Error(`overspendFigure: variant ${data.variant}: no shape reaches any target loss`);
+  }
+  const worstF = withFlops.reduce((a, b) => ((b.flopsPct ?? 0) > (a.flopsPct ?? 0) ? b : a));
   const withGpu = rows.filter((r) => r.gpuPct !== null);
   const worstG = withGpu.length
     ? withGpu.reduce((a, b) => ((b.gpuPct ?? 0) > (a.gpuPct ?? 0) ? b : a))
@@ -85,7 +110,7 @@ export function overspendFigure(data: OverspendData): Figure {
   const caption =
     `Law ${data.record.form} of variant ${data.variant}; ${new Set(rows.map((r) => r.model)).size} ` +
     `shapes at target losses ${targets.join(", ")} nats. Largest FLOPs overspend: ${worstF.model} ` +
-    `${fmt(worstF.flopsPct)}% at ${worstF.targetLabel}` +
+    `${fmt(worstF.flopsPct ?? NaN)}% at ${worstF.targetLabel}` +
     (worstG
       ? `; largest GPU-hours overspend: ${worstG.model} ${
         fmt(worstG.gpuPct ?? NaN)
@@ -98,7 +123,9 @@ export function overspendFigure(data: OverspendData): Figure {
     caption,
     howToRead:
       "Each cell is one model shape (width across, depth down); its colour and number say how many percent " +
-      "more FLOPs (top) or GPU-hours (bottom) that shape needs to reach the target loss than the cheapest shape. " +
+      "more FLOPs (top) or GPU-hours (bottom) that shape needs to reach the target loss than the cheapest shape; " +
+      "grey cells marked – are shapes whose predicted loss never falls to the target (or, for GPU-hours, shapes " +
+      "without a measured step time). " +
       "Narrow, deep shapes waste the most; in GPU-hours the penalty is much larger because wide models use the " +
       "hardware better.",
     spec,
