@@ -1,0 +1,225 @@
+/**
+ * The learning-rate sweep (a micro version of seed 002 Figure 3): a wide and a deep model at each of two
+ * sizes, each trained briefly at a range of learning rates, one `train.<run>` stage per (model, lr) so
+ * the sweep is cached run by run. The `lr_sweep` stage gathers the final validation losses into
+ * `lr_sweep.csv` ({@link LrSweepRow}) and two Vega-Lite specs: loss against lr (`loss_vs_lr.vl.json`)
+ * and loss against lr·width·√depth (`loss_vs_scaled_lr.vl.json`), where the curves of the four models
+ * should collapse onto one if the width-depth rule lr ∝ 1/(width·√depth) holds.
+ * @module
+ */
+import type { Params, Stage } from "../pipeline/stage.ts";
+import type { ModelConfig } from "../kernels/types.ts";
+import { formatCsv, writeTextAtomic } from "./importers/table.ts";
+import { type BackendName, type RunResult, trainStage, trainStageId } from "./train.ts";
+
+/** One model of the sweep. */
+export type SweepModel = {
+  /** "wide" or "deep". */
+  role: string;
+  /** Size label, e.g. "small", "large". */
+  size: string;
+  /** Width d_model. */
+  width: number;
+  /** Blocks. */
+  depth: number;
+};
+
+/** Settings of a sweep (JSON). */
+export type LrSweepSettings = {
+  /** The models (a wide and a deep one per size). */
+  models: SweepModel[];
+  /** Peak learning rates tried. */
+  learningRates: number[];
+  /** Architecture shared by the models (width and depth replaced per model). */
+  architecture: Omit<ModelConfig, "width" | "depth">;
+  /** Optimizer steps per run. */
+  steps: number;
+  /** Sequences per step. */
+  batchSize: number;
+  /** Fixed validation batches for the final loss. */
+  evalBatches: number;
+  /** Node id of the corpus stage. */
+  corpus: string;
+  /** Backend. */
+  backend: BackendName;
+};
+
+/** The micro sweep: wide 64×1 / deep 16×8 (~45k params) and wide 128×2 / deep 32×16 (~0.2-0.5M), 7 lrs. */
+export const MICRO_LR_SWEEP: LrSweepSettings = {
+  models: [
+    { role: "wide", size: "small", width: 64, depth: 1 },
+    { role: "deep", size: "small", width: 16, depth: 8 },
+    { role: "wide", size: "large", width: 128, depth: 2 },
+    { role: "deep", size: "large", width: 32, depth: 16 },
+  ],
+  learningRates: [3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1],
+  architecture: {
+    vocabSize: 259,
+    headSize: 8,
+    gqaRatio: 2,
+    mlpRatio: 4,
+    seqLen: 64,
+    ropeTheta: 10000,
+    normEps: 1e-6,
+  },
+  steps: 300,
+  batchSize: 8,
+  evalBatches: 8,
+  corpus: "corpus",
+  backend: "gpu",
+};
+
+/** One row of lr_sweep.csv. */
+export interface LrSweepRow {
+  /** Shape "WxD". */
+  readonly model: string;
+  /** "wide" or "deep". */
+  readonly role: string;
+  /** Size label. */
+  readonly size: string;
+  /** Width. */
+  readonly width: number;
+  /** Depth. */
+  readonly depth: number;
+  /** Peak learning rate. */
+  readonly lr: number;
+  /** lr · width · √depth (the width-depth rule's constant at this lr). */
+  readonly lr_width_sqrt_depth: number;
+  /** Final validation loss, nats per token (NaN when the run diverged or has none). */
+  readonly final_loss: number;
+  /** Whether the run diverged. */
+  readonly diverged: boolean;
+}
+
+/** Columns of lr_sweep.csv. */
+export const LR_SWEEP_COLUMNS: readonly (keyof LrSweepRow)[] = [
+  "model",
+  "role",
+  "size",
+  "width",
+  "depth",
+  "lr",
+  "lr_width_sqrt_depth",
+  "final_loss",
+  "diverged",
+];
+
+/** Returns the run id of one sweep run, e.g. "lr_64x1_3e-3". */
+export function sweepRunId(m: SweepModel, lr: number): string {
+  return `lr_${m.width}x${m.depth}_${lr.toExponential().replace("+", "")}`;
+}
+
+/** Returns one train stage per (model, learning rate): lrBase = lr · width · √depth, constant schedule. */
+export function sweepTrainStages(s: LrSweepSettings): Stage[] {
+  return s.models.flatMap((m) =>
+    s.learningRates.map((lr) =>
+      trainStage({
+        runId: sweepRunId(m, lr),
+        model: { ...s.architecture, width: m.width, depth: m.depth },
+        train: {
+          steps: s.steps,
+          batchSize: s.batchSize,
+          lrBase: lr * m.width * Math.sqrt(m.depth),
+          evalEveryTokens: 0,
+          evalBatches: s.evalBatches,
+          logEvery: Math.max(1, Math.min(50, s.steps)),
+          checkpointEvery: 0,
+          seed: 0,
+        },
+        corpus: s.corpus,
+        backend: s.backend,
+      })
+    )
+  );
+}
+
+/** Returns the two Vega-Lite specs (loss vs lr; loss vs lr·width·√depth) of the sweep's rows. */
+export function lrSweepSpecs(rows: readonly LrSweepRow[]): { lossVsLr: object; lossVsScaledLr: object } {
+  const values = rows.filter((r) => Number.isFinite(r.final_loss)).map((r) => ({
+    ...r,
+    label: `${r.size} ${r.role} ${r.model}`,
+  }));
+  const spec = (field: string, title: string) => ({
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title,
+    width: 360,
+    height: 240,
+    data: { values },
+    mark: { type: "line", point: true },
+    encoding: {
+      x: {
+        field,
+        type: "quantitative",
+        scale: { type: "log" },
+        title: field === "lr" ? "peak learning rate" : "lr · width · √depth",
+      },
+      y: {
+        field: "final_loss",
+        type: "quantitative",
+        scale: { zero: false },
+        title: "final validation loss (nats/token)",
+      },
+      color: { field: "label", type: "nominal", title: "model" },
+    },
+  });
+  return {
+    lossVsLr: spec("lr", "Loss against learning rate"),
+    lossVsScaledLr: spec(
+      "lr_width_sqrt_depth",
+      "Loss against lr · width · √depth (curves collapse if the rule holds)",
+    ),
+  };
+}
+
+/** Returns the lr_sweep stage gathering the sweep's train stages into the table and the spec pair. */
+export function lrSweepStage(s: LrSweepSettings, id = "lr_sweep"): Stage<LrSweepSettings & Params> {
+  const runs = s.models.flatMap((m) =>
+    s.learningRates.map((lr) => ({ m, lr, id: trainStageId(sweepRunId(m, lr)) }))
+  );
+  return {
+    name: "lr_sweep",
+    id,
+    module: import.meta.url,
+    deps: runs.map((r) => r.id),
+    params: s as LrSweepSettings & Params,
+    inputs: [],
+    outputs: ["lr_sweep.csv", "loss_vs_lr.vl.json", "loss_vs_scaled_lr.vl.json"],
+    async run(ctx) {
+      const rows: LrSweepRow[] = [];
+      for (const r of runs) {
+        const path = `${ctx.deps[r.id]}/result.json`;
+        const result = JSON.parse(await Deno.readTextFile(path)) as RunResult;
+        if (result.diverged) ctx.log(`lr_sweep: ${r.id} diverged (${result.reason})`);
+        rows.push({
+          model: `${r.m.width}x${r.m.depth}`,
+          role: r.m.role,
+          size: r.m.size,
+          width: r.m.width,
+          depth: r.m.depth,
+          lr: r.lr,
+          lr_width_sqrt_depth: r.lr * r.m.width * Math.sqrt(r.m.depth),
+          final_loss: result.diverged || result.finalValLoss === null ? NaN : result.finalValLoss,
+          diverged: result.diverged,
+        });
+      }
+      await writeTextAtomic(
+        `${ctx.outDir}/lr_sweep.csv`,
+        formatCsv(LR_SWEEP_COLUMNS, rows.map((r) => LR_SWEEP_COLUMNS.map((c) => r[c]))),
+      );
+      const specs = lrSweepSpecs(rows);
+      await writeTextAtomic(
+        `${ctx.outDir}/loss_vs_lr.vl.json`,
+        JSON.stringify(specs.lossVsLr, null, 2) + "\n",
+      );
+      await writeTextAtomic(
+        `${ctx.outDir}/loss_vs_scaled_lr.vl.json`,
+        JSON.stringify(specs.lossVsScaledLr, null, 2) + "\n",
+      );
+    },
+  };
+}
+
+/** Returns the sweep's stages: one train stage per (model, lr) and the lr_sweep stage (the corpus stage is the caller's). */
+export function lrSweepStages(s: LrSweepSettings = MICRO_LR_SWEEP): Stage[] {
+  return [...sweepTrainStages(s), lrSweepStage(s)];
+}

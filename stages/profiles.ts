@@ -1,0 +1,483 @@
+/**
+ * Profiles other than "paper": pipelines that make their own data instead of reading the shipped runs.
+ *
+ * ```
+ * micro:    grid (recorded) ; corpus (jargon-text) ──► train.<run> × ~15 ──► collect ──► fits ──► report
+ * nano:     grid (recorded) ; corpus (synthetic)   ──► train.<run> × 3   ──► collect ──► fits ──► report
+ * simulate: grid ──► simulate (law: the paper's Eq. 2 fit) ──► collect ──► fits ──► report
+ *           (paper_collect ──► paper_law: that fit, on the shipped Gemstones runs)
+ * ```
+ *
+ * Each train stage depends only on the corpus (never on the grid stage), so editing one grid entry
+ * changes one train stage's parameters and retrains that run alone. `collect` here is the profile's
+ * own collect: it gathers the runs' logs (or the simulated table) into collect's `runs.csv` layout, lists
+ * every run with a `diverged` column in `own_runs.csv`, and leaves diverged runs out of the fits. The
+ * fit and report stages are the paper profile's factories (`fitStages`-style), fed by subset "own" (or
+ * "simulated").
+ * @module
+ */
+import type { Params, Stage } from "../pipeline/stage.ts";
+import { gemstonesParams } from "../scaling/count/mod.ts";
+import type { AdditiveLaw } from "../scaling/law.ts";
+import type { ModelConfig } from "../kernels/types.ts";
+import { type CollectedTables, writeCollected } from "./collect.ts";
+import { selectParams, selectRows, selectStage } from "./select.ts";
+import { writeJson } from "./fit_common.ts";
+import { approach1Stage } from "./fit_approach1.ts";
+import { approach2Stage } from "./fit_approach2.ts";
+import {
+  type Approach3Params,
+  approach3Record,
+  approach3Stage,
+  DEFAULT_FIT_OPTIONS,
+  type FitOptions,
+  fitPointsOf,
+} from "./fit_approach3.ts";
+import { prescribeStage } from "./fit_prescribe.ts";
+import { overtrainingStage } from "./fit_overtraining.ts";
+import { overspendStage } from "./fit_overspend.ts";
+import { reportStage } from "./report.ts";
+import { collectStage } from "./collect.ts";
+import { resolveVariant, type VariantSettings } from "./variants.ts";
+import { type CollectSummary, type LawForm, readCsvObjects, readRunsRows } from "./schemas.ts";
+import { formatCsv, parseOwnRun } from "./importers/mod.ts";
+import { buildGrid, type GridParams, type GridRow, gridShape, gridStage, PAPER_GRID } from "./grid.ts";
+import {
+  runsCellsOf,
+  runsColumns,
+  SIMULATED_COOL_SUBSET,
+  SIMULATED_SUBSET,
+  simulateStage,
+} from "./simulate.ts";
+import { type LrSweepSettings, lrSweepStages, MICRO_LR_SWEEP } from "./lr_sweep.ts";
+import { type BackendName, type CorpusSpec, corpusStage, type RunResult, trainStage } from "./train.ts";
+
+/** Names of the profiles built here. */
+export const PROFILES: readonly string[] = ["micro", "nano", "simulate"];
+
+/** The micro grid: byte vocabulary (259), context 128, head 16, targets 0.1M-10M params (±10 %), 3 per target. */
+export const MICRO_GRID: GridParams = {
+  ...PAPER_GRID,
+  headSize: 16,
+  vocabSize: 259,
+  seqLen: 128,
+  widthMin: 32,
+  widthMax: 1024,
+  depthMin: 1,
+  depthMax: 32,
+  targetParams: [1e5, 3e5, 1e6, 3e6, 1e7],
+  tolerance: 0.1,
+  perTarget: 3,
+  standardAspect: 32,
+  tokensPerParam: 20,
+  minTokens: 1e6,
+  maxTokens: 5e7,
+  batchSize: 16,
+};
+
+const NANO_SHAPES = [{ width: 32, depth: 1 }, { width: 32, depth: 2 }, { width: 64, depth: 1 }];
+const NANO_ARCH = { ...PAPER_GRID, headSize: 16, vocabSize: 259, seqLen: 32, batchSize: 8, lrBase: 2.5 };
+const NANO_TOKENS = 8 * 32 * 120;
+
+/**
+ * Returns grid parameters whose grid is exactly `shapes` (one target per shape's parameter count, zero
+ * tolerance), each trained on `tokens` tokens, under the architecture of `arch`.
+ */
+export function exactGrid(
+  arch: GridParams,
+  shapes: readonly { width: number; depth: number }[],
+  tokens: number,
+): GridParams {
+  return {
+    ...arch,
+    widthMin: Math.min(...shapes.map((s) => s.width)),
+    widthMax: Math.max(...shapes.map((s) => s.width)),
+    depthMin: Math.min(...shapes.map((s) => s.depth)),
+    depthMax: Math.max(...shapes.map((s) => s.depth)),
+    targetParams: shapes.map((s) => gemstonesParams(gridShape(arch, s.width, s.depth))),
+    tolerance: 1e-9,
+    perTarget: 1,
+    include: [],
+    tokensPerParam: 0,
+    minTokens: tokens,
+    maxTokens: tokens,
+  };
+}
+
+/** The nano grid: exactly three tiny shapes (32×1, 32×2, 64×1; head 16, context 32), 120 steps of 8×32 tokens each. */
+export const NANO_GRID: GridParams = exactGrid(NANO_ARCH, NANO_SHAPES, NANO_TOKENS);
+
+/** Everything a training profile is built from. */
+export interface ProfileSettings {
+  /** Profile name (prefix of run ids). */
+  readonly name: string;
+  /** The grid. */
+  readonly grid: GridParams;
+  /** The corpus. */
+  readonly corpus: CorpusSpec;
+  /** Backend of the runs. */
+  readonly backend: BackendName;
+  /** Validation checkpoints per run (evenly spaced in tokens). */
+  readonly evalsPerRun: number;
+  /** Fixed validation batches per evaluation. */
+  readonly evalBatches: number;
+  /** Checkpoint every this many steps (resumability; 0: only at the end). */
+  readonly checkpointEvery: number;
+  /** Approach 3 options per form (Huber delta replaced by the variant's). */
+  readonly fit: Readonly<Record<LawForm, FitOptions>>;
+  /** Shapes of the grid to leave out (e.g. to edit one entry), as "WxD". */
+  readonly drop?: readonly string[];
+  /** The learning-rate sweep run alongside (null: none). */
+  readonly lrSweep: LrSweepSettings | null;
+}
+
+/** Small Approach 3 settings for quick profiles: 300 LHS starts per form, 10 bootstrap resamples. */
+export const SMALL_FIT: Readonly<Record<LawForm, FitOptions>> = {
+  eq1: { ...DEFAULT_FIT_OPTIONS.eq1, grid: { kind: "lhs", starts: 300, seed: 1 }, bootstrapSamples: 10 },
+  eq2: { ...DEFAULT_FIT_OPTIONS.eq2, grid: { kind: "lhs", starts: 300, seed: 1 }, bootstrapSamples: 10 },
+  eq3: { ...DEFAULT_FIT_OPTIONS.eq3, grid: { kind: "lhs", starts: 300, seed: 1 }, bootstrapSamples: 10 },
+};
+
+/** Settings of the micro profile (jargon-text, WebGPU, ~15 models of 0.1M-10M params). */
+export const MICRO: ProfileSettings = {
+  name: "micro",
+  grid: MICRO_GRID,
+  corpus: { source: "debian", package: "jargon-text" },
+  backend: "gpu",
+  evalsPerRun: 8,
+  evalBatches: 8,
+  checkpointEvery: 200,
+  fit: DEFAULT_FIT_OPTIONS,
+  lrSweep: MICRO_LR_SWEEP,
+};
+
+/** Settings of the nano profile (synthetic language, WebGPU, 3 tiny models; minutes on llvmpipe). */
+export const NANO: ProfileSettings = {
+  name: "nano",
+  grid: NANO_GRID,
+  corpus: { source: "synthetic", tokens: 200_000, seed: 1, alphabetSize: 16 },
+  backend: "gpu",
+  evalsPerRun: 5,
+  evalBatches: 8,
+  checkpointEvery: 50,
+  fit: SMALL_FIT,
+  lrSweep: null,
+};
+
+/** Returns the model config of a grid row under the grid's architecture. */
+export function modelOfRow(grid: GridParams, row: GridRow): ModelConfig {
+  return {
+    vocabSize: grid.vocabSize,
+    width: row.width,
+    depth: row.depth,
+    headSize: grid.headSize,
+    gqaRatio: grid.gqaRatio,
+    mlpRatio: grid.mlpRatio,
+    seqLen: grid.seqLen,
+    ropeTheta: 10000,
+    normEps: 1e-6,
+  };
+}
+
+/** Returns one train stage per grid row of `s` (ids `train.<profile>_<W>x<D>`). */
+export function trainStagesOf(s: ProfileSettings, corpusId = "corpus"): Stage[] {
+  const perStep = s.grid.batchSize * s.grid.seqLen;
+  return buildGrid(s.grid).filter((r) => !(s.drop ?? []).includes(r.model)).map((row) => {
+    const steps = row.tokens / perStep;
+    const evalSteps = Math.max(1, Math.floor(steps / s.evalsPerRun));
+    return trainStage({
+      runId: `${s.name}_${row.model}`,
+      model: modelOfRow(s.grid, row),
+      train: {
+        steps,
+        batchSize: s.grid.batchSize,
+        lrBase: s.grid.lrBase,
+        evalEveryTokens: evalSteps * perStep,
+        evalBatches: s.evalBatches,
+        logEvery: Math.max(1, Math.min(evalSteps, 50)),
+        checkpointEvery: s.checkpointEvery,
+        seed: 0,
+      },
+      corpus: corpusId,
+      backend: s.backend,
+    });
+  });
+}
+
+/** Parameters of the profile collect stage. */
+export type ProfileCollectParams = {
+  /** Node ids of train stages (each with run.json, config.json, log.jsonl, result.json). */
+  trainRuns: string[];
+  /** Node ids of simulate stages (each with runs.csv). */
+  simulated: string[];
+};
+
+/** Columns of own_runs.csv. */
+export const OWN_RUNS_COLUMNS: readonly string[] = [
+  "run_id",
+  "status",
+  "diverged",
+  "reason",
+  "steps",
+  "tokens",
+  "final_val_loss",
+  "peak_lr",
+  "seconds",
+  "device",
+];
+
+/**
+ * Returns the profile's collect stage (id "collect", so the paper's select and report stages read it):
+ * writes collect's files (runs.csv with every counting column; empty industry/Chinchilla/Perceiver
+ * tables) plus `own_runs.csv`, one row per trained run with a `diverged` column; diverged runs have no
+ * rows in runs.csv.
+ */
+export function profileCollectStage(p: ProfileCollectParams): Stage<ProfileCollectParams & Params> {
+  return {
+    name: "collect_profile",
+    id: "collect",
+    module: import.meta.url,
+    deps: [...p.trainRuns, ...p.simulated],
+    params: p as ProfileCollectParams & Params,
+    inputs: [],
+    outputs: [
+      "runs.csv",
+      "industry.csv",
+      "chinchilla.csv",
+      "perceiver_estimates.csv",
+      "perceiver_val.csv",
+      "collect.json",
+      "own_runs.csv",
+    ],
+    async run(ctx) {
+      const columns = runsColumns();
+      const cells: (string | number | boolean)[][] = [];
+      const runs: (string | number | boolean | null)[][] = [];
+      const inputs: string[] = [];
+      for (const id of ctx.params.trainRuns) {
+        const dir = ctx.deps[id];
+        const read = (f: string) => Deno.readTextFile(`${dir}/${f}`);
+        const result = JSON.parse(await read("result.json")) as RunResult;
+        runs.push([
+          result.runId,
+          result.status,
+          result.diverged,
+          result.reason,
+          result.steps,
+          result.tokens,
+          result.finalValLoss ?? NaN,
+          result.peakLr,
+          result.seconds,
+          result.device,
+        ]);
+        inputs.push(id);
+        if (result.diverged) {
+          ctx.log(`collect: run ${result.runId} diverged (${result.reason}); excluded from the fits`);
+          continue;
+        }
+        const rows = parseOwnRun(
+          result.runId,
+          await read("config.json"),
+          `${id}/config.json`,
+          await read("log.jsonl"),
+          `${id}/log.jsonl`,
+        );
+        cells.push(...runsCellsOf(rows));
+      }
+      for (const id of ctx.params.simulated) {
+        inputs.push(id);
+        for (const r of await readCsvObjects(`${ctx.deps[id]}/runs.csv`)) {
+          cells.push(columns.map((c) => {
+            if (r[c] === undefined) throw new Error(`${id}/runs.csv: missing column "${c}"`);
+            return r[c];
+          }));
+        }
+      }
+      const subsetAt = columns.indexOf("subset");
+      const subsets: Record<string, number> = {};
+      for (const row of cells) subsets[String(row[subsetAt])] = (subsets[String(row[subsetAt])] ?? 0) + 1;
+      const summary: CollectSummary = {
+        rows: cells.length,
+        subsets,
+        paramsColumns: columns.filter((c) => c.startsWith("params_") && c !== "params_published"),
+        flopsColumns: columns.filter((c) => c.startsWith("flops_")),
+        inputs,
+      };
+      const tables: CollectedTables = {
+        runColumns: columns,
+        runs: cells,
+        industry: [],
+        chinchilla: [],
+        perceiverEstimates: [],
+        perceiverVal: [],
+        summary,
+      };
+      await writeCollected(ctx.outDir, tables);
+      await Deno.writeTextFile(
+        `${ctx.outDir}/own_runs.csv`,
+        formatCsv(OWN_RUNS_COLUMNS, runs.map((r) => r.map((c) => c ?? ""))),
+      );
+      const diverged = runs.filter((r) => r[2] === true).length;
+      ctx.log(`collect: ${cells.length} checkpoints; ${runs.length} runs, ${diverged} diverged (excluded)`);
+    },
+  };
+}
+
+/** Returns a variant's settings with its data selection pointed at the profile's subset. */
+export function profileVariant(variant: string, subset: string): VariantSettings {
+  const v = resolveVariant(variant);
+  return { ...v, subsets: [subset], excludeRuns: [], widths: [], minTokens: 0, maxTokens: null };
+}
+
+/** Returns select, Approach 1/2/3, prescribe, overtraining, overspend and report stages of a profile's variant. */
+export function profileFitStages(
+  variant: string,
+  subset: string,
+  fit: Readonly<Record<LawForm, FitOptions>>,
+): Stage[] {
+  const v = profileVariant(variant, subset);
+  const forms: LawForm[] = ["eq1", "eq2", "eq3"];
+  return [
+    selectStage(variant, v),
+    approach1Stage(variant),
+    approach2Stage(variant),
+    ...forms.map((f) => approach3Stage(variant, f, { ...fit[f], huberDelta: v.huberDelta })),
+    prescribeStage(variant, v),
+    overtrainingStage(variant, v),
+    overspendStage(variant, v),
+    reportStage({ variant, deps: { rainbow: {} } }),
+  ];
+}
+
+/** Returns the stages of a training profile (grid record, corpus, one train stage per run, collect, fits, report). */
+export function trainingProfileStages(s: ProfileSettings, variant: string): Stage[] {
+  const trains = trainStagesOf(s);
+  return [
+    gridStage(s.grid),
+    corpusStage(s.corpus),
+    ...trains,
+    ...(s.lrSweep ? lrSweepStages(s.lrSweep) : []),
+    profileCollectStage({ trainRuns: trains.map((t) => t.id!), simulated: [] }),
+    ...profileFitStages(variant, "own", s.fit),
+  ];
+}
+
+/**
+ * The simulate profile's grid: the paper's design space (3 shapes per target, 15 models of 50M-2B
+ * params), every run 100B tokens of 1024 × 2048-token steps. Not the micro grid: the paper's fitted
+ * law, extrapolated to 0.1M-param models and a few million tokens, predicts losses above 20 nats.
+ */
+export const SIMULATE_GRID: GridParams = {
+  ...PAPER_GRID,
+  perTarget: 3,
+  tokensPerParam: 0,
+  minTokens: 1e11,
+  maxTokens: 1e11,
+  batchSize: 1024,
+};
+
+/** Settings of the simulate profile: 8 checkpoints per model, 1 % noise, cooldown runs. */
+export const SIMULATE = {
+  grid: SIMULATE_GRID,
+  checkpoints: 8,
+  firstFraction: 1 / 16,
+  noise: 0.01,
+  seed: 1,
+  cooldown: { fraction: 0.1, drop: 0.1 },
+  /** Where the generating law comes from: the paper's Eq. 2 fit (stage {@link paperLawStage}). */
+  lawFrom: "paper_law",
+} as const;
+
+/**
+ * Returns the stage "paper_law": the paper variant's Eq. 2 (width-depth) Approach 3 fit of the shipped
+ * Gemstones runs (read from "paper_collect"), without bootstrap, as `fit.json` — the default law the
+ * simulate profile generates data from. Its own ids keep it apart from the profile's fit stages.
+ */
+export function paperLawStage(): Stage<Approach3Params & Params> {
+  const paper = resolveVariant("paper");
+  const options: FitOptions = {
+    ...DEFAULT_FIT_OPTIONS.eq2,
+    huberDelta: paper.huberDelta,
+    bootstrapSamples: 0,
+  };
+  return {
+    name: "paper_law",
+    id: "paper_law",
+    module: import.meta.url,
+    deps: ["paper_collect"],
+    params: { ...options, variant: "paper", form: "eq2" } as Approach3Params & Params,
+    inputs: [],
+    outputs: ["fit.json"],
+    async run(ctx) {
+      const runs = await readRunsRows(`${ctx.deps["paper_collect"]}/runs.csv`);
+      const rows = selectRows(runs, selectParams("paper", paper));
+      const record = approach3Record("paper", "eq2", fitPointsOf(rows, "eq2"), ctx.params);
+      await writeJson(ctx.outDir, "fit.json", record);
+      ctx.log(
+        `paper_law: Eq. 2 fitted on ${rows.length} rows, ${record.converged}/${record.starts} converged`,
+      );
+    },
+  };
+}
+
+/** Options of the simulate profile (defaults: {@link SIMULATE}, law from the paper's Eq. 2 fit). */
+export interface SimulateProfileOptions {
+  /** Explicit generating law (default: the paper's Eq. 2 fit, stage "paper_law"). */
+  readonly law?: AdditiveLaw;
+  /** Grid (default {@link SIMULATE_GRID}). */
+  readonly grid?: GridParams;
+  /** Log-normal noise (default 0.01). */
+  readonly noise?: number;
+  /** Approach 3 options (default DEFAULT_FIT_OPTIONS). */
+  readonly fit?: Readonly<Record<LawForm, FitOptions>>;
+}
+
+/** Returns the stages of the simulate profile: a grid through `simulate` (default law: the paper's Eq. 2 fit). */
+export function simulateProfileStages(variant: string, options: SimulateProfileOptions = {}): Stage[] {
+  const paper = resolveVariant("paper");
+  const grid = options.grid ?? SIMULATE.grid;
+  const { targetParams: _t, include: _i, ...architecture } = grid;
+  const subset = resolveVariant(variant).subsets.some((x) => x.startsWith("cool"))
+    ? SIMULATED_COOL_SUBSET
+    : SIMULATED_SUBSET;
+  const lawStages: Stage[] = options.law === undefined
+    // The generating law: the paper's Eq. 2 fit on the shipped Gemstones runs.
+    ? [{ ...collectStage(), id: "paper_collect" }, paperLawStage()]
+    : [];
+  return [
+    ...lawStages,
+    gridStage(grid),
+    simulateStage({
+      grid: "grid",
+      architecture,
+      law: options.law === undefined
+        ? null
+        : { E: options.law.E, terms: options.law.terms.map((t) => ({ ...t })) },
+      lawFrom: options.law === undefined ? SIMULATE.lawFrom : null,
+      paramsConvention: paper.paramsConvention,
+      checkpoints: SIMULATE.checkpoints,
+      firstFraction: SIMULATE.firstFraction,
+      tokensPerStep: grid.batchSize * grid.seqLen,
+      cooldown: { ...SIMULATE.cooldown },
+      noise: options.noise ?? SIMULATE.noise,
+      seed: SIMULATE.seed,
+    }),
+    profileCollectStage({ trainRuns: [], simulated: ["simulate"] }),
+    ...profileFitStages(variant, subset, options.fit ?? DEFAULT_FIT_OPTIONS),
+  ];
+}
+
+/** Returns the stages of `profile` ("micro", "nano" or "simulate") for `variant`; throws listing valid names. */
+export function buildProfile(profile: string, variant: string): Stage[] {
+  resolveVariant(variant);
+  switch (profile) {
+    case "micro":
+      return trainingProfileStages(MICRO, variant);
+    case "nano":
+      return trainingProfileStages(NANO, variant);
+    case "simulate":
+      return simulateProfileStages(variant);
+    default:
+      throw new Error(`unknown profile "${profile}"; valid profiles: paper, ${PROFILES.join(", ")}`);
+  }
+}

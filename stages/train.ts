@@ -1,0 +1,294 @@
+/**
+ * The `corpus` and `train.<run>` stages.
+ *
+ * `corpus` prepares a token corpus with kernels/data (the synthetic Markov language, or a Debian text
+ * package) into `train.bin/.json` and `val.bin/.json`.
+ *
+ * `train.<run>` trains ONE model of a grid with the kernels/train loop, so each run is its own cached
+ * stage: changing one grid entry retrains one run. A run is described by one file, `run.json`
+ * ({@link RunFile}: resolved model + train config incl. the corpus path, and the backend), so it can be
+ * handed to another machine as is ({@link executeRunFile}). The run works in a stable folder
+ * `.cache/work/<key>/` (key: the stage fingerprint when the engine provides it, else a hash of the run
+ * spec, the corpus folder and the adapter) where the trainer's checkpoints live, so an interrupted run
+ * resumes; its final files are copied into the stage's output folder. The GPU adapter identity is
+ * part of the fingerprint (`envIdentity`). A diverged run is kept (its `result.json` says
+ * `diverged: true`) so collect can list and exclude it.
+ *
+ * Outputs of a train stage: `run.json`, `config.json` (TrainConfig, read by the own-run importer),
+ * `log.jsonl` and `result.json` ({@link RunResult}).
+ * @module
+ */
+import type { Params, Stage, StageContext } from "../pipeline/stage.ts";
+import { type ModelConfig, validateModelConfig } from "../kernels/types.ts";
+import {
+  openCorpus,
+  peakLearningRate,
+  resolveTrainConfig,
+  type StepRecord,
+  train,
+  type TrainConfig,
+  type TrainConfigInput,
+  type TrainResult,
+} from "../kernels/train/mod.ts";
+import { initParams } from "../kernels/init.ts";
+import { ReferenceBackend } from "../kernels/reference/backend.ts";
+import { adapterIdentity } from "../kernels/gpu/context.ts";
+import { createGpuBackend } from "../kernels/gpu/backend.ts";
+import type { Backend } from "../kernels/types.ts";
+import { prepareCorpus } from "../kernels/data/corpus.ts";
+import { canonicalJson, sha256Hex } from "../pipeline/hash.ts";
+import { writeTextAtomic } from "./importers/table.ts";
+
+/** How a corpus is made (JSON; part of the corpus stage's fingerprint). */
+export type CorpusSpec =
+  | {
+    /** The synthetic order-1 Markov language of kernels/data (no package needed). */
+    source: "synthetic";
+    /** Tokens generated. */
+    tokens: number;
+    /** Seed of the chain and of the sample. */
+    seed: number;
+    /** Symbols of the language. */
+    alphabetSize: number;
+  }
+  | {
+    /** A Debian text package (kernels/data DEBIAN_CORPORA, e.g. "jargon-text", "bible-kjv-text"). */
+    source: "debian";
+    /** Package name. */
+    package: string;
+  };
+
+/** Files of a corpus folder. */
+export const CORPUS_OUTPUTS: readonly string[] = ["train.bin", "train.json", "val.bin", "val.json"];
+
+/** Returns the corpus stage (id `corpus` unless given) preparing `spec` with kernels/data. */
+export function corpusStage(spec: CorpusSpec, id = "corpus"): Stage<CorpusSpec & Params> {
+  return {
+    name: "corpus",
+    id,
+    module: import.meta.url,
+    deps: [],
+    params: spec as CorpusSpec & Params,
+    inputs: [],
+    outputs: CORPUS_OUTPUTS,
+    async run(ctx) {
+      const p = ctx.params;
+      const headers = p.source === "synthetic"
+        ? await prepareCorpus({
+          source: "synthetic",
+          tokens: p.tokens,
+          seed: p.seed,
+          alphabetSize: p.alphabetSize,
+          outDir: ctx.outDir,
+        })
+        : await prepareCorpus({ source: "debian", package: p.package, outDir: ctx.outDir });
+      ctx.log(`corpus: ${headers.train.count} train and ${headers.val.count} validation tokens`);
+    },
+  };
+}
+
+/** Compute backend of a run: the WebGPU trainer or the float64 CPU reference. */
+export type BackendName = "gpu" | "reference";
+
+/** What a train stage is given (JSON; part of its fingerprint). */
+export type RunSpec = {
+  /** Run identifier (unique in the graph; becomes `run_id` in collect). */
+  runId: string;
+  /** Full model architecture. */
+  model: ModelConfig;
+  /** Training settings (kernels/train TrainConfigInput without `model` and `corpus`). */
+  train:
+    & {
+      [K in Exclude<keyof TrainConfigInput, "model" | "corpus" | "divergence" | "debug">]?: number | string;
+    }
+    & {
+      divergence?: { spikeFactor: number };
+      debug?: { nanAtStep: number | null };
+    };
+  /** Node id of the corpus stage. */
+  corpus: string;
+  /** Backend. */
+  backend: BackendName;
+};
+
+/** `run.json`: one self-contained unit of work (resolved config with the corpus folder). */
+export interface RunFile {
+  /** Run identifier. */
+  readonly runId: string;
+  /** Backend. */
+  readonly backend: BackendName;
+  /** The resolved training configuration (`corpus` is an absolute folder). */
+  readonly config: TrainConfig;
+}
+
+/** `result.json`: how a run ended. Losses in nats per token. */
+export interface RunResult {
+  /** Run identifier. */
+  readonly runId: string;
+  /** "done", "diverged" (kept, excluded from fits) or "aborted". */
+  readonly status: TrainResult["status"];
+  /** True when the run diverged. */
+  readonly diverged: boolean;
+  /** Why it diverged ("" otherwise). */
+  readonly reason: string;
+  /** Optimizer steps taken. */
+  readonly steps: number;
+  /** Training tokens consumed. */
+  readonly tokens: number;
+  /** Last validation loss, nats/token (null if none). */
+  readonly finalValLoss: number | null;
+  /** Last train loss, nats/token (null if none). */
+  readonly finalTrainLoss: number | null;
+  /** Peak learning rate. */
+  readonly peakLr: number;
+  /** Wall-clock seconds of training. */
+  readonly seconds: number;
+  /** Step resumed from (0: fresh run). */
+  readonly resumedFrom: number;
+  /** Backend identity. */
+  readonly device: string;
+}
+
+/** Returns the adapter identity of the default WebGPU adapter; throws when there is none. */
+export async function gpuAdapterIdentity(): Promise<string> {
+  const adapter = await navigator.gpu?.requestAdapter();
+  if (!adapter) {
+    throw new Error("train: no WebGPU adapter (install Mesa Vulkan drivers or use backend reference)");
+  }
+  return adapterIdentity(adapter.info);
+}
+
+async function createBackend(name: BackendName, model: ModelConfig): Promise<Backend> {
+  return name === "reference" ? new ReferenceBackend(model) : await createGpuBackend(model);
+}
+
+/** Returns the resolved config of a run spec with its corpus at `corpusDir`; throws naming the run and field. */
+export function runConfig(spec: RunSpec, corpusDir: string): TrainConfig {
+  validateModelConfig(spec.model);
+  return resolveTrainConfig(
+    { ...(spec.train as TrainConfigInput), model: spec.model, corpus: corpusDir },
+    `run.json of ${spec.runId}`,
+  );
+}
+
+/** Options of {@link executeRunFile}. */
+export interface ExecuteOptions {
+  /** Abort: the trainer checkpoints and the result has status "aborted". */
+  readonly signal?: AbortSignal;
+  /** Called with each log line. */
+  readonly onProgress?: (record: StepRecord, steps: number) => void;
+}
+
+/**
+ * Executes the unit of work in `dir` (`dir/run.json`): trains, resuming from a checkpoint in `dir` if
+ * any, and writes `dir/config.json`, `dir/log.jsonl` and `dir/result.json`. Returns the result.
+ */
+export async function executeRunFile(dir: string, options: ExecuteOptions = {}): Promise<RunResult> {
+  const path = `${dir}/run.json`;
+  let run: RunFile;
+  try {
+    run = JSON.parse(await Deno.readTextFile(path)) as RunFile;
+  } catch (e) {
+    throw new Error(`${path}: cannot read the run file: ${(e as Error).message}`);
+  }
+  if (run.backend !== "gpu" && run.backend !== "reference") {
+    throw new Error(
+      `${path}: field "backend" must be "gpu" or "reference", got ${JSON.stringify(run.backend)}`,
+    );
+  }
+  const cfg = resolveTrainConfig(run.config, path);
+  await writeTextAtomic(`${dir}/config.json`, JSON.stringify(cfg, null, 2) + "\n");
+  const corpus = await openCorpus(cfg.corpus, cfg.seed, cfg.model.vocabSize);
+  const backend = await createBackend(run.backend, cfg.model);
+  try {
+    const res = await train(cfg, {
+      backend,
+      loader: corpus.data,
+      outDir: dir,
+      initParams: (c) => initParams(c.model, c.seed),
+      resume: true,
+      signal: options.signal,
+      onProgress: options.onProgress ? (r) => options.onProgress!(r, cfg.steps) : undefined,
+    });
+    const result: RunResult = {
+      runId: run.runId,
+      status: res.status,
+      diverged: res.status === "diverged",
+      reason: res.reason ?? "",
+      steps: res.steps,
+      tokens: res.tokens,
+      finalValLoss: res.finalValLoss,
+      finalTrainLoss: res.finalTrainLoss,
+      peakLr: peakLearningRate(cfg),
+      seconds: res.seconds,
+      resumedFrom: res.resumedFrom,
+      device: backend.identity,
+    };
+    await writeTextAtomic(`${dir}/result.json`, JSON.stringify(result, null, 2) + "\n");
+    return result;
+  } finally {
+    backend.destroy();
+  }
+}
+
+/** Files a train stage writes. */
+export const TRAIN_OUTPUTS: readonly string[] = ["run.json", "config.json", "log.jsonl", "result.json"];
+
+/** Returns the node id of the train stage of `runId`. */
+export function trainStageId(runId: string): string {
+  return `train.${runId}`;
+}
+
+function workKey(ctx: StageContext, spec: RunSpec, identity: string): string {
+  const fp = (ctx as unknown as { fingerprint?: unknown }).fingerprint;
+  if (typeof fp === "string" && /^[0-9a-f]{16,}$/.test(fp)) return fp;
+  return sha256Hex(canonicalJson({ spec, corpus: ctx.deps[spec.corpus], identity }));
+}
+
+/** Returns the train stage of one run (id `train.<runId>`), depending only on its corpus stage. */
+export function trainStage(spec: RunSpec): Stage<RunSpec & Params> {
+  validateModelConfig(spec.model);
+  runConfig(spec, "/corpus"); // fail at graph-build time on a bad spec, naming the run and field
+  const envIdentity = () => spec.backend === "gpu" ? gpuAdapterIdentity() : Promise.resolve("reference-f64");
+  return {
+    name: "train",
+    id: trainStageId(spec.runId),
+    module: import.meta.url,
+    deps: [spec.corpus],
+    params: spec as RunSpec & Params,
+    inputs: [],
+    outputs: TRAIN_OUTPUTS,
+    envIdentity,
+    async run(ctx) {
+      const s = ctx.params;
+      const corpusDir = ctx.deps[s.corpus];
+      if (corpusDir === undefined) throw new Error(`${ctx.id}: missing dependency ${s.corpus}`);
+      const cfg = runConfig(s, corpusDir);
+      const work = `${ctx.root}/.cache/work/${workKey(ctx, s, await envIdentity())}`;
+      await Deno.mkdir(work, { recursive: true });
+      const runFile: RunFile = { runId: s.runId, backend: s.backend, config: cfg };
+      await writeTextAtomic(`${work}/run.json`, JSON.stringify(runFile, null, 2) + "\n");
+      ctx.log(`${ctx.id}: working in ${work}; ${cfg.steps} steps, peak lr ${peakLearningRate(cfg)}`);
+      ctx.progress(0, cfg.steps, "starting");
+      const result = await executeRunFile(work, {
+        signal: ctx.signal,
+        onProgress: (r, steps) =>
+          ctx.progress(
+            r.step,
+            steps,
+            `loss ${r.train_loss.toFixed(3)}${
+              r.val_loss !== undefined ? ` val ${r.val_loss.toFixed(3)}` : ""
+            }`,
+          ),
+      });
+      if (result.status === "aborted") {
+        throw new Error(`${ctx.id}: aborted at step ${result.steps}; rerun to resume from the checkpoint`);
+      }
+      if (result.diverged) ctx.log(`${ctx.id}: DIVERGED at step ${result.steps}: ${result.reason}`);
+      if (result.resumedFrom > 0) ctx.log(`${ctx.id}: resumed from step ${result.resumedFrom}`);
+      for (const f of TRAIN_OUTPUTS) await Deno.copyFile(`${work}/${f}`, `${ctx.outDir}/${f}`);
+      ctx.progress(cfg.steps, cfg.steps, result.diverged ? "diverged" : "done");
+      await Deno.remove(work, { recursive: true });
+    },
+  };
+}
