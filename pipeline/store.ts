@@ -48,6 +48,7 @@ export type Verification = { ok: true; manifest: Manifest } | { ok: false; reaso
 export class CachePaths {
   /** Absolute `.cache` folder. */
   readonly cache: string;
+  /** Creates the paths for the project at `root` (absolute). */
   constructor(readonly root: string) {
     this.cache = `${root}/.cache`;
   }

@@ -46,7 +46,9 @@ export interface RainbowSlope {
 }
 
 /** Returns N_opt(C) and D_opt(C) power laws of an Eq. 1 record; throws naming the variant if terms are missing. */
-export function eq1Optimum(fit: Pick<Approach3Record, "terms" | "variant">) {
+export function eq1Optimum(
+  fit: Pick<Approach3Record, "terms" | "variant">,
+): ReturnType<typeof chinchillaClosedForm> {
   const p = fit.terms.find((t) => t.variable === "params");
   const d = fit.terms.find((t) => t.variable === "tokens");
   if (!p || !d) {
