@@ -36,6 +36,48 @@ function normInf(a: Float64Array): number {
   return m;
 }
 
+/** Work arrays of one call: x, gradient, trial point and gradient, direction, memory (flat m·n). */
+interface Workspace {
+  busy: boolean;
+  readonly x: Float64Array;
+  readonly g: Float64Array;
+  readonly xt: Float64Array;
+  readonly gt: Float64Array;
+  readonly d: Float64Array;
+  readonly S: Float64Array;
+  readonly Y: Float64Array;
+  readonly rho: Float64Array;
+  readonly alphaBuf: Float64Array;
+}
+
+const workspaces = new Map<string, Workspace>();
+
+/** Returns a free workspace for dimension n and memory m, marked busy (contents are stale). */
+function acquire(n: number, m: number): Workspace {
+  const key = `${n},${m}`;
+  const cached = workspaces.get(key);
+  if (cached !== undefined && !cached.busy) {
+    cached.busy = true;
+    cached.g.fill(0);
+    cached.gt.fill(0);
+    return cached;
+  }
+  const w: Workspace = {
+    busy: true,
+    x: new Float64Array(n),
+    g: new Float64Array(n),
+    xt: new Float64Array(n),
+    gt: new Float64Array(n),
+    d: new Float64Array(n),
+    S: new Float64Array(m * n),
+    Y: new Float64Array(m * n),
+    rho: new Float64Array(m),
+    alphaBuf: new Float64Array(m),
+  };
+  if (cached === undefined && workspaces.size < 16) workspaces.set(key, w);
+  return w;
+}
+
 /** Minimiser of the cubic through (a, fa, da) and (b, fb, db), or NaN when it has none. */
 function cubicMin(a: number, fa: number, da: number, b: number, fb: number, db: number): number {
   const d1 = da + db - 3 * (fa - fb) / (a - b);
@@ -50,6 +92,19 @@ function cubicMin(a: number, fa: number, da: number, b: number, fb: number, db: 
  * number of iterations and evaluations, whether it converged and why it stopped.
  */
 export function lbfgsMinimize(f: Objective, x0: Float64Array, options: LbfgsOptions = {}): LbfgsResult {
+  const m = options.memory ?? 10;
+  if (!(Number.isInteger(m) && m >= 1)) {
+    throw new Error(`lbfgsMinimize: memory must be an integer >= 1, got ${m}`);
+  }
+  const w = acquire(x0.length, m);
+  try {
+    return minimize(f, x0, options, w);
+  } finally {
+    w.busy = false;
+  }
+}
+
+function minimize(f: Objective, x0: Float64Array, options: LbfgsOptions, w: Workspace): LbfgsResult {
   const n = x0.length;
   const m = options.memory ?? 10;
   const maxIterations = options.maxIterations ?? 15000;
@@ -59,17 +114,11 @@ export function lbfgsMinimize(f: Objective, x0: Float64Array, options: LbfgsOpti
   const c1 = options.c1 ?? 1e-4;
   const c2 = options.c2 ?? 0.9;
   const maxLs = options.maxLineSearch ?? 40;
-  if (!(m >= 1)) throw new Error(`lbfgsMinimize: memory must be >= 1, got ${m}`);
 
-  const x = Float64Array.from(x0);
-  const g = new Float64Array(n);
-  const xt = new Float64Array(n);
-  const gt = new Float64Array(n);
-  const d = new Float64Array(n);
-  const S = Array.from({ length: m }, () => new Float64Array(n));
-  const Y = Array.from({ length: m }, () => new Float64Array(n));
-  const rho = new Float64Array(m);
-  const alphaBuf = new Float64Array(m);
+  // Work arrays come from a per-(n, m) cache (one allocation per size, not per call; a fresh set when a
+  // call is nested inside an objective); the returned x is a copy.
+  const { x, g, xt, gt, d, S, Y, rho, alphaBuf } = w;
+  x.set(x0);
   let stored = 0;
   let head = 0; // index of the next slot to write
   let evaluations = 0;
@@ -82,15 +131,18 @@ export function lbfgsMinimize(f: Objective, x0: Float64Array, options: LbfgsOpti
 
   let fx = f(x, g);
   evaluations++;
-  const done = (reason: LbfgsReason, iterations: number): LbfgsResult => ({
-    x,
-    value: fx,
-    gradientNorm: normInf(g),
-    iterations,
-    evaluations,
-    converged: reason === "gradient" || reason === "function",
-    reason,
-  });
+  const done = (reason: LbfgsReason, iterations: number): LbfgsResult => {
+    const result: LbfgsResult = {
+      x: Float64Array.from(x),
+      value: fx,
+      gradientNorm: normInf(g),
+      iterations,
+      evaluations,
+      converged: reason === "gradient" || reason === "function",
+      reason,
+    };
+    return result;
+  };
   if (!Number.isFinite(fx) || !Number.isFinite(normInf(g))) return done("nonFinite", 0);
   if (normInf(g) <= gtol) return done("gradient", 0);
 
@@ -103,21 +155,25 @@ export function lbfgsMinimize(f: Objective, x0: Float64Array, options: LbfgsOpti
       step0 = Math.min(1, 1 / Math.sqrt(dot(g, g)));
     } else {
       for (let j = 0; j < stored; j++) {
-        const k = (head - 1 - j + m) % m;
-        const a = rho[k] * dot(S[k], d);
+        const k = (head - 1 - j + m) % m, o = k * n;
+        let sd = 0;
+        for (let i = 0; i < n; i++) sd += S[o + i] * d[i];
+        const a = rho[k] * sd;
         alphaBuf[k] = a;
-        const yk = Y[k];
-        for (let i = 0; i < n; i++) d[i] -= a * yk[i];
+        for (let i = 0; i < n; i++) d[i] -= a * Y[o + i];
       }
-      const last = (head - 1 + m) % m;
-      const gamma = 1 / (rho[last] * dot(Y[last], Y[last]));
+      const last = (head - 1 + m) % m, ol = last * n;
+      let yy = 0;
+      for (let i = 0; i < n; i++) yy += Y[ol + i] * Y[ol + i];
+      const gamma = 1 / (rho[last] * yy);
       for (let i = 0; i < n; i++) d[i] *= gamma;
       for (let j = stored - 1; j >= 0; j--) {
-        const k = (head - 1 - j + m) % m;
-        const b = rho[k] * dot(Y[k], d);
-        const sk = S[k];
+        const k = (head - 1 - j + m) % m, o = k * n;
+        let yd = 0;
+        for (let i = 0; i < n; i++) yd += Y[o + i] * d[i];
+        const b = rho[k] * yd;
         const c = alphaBuf[k] - b;
-        for (let i = 0; i < n; i++) d[i] += c * sk[i];
+        for (let i = 0; i < n; i++) d[i] += c * S[o + i];
       }
     }
     let dphi0 = dot(g, d);
@@ -138,14 +194,16 @@ export function lbfgsMinimize(f: Objective, x0: Float64Array, options: LbfgsOpti
       return done("lineSearch", iter);
     }
     // Update the memory.
-    const sk = S[head];
-    const yk = Y[head];
+    const oh = head * n;
+    let sy = 0, yy = 0;
     for (let i = 0; i < n; i++) {
-      sk[i] = xt[i] - x[i];
-      yk[i] = gt[i] - g[i];
+      const si = xt[i] - x[i], yi = gt[i] - g[i];
+      S[oh + i] = si;
+      Y[oh + i] = yi;
     }
-    const sy = dot(sk, yk);
-    if (sy > EPS * dot(yk, yk)) {
+    for (let i = 0; i < n; i++) sy += S[oh + i] * Y[oh + i];
+    for (let i = 0; i < n; i++) yy += Y[oh + i] * Y[oh + i];
+    if (sy > EPS * yy) {
       rho[head] = 1 / sy;
       head = (head + 1) % m;
       stored = Math.min(stored + 1, m);

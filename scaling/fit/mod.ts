@@ -20,7 +20,7 @@ export { huberDerivative, huberLoss } from "./huber.ts";
 export { lbfgsMinimize, type Objective } from "./lbfgs.ts";
 export { type Rng, seededRng } from "./prng.ts";
 export { gemstonesGridSize, GRID_ALPHAS, GRID_LOG_A, GRID_LOG_E } from "./grid.ts";
-export { approach3Objective, type LogData, prepareLogData } from "./objective.ts";
+export { approach3Objective, approach3ObjectiveStable, type LogData, prepareLogData } from "./objective.ts";
 export {
   EQ1_VARIABLES,
   EQ2_VARIABLES,
