@@ -290,6 +290,16 @@ async function collect(args: string[], root: string, write: (l: string) => void)
   return 0;
 }
 
+/** Returns the text of `path`, or null when there is no such file. */
+async function readTextIfExists(path: string): Promise<string | null> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return null;
+    throw e;
+  }
+}
+
 async function diff(args: string[], def: PipelineDefinition, root: string, write: (l: string) => void) {
   const { values, positionals } = parse("diff", args, {
     profile: { type: "string" },
@@ -318,12 +328,14 @@ async function diff(args: string[], def: PipelineDefinition, root: string, write
     write,
   );
   if (dryRun) return 0;
-  const ids = new Set(def.diffPublish ?? sinks(stages));
+  const ids = new Set(def.diffPublish ? def.diffPublish({ a, b }) : sinks(stages));
   const base = profile === def.profiles[0] ? `reports/diff/${key}` : `reports/${profile}/diff/${key}`;
   for (const r of results) {
     if (!ids.has(r.id)) continue;
     await publishFolder(r.outDir, `${root}/${base}/${r.id}`);
     write(`published ${r.id} -> ${base}/${r.id}/`);
+    const summary = await readTextIfExists(`${r.outDir}/summary.txt`);
+    if (summary !== null) write(summary.trimEnd());
   }
   return 0;
 }

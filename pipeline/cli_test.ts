@@ -19,11 +19,15 @@ function definition(p: ToyProject, paperOffset = 0): PipelineDefinition {
         deps: [sumA.id!, sumB.id!],
         params: {},
         inputs: [],
-        outputs: ["diff.txt"],
+        outputs: ["diff.txt", "summary.txt"],
         async run(ctx) {
           p.calls.diff = (p.calls.diff ?? 0) + 1;
           const [x, y] = await Promise.all(this.deps.map((d) => Deno.readTextFile(`${ctx.deps[d]}/sum.txt`)));
           await Deno.writeTextFile(`${ctx.outDir}/diff.txt`, `${x.trim()} vs ${y.trim()}\n`);
+          await Deno.writeTextFile(
+            `${ctx.outDir}/summary.txt`,
+            `summary: ${a} ${x.trim()}, ${b} ${y.trim()}\n`,
+          );
         },
       };
       return [source, sumA, sumB, diff];
@@ -121,8 +125,19 @@ Deno.test("cli: reproduce publishes, status explains, diff reuses the variants' 
     await Deno.readTextFile(`${p.root}/reports/diff/paper-vs-cooldown/diff/diff.txt`),
     "12 vs 22\n",
   );
+  assert.match(r.out, /^summary: paper 12, cooldown 22$/m, "the diff stage's summary.txt is printed");
   r = await cli(p, ["status", "--all-variants"]);
   assert.match(r.out, /== variant paper[\s\S]*== variant cooldown/);
+});
+
+Deno.test("cli: diffPublish names what a diff publishes (default: the graph's sinks)", async () => {
+  const p = await makeToyProject();
+  const def = { ...definition(p), diffPublish: ({ a }: { a: string; b: string }) => [`sum-${a}`] };
+  const r = await cli(p, ["diff", "paper", "cooldown"], def);
+  assert.equal(r.code, 0, r.err);
+  const published = [...Deno.readDirSync(`${p.root}/reports/diff/paper-vs-cooldown`)].map((e) => e.name);
+  assert.deepEqual(published, ["sum-paper"]);
+  assert.doesNotMatch(r.out, /^summary:/m, "only published stages' summaries are printed");
 });
 
 Deno.test("cli: gc removes unreferenced entries, keeps the last N runs, evicts for size", async () => {

@@ -86,6 +86,9 @@ export interface PipelineDefinition {
   diff?(options: { a: string; b: string; profile: string }): Stage[];
   /** Node ids whose outputs are published under `reports/<variant>/` after a run. */
   readonly publish?: readonly string[];
-  /** Node ids of the diff graph published under `reports/diff/<A>-vs-<B>/` (default: its sink stages). */
-  readonly diffPublish?: readonly string[];
+  /**
+   * Node ids of the diff graph of `a` and `b` published under `reports/diff/<A>-vs-<B>/` (default: its sink
+   * stages). A published stage's `summary.txt`, if it wrote one, is printed to the terminal.
+   */
+  diffPublish?(options: { a: string; b: string }): readonly string[];
 }

@@ -155,6 +155,11 @@ export function diffTablesHtml(d: DiffResult): string {
 <table class="data"><tr><th>change</th><th>run</th><th>step</th><th>detail</th></tr>${rows}</table></details>`;
 }
 
+/** Returns the default node id of the diff stage of variants `a` and `b`: `diff.<a>.<b>`. */
+export function diffStageId(a: string, b: string): string {
+  return `diff.${a}.${b}`;
+}
+
 /** Returns the diff stage of variants `a` and `b` (id defaults to `diff.<a>.<b>`). */
 export function diffStage(
   options: { a: string; b: string; id?: string; deps?: { a?: DiffSideDeps; b?: DiffSideDeps } },
@@ -164,7 +169,7 @@ export function diffStage(
   const ids = (d: DiffSideDeps) => [d.select, d.approach1, ...FORMS.map((f) => d.approach3[f]), d.prescribe];
   return {
     name: "diff",
-    id: options.id ?? `diff.${options.a}.${options.b}`,
+    id: options.id ?? diffStageId(options.a, options.b),
     module: import.meta.url,
     deps: [...new Set([...ids(da), ...ids(db)])],
     params: { a: options.a, b: options.b },

@@ -27,7 +27,7 @@ import { prescribeStage } from "./fit_prescribe.ts";
 import { overtrainingStage } from "./fit_overtraining.ts";
 import { overspendStage } from "./fit_overspend.ts";
 import { reportStage } from "./report.ts";
-import { diffStage } from "./diff.ts";
+import { diffStage, diffStageId } from "./diff.ts";
 import { resolveVariant, VARIANT_NAMES, type VariantSettings } from "./variants.ts";
 import { stageId } from "./schemas.ts";
 import { buildProfile, PROFILES as TRAINING_PROFILES } from "./profiles.ts";
@@ -129,4 +129,5 @@ export const definition: PipelineDefinition = {
     return stages;
   },
   publish: PUBLISH,
+  diffPublish: ({ a, b }) => [diffStageId(a, b)],
 };
