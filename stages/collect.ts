@@ -256,6 +256,13 @@ export async function collectTables(
       paramsColumns: paramNames.map((n) => `params_${n}`),
       flopsColumns: flopNames.map((n) => `flops_${n}`),
       inputs,
+      source: [
+        "published Gemstones runs (McLeish et al. 2025)",
+        ...(params.ownRuns.length > 0
+          ? [`${params.ownRuns.length} of this project's own training runs`]
+          : []),
+        ...(params.userTables.length > 0 ? [`${params.userTables.length} user table(s)`] : []),
+      ].join(" + "),
     },
   };
 }

@@ -6,6 +6,8 @@
  * nano:     grid (recorded) ; corpus (synthetic)   ──► train.<run> × 3   ──► collect ──► fits ──► report
  * simulate: grid ──► simulate (law: the paper's Eq. 2 fit) ──► collect ──► fits ──► report
  *           (paper_collect ──► paper_law: that fit, on the shipped Gemstones runs)
+ * micro-h100: data/micro-h100/<run> (the micro grid, trained on an H100 with tools/run_units.ts)
+ *           ──► collect ──► fits ──► report (no training)
  * ```
  *
  * Each train stage depends only on the corpus (never on the grid stage), so editing one grid entry
@@ -40,7 +42,7 @@ import { reportStage } from "./report.ts";
 import { collectStage } from "./collect.ts";
 import { resolveVariant, type VariantSettings } from "./variants.ts";
 import { type CollectSummary, type LawForm, readCsvObjects, readRunsRows } from "./schemas.ts";
-import { formatCsv, parseOwnRun } from "./importers/mod.ts";
+import { formatCsv, parseOwnRun, readOwnRun } from "./importers/mod.ts";
 import { buildGrid, type GridParams, type GridRow, gridShape, gridStage, PAPER_GRID } from "./grid.ts";
 import {
   runsCellsOf,
@@ -54,6 +56,9 @@ import { type BackendName, type CorpusSpec, corpusStage, type RunResult, trainSt
 
 /** Names of the profiles built here. */
 export const PROFILES: readonly string[] = ["micro", "nano", "simulate"];
+
+/** Names of the profiles that read imported runs of this project's trainer instead of training (no train stages). */
+export const IMPORTED_PROFILES: readonly string[] = ["micro-h100"];
 
 /** The micro grid: byte vocabulary (259), context 128, head 16, targets 0.1M-10M params (±10 %), 3 per target. */
 export const MICRO_GRID: GridParams = {
@@ -302,6 +307,16 @@ export function profileCollectStage(p: ProfileCollectParams): Stage<ProfileColle
         paramsColumns: columns.filter((c) => c.startsWith("params_") && c !== "params_published"),
         flopsColumns: columns.filter((c) => c.startsWith("flops_")),
         inputs,
+        source: [
+          ...(runs.length > 0
+            ? [
+              `this machine's own runs: ${runs.length} trained on ${
+                [...new Set(runs.map((r) => String(r[9])))].join(", ")
+              }`,
+            ]
+            : []),
+          ...(ctx.params.simulated.length > 0 ? ["runs simulated from a known law"] : []),
+        ].join(" + "),
       };
       const tables: CollectedTables = {
         runColumns: columns,
@@ -467,7 +482,112 @@ export function simulateProfileStages(variant: string, options: SimulateProfileO
   ];
 }
 
-/** Returns the stages of `profile` ("micro", "nano" or "simulate") for `variant`; throws listing valid names. */
+/** Folder of the micro study's runs trained on an H100 (one `<run id>/{config.json,log.jsonl}` each; SOURCE.md). */
+export const MICRO_H100_DIR = "data/micro-h100";
+
+/** Run ids of the micro study on the H100: one per MICRO_GRID shape, `micro_<W>x<D>`. */
+export const MICRO_H100_RUNS: readonly string[] = [
+  "micro_128x1",
+  "micro_128x4",
+  "micro_160x28",
+  "micro_192x5",
+  "micro_288x8",
+  "micro_32x20",
+  "micro_32x5",
+  "micro_32x6",
+  "micro_448x1",
+  "micro_64x1",
+  "micro_64x17",
+  "micro_832x1",
+  "micro_96x2",
+  "micro_96x23",
+  "micro_96x7",
+];
+
+/**
+ * Approach 3 options of the micro-h100 profile: {@link SMALL_FIT} (300 LHS starts, 10 bootstrap
+ * resamples) with Eq. 1 compute-optimal intervals at the study's own scale (1e13-1e17 FLOPs).
+ */
+export const MICRO_H100_FIT: Readonly<Record<LawForm, FitOptions>> = {
+  ...SMALL_FIT,
+  eq1: { ...SMALL_FIT.eq1, budgets: [1e13, 1e14, 1e15, 1e16, 1e17] },
+};
+
+/**
+ * Returns the collect stage (id "collect") of imported own runs: reads each folder of `dirs` (relative
+ * to the project root; `config.json` + `log.jsonl`, run id = folder name) into collect's runs.csv layout
+ * (subset "own"), with empty industry, Chinchilla and Perceiver tables, as the micro profile's collect.
+ */
+export function ownRunsCollectStage(dirs: readonly string[]): Stage<{ ownRuns: string[] } & Params> {
+  return {
+    name: "collect_own_runs",
+    id: "collect",
+    module: import.meta.url,
+    deps: [],
+    params: { ownRuns: [...dirs] },
+    inputs: [...dirs],
+    outputs: [
+      "runs.csv",
+      "industry.csv",
+      "chinchilla.csv",
+      "perceiver_estimates.csv",
+      "perceiver_val.csv",
+      "collect.json",
+      "own_runs.csv",
+    ],
+    async run(ctx) {
+      const columns = runsColumns();
+      const cells: (string | number | boolean)[][] = [];
+      const runs: (string | number | boolean)[][] = [];
+      for (const dir of ctx.params.ownRuns) {
+        cells.push(...runsCellsOf(await readOwnRun(`${ctx.root}/${dir}`)));
+        const path = `${dir}/result.json`;
+        let r: RunResult;
+        try {
+          r = JSON.parse(await Deno.readTextFile(`${ctx.root}/${path}`)) as RunResult;
+        } catch (e) {
+          throw new Error(`${path}: cannot read the run result: ${(e as Error).message}`);
+        }
+        if (r.diverged !== false) throw new Error(`${path}: field "diverged" must be false (a finished run)`);
+        // OWN_RUNS_COLUMNS order.
+        const row = [r.runId, r.status, r.diverged, r.reason, r.steps, r.tokens, r.finalValLoss, r.peakLr];
+        runs.push([...row, r.seconds, r.device].map((v) => v ?? ""));
+      }
+      const devices = [...new Set(runs.map((r) => String(r[OWN_RUNS_COLUMNS.indexOf("device")])))];
+      const summary: CollectSummary = {
+        rows: cells.length,
+        subsets: { own: cells.length },
+        paramsColumns: columns.filter((c) => c.startsWith("params_") && c !== "params_published"),
+        flopsColumns: columns.filter((c) => c.startsWith("flops_")),
+        inputs: [...ctx.params.ownRuns],
+        source: `this project's own runs: ${runs.length} trained on ${
+          devices.join(", ")
+        } (${MICRO_H100_DIR})`,
+      };
+      await writeCollected(ctx.outDir, {
+        runColumns: columns,
+        runs: cells,
+        industry: [],
+        chinchilla: [],
+        perceiverEstimates: [],
+        perceiverVal: [],
+        summary,
+      });
+      await Deno.writeTextFile(`${ctx.outDir}/own_runs.csv`, formatCsv(OWN_RUNS_COLUMNS, runs));
+      ctx.log(`collect: ${cells.length} checkpoints of ${runs.length} own runs (${devices.join(", ")})`);
+    },
+  };
+}
+
+/** Returns the stages of the micro-h100 profile: collect of data/micro-h100 runs, fits and report (no training). */
+export function microH100ProfileStages(variant: string): Stage[] {
+  return [
+    ownRunsCollectStage(MICRO_H100_RUNS.map((id) => `${MICRO_H100_DIR}/${id}`)),
+    ...profileFitStages(variant, "own", MICRO_H100_FIT),
+  ];
+}
+
+/** Returns the stages of `profile` ("micro", "nano", "simulate" or "micro-h100") for `variant`; throws listing valid names. */
 export function buildProfile(profile: string, variant: string): Stage[] {
   resolveVariant(variant);
   switch (profile) {
@@ -477,7 +597,13 @@ export function buildProfile(profile: string, variant: string): Stage[] {
       return trainingProfileStages(NANO, variant);
     case "simulate":
       return simulateProfileStages(variant);
+    case "micro-h100":
+      return microH100ProfileStages(variant);
     default:
-      throw new Error(`unknown profile "${profile}"; valid profiles: paper, ${PROFILES.join(", ")}`);
+      throw new Error(
+        `unknown profile "${profile}"; valid profiles: paper, ${
+          [...PROFILES, ...IMPORTED_PROFILES].join(", ")
+        }`,
+      );
   }
 }

@@ -9,10 +9,12 @@
  * @module
  */
 import type { Stage } from "../pipeline/stage.ts";
-import { stageId } from "./schemas.ts";
+import { readCsvObjects, stageId } from "./schemas.ts";
+import { escapeHtml } from "./report/figures/common.ts";
 import type {
   Approach1Record,
   Approach3Record,
+  CollectSummary,
   OverspendRecord,
   OvertrainingRecord,
   PrescriptionsRecord,
@@ -111,6 +113,43 @@ export async function readReportInputs(
   };
 }
 
+/** Where the report's rows come from, and which trained runs were left out of the fits. */
+export interface Provenance {
+  /** The data label (collect.json's `source`, or "published Gemstones runs" for older records). */
+  readonly source: string;
+  /** Whether the rows are this project's own (trained or simulated) runs. */
+  readonly ownRuns: boolean;
+  /** Runs that diverged, from collect's `own_runs.csv`: run id and reason. */
+  readonly excluded: readonly { runId: string; reason: string }[];
+  /** An HTML section listing the excluded runs ("" when collect trained nothing). */
+  readonly excludedHtml: string;
+}
+
+/** Reads the data label and the diverged runs from the collect stage's output folder `dir`. */
+export async function readProvenance(dir: string): Promise<Provenance> {
+  const summary = await readRecord<CollectSummary>(`${dir}/collect.json`);
+  const source = summary.source ?? "published Gemstones runs (McLeish et al. 2025)";
+  let runs: Record<string, string>[] | null = null;
+  try {
+    runs = await readCsvObjects(`${dir}/own_runs.csv`);
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+  const ownRuns = runs !== null || !source.startsWith("published");
+  const excluded = (runs ?? []).filter((r) => r.diverged === "true").map((r) => ({
+    runId: r.run_id,
+    reason: r.reason,
+  }));
+  const excludedHtml = runs === null ? "" : `<section id="excluded"><h2>Runs left out of the fits</h2>\n` +
+    (excluded.length === 0
+      ? `<p>None: all ${runs.length} trained runs finished without diverging.</p>`
+      : `<p>${excluded.length} of ${runs.length} trained runs diverged and are not fitted:</p>\n<ul>\n` +
+        excluded.map((x) => `<li>${escapeHtml(x.runId)}: ${escapeHtml(x.reason)}</li>`).join("\n") +
+        "\n</ul>") +
+    "\n</section>";
+  return { source, ownRuns, excluded, excludedHtml };
+}
+
 /** Returns the report stage of one variant (id defaults to `report.<variant>`). */
 export function reportStage(
   options: { variant: string; id?: string; deps?: Partial<ReportDeps> },
@@ -136,15 +175,21 @@ export function reportStage(
     outputs: ["index.html", "figures/"],
     async run(ctx) {
       const inputs = await readReportInputs(options.variant, deps, ctx.deps);
-      const figures = variantFigures(inputs);
+      const provenance = await readProvenance(ctx.deps[deps.collect]);
+      // Figures of runs that are not the published ones say so in every title and caption.
+      const label = provenance.ownRuns ? `${options.variant}; ${provenance.source}` : options.variant;
+      const figures = variantFigures({ ...inputs, variant: label });
       ctx.progress(0, figures.length, "rendering figures");
       const written = await writeReport(ctx.outDir, figures, {
-        title: `Scaling-law report: variant ${options.variant}`,
+        title: `Scaling-law report: variant ${options.variant}` +
+          (provenance.ownRuns ? ` (this machine's own runs)` : ""),
         intro: `Every figure of the Gemstones reproduction for variant "${options.variant}" ` +
           `(subsets ${
             inputs.select.subsets.join(", ")
           }; ${inputs.select.rows} rows of ${inputs.select.runs} runs; ` +
-          `params column ${inputs.select.paramsColumn}, FLOPs column ${inputs.select.flopsColumn}).`,
+          `params column ${inputs.select.paramsColumn}, FLOPs column ${inputs.select.flopsColumn}). ` +
+          `Data: ${provenance.source}.`,
+        extraHtml: provenance.excludedHtml,
       });
       for (const [stem, ms] of Object.entries(written.renderMs)) {
         ctx.log(`rendered ${stem} in ${ms.toFixed(0)} ms`);

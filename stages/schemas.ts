@@ -140,6 +140,11 @@ export interface CollectSummary {
   readonly flopsColumns: readonly string[];
   /** Input files read, relative to the project root. */
   readonly inputs: readonly string[];
+  /**
+   * Where the rows come from, in a few words (the report's data label), e.g. "published Gemstones runs"
+   * or "this machine's own runs (nano profile)". Absent in records written before it existed.
+   */
+  readonly source?: string;
 }
 
 /**
