@@ -30,13 +30,14 @@ import { reportStage } from "./report.ts";
 import { diffStage, diffStageId } from "./diff.ts";
 import { resolveVariant, VARIANT_NAMES, type VariantSettings } from "./variants.ts";
 import { stageId } from "./schemas.ts";
-import { buildProfile, PROFILES as TRAINING_PROFILES } from "./profiles.ts";
+import { buildProfile, IMPORTED_PROFILES, PROFILES as TRAINING_PROFILES } from "./profiles.ts";
 
 /**
  * Profiles known to this definition: "paper" (real data shipped under data/, built here) first, then
- * the profiles that make their own data (micro, nano, simulate; built by stages/profiles.ts).
+ * the profiles that make their own data (micro, nano, simulate; built by stages/profiles.ts), then those
+ * that read imported runs of this project's trainer (micro-h100: data/micro-h100).
  */
-export const PROFILES: readonly string[] = ["paper", ...TRAINING_PROFILES];
+export const PROFILES: readonly string[] = ["paper", ...TRAINING_PROFILES, ...IMPORTED_PROFILES];
 
 /**
  * Returns the fitting stages of one variant (select, fits, prescriptions, overtraining, overspend);

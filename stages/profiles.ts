@@ -560,9 +560,8 @@ export function ownRunsCollectStage(dirs: readonly string[]): Stage<{ ownRuns: s
         paramsColumns: columns.filter((c) => c.startsWith("params_") && c !== "params_published"),
         flopsColumns: columns.filter((c) => c.startsWith("flops_")),
         inputs: [...ctx.params.ownRuns],
-        source: `this project's own runs: ${runs.length} trained on ${
-          devices.join(", ")
-        } (${MICRO_H100_DIR})`,
+        // Short, as figure titles carry it: "webgpu:4318 9008 NVIDIA H100 80GB HBM3" -> "NVIDIA H100 80GB HBM3".
+        source: `own runs on ${devices.map((d) => d.replace(/^webgpu:\S+ \S+ /, "")).join(", ")}`,
       };
       await writeCollected(ctx.outDir, {
         runColumns: columns,

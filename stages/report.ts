@@ -182,7 +182,7 @@ export function reportStage(
       ctx.progress(0, figures.length, "rendering figures");
       const written = await writeReport(ctx.outDir, figures, {
         title: `Scaling-law report: variant ${options.variant}` +
-          (provenance.ownRuns ? ` (this machine's own runs)` : ""),
+          (provenance.ownRuns ? ` (this project's own runs)` : ""),
         intro: `Every figure of the Gemstones reproduction for variant "${options.variant}" ` +
           `(subsets ${
             inputs.select.subsets.join(", ")

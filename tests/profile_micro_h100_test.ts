@@ -1,0 +1,79 @@
+import assert from "node:assert/strict";
+import type { Stage } from "../pipeline/stage.ts";
+import {
+  buildProfile,
+  IMPORTED_PROFILES,
+  MICRO_GRID,
+  MICRO_H100_DIR,
+  MICRO_H100_RUNS,
+} from "../stages/profiles.ts";
+import { PROFILES as PIPELINE_PROFILES } from "../stages/pipeline.ts";
+import { buildGrid } from "../stages/grid.ts";
+import { readCsvObjects, readRunsRows } from "../stages/schemas.ts";
+
+const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+
+Deno.test("micro-h100 profile: collect of the shipped H100 runs, fits and report, no training", () => {
+  assert.ok(IMPORTED_PROFILES.includes("micro-h100"));
+  assert.ok(PIPELINE_PROFILES.includes("micro-h100"));
+  const stages = buildProfile("micro-h100", "paper");
+  const byId = new Map(stages.map((s) => [s.id ?? s.name, s]));
+  assert.equal(byId.size, stages.length, "unique stage ids");
+  for (const s of stages) for (const d of s.deps) assert.ok(byId.has(d), `${s.id}: unknown dependency ${d}`);
+  assert.equal(stages.filter((s) => s.name === "train").length, 0);
+  for (
+    const id of ["collect", "select.paper", "approach1.paper", "approach3_eq1.paper", "approach3_eq2.paper"]
+  ) {
+    assert.ok(byId.has(id), id);
+  }
+  assert.ok(byId.has("report.paper"));
+  // One run per micro-grid shape, read from data/micro-h100/<run id>.
+  assert.deepEqual(
+    [...MICRO_H100_RUNS].sort(),
+    buildGrid(MICRO_GRID).map((r) => `micro_${r.model}`).sort(),
+  );
+  assert.deepEqual(byId.get("collect")!.inputs, MICRO_H100_RUNS.map((id) => `${MICRO_H100_DIR}/${id}`));
+});
+
+Deno.test("micro-h100 collect reads every run: 15 runs × 8 evaluations, losses in (0, ln 259]", async () => {
+  const collect = buildProfile("micro-h100", "paper").find((s) => s.id === "collect") as Stage;
+  const outDir = await Deno.makeTempDir({ prefix: "micro_h100_collect_" });
+  try {
+    const lines: string[] = [];
+    await collect.run({
+      id: "collect",
+      params: collect.params,
+      outDir,
+      root: ROOT,
+      deps: {},
+      progress: () => {},
+      log: (l) => lines.push(l),
+      signal: new AbortController().signal,
+    });
+    const rows = await readRunsRows(`${outDir}/runs.csv`);
+    assert.equal(rows.length, 15 * 8);
+    const perRun = new Map<string, number>();
+    for (const r of rows) perRun.set(r.run_id, (perRun.get(r.run_id) ?? 0) + 1);
+    assert.deepEqual([...perRun.keys()].sort(), [...MICRO_H100_RUNS].sort());
+    assert.ok([...perRun.values()].every((n) => n === 8));
+    assert.ok(rows.every((r) => r.subset === "own" && r.loss > 0 && r.loss <= Math.log(259)));
+    // The largest model's last checkpoint: 1080 steps of 64 × 128 tokens.
+    const last = rows.filter((r) => r.run_id === "micro_160x28").sort((a, b) => b.tokens - a.tokens)[0];
+    assert.equal(last.tokens, 1080 * 64 * 128);
+    assert.equal(last.width, 160);
+    assert.equal(last.depth, 28);
+    const summary = JSON.parse(await Deno.readTextFile(`${outDir}/collect.json`));
+    assert.equal(summary.rows, 120);
+    assert.equal(summary.source, "own runs on NVIDIA H100 80GB HBM3");
+    const own = await readCsvObjects(`${outDir}/own_runs.csv`);
+    assert.equal(own.length, 15);
+    assert.ok(own.every((r) => r.status === "done" && r.diverged === "false"));
+    assert.equal(own.find((r) => r.run_id === "micro_160x28")!.steps, "1080");
+    assert.match(
+      lines.join("\n"),
+      /120 checkpoints of 15 own runs \(webgpu:4318 9008 NVIDIA H100 80GB HBM3\)/,
+    );
+  } finally {
+    await Deno.remove(outDir, { recursive: true });
+  }
+});

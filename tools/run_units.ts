@@ -1,0 +1,367 @@
+/**
+ * Executes a folder of training units (the scale-out form of `train.<run>` stages: one folder per run,
+ * each with a `run.json` as `stages/train.ts` defines it) one after the other on one WebGPU device, and
+ * writes per run `config.json`, `log.jsonl` and `result.json` (no checkpoints) into `<out dir>/<run id>/`,
+ * plus `<out dir>/timings.json` ({@link UnitsTimings}: wall times, throughput and the adapter identity).
+ *
+ * It imports nothing from npm (only kernels/), so it runs with a bare `deno` binary and no node_modules,
+ * e.g. on a lent GPU machine: `deno run -A --no-check tools/run_units.ts .micro/units out/runs`.
+ * A corpus path in a run.json that is relative is taken relative to the current folder (the repo root).
+ *
+ * Usage: `deno run -A tools/run_units.ts <units dir> <out dir> [--backend gpu|reference] [--only a,b]`
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { GpuContext } from "../kernels/gpu/context.ts";
+import { createGpuBackend } from "../kernels/gpu/backend.ts";
+import { ReferenceBackend } from "../kernels/reference/backend.ts";
+import { initParams } from "../kernels/init.ts";
+import { type Backend, parameterSpecs } from "../kernels/types.ts";
+import {
+  CHECKPOINT_BIN,
+  CHECKPOINT_JSON,
+  openCorpus,
+  peakLearningRate,
+  readLog,
+  resolveTrainConfig,
+  train,
+  type TrainConfig,
+  trainFlopsPerToken,
+  writeFileAtomic,
+} from "../kernels/train/mod.ts";
+
+/** One unit as read from `<units dir>/<run id>/run.json` (the `RunFile` of stages/train.ts). */
+export interface Unit {
+  /** Run identifier (also the folder name of its output). */
+  readonly runId: string;
+  /** Backend named in the file ("gpu" or "reference"). */
+  readonly backend: "gpu" | "reference";
+  /** The resolved training configuration, corpus path made absolute. */
+  readonly config: TrainConfig;
+  /** Path of the run.json it came from. */
+  readonly file: string;
+}
+
+/** `result.json` of a unit: the fields of stages/train.ts `RunResult`. Losses in nats per token. */
+export interface UnitResult {
+  /** Run identifier. */
+  readonly runId: string;
+  /** "done", "diverged" or "aborted". */
+  readonly status: "done" | "diverged" | "aborted";
+  /** True when the run diverged. */
+  readonly diverged: boolean;
+  /** Why it diverged ("" otherwise). */
+  readonly reason: string;
+  /** Optimizer steps taken. */
+  readonly steps: number;
+  /** Training tokens consumed. */
+  readonly tokens: number;
+  /** Last validation loss, nats/token (null if none). */
+  readonly finalValLoss: number | null;
+  /** Last train loss, nats/token (null if none). */
+  readonly finalTrainLoss: number | null;
+  /** Peak learning rate. */
+  readonly peakLr: number;
+  /** Wall-clock seconds of training (evaluations included). */
+  readonly seconds: number;
+  /** Step resumed from (0: fresh run). */
+  readonly resumedFrom: number;
+  /** Backend identity (adapter string). */
+  readonly device: string;
+}
+
+/** Timing of one unit in `timings.json`. */
+export interface UnitTiming {
+  /** Run identifier. */
+  readonly runId: string;
+  /** Model width. */
+  readonly width: number;
+  /** Model depth (blocks). */
+  readonly depth: number;
+  /** Parameters of the model (every tensor of parameterSpecs, embeddings included). */
+  readonly params: number;
+  /** Sequences per step. */
+  readonly batchSize: number;
+  /** Optimizer steps taken. */
+  readonly steps: number;
+  /** Training tokens consumed. */
+  readonly tokens: number;
+  /** Wall seconds of the unit: backend creation, training, evaluations, result files. */
+  readonly wallSeconds: number;
+  /** Trainer-reported seconds (training and evaluations). */
+  readonly trainSeconds: number;
+  /** tokens / wallSeconds (tokens/s). */
+  readonly tokensPerS: number;
+  /** Training-only throughput of the steady state: median `tokens_per_s` of the log windows after the first. */
+  readonly steadyTokensPerS: number;
+  /** Training FLOPs per token (kernels/train flops.ts). */
+  readonly flopsPerToken: number;
+  /** How the run ended. */
+  readonly status: string;
+  /** Last validation loss, nats/token. */
+  readonly finalValLoss: number | null;
+}
+
+/** `timings.json`: the whole execution. */
+export interface UnitsTimings {
+  /** Adapter identity of the device ("webgpu:..." or "reference-f64"). */
+  readonly adapter: string;
+  /** ISO time of the start. */
+  readonly started: string;
+  /** ISO time of the end. */
+  readonly finished: string;
+  /** Wall seconds of the whole execution (device set-up included). */
+  readonly wallSeconds: number;
+  /** Seconds to create the WebGPU device. */
+  readonly setupSeconds: number;
+  /** Every unit, in execution order. */
+  readonly runs: readonly UnitTiming[];
+}
+
+/** Returns the run ids of `unitsDir` (sub-folders holding a run.json), sorted. */
+export async function listUnits(unitsDir: string): Promise<string[]> {
+  const ids: string[] = [];
+  try {
+    for await (const e of Deno.readDir(unitsDir)) {
+      if (!e.isDirectory) continue;
+      try {
+        await Deno.stat(`${unitsDir}/${e.name}/run.json`);
+        ids.push(e.name);
+      } catch {
+        // not a unit
+      }
+    }
+  } catch (e) {
+    throw new Error(`${unitsDir}: cannot list the units folder: ${(e as Error).message}`);
+  }
+  if (ids.length === 0) throw new Error(`${unitsDir}: no <run id>/run.json found`);
+  return ids.sort();
+}
+
+function isAbsolute(p: string): boolean {
+  return p.startsWith("/");
+}
+
+/**
+ * Returns the unit in `dir/run.json` with its config resolved (defaults filled, corpus made absolute
+ * against `root`); throws naming the file and field on bad input.
+ */
+export async function readUnit(dir: string, root: string): Promise<Unit> {
+  const file = `${dir}/run.json`;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await Deno.readTextFile(file));
+  } catch (e) {
+    throw new Error(`${file}: cannot read the run file: ${(e as Error).message}`);
+  }
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    throw new Error(`${file}: expected a JSON object`);
+  }
+  const r = raw as Record<string, unknown>;
+  if (typeof r.runId !== "string" || !/^[A-Za-z0-9._-]+$/.test(r.runId)) {
+    throw new Error(`${file}: field "runId" must be a name of letters, digits, '.', '_', '-'`);
+  }
+  if (r.backend !== "gpu" && r.backend !== "reference") {
+    throw new Error(
+      `${file}: field "backend" must be "gpu" or "reference", got ${JSON.stringify(r.backend)}`,
+    );
+  }
+  if (r.config === null || typeof r.config !== "object") {
+    throw new Error(`${file}: field "config" must be an object`);
+  }
+  const cfgIn = r.config as Record<string, unknown>;
+  const corpus = typeof cfgIn.corpus === "string" && !isAbsolute(cfgIn.corpus)
+    ? `${root}/${cfgIn.corpus}`
+    : cfgIn.corpus;
+  const config = resolveTrainConfig({ ...cfgIn, corpus } as Parameters<typeof resolveTrainConfig>[0], file);
+  return { runId: r.runId, backend: r.backend, config, file };
+}
+
+function median(xs: number[]): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Returns the median training-only tokens/s of the step lines of a log after the first (NaN if none). */
+export async function steadyThroughput(logPath: string): Promise<number> {
+  const recs = await readLog(logPath);
+  const rates = recs.flatMap((r) => "tokens_per_s" in r ? [r.tokens_per_s] : []);
+  return median(rates.length > 1 ? rates.slice(1) : rates);
+}
+
+async function removeIfThere(path: string): Promise<void> {
+  try {
+    await Deno.remove(path);
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+}
+
+/** Options of {@link runUnits}. */
+export interface RunUnitsOptions {
+  /** Folder that relative corpus paths are taken from (default: the current folder). */
+  readonly root?: string;
+  /** Only these run ids (default: all). */
+  readonly only?: readonly string[];
+  /** Override the backend of every unit. */
+  readonly backend?: "gpu" | "reference";
+  /** Where progress lines go (default console.log). */
+  readonly log?: (line: string) => void;
+}
+
+/** Executes every unit of `unitsDir` sequentially into `outDir`; returns the timings (also written). */
+export async function runUnits(
+  unitsDir: string,
+  outDir: string,
+  options: RunUnitsOptions = {},
+): Promise<UnitsTimings> {
+  const log = options.log ?? console.log;
+  const root = options.root ?? Deno.cwd();
+  let ids = await listUnits(unitsDir);
+  if (options.only && options.only.length > 0) {
+    const missing = options.only.filter((id) => !ids.includes(id));
+    if (missing.length > 0) throw new Error(`${unitsDir}: no unit named ${missing.join(", ")}`);
+    ids = ids.filter((id) => options.only!.includes(id));
+  }
+  // Read every unit first: a bad file fails before any device time is spent.
+  const units: Unit[] = [];
+  for (const id of ids) {
+    const u = await readUnit(`${unitsDir}/${id}`, root);
+    units.push(options.backend ? { ...u, backend: options.backend } : u);
+  }
+  const started = new Date();
+  const t0 = performance.now();
+  const needGpu = units.some((u) => u.backend === "gpu");
+  const context = needGpu ? await GpuContext.create() : null;
+  const setupSeconds = (performance.now() - t0) / 1000;
+  const adapter = context ? context.identity : "reference-f64";
+  log(`adapter ${adapter} (set-up ${setupSeconds.toFixed(2)} s); ${units.length} units`);
+  await Deno.mkdir(outDir, { recursive: true });
+  const runs: UnitTiming[] = [];
+  try {
+    for (const u of units) {
+      const u0 = performance.now();
+      const dir = `${outDir}/${u.runId}`;
+      await Deno.mkdir(dir, { recursive: true });
+      const relCorpus = u.config.corpus.startsWith(`${root}/`)
+        ? u.config.corpus.slice(root.length + 1)
+        : u.config.corpus;
+      await writeFileAtomic(
+        `${dir}/run.json`,
+        JSON.stringify(
+          { runId: u.runId, backend: u.backend, config: { ...u.config, corpus: relCorpus } },
+          null,
+          2,
+        ) +
+          "\n",
+      );
+      const corpus = await openCorpus(u.config.corpus, u.config.seed, u.config.model.vocabSize);
+      const backend: Backend = u.backend === "gpu"
+        ? await createGpuBackend(u.config.model, { context: context! })
+        : new ReferenceBackend(u.config.model);
+      let res;
+      try {
+        res = await train(u.config, {
+          backend,
+          loader: corpus.data,
+          outDir: dir,
+          initParams: (c) => initParams(c.model, c.seed),
+          resume: true,
+        });
+      } finally {
+        backend.destroy();
+      }
+      // config.json as the trainer wrote it, but with the corpus path relative to the repo.
+      await writeFileAtomic(
+        `${dir}/config.json`,
+        JSON.stringify({ ...u.config, corpus: relCorpus }, null, 2) + "\n",
+      );
+      const result: UnitResult = {
+        runId: u.runId,
+        status: res.status,
+        diverged: res.status === "diverged",
+        reason: res.reason ?? "",
+        steps: res.steps,
+        tokens: res.tokens,
+        finalValLoss: res.finalValLoss,
+        finalTrainLoss: res.finalTrainLoss,
+        peakLr: peakLearningRate(u.config),
+        seconds: res.seconds,
+        resumedFrom: res.resumedFrom,
+        device: backend.identity,
+      };
+      await writeFileAtomic(`${dir}/result.json`, JSON.stringify(result, null, 2) + "\n");
+      await removeIfThere(`${dir}/${CHECKPOINT_BIN}`);
+      await removeIfThere(`${dir}/${CHECKPOINT_JSON}`);
+      const wallSeconds = (performance.now() - u0) / 1000;
+      const params = parameterSpecs(u.config.model).reduce(
+        (s, p) => s + p.shape.reduce((a, b) => a * b, 1),
+        0,
+      );
+      const t: UnitTiming = {
+        runId: u.runId,
+        width: u.config.model.width,
+        depth: u.config.model.depth,
+        params,
+        batchSize: u.config.batchSize,
+        steps: res.steps,
+        tokens: res.tokens,
+        wallSeconds,
+        trainSeconds: res.seconds,
+        tokensPerS: res.tokens / wallSeconds,
+        steadyTokensPerS: await steadyThroughput(`${dir}/log.jsonl`),
+        flopsPerToken: trainFlopsPerToken(u.config.model),
+        status: res.status,
+        finalValLoss: res.finalValLoss,
+      };
+      runs.push(t);
+      log(
+        `${u.runId}: ${t.status} ${t.steps} steps, ${t.tokens} tokens in ${wallSeconds.toFixed(2)} s; ` +
+          `${Math.round(t.tokensPerS)} tokens/s overall, ${Math.round(t.steadyTokensPerS)} steady; ` +
+          `val ${t.finalValLoss?.toFixed(4) ?? "-"}; ${backend.identity}`,
+      );
+    }
+  } finally {
+    context?.destroy();
+  }
+  const timings: UnitsTimings = {
+    adapter,
+    started: started.toISOString(),
+    finished: new Date().toISOString(),
+    wallSeconds: (performance.now() - t0) / 1000,
+    setupSeconds,
+    runs,
+  };
+  await writeFileAtomic(`${outDir}/timings.json`, JSON.stringify(timings, null, 2) + "\n");
+  log(`total ${timings.wallSeconds.toFixed(1)} s for ${runs.length} units`);
+  return timings;
+}
+
+if (import.meta.main) {
+  const { values, positionals } = parseArgs({
+    args: Deno.args,
+    allowPositionals: true,
+    options: {
+      backend: { type: "string" },
+      only: { type: "string" },
+      root: { type: "string" },
+    },
+  });
+  if (positionals.length !== 2) {
+    console.error(
+      "usage: run_units.ts <units dir> <out dir> [--backend gpu|reference] [--only a,b] [--root .]",
+    );
+    Deno.exit(2);
+  }
+  if (values.backend !== undefined && values.backend !== "gpu" && values.backend !== "reference") {
+    console.error(`--backend must be "gpu" or "reference", got ${JSON.stringify(values.backend)}`);
+    Deno.exit(2);
+  }
+  await runUnits(positionals[0], positionals[1], {
+    backend: values.backend as "gpu" | "reference" | undefined,
+    only: values.only ? values.only.split(",") : undefined,
+    root: values.root,
+  });
+}
