@@ -194,3 +194,10 @@ Deno.test("eq1Optimum equals the closed form of the record's terms and names a b
 Deno.test("ratioTo6N is counted FLOPs per token over 6N", () => {
   assert.equal(ratioTo6N({ flopsPerToken: 1200, params: 100 }), 2);
 });
+
+Deno.test("approach1 prescription panel spans the data's FLOPs: a decade below to four decades above", async () => {
+  const { defaultFlopsRange } = await import("./figures/approach1.ts");
+  assert.deepEqual(defaultFlopsRange([4.2e18, 2.2e21]), [1e17, 1e26]); // the Gemstones runs
+  assert.deepEqual(defaultFlopsRange([2.3e11, 5.1e14]), [1e10, 1e19]); // the micro study
+  assert.deepEqual(defaultFlopsRange([]), [1e17, 1e25]);
+});

@@ -18,7 +18,7 @@ export interface Approach1Data {
   readonly variant: string;
   /** Subsets the rows come from. */
   readonly subsets: readonly string[];
-  /** FLOP range of the prescription panel (default 1e17..1e25). */
+  /** FLOP range of the prescription panel (default: the data's FLOPs from 1/10 of the least to 10^4 × the most). */
   readonly flopsRange?: readonly [number, number];
 }
 
@@ -104,10 +104,22 @@ function methodText(m: Approach1Method): string {
   }, D/N = ${fmt(m.tokensPerParam.k)}·C^${fmt(m.tokensPerParam.exponent)} (${m.points.length} points)`;
 }
 
+/**
+ * Returns the default FLOP range of the prescription panel: from a tenth of the smallest checkpoint's FLOPs to
+ * 10^4 times the largest, rounded out to whole decades (1e17..1e25 for the Gemstones runs).
+ */
+export function defaultFlopsRange(flops: readonly number[]): [number, number] {
+  const finite = flops.filter((f) => Number.isFinite(f) && f > 0);
+  if (finite.length === 0) return [1e17, 1e25];
+  const lo = Math.floor(Math.log10(Math.min(...finite))) - 1;
+  const hi = Math.ceil(Math.log10(Math.max(...finite))) + 4;
+  return [Math.pow(10, lo), Math.pow(10, hi)];
+}
+
 /** Returns Figure 2: the Approach 1 loss frontiers and tokens-per-parameter prescriptions. */
 export function approach1Figure(data: Approach1Data): Figure {
   const { record } = data;
-  const [lo, hi] = data.flopsRange ?? [1e17, 1e25];
+  const [lo, hi] = data.flopsRange ?? defaultFlopsRange(data.rows.map((r) => r.flops));
   const checkpoints = data.rows.map((r) => ({
     run_id: r.run_id,
     model: r.model,
