@@ -41,7 +41,14 @@ function lossPanel(
   hull: string,
   bins: string,
 ): Record<string, unknown> {
-  const x = { field: xField, type: "quantitative", scale: { type: "log", nice: false }, title: xTitle };
+  const x = {
+    field: xField,
+    type: "quantitative",
+    scale: { type: "log", nice: false },
+    title: xTitle,
+    // FLOPs span many decades: exponent labels ("2e+19") rather than digit groups.
+    ...(xField === "flops" ? { axis: { format: ".0e" } } : {}),
+  };
   const y = {
     field: "loss",
     type: "quantitative",
@@ -173,6 +180,7 @@ export function approach1Figure(data: Approach1Data): Figure {
             type: "quantitative",
             scale: { type: "log", nice: false },
             title: "training FLOPs",
+            axis: { format: ".0e" },
           },
           y: {
             field: "tokensPerParam",
