@@ -28,7 +28,6 @@ import {
   train,
   type TrainConfig,
   type TrainConfigInput,
-  type TrainResult,
 } from "../kernels/train/mod.ts";
 import { initParams } from "../kernels/init.ts";
 import { ReferenceBackend } from "../kernels/reference/backend.ts";
@@ -121,33 +120,8 @@ export interface RunFile {
   readonly config: TrainConfig;
 }
 
-/** `result.json`: how a run ended. Losses in nats per token. */
-export interface RunResult {
-  /** Run identifier. */
-  readonly runId: string;
-  /** "done", "diverged" (kept, excluded from fits) or "aborted". */
-  readonly status: TrainResult["status"];
-  /** True when the run diverged. */
-  readonly diverged: boolean;
-  /** Why it diverged ("" otherwise). */
-  readonly reason: string;
-  /** Optimizer steps taken. */
-  readonly steps: number;
-  /** Training tokens consumed. */
-  readonly tokens: number;
-  /** Last validation loss, nats/token (null if none). */
-  readonly finalValLoss: number | null;
-  /** Last train loss, nats/token (null if none). */
-  readonly finalTrainLoss: number | null;
-  /** Peak learning rate. */
-  readonly peakLr: number;
-  /** Wall-clock seconds of training. */
-  readonly seconds: number;
-  /** Step resumed from (0: fresh run). */
-  readonly resumedFrom: number;
-  /** Backend identity. */
-  readonly device: string;
-}
+import type { RunResult } from "../kernels/train/result.ts";
+export type { RunResult };
 
 /** Returns the adapter identity of the default WebGPU adapter; throws when there is none. */
 export async function gpuAdapterIdentity(): Promise<string> {

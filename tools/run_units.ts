@@ -11,6 +11,7 @@
  * Usage: `deno run -A tools/run_units.ts <units dir> <out dir> [--backend gpu|reference] [--only a,b]`
  * @module
  */
+import type { RunResult } from "../kernels/train/result.ts";
 import { parseArgs } from "node:util";
 import { GpuContext } from "../kernels/gpu/context.ts";
 import { createGpuBackend } from "../kernels/gpu/backend.ts";
@@ -42,33 +43,8 @@ export interface Unit {
   readonly file: string;
 }
 
-/** `result.json` of a unit: the fields of stages/train.ts `RunResult`. Losses in nats per token. */
-export interface UnitResult {
-  /** Run identifier. */
-  readonly runId: string;
-  /** "done", "diverged" or "aborted". */
-  readonly status: "done" | "diverged" | "aborted";
-  /** True when the run diverged. */
-  readonly diverged: boolean;
-  /** Why it diverged ("" otherwise). */
-  readonly reason: string;
-  /** Optimizer steps taken. */
-  readonly steps: number;
-  /** Training tokens consumed. */
-  readonly tokens: number;
-  /** Last validation loss, nats/token (null if none). */
-  readonly finalValLoss: number | null;
-  /** Last train loss, nats/token (null if none). */
-  readonly finalTrainLoss: number | null;
-  /** Peak learning rate. */
-  readonly peakLr: number;
-  /** Wall-clock seconds of training (evaluations included). */
-  readonly seconds: number;
-  /** Step resumed from (0: fresh run). */
-  readonly resumedFrom: number;
-  /** Backend identity (adapter string). */
-  readonly device: string;
-}
+/** `result.json` of a unit: the same record as the `train` stage writes. Losses in nats per token. */
+export type UnitResult = RunResult;
 
 /** Timing of one unit in `timings.json`. */
 export interface UnitTiming {

@@ -1,0 +1,33 @@
+/**
+ * `result.json`: how one training run ended, as the `train` stage and `tools/run_units.ts` both record it
+ * (npm-free, so it also travels to machines without node_modules).
+ * @module
+ */
+
+/** `result.json`: how a run ended. Losses in nats per token. */
+export interface RunResult {
+  /** Run identifier. */
+  readonly runId: string;
+  /** "done", "diverged" (kept, excluded from fits) or "aborted". */
+  readonly status: "done" | "diverged" | "aborted";
+  /** True when the run diverged. */
+  readonly diverged: boolean;
+  /** Why it diverged ("" otherwise). */
+  readonly reason: string;
+  /** Optimizer steps taken. */
+  readonly steps: number;
+  /** Training tokens consumed. */
+  readonly tokens: number;
+  /** Last validation loss, nats/token (null if none). */
+  readonly finalValLoss: number | null;
+  /** Last train loss, nats/token (null if none). */
+  readonly finalTrainLoss: number | null;
+  /** Peak learning rate. */
+  readonly peakLr: number;
+  /** Wall-clock seconds of training. */
+  readonly seconds: number;
+  /** Step resumed from (0: fresh run). */
+  readonly resumedFrom: number;
+  /** Backend identity. */
+  readonly device: string;
+}
