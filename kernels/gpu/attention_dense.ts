@@ -5,7 +5,8 @@
  *   softmax in place → P (kept for backward), `O = P·V` (NN);
  * - backward: `dP = dO·Vᵀ` (NT), `dS = P ⊙ (dP − Σ_u P·dP)` in place, `dQ = dS·K/sqrt(hs)` (NN),
  *   `dK = Σ_g dSᵀ·Q/sqrt(hs)` and `dV = Σ_g Pᵀ·dO` (TN, accumulated over the group's query heads in
- *   a fixed order). Deterministic; no atomics.
+ *   a fixed order). Deterministic; no atomics. The products skip the causally masked half: score tiles
+ *   above the diagonal are not computed, and products over keys stop (or start) at the diagonal.
  * @module
  */
 import type { Dispatch, GpuContext } from "./context.ts";
@@ -94,6 +95,7 @@ export function denseAttentionForward(
       lda: L.ldq,
       ldb: L.ldkv,
       ldc: T,
+      causal: "skipUpper",
       alpha: 1 / Math.sqrt(hs),
       batch: { ...batch, a: L.q, b: L.kv, c: L.s },
       tile,
@@ -109,6 +111,7 @@ export function denseAttentionForward(
       lda: T,
       ldb: L.ldkv,
       ldc: L.ldq,
+      causal: "kToRow",
       batch: { ...batch, a: L.s, b: L.kv, c: L.q },
       tile,
     }),
@@ -147,6 +150,7 @@ export function denseAttentionBackward(
       lda: L.ldq,
       ldb: L.ldkv,
       ldc: T,
+      causal: "skipUpper",
       batch: { ...batch, a: L.q, b: L.kv, c: L.s },
       tile,
     }),
@@ -163,6 +167,7 @@ export function denseAttentionBackward(
       lda: T,
       ldb: L.ldkv,
       ldc: L.ldq,
+      causal: "kToRow",
       alpha: scale,
       batch: { ...batch, a: L.s, b: L.kv, c: L.q },
       tile,
@@ -182,6 +187,7 @@ export function denseAttentionBackward(
       ldb: L.ldq,
       ldc: L.ldkv,
       accumulate: g > 0,
+      causal: "kFromRow" as const,
       tile,
     };
     out.push(

@@ -23,8 +23,11 @@ import {
   chooseSplitK,
   DEFAULT_TILE,
   matmulDispatch,
+  matmulSharedBytes,
   type MatmulSpec,
   type MatmulTile,
+  matmulWgsl,
+  TUNE_TILES,
   WIDE_TILE,
 } from "./matmul.ts";
 import { embeddingBackward, embeddingForward, tokenIndex } from "./embedding.ts";
@@ -57,6 +60,24 @@ export interface GpuBackendOptions {
   readonly denseAttentionBytes?: number;
   /** An existing context to use (not destroyed by `destroy`); default: a new one. */
   readonly context?: GpuContext;
+  /**
+   * Time every tile of `TUNE_TILES` on each distinct product (its real operands, a scratch output) the
+   * first time `readTrainLosses`, `evalLoss` or `profileStep` runs after it was recorded, and use the
+   * fastest. Results are bit-identical whichever tile runs. Default: on for a hardware adapter without
+   * a fixed `tile`, off on software rasterisers (llvmpipe, lavapipe, SwiftShader).
+   */
+  readonly tune?: boolean;
+}
+
+/** One recorded matmul of a plan: operands, the full spec it was recorded with and its dispatches. */
+interface Product {
+  readonly a: GPUBuffer;
+  readonly b: GPUBuffer;
+  readonly c: GPUBuffer;
+  readonly spec: MatmulSpec;
+  readonly key: string;
+  readonly dispatches: Dispatch[];
+  tuned: boolean;
 }
 
 const PER_LAYER = 9;
@@ -85,8 +106,8 @@ interface Workspace {
   readonly targets: GPUBuffer;
   readonly offsets: GPUBuffer;
   readonly positions: GPUBuffer;
-  readonly train: Dispatch[];
-  readonly evalPlan: Dispatch[];
+  train: Dispatch[];
+  evalPlan: Dispatch[];
   readonly buffers: GPUBuffer[];
 }
 
@@ -120,6 +141,10 @@ export class GpuBackend implements Backend {
   readonly #denseBytes: number;
   #scratch?: GPUBuffer;
   readonly #extra: GPUBuffer[] = [];
+  readonly #tune: boolean;
+  readonly #products: Product[] = [];
+  readonly #tuned = new Map<string, MatmulTile>();
+  readonly #buildable = new Map<string, boolean>();
   #step = 0;
   #pending = 0;
   #destroyed = false;
@@ -134,6 +159,8 @@ export class GpuBackend implements Backend {
     this.#splitK = options.splitK ?? true;
     this.#attention = options.attention ?? "auto";
     this.#denseBytes = options.denseAttentionBytes ?? 4 * 2 ** 30;
+    this.#tune = options.tune ??
+      (options.tile === undefined && !/llvmpipe|lavapipe|swiftshader|fallback/i.test(ctx.identity));
     this.#specs = parameterSpecs(cfg);
     this.#sizes = this.#specs.map((s) => s.shape.reduce((a, b) => a * b, 1));
     this.#params = this.#specs.map((s, i) => ctx.storage(`param ${s.name}`, this.#sizes[i]));
@@ -157,15 +184,116 @@ export class GpuBackend implements Backend {
   }
 
   #mm(a: GPUBuffer, b: GPUBuffer, c: GPUBuffer, spec: MatmulSpec): Dispatch[] {
-    const tile = spec.tile ?? this.#tile ?? chooseTile(spec);
-    const splitK = this.#splitK ? chooseSplitK(spec, tile) : 1;
+    const base = spec.tile ?? this.#tile ?? chooseTile(spec);
+    // the K split follows the default tile, so that a tuned tile (same depth) gives the same bits
+    const splitK = this.#splitK ? chooseSplitK(spec, base) : 1;
+    const key = `${spec.transA ? "T" : "N"}${
+      spec.transB ? "T" : "N"
+    } ${spec.m}x${spec.n}x${spec.k}/${splitK}`;
+    const tile = this.#tuned.get(key) ?? base;
     let scratch = this.#scratch;
     if (splitK > 1 && (!scratch || scratch.size < splitK * spec.m * spec.n * 4)) {
       scratch = this.#ctx.storage("split-K scratch", splitK * spec.m * spec.n);
       this.#scratch = scratch;
       this.#extra.push(scratch);
     }
-    return matmulDispatch(this.#ctx, a, b, c, { ...spec, tile, splitK, scratch });
+    const full = { ...spec, tile, splitK, scratch };
+    const dispatches = matmulDispatch(this.#ctx, a, b, c, full);
+    this.#products.push({
+      a,
+      b,
+      c,
+      spec: full,
+      key,
+      dispatches,
+      tuned: !this.#tune || spec.tile !== undefined,
+    });
+    return dispatches;
+  }
+
+  /** Returns whether a tuning candidate's kernel builds on this device (validation errors captured). */
+  async #candidateBuilds(code: string): Promise<boolean> {
+    const hit = this.#buildable.get(code);
+    if (hit !== undefined) return hit;
+    const dev = this.#ctx.device;
+    dev.pushErrorScope("validation");
+    let ok = true;
+    try {
+      const module = dev.createShaderModule({ label: "tune candidate", code });
+      await dev.createComputePipelineAsync({ layout: "auto", compute: { module, entryPoint: "main" } });
+    } catch {
+      ok = false;
+    }
+    if (await dev.popErrorScope()) ok = false;
+    this.#buildable.set(code, ok);
+    return ok;
+  }
+
+  /** Returns the mean time (ms) of `ds` submitted alone, after one warm-up run. */
+  async #time(ds: Dispatch[]): Promise<number> {
+    const q = this.#ctx.device.queue;
+    this.#ctx.run("tune", ds);
+    await q.onSubmittedWorkDone();
+    let t0 = performance.now();
+    this.#ctx.run("tune", ds);
+    await q.onSubmittedWorkDone();
+    const reps = Math.max(1, Math.min(32, Math.ceil(2 / Math.max(performance.now() - t0, 1e-3))));
+    let best = Infinity;
+    for (let trial = 0; trial < 2; trial++) {
+      t0 = performance.now();
+      this.#ctx.run("tune", Array.from({ length: reps }, () => ds).flat());
+      await q.onSubmittedWorkDone();
+      best = Math.min(best, (performance.now() - t0) / reps);
+    }
+    return best;
+  }
+
+  /**
+   * Times the candidate tiles of every product recorded since the last call (once per distinct
+   * layout, shape and K split; outputs go to a scratch buffer, so no state changes) and re-records
+   * the plans with the fastest. A no-op when tuning is off.
+   */
+  async #tuneProducts(): Promise<void> {
+    const todo = this.#products.filter((p) => !p.tuned);
+    if (todo.length === 0) return;
+    const ctx = this.#ctx;
+    const out = ctx.storage("tune output", Math.max(...todo.map((p) => p.spec.m * p.spec.n)));
+    const swap = new Map<Dispatch, Dispatch>();
+    try {
+      for (const p of todo) {
+        const ta = p.spec.transA ?? false, tb = p.spec.transB ?? false;
+        let best = this.#tuned.get(p.key);
+        if (!best) {
+          let bestMs = Infinity;
+          for (const tile of TUNE_TILES) {
+            if (matmulSharedBytes(tile, ta, tb) > ctx.limits.maxComputeWorkgroupStorageSize) continue;
+            if (tile !== p.spec.tile && !(await this.#candidateBuilds(matmulWgsl(ta, tb, tile)))) continue;
+            const ms = await this.#time(matmulDispatch(ctx, p.a, p.b, out, { ...p.spec, tile }));
+            if (ms < bestMs) [bestMs, best] = [ms, tile];
+          }
+          best ??= p.spec.tile ?? DEFAULT_TILE;
+          this.#tuned.set(p.key, best);
+        }
+        if (best !== p.spec.tile) {
+          const fresh = matmulDispatch(ctx, p.a, p.b, p.c, { ...p.spec, tile: best });
+          p.dispatches.forEach((d, i) => swap.set(d, fresh[i]));
+        }
+        p.tuned = true;
+      }
+    } finally {
+      await ctx.device.queue.onSubmittedWorkDone();
+      out.destroy();
+    }
+    for (const ws of this.#workspaces.values()) {
+      ws.train = ws.train.map((d) => swap.get(d) ?? d);
+      ws.evalPlan = ws.evalPlan.map((d) => swap.get(d) ?? d);
+    }
+    await ctx.check();
+  }
+
+  /** Returns the tile chosen by tuning for each product key (`"NT MxNxK/splitK"`); empty when tuning is off. */
+  tunedTiles(): Map<string, MatmulTile> {
+    return new Map(this.#tuned);
   }
 
   #workspace(batch: number, T: number): Workspace {
@@ -400,6 +528,7 @@ export class GpuBackend implements Backend {
 
   /** Returns the mean train losses (nats/token) and pre-clip gradient norms since the last call. */
   async readTrainLosses(): Promise<{ loss: Float32Array; gradNorm: Float32Array }> {
+    await this.#tuneProducts();
     const n = this.#pending;
     this.#pending = 0;
     const loss = await this.#ctx.read(this.#lossLog, n);
@@ -410,6 +539,7 @@ export class GpuBackend implements Backend {
   /** Returns the mean loss (nats/token) of a batch, forward only; the state is unchanged. */
   async evalLoss(tokens: Int32Array, batchSize: number): Promise<number> {
     const ws = this.#load(tokens, batchSize, "evalLoss");
+    await this.#tuneProducts();
     this.#ctx.run("evalLoss", ws.evalPlan);
     return (await this.#ctx.read(this.#evalLog, 1))[0];
   }
@@ -471,6 +601,7 @@ export class GpuBackend implements Backend {
     reps = 5,
   ): Promise<{ name: string; ms: number; dispatches: number }[]> {
     const ws = this.#load(tokens, batchSize, "profileStep");
+    await this.#tuneProducts();
     this.#ctx.device.queue.writeBuffer(this.#stepBuf, 0, packStep(opt, this.#step, 0));
     const names = [...new Set(ws.train.map((d) => d.name))];
     const out: { name: string; ms: number; dispatches: number }[] = [];

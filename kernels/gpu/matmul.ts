@@ -4,9 +4,12 @@
  * - NN: `C[M,N] = A[M,K] · B[K,N]` (forward `y = x·W`);
  * - NT: `C[M,N] = A[M,K] · B[N,K]ᵀ` (input gradient `dx = dy·Wᵀ`);
  * - TN: `C[M,N] = A[K,M]ᵀ · B[K,N]` (weight gradient `dW = xᵀ·dy`).
- * Each workgroup computes a BM×BN tile of C, staging BK-deep slices of A and B in workgroup memory
- * (as vec4 rows); each invocation accumulates a TM×TN register block held in fully unrolled vec4
- * variables. When the output has few tiles and K is long (weight gradients), K is split over
+ * Each workgroup computes a BM×BN tile of C, staging BK-deep slices of A and B in double-buffered
+ * workgroup memory (as vec4 rows; one barrier per slice, the next slice's global loads issued into
+ * registers before the current one is multiplied out); each invocation accumulates a TM×TN register
+ * block held in fully unrolled vec4 variables, its rows and columns strided across the tile so that
+ * neighbouring invocations read neighbouring vec4s. Operands stored contiguous along K are written
+ * transposed into padded rows (no bank conflicts). When the output has few tiles and K is long (weight gradients), K is split over
  * `splitK` workgroup layers writing partial products to a scratch buffer, summed afterwards in a fixed
  * order. Every sum runs in a fixed order, so results are deterministic. Shapes need not be multiples of
  * the tile (bounds are checked).
@@ -39,6 +42,18 @@ export const WIDE_TILE: MatmulTile = { bm: 64, bn: 128, bk: 16, tm: 4, tn: 8 };
 /** Large tile for big products on discrete GPUs: 128×128, 8×8 per invocation, 8-deep slices. */
 export const LARGE_TILE: MatmulTile = { bm: 128, bn: 128, bk: 8, tm: 8, tn: 8 };
 
+/** Tall tile: 128×64 per workgroup, 8×4 per invocation, 16-deep slices. */
+export const TALL_TILE: MatmulTile = { bm: 128, bn: 64, bk: 16, tm: 8, tn: 4 };
+
+/** Big tile: 128×128 per workgroup, 8×8 per invocation, 16-deep slices (about 33 KB of workgroup memory). */
+export const BIG_TILE: MatmulTile = { bm: 128, bn: 128, bk: 16, tm: 8, tn: 8 };
+
+/**
+ * Tiles the backend's tuner times per product. All are 16 deep, so that a product's K slices, and hence
+ * every bit of its result, are the same whichever of them runs.
+ */
+export const TUNE_TILES: readonly MatmulTile[] = [DEFAULT_TILE, WIDE_TILE, TALL_TILE, BIG_TILE];
+
 /** Operand layout and accumulation of one matmul call. */
 export interface MatmulSpec {
   /** Rows of C. */
@@ -69,7 +84,20 @@ export interface MatmulSpec {
   readonly alpha?: number;
   /** Batched product over `count = batches · heads` independent matrices (no K split then). */
   readonly batch?: MatmulBatch;
+  /**
+   * Causal structure of a square attention product (`m` rows of queries against `T` keys), used to skip
+   * work whose result is unused or exactly zero (no split-K then):
+   * - "skipUpper": output tiles entirely above the diagonal (column > row) are not computed (left as
+   *   they were; the causal softmax ignores them);
+   * - "kToRow": op(A)[i, j] = 0 for j > i (causal probabilities times V), so row tile r stops at K = its
+   *   last row + 1;
+   * - "kFromRow": op(A)[i, j] = 0 for j < i (their transposes), so row tile r starts at K = its first row.
+   * Skipped terms are exact zeros added to a sum that starts at +0, so results are bit-identical.
+   */
+  readonly causal?: "skipUpper" | "kToRow" | "kFromRow";
 }
+
+const CAUSAL_CODE = { skipUpper: 1, kToRow: 2, kFromRow: 3 } as const;
 
 /**
  * Where matrix `(b, h)` of an operand starts: `b·batch + ((h·mul) / div + add)·head` floats (integer
@@ -116,83 +144,136 @@ function checkTile(t: MatmulTile): void {
   }
 }
 
+/** Returns the workgroup memory (bytes) the matmul kernel uses for a tile and operand layout. */
+export function matmulSharedBytes(tile: MatmulTile, transA: boolean, transB: boolean): number {
+  const rowA = tile.bm / 4 + (transA ? 0 : 1), rowB = tile.bn / 4 + (transB ? 1 : 0);
+  return 2 * tile.bk * (rowA + rowB) * 16;
+}
+
 /** Returns the WGSL source of the matmul kernel for the given layout and tile. */
 export function matmulWgsl(transA: boolean, transB: boolean, tile: MatmulTile = DEFAULT_TILE): string {
   checkTile(tile);
   const { bm, bn, bk, tm, tn } = tile;
-  const threads = (bm / tm) * (bn / tn);
-  const bm4 = bm / 4, bn4 = bn / 4, tm4 = tm / 4, tn4 = tn / 4;
-  // Loads are laid out so that consecutive invocations read consecutive addresses of global memory.
-  const decl: string[] = [], inner: string[] = [], store: string[] = [];
-  for (let r = 0; r < tm; r++) for (let j = 0; j < tn4; j++) decl.push(`var c${r}_${j} = vec4f(0.0);`);
-  for (let i = 0; i < tm4; i++) inner.push(`let a${i} = As[kk * ${bm4}u + tr4 + ${i}u];`);
-  for (let j = 0; j < tn4; j++) inner.push(`let b${j} = Bs[kk * ${bn4}u + tc4 + ${j}u];`);
+  const tx = bn / tn, ty = bm / tm, threads = tx * ty;
+  const tm4 = tm / 4, tn4 = tn / 4;
+  // An operand stored contiguous along K (A in NN, B in NT) is stored transposed into workgroup memory;
+  // its rows are padded by one vec4 so that those scalar stores hit distinct banks.
+  const kMajorA = !transA, kMajorB = transB;
+  const sA = bm / 4 + (kMajorA ? 1 : 0), sB = bn / 4 + (kMajorB ? 1 : 0); // row strides, vec4 (see matmulSharedBytes)
+  const sizeA = bk * sA, sizeB = bk * sB;
+  // Inner product over one staged slice. Invocation (y, x) owns the vec4 row groups y, y + ty, … and
+  // the column groups x, x + tx, …, so neighbouring invocations read neighbouring vec4s.
+  const inner: string[] = [];
+  for (let i = 0; i < tm4; i++) inner.push(`let a${i} = As[oa + kk * ${sA}u + ${i * ty}u];`);
+  for (let j = 0; j < tn4; j++) inner.push(`let b${j} = Bs[ob + kk * ${sB}u + ${j * tx}u];`);
   for (let r = 0; r < tm; r++) {
     for (let j = 0; j < tn4; j++) {
       inner.push(`c${r}_${j} = fma(vec4f(a${r >> 2}[${r & 3}]), b${j}, c${r}_${j});`);
     }
   }
+  const decl: string[] = [], store: string[] = [];
+  for (let r = 0; r < tm; r++) for (let j = 0; j < tn4; j++) decl.push(`var c${r}_${j} = vec4f(0.0);`);
   for (let r = 0; r < tm; r++) {
-    store.push(`if (gm0 + ${r}u < p.M) {`);
+    store.push(`{ let gm = row0 + (iy + ${(r >> 2) * ty}u) * 4u + ${r & 3}u; if (gm < p.M) {`);
     for (let j = 0; j < tn4; j++) {
-      for (let e = 0; e < 4; e++) store.push(`  put(gm0 + ${r}u, gn0 + ${j * 4 + e}u, c${r}_${j}[${e}]);`);
+      for (let e = 0; e < 4; e++) {
+        store.push(`  put(gm, col0 + (ix + ${j * tx}u) * 4u + ${e}u, c${r}_${j}[${e}]);`);
+      }
     }
-    store.push(`}`);
+    store.push(`} }`);
   }
-  // Register prefetch: each invocation loads its share of the next A and B slices from global memory
-  // into registers while the current slice is multiplied out of workgroup memory.
-  const nA = (bm * bk) / threads, nB = (bn * bk) / threads;
+  // Global → register loads of the next slice (issued before the current slice is multiplied out).
+  // K-contiguous operands: each run of 32 invocations reads 8 consecutive k of 4 rows (full 32-byte
+  // sectors, distinct banks when stored transposed); the others read consecutive rows/columns.
   const pre: string[] = [], fetch: string[] = [], stash: string[] = [];
-  for (let i = 0; i < nA; i++) {
-    pre.push(`let aE${i} = li + ${i * threads}u;`);
-    pre.push(
-      transA
-        ? `let aK${i} = aE${i} / ${bm}u; let aM${i} = aE${i} % ${bm}u;`
-        : `let aM${i} = aE${i} / ${bk}u; let aK${i} = aE${i} % ${bk}u;`,
-    );
-    pre.push(`var ra${i} = 0.0;`);
-    const idx = transA ? `aOff + gk * p.lda + gm` : `aOff + gm * p.lda + gk`;
-    fetch.push(
-      `{ let gm = row0 + aM${i}; let gk = K0 + aK${i}; ra${i} = 0.0; if (gm < p.M && gk < kEnd) { ra${i} = A[${idx}]; } }`,
-    );
-    stash.push(`As[aK${i} * ${bm4}u + aM${i} / 4u][aM${i} % 4u] = ra${i};`);
-  }
-  for (let i = 0; i < nB; i++) {
-    pre.push(`let bE${i} = li + ${i * threads}u;`);
-    pre.push(
-      transB
-        ? `let bN${i} = bE${i} / ${bk}u; let bK${i} = bE${i} % ${bk}u;`
-        : `let bK${i} = bE${i} / ${bn}u; let bN${i} = bE${i} % ${bn}u;`,
-    );
-    pre.push(`var rb${i} = 0.0;`);
-    const idx = transB ? `bOff + gn * p.ldb + gk` : `bOff + gk * p.ldb + gn`;
-    fetch.push(
-      `{ let gn = col0 + bN${i}; let gk = K0 + bK${i}; rb${i} = 0.0; if (gn < p.N && gk < kEnd) { rb${i} = B[${idx}]; } }`,
-    );
-    stash.push(`Bs[bK${i} * ${bn4}u + bN${i} / 4u][bN${i} % 4u] = rb${i};`);
-  }
+  const operand = (
+    name: string,
+    dim: number,
+    kMajor: boolean,
+    stride: number,
+    limit: string,
+    index: string,
+    origin: string,
+  ) => {
+    const n = (dim * bk) / threads;
+    for (let i = 0; i < n; i++) {
+      const e = `(li + ${i * threads}u)`;
+      let xk: string, xm: string;
+      if (kMajor && bk % 8 === 0 && dim % 4 === 0) {
+        xk = `(${e} / 32u % ${bk / 8}u * 8u + ${e} % 8u)`;
+        xm = `(${e} / ${(32 * bk) / 8}u * 4u + ${e} % 32u / 8u)`;
+      } else if (kMajor) {
+        xk = `(${e} % ${bk}u)`;
+        xm = `(${e} / ${bk}u)`;
+      } else {
+        xk = `(${e} / ${dim}u)`;
+        xm = `(${e} % ${dim}u)`;
+      }
+      pre.push(`let ${name}K${i} = ${xk}; let ${name}M${i} = ${xm}; var r${name}${i} = 0.0;`);
+      fetch.push(
+        `{ let gm = ${origin} + ${name}M${i}; let gk = K0 + ${name}K${i}; r${name}${i} = 0.0;` +
+          ` if (gm < ${limit} && gk < kEnd) { r${name}${i} = ${index}; } }`,
+      );
+      const buf = name === "a" ? "As" : "Bs";
+      stash.push(
+        `${buf}[o${name} + ${name}K${i} * ${stride}u + ${name}M${i} / 4u][${name}M${i} % 4u] = r${name}${i};`,
+      );
+    }
+  };
+  operand(
+    "a",
+    bm,
+    kMajorA,
+    sA,
+    "p.M",
+    transA ? "A[aOff + gk * p.lda + gm]" : "A[aOff + gm * p.lda + gk]",
+    "row0",
+  );
+  operand(
+    "b",
+    bn,
+    kMajorB,
+    sB,
+    "p.N",
+    transB ? "B[bOff + gm * p.ldb + gk]" : "B[bOff + gk * p.ldb + gm]",
+    "col0",
+  );
   const fetchAt = (k: string) => `{ let K0 = ${k};\n    ${fetch.join("\n    ")}\n  }`;
+  // Double-buffered workgroup memory: slice s is read from buffer s % 2 while slice s + 1 is written
+  // into the other one, so one barrier per slice suffices.
   const mainLoop = `${pre.join("\n  ")}
   ${fetchAt("kBegin")}
-  for (var k0 = kBegin; k0 < kEnd; k0 += ${bk}u) {
+  {
+    let oa = 0u; let ob = 0u;
     ${stash.join("\n    ")}
-    workgroupBarrier();
+  }
+  workgroupBarrier();
+  var cur = 0u;
+  for (var k0 = kBegin; k0 < kEnd; k0 += ${bk}u) {
     ${fetchAt(`k0 + ${bk}u`)}
-    for (var kk = 0u; kk < ${bk}u; kk++) {
-      ${inner.join("\n      ")}
+    {
+      let oa = cur * ${sizeA}u + iy; let ob = cur * ${sizeB}u + ix;
+      for (var kk = 0u; kk < ${bk}u; kk++) {
+        ${inner.join("\n        ")}
+      }
+    }
+    cur = 1u - cur;
+    {
+      let oa = cur * ${sizeA}u; let ob = cur * ${sizeB}u;
+      ${stash.join("\n      ")}
     }
     workgroupBarrier();
   }`;
   return /* wgsl */ `
 struct Params { M: u32, N: u32, K: u32, acc: u32, kChunk: u32, split: u32, heads: u32, lda: u32, ldb: u32,
   ldc: u32, alpha: f32, aB: u32, aH: u32, aMul: u32, aDiv: u32, aAdd: u32, bB: u32, bH: u32, bMul: u32, bDiv: u32,
-  bAdd: u32, cB: u32, cH: u32, cMul: u32, cDiv: u32, cAdd: u32 }
+  bAdd: u32, cB: u32, cH: u32, cMul: u32, cDiv: u32, cAdd: u32, causal: u32 }
 @group(0) @binding(0) var<storage, read> A: array<f32>;
 @group(0) @binding(1) var<storage, read> B: array<f32>;
 @group(0) @binding(2) var<storage, read_write> C: array<f32>;
 @group(0) @binding(3) var<uniform> p: Params;
-var<workgroup> As: array<vec4f, ${(bk * bm) / 4}>;
-var<workgroup> Bs: array<vec4f, ${(bk * bn) / 4}>;
+var<workgroup> As: array<vec4f, ${2 * sizeA}>;
+var<workgroup> Bs: array<vec4f, ${2 * sizeB}>;
 
 fn put(m: u32, n: u32, v: f32) {
   if (n >= p.N) { return; }
@@ -207,8 +288,8 @@ var<private> cOff: u32;
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) li: u32) {
   let row0 = wid.y * ${bm}u;
   let col0 = wid.x * ${bn}u;
-  let tr4 = (li / ${bn / tn}u) * ${tm4}u;
-  let tc4 = (li % ${bn / tn}u) * ${tn4}u;
+  let iy = li / ${tx}u;
+  let ix = li % ${tx}u;
   let slice = wid.z % p.split;
   let bi = wid.z / p.split;
   let bb = bi / p.heads;
@@ -216,13 +297,14 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) li: 
   let aOff = bb * p.aB + ((hh * p.aMul) / p.aDiv + p.aAdd) * p.aH;
   let bOff = bb * p.bB + ((hh * p.bMul) / p.bDiv + p.bAdd) * p.bH;
   cOff = bb * p.cB + ((hh * p.cMul) / p.cDiv + p.cAdd) * p.cH;
-  let kBegin = slice * p.kChunk;
-  let kEnd = min(p.K, kBegin + p.kChunk);
+  if (p.causal == 1u && col0 > row0 + ${bm - 1}u) { return; } // tile above the diagonal
+  var kBegin = slice * p.kChunk;
+  var kEnd = min(p.K, kBegin + p.kChunk);
+  if (p.causal == 2u) { kEnd = min(kEnd, row0 + ${bm}u); }
+  if (p.causal == 3u) { kBegin = max(kBegin, row0 / ${bk}u * ${bk}u); }
   zoff = slice * p.M * p.N;
   ${decl.join("\n  ")}
   ${mainLoop}
-  let gm0 = row0 + tr4 * 4u;
-  let gn0 = col0 + tc4 * 4u;
   ${store.join("\n  ")}
 }
 `;
@@ -271,6 +353,7 @@ export function matmulDispatch(
   // slices are a multiple of bk deep so that every slice but the last is full
   const kChunk = Math.ceil(Math.ceil(spec.k / split) / tile.bk) * tile.bk;
   const layers = Math.max(1, Math.ceil(spec.k / kChunk));
+  if (spec.causal && layers > 1) throw new Error(`${name}: a causal product cannot be split over K`);
   const count = bt ? bt.batches * bt.heads : 1;
   const grid: [number, number, number] = [
     Math.ceil(spec.n / tile.bn),
@@ -301,7 +384,17 @@ export function matmulDispatch(
     ...strides(bt?.a ?? zero),
     ...strides(bt?.b ?? zero),
     ...strides(bt?.c ?? zero),
+    u32(spec.causal ? CAUSAL_CODE[spec.causal] : 0),
   ]);
+  const shared = matmulSharedBytes(tile, ta, tb);
+  if (shared > ctx.limits.maxComputeWorkgroupStorageSize) {
+    throw new Error(
+      `${name}: tile ${
+        JSON.stringify(tile)
+      } needs ${shared} bytes of workgroup memory, above this adapter's ` +
+        `maxComputeWorkgroupStorageSize ${ctx.limits.maxComputeWorkgroupStorageSize}`,
+    );
+  }
   if (layers === 1) return [ctx.dispatch(name, matmulWgsl(ta, tb, tile), [a, b, c, params], grid)];
   if (spec.ldc !== undefined && spec.ldc !== spec.n) throw new Error(`${name}: split-K needs ldc = n`);
   if (!spec.scratch || spec.scratch.size < layers * spec.m * spec.n * 4) {

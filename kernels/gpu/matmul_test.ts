@@ -5,9 +5,17 @@ import {
   DEFAULT_TILE,
   LARGE_TILE,
   matmulDispatch,
+  matmulSharedBytes,
+  type MatmulSpec,
   type MatmulTile,
+  TUNE_TILES,
   WIDE_TILE,
 } from "./matmul.ts";
+import { createGpuBackend } from "./backend.ts";
+import { denseAttentionBackward, denseAttentionForward, denseScoresSize } from "./attention_dense.ts";
+import * as ref from "../reference/layers.ts";
+import { initParams } from "../init.ts";
+import type { ModelConfig } from "../types.ts";
 import { matmulBackward, matmulForward } from "../reference/layers.ts";
 import { randomArray, relError, roundF32 } from "./testing.ts";
 
@@ -64,4 +72,207 @@ Deno.test("chooseSplitK splits long, narrow products only", () => {
   assert.equal(chooseSplitK({ m: 256, n: 1024, k: 8192 }, WIDE_TILE), 9);
   assert.equal(chooseSplitK({ m: 8192, n: 1024, k: 256 }, WIDE_TILE), 1);
   assert.equal(chooseSplitK({ m: 64, n: 64, k: 300 }, DEFAULT_TILE), 1);
+});
+
+Deno.test("matmul results are bit-identical across tiles (same summation order)", async () => {
+  const ctx = await GpuContext.create();
+  try {
+    const [m, n, k] = [70, 45, 53];
+    const a = ctx.upload("a", new Float32Array(randomArray(m * k, 4)));
+    const b = ctx.upload("b", new Float32Array(randomArray(k * n, 5)));
+    const scratch = ctx.storage("scratch", 3 * m * n);
+    // LARGE_TILE (8 deep) included: without a K split the order is the same for any depth
+    for (const [tiles, splitK] of [[[...TUNE_TILES, LARGE_TILE], 1], [TUNE_TILES, 3]] as const) {
+      for (const form of ["NN", "NT", "TN"]) {
+        const ta = form[0] === "T", tb = form[1] === "T";
+        const outs: Float32Array[] = [];
+        for (const tile of tiles) {
+          if (matmulSharedBytes(tile, ta, tb) > ctx.limits.maxComputeWorkgroupStorageSize) continue;
+          const c = ctx.storage("c", m * n);
+          const spec = { m, n, k, transA: ta, transB: tb, tile, splitK, scratch };
+          ctx.run("mm", matmulDispatch(ctx, a, b, c, spec));
+          outs.push(await ctx.read(c, m * n));
+        }
+        assert.ok(outs.length >= 3, `${form}: at least three tiles fit this adapter`);
+        for (let t = 1; t < outs.length; t++) {
+          const what = `${form} split ${splitK} tile ${t}`;
+          assert.deepEqual(new Uint32Array(outs[t].buffer), new Uint32Array(outs[0].buffer), what);
+        }
+      }
+    }
+    await ctx.check();
+  } finally {
+    ctx.destroy();
+  }
+});
+
+Deno.test("matmulSharedBytes counts double-buffered, padded slices and oversized tiles are refused", async () => {
+  // 64×64, bk 16, NN: A rows padded to 17 vec4, B rows 16 vec4, two buffers: 2·16·(17+16)·16 bytes
+  assert.equal(matmulSharedBytes(DEFAULT_TILE, false, false), 16896);
+  // TN: neither operand is K-contiguous, no padding
+  assert.equal(matmulSharedBytes(DEFAULT_TILE, true, false), 16384);
+  const ctx = await GpuContext.create();
+  try {
+    const big: MatmulTile = { bm: 128, bn: 128, bk: 128, tm: 8, tn: 8 };
+    const x = ctx.storage("x", 16);
+    assert.throws(
+      () => matmulDispatch(ctx, x, x, x, { m: 4, n: 4, k: 4, tile: big }),
+      /needs 266240 bytes of workgroup memory/,
+    );
+  } finally {
+    ctx.destroy();
+  }
+});
+
+Deno.test("GpuBackend with tile tuning gives bit-identical losses and gradients to the untuned backend", async () => {
+  const cfg: ModelConfig = {
+    vocabSize: 200,
+    width: 64,
+    depth: 1,
+    headSize: 16,
+    gqaRatio: 2,
+    mlpRatio: 4,
+    seqLen: 24,
+    ropeTheta: 10000,
+    normEps: 1e-6,
+  };
+  const batch = 3;
+  const opt = { lr: 1e-2, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, gradClip: 1 };
+  const tokens = new Int32Array(batch * (cfg.seqLen + 1)).map((_, i) => (i * 7919 + 3) % cfg.vocabSize);
+  const ctx = await GpuContext.create();
+  try {
+    const runs = [];
+    for (const tune of [false, true]) {
+      const be = await createGpuBackend(cfg, { context: ctx, tune });
+      const params = initParams(cfg, 7);
+      await be.setState({
+        params,
+        m: params.map((p) => new Float32Array(p.length)),
+        v: params.map((p) => new Float32Array(p.length)),
+        step: 0,
+      });
+      be.trainStep(tokens, batch, opt);
+      const first = await be.readTrainLosses(); // tunes here when on
+      be.trainStep(tokens, batch, opt);
+      be.trainStep(tokens, batch, opt);
+      const rest = await be.readTrainLosses();
+      const grads = await be.readGradients();
+      const evalLoss = await be.evalLoss(tokens, batch);
+      const losses = [...first.loss, ...rest.loss];
+      runs.push({ losses, norms: [...rest.gradNorm], grads, evalLoss, tiles: be.tunedTiles() });
+      be.destroy();
+    }
+    const [off, on] = runs;
+    assert.equal(off.tiles.size, 0);
+    // the distinct products of one layer and the head each got a tile from TUNE_TILES
+    assert.ok(on.tiles.size >= 10, `tuned ${on.tiles.size} products`);
+    for (const t of on.tiles.values()) assert.ok(TUNE_TILES.includes(t));
+    assert.deepEqual(on.losses, off.losses);
+    assert.deepEqual(on.norms, off.norms);
+    assert.equal(on.evalLoss, off.evalLoss);
+    on.grads.forEach((g, i) =>
+      assert.deepEqual(new Uint32Array(g.buffer), new Uint32Array(off.grads[i].buffer))
+    );
+    assert.ok(off.losses[2] < off.losses[0], "the loss falls");
+    await ctx.check();
+  } finally {
+    ctx.destroy();
+  }
+});
+
+Deno.test("causal matmul modes give the bits of the full product over causally masked operands", async () => {
+  const ctx = await GpuContext.create();
+  try {
+    const T = 70, n = 23;
+    // lower[i, j] = 0 for j > i; upper = its transpose (0 for j < i)
+    const r = randomArray(T * T, 8);
+    const lower = new Float32Array(T * T).map((_, e) => (e % T <= Math.floor(e / T) ? r[e] : 0));
+    const aL = ctx.upload("lower", lower);
+    const bT = ctx.upload("b", new Float32Array(randomArray(T * n, 9)));
+    const bN = ctx.upload("bn", new Float32Array(randomArray(T * T, 10)));
+    for (const tile of [SMALL, DEFAULT_TILE]) {
+      const run = async (spec: MatmulSpec, a: GPUBuffer, b: GPUBuffer, size: number, fill = 0) => {
+        const c = ctx.upload("c", new Float32Array(size).fill(fill));
+        ctx.run("mm", matmulDispatch(ctx, a, b, c, { ...spec, tile }));
+        return await ctx.read(c, size);
+      };
+      const bits = (x: Float32Array) => new Uint32Array(x.buffer);
+      // P·V: K stops at the diagonal; Pᵀ·dO (A stored [K, M], zero for k < m): K starts at it
+      for (const [form, mode] of [["NN", "kToRow"], ["TN", "kFromRow"]] as const) {
+        const spec = { m: T, n, k: T, transA: form === "TN" };
+        const full = await run(spec, aL, bT, T * n);
+        const skip = await run({ ...spec, causal: mode }, aL, bT, T * n);
+        assert.deepEqual(bits(skip), bits(full), `${form} ${mode} tile ${tile.bm}`);
+      }
+      // Q·Kᵀ: tiles above the diagonal are left untouched, the rest computed as before
+      const spec = { m: T, n: T, k: T, transB: true };
+      const full = await run(spec, aL, bN, T * T);
+      const skip = await run({ ...spec, causal: "skipUpper" }, aL, bN, T * T, 7);
+      let skipped = 0;
+      for (let i = 0; i < T; i++) {
+        for (let j = 0; j < T; j++) {
+          const above = Math.floor(j / tile.bn) * tile.bn > Math.floor(i / tile.bm) * tile.bm + tile.bm - 1;
+          if (above) skipped++;
+          assert.equal(skip[i * T + j], above ? 7 : full[i * T + j], `${i},${j} tile ${tile.bm}`);
+        }
+      }
+      assert.ok(skipped > 0, `tile ${tile.bm} skips the tiles above the diagonal`);
+    }
+    const x = ctx.storage("x", 16);
+    assert.throws(
+      () =>
+        matmulDispatch(ctx, x, x, x, {
+          m: 4,
+          n: 4,
+          k: 64,
+          causal: "kToRow",
+          splitK: 2,
+          scratch: x,
+          tile: SMALL,
+        }),
+      /causal product cannot be split/,
+    );
+    await ctx.check();
+  } finally {
+    ctx.destroy();
+  }
+});
+
+Deno.test("dense attention over several causal tiles matches the float64 reference", async () => {
+  const ctx = await GpuContext.create();
+  try {
+    const [B, T, hq, hkv, hs] = [2, 45, 4, 2, 8];
+    const shape = { batch: B, seqLen: T, numQueryHeads: hq, numKvHeads: hkv, headSize: hs };
+    const q = roundF32(randomArray(B * T * hq * hs, 31, 2)),
+      k = roundF32(randomArray(B * T * hkv * hs, 32, 2));
+    const v = roundF32(randomArray(B * T * hkv * hs, 33)), dout = roundF32(randomArray(B * T * hq * hs, 34));
+    const b = {
+      q: ctx.upload("q", new Float32Array(q)),
+      k: ctx.upload("k", new Float32Array(k)),
+      v: ctx.upload("v", new Float32Array(v)),
+      o: ctx.storage("o", q.length),
+      dout: ctx.upload("do", new Float32Array(dout)),
+      // stale values where the skipped tiles are: they must not leak into the results
+      probs: ctx.upload("probs", new Float32Array(denseScoresSize(shape)).fill(1e30)),
+      dprobs: ctx.upload("dprobs", new Float32Array(denseScoresSize(shape)).fill(-1e30)),
+      dq: ctx.storage("dq", q.length),
+      dk: ctx.storage("dk", k.length),
+      dv: ctx.storage("dv", v.length),
+    };
+    // 16×16 tiles: T = 45 spans three row and column tiles
+    ctx.run("attn", [
+      ...denseAttentionForward(ctx, b, shape, SMALL),
+      ...denseAttentionBackward(ctx, b, shape, SMALL),
+    ]);
+    const f = ref.attentionForward(q, k, v, shape);
+    const g = ref.attentionBackward(q, k, v, f.probs, dout, shape);
+    assert.ok(relError(await ctx.read(b.probs, f.probs.length), f.probs) < 1e-5, "probs");
+    assert.ok(relError(await ctx.read(b.o, q.length), f.out) < 1e-5, "o");
+    assert.ok(relError(await ctx.read(b.dq, q.length), g.dq) < 1e-5, "dq");
+    assert.ok(relError(await ctx.read(b.dk, k.length), g.dk) < 1e-5, "dk");
+    assert.ok(relError(await ctx.read(b.dv, v.length), g.dv) < 1e-5, "dv");
+    await ctx.check();
+  } finally {
+    ctx.destroy();
+  }
 });
