@@ -10,6 +10,7 @@
 import type { Params, Stage } from "../pipeline/stage.ts";
 import type { ModelConfig } from "../kernels/types.ts";
 import { formatCsv, writeTextAtomic } from "./importers/table.ts";
+import { readCsvObjects } from "./schemas.ts";
 import { type BackendName, type RunResult, trainStage, trainStageId } from "./train.ts";
 
 /** One model of the sweep. */
@@ -190,31 +191,114 @@ export function lrSweepStage(s: LrSweepSettings, id = "lr_sweep"): Stage<LrSweep
         const path = `${ctx.deps[r.id]}/result.json`;
         const result = JSON.parse(await Deno.readTextFile(path)) as RunResult;
         if (result.diverged) ctx.log(`lr_sweep: ${r.id} diverged (${result.reason})`);
-        rows.push({
-          model: `${r.m.width}x${r.m.depth}`,
-          role: r.m.role,
-          size: r.m.size,
-          width: r.m.width,
-          depth: r.m.depth,
-          lr: r.lr,
-          lr_width_sqrt_depth: r.lr * r.m.width * Math.sqrt(r.m.depth),
-          final_loss: result.diverged || result.finalValLoss === null ? NaN : result.finalValLoss,
-          diverged: result.diverged,
-        });
+        rows.push(lrSweepRow(r.m, r.lr, result));
       }
-      await writeTextAtomic(
-        `${ctx.outDir}/lr_sweep.csv`,
-        formatCsv(LR_SWEEP_COLUMNS, rows.map((r) => LR_SWEEP_COLUMNS.map((c) => r[c]))),
-      );
-      const specs = lrSweepSpecs(rows);
-      await writeTextAtomic(
-        `${ctx.outDir}/loss_vs_lr.vl.json`,
-        JSON.stringify(specs.lossVsLr, null, 2) + "\n",
-      );
-      await writeTextAtomic(
-        `${ctx.outDir}/loss_vs_scaled_lr.vl.json`,
-        JSON.stringify(specs.lossVsScaledLr, null, 2) + "\n",
-      );
+      await writeLrSweep(ctx.outDir, rows);
+    },
+  };
+}
+
+/** Returns the lr_sweep.csv row of one run of model `m` at peak lr `lr` (final loss NaN when diverged or none). */
+export function lrSweepRow(
+  m: SweepModel,
+  lr: number,
+  result: Pick<RunResult, "diverged" | "finalValLoss">,
+): LrSweepRow {
+  return {
+    model: `${m.width}x${m.depth}`,
+    role: m.role,
+    size: m.size,
+    width: m.width,
+    depth: m.depth,
+    lr,
+    lr_width_sqrt_depth: lr * m.width * Math.sqrt(m.depth),
+    final_loss: result.diverged || result.finalValLoss === null ? NaN : result.finalValLoss,
+    diverged: result.diverged,
+  };
+}
+
+/** Writes `lr_sweep.csv` and the two Vega-Lite specs of `rows` into `outDir` (each atomically). */
+export async function writeLrSweep(outDir: string, rows: readonly LrSweepRow[]): Promise<void> {
+  await writeTextAtomic(
+    `${outDir}/lr_sweep.csv`,
+    formatCsv(LR_SWEEP_COLUMNS, rows.map((r) => LR_SWEEP_COLUMNS.map((c) => r[c]))),
+  );
+  const specs = lrSweepSpecs(rows);
+  await writeTextAtomic(`${outDir}/loss_vs_lr.vl.json`, JSON.stringify(specs.lossVsLr, null, 2) + "\n");
+  await writeTextAtomic(
+    `${outDir}/loss_vs_scaled_lr.vl.json`,
+    JSON.stringify(specs.lossVsScaledLr, null, 2) + "\n",
+  );
+}
+
+/**
+ * The sweep as run on the lent H100 (tools/lr_sweep_units.ts, data/micro-h100-lr-sweep): MICRO_LR_SWEEP's
+ * models and learning rates, context 128, batch 64, 400 steps.
+ */
+export const MICRO_H100_LR_SWEEP: LrSweepSettings = {
+  ...MICRO_LR_SWEEP,
+  architecture: { ...MICRO_LR_SWEEP.architecture, seqLen: 128 },
+  steps: 400,
+  batchSize: 64,
+  evalBatches: 8,
+};
+
+/**
+ * Returns an lr_sweep stage (id "lr_sweep" by default) reading imported runs instead of train stages: for
+ * each (model, lr) of `s`, the folder `<dir>/<sweepRunId>` (relative to the project root) with the
+ * `config.json` and `result.json` of tools/run_units.ts. Checks that each config's width, depth and peak
+ * lr match the settings; writes the same table and specs as {@link lrSweepStage}. Diverged runs are kept
+ * (final_loss empty, diverged true).
+ */
+export function importedLrSweepStage(
+  s: LrSweepSettings,
+  dir: string,
+  id = "lr_sweep",
+): Stage<{ runDirs: string[]; learningRates: number[]; models: SweepModel[] } & Params> {
+  const runs = s.models.flatMap((m) =>
+    s.learningRates.map((lr) => ({ m, lr, dir: `${dir}/${sweepRunId(m, lr)}` }))
+  );
+  return {
+    name: "lr_sweep_imported",
+    id,
+    module: import.meta.url,
+    deps: [],
+    params: { runDirs: runs.map((r) => r.dir), learningRates: [...s.learningRates], models: s.models },
+    inputs: runs.map((r) => r.dir),
+    outputs: ["lr_sweep.csv", "loss_vs_lr.vl.json", "loss_vs_scaled_lr.vl.json"],
+    async run(ctx) {
+      const rows: LrSweepRow[] = [];
+      for (const r of runs) {
+        const read = async (name: string): Promise<Record<string, unknown>> => {
+          try {
+            return JSON.parse(await Deno.readTextFile(`${ctx.root}/${r.dir}/${name}`));
+          } catch (e) {
+            throw new Error(`${r.dir}/${name}: cannot read: ${(e as Error).message}`);
+          }
+        };
+        const config = await read("config.json") as { model?: { width?: unknown; depth?: unknown } };
+        if (config.model?.width !== r.m.width || config.model?.depth !== r.m.depth) {
+          throw new Error(
+            `${r.dir}/config.json: field "model" must have width ${r.m.width} and depth ${r.m.depth}, got ` +
+              `${config.model?.width} and ${config.model?.depth}`,
+          );
+        }
+        const result = await read("result.json");
+        if (typeof result.diverged !== "boolean") {
+          throw new Error(`${r.dir}/result.json: field "diverged" must be a boolean`);
+        }
+        if (typeof result.peakLr !== "number" || Math.abs(result.peakLr / r.lr - 1) > 1e-9) {
+          throw new Error(`${r.dir}/result.json: field "peakLr" must be ${r.lr}, got ${result.peakLr}`);
+        }
+        const finalValLoss = result.finalValLoss;
+        if (finalValLoss !== null && typeof finalValLoss !== "number") {
+          throw new Error(`${r.dir}/result.json: field "finalValLoss" must be a number or null`);
+        }
+        if (result.diverged) ctx.log(`lr_sweep: ${r.dir} diverged (${result.reason})`);
+        rows.push(lrSweepRow(r.m, r.lr, { diverged: result.diverged, finalValLoss }));
+      }
+      await writeLrSweep(ctx.outDir, rows);
+      ctx.log(`lr_sweep: ${rows.length} runs, ${rows.filter((r) => r.diverged).length} diverged`);
     },
   };
 }
@@ -222,4 +306,39 @@ export function lrSweepStage(s: LrSweepSettings, id = "lr_sweep"): Stage<LrSweep
 /** Returns the sweep's stages: one train stage per (model, lr) and the lr_sweep stage (the corpus stage is the caller's). */
 export function lrSweepStages(s: LrSweepSettings = MICRO_LR_SWEEP): Stage[] {
   return [...sweepTrainStages(s), lrSweepStage(s)];
+}
+
+/** Returns the typed rows of an lr_sweep.csv (empty final_loss becomes NaN); throws naming the file, line and field. */
+export async function readLrSweepRows(path: string): Promise<LrSweepRow[]> {
+  const raw = await readCsvObjects(path);
+  return raw.map((r, i) => {
+    const line = i + 2;
+    const num = (f: string, allowEmpty = false): number => {
+      const v = r[f];
+      if (v === undefined) throw new Error(`${path}: line ${line}: missing field "${f}"`);
+      if (v === "" && allowEmpty) return NaN;
+      const x = Number(v);
+      if (v === "" || !Number.isFinite(x)) {
+        throw new Error(`${path}: line ${line}: field "${f}" must be a number, got "${v}"`);
+      }
+      return x;
+    };
+    if (r.diverged !== "true" && r.diverged !== "false") {
+      throw new Error(`${path}: line ${line}: field "diverged" must be true or false, got "${r.diverged}"`);
+    }
+    for (const f of ["model", "role", "size"]) {
+      if (!r[f]) throw new Error(`${path}: line ${line}: field "${f}" must be non-empty`);
+    }
+    return {
+      model: r.model,
+      role: r.role,
+      size: r.size,
+      width: num("width"),
+      depth: num("depth"),
+      lr: num("lr"),
+      lr_width_sqrt_depth: num("lr_width_sqrt_depth"),
+      final_loss: num("final_loss", true),
+      diverged: r.diverged === "true",
+    };
+  });
 }

@@ -51,7 +51,13 @@ import {
   SIMULATED_SUBSET,
   simulateStage,
 } from "./simulate.ts";
-import { type LrSweepSettings, lrSweepStages, MICRO_LR_SWEEP } from "./lr_sweep.ts";
+import {
+  importedLrSweepStage,
+  type LrSweepSettings,
+  lrSweepStages,
+  MICRO_H100_LR_SWEEP,
+  MICRO_LR_SWEEP,
+} from "./lr_sweep.ts";
 import { type BackendName, type CorpusSpec, corpusStage, type RunResult, trainStage } from "./train.ts";
 
 /** Names of the profiles built here. */
@@ -578,11 +584,19 @@ export function ownRunsCollectStage(dirs: readonly string[]): Stage<{ ownRuns: s
   };
 }
 
-/** Returns the stages of the micro-h100 profile: collect of data/micro-h100 runs, fits and report (no training). */
+/** Folder of the learning-rate sweep trained on an H100 (one `<run id>/{config,result}.json` + log each; SOURCE.md). */
+export const MICRO_H100_LR_SWEEP_DIR = "data/micro-h100-lr-sweep";
+
+/**
+ * Returns the stages of the micro-h100 profile: collect of data/micro-h100 runs, fits, the lr_sweep table
+ * of data/micro-h100-lr-sweep, and the report with figure 10 (no training).
+ */
 export function microH100ProfileStages(variant: string): Stage[] {
   return [
     ownRunsCollectStage(MICRO_H100_RUNS.map((id) => `${MICRO_H100_DIR}/${id}`)),
-    ...profileFitStages(variant, "own", MICRO_H100_FIT),
+    importedLrSweepStage(MICRO_H100_LR_SWEEP, MICRO_H100_LR_SWEEP_DIR),
+    ...profileFitStages(variant, "own", MICRO_H100_FIT).filter((s) => s.name !== "report"),
+    reportStage({ variant, deps: { rainbow: {}, lrSweep: "lr_sweep" } }),
   ];
 }
 

@@ -5,7 +5,8 @@
  * Reads (node ids default to `<stage>.<variant>`): `collect` (industry.csv, perceiver_val.csv),
  * `select.V` (rows.csv, select.json), `approach1.V`, `approach3_eq2.V`, `prescribe.V`,
  * `overtraining.V`, `overspend.V`, and, for the rainbow (figure 4), the `approach3_eq1.<W>` node of every
- * variant W listed in `deps.rainbow` (left out when empty).
+ * variant W listed in `deps.rainbow` (left out when empty), and, when `deps.lrSweep` names one, the
+ * lr_sweep node's `lr_sweep.csv` (figure 10, the learning-rate sweep).
  * @module
  */
 import type { Stage } from "../pipeline/stage.ts";
@@ -24,6 +25,7 @@ import { type ReportInputs, variantFigures } from "./report/figures_of_variant.t
 import { readIndustry, readPerceiverValidation, readRecord, readSelectedRows } from "./report/load.ts";
 import { writeReport } from "./report/write.ts";
 import { FONT_PATH } from "./report/render.ts";
+import { readLrSweepRows } from "./lr_sweep.ts";
 
 /** Upstream node ids the report reads. */
 export interface ReportDeps {
@@ -43,6 +45,8 @@ export interface ReportDeps {
   readonly overspend: string;
   /** Variant name -> its Approach 3 Eq. 1 node, for the rainbow (figure 4); empty leaves it out. */
   readonly rainbow: Readonly<Record<string, string>>;
+  /** The lr_sweep node (its lr_sweep.csv gives figure 10); absent leaves the figure out. */
+  readonly lrSweep?: string;
 }
 
 /** Returns the default node ids of the report of `variant` (no rainbow). */
@@ -110,6 +114,9 @@ export async function readReportInputs(
     overspend: await readRecord<OverspendRecord>(`${dir(deps.overspend)}/overspend.json`, "overspend"),
     rainbow,
     perceiverValidation,
+    ...(deps.lrSweep === undefined
+      ? {}
+      : { lrSweep: await readLrSweepRows(`${dir(deps.lrSweep)}/lr_sweep.csv`) }),
   };
 }
 
@@ -164,6 +171,7 @@ export function reportStage(
     deps.overtraining,
     deps.overspend,
     ...Object.values(deps.rainbow),
+    ...(deps.lrSweep === undefined ? [] : [deps.lrSweep]),
   ];
   return {
     name: "report",

@@ -32,6 +32,8 @@ import { overtrainingFigure } from "./figures/overtraining.ts";
 import { flopCountingFigure, type FlopShape } from "./figures/flop_counting.ts";
 import { lossCurvesFigure } from "./figures/loss_curves.ts";
 import { type PerceiverExperiment, perceiverFigure } from "./figures/perceiver.ts";
+import { lrSweepFigure } from "./figures/lr_sweep.ts";
+import type { LrSweepRow } from "../lr_sweep.ts";
 
 /** Everything the report of one variant is drawn from (the upstream stages' outputs, parsed). */
 export interface ReportInputs {
@@ -57,6 +59,8 @@ export interface ReportInputs {
   readonly rainbow: readonly RainbowVariant[];
   /** `collect/perceiver_val.csv` (figure 9 is left out when empty). */
   readonly perceiverValidation: readonly PerceiverValRow[];
+  /** The lr_sweep node's `lr_sweep.csv` (figure 10 is left out when absent or empty). */
+  readonly lrSweep?: readonly LrSweepRow[];
 }
 
 const PERCEIVER_LABELS: Readonly<Record<string, readonly string[]>> = {
@@ -153,6 +157,9 @@ export function variantFigures(inputs: ReportInputs): Figure[] {
     figures.push(
       perceiverFigure({ experiments: perceiverExperiments(), validation: inputs.perceiverValidation }),
     );
+  }
+  if (inputs.lrSweep !== undefined && inputs.lrSweep.length > 0) {
+    figures.push(lrSweepFigure({ rows: inputs.lrSweep, variant: v }));
   }
   return figures;
 }
