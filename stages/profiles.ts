@@ -350,11 +350,15 @@ export function profileVariant(variant: string, subset: string): VariantSettings
   return { ...v, subsets: [subset], excludeRuns: [], widths: [], minTokens: 0, maxTokens: null };
 }
 
-/** Returns select, Approach 1/2/3, prescribe, overtraining, overspend and report stages of a profile's variant. */
+/**
+ * Returns select, Approach 1/2/3, prescribe, overtraining, overspend and report stages of a profile's variant;
+ * with `lrSweep` (the node id of an lr_sweep stage) the report also draws the learning-rate sweep.
+ */
 export function profileFitStages(
   variant: string,
   subset: string,
   fit: Readonly<Record<LawForm, FitOptions>>,
+  lrSweep?: string,
 ): Stage[] {
   const v = profileVariant(variant, subset);
   const forms: LawForm[] = ["eq1", "eq2", "eq3"];
@@ -366,7 +370,7 @@ export function profileFitStages(
     prescribeStage(variant, v),
     overtrainingStage(variant, v),
     overspendStage(variant, v),
-    reportStage({ variant, deps: { rainbow: {} } }),
+    reportStage({ variant, deps: lrSweep ? { rainbow: {}, lrSweep } : { rainbow: {} } }),
   ];
 }
 
@@ -379,7 +383,7 @@ export function trainingProfileStages(s: ProfileSettings, variant: string): Stag
     ...trains,
     ...(s.lrSweep ? lrSweepStages(s.lrSweep) : []),
     profileCollectStage({ trainRuns: trains.map((t) => t.id!), simulated: [] }),
-    ...profileFitStages(variant, "own", s.fit),
+    ...profileFitStages(variant, "own", s.fit, s.lrSweep ? "lr_sweep" : undefined),
   ];
 }
 

@@ -45,6 +45,9 @@ Deno.test("micro profile: ~15 models of 0.1M-10M params, each its own train stag
     assert.ok(stages.has(id), id);
   }
   assert.equal(stages.get("collect")!.deps.filter((d) => d.startsWith("train.micro_")).length, 15);
+  assert.ok(stages.get("report.paper")!.deps.includes("lr_sweep"), "the micro report draws the lr sweep");
+  const nano = assertWellFormed(buildProfile("nano", "paper"));
+  assert.ok(!nano.get("report.paper")!.deps.includes("lr_sweep"), "nano has no sweep");
 });
 
 Deno.test("nano profile: exactly three tiny models; simulate profile: the paper grid through simulate", () => {

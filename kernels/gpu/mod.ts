@@ -8,12 +8,17 @@
 export { chooseTile, createGpuBackend, GpuBackend, type GpuBackendOptions } from "./backend.ts";
 export { adapterIdentity, type Dispatch, GpuContext, type GpuContextOptions } from "./context.ts";
 export {
+  BIG_TILE,
   DEFAULT_TILE,
   LARGE_TILE,
   matmulDispatch,
+  matmulSharedBytes,
   type MatmulSpec,
   type MatmulTile,
   matmulWgsl,
+  TALL_TILE,
+  TUNE_TILES,
+  WIDE_TILE,
 } from "./matmul.ts";
 export { embeddingBackward, embeddingForward, tokenIndex } from "./embedding.ts";
 export { rmsnormBackward, rmsnormForward, rmsnormScratchSize } from "./rmsnorm.ts";

@@ -9,7 +9,7 @@ import type { VlSpec } from "../render.ts";
 
 /** One figure of the report: a Vega-Lite spec plus the text around it. */
 export interface Figure {
-  /** Figure number in the report (1-9). */
+  /** Figure number in the report (1-9; 10 is the learning-rate sweep of training profiles). */
   readonly number: number;
   /** File-name stem, e.g. "approach1" (files are `<nn>-<name>.*`). */
   readonly name: string;

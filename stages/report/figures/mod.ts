@@ -12,3 +12,4 @@ export * from "./overtraining.ts";
 export * from "./flop_counting.ts";
 export * from "./loss_curves.ts";
 export * from "./perceiver.ts";
+export * from "./lr_sweep.ts";
