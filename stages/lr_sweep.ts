@@ -10,8 +10,9 @@
 import type { Params, Stage } from "../pipeline/stage.ts";
 import type { ModelConfig } from "../kernels/types.ts";
 import { formatCsv, writeTextAtomic } from "./importers/table.ts";
-import { readCsvObjects } from "./schemas.ts";
 import { type BackendName, type RunResult, trainStage, trainStageId } from "./train.ts";
+import { LR_SWEEP_COLUMNS, type LrSweepRow, readLrSweepRows } from "./lr_sweep_table.ts";
+export { LR_SWEEP_COLUMNS, type LrSweepRow, readLrSweepRows };
 
 /** One model of the sweep. */
 export type SweepModel = {
@@ -69,41 +70,6 @@ export const MICRO_LR_SWEEP: LrSweepSettings = {
   corpus: "corpus",
   backend: "gpu",
 };
-
-/** One row of lr_sweep.csv. */
-export interface LrSweepRow {
-  /** Shape "WxD". */
-  readonly model: string;
-  /** "wide" or "deep". */
-  readonly role: string;
-  /** Size label. */
-  readonly size: string;
-  /** Width. */
-  readonly width: number;
-  /** Depth. */
-  readonly depth: number;
-  /** Peak learning rate. */
-  readonly lr: number;
-  /** lr · width · √depth (the width-depth rule's constant at this lr). */
-  readonly lr_width_sqrt_depth: number;
-  /** Final validation loss, nats per token (NaN when the run diverged or has none). */
-  readonly final_loss: number;
-  /** Whether the run diverged. */
-  readonly diverged: boolean;
-}
-
-/** Columns of lr_sweep.csv. */
-export const LR_SWEEP_COLUMNS: readonly (keyof LrSweepRow)[] = [
-  "model",
-  "role",
-  "size",
-  "width",
-  "depth",
-  "lr",
-  "lr_width_sqrt_depth",
-  "final_loss",
-  "diverged",
-];
 
 /** Returns the run id of one sweep run, e.g. "lr_64x1_3e-3". */
 export function sweepRunId(m: SweepModel, lr: number): string {
@@ -306,39 +272,4 @@ export function importedLrSweepStage(
 /** Returns the sweep's stages: one train stage per (model, lr) and the lr_sweep stage (the corpus stage is the caller's). */
 export function lrSweepStages(s: LrSweepSettings = MICRO_LR_SWEEP): Stage[] {
   return [...sweepTrainStages(s), lrSweepStage(s)];
-}
-
-/** Returns the typed rows of an lr_sweep.csv (empty final_loss becomes NaN); throws naming the file, line and field. */
-export async function readLrSweepRows(path: string): Promise<LrSweepRow[]> {
-  const raw = await readCsvObjects(path);
-  return raw.map((r, i) => {
-    const line = i + 2;
-    const num = (f: string, allowEmpty = false): number => {
-      const v = r[f];
-      if (v === undefined) throw new Error(`${path}: line ${line}: missing field "${f}"`);
-      if (v === "" && allowEmpty) return NaN;
-      const x = Number(v);
-      if (v === "" || !Number.isFinite(x)) {
-        throw new Error(`${path}: line ${line}: field "${f}" must be a number, got "${v}"`);
-      }
-      return x;
-    };
-    if (r.diverged !== "true" && r.diverged !== "false") {
-      throw new Error(`${path}: line ${line}: field "diverged" must be true or false, got "${r.diverged}"`);
-    }
-    for (const f of ["model", "role", "size"]) {
-      if (!r[f]) throw new Error(`${path}: line ${line}: field "${f}" must be non-empty`);
-    }
-    return {
-      model: r.model,
-      role: r.role,
-      size: r.size,
-      width: num("width"),
-      depth: num("depth"),
-      lr: num("lr"),
-      lr_width_sqrt_depth: num("lr_width_sqrt_depth"),
-      final_loss: num("final_loss", true),
-      diverged: r.diverged === "true",
-    };
-  });
 }

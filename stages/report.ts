@@ -25,7 +25,7 @@ import { type ReportInputs, variantFigures } from "./report/figures_of_variant.t
 import { readIndustry, readPerceiverValidation, readRecord, readSelectedRows } from "./report/load.ts";
 import { writeReport } from "./report/write.ts";
 import { FONT_PATH } from "./report/render.ts";
-import { readLrSweepRows } from "./lr_sweep.ts";
+import { readLrSweepRows } from "./lr_sweep_table.ts";
 
 /** Upstream node ids the report reads. */
 export interface ReportDeps {

@@ -8,7 +8,14 @@
 import type { Params, Stage } from "../pipeline/stage.ts";
 import { formatCsv } from "./importers/table.ts";
 import { readRunsRows, type RunsRow, type SelectedRow, type SelectSummary, stageId } from "./schemas.ts";
-import { approach1SubsetsOf, type VariantSettings } from "./variants.ts";
+// Type-only: the stage's code must not depend on the variants file, or editing one variant would change
+// the code fingerprint of every variant's stages (variants reach stages only as parameters).
+import type { VariantSettings } from "./variants.ts";
+
+/** Returns the subsets Approach 1 uses under `v` (its `approach1Subsets`, else its `subsets`). */
+export function approach1SubsetsOf(v: VariantSettings): readonly string[] {
+  return v.approach1Subsets.length > 0 ? v.approach1Subsets : v.subsets;
+}
 
 /** Parameters of a select stage (the data-selection part of a variant). */
 export type SelectParams = {

@@ -105,11 +105,6 @@ export const VARIANT_OVERRIDES: Readonly<Record<string, VariantOverrides>> = {
 /** Names of all variants, the default (`paper`) first. */
 export const VARIANT_NAMES: readonly string[] = Object.keys(VARIANT_OVERRIDES);
 
-/** Returns the subsets Approach 1 uses under `v` (its `approach1Subsets`, else its `subsets`). */
-export function approach1SubsetsOf(v: VariantSettings): readonly string[] {
-  return v.approach1Subsets.length > 0 ? v.approach1Subsets : v.subsets;
-}
-
 const SETTING_KEYS: readonly (keyof VariantSettings)[] = Object.keys(PAPER) as (keyof VariantSettings)[];
 
 /** Returns the full settings of variant `name`; throws listing the valid names or keys on a typo. */

@@ -33,7 +33,7 @@ import { flopCountingFigure, type FlopShape } from "./figures/flop_counting.ts";
 import { lossCurvesFigure } from "./figures/loss_curves.ts";
 import { type PerceiverExperiment, perceiverFigure } from "./figures/perceiver.ts";
 import { lrSweepFigure } from "./figures/lr_sweep.ts";
-import type { LrSweepRow } from "../lr_sweep.ts";
+import type { LrSweepRow } from "../lr_sweep_table.ts";
 
 /** Everything the report of one variant is drawn from (the upstream stages' outputs, parsed). */
 export interface ReportInputs {

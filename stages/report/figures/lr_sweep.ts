@@ -6,7 +6,7 @@
  * @module
  */
 import { type Figure, fmt, topLevel } from "./common.ts";
-import type { LrSweepRow } from "../../lr_sweep.ts";
+import type { LrSweepRow } from "../../lr_sweep_table.ts";
 
 /** Input of {@link lrSweepFigure}. */
 export interface LrSweepData {
