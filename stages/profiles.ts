@@ -237,6 +237,69 @@ export const OWN_RUNS_COLUMNS: readonly string[] = [
   "device",
 ];
 
+/** Returns the `own_runs.csv` row of a run's `result.json`, in {@link OWN_RUNS_COLUMNS} order ("" for null). */
+function ownRunsRow(r: RunResult): (string | number | boolean)[] {
+  const row = [
+    r.runId,
+    r.status,
+    r.diverged,
+    r.reason,
+    r.steps,
+    r.tokens,
+    r.finalValLoss,
+    r.peakLr,
+    r.seconds,
+    r.device,
+  ];
+  return row.map((v) => v ?? "");
+}
+
+/** Returns the collect summary's data label for own runs on `devices` (short adapter names) and simulated runs. */
+function ownRunsSource(devices: readonly string[], runs: number, simulated: boolean): string {
+  // Short, as figure titles carry it: "webgpu:4318 9008 NVIDIA H100 80GB HBM3" -> "NVIDIA H100 80GB HBM3".
+  const names = [...new Set(devices.map((d) => d.replace(/^webgpu:\S+ \S+ /, "")))];
+  return [
+    ...(runs > 0 ? [`own runs on ${names.join(", ")}`] : []),
+    ...(simulated ? ["runs simulated from a known law"] : []),
+  ].join(" + ");
+}
+
+/**
+ * Writes collect's files for this project's own runs into `outDir`: runs.csv from `cells` (empty industry,
+ * Chinchilla and Perceiver tables), collect.json with `inputs` and the data label, and own_runs.csv with one
+ * row per run of `results` (diverged ones included, flagged).
+ */
+async function writeOwnCollect(
+  outDir: string,
+  cells: (string | number | boolean)[][],
+  results: readonly RunResult[],
+  inputs: string[],
+  simulated: boolean,
+): Promise<void> {
+  const columns = runsColumns();
+  const subsetAt = columns.indexOf("subset");
+  const subsets: Record<string, number> = {};
+  for (const row of cells) subsets[String(row[subsetAt])] = (subsets[String(row[subsetAt])] ?? 0) + 1;
+  const summary: CollectSummary = {
+    rows: cells.length,
+    subsets,
+    paramsColumns: columns.filter((c) => c.startsWith("params_") && c !== "params_published"),
+    flopsColumns: columns.filter((c) => c.startsWith("flops_")),
+    inputs,
+    source: ownRunsSource(results.map((r) => r.device), results.length, simulated),
+  };
+  await writeCollected(outDir, {
+    runColumns: columns,
+    runs: cells,
+    industry: [],
+    chinchilla: [],
+    perceiverEstimates: [],
+    perceiverVal: [],
+    summary,
+  });
+  await Deno.writeTextFile(`${outDir}/own_runs.csv`, formatCsv(OWN_RUNS_COLUMNS, results.map(ownRunsRow)));
+}
+
 /**
  * Returns the profile's collect stage (id "collect", so the paper's select and report stages read it):
  * writes collect's files (runs.csv with every counting column; empty industry/Chinchilla/Perceiver
@@ -263,24 +326,13 @@ export function profileCollectStage(p: ProfileCollectParams): Stage<ProfileColle
     async run(ctx) {
       const columns = runsColumns();
       const cells: (string | number | boolean)[][] = [];
-      const runs: (string | number | boolean | null)[][] = [];
+      const results: RunResult[] = [];
       const inputs: string[] = [];
       for (const id of ctx.params.trainRuns) {
         const dir = ctx.deps[id];
         const read = (f: string) => Deno.readTextFile(`${dir}/${f}`);
         const result = JSON.parse(await read("result.json")) as RunResult;
-        runs.push([
-          result.runId,
-          result.status,
-          result.diverged,
-          result.reason,
-          result.steps,
-          result.tokens,
-          result.finalValLoss ?? NaN,
-          result.peakLr,
-          result.seconds,
-          result.device,
-        ]);
+        results.push(result);
         inputs.push(id);
         if (result.diverged) {
           ctx.log(`collect: run ${result.runId} diverged (${result.reason}); excluded from the fits`);
@@ -304,42 +356,11 @@ export function profileCollectStage(p: ProfileCollectParams): Stage<ProfileColle
           }));
         }
       }
-      const subsetAt = columns.indexOf("subset");
-      const subsets: Record<string, number> = {};
-      for (const row of cells) subsets[String(row[subsetAt])] = (subsets[String(row[subsetAt])] ?? 0) + 1;
-      const summary: CollectSummary = {
-        rows: cells.length,
-        subsets,
-        paramsColumns: columns.filter((c) => c.startsWith("params_") && c !== "params_published"),
-        flopsColumns: columns.filter((c) => c.startsWith("flops_")),
-        inputs,
-        source: [
-          ...(runs.length > 0
-            ? [
-              `this machine's own runs: ${runs.length} trained on ${
-                [...new Set(runs.map((r) => String(r[9])))].join(", ")
-              }`,
-            ]
-            : []),
-          ...(ctx.params.simulated.length > 0 ? ["runs simulated from a known law"] : []),
-        ].join(" + "),
-      };
-      const tables: CollectedTables = {
-        runColumns: columns,
-        runs: cells,
-        industry: [],
-        chinchilla: [],
-        perceiverEstimates: [],
-        perceiverVal: [],
-        summary,
-      };
-      await writeCollected(ctx.outDir, tables);
-      await Deno.writeTextFile(
-        `${ctx.outDir}/own_runs.csv`,
-        formatCsv(OWN_RUNS_COLUMNS, runs.map((r) => r.map((c) => c ?? ""))),
+      await writeOwnCollect(ctx.outDir, cells, results, inputs, ctx.params.simulated.length > 0);
+      const diverged = results.filter((r) => r.diverged).length;
+      ctx.log(
+        `collect: ${cells.length} checkpoints; ${results.length} runs, ${diverged} diverged (excluded)`,
       );
-      const diverged = runs.filter((r) => r[2] === true).length;
-      ctx.log(`collect: ${cells.length} checkpoints; ${runs.length} runs, ${diverged} diverged (excluded)`);
     },
   };
 }
@@ -546,9 +567,8 @@ export function ownRunsCollectStage(dirs: readonly string[]): Stage<{ ownRuns: s
       "own_runs.csv",
     ],
     async run(ctx) {
-      const columns = runsColumns();
       const cells: (string | number | boolean)[][] = [];
-      const runs: (string | number | boolean)[][] = [];
+      const results: RunResult[] = [];
       for (const dir of ctx.params.ownRuns) {
         cells.push(...runsCellsOf(await readOwnRun(`${ctx.root}/${dir}`)));
         const path = `${dir}/result.json`;
@@ -559,31 +579,11 @@ export function ownRunsCollectStage(dirs: readonly string[]): Stage<{ ownRuns: s
           throw new Error(`${path}: cannot read the run result: ${(e as Error).message}`);
         }
         if (r.diverged !== false) throw new Error(`${path}: field "diverged" must be false (a finished run)`);
-        // OWN_RUNS_COLUMNS order.
-        const row = [r.runId, r.status, r.diverged, r.reason, r.steps, r.tokens, r.finalValLoss, r.peakLr];
-        runs.push([...row, r.seconds, r.device].map((v) => v ?? ""));
+        results.push(r);
       }
-      const devices = [...new Set(runs.map((r) => String(r[OWN_RUNS_COLUMNS.indexOf("device")])))];
-      const summary: CollectSummary = {
-        rows: cells.length,
-        subsets: { own: cells.length },
-        paramsColumns: columns.filter((c) => c.startsWith("params_") && c !== "params_published"),
-        flopsColumns: columns.filter((c) => c.startsWith("flops_")),
-        inputs: [...ctx.params.ownRuns],
-        // Short, as figure titles carry it: "webgpu:4318 9008 NVIDIA H100 80GB HBM3" -> "NVIDIA H100 80GB HBM3".
-        source: `own runs on ${devices.map((d) => d.replace(/^webgpu:\S+ \S+ /, "")).join(", ")}`,
-      };
-      await writeCollected(ctx.outDir, {
-        runColumns: columns,
-        runs: cells,
-        industry: [],
-        chinchilla: [],
-        perceiverEstimates: [],
-        perceiverVal: [],
-        summary,
-      });
-      await Deno.writeTextFile(`${ctx.outDir}/own_runs.csv`, formatCsv(OWN_RUNS_COLUMNS, runs));
-      ctx.log(`collect: ${cells.length} checkpoints of ${runs.length} own runs (${devices.join(", ")})`);
+      await writeOwnCollect(ctx.outDir, cells, results, [...ctx.params.ownRuns], false);
+      const devices = [...new Set(results.map((r) => r.device))];
+      ctx.log(`collect: ${cells.length} checkpoints of ${results.length} own runs (${devices.join(", ")})`);
     },
   };
 }
@@ -599,8 +599,7 @@ export function microH100ProfileStages(variant: string): Stage[] {
   return [
     ownRunsCollectStage(MICRO_H100_RUNS.map((id) => `${MICRO_H100_DIR}/${id}`)),
     importedLrSweepStage(MICRO_H100_LR_SWEEP, MICRO_H100_LR_SWEEP_DIR),
-    ...profileFitStages(variant, "own", MICRO_H100_FIT).filter((s) => s.name !== "report"),
-    reportStage({ variant, deps: { rainbow: {}, lrSweep: "lr_sweep" } }),
+    ...profileFitStages(variant, "own", MICRO_H100_FIT, "lr_sweep"),
   ];
 }
 
