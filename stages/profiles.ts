@@ -22,7 +22,7 @@ import type { Params, Stage } from "../pipeline/stage.ts";
 import { gemstonesParams } from "../scaling/count/mod.ts";
 import type { AdditiveLaw } from "../scaling/law.ts";
 import type { ModelConfig } from "../kernels/types.ts";
-import { type CollectedTables, writeCollected } from "./collect.ts";
+import { writeCollected } from "./collect.ts";
 import { selectParams, selectRows, selectStage } from "./select.ts";
 import { writeJson } from "./fit_common.ts";
 import { approach1Stage } from "./fit_approach1.ts";
