@@ -12,6 +12,7 @@
 import type { Stage } from "../pipeline/stage.ts";
 import { readCsvObjects, stageId } from "./schemas.ts";
 import { escapeHtml } from "./report/figures/common.ts";
+import { gridText } from "./report/figures/approach3.ts";
 import type {
   Approach1Record,
   Approach3Record,
@@ -196,7 +197,9 @@ export function reportStage(
             inputs.select.subsets.join(", ")
           }; ${inputs.select.rows} rows of ${inputs.select.runs} runs; ` +
           `params column ${inputs.select.paramsColumn}, FLOPs column ${inputs.select.flopsColumn}). ` +
-          `Data: ${provenance.source}.`,
+          `Data: ${provenance.source}. Approach 3 (Eq. 2) was fitted from ${gridText(inputs.eq2)}; ` +
+          `the full grids are a parameter of the fit stages (stages/fit_approach3.ts), left out of the ` +
+          `default so that a cold reproduce takes well under three minutes on two cores.`,
         extraHtml: provenance.excludedHtml,
       });
       for (const [stem, ms] of Object.entries(written.renderMs)) {

@@ -201,3 +201,15 @@ Deno.test("approach1 prescription panel spans the data's FLOPs: a decade below t
   assert.deepEqual(defaultFlopsRange([2.3e11, 5.1e14]), [1e10, 1e19]); // the micro study
   assert.deepEqual(defaultFlopsRange([]), [1e17, 1e25]);
 });
+
+Deno.test("approach3 caption says which starts the fit used (the default is a subset of the full grid)", async () => {
+  const { gridText } = await import("./figures/approach3.ts");
+  assert.equal(
+    gridText({ grid: { kind: "lhs", starts: 1000, seed: 1, fullGridSize: 4050000 }, converged: 999 }),
+    "1,000 seeded Latin-hypercube starts from the box of the 4,050,000-start Gemstones grid, 999 converged",
+  );
+  assert.equal(
+    gridText({ grid: { kind: "gemstones", starts: 4500, seed: null, fullGridSize: 4500 }, converged: 4500 }),
+    "the full 4,500-start Gemstones grid, 4,500 converged",
+  );
+});

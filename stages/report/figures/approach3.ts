@@ -30,6 +30,20 @@ export interface Approach3Data {
   readonly subsets: readonly string[];
 }
 
+/**
+ * Returns how a fit record's starts were chosen, e.g. "1,000 seeded LHS starts of the 4,050,000-start Gemstones
+ * grid, 999 converged" or "the full 4,500-start Gemstones grid, 4,500 converged".
+ */
+export function gridText(fit: Pick<Approach3Record, "grid" | "converged">): string {
+  const n = (x: number) => x.toLocaleString("en-US");
+  const g = fit.grid;
+  const how = g.kind === "gemstones"
+    ? `the full ${n(g.fullGridSize)}-start Gemstones grid`
+    : `${n(g.starts)} seeded ${g.kind === "lhs" ? "Latin-hypercube" : "random"} starts from the box of the ` +
+      `${n(g.fullGridSize)}-start Gemstones grid`;
+  return `${how}, ${n(fit.converged)} converged`;
+}
+
 /** Returns the law of a fit record as "E + A·x^-α + ..." text. */
 export function lawText(fit: Pick<Approach3Record, "E" | "terms">): string {
   return `L = ${fmt(fit.E, 4)} + ` +
@@ -152,9 +166,9 @@ export function approach3Figure(data: Approach3Data): Figure {
   const boundary = pres.filter((p) => p.atBoundary === true).length;
   const caption =
     `Eq. 2 fit on subsets ${data.subsets.join(", ")} (variant ${data.variant}, ${data.fit.rows} rows, ` +
-    `Huber δ=${data.fit.huberDelta}): ${lawText(data.fit)}. Brute force over shapes: at ${
-      fmt(first.flops)
-    } FLOPs ` +
+    `Huber δ=${data.fit.huberDelta}; ${gridText(data.fit)}): ${
+      lawText(data.fit)
+    }. Brute force over shapes: at ${fmt(first.flops)} FLOPs ` +
     `width ${first.width}, depth ${first.depth} (${fmt(first.tokens / first.params)} tokens/param); at ` +
     `${fmt(last.flops)} FLOPs width ${last.width}, depth ${last.depth} (${fmt(last.tokens / last.params)} ` +
     `tokens/param). Industry models at 6·N·D FLOPs with their published token counts.` +
