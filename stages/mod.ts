@@ -26,3 +26,15 @@ export { DEFAULT_OVERTRAINING_BUDGETS, overtrainingRecord, overtrainingStage } f
 export { overspendRecord, overspendStage } from "./fit_overspend.ts";
 export { buildVariant, definition, fitStages, PROFILES, PUBLISH } from "./pipeline.ts";
 export { FIT_USAGE, type FitCliResult, runFitCli } from "./fit_cli.ts";
+export type { SelectPurpose } from "./select.ts";
+export type { Approach1Params } from "./fit_approach1.ts";
+export type { Approach2Params } from "./fit_approach2.ts";
+export type { Approach3Params } from "./fit_approach3.ts";
+export type { PrescribeParams } from "./fit_prescribe.ts";
+export type { OvertrainingParams } from "./fit_overtraining.ts";
+export type { OverspendParams } from "./fit_overspend.ts";
+// Types of other layers that the signatures above use, re-exported so the surface is self-contained.
+export type { Params, ParamValue, PipelineDefinition, Stage, StageContext } from "../pipeline/stage.ts";
+export type { AdditiveLaw, LawTerm } from "../scaling/law.ts";
+export type { FitPoint } from "../scaling/fit/mod.ts";
+export type { ShapeSpec } from "../scaling/count/mod.ts";
