@@ -9,6 +9,7 @@ export {
   explainStage,
   formatStatus,
   planFingerprints,
+  type Planned,
   type StageStatus,
   statusOf,
   type StatusOptions,
@@ -17,6 +18,7 @@ export { gc, type GcOptions, type GcResult, parseSize } from "./gc.ts";
 export { type CliOptions, runCli } from "./cli.ts";
 export {
   explainChanges,
+  type FingerprintContext,
   fingerprintDigest,
   type FingerprintFields,
   fingerprintFields,
@@ -26,9 +28,23 @@ export {
 export { canonicalJson, hashFields, sha256File, sha256Hex } from "./hash.ts";
 export { StatHashCache } from "./statcache.ts";
 export { type CodeGraph, CodeGraphCache } from "./codegraph.ts";
-export { CachePaths, type Manifest, readManifest, verifyEntry } from "./store.ts";
-export { acquireLock, type HeldLock, type LockInfo } from "./lock.ts";
+export {
+  CachePaths,
+  type Manifest,
+  type OutputRecord,
+  readManifest,
+  type Verification,
+  verifyEntry,
+} from "./store.ts";
+export { acquireLock, type HeldLock, type LockInfo, type LockOptions } from "./lock.ts";
 export { sinks, topologicalOrder, withDependencies } from "./graph.ts";
-export { barReporter, defaultReporter, formatTable, plainReporter, type Reporter } from "./progress.ts";
-export { latestRun, readHistory, type RunRecord } from "./runs.ts";
+export {
+  barReporter,
+  defaultReporter,
+  formatTable,
+  plainReporter,
+  type Reporter,
+  type TableRow,
+} from "./progress.ts";
+export { latestRun, readHistory, type RunHistory, type RunRecord } from "./runs.ts";
 export { publishDir, publishFolder } from "./publish.ts";
