@@ -5,6 +5,13 @@
  * the tokens and the step uniform with `queue.writeBuffer` and submits ONE command buffer holding
  * forward, backward, global-norm clip and AdamW. Losses and gradient norms stay on the device until
  * `readTrainLosses`.
+ *
+ * Vocabulary-sized tensors larger than a storage binding (`maxBindingBytes`, default the adapter's
+ * `maxStorageBufferBindingSize`) are split along the vocabulary: the token embedding into row blocks, the
+ * LM head (with its gradient and AdamW moments) into column blocks, the logits into column blocks inside
+ * those. The cross-entropy merges each row's running maximum and sum of exponentials block by block in a
+ * fixed order; `dx` of the LM head accumulates over the blocks in order; `setState`, `getState` and
+ * `readGradients` convert blocks to and from the canonical tensors of `parameterSpecs`.
  * @module
  */
 import {
@@ -35,10 +42,16 @@ import { rmsnormBackward, rmsnormForward, rmsnormScratchSize } from "./rmsnorm.t
 import { ropeDispatch, ropeTablesF32 } from "./rope.ts";
 import { attentionBackward, type AttentionDims, attentionForward } from "./attention.ts";
 import { gegluBackward, gegluForward } from "./geglu.ts";
-import { crossEntropyRows, meanLoss } from "./cross_entropy.ts";
+import {
+  crossEntropyBlockGrad,
+  crossEntropyBlockStats,
+  crossEntropyRows,
+  meanLoss,
+} from "./cross_entropy.ts";
 import { adamw, gradNorm, packStep, STEP_BYTES, sumsqGroups } from "./optimizer.ts";
 import { copyDispatch } from "./elementwise.ts";
 import { denseAttentionBackward, denseAttentionForward, denseScoresSize } from "./attention_dense.ts";
+import { joinColumns, refineBounds, splitColumns, vocabBounds } from "./vocab_split.ts";
 
 /** Options of `createGpuBackend`. */
 export interface GpuBackendOptions {
@@ -67,6 +80,14 @@ export interface GpuBackendOptions {
    * a fixed `tile`, off on software rasterisers (llvmpipe, lavapipe, SwiftShader).
    */
   readonly tune?: boolean;
+  /**
+   * Largest storage binding, bytes, for the vocabulary-sized tensors: the token embedding `[V, w]`, the
+   * LM head `[w, V]` (with their gradients and AdamW moments) and the logits `[B·T, V]`. Each is split
+   * along the vocabulary into near-equal blocks of at most this size (default and upper bound: the
+   * adapter's `maxStorageBufferBindingSize`; smaller values force splitting, e.g. in tests). Other tensors
+   * are checked against the adapter's limit only.
+   */
+  readonly maxBindingBytes?: number;
 }
 
 /** One recorded matmul of a plan: operands, the full spec it was recorded with and its dispatches. */
@@ -121,10 +142,17 @@ export class GpuBackend implements Backend {
   readonly #specs: ParamSpec[];
   readonly #sizes: number[];
   readonly #tile?: MatmulTile;
-  readonly #params: GPUBuffer[];
-  readonly #grads: GPUBuffer[];
-  readonly #m: GPUBuffer[];
-  readonly #v: GPUBuffer[];
+  /** Per tensor of `#specs`, its blocks (one buffer, or the vocabulary blocks of embed and lm_head). */
+  readonly #params: GPUBuffer[][];
+  readonly #grads: GPUBuffer[][];
+  readonly #m: GPUBuffer[][];
+  readonly #v: GPUBuffer[][];
+  /** Floats of each block of each tensor. */
+  readonly #blockSizes: number[][];
+  /** Vocabulary partition of the embedding and LM head blocks (`vocabBounds`). */
+  readonly #bounds: number[];
+  /** Binding budget of vocabulary-sized tensors, bytes. */
+  readonly #maxBytes: number;
   readonly #stepBuf: GPUBuffer;
   readonly #evalStep: GPUBuffer;
   readonly #lossLog: GPUBuffer;
@@ -163,10 +191,38 @@ export class GpuBackend implements Backend {
       (options.tile === undefined && !/llvmpipe|lavapipe|swiftshader|fallback/i.test(ctx.identity));
     this.#specs = parameterSpecs(cfg);
     this.#sizes = this.#specs.map((s) => s.shape.reduce((a, b) => a * b, 1));
-    this.#params = this.#specs.map((s, i) => ctx.storage(`param ${s.name}`, this.#sizes[i]));
-    this.#grads = this.#specs.map((s, i) => ctx.storage(`grad ${s.name}`, this.#sizes[i]));
-    this.#m = this.#specs.map((s, i) => ctx.storage(`adam_m ${s.name}`, this.#sizes[i]));
-    this.#v = this.#specs.map((s, i) => ctx.storage(`adam_v ${s.name}`, this.#sizes[i]));
+    const adapterMax = Math.min(ctx.limits.maxStorageBufferBindingSize, ctx.limits.maxBufferSize);
+    const maxBytes = options.maxBindingBytes ?? adapterMax;
+    if (!Number.isInteger(maxBytes) || maxBytes < 4 * cfg.width) {
+      throw new Error(
+        `GpuBackend: maxBindingBytes must be an integer of at least one embedding row (4 · width = ${
+          4 * cfg.width
+        } bytes), got ${maxBytes}`,
+      );
+    }
+    this.#maxBytes = Math.min(maxBytes, adapterMax);
+    this.#bounds = vocabBounds(cfg.vocabSize, Math.floor(this.#maxBytes / (4 * cfg.width)));
+    const iHead = this.#specs.length - 1;
+    this.#blockSizes = this.#specs.map((_, i) =>
+      i === 0 || i === iHead
+        ? this.#bounds.slice(1).map((b, j) => (b - this.#bounds[j]) * cfg.width)
+        : [this.#sizes[i]]
+    );
+    const alloc = (kind: string) =>
+      this.#specs.map((s, i) =>
+        this.#blockSizes[i].map((n, j) =>
+          ctx.storage(
+            this.#blockSizes[i].length === 1
+              ? `${kind} ${s.name}`
+              : `${kind} ${s.name} [${this.#bounds[j]}:${this.#bounds[j + 1]})`,
+            n,
+          )
+        )
+      );
+    this.#params = alloc("param");
+    this.#grads = alloc("grad");
+    this.#m = alloc("adam_m");
+    this.#v = alloc("adam_v");
     const uni = GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST;
     this.#stepBuf = ctx.device.createBuffer({ label: "step", size: STEP_BYTES, usage: uni });
     this.#evalStep = ctx.device.createBuffer({ label: "eval step", size: STEP_BYTES, usage: uni });
@@ -177,7 +233,10 @@ export class GpuBackend implements Backend {
     this.#normLog = ctx.storage("grad-norm log", this.#capacity);
     this.#evalLog = ctx.storage("eval loss", 1);
     this.#scale = ctx.storage("clip scale", 1);
-    this.#partial = ctx.storage("grad-norm partials", this.#sizes.reduce((s, n) => s + sumsqGroups(n), 0));
+    this.#partial = ctx.storage(
+      "grad-norm partials",
+      this.#blockSizes.flat().reduce((s, n) => s + sumsqGroups(n), 0),
+    );
     const { cos, sin } = ropeTablesF32(cfg.seqLen, cfg.headSize, cfg.ropeTheta);
     this.#cos = ctx.upload("rope cos", cos);
     this.#sin = ctx.upload("rope sin", sin);
@@ -257,7 +316,14 @@ export class GpuBackend implements Backend {
     const todo = this.#products.filter((p) => !p.tuned);
     if (todo.length === 0) return;
     const ctx = this.#ctx;
-    const out = ctx.storage("tune output", Math.max(...todo.map((p) => p.spec.m * p.spec.n)));
+    const out = ctx.storage(
+      "tune output",
+      Math.max(
+        ...todo.map((p) =>
+          Math.max(p.spec.m * p.spec.n, (p.spec.offsetC ?? 0) + p.spec.m * (p.spec.ldc ?? 0))
+        ),
+      ),
+    );
     const swap = new Map<Dispatch, Dispatch>();
     try {
       for (const p of todo) {
@@ -289,6 +355,14 @@ export class GpuBackend implements Backend {
       ws.evalPlan = ws.evalPlan.map((d) => swap.get(d) ?? d);
     }
     await ctx.check();
+  }
+
+  /**
+   * Returns the vocabulary partition of the token embedding and LM head blocks: bounds `[0, …, V]`
+   * (token ids), one block per consecutive pair; `[0, V]` when nothing is split.
+   */
+  vocabBlocks(): number[] {
+    return this.#bounds.slice();
   }
 
   /** Returns the tile chosen by tuning for each product key (`"NT MxNxK/splitK"`); empty when tuning is off. */
@@ -334,7 +408,23 @@ export class GpuBackend implements Backend {
       h: buf(`l${l} geglu out`, N * md),
     }));
     const xf = buf("final_norm out", N * w), fRstd = buf("final_norm rstd", N);
-    const logits = buf("logits", N * V), rowLoss = buf("row loss", N);
+    // logits blocks: the LM head's vocabulary blocks, each split further until [N, cols] fits a binding
+    const maxCols = Math.floor(this.#maxBytes / (4 * N));
+    if (maxCols < 1) {
+      throw new Error(
+        `GpuBackend: one logits column of ${N} rows (batch ${batch} × seqLen ${T}) needs ${
+          4 * N
+        } bytes, above the binding limit ${this.#maxBytes}; use a smaller batch`,
+      );
+    }
+    const blocks = refineBounds(this.#bounds, maxCols);
+    const split = blocks.length > 1;
+    const logits = blocks.map((b) =>
+      buf(split ? `logits [${b.start}:${b.start + b.count})` : "logits", N * b.count)
+    );
+    const rowLoss = buf("row loss", N);
+    const ceStats = split ? buf("cross-entropy stats", 2 * N) : rowLoss;
+    const ceTarget = split ? buf("cross-entropy target logit", N) : rowLoss;
     const dx = buf("d residual", N * w), dn = buf("d norm out", N * w), dh = buf("d geglu out", N * md);
     const dO = buf("d attn out", N * qw),
       dq = buf("dq", N * qw),
@@ -342,12 +432,17 @@ export class GpuBackend implements Backend {
       dv = buf("dv", N * kw);
     const dsum = dense ? buf("attn dprobs", denseScoresSize(att)) : buf("attn dsum", batch * hq * T);
     const scratch = buf("dg scratch", rmsnormScratchSize(N, w));
-    const P = this.#params, G = this.#grads;
+    const P = this.#params.map((bs) => bs[0]), G = this.#grads.map((bs) => bs[0]);
+    const bounds = this.#bounds,
+      range = (j: number) => ({ start: bounds[j], count: bounds[j + 1] - bounds[j] });
     const li = (l: number, j: number) => 1 + l * PER_LAYER + j;
     const iFinal = 1 + cfg.depth * PER_LAYER, iHead = iFinal + 1;
     const rq = { rows: N, seqLen: T, heads: hq, headSize: hs }, rk = { ...rq, heads: hkv };
 
-    const forward: Dispatch[] = [embeddingForward(ctx, P[0], tokens, xs[0], N, w)];
+    const PH = this.#params[iHead], GH = this.#grads[iHead];
+    const forward: Dispatch[] = this.#params[0].length === 1
+      ? [embeddingForward(ctx, P[0], tokens, xs[0], N, w)]
+      : this.#params[0].map((t, j) => embeddingForward(ctx, t, tokens, xs[0], N, w, range(j)));
     for (let l = 0; l < cfg.depth; l++) {
       const L = layers[l];
       forward.push(
@@ -372,19 +467,60 @@ export class GpuBackend implements Backend {
     }
     forward.push(
       rmsnormForward(ctx, xs[cfg.depth], P[iFinal], xf, fRstd, N, w, cfg.normEps),
-      ...this.#mm(xf, P[iHead], logits, { m: N, n: V, k: w }),
+      ...blocks.flatMap((b, j) =>
+        this.#mm(xf, PH[b.parent], logits[j], {
+          m: N,
+          n: b.count,
+          k: w,
+          offsetB: b.offset,
+          ldb: b.parentCount,
+        })
+      ),
+    );
+    // split: running (max, sum of exp) per row over the blocks in order, the last block writes the loss
+    const lossStats = blocks.map((b, j) =>
+      crossEntropyBlockStats(
+        ctx,
+        { logits: logits[j], targets, stats: ceStats, targetLogit: ceTarget, rowLoss },
+        { rows: N, cols: b.count, start: b.start, first: j === 0, last: j === blocks.length - 1 },
+      )
     );
     const evalPlan = [
       ...forward,
-      crossEntropyRows(ctx, logits, targets, rowLoss, N, V, false),
+      ...(split ? lossStats : [crossEntropyRows(ctx, logits[0], targets, rowLoss, N, V, false)]),
       meanLoss(ctx, rowLoss, this.#evalLog, this.#evalStep, N),
     ];
 
     const backward: Dispatch[] = [
-      crossEntropyRows(ctx, logits, targets, rowLoss, N, V, true),
+      ...(split ? lossStats : [crossEntropyRows(ctx, logits[0], targets, rowLoss, N, V, true)]),
       meanLoss(ctx, rowLoss, this.#lossLog, this.#stepBuf, N),
-      ...this.#mm(xf, logits, G[iHead], { m: w, n: V, k: N, transA: true }),
-      ...this.#mm(logits, P[iHead], dn, { m: N, n: w, k: V, transB: true }),
+      // per logits block: its dlogits, dW_head block = xfᵀ·dlogits, dn (+)= dlogits·W_blockᵀ in block order
+      ...blocks.flatMap((b, j) => [
+        ...(split
+          ? [crossEntropyBlockGrad(ctx, { logits: logits[j], targets, stats: ceStats }, {
+            rows: N,
+            cols: b.count,
+            start: b.start,
+          })]
+          : []),
+        ...this.#mm(xf, logits[j], GH[b.parent], {
+          m: w,
+          n: b.count,
+          k: N,
+          transA: true,
+          offsetC: b.offset,
+          ldc: b.parentCount,
+        }),
+        ...this.#mm(logits[j], PH[b.parent], dn, {
+          m: N,
+          n: w,
+          k: b.count,
+          transB: true,
+          offsetB: b.offset,
+          ldb: b.parentCount,
+          accumulate: j > 0,
+        }),
+      ]),
       ...rmsnormBackward(
         ctx,
         { x: xs[cfg.depth], g: P[iFinal], rstd: fRstd, dy: dn, dx, dg: G[iFinal], scratch },
@@ -443,15 +579,36 @@ export class GpuBackend implements Backend {
         ),
       );
     }
-    backward.push(embeddingBackward(ctx, dx, offsets, positions, G[0], V, w));
+    backward.push(
+      ...this.#grads[0].map((g, j) =>
+        embeddingBackward(ctx, dx, offsets, positions, g, range(j).count, w, range(j).start)
+      ),
+    );
     const optimizer = [
-      ...gradNorm(ctx, G, this.#sizes, this.#partial, this.#normLog, this.#scale, this.#stepBuf),
-      ...this.#specs.map((s, i) =>
-        adamw(
-          ctx,
-          { w: P[i], g: G[i], m: this.#m[i], v: this.#v[i], scale: this.#scale, step: this.#stepBuf },
-          this.#sizes[i],
-          s.decay,
+      ...gradNorm(
+        ctx,
+        this.#grads.flat(),
+        this.#blockSizes.flat(),
+        this.#partial,
+        this.#normLog,
+        this.#scale,
+        this.#stepBuf,
+      ),
+      ...this.#specs.flatMap((s, i) =>
+        this.#params[i].map((p, j) =>
+          adamw(
+            ctx,
+            {
+              w: p,
+              g: this.#grads[i][j],
+              m: this.#m[i][j],
+              v: this.#v[i][j],
+              scale: this.#scale,
+              step: this.#stepBuf,
+            },
+            this.#blockSizes[i][j],
+            s.decay,
+          )
         )
       ),
     ];
@@ -549,7 +706,7 @@ export class GpuBackend implements Backend {
     if (!Number.isInteger(state.step) || state.step < 0) {
       return Promise.reject(new Error(`setState: step must be a non-negative integer, got ${state.step}`));
     }
-    const groups: [string, readonly Float32Array[], GPUBuffer[]][] = [
+    const groups: [string, readonly Float32Array[], GPUBuffer[][]][] = [
       ["params", state.params, this.#params],
       ["m", state.m, this.#m],
       ["v", state.v, this.#v],
@@ -574,7 +731,11 @@ export class GpuBackend implements Backend {
     }
     const q = this.#ctx.device.queue;
     for (const [, ts, bufs] of groups) {
-      ts.forEach((t, i) => q.writeBuffer(bufs[i], 0, t.buffer, t.byteOffset, t.byteLength));
+      ts.forEach((t, i) =>
+        this.#toBlocks(i, t).forEach((b, j) =>
+          q.writeBuffer(bufs[i][j], 0, b.buffer, b.byteOffset, b.byteLength)
+        )
+      );
     }
     this.#step = state.step;
     return this.#ctx.check();
@@ -582,11 +743,31 @@ export class GpuBackend implements Backend {
 
   /** Reads back parameters, moments (float32, canonical order) and the step count. */
   async getState(): Promise<TrainState> {
-    const read = (bufs: GPUBuffer[]) => Promise.all(bufs.map((b, i) => this.#ctx.read(b, this.#sizes[i])));
-    const params = await read(this.#params);
-    const m = await read(this.#m);
-    const v = await read(this.#v);
+    const params = await this.#readAll(this.#params);
+    const m = await this.#readAll(this.#m);
+    const v = await this.#readAll(this.#v);
     return { params, m, v, step: this.#step };
+  }
+
+  /** Returns the blocks of tensor `i` stored on the device, cut from its canonical flat form. */
+  #toBlocks(i: number, t: Float32Array): Float32Array[] {
+    if (this.#blockSizes[i].length === 1) return [t];
+    const w = this.#cfg.width, V = this.#cfg.vocabSize, b = this.#bounds;
+    if (i === 0) return this.#blockSizes[i].map((_, j) => t.subarray(b[j] * w, b[j + 1] * w));
+    return splitColumns(t, w, V, b);
+  }
+
+  /** Reads every tensor's blocks and returns the canonical flat tensors (float32, canonical order). */
+  #readAll(bufs: GPUBuffer[][]): Promise<Float32Array[]> {
+    const w = this.#cfg.width, V = this.#cfg.vocabSize;
+    return Promise.all(bufs.map(async (bs, i) => {
+      const blocks = await Promise.all(bs.map((b, j) => this.#ctx.read(b, this.#blockSizes[i][j])));
+      if (blocks.length === 1) return blocks[0];
+      if (i !== 0) return joinColumns(blocks, w, V, this.#bounds);
+      const full = new Float32Array(this.#sizes[0]);
+      blocks.forEach((blk, j) => full.set(blk, this.#bounds[j] * w));
+      return full;
+    }));
   }
 
   /**
@@ -620,7 +801,7 @@ export class GpuBackend implements Backend {
 
   /** Reads back the gradients of the last `trainStep` (before clipping), canonical order (for tests). */
   readGradients(): Promise<Float32Array[]> {
-    return Promise.all(this.#grads.map((b, i) => this.#ctx.read(b, this.#sizes[i])));
+    return this.#readAll(this.#grads);
   }
 
   /** Releases all buffers (and the device when the backend created it). */
@@ -629,7 +810,7 @@ export class GpuBackend implements Backend {
     this.#destroyed = true;
     for (const ws of this.#workspaces.values()) ws.buffers.forEach((b) => b.destroy());
     for (const bs of [this.#params, this.#grads, this.#m, this.#v, this.#extra]) {
-      bs.forEach((b) => b.destroy());
+      bs.flat().forEach((b) => b.destroy());
     }
     if (this.#ownsCtx) this.#ctx.destroy();
   }

@@ -8,7 +8,7 @@
  */
 import type { Dispatch, GpuContext } from "./context.ts";
 import { grid1d, u32 } from "./context.ts";
-import { ENTRY, GROUP_INDEX, STEP_STRUCT, TREE_SUM, WG } from "./wgsl.ts";
+import { ENTRY, GLOBAL_INDEX, GROUP_INDEX, STEP_STRUCT, TREE_SUM, WG } from "./wgsl.ts";
 
 const ROW = `
 struct Params { rows: u32, vocab: u32, grad: u32 }
@@ -39,6 +39,62 @@ ${ENTRY} {
       z[o + i] = d;
     }
   }
+}`;
+
+// One vocabulary block of the split cross-entropy: the block's row maximum and sum of exponentials are
+// merged into the running (max, sum) of the earlier blocks; the target's logit is kept when it falls in
+// the block; the last block writes the row loss.
+const BLOCK_STATS = `
+struct Params { rows: u32, cols: u32, start: u32, first: u32, last: u32 }
+@group(0) @binding(0) var<storage, read> z: array<f32>;
+@group(0) @binding(1) var<storage, read> targets: array<u32>;
+@group(0) @binding(2) var<storage, read_write> stats: array<f32>;
+@group(0) @binding(3) var<storage, read_write> zt: array<f32>;
+@group(0) @binding(4) var<storage, read_write> rowLoss: array<f32>;
+@group(0) @binding(5) var<uniform> p: Params;
+${TREE_SUM}
+${ENTRY} {
+  ${GROUP_INDEX}
+  if (row >= p.rows) { return; }
+  let o = row * p.cols;
+  var m = -3.0e38;
+  for (var i = li; i < p.cols; i += ${WG}u) { m = max(m, z[o + i]); }
+  m = tree_max(li, m);
+  var s = 0.0;
+  for (var i = li; i < p.cols; i += ${WG}u) { s += exp(z[o + i] - m); }
+  s = tree_sum(li, s);
+  if (li != 0u) { return; }
+  var mt = m;
+  var st = s;
+  if (p.first == 0u) {
+    let m0 = stats[2u * row];
+    let s0 = stats[2u * row + 1u];
+    mt = max(m0, m);
+    st = s0 * exp(m0 - mt) + s * exp(m - mt);
+  }
+  stats[2u * row] = mt;
+  stats[2u * row + 1u] = st;
+  let t = targets[row] - p.start; // wraps around (large) for targets below start
+  if (t < p.cols) { zt[row] = z[o + t]; }
+  if (p.last != 0u) { rowLoss[row] = log(st) + mt - zt[row]; }
+}`;
+
+// Gradient of the mean loss in one vocabulary block, from the merged row statistics.
+const BLOCK_GRAD = `
+struct Params { rows: u32, cols: u32, start: u32 }
+@group(0) @binding(0) var<storage, read_write> z: array<f32>;
+@group(0) @binding(1) var<storage, read> targets: array<u32>;
+@group(0) @binding(2) var<storage, read> stats: array<f32>;
+@group(0) @binding(3) var<uniform> p: Params;
+${ENTRY} {
+  ${GLOBAL_INDEX}
+  if (gi >= p.rows * p.cols) { return; }
+  let row = gi / p.cols;
+  let i = gi % p.cols;
+  let inv = 1.0 / (stats[2u * row + 1u] * f32(p.rows));
+  var d = exp(z[gi] - stats[2u * row]) * inv;
+  if (i + p.start == targets[row]) { d -= 1.0 / f32(p.rows); }
+  z[gi] = d;
 }`;
 
 const MEAN = `
@@ -72,6 +128,77 @@ export function crossEntropyRows(
   const name = grad ? "cross_entropy_fwd_bwd" : "cross_entropy_fwd";
   const p = ctx.uniform(name, [u32(rows), u32(vocab), u32(grad ? 1 : 0)]);
   return ctx.dispatch(name, ROW, [logits, targets, rowLoss, p], grid1d(rows));
+}
+
+/** Buffers of the cross-entropy split over vocabulary blocks (see `crossEntropyBlockStats`). */
+export interface CrossEntropyBlockBuffers {
+  /** The block's logits `[rows, cols]` (columns = tokens `[start, start + cols)`). */
+  readonly logits: GPUBuffer;
+  /** Target token ids `[rows]` (u32). */
+  readonly targets: GPUBuffer;
+  /** Running row maximum and sum of exponentials `[rows, 2]`, merged block by block. */
+  readonly stats: GPUBuffer;
+  /** The target's logit per row `[rows]`, written by the block holding the target. */
+  readonly targetLogit: GPUBuffer;
+  /** Per-row loss `[rows]` (nats), written by the last block. */
+  readonly rowLoss: GPUBuffer;
+}
+
+/** Shape of one vocabulary block of the split cross-entropy. */
+export interface CrossEntropyBlock {
+  /** Rows (tokens). */
+  readonly rows: number;
+  /** Columns of the block (vocabulary entries). */
+  readonly cols: number;
+  /** Token id of the block's first column. */
+  readonly start: number;
+  /** Whether this is the first block (starts the running statistics). */
+  readonly first: boolean;
+  /** Whether this is the last block (writes the row losses, nats). */
+  readonly last: boolean;
+}
+
+/**
+ * Records the statistics pass of one vocabulary block: merges the block's row maximum and sum of
+ * exponentials into `stats` (blocks must be recorded in a fixed order, first to last), keeps the target's
+ * logit, and in the last block writes `rowLoss = logsumexp − z[target]` (nats).
+ */
+export function crossEntropyBlockStats(
+  ctx: GpuContext,
+  b: CrossEntropyBlockBuffers,
+  blk: CrossEntropyBlock,
+): Dispatch {
+  const p = ctx.uniform("cross_entropy_block_stats", [
+    u32(blk.rows),
+    u32(blk.cols),
+    u32(blk.start),
+    u32(blk.first ? 1 : 0),
+    u32(blk.last ? 1 : 0),
+  ]);
+  return ctx.dispatch(
+    "cross_entropy_block_stats",
+    BLOCK_STATS,
+    [b.logits, b.targets, b.stats, b.targetLogit, b.rowLoss, p],
+    grid1d(blk.rows),
+  );
+}
+
+/**
+ * Records the gradient pass of one vocabulary block (after every block's statistics pass): overwrites the
+ * block's logits with `dz = (softmax(z) − onehot(target)) / rows`, the gradient of the mean loss.
+ */
+export function crossEntropyBlockGrad(
+  ctx: GpuContext,
+  b: Pick<CrossEntropyBlockBuffers, "logits" | "targets" | "stats">,
+  blk: Pick<CrossEntropyBlock, "rows" | "cols" | "start">,
+): Dispatch {
+  const p = ctx.uniform("cross_entropy_block_grad", [u32(blk.rows), u32(blk.cols), u32(blk.start)]);
+  return ctx.dispatch(
+    "cross_entropy_block_grad",
+    BLOCK_GRAD,
+    [b.logits, b.targets, b.stats, p],
+    grid1d(Math.ceil(blk.rows * blk.cols / WG)),
+  );
 }
 
 /** Records `losses[step.slot] = mean(rowLoss[0..rows))` (nats/token); `step` is the step uniform. */

@@ -9,7 +9,7 @@ import { grid1d, u32 } from "./context.ts";
 import { ENTRY, GLOBAL_INDEX, WG } from "./wgsl.ts";
 
 const FORWARD = `
-struct Params { rows: u32, width: u32 }
+struct Params { rows: u32, width: u32, start: u32, count: u32 }
 @group(0) @binding(0) var<storage, read> table: array<f32>;
 @group(0) @binding(1) var<storage, read> tokens: array<u32>;
 @group(0) @binding(2) var<storage, read_write> y: array<f32>;
@@ -19,11 +19,13 @@ ${ENTRY} {
   if (gi >= p.rows * p.width) { return; }
   let r = gi / p.width;
   let c = gi % p.width;
-  y[gi] = table[tokens[r] * p.width + c];
+  let v = tokens[r] - p.start; // wraps around (large) for tokens below start
+  if (v >= p.count) { return; }
+  y[gi] = table[v * p.width + c];
 }`;
 
 const BACKWARD = `
-struct Params { vocab: u32, width: u32 }
+struct Params { vocab: u32, width: u32, start: u32 }
 @group(0) @binding(0) var<storage, read> dy: array<f32>;
 @group(0) @binding(1) var<storage, read> offsets: array<u32>;
 @group(0) @binding(2) var<storage, read> positions: array<u32>;
@@ -32,7 +34,7 @@ struct Params { vocab: u32, width: u32 }
 ${ENTRY} {
   ${GLOBAL_INDEX}
   if (gi >= p.vocab * p.width) { return; }
-  let v = gi / p.width;
+  let v = gi / p.width + p.start;
   let c = gi % p.width;
   var s = 0.0;
   for (var j = offsets[v]; j < offsets[v + 1u]; j++) { s += dy[positions[j] * p.width + c]; }
@@ -63,7 +65,19 @@ export function tokenIndex(
   return { offsets, positions };
 }
 
-/** Records `y[r, :] = table[tokens[r], :]` for `rows` tokens (u32 buffer) and a `[vocab, width]` table. */
+/** A block of consecutive vocabulary rows `[start, start + count)` held in one buffer. */
+export interface VocabRange {
+  /** First token id of the block. */
+  readonly start: number;
+  /** Number of token ids in the block. */
+  readonly count: number;
+}
+
+/**
+ * Records `y[r, :] = table[tokens[r], :]` for `rows` tokens (u32 buffer) and a `[vocab, width]` table.
+ * With `range`, `table` holds only rows `[start, start + count)` (`[count, width]`) and only the tokens in
+ * that range are written; one dispatch per block of a partition then fills every row.
+ */
 export function embeddingForward(
   ctx: GpuContext,
   table: GPUBuffer,
@@ -71,8 +85,9 @@ export function embeddingForward(
   y: GPUBuffer,
   rows: number,
   width: number,
+  range: VocabRange = { start: 0, count: 0xffffffff },
 ): Dispatch {
-  const p = ctx.uniform("embedding_forward", [u32(rows), u32(width)]);
+  const p = ctx.uniform("embedding_forward", [u32(rows), u32(width), u32(range.start), u32(range.count)]);
   return ctx.dispatch(
     "embedding_forward",
     FORWARD,
@@ -81,7 +96,10 @@ export function embeddingForward(
   );
 }
 
-/** Records `dtable[v, :] = Σ_{r: tokens[r]=v} dy[r, :]` from the `tokenIndex` buffers (overwrites dtable). */
+/**
+ * Records `dtable[v − start, :] = Σ_{r: tokens[r]=v} dy[r, :]` for `v` in `[start, start + vocab)` from the
+ * `tokenIndex` buffers (overwrites dtable, `[vocab, width]`; `start` 0 covers a whole table).
+ */
 export function embeddingBackward(
   ctx: GpuContext,
   dy: GPUBuffer,
@@ -90,8 +108,9 @@ export function embeddingBackward(
   dtable: GPUBuffer,
   vocab: number,
   width: number,
+  start = 0,
 ): Dispatch {
-  const p = ctx.uniform("embedding_backward", [u32(vocab), u32(width)]);
+  const p = ctx.uniform("embedding_backward", [u32(vocab), u32(width), u32(start)]);
   return ctx.dispatch(
     "embedding_backward",
     BACKWARD,

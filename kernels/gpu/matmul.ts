@@ -80,6 +80,12 @@ export interface MatmulSpec {
   readonly ldb?: number;
   /** Row stride of C (default n). */
   readonly ldc?: number;
+  /** Element offset of A's first value in its buffer, floats (default 0; not with `batch`). */
+  readonly offsetA?: number;
+  /** Element offset of B's first value in its buffer, floats (default 0; not with `batch`). */
+  readonly offsetB?: number;
+  /** Element offset of C's first value in its buffer, floats (default 0; not with `batch`). */
+  readonly offsetC?: number;
   /** Scale of the product: `C (+)= alpha · op(A)·op(B)` (default 1). */
   readonly alpha?: number;
   /** Batched product over `count = batches · heads` independent matrices (no K split then). */
@@ -311,7 +317,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) li: 
 }
 
 const SPLIT_SUM = `
-struct Params { n: u32, split: u32, acc: u32, alpha: f32 }
+struct Params { n: u32, split: u32, acc: u32, alpha: f32, cols: u32, ldc: u32, off: u32 }
 @group(0) @binding(0) var<storage, read> part: array<f32>;
 @group(0) @binding(1) var<storage, read_write> C: array<f32>;
 @group(0) @binding(2) var<uniform> p: Params;
@@ -320,7 +326,9 @@ ${ENTRY} {
   if (gi >= p.n) { return; }
   var s = 0.0;
   for (var z = 0u; z < p.split; z++) { s += part[z * p.n + gi]; }
-  if (p.acc != 0u) { C[gi] = C[gi] + p.alpha * s; } else { C[gi] = p.alpha * s; }
+  var idx = p.off + gi;
+  if (p.ldc != p.cols) { idx = p.off + gi / p.cols * p.ldc + gi % p.cols; }
+  if (p.acc != 0u) { C[idx] = C[idx] + p.alpha * s; } else { C[idx] = p.alpha * s; }
 }`;
 
 /**
@@ -361,7 +369,12 @@ export function matmulDispatch(
     layers * count,
   ];
   const acc = spec.accumulate ? 1 : 0;
+  if (bt && (spec.offsetA || spec.offsetB || spec.offsetC)) {
+    throw new Error(`${name}: operand offsets are not supported with a batched product`);
+  }
   const zero: OperandStrides = { batch: 0, head: 0 };
+  // an unbatched product's operand offset is its (only) head's offset: head stride 1, head index `add`
+  const at = (off?: number): OperandStrides => off ? { batch: 0, head: 1, add: off } : zero;
   const strides = (o: OperandStrides) => [
     u32(o.batch),
     u32(o.head),
@@ -381,9 +394,9 @@ export function matmulDispatch(
     u32(spec.ldb ?? (tb ? spec.k : spec.n)),
     u32(spec.ldc ?? spec.n),
     f32(spec.alpha ?? 1),
-    ...strides(bt?.a ?? zero),
-    ...strides(bt?.b ?? zero),
-    ...strides(bt?.c ?? zero),
+    ...strides(bt?.a ?? at(spec.offsetA)),
+    ...strides(bt?.b ?? at(spec.offsetB)),
+    ...strides(bt?.c ?? at(spec.offsetC)),
     u32(spec.causal ? CAUSAL_CODE[spec.causal] : 0),
   ]);
   const shared = matmulSharedBytes(tile, ta, tb);
@@ -396,14 +409,21 @@ export function matmulDispatch(
     );
   }
   if (layers === 1) return [ctx.dispatch(name, matmulWgsl(ta, tb, tile), [a, b, c, params], grid)];
-  if (spec.ldc !== undefined && spec.ldc !== spec.n) throw new Error(`${name}: split-K needs ldc = n`);
   if (!spec.scratch || spec.scratch.size < layers * spec.m * spec.n * 4) {
     throw new Error(
       `${name}: split-K ${layers} needs a scratch buffer of ${layers * spec.m * spec.n} floats`,
     );
   }
   const n = spec.m * spec.n;
-  const p2 = ctx.uniform("matmul_split_sum", [u32(n), u32(layers), u32(acc), f32(spec.alpha ?? 1)]);
+  const p2 = ctx.uniform("matmul_split_sum", [
+    u32(n),
+    u32(layers),
+    u32(acc),
+    f32(spec.alpha ?? 1),
+    u32(spec.n),
+    u32(spec.ldc ?? spec.n),
+    u32(spec.offsetC ?? 0),
+  ]);
   return [
     ctx.dispatch(name, matmulWgsl(ta, tb, tile), [a, b, spec.scratch, params], grid),
     ctx.dispatch("matmul_split_sum", SPLIT_SUM, [spec.scratch, c, p2], grid1d(Math.ceil(n / WG))),

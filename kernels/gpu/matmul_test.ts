@@ -276,3 +276,56 @@ Deno.test("dense attention over several causal tiles matches the float64 referen
     ctx.destroy();
   }
 });
+
+Deno.test("matmul operand offsets and strides address a column block of a wider matrix (with split-K)", async () => {
+  const ctx = await GpuContext.create();
+  try {
+    // W [inDim, V]; the block is columns [c0, c0 + n) (a vocabulary block of an LM head)
+    const [rows, inDim, V, c0, n] = [37, 9, 23, 5, 11];
+    const x = roundF32(randomArray(rows * inDim, 11));
+    const W = roundF32(randomArray(inDim * V, 12));
+    const dy = roundF32(randomArray(rows * n, 13));
+    const block = new Float64Array(inDim * n);
+    for (let r = 0; r < inDim; r++) for (let c = 0; c < n; c++) block[r * n + c] = W[r * V + c0 + c];
+    const want = matmulForward(x, block, rows, inDim, n);
+    const g = matmulBackward(x, block, dy, rows, inDim, n);
+    for (const splitK of [1, 3]) {
+      const scratch = ctx.storage("scratch", splitK * Math.max(rows * inDim, inDim * n, rows * n));
+      const s = { tile: SMALL, splitK, scratch };
+      const bx = ctx.upload("x", new Float32Array(x)), bW = ctx.upload("W", new Float32Array(W));
+      const bdy = ctx.upload("dy", new Float32Array(dy));
+      const y = ctx.storage("y", rows * n), dx = ctx.storage("dx", rows * inDim);
+      const dW = ctx.upload("dW", new Float32Array(inDim * V).fill(7));
+      ctx.run("mm", [
+        ...matmulDispatch(ctx, bx, bW, y, { m: rows, n, k: inDim, offsetB: c0, ldb: V, ...s }),
+        ...matmulDispatch(ctx, bdy, bW, dx, {
+          m: rows,
+          n: inDim,
+          k: n,
+          transB: true,
+          offsetB: c0,
+          ldb: V,
+          ...s,
+        }),
+        ...matmulDispatch(ctx, bx, bdy, dW, {
+          m: inDim,
+          n,
+          k: rows,
+          transA: true,
+          offsetC: c0,
+          ldc: V,
+          ...s,
+        }),
+      ]);
+      assert.ok(relError(await ctx.read(y, rows * n), want) < 1e-5, `y split ${splitK}`);
+      assert.ok(relError(await ctx.read(dx, rows * inDim), g.dx) < 1e-5, `dx split ${splitK}`);
+      const got = await ctx.read(dW, inDim * V);
+      const wantFull = new Float64Array(inDim * V).fill(7);
+      for (let r = 0; r < inDim; r++) for (let c = 0; c < n; c++) wantFull[r * V + c0 + c] = g.dW[r * n + c];
+      assert.ok(relError(got, wantFull) < 1e-5, `dW split ${splitK} (columns outside the block untouched)`);
+    }
+    await ctx.check();
+  } finally {
+    ctx.destroy();
+  }
+});

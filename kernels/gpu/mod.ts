@@ -20,12 +20,20 @@ export {
   TUNE_TILES,
   WIDE_TILE,
 } from "./matmul.ts";
-export { embeddingBackward, embeddingForward, tokenIndex } from "./embedding.ts";
+export { embeddingBackward, embeddingForward, tokenIndex, type VocabRange } from "./embedding.ts";
 export { rmsnormBackward, rmsnormForward, rmsnormScratchSize } from "./rmsnorm.ts";
 export { ropeDispatch, ropeTablesF32 } from "./rope.ts";
 export { attentionBackward, type AttentionDims, attentionForward } from "./attention.ts";
 export { denseAttentionBackward, denseAttentionForward, denseScoresSize } from "./attention_dense.ts";
 export { copyDispatch } from "./elementwise.ts";
 export { gegluBackward, gegluForward } from "./geglu.ts";
-export { crossEntropyRows, meanLoss } from "./cross_entropy.ts";
+export {
+  type CrossEntropyBlock,
+  type CrossEntropyBlockBuffers,
+  crossEntropyBlockGrad,
+  crossEntropyBlockStats,
+  crossEntropyRows,
+  meanLoss,
+} from "./cross_entropy.ts";
+export { joinColumns, refineBounds, splitColumns, type SubBlock, vocabBounds } from "./vocab_split.ts";
 export { adamw, gradNorm, packStep, STEP_BYTES } from "./optimizer.ts";
