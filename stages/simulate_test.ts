@@ -10,21 +10,14 @@ import type { AdditiveLaw } from "../scaling/law.ts";
 import { readRunsRows } from "./schemas.ts";
 import { buildGrid, type GridParams, gridShape, PAPER_GRID } from "./grid.ts";
 import { runsCsvOf, simulateRows } from "./simulate.ts";
+import { MICRO_GRID } from "./profiles.ts";
 
-// A micro grid (byte vocabulary, 15 models of 0.1M-10M params).
+// The micro grid (byte vocabulary, 15 models of 0.1M-10M params), with the paper's token budgets.
 const GRID: GridParams = {
-  ...PAPER_GRID,
-  headSize: 16,
-  vocabSize: 259,
-  seqLen: 128,
-  widthMin: 32,
-  widthMax: 1024,
-  depthMin: 1,
-  depthMax: 32,
-  targetParams: [1e5, 3e5, 1e6, 3e6, 1e7],
-  tolerance: 0.1,
-  perTarget: 3,
-  standardAspect: 32,
+  ...MICRO_GRID,
+  tokensPerParam: PAPER_GRID.tokensPerParam,
+  minTokens: PAPER_GRID.minTokens,
+  maxTokens: PAPER_GRID.maxTokens,
   batchSize: 8,
 };
 const MODELS = buildGrid(GRID).map((r) => ({ shape: gridShape(GRID, r.width, r.depth), tokens: r.tokens }));

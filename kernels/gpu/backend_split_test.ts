@@ -2,9 +2,8 @@ import assert from "node:assert/strict";
 import { createGpuBackend, type GpuBackendOptions } from "./backend.ts";
 import { GpuContext } from "./context.ts";
 import { type ModelConfig, type OptimizerStep, parameterSpecs, type TrainState } from "../types.ts";
-import { initParams } from "../init.ts";
 import { referenceForwardBackward } from "../reference/model.ts";
-import { randomArray, randomTokens, relError } from "./testing.ts";
+import { freshState, randomArray, randomTokens, relError } from "./testing.ts";
 
 // Vocabulary 37, width 8: a 256-byte binding holds 8 embedding rows (or LM head columns), so the vocabulary
 // is split into 5 blocks [0,7,14,22,29,37); the logits (B·T = 15 rows, 60 bytes per column) hold at most 4
@@ -24,19 +23,6 @@ const B = 3;
 const SPLIT: GpuBackendOptions = { maxBindingBytes: 256 };
 const OPT: OptimizerStep = { lr: 3e-3, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, gradClip: 1.0 };
 
-function freshState(seed: number): TrainState {
-  const params = initParams(CFG, seed);
-  parameterSpecs(CFG).forEach((s, i) => {
-    if (!s.decay) params[i] = params[i].map((_, j) => 1 + 0.1 * Math.sin(j + i));
-  });
-  return {
-    params,
-    m: params.map((p) => new Float32Array(p.length)),
-    v: params.map((p) => new Float32Array(p.length)),
-    step: 0,
-  };
-}
-
 const batch = (step: number) => randomTokens(B * (CFG.seqLen + 1), CFG.vocabSize, 500 + step);
 
 Deno.test("split vocabulary: loss and every gradient match referenceForwardBackward", async () => {
@@ -44,7 +30,7 @@ Deno.test("split vocabulary: loss and every gradient match referenceForwardBackw
   const gpu = await createGpuBackend(CFG, { ...SPLIT, context: ctx });
   try {
     assert.deepEqual(gpu.vocabBlocks(), [0, 7, 14, 22, 29, 37]);
-    const state = freshState(1);
+    const state = freshState(CFG, 1);
     await gpu.setState(state);
     const tokens = batch(0);
     const want = referenceForwardBackward(CFG, state.params, tokens, B);
@@ -77,7 +63,7 @@ Deno.test("split vocabulary: 5 AdamW steps equal the unsplit backend within f32 
   const run = async (options: GpuBackendOptions) => {
     const gpu = await createGpuBackend(CFG, { ...options, context: ctx });
     try {
-      await gpu.setState(freshState(2));
+      await gpu.setState(freshState(CFG, 2));
       for (let s = 0; s < 5; s++) gpu.trainStep(batch(s), B, OPT);
       return { ...(await gpu.readTrainLosses()), state: await gpu.getState() };
     } finally {

@@ -1,11 +1,10 @@
 import assert from "node:assert/strict";
 import { createGpuBackend } from "./backend.ts";
 import { GpuContext } from "./context.ts";
-import { type ModelConfig, type OptimizerStep, parameterSpecs, type TrainState } from "../types.ts";
-import { initParams } from "../init.ts";
+import { type ModelConfig, type OptimizerStep, parameterSpecs } from "../types.ts";
 import { referenceForwardBackward } from "../reference/model.ts";
 import { ReferenceBackend } from "../reference/backend.ts";
-import { randomTokens, relError } from "./testing.ts";
+import { freshState, randomTokens, relError } from "./testing.ts";
 
 // Tiny, odd shapes: vocab 37, width 12 (3 query heads of 4, gqaRatio 3 → 1 kv head), depth 2, T = 7.
 const CFG: ModelConfig = {
@@ -21,20 +20,6 @@ const CFG: ModelConfig = {
 };
 const B = 3;
 const OPT: OptimizerStep = { lr: 3e-3, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, gradClip: 1.0 };
-
-function freshState(cfg: ModelConfig, seed: number): TrainState {
-  const params = initParams(cfg, seed);
-  // non-trivial norm gains so their gradients and the gain paths are exercised
-  parameterSpecs(cfg).forEach((s, i) => {
-    if (!s.decay) params[i] = params[i].map((_, j) => 1 + 0.1 * Math.sin(j + i));
-  });
-  return {
-    params,
-    m: params.map((p) => new Float32Array(p.length)),
-    v: params.map((p) => new Float32Array(p.length)),
-    step: 0,
-  };
-}
 
 /** A learnable stream: token t+1 = (3·t + 1) mod V with occasional noise. */
 function batchTokens(step: number): Int32Array {

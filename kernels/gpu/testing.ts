@@ -1,7 +1,9 @@
 /**
- * Helpers for the kernel tests: random inputs, f64 → f32 conversion and a relative-error metric.
+ * Helpers for the kernel tests: random inputs, f64 → f32 conversion, a relative-error metric and a fresh training state.
  * @module
  */
+import { initParams } from "../init.ts";
+import { type ModelConfig, parameterSpecs, type TrainState } from "../types.ts";
 
 /** Returns `n` deterministic pseudo-random values uniform in [-scale, scale) (xorshift32 from `seed`). */
 export function randomArray(n: number, seed: number, scale = 1): Float64Array {
@@ -42,4 +44,21 @@ export function relError(got: ArrayLike<number>, want: ArrayLike<number>): numbe
     maxErr = Number.isNaN(e) ? Infinity : Math.max(maxErr, e);
   }
   return maxErr / (maxAbs + 1e-30);
+}
+
+/**
+ * Returns a fresh training state of `cfg`: parameters from `initParams(cfg, seed)` with non-trivial norm gains
+ * (1 + 0.1·sin) so their gradients and the gain paths are exercised, zero AdamW moments, step 0.
+ */
+export function freshState(cfg: ModelConfig, seed: number): TrainState {
+  const params = initParams(cfg, seed);
+  parameterSpecs(cfg).forEach((s, i) => {
+    if (!s.decay) params[i] = params[i].map((_, j) => 1 + 0.1 * Math.sin(j + i));
+  });
+  return {
+    params,
+    m: params.map((p) => new Float32Array(p.length)),
+    v: params.map((p) => new Float32Array(p.length)),
+    step: 0,
+  };
 }

@@ -6,7 +6,15 @@
  * @module
  */
 import type { Approach1Method, Approach1Record, FrontierPoint, SelectedRow } from "../../schemas.ts";
-import { evalPower, type Figure, fmt, logSpace, referencePrescriptions, topLevel } from "./common.ts";
+import {
+  evalPower,
+  type Figure,
+  fmt,
+  logSpace,
+  PARAMS_COLOR,
+  referencePrescriptions,
+  topLevel,
+} from "./common.ts";
 
 /** Input of {@link approach1Figure}. */
 export interface Approach1Data {
@@ -68,13 +76,7 @@ function lossPanel(
           x: { ...x, field: xField },
           y,
           detail: { field: "run_id" },
-          color: {
-            field: "params",
-            type: "quantitative",
-            scale: { type: "log", scheme: "viridis" },
-            title: "params",
-            legend: { format: ".2s" },
-          },
+          color: PARAMS_COLOR,
           tooltip: [
             { field: "model" },
             { field: "tokens", type: "quantitative", format: ".3s" },

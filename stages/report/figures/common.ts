@@ -164,3 +164,12 @@ export function shortName(hfName: string): string {
 export function escapeHtml(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
+
+/** The colour encoding shared by figures that draw one line per run: parameter count on a log viridis scale. */
+export const PARAMS_COLOR: Readonly<Record<string, unknown>> = {
+  field: "params",
+  type: "quantitative",
+  scale: { type: "log", scheme: "viridis" },
+  title: "params",
+  legend: { format: ".2s" },
+};

@@ -3,7 +3,7 @@
  * @module
  */
 import type { SelectedRow } from "../../schemas.ts";
-import { type Figure, fmt, topLevel } from "./common.ts";
+import { type Figure, fmt, PARAMS_COLOR, topLevel } from "./common.ts";
 
 /** Input of {@link lossCurvesFigure}. */
 export interface LossCurvesData {
@@ -47,13 +47,7 @@ export function lossCurvesFigure(data: LossCurvesData): Figure {
         title: "validation loss (nats/token)",
       },
       detail: { field: "run_id" },
-      color: {
-        field: "params",
-        type: "quantitative",
-        scale: { type: "log", scheme: "viridis" },
-        title: "params",
-        legend: { format: ".2s" },
-      },
+      color: PARAMS_COLOR,
       tooltip: [
         { field: "run_id" },
         { field: "tokens", type: "quantitative", format: ".3s" },
