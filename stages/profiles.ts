@@ -22,7 +22,7 @@ import type { Params, Stage } from "../pipeline/stage.ts";
 import { gemstonesParams } from "../scaling/count/mod.ts";
 import type { AdditiveLaw } from "../scaling/law.ts";
 import type { ModelConfig } from "../kernels/types.ts";
-import { writeCollected } from "./collect.ts";
+import { COLLECT_OUTPUTS, collectStage, writeCollected } from "./collect.ts";
 import { selectParams, selectRows, selectStage } from "./select.ts";
 import { writeJson } from "./fit_common.ts";
 import { approach1Stage } from "./fit_approach1.ts";
@@ -39,7 +39,6 @@ import { prescribeStage } from "./fit_prescribe.ts";
 import { overtrainingStage } from "./fit_overtraining.ts";
 import { overspendStage } from "./fit_overspend.ts";
 import { reportStage } from "./report.ts";
-import { collectStage } from "./collect.ts";
 import { resolveVariant, type VariantSettings } from "./variants.ts";
 import { type CollectSummary, type LawForm, readCsvObjects, readRunsRows } from "./schemas.ts";
 import { formatCsv, parseOwnRun, readOwnRun } from "./importers/mod.ts";
@@ -237,6 +236,9 @@ export const OWN_RUNS_COLUMNS: readonly string[] = [
   "device",
 ];
 
+/** Files of a collect stage of own runs: collect's files plus `own_runs.csv`. */
+const OWN_COLLECT_OUTPUTS: readonly string[] = [...COLLECT_OUTPUTS, "own_runs.csv"];
+
 /** Returns the `own_runs.csv` row of a run's `result.json`, in {@link OWN_RUNS_COLUMNS} order ("" for null). */
 function ownRunsRow(r: RunResult): (string | number | boolean)[] {
   const row = [
@@ -314,15 +316,7 @@ export function profileCollectStage(p: ProfileCollectParams): Stage<ProfileColle
     deps: [...p.trainRuns, ...p.simulated],
     params: p as ProfileCollectParams & Params,
     inputs: [],
-    outputs: [
-      "runs.csv",
-      "industry.csv",
-      "chinchilla.csv",
-      "perceiver_estimates.csv",
-      "perceiver_val.csv",
-      "collect.json",
-      "own_runs.csv",
-    ],
+    outputs: OWN_COLLECT_OUTPUTS,
     async run(ctx) {
       const columns = runsColumns();
       const cells: (string | number | boolean)[][] = [];
@@ -557,15 +551,7 @@ export function ownRunsCollectStage(dirs: readonly string[]): Stage<{ ownRuns: s
     deps: [],
     params: { ownRuns: [...dirs] },
     inputs: [...dirs],
-    outputs: [
-      "runs.csv",
-      "industry.csv",
-      "chinchilla.csv",
-      "perceiver_estimates.csv",
-      "perceiver_val.csv",
-      "collect.json",
-      "own_runs.csv",
-    ],
+    outputs: OWN_COLLECT_OUTPUTS,
     async run(ctx) {
       const cells: (string | number | boolean)[][] = [];
       const results: RunResult[] = [];

@@ -120,7 +120,7 @@ export interface RunFile {
   readonly config: TrainConfig;
 }
 
-import type { RunResult } from "../kernels/train/result.ts";
+import { type RunResult, runResultOf } from "../kernels/train/result.ts";
 export type { RunResult };
 
 /** Returns the adapter identity of the default WebGPU adapter; throws when there is none. */
@@ -184,20 +184,7 @@ export async function executeRunFile(dir: string, options: ExecuteOptions = {}):
       signal: options.signal,
       onProgress: options.onProgress ? (r) => options.onProgress!(r, cfg.steps) : undefined,
     });
-    const result: RunResult = {
-      runId: run.runId,
-      status: res.status,
-      diverged: res.status === "diverged",
-      reason: res.reason ?? "",
-      steps: res.steps,
-      tokens: res.tokens,
-      finalValLoss: res.finalValLoss,
-      finalTrainLoss: res.finalTrainLoss,
-      peakLr: peakLearningRate(cfg),
-      seconds: res.seconds,
-      resumedFrom: res.resumedFrom,
-      device: backend.identity,
-    };
+    const result = runResultOf(run.runId, res, peakLearningRate(cfg), backend.identity);
     await writeTextAtomic(`${dir}/result.json`, JSON.stringify(result, null, 2) + "\n");
     return result;
   } finally {

@@ -11,7 +11,7 @@
  * Usage: `deno run -A tools/run_units.ts <units dir> <out dir> [--backend gpu|reference] [--only a,b]`
  * @module
  */
-import type { RunResult } from "../kernels/train/result.ts";
+import { type RunResult, runResultOf } from "../kernels/train/result.ts";
 import { parseArgs } from "node:util";
 import { GpuContext } from "../kernels/gpu/context.ts";
 import { createGpuBackend } from "../kernels/gpu/backend.ts";
@@ -254,20 +254,7 @@ export async function runUnits(
         `${dir}/config.json`,
         JSON.stringify({ ...u.config, corpus: relCorpus }, null, 2) + "\n",
       );
-      const result: UnitResult = {
-        runId: u.runId,
-        status: res.status,
-        diverged: res.status === "diverged",
-        reason: res.reason ?? "",
-        steps: res.steps,
-        tokens: res.tokens,
-        finalValLoss: res.finalValLoss,
-        finalTrainLoss: res.finalTrainLoss,
-        peakLr: peakLearningRate(u.config),
-        seconds: res.seconds,
-        resumedFrom: res.resumedFrom,
-        device: backend.identity,
-      };
+      const result: UnitResult = runResultOf(u.runId, res, peakLearningRate(u.config), backend.identity);
       await writeFileAtomic(`${dir}/result.json`, JSON.stringify(result, null, 2) + "\n");
       await removeIfThere(`${dir}/${CHECKPOINT_BIN}`);
       await removeIfThere(`${dir}/${CHECKPOINT_JSON}`);

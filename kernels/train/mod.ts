@@ -11,4 +11,4 @@ export * from "./log.ts";
 export * from "./loop.ts";
 export * from "./data.ts";
 export { exists, writeFileAtomic } from "./atomic.ts";
-export type { RunResult } from "./result.ts";
+export { type RunResult, runResultOf } from "./result.ts";

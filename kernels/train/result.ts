@@ -3,6 +3,7 @@
  * (npm-free, so it also travels to machines without node_modules).
  * @module
  */
+import type { TrainResult } from "./loop.ts";
 
 /** `result.json`: how a run ended. Losses in nats per token. */
 export interface RunResult {
@@ -30,4 +31,25 @@ export interface RunResult {
   readonly resumedFrom: number;
   /** Backend identity. */
   readonly device: string;
+}
+
+/**
+ * Returns the `result.json` record of run `runId` that ended as `res`, with peak learning rate `peakLr`
+ * and the backend identity `device`.
+ */
+export function runResultOf(runId: string, res: TrainResult, peakLr: number, device: string): RunResult {
+  return {
+    runId,
+    status: res.status,
+    diverged: res.status === "diverged",
+    reason: res.reason ?? "",
+    steps: res.steps,
+    tokens: res.tokens,
+    finalValLoss: res.finalValLoss,
+    finalTrainLoss: res.finalTrainLoss,
+    peakLr,
+    seconds: res.seconds,
+    resumedFrom: res.resumedFrom,
+    device,
+  };
 }
