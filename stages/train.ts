@@ -98,11 +98,10 @@ export type RunSpec = {
   /** Training settings (kernels/train TrainConfigInput without `model` and `corpus`). */
   train:
     & {
-      [K in Exclude<keyof TrainConfigInput, "model" | "corpus" | "divergence" | "debug">]?: number | string;
+      [K in Exclude<keyof TrainConfigInput, "model" | "corpus" | "divergence">]?: number | string;
     }
     & {
       divergence?: { spikeFactor: number };
-      debug?: { nanAtStep: number | null };
     };
   /** Node id of the corpus stage. */
   corpus: string;
