@@ -22,6 +22,7 @@
  * ```
  * @module
  */
+import type { UnitExecutor } from "./executor.ts";
 
 /** A JSON value allowed as a stage parameter (canonicalised with sorted keys before hashing). */
 export type ParamValue = string | number | boolean | null | ParamValue[] | { [key: string]: ParamValue };
@@ -47,6 +48,10 @@ export interface StageContext<P extends Params = Params> {
   log(line: string): void;
   /** Aborted when the run is cancelled. */
   readonly signal: AbortSignal;
+  /** This stage's fingerprint (hex SHA-256; names its store entry and, for a unit stage, its unit). */
+  readonly fingerprint?: string;
+  /** Where a unit stage's unit runs (undefined: in this process). */
+  readonly executor?: UnitExecutor;
 }
 
 /** A node of the pipeline DAG. */
@@ -68,6 +73,8 @@ export interface Stage<P extends Params = Params> {
   readonly inputs: readonly string[];
   /** Files the stage writes, relative to its `outDir` (a trailing "/" declares a folder). */
   readonly outputs: readonly string[];
+  /** True for a unit stage: its `run` hands a unit of work to `ctx.executor` (see pipeline/executor.ts). */
+  readonly unit?: boolean;
   /** Optional environment identity (e.g. the GPU adapter) folded into the fingerprint. */
   envIdentity?(): Promise<string>;
   /** Do the work; write only into `ctx.outDir`. */
