@@ -23,6 +23,7 @@
  * @module
  */
 import type { UnitExecutor } from "./executor.ts";
+import type { UnitTask } from "./executor_slurm.ts";
 
 /** A JSON value allowed as a stage parameter (canonicalised with sorted keys before hashing). */
 export type ParamValue = string | number | boolean | null | ParamValue[] | { [key: string]: ParamValue };
@@ -98,4 +99,6 @@ export interface PipelineDefinition {
    * stages). A published stage's `summary.txt`, if it wrote one, is printed to the terminal.
    */
   diffPublish?(options: { a: string; b: string }): readonly string[];
+  /** What a cluster node runs for one unit of a unit stage (needed by `--executor slurm`). */
+  readonly unitTask?: UnitTask;
 }

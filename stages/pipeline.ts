@@ -31,6 +31,7 @@ import { diffStage, diffStageId } from "./diff.ts";
 import { resolveVariant, VARIANT_NAMES, type VariantSettings } from "./variants.ts";
 import { stageId } from "./schemas.ts";
 import { buildProfile, IMPORTED_PROFILES, PROFILES as TRAINING_PROFILES } from "./profiles.ts";
+import { TRAIN_UNIT_TASK } from "./train.ts";
 
 /**
  * Profiles known to this definition: "paper" (real data shipped under data/, built here) first, then
@@ -131,4 +132,5 @@ export const definition: PipelineDefinition = {
   },
   publish: PUBLISH,
   diffPublish: ({ a, b }) => [diffStageId(a, b)],
+  unitTask: TRAIN_UNIT_TASK,
 };

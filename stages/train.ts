@@ -19,6 +19,7 @@
  * @module
  */
 import type { Params, Stage, StageContext } from "../pipeline/stage.ts";
+import type { UnitTask } from "../pipeline/executor_slurm.ts";
 import { type ModelConfig, validateModelConfig } from "../kernels/types.ts";
 import {
   peakLearningRate,
@@ -121,6 +122,16 @@ export function runConfig(spec: RunSpec, corpusDir: string): TrainConfig {
     `run.json of ${spec.runId}`,
   );
 }
+
+const CODE_ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+
+/** How a cluster node runs one training unit: `tools/run_units.ts --unit "$UNIT"` (see pipeline/executor_slurm.ts). */
+export const TRAIN_UNIT_TASK: UnitTask = {
+  command: (deno, readable, writable) =>
+    `${deno} run --allow-read=${[CODE_ROOT, ...readable].join(",")} --allow-write=${writable.join(",")} ` +
+    `--deny-net ${CODE_ROOT}/tools/run_units.ts --unit "$UNIT"`,
+  isComplete: async (dir) => (await verifyUnit(dir)) !== null,
+};
 
 /** Files a train stage writes. */
 export const TRAIN_OUTPUTS: readonly string[] = UNIT_OUTPUTS;
