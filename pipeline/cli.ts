@@ -56,6 +56,7 @@ const HELP: Record<string, string> = {
   --jobs N         at most N stages at once (default: number of cores)
   --executor E     where training units run: local (this process, default) or slurm (one sbatch --array
                    job for the units not in the store; --dry-run prints its batch script)
+  --accept-cost    go on although the training would take long on this machine's software adapter
   --help           this text
 
 Slurm flags (override the keys of slurm.json in the project root, see README "Running on a Slurm cluster"):
@@ -223,6 +224,7 @@ async function reproduce(args: string[], def: PipelineDefinition, root: string, 
     only: { type: "string" },
     "dry-run": { type: "boolean" },
     jobs: { type: "string" },
+    "accept-cost": { type: "boolean" },
     ...SLURM_FLAGS,
   }, 0);
   if (values.variant !== undefined && values["all-variants"]) {
@@ -280,6 +282,13 @@ async function reproduce(args: string[], def: PipelineDefinition, root: string, 
         }
       }
       executor = ex;
+    } else if (def.preflight && !dryRun) {
+      const plan = await runPipeline(stages, { root, profile, variant, force, only, dryRun: true });
+      const cost = await def.preflight(stages, new Set(plan.filter((r) => !r.cached).map((r) => r.id)));
+      if (cost !== null) {
+        write(cost.message);
+        if (cost.stop && !values["accept-cost"]) return 1;
+      }
     }
     let results: StageResult[];
     try {

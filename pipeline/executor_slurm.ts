@@ -335,7 +335,7 @@ export class SlurmExecutor implements UnitExecutor {
   private maybeFlush(): void {
     if (this.toSubmit.length === 0) return;
     const arrived = new Set(this.toSubmit.map((w) => w.unit.fingerprint));
-    const all = [...this.expected].every((fp) => arrived.has(fp));
+    const all = this.expected.size > 0 && [...this.expected].every((fp) => arrived.has(fp));
     clearTimeout(this.flushTimer);
     if (all) this.submit().catch((e) => this.failAll(e));
     else this.flushTimer = setTimeout(() => this.submit().catch((e) => this.failAll(e)), 3000);

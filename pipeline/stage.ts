@@ -101,4 +101,12 @@ export interface PipelineDefinition {
   diffPublish?(options: { a: string; b: string }): readonly string[];
   /** What a cluster node runs for one unit of a unit stage (needed by `--executor slurm`). */
   readonly unitTask?: UnitTask;
+  /**
+   * Says up front what running the stages in `toRun` on this machine would cost; `stop: true` ends a
+   * `reproduce` before anything runs unless it was given `--accept-cost`. Null: nothing worth saying.
+   */
+  preflight?(
+    stages: readonly Stage[],
+    toRun: ReadonlySet<string>,
+  ): Promise<{ message: string; stop: boolean } | null>;
 }

@@ -32,6 +32,7 @@ import { resolveVariant, VARIANT_NAMES, type VariantSettings } from "./variants.
 import { stageId } from "./schemas.ts";
 import { buildProfile, IMPORTED_PROFILES, PROFILES as TRAINING_PROFILES } from "./profiles.ts";
 import { TRAIN_UNIT_TASK } from "./train.ts";
+import { trainCost } from "./train_cost.ts";
 
 /**
  * Profiles known to this definition: "paper" (real data shipped under data/, built here) first, then
@@ -133,4 +134,5 @@ export const definition: PipelineDefinition = {
   publish: PUBLISH,
   diffPublish: ({ a, b }) => [diffStageId(a, b)],
   unitTask: TRAIN_UNIT_TASK,
+  preflight: (stages, toRun) => trainCost(stages, toRun),
 };
