@@ -24,7 +24,6 @@ import { parseArgs } from "node:util";
 import { GpuContext } from "../kernels/gpu/context.ts";
 import { createGpuBackend } from "../kernels/gpu/backend.ts";
 import { ReferenceBackend } from "../kernels/reference/backend.ts";
-import { initParams } from "../kernels/init.ts";
 import { type Backend, parameterSpecs } from "../kernels/types.ts";
 import {
   CHECKPOINT_BIN,
