@@ -70,7 +70,7 @@ export interface RunsRow {
   readonly step: number;
   /** Training tokens seen at the checkpoint. */
   readonly tokens: number;
-  /** Parameters as published with the data (Gemstones `params_active_precise`: all, incl. embeddings). */
+  /** Parameters as published with the data (Gemstones `params_active_precise`: all, incl. embeddings); NaN (empty cell) for own runs. */
   readonly params_published: number;
   /** GPU-hours spent to reach the checkpoint (seconds_per_step · step · num_nodes · 8 / 3600); NaN (empty cell) where unknown. */
   readonly gpu_hours: number;
@@ -541,7 +541,7 @@ export async function readRunsRows(path: string): Promise<(RunsRow & { counts: R
       depth: requireNumber(r, "depth", at),
       step: requireNumber(r, "step", at),
       tokens: requireNumber(r, "tokens", at),
-      params_published: requireNumber(r, "params_published", at),
+      params_published: optionalNumber(r, "params_published", at),
       gpu_hours: optionalNumber(r, "gpu_hours", at),
       loss: requireLoss(r, "loss", at),
       subset: requireString(r, "subset", at),
