@@ -8,7 +8,8 @@
  */
 import type { Params, Stage } from "../pipeline/stage.ts";
 import { approach2IsoFlop } from "../scaling/fit/mod.ts";
-import { logSpace, powerLawOf, selectedRowsOf, writeJson } from "./fit_common.ts";
+import { powerLawOf } from "../scaling/laws/power.ts";
+import { logSpace, selectedRowsOf, writeJson } from "./fit_common.ts";
 import { type Approach2Record, type SelectedRow, stageId } from "./schemas.ts";
 
 /** Parameters of an Approach 2 stage. */
