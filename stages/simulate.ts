@@ -15,11 +15,12 @@
 import type { Params, Stage } from "../pipeline/stage.ts";
 import { type AdditiveLaw, evaluateLaw } from "../scaling/law.ts";
 import { FLOP_COUNTERS, type ShapeSpec } from "../scaling/count/mod.ts";
-import { seededRng } from "../scaling/fit/prng.ts";
+import { seededRng } from "../util/rng.ts";
 import { PARAM_CONVENTIONS, shapeOfRow } from "./collect.ts";
-import { formatCsv, type ImportedRow, writeTextAtomic } from "./importers/mod.ts";
+import { formatCsv, type ImportedRow } from "./importers/mod.ts";
 import { type Approach3Record, readRecord } from "./schemas.ts";
 import { type GridParams, gridShape, readGridCsv } from "./grid.ts";
+import { writeFileAtomic } from "../util/fs.ts";
 
 /** Subset of the simulated constant-learning-rate rows. */
 export const SIMULATED_SUBSET = "simulated";
@@ -235,8 +236,8 @@ export function simulateStage(params: SimulateParams, id = "simulate"): Stage<Si
       const arch = p.architecture as GridParams;
       const models = grid.map((r) => ({ shape: gridShape(arch, r.width, r.depth), tokens: r.tokens }));
       const rows = simulateRows(models, law, p);
-      await writeTextAtomic(`${ctx.outDir}/runs.csv`, runsCsvOf(rows));
-      await writeTextAtomic(
+      await writeFileAtomic(`${ctx.outDir}/runs.csv`, runsCsvOf(rows));
+      await writeFileAtomic(
         `${ctx.outDir}/simulate.json`,
         JSON.stringify({ law, models: models.length, rows: rows.length, settings: p }, null, 2) + "\n",
       );
