@@ -128,6 +128,27 @@ export function shapeOfRow(row: ImportedRow): ShapeSpec {
   return { width: row.width, depth: row.depth, ...row.shape };
 }
 
+/** The columns of runs.csv, in order (collect's, and simulate's, which writes the same layout). */
+export function runsColumns(): string[] {
+  return [
+    "run_id",
+    "model",
+    "width",
+    "depth",
+    "step",
+    "tokens",
+    "params_published",
+    ...Object.keys(PARAM_CONVENTIONS).map((n) => `params_${n}`),
+    ...Object.keys(FLOP_COUNTERS).map((n) => `flops_${n}`),
+    "gpu_hours",
+    "loss",
+    "subset",
+    "cooldown",
+    "lr_ablation",
+    "source",
+  ];
+}
+
 /** Reads and validates every input under `root` and returns the tables collect writes. */
 export async function collectTables(
   root: string,
@@ -171,23 +192,7 @@ export async function collectTables(
 
   const paramNames = Object.keys(PARAM_CONVENTIONS);
   const flopNames = Object.keys(FLOP_COUNTERS);
-  const runColumns = [
-    "run_id",
-    "model",
-    "width",
-    "depth",
-    "step",
-    "tokens",
-    "params_published",
-    ...paramNames.map((n) => `params_${n}`),
-    ...flopNames.map((n) => `flops_${n}`),
-    "gpu_hours",
-    "loss",
-    "subset",
-    "cooldown",
-    "lr_ablation",
-    "source",
-  ];
+  const runColumns = runsColumns();
   const shapeCache = new Map<string, { params: number[]; flopsPerToken: number[] }>();
   const records = imported.map((r) => {
     const shape = shapeOfRow(r);

@@ -16,11 +16,13 @@ import type { Params, Stage } from "../pipeline/stage.ts";
 import { type AdditiveLaw, evaluateLaw } from "../scaling/law.ts";
 import { FLOP_COUNTERS, type ShapeSpec } from "../scaling/count/mod.ts";
 import { seededRng } from "../util/rng.ts";
-import { PARAM_CONVENTIONS, shapeOfRow } from "./collect.ts";
+import { PARAM_CONVENTIONS, runsColumns, shapeOfRow } from "./collect.ts";
 import { formatCsv, type ImportedRow } from "./importers/mod.ts";
 import { type Approach3Record, readRecord } from "./schemas.ts";
 import { type GridParams, gridShape, readGridCsv } from "./grid.ts";
 import { writeFileAtomic } from "../util/fs.ts";
+
+export { runsColumns };
 
 /** Subset of the simulated constant-learning-rate rows. */
 export const SIMULATED_SUBSET = "simulated";
@@ -52,27 +54,6 @@ export type SimulateParams = {
   /** Seed of the noise. */
   seed: number;
 };
-
-/** The columns of collect's runs.csv, in order. */
-export function runsColumns(): string[] {
-  return [
-    "run_id",
-    "model",
-    "width",
-    "depth",
-    "step",
-    "tokens",
-    "params_published",
-    ...Object.keys(PARAM_CONVENTIONS).map((n) => `params_${n}`),
-    ...Object.keys(FLOP_COUNTERS).map((n) => `flops_${n}`),
-    "gpu_hours",
-    "loss",
-    "subset",
-    "cooldown",
-    "lr_ablation",
-    "source",
-  ];
-}
 
 /** Returns the cells of runs.csv (collect's layout, {@link runsColumns} order) of imported rows, counts from each row's shape. */
 export function runsCellsOf(rows: readonly ImportedRow[]): (string | number | boolean)[][] {
