@@ -16,3 +16,4 @@ export * from "./logspace.ts";
 export * from "./count/mod.ts";
 export * from "./fit/mod.ts";
 export * from "./prescribe/mod.ts";
+export * from "./design/mod.ts";

@@ -65,7 +65,7 @@ Deno.test("select and approach1 stages write their records from real data", asyn
     a1Dir = await Deno.makeTempDir();
   try {
     await writeCollected(collectDir, await tables());
-    const sel = selectStage("paper", resolveVariant("paper"), "approach1");
+    const sel = selectStage("paper", resolveVariant("paper"), { purpose: "approach1" });
     assert.equal(sel.id, "select_approach1.paper");
     await sel.run(ctxOf(sel.id!, sel.params, selDir, { collect: collectDir }) as never);
     const a1 = approach1Stage("paper", { bootstrapSamples: 20 }, sel.id);
