@@ -11,7 +11,7 @@ import { gc, parseSize } from "./gc.ts";
 import { defaultReporter, formatTable } from "./progress.ts";
 import { publishDir, publishFolder } from "./publish.ts";
 import { sinks } from "./graph.ts";
-import { stageId } from "./fingerprint.ts";
+import { nodeIdOf } from "./fingerprint.ts";
 import { UnitDetachedError, type UnitExecutor } from "./executor.ts";
 import {
   batchScript,
@@ -161,7 +161,7 @@ export async function runCli(
     }
     if (command === "reproduce") return await reproduce(rest, definition, root, write);
     if (command === "status") return await status(rest, definition, root, write);
-    if (command === "gc") return await collect(rest, root, write);
+    if (command === "gc") return await garbageCollect(rest, root, write);
     return await diff(rest, definition, root, write);
   } catch (e) {
     if (e instanceof UsageError) {
@@ -254,7 +254,7 @@ async function reproduce(args: string[], def: PipelineDefinition, root: string, 
     if (slurm !== undefined) {
       if (!def.unitTask) throw new UsageError("this pipeline has no unit stages to run on Slurm");
       const plan = await runPipeline(stages, { root, profile, variant, force, only, dryRun: true });
-      const units = new Set(stages.filter((s) => s.unit).map(stageId));
+      const units = new Set(stages.filter((s) => s.unit).map(nodeIdOf));
       const forced = new Set(force);
       const todo = plan.filter((r) => units.has(r.id) && (!r.cached || forced.has(r.id)));
       const ex = new SlurmExecutor({
@@ -311,7 +311,7 @@ async function reproduce(args: string[], def: PipelineDefinition, root: string, 
       throw e;
     }
     if (dryRun) continue;
-    const ids = new Set(def.publish ?? stages.map(stageId));
+    const ids = new Set(def.publish ?? stages.map(nodeIdOf));
     for (const r of results) {
       if (!ids.has(r.id)) continue;
       const target = publishDir(profile, def.profiles[0], variant, r.id);
@@ -398,7 +398,7 @@ async function status(args: string[], def: PipelineDefinition, root: string, wri
   return 0;
 }
 
-async function collect(args: string[], root: string, write: (l: string) => void) {
+async function garbageCollect(args: string[], root: string, write: (l: string) => void) {
   const { values } = parse("gc", args, {
     "keep-last": { type: "string" },
     "max-size": { type: "string" },

@@ -27,7 +27,8 @@ import { diffFrontierFigure, diffPrescriptionFigure, type DiffSide } from "./rep
 import { escapeHtml, fmt } from "./report/figures/common.ts";
 import { readRecord, readSelectedRows } from "./report/load.ts";
 import { writeReport } from "./report/write.ts";
-import { FONT_PATH, writeAtomic } from "./report/render.ts";
+import { FONT_PATH } from "./report/render.ts";
+import { writeFileAtomic } from "../util/fs.ts";
 
 /** Upstream node ids of one side of the diff. */
 export interface DiffSideDeps {
@@ -186,7 +187,7 @@ export function diffStage(
           `B = ${options.b} (${b.rows.length} rows).`,
         extraHtml: diffTablesHtml(result),
       });
-      await writeAtomic(`${ctx.outDir}/summary.txt`, summaryText(result));
+      await writeFileAtomic(`${ctx.outDir}/summary.txt`, summaryText(result));
       ctx.log(`diff: ${result.coefficients.length} coefficients, ${result.rows.length} differing rows`);
     },
   };

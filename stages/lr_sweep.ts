@@ -9,9 +9,10 @@
  */
 import type { Params, Stage } from "../pipeline/stage.ts";
 import type { ModelConfig } from "../kernels/types.ts";
-import { formatCsv, writeTextAtomic } from "./importers/table.ts";
+import { formatCsv } from "./importers/table.ts";
 import { type BackendName, type RunResult, trainStage, trainStageId } from "./train.ts";
 import { LR_SWEEP_COLUMNS, type LrSweepRow, readLrSweepRows } from "./lr_sweep_table.ts";
+import { writeFileAtomic } from "../util/fs.ts";
 export { LR_SWEEP_COLUMNS, type LrSweepRow, readLrSweepRows };
 
 /** One model of the sweep. */
@@ -44,31 +45,6 @@ export type LrSweepSettings = {
   corpus: string;
   /** Backend. */
   backend: BackendName;
-};
-
-/** The micro sweep: wide 64×1 / deep 16×8 (~45k params) and wide 128×2 / deep 32×16 (~0.2-0.5M), 7 lrs. */
-export const MICRO_LR_SWEEP: LrSweepSettings = {
-  models: [
-    { role: "wide", size: "small", width: 64, depth: 1 },
-    { role: "deep", size: "small", width: 16, depth: 8 },
-    { role: "wide", size: "large", width: 128, depth: 2 },
-    { role: "deep", size: "large", width: 32, depth: 16 },
-  ],
-  learningRates: [3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1],
-  architecture: {
-    vocabSize: 259,
-    headSize: 8,
-    gqaRatio: 2,
-    mlpRatio: 4,
-    seqLen: 64,
-    ropeTheta: 10000,
-    normEps: 1e-6,
-  },
-  steps: 300,
-  batchSize: 8,
-  evalBatches: 8,
-  corpus: "corpus",
-  backend: "gpu",
 };
 
 /** Returns the run id of one sweep run, e.g. "lr_64x1_3e-3". */
@@ -185,29 +161,17 @@ export function lrSweepRow(
 
 /** Writes `lr_sweep.csv` and the two Vega-Lite specs of `rows` into `outDir` (each atomically). */
 export async function writeLrSweep(outDir: string, rows: readonly LrSweepRow[]): Promise<void> {
-  await writeTextAtomic(
+  await writeFileAtomic(
     `${outDir}/lr_sweep.csv`,
     formatCsv(LR_SWEEP_COLUMNS, rows.map((r) => LR_SWEEP_COLUMNS.map((c) => r[c]))),
   );
   const specs = lrSweepSpecs(rows);
-  await writeTextAtomic(`${outDir}/loss_vs_lr.vl.json`, JSON.stringify(specs.lossVsLr, null, 2) + "\n");
-  await writeTextAtomic(
+  await writeFileAtomic(`${outDir}/loss_vs_lr.vl.json`, JSON.stringify(specs.lossVsLr, null, 2) + "\n");
+  await writeFileAtomic(
     `${outDir}/loss_vs_scaled_lr.vl.json`,
     JSON.stringify(specs.lossVsScaledLr, null, 2) + "\n",
   );
 }
-
-/**
- * The sweep as run on the lent H100 (tools/lr_sweep_units.ts, data/micro-h100-lr-sweep): MICRO_LR_SWEEP's
- * models and learning rates, context 128, batch 64, 400 steps.
- */
-export const MICRO_H100_LR_SWEEP: LrSweepSettings = {
-  ...MICRO_LR_SWEEP,
-  architecture: { ...MICRO_LR_SWEEP.architecture, seqLen: 128 },
-  steps: 400,
-  batchSize: 64,
-  evalBatches: 8,
-};
 
 /**
  * Returns an lr_sweep stage (id "lr_sweep" by default) reading imported runs instead of train stages: for
@@ -270,6 +234,6 @@ export function importedLrSweepStage(
 }
 
 /** Returns the sweep's stages: one train stage per (model, lr) and the lr_sweep stage (the corpus stage is the caller's). */
-export function lrSweepStages(s: LrSweepSettings = MICRO_LR_SWEEP): Stage[] {
+export function lrSweepStages(s: LrSweepSettings): Stage[] {
   return [...sweepTrainStages(s), lrSweepStage(s)];
 }

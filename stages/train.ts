@@ -30,7 +30,6 @@ import {
 import { adapterIdentity } from "../kernels/gpu/context.ts";
 import { prepareCorpus } from "../kernels/data/corpus.ts";
 import { canonicalJson, sha256Hex } from "../pipeline/hash.ts";
-import { writeTextAtomic } from "./importers/table.ts";
 
 /** How a corpus is made (JSON; part of the corpus stage's fingerprint). */
 export type CorpusSpec =
@@ -104,6 +103,7 @@ import type { RunResult } from "../kernels/train/result.ts";
 import { type BackendName, executeRunFile, type RunFile, UNIT_OUTPUTS, verifyUnit } from "./unit.ts";
 export type { BackendName, RunFile, RunResult };
 export { executeRunFile };
+import { writeFileAtomic } from "../util/fs.ts";
 
 /** Returns the adapter identity of the default WebGPU adapter; throws when there is none. */
 export async function gpuAdapterIdentity(): Promise<string> {
@@ -180,7 +180,7 @@ export function trainStage(spec: RunSpec): Stage<RunSpec & Params> {
       const work = executor ? executor.unitDir(key) : `${ctx.root}/.cache/work/${key}`;
       await Deno.mkdir(work, { recursive: true });
       const runFile: RunFile = { runId: s.runId, backend: s.backend, config: cfg };
-      await writeTextAtomic(`${work}/run.json`, JSON.stringify(runFile, null, 2) + "\n");
+      await writeFileAtomic(`${work}/run.json`, JSON.stringify(runFile, null, 2) + "\n");
       ctx.log(`${ctx.id}: working in ${work}; ${cfg.steps} steps, peak lr ${peakLearningRate(cfg)}`);
       ctx.progress(0, cfg.steps, "starting");
       const runHere = async () => {

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { definition } from "../stages/pipeline.ts";
 import { runPipeline, StageFailedError, type StageResult } from "../pipeline/runner.ts";
-import { stageId } from "../pipeline/fingerprint.ts";
+import { nodeIdOf } from "../pipeline/fingerprint.ts";
 import { type SlurmConfig, SlurmExecutor } from "../pipeline/executor_slurm.ts";
 import type { Stage } from "../pipeline/stage.ts";
 import { TRAIN_UNIT_TASK } from "../stages/train.ts";
@@ -25,7 +25,7 @@ async function sh(cmd: string, ...args: string[]): Promise<string> {
 /** The nano profile's corpus and train stages (what an executor runs), optionally only some runs. */
 function nanoUnits(only?: string[]): Stage[] {
   return definition.build({ variant: "paper", profile: "nano" }).filter((s) =>
-    s.name === "corpus" || (s.name === "train" && (!only || only.includes(stageId(s))))
+    s.name === "corpus" || (s.name === "train" && (!only || only.includes(nodeIdOf(s))))
   );
 }
 

@@ -1,0 +1,296 @@
+/**
+ * Kernel benchmark: prints the adapter, matmul GFLOP/s at shapes typical of micro models against a
+ * plain-TypeScript matmul on the same machine (ratio), and, for three model sizes, the training step
+ * time, tokens/s, achieved FLOP/s and MFU against the best measured matmul rate. Shapes are chosen
+ * for the adapter: small ones on a software rasteriser (llvmpipe), micro-model sizes on a real GPU.
+ *
+ * Run: `deno run -A bench/kernels.ts [--json out.json] [--profile cpu|gpu] [--kernels] [--quick]` (`--kernels`
+ * adds a per-kernel time breakdown of one training step).
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { createGpuBackend } from "../kernels/gpu/backend.ts";
+import { GpuContext } from "../kernels/gpu/context.ts";
+import {
+  DEFAULT_TILE,
+  LARGE_TILE,
+  matmulDispatch,
+  type MatmulTile,
+  WIDE_TILE,
+} from "../kernels/gpu/matmul.ts";
+import { initParams } from "../kernels/init.ts";
+import { trainFlopsPerToken } from "../kernels/train/flops.ts";
+import type { ModelConfig } from "../kernels/types.ts";
+import { writeFileAtomic } from "../util/fs.ts";
+
+/** Options of `benchKernels`. */
+export interface BenchOptions {
+  /** "gpu" for micro-model shapes, "cpu" for small shapes (default: "cpu" on a fallback adapter). */
+  readonly profile?: "cpu" | "gpu";
+  /** Also print a per-kernel time breakdown of one training step (default false). */
+  readonly profileKernels?: boolean;
+  /** Fewer figures: one large matmul shape, two tiles, only the middle model (default false). */
+  readonly quick?: boolean;
+  /** Where progress lines go (default console.log). */
+  readonly log?: (line: string) => void;
+}
+
+/** One matmul measurement. */
+export interface MatmulResult {
+  /** "MxNxK". */
+  readonly shape: string;
+  /** Layout, "NN", "NT" or "TN". */
+  readonly form: string;
+  /** Tile, "BMxBN/TMxTN/BK". */
+  readonly tile: string;
+  /** Achieved rate, GFLOP/s. */
+  readonly gflops: number;
+}
+
+/** One training measurement. */
+export interface TrainResult {
+  /** Model label. */
+  readonly model: string;
+  /** Parameters (count). */
+  readonly params: number;
+  /** Sequences per step. */
+  readonly batch: number;
+  /** Tokens per sequence. */
+  readonly seqLen: number;
+  /** Mean time of one optimizer step, milliseconds. */
+  readonly stepMs: number;
+  /** Training throughput, tokens per second. */
+  readonly tokensPerSecond: number;
+  /** Achieved training FLOP/s (6N + attention count), GFLOP/s. */
+  readonly gflops: number;
+  /** Achieved over the best measured matmul rate (model FLOPs utilisation), fraction. */
+  readonly mfu: number;
+  /** Loss of the last timed step (nats/token), a sanity check. */
+  readonly lastLoss: number;
+}
+
+/** Everything `benchKernels` measured. */
+export interface BenchResult {
+  /** Adapter identity. */
+  readonly adapter: string;
+  /** Matmul measurements. */
+  readonly matmul: MatmulResult[];
+  /** Plain TypeScript matmul rate on this machine, GFLOP/s. */
+  readonly cpuGflops: number;
+  /** Best GPU matmul rate, GFLOP/s. */
+  readonly peakGflops: number;
+  /** Training measurements. */
+  readonly train: TrainResult[];
+}
+
+function tileName(t: MatmulTile): string {
+  return `${t.bm}x${t.bn}/${t.tm}x${t.tn}/${t.bk}`;
+}
+
+/** Returns the rate (GFLOP/s) of a plain TypeScript f32 matmul (i-k-j loops) of shape m×n×k. */
+export function cpuMatmulGflops(m: number, n: number, k: number): number {
+  const a = new Float32Array(m * k).map((_, i) => (i % 7) * 0.1);
+  const b = new Float32Array(k * n).map((_, i) => (i % 5) * 0.1);
+  const c = new Float32Array(m * n);
+  const t0 = performance.now();
+  for (let i = 0; i < m; i++) {
+    for (let p = 0; p < k; p++) {
+      const av = a[i * k + p];
+      const bo = p * n, co = i * n;
+      for (let j = 0; j < n; j++) c[co + j] += av * b[bo + j];
+    }
+  }
+  const s = (performance.now() - t0) / 1000;
+  return (2 * m * n * k) / s / 1e9;
+}
+
+async function timeGpu(ctx: GpuContext, run: () => void, minSeconds: number): Promise<number> {
+  run();
+  await ctx.device.queue.onSubmittedWorkDone();
+  let reps = 1, elapsed = 0;
+  for (;;) {
+    const t0 = performance.now();
+    for (let r = 0; r < reps; r++) run();
+    await ctx.device.queue.onSubmittedWorkDone();
+    elapsed = (performance.now() - t0) / 1000;
+    if (elapsed >= minSeconds || reps >= 1 << 12) break;
+    reps *= Math.max(2, Math.min(8, Math.ceil(minSeconds / Math.max(elapsed, 1e-4))));
+  }
+  await ctx.check();
+  return elapsed / reps;
+}
+
+async function benchMatmul(
+  ctx: GpuContext,
+  m: number,
+  n: number,
+  k: number,
+  form: string,
+  tile: MatmulTile,
+  minSeconds: number,
+): Promise<number> {
+  const fill = (len: number) => new Float32Array(len).map((_, i) => ((i * 37) % 101) / 101 - 0.5);
+  const a = ctx.upload("bench A", fill(m * k)), b = ctx.upload("bench B", fill(k * n));
+  const c = ctx.storage("bench C", m * n);
+  const d = matmulDispatch(ctx, a, b, c, { m, n, k, transA: form[0] === "T", transB: form[1] === "T", tile });
+  const inner = 4;
+  const seconds = await timeGpu(ctx, () => ctx.run("bench matmul", Array(inner).fill(d).flat()), minSeconds);
+  [a, b, c].forEach((x) => x.destroy());
+  return (2 * m * n * k * inner) / seconds / 1e9;
+}
+
+function model(vocab: number, width: number, depth: number, headSize: number, seqLen: number): ModelConfig {
+  return {
+    vocabSize: vocab,
+    width,
+    depth,
+    headSize,
+    gqaRatio: 2,
+    mlpRatio: 4,
+    seqLen,
+    ropeTheta: 10000,
+    normEps: 1e-6,
+  };
+}
+
+function paramCount(cfg: ModelConfig): number {
+  return initParams(cfg, 0).reduce((s, p) => s + p.length, 0);
+}
+
+/** Runs the benchmark and prints one line per figure; returns every measurement. */
+export async function benchKernels(options: BenchOptions = {}): Promise<BenchResult> {
+  const log = options.log ?? console.log;
+  const ctx = await GpuContext.create();
+  const info = ctx.identity;
+  const profile = options.profile ?? (/llvmpipe|lavapipe|swiftshader|fallback/i.test(info) ? "cpu" : "gpu");
+  log(`adapter: ${info} (profile ${profile})`);
+  const gpu = profile === "gpu";
+  const quick = options.quick ?? false;
+  const shapes: [number, number, number][] = quick
+    ? [gpu ? [4096, 1024, 4096] : [256, 256, 256]]
+    : gpu
+    ? [[2048, 256, 1024], [2048, 512, 2048], [4096, 1024, 4096], [8192, 4096, 4096]]
+    : [[129, 64, 96], [256, 256, 256]];
+  const tiles = gpu && !quick
+    ? [DEFAULT_TILE, WIDE_TILE, LARGE_TILE, { bm: 128, bn: 64, bk: 16, tm: 8, tn: 4 }]
+    : [DEFAULT_TILE, WIDE_TILE];
+  const minSeconds = gpu ? 0.3 : 0.5;
+  const matmul: MatmulResult[] = [];
+  for (const [m, n, k] of shapes) {
+    for (const tile of tiles) {
+      const g = await benchMatmul(ctx, m, n, k, "NN", tile, minSeconds);
+      matmul.push({ shape: `${m}x${n}x${k}`, form: "NN", tile: tileName(tile), gflops: g });
+      log(`matmul NN ${m}x${n}x${k} tile ${tileName(tile)}: ${g.toFixed(1)} GFLOP/s`);
+    }
+  }
+  const [m1, n1, k1] = shapes[shapes.length - 1];
+  const bestTile = tiles[
+    tiles.findIndex((t) =>
+      tileName(t) ===
+        matmul.filter((r) => r.shape === `${m1}x${n1}x${k1}`).sort((a, b) => b.gflops - a.gflops)[0].tile
+    )
+  ];
+  for (const form of ["NT", "TN"]) {
+    const g = await benchMatmul(ctx, m1, n1, k1, form, bestTile, minSeconds);
+    matmul.push({ shape: `${m1}x${n1}x${k1}`, form, tile: tileName(bestTile), gflops: g });
+    log(`matmul ${form} ${m1}x${n1}x${k1} tile ${tileName(bestTile)}: ${g.toFixed(1)} GFLOP/s`);
+  }
+  const peak = Math.max(...matmul.map((r) => r.gflops));
+  // the TypeScript matmul on a slice of rows of the middle shape, bounded to ~0.3 GFLOP
+  const [, nc, kc] = shapes[Math.min(1, shapes.length - 1)];
+  const mc = Math.max(1, Math.floor(3e8 / (2 * nc * kc)));
+  const cpu = cpuMatmulGflops(mc, nc, kc);
+  log(
+    `plain TypeScript matmul ${mc}x${nc}x${kc}: ${cpu.toFixed(2)} GFLOP/s; best GPU / TS = ${
+      (peak / cpu).toFixed(1)
+    }x`,
+  );
+
+  const models: [string, ModelConfig, number][] = gpu
+    ? [
+      ["small", model(8192, 256, 4, 64, 256), 32],
+      ["10M", model(8192, 256, 6, 64, 512), 16],
+      ["large", model(16384, 512, 8, 64, 512), 16],
+    ]
+    : [
+      ["tiny", model(256, 32, 2, 16, 32), 4],
+      ["small", model(512, 64, 2, 16, 64), 4],
+      ["medium", model(1024, 128, 2, 32, 64), 4],
+    ];
+  const train: TrainResult[] = [];
+  for (const [name, cfg, batch] of quick ? [models[1]] : models) {
+    const backend = await createGpuBackend(cfg, { context: ctx });
+    try {
+      const params = initParams(cfg, 1);
+      await backend.setState({
+        params,
+        m: params.map((p) => new Float32Array(p.length)),
+        v: params.map((p) => new Float32Array(p.length)),
+        step: 0,
+      });
+      const tokens = new Int32Array(batch * (cfg.seqLen + 1)).map((_, i) => (i * 7919) % cfg.vocabSize);
+      const opt = { lr: 1e-3, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, gradClip: 1 };
+      backend.trainStep(tokens, batch, opt);
+      await backend.readTrainLosses();
+      const steps = gpu ? 20 : 3;
+      const t0 = performance.now();
+      for (let s = 0; s < steps; s++) backend.trainStep(tokens, batch, opt);
+      const { loss } = await backend.readTrainLosses();
+      const stepS = (performance.now() - t0) / 1000 / steps;
+      const tokensPerStep = batch * cfg.seqLen;
+      const gflops = (trainFlopsPerToken(cfg) * tokensPerStep) / stepS / 1e9;
+      const r: TrainResult = {
+        model: name,
+        params: paramCount(cfg),
+        batch,
+        seqLen: cfg.seqLen,
+        stepMs: stepS * 1000,
+        tokensPerSecond: tokensPerStep / stepS,
+        gflops,
+        mfu: gflops / peak,
+        lastLoss: loss[loss.length - 1],
+      };
+      train.push(r);
+      log(
+        `train ${name} (${(r.params / 1e6).toFixed(2)}M params, width ${cfg.width}, depth ${cfg.depth}, ` +
+          `batch ${batch}x${cfg.seqLen}): ${r.stepMs.toFixed(1)} ms/step, ${
+            r.tokensPerSecond.toFixed(0)
+          } tokens/s, ` +
+          `${gflops.toFixed(1)} GFLOP/s, MFU ${(100 * r.mfu).toFixed(1)}% of measured matmul peak, loss ${
+            r.lastLoss.toFixed(3)
+          }`,
+      );
+      if (options.profileKernels) {
+        const prof = await backend.profileStep(tokens, batch, opt, gpu ? 5 : 1);
+        log(
+          `  per-kernel time of one step (${name}): ` +
+            prof.map((p) => `${p.name} ${p.ms.toFixed(2)} ms`).join(", "),
+        );
+      }
+    } finally {
+      backend.destroy();
+    }
+  }
+  ctx.destroy();
+  return { adapter: info, matmul, cpuGflops: cpu, peakGflops: peak, train };
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      json: { type: "string" },
+      profile: { type: "string" },
+      kernels: { type: "boolean" },
+      quick: { type: "boolean" },
+    },
+  });
+  const profile = values.profile;
+  if (profile !== undefined && profile !== "cpu" && profile !== "gpu") {
+    throw new Error(`bench: --profile must be "cpu" or "gpu", got "${profile}"`);
+  }
+  const result = await benchKernels({ profile, profileKernels: values.kernels, quick: values.quick });
+  if (values.json) {
+    await writeFileAtomic(values.json, JSON.stringify(result, null, 2) + "\n");
+  }
+}

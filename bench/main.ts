@@ -1,0 +1,54 @@
+/**
+ * `deno task bench`: every benchmark of the project, each printing its figures (and, where it has one,
+ * the ratio against a baseline run in the same process).
+ *
+ *   deno task bench                      # engine, fitter, prescriptions, kernels
+ *   deno task bench --only engine        # one of: engine, scaling, kernels
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { benchEngine } from "./engine.ts";
+import { benchScaling } from "./scaling.ts";
+import { benchKernels } from "./kernels.ts";
+
+const SUITES = ["engine", "scaling", "kernels"] as const;
+const USAGE = `usage: deno task bench [--only ${SUITES.join("|")}] [--help]
+
+  --only NAME   run one suite (default: all)
+  --help        this text`;
+
+if (import.meta.main) {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: Deno.args,
+      options: { only: { type: "string" }, help: { type: "boolean" } },
+      strict: true,
+    }));
+  } catch (e) {
+    console.error(`bench: ${(e as Error).message}\n${USAGE}`);
+    Deno.exit(2);
+  }
+  if (values.help) {
+    console.log(USAGE);
+    Deno.exit(0);
+  }
+  const only = values.only;
+  if (only !== undefined && !(SUITES as readonly string[]).includes(only)) {
+    console.error(`bench: unknown suite "${only}"; valid: ${SUITES.join(", ")}`);
+    Deno.exit(2);
+  }
+  const want = (s: string) => only === undefined || only === s;
+  if (want("engine")) {
+    console.log("== engine (pipeline/) ==");
+    await benchEngine();
+  }
+  if (want("scaling")) {
+    console.log("== fitter (scaling/) ==");
+    await benchScaling([]);
+  }
+  if (want("kernels")) {
+    console.log("== kernels (WebGPU) ==");
+    await benchKernels();
+  }
+}

@@ -1,0 +1,126 @@
+import assert from "node:assert/strict";
+import type { Stage } from "../pipeline/stage.ts";
+import { buildVariant, PROFILES } from "./pipeline.ts";
+import { MICRO_GRID, NANO_GRID, SIMULATE_GRID } from "./profile_settings.ts";
+import { buildGrid } from "./grid.ts";
+
+function assertWellFormed(stages: readonly Stage[]): Map<string, Stage> {
+  const byId = new Map<string, Stage>();
+  for (const s of stages) {
+    const id = s.id ?? s.name;
+    assert.ok(!byId.has(id), `duplicate stage id ${id}`);
+    byId.set(id, s);
+  }
+  for (const s of stages) for (const d of s.deps) assert.ok(byId.has(d), `${s.id}: unknown dependency ${d}`);
+  return byId;
+}
+
+Deno.test("micro profile: ~15 models of 0.1M-10M params, each its own train stage on the jargon-text corpus", () => {
+  const stages = assertWellFormed(buildVariant("paper", "micro"));
+  const grid = buildGrid(MICRO_GRID);
+  assert.equal(grid.length, 15);
+  assert.ok(grid.every((r) => r.params >= 0.9e5 && r.params <= 1.1e7), "params within 0.1M-10M ±10 %");
+  assert.ok(grid.every((r) => r.tokens >= 1e6 && r.tokens <= 5e7 + 2048));
+  for (const r of grid) {
+    const s = stages.get(`train.micro_${r.model}`)!;
+    assert.deepEqual(s.deps, ["corpus"]);
+    const p = s.params as {
+      model: { width: number; vocabSize: number; seqLen: number };
+      train: { steps: number };
+    };
+    assert.equal(p.model.vocabSize, 259);
+    assert.equal(p.train.steps * 16 * 128, r.tokens);
+  }
+  assert.deepEqual(stages.get("corpus")!.params, { source: "debian", package: "jargon-text" });
+  assert.equal(stages.get("lr_sweep")!.deps.length, 4 * 7);
+  for (
+    const id of [
+      "collect_trained",
+      "select.paper",
+      "select_approach1.paper",
+      "approach1.paper",
+      "approach3_eq1.paper",
+      "approach3_eq2.paper",
+      "report.paper",
+    ]
+  ) {
+    assert.ok(stages.has(id), id);
+  }
+  assert.equal(stages.get("collect_trained")!.deps.filter((d) => d.startsWith("train.micro_")).length, 15);
+  assert.ok(stages.get("report.paper")!.deps.includes("lr_sweep"), "the micro report draws the lr sweep");
+  const nano = assertWellFormed(buildVariant("paper", "nano"));
+  assert.ok(!nano.get("report.paper")!.deps.includes("lr_sweep"), "nano has no sweep");
+});
+
+Deno.test("nano profile: exactly three tiny models; simulate profile: the paper grid through simulate", () => {
+  const nano = assertWellFormed(buildVariant("paper", "nano"));
+  assert.deepEqual(buildGrid(NANO_GRID).map((r) => r.model), ["32x1", "32x2", "64x1"]);
+  assert.equal([...nano.keys()].filter((id) => id.startsWith("train.")).length, 3);
+  assert.equal(nano.get("corpus")!.params.source, "synthetic");
+  const sim = assertWellFormed(buildVariant("paper", "simulate"));
+  assert.deepEqual(sim.get("simulate")!.deps, ["grid", "paper_law"]);
+  assert.equal(buildGrid(SIMULATE_GRID).length, 15);
+  assert.ok(buildGrid(SIMULATE_GRID).every((r) => r.tokens === 1e11 - (1e11 % (1024 * 2048)) + 1024 * 2048));
+  assert.deepEqual(sim.get("paper_law")!.deps, ["paper_collect"]);
+  assert.deepEqual(sim.get("collect_simulated")!.deps, ["simulate"]);
+  assert.equal([...sim.keys()].filter((id) => id.startsWith("train.")).length, 0);
+  assert.deepEqual(sim.get("select.cooldown") ?? null, null);
+  const cool = assertWellFormed(buildVariant("cooldown", "simulate"));
+  assert.deepEqual((cool.get("select.cooldown")!.params as { subsets: string[] }).subsets, [
+    "simulated_cool",
+  ]);
+});
+
+Deno.test("unknown profile or variant names are errors listing the valid ones", () => {
+  assert.deepEqual(PROFILES, ["paper", "micro", "nano", "simulate", "micro-h100"]);
+  assert.throws(
+    () => buildVariant("paper", "mini"),
+    /unknown profile "mini"; valid profiles: paper, micro, nano, simulate, micro-h100$/,
+  );
+  assert.throws(() => buildVariant("papr", "nano"), /unknown variant "papr"/);
+});
+
+Deno.test("every profile: one collect node per graph, each collect stage its own id, the same fit stages", () => {
+  const collectIds: Record<string, string> = {};
+  for (const profile of PROFILES) {
+    const stages = assertWellFormed(buildVariant("paper", profile));
+    const collects = [...stages.values()].filter((s) => s.name.startsWith("collect"));
+    for (const s of collects) {
+      const id = s.id ?? s.name;
+      // A stage id names one kind of stage across profiles (paper_collect is collect under another id).
+      if (id !== "paper_collect") {
+        assert.ok(
+          collectIds[id] === undefined || collectIds[id] === s.name,
+          `${id}: ${s.name} vs ${collectIds[id]}`,
+        );
+        collectIds[id] = s.name;
+      }
+    }
+    const fits = [...stages.keys()].filter((id) => id.endsWith(".paper") && !id.startsWith("report."));
+    assert.deepEqual(fits.sort(), [
+      "approach1.paper",
+      "approach2.paper",
+      "approach3_eq1.paper",
+      "approach3_eq2.paper",
+      "approach3_eq3.paper",
+      "overspend.paper",
+      "overtraining.paper",
+      "prescribe.paper",
+      "select.paper",
+      "select_approach1.paper",
+    ], profile);
+    const select = stages.get("select.paper")!;
+    assert.equal(select.deps.length, 1);
+    assert.deepEqual(
+      stages.get("report.paper")!.deps[0],
+      select.deps[0],
+      `${profile}: report reads the same collect`,
+    );
+  }
+  assert.deepEqual(collectIds, {
+    collect: "collect",
+    collect_trained: "collect_trained",
+    collect_simulated: "collect_simulated",
+    collect_imported: "collect_imported",
+  });
+});

@@ -1,0 +1,156 @@
+/**
+ * Builds the report's inputs from the real data shipped under `data/` without the pipeline engine, for
+ * tests and benchmarks: the collect and select stages run into temporary folders, then the fit records
+ * are computed with the library (small seeded LHS grids, no bootstrap, so it takes seconds) and written
+ * where the report stage expects them. Returns the upstream folders keyed by the default node ids.
+ * @module
+ */
+import type { Stage, StageContext } from "../pipeline/stage.ts";
+import type { LawForm, SelectedRow } from "../stages/schemas.ts";
+import { collectStage } from "../stages/collect.ts";
+import { selectStage } from "../stages/select.ts";
+import { resolveVariant } from "../stages/variants.ts";
+import { approach1Record, DEFAULT_APPROACH1 } from "../stages/fit_approach1.ts";
+import { approach3Record, fitPointsOf } from "../stages/fit_approach3.ts";
+import { OVERTRAINING_FACTORS } from "../scaling/prescribe/mod.ts";
+import { overtrainingRecord } from "../stages/fit_overtraining.ts";
+import { overspendRecord } from "../stages/fit_overspend.ts";
+import { DEFAULT_PRESCRIBE, prescriptionsRecord } from "../stages/fit_prescribe.ts";
+import type { AdditiveLaw } from "../scaling/law.ts";
+import { defaultReportDeps, type ReportDeps } from "../stages/report.ts";
+import { defaultDiffSideDeps, type DiffSideDeps } from "../stages/diff.ts";
+import { readSelectedRows } from "../stages/report/load.ts";
+
+async function runStage(stage: Stage, root: string, deps: Record<string, string>): Promise<string> {
+  const outDir = await Deno.makeTempDir({ prefix: `fixture-${stage.id ?? stage.name}-` });
+  const ctx: StageContext = {
+    id: stage.id ?? stage.name,
+    params: stage.params,
+    outDir,
+    root,
+    deps,
+    progress() {},
+    log() {},
+    signal: new AbortController().signal,
+  };
+  await stage.run(ctx);
+  return outDir;
+}
+
+async function writeJson(dir: string, name: string, value: unknown): Promise<void> {
+  await Deno.writeTextFile(`${dir}/${name}`, JSON.stringify(value, null, 1) + "\n");
+}
+
+/** Options of {@link buildFixture}. */
+export interface FixtureOptions {
+  /** Project root (default: the current working directory). */
+  readonly root?: string;
+  /** LHS starts per Approach 3 fit (default 24). */
+  readonly starts?: number;
+}
+
+/** What {@link buildFixture} produced. */
+export interface Fixture {
+  /** Node id -> output folder. */
+  readonly dirs: Readonly<Record<string, string>>;
+  /** Report deps of each variant (default ids, rainbow over the fixture's variants). */
+  readonly reportDeps: Readonly<Record<string, ReportDeps>>;
+  /** Diff deps of each variant. */
+  readonly diffDeps: Readonly<Record<string, DiffSideDeps>>;
+  /** Selected rows per variant. */
+  readonly rows: Readonly<Record<string, readonly SelectedRow[]>>;
+  /** Removes every temporary folder. */
+  cleanup(): Promise<void>;
+}
+
+function lawOf(
+  rec: { E: number; terms: readonly { variable: string; A: number; alpha: number }[] },
+): AdditiveLaw {
+  return { E: rec.E, terms: rec.terms.map((t) => ({ ...t })) };
+}
+
+/** Returns fit records of the given variants computed from the real data, in temporary folders. */
+export async function buildFixture(
+  variants: readonly string[],
+  options: FixtureOptions = {},
+): Promise<Fixture> {
+  const root = options.root ?? Deno.cwd();
+  const starts = options.starts ?? 24;
+  const dirs: Record<string, string> = {};
+  dirs["collect"] = await runStage(collectStage(), root, {});
+  const rowsOf: Record<string, SelectedRow[]> = {};
+  const reportDeps: Record<string, ReportDeps> = {};
+  const diffDeps: Record<string, DiffSideDeps> = {};
+  for (const variant of variants) {
+    const v = resolveVariant(variant);
+    const deps = defaultReportDeps(variant);
+    const sel = selectStage(variant, v);
+    dirs[deps.select] = await runStage(sel, root, { collect: dirs["collect"] });
+    const rows = await readSelectedRows(`${dirs[deps.select]}/rows.csv`);
+    rowsOf[variant] = rows;
+    const mk = async (id: string) => (dirs[id] = await Deno.makeTempDir({ prefix: `fixture-${id}-` }));
+    await writeJson(
+      await mk(deps.approach1),
+      "approach1.json",
+      approach1Record(rows, { ...DEFAULT_APPROACH1, bootstrapSamples: 0, variant }),
+    );
+    const side = defaultDiffSideDeps(variant);
+    const laws: Partial<Record<LawForm, AdditiveLaw>> = {};
+    for (const form of ["eq1", "eq2", "eq3"] as const) {
+      const rec = approach3Record(variant, form, fitPointsOf(rows, form), {
+        huberDelta: v.huberDelta,
+        grid: { kind: "lhs", starts, seed: 1 },
+        // A few resamples so the diff has intervals (bootstrapSamples 0 is rejected by bootstrapApproach3).
+        bootstrapSamples: 3,
+        bootstrapSeed: 1,
+        bootstrapStarts: 1,
+        budgets: [],
+      });
+      laws[form] = lawOf(rec);
+      await writeJson(await mk(side.approach3[form]), "fit.json", rec);
+    }
+    const eq2 = laws.eq2 as AdditiveLaw;
+    const prescriptions = prescriptionsRecord(laws as Record<LawForm, AdditiveLaw>, {
+      ...DEFAULT_PRESCRIBE,
+      maxFlops: 1e25,
+      variant,
+      paramsConvention: v.paramsConvention,
+      flopsCounter: v.flopsCounter,
+    });
+    await writeJson(await mk(deps.prescribe), "prescriptions.json", prescriptions);
+    // Overtraining and overspend with the stages' own record functions (the fixture only shrinks grids).
+    const counting = {
+      variant,
+      form: "eq2" as const,
+      paramsConvention: v.paramsConvention,
+      flopsCounter: v.flopsCounter,
+    };
+    await writeJson(
+      await mk(deps.overtraining),
+      "overtraining.json",
+      overtrainingRecord(eq2, {
+        ...counting,
+        budgets: [1e19, 1e21, 1e23],
+        factors: [...OVERTRAINING_FACTORS],
+      }),
+    );
+    await writeJson(
+      await mk(deps.overspend),
+      "overspend.json",
+      overspendRecord(eq2, rows, { ...counting, targets: 2 }),
+    );
+    reportDeps[variant] = deps;
+    diffDeps[variant] = side;
+  }
+  const rainbow = Object.fromEntries(variants.map((v) => [v, defaultDiffSideDeps(v).approach3.eq1]));
+  for (const v of variants) reportDeps[v] = { ...reportDeps[v], rainbow };
+  return {
+    dirs,
+    reportDeps,
+    diffDeps,
+    rows: rowsOf,
+    async cleanup() {
+      for (const d of new Set(Object.values(dirs))) await Deno.remove(d, { recursive: true });
+    },
+  };
+}
