@@ -13,7 +13,7 @@ import type { TrainConfig } from "../kernels/train/config.ts";
 import { runConfig, type RunSpec } from "./train.ts";
 
 /** Longest estimated training (seconds) started on a software adapter without `--accept-cost`. */
-export const SOFTWARE_LIMIT_SECONDS = 15 * 60;
+export const SOFTWARE_LIMIT_SECONDS = 60 * 60;
 
 /** Returns true when an adapter identity names a software rasteriser, not a GPU. */
 export function isSoftwareAdapter(identity: string): boolean {
