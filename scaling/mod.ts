@@ -17,3 +17,4 @@ export * from "./count/mod.ts";
 export * from "./fit/mod.ts";
 export * from "./prescribe/mod.ts";
 export * from "./design/mod.ts";
+export * from "./laws/mod.ts";

@@ -3,9 +3,8 @@
  * the record shapes of stages/schemas.ts, and writing JSON records.
  * @module
  */
-import type { LogLogFit } from "../scaling/fit/mod.ts";
 import type { AdditiveLaw } from "../scaling/law.ts";
-import type { Approach3Record, LawForm, PowerLaw, SelectedRow } from "./schemas.ts";
+import type { Approach3Record, LawForm, SelectedRow } from "./schemas.ts";
 import { readRecord, readSelectedRows, stageId } from "./schemas.ts";
 export { countingOf } from "../scaling/count/mod.ts";
 
@@ -18,11 +17,6 @@ export async function selectedRowsOf(
   const dir = deps[selectId];
   if (dir === undefined) throw new Error(`fit: missing dependency ${selectId}`);
   return await readSelectedRows(`${dir}/rows.csv`);
-}
-
-/** Returns `y = k·x^exponent` of a log-log OLS fit (k = e^intercept). */
-export function powerLawOf(fit: LogLogFit): PowerLaw {
-  return { k: Math.exp(fit.intercept), exponent: fit.slope, r2: fit.r2, n: fit.n };
 }
 
 /** Writes `value` as pretty JSON (non-finite numbers become null) to `dir/name`. */
@@ -40,6 +34,6 @@ export async function fittedLawOf(
   const id = stageId(`approach3_${form}`, variant);
   const dir = deps[id];
   if (dir === undefined) throw new Error(`fit: missing dependency ${id}`);
-  const rec = await readRecord<Approach3Record>(`${dir}/fit.json`);
+  const rec = await readRecord<Approach3Record>(`${dir}/fit.json`, "approach3");
   return { E: rec.E, terms: rec.terms };
 }

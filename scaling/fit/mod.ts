@@ -32,6 +32,6 @@ export {
 } from "./approach3.ts";
 export { fitApproach3Parallel } from "./parallel.ts";
 export { fitLogLog, predictPowerLaw } from "./ols.ts";
-export { approach1Bins, approach1Hull, lowerConvexHull } from "./approach1.ts";
+export { approach1Binning, approach1Hull, lowerConvexHull } from "./approach1.ts";
 export { approach2IsoFlop } from "./approach2.ts";
 export { bootstrapApproach1, bootstrapApproach3, quantileSorted } from "./bootstrap.ts";

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { CHINCHILLA_LAW, evaluateLaw } from "../law.ts";
+import { evaluateLaw } from "../law.ts";
+import { CHINCHILLA_LAW } from "../laws/reference.ts";
 import { gemstonesFlopsPerToken } from "../count/flops.ts";
 import { chinchillaOptimum } from "./chinchilla.ts";
 import { OVERTRAINING_FACTORS, overtrainingCurve } from "./overtraining.ts";

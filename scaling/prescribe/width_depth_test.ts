@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { type AdditiveLaw, CHINCHILLA_LAW, evaluateLaw } from "../law.ts";
+import { type AdditiveLaw, evaluateLaw } from "../law.ts";
+import { CHINCHILLA_LAW } from "../laws/reference.ts";
 import { gemstonesFlopsPerToken } from "../count/flops.ts";
 import { gemstonesParams, gemstonesParamsContinuous } from "../count/params.ts";
 import { chinchillaOptimum } from "./chinchilla.ts";
