@@ -10,20 +10,12 @@ import { createGpuBackend } from "../kernels/gpu/backend.ts";
 import { GpuContext } from "../kernels/gpu/context.ts";
 import type { ModelConfig, OptimizerStep } from "../kernels/types.ts";
 import { initParams } from "../kernels/init.ts";
+import { DEFAULT_MODEL } from "../kernels/train/config.ts";
 import { randomTokens } from "../testing/gpu.ts";
 import { refineBounds, vocabBounds } from "../kernels/gpu/vocab_split.ts";
 
-const CFG: ModelConfig = {
-  vocabSize: 4096,
-  width: 64,
-  depth: 2,
-  headSize: 16,
-  gqaRatio: 2,
-  mlpRatio: 4,
-  seqLen: 64,
-  ropeTheta: 10000,
-  normEps: 1e-6,
-};
+/** The trainer's default micro model with a 4096-token vocabulary, so the vocabulary-sized tensors dominate. */
+const CFG: ModelConfig = { ...DEFAULT_MODEL, vocabSize: 4096 };
 const OPT: OptimizerStep = { lr: 1e-3, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, gradClip: 1 };
 
 /** Returns ms per step (mean over `steps` after one warm-up step) of a backend with the given budget. */
