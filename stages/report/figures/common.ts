@@ -6,6 +6,7 @@
 import { type AdditiveLaw, CHINCHILLA_LAW } from "../../../scaling/law.ts";
 import { chinchillaOptimum } from "../../../scaling/prescribe/chinchilla.ts";
 import type { VlSpec } from "../render.ts";
+export * from "./axes.ts";
 
 /** One figure of the report: a Vega-Lite spec plus the text around it. */
 export interface Figure {
