@@ -26,7 +26,7 @@ import { approach3Stage, DEFAULT_FIT_OPTIONS } from "./fit_approach3.ts";
 import { prescribeStage } from "./fit_prescribe.ts";
 import { overtrainingStage } from "./fit_overtraining.ts";
 import { overspendStage } from "./fit_overspend.ts";
-import { reportStage } from "./report.ts";
+import { perceiverReportStage, reportStage } from "./report.ts";
 import { diffStage, diffStageId } from "./diff.ts";
 import { resolveVariant, VARIANT_NAMES, type VariantSettings } from "./variants.ts";
 import { stageId } from "./schemas.ts";
@@ -84,25 +84,35 @@ export function buildVariant(variant: string, profile = "paper"): Stage[] {
     }
     rainbow[w] = stageId("approach3_eq1", w);
   }
-  stages.push(reportStage({ variant, deps: { rainbow } }));
+  stages.push(
+    reportStage({ variant, deps: { rainbow, selectApproach1: stageId("select_approach1", variant) } }),
+    // 8. The Perceiver AR runs (seed 000): their own report, apart from the Gemstones figures.
+    perceiverReportStage(),
+  );
   return stages;
 }
 
-/** Node ids published under `reports/<variant>/` after a run: each variant's report and fit records. */
-export const PUBLISH: readonly string[] = VARIANT_NAMES.flatMap((v) =>
-  [
-    "report",
-    "approach1",
-    "approach2",
-    "approach3_eq1",
-    "approach3_eq2",
-    "approach3_eq3",
-    "prescribe",
-    "overtraining",
-    "overspend",
-  ]
-    .map((s) => stageId(s, v))
-);
+/**
+ * Node ids published under `reports/<variant>/` after a run: each variant's report and fit records, and
+ * the Perceiver AR report (`report_perceiver`).
+ */
+export const PUBLISH: readonly string[] = [
+  "report_perceiver",
+  ...VARIANT_NAMES.flatMap((v) =>
+    [
+      "report",
+      "approach1",
+      "approach2",
+      "approach3_eq1",
+      "approach3_eq2",
+      "approach3_eq3",
+      "prescribe",
+      "overtraining",
+      "overspend",
+    ]
+      .map((s) => stageId(s, v))
+  ),
+];
 
 /** The pipeline definition handed to the CLI. */
 export const definition: PipelineDefinition = {

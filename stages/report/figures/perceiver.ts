@@ -134,9 +134,10 @@ export function perceiverFigure(data: PerceiverData): Figure {
     return html;
   }).join("\n");
   return {
-    number: 9,
+    paperFigure: "tables-1-4",
+    reads: ["perceiverValidation"],
     name: "perceiver-ar",
-    title: "Figure 9. Perceiver AR compute-optimal experiments (seed 000)",
+    title: "Perceiver AR compute-optimal experiments (seed 000)",
     caption:
       `Experiments ${
         data.experiments.map((e) => `${e.experiment} (C_ref = ${e.cRef.toExponential(2)})`).join(", ")
