@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { perceiverReportStage, readProvenance, reportStage } from "./report.ts";
-import { buildFixture } from "./report/fixture.ts";
+import { buildFixture } from "../testing/report_fixture.ts";
 import type { Params, Stage, StageContext } from "../pipeline/stage.ts";
 import { PAPER_FIGURES } from "./report/paper_figures.ts";
 import { figureProvenance, sha256File } from "./report/sources.ts";
