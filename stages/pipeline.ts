@@ -37,7 +37,7 @@ import { approach3Stage } from "./fit_approach3.ts";
 import { prescribeStage } from "./fit_prescribe.ts";
 import { overtrainingStage } from "./fit_overtraining.ts";
 import { overspendStage } from "./fit_overspend.ts";
-import { perceiverReportStage, reportStage } from "./report.ts";
+import { perceiverReportStage, type RainbowFit, reportStage } from "./report.ts";
 import { diffStage, diffStageId } from "./diff.ts";
 import { buildGrid, gridStage, modelOfRow } from "./grid.ts";
 import { SIMULATED_COOL_SUBSET, SIMULATED_SUBSET, simulateStage } from "./simulate.ts";
@@ -238,6 +238,7 @@ export function profileStages(p: ProfileSettings, variant: string): Stage[] {
   const stages = [...sources.stages, ...fitStages(variant, v, { fit: p.fit, collect: sources.collect })];
   // The report: every figure of this variant, plus (paper) the Eq. 1 prescription of every variant (rainbow).
   const rainbow: Record<string, string> = {};
+  const rainbowFits: Record<string, RainbowFit> = {};
   if (p.kind === "paper") {
     for (const w of VARIANT_NAMES) {
       const settings = resolveVariant(w);
@@ -248,6 +249,10 @@ export function profileStages(p: ProfileSettings, variant: string): Stage[] {
         );
       }
       rainbow[w] = stageId("approach3_eq1", w);
+      rainbowFits[w] = {
+        subsets: [...settings.subsets],
+        noEmbeds: settings.paramsConvention.startsWith("non_embedding"),
+      };
     }
   }
   const lrSweep = sources.lrSweep === undefined ? {} : { lrSweep: sources.lrSweep };
@@ -260,6 +265,7 @@ export function profileStages(p: ProfileSettings, variant: string): Stage[] {
         rainbow,
         ...lrSweep,
       },
+      rainbowFits,
     }),
   );
   // The Perceiver AR runs (seed 000, shipped with the paper's data): their own report.

@@ -35,7 +35,6 @@ import {
   fitsCsv,
   fitsHtml,
 } from "./report/fits_table.ts";
-import { resolveVariant, VARIANT_OVERRIDES } from "./variants.ts";
 import { readIndustry, readPerceiverValidation, readRecord, readSelectedRows } from "./report/load.ts";
 import { writeReport } from "./report/write.ts";
 import { FONT_PATH } from "./report/render.ts";
@@ -106,12 +105,22 @@ export function reportDepIds(deps: ReportDeps): string[] {
   ];
 }
 
+/** What a rainbow fit was fitted on, for the fits table: its subsets and whether params drop embeddings. */
+export type RainbowFit = {
+  /** Subset files fitted. */
+  subsets: string[];
+  /** Whether params are counted without embeddings (the authors' `_no_embeds` files). */
+  noEmbeds: boolean;
+};
+
 /** Parameters of the report stage. */
 export type ReportParams = {
   /** Variant name. */
   variant: string;
   /** Variants of the rainbow, in order. */
   rainbowVariants: string[];
+  /** Per rainbow variant, what its Eq. 1 fit was fitted on (set by the graph; absent: unknown). */
+  rainbowFits: { [variant: string]: RainbowFit };
 };
 
 /** Repository path of a Gemstones subset file (`data/gemstones/wandb_dfs/wandb_df_for_fitting_<subset>.jsonl`). */
@@ -344,8 +353,9 @@ function noEmbeds(select: SelectSummary): boolean {
 export async function reportFitRows(
   inputs: ReportInputs,
   deps: ReportDeps,
-  root: string,
+  options: { root: string; rainbowFits?: Readonly<Record<string, RainbowFit>> },
 ): Promise<FitRow[]> {
+  const root = options.root;
   const rows: FitRow[] = [];
   rows.push(
     ...await approach1Rows(inputs.approach1, {
@@ -369,11 +379,7 @@ export async function reportFitRows(
     const id = deps.rainbow[variant];
     if (id === undefined || seen.has(id)) continue;
     seen.add(id);
-    let ctx = { subsets: [] as readonly string[], noEmbeds: false };
-    if (Object.hasOwn(VARIANT_OVERRIDES, variant)) {
-      const v = resolveVariant(variant);
-      ctx = { subsets: v.subsets, noEmbeds: v.paramsConvention.startsWith("non_embedding") };
-    }
+    const ctx = options.rainbowFits?.[variant] ?? { subsets: [], noEmbeds: false };
     rows.push(...await approach3Rows(fit, { fit: id, ...ctx }, root));
   }
   return rows;
@@ -386,9 +392,17 @@ export const AUTHORS_PARAMETER_DIRS: readonly string[] = [
   "data/gemstones/parameters_delta-4",
 ];
 
-/** Returns the report stage of one variant (id defaults to `report.<variant>`). */
+/**
+ * Returns the report stage of one variant (id defaults to `report.<variant>`); `rainbowFits` says what
+ * each rainbow variant's Eq. 1 fit was fitted on, so the fits table can set it beside the authors' fit.
+ */
 export function reportStage(
-  options: { variant: string; id?: string; deps?: Partial<ReportDeps> },
+  options: {
+    variant: string;
+    id?: string;
+    deps?: Partial<ReportDeps>;
+    rainbowFits?: Readonly<Record<string, RainbowFit>>;
+  },
 ): Stage<ReportParams> {
   const deps: ReportDeps = { ...defaultReportDeps(options.variant), ...options.deps };
   return {
@@ -396,7 +410,11 @@ export function reportStage(
     id: options.id ?? stageId("report", options.variant),
     module: import.meta.url,
     deps: reportDepIds(deps),
-    params: { variant: options.variant, rainbowVariants: Object.keys(deps.rainbow) },
+    params: {
+      variant: options.variant,
+      rainbowVariants: Object.keys(deps.rainbow),
+      rainbowFits: { ...options.rainbowFits },
+    },
     // The repository files behind the rows and the authors' fits are hashed into figures.json / fits.csv.
     inputs: [FONT_PATH, "data/gemstones/wandb_dfs", INDUSTRY_PATH, ...AUTHORS_PARAMETER_DIRS],
     outputs: ["index.html", "figures/"],
@@ -406,7 +424,10 @@ export function reportStage(
       // Figures of runs that are not the published ones say so in every title and caption.
       const label = provenance.ownRuns ? `${options.variant}; ${provenance.source}` : options.variant;
       const figures = variantFigures({ ...inputs, variant: label });
-      const fitRows = await reportFitRows(inputs, deps, ctx.root);
+      const fitRows = await reportFitRows(inputs, deps, {
+        root: ctx.root,
+        rainbowFits: ctx.params.rainbowFits,
+      });
       ctx.progress(0, figures.length, "rendering figures");
       const written = await writeReport(ctx.outDir, figures, {
         title: `Scaling-law report: variant ${options.variant}` +

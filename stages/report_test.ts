@@ -64,7 +64,14 @@ Deno.test("report frame: paper numbering, provenance, the paper walk, fits.csv a
     signal: new AbortController().signal,
   });
   try {
-    const stage = reportStage({ variant: "paper", deps: fixture.reportDeps["paper"] });
+    const stage = reportStage({
+      variant: "paper",
+      deps: fixture.reportDeps["paper"],
+      rainbowFits: {
+        paper: { subsets: ["hot"], noEmbeds: false },
+        no_embeds: { subsets: ["hot"], noEmbeds: true },
+      },
+    });
     await stage.run(ctxOf(stage, outDir));
     const manifest = JSON.parse(await Deno.readTextFile(`${outDir}/figures/figures.json`)) as {
       paperFigure: string;

@@ -152,6 +152,10 @@ Deno.test("report figures from the real data", async (t) => {
           const frontier = JSON.parse(await Deno.readTextFile(`${outDir}/figures/D1-diff-frontiers.vl.json`));
           const sides = new Set((frontier.datasets.hulls as { side: string }[]).map((h) => h.side));
           assert.deepEqual([...sides], ["A: paper", "B: no_embeds"]);
+          // The diff figures name both sides' files and fit records.
+          const manifest = JSON.parse(await Deno.readTextFile(`${outDir}/figures/figures.json`));
+          assert.deepEqual(manifest[0].fits, ["approach1.paper", "approach1.no_embeds"]);
+          assert.ok(manifest[0].files.some((f: { path: string }) => f.path === "select.no_embeds/rows.csv"));
         } finally {
           await Deno.remove(outDir, { recursive: true });
         }

@@ -13,7 +13,8 @@ export interface Figure {
   /**
    * The paper figure it reproduces, as the paper numbers it: "2".."24" for the Gemstones paper (seed
    * 002); a figure of another source says so in its title (the Perceiver AR article, seed 000, has
-   * "tables-1-4"). The report is ordered by this number and the files are named after it.
+   * "tables-1-4"); the diff report's own figures are "D1", "D2". The report is ordered by this number
+   * and the files are named after it.
    */
   readonly paperFigure: string;
   /** File-name stem after the paper number, e.g. "approach1" (files are `fig<nn>-<name>.*`). */

@@ -93,7 +93,7 @@ export function diffFrontierFigure(a: DiffSide, b: DiffSide): Figure {
   const h = (s: DiffSide) => s.approach1.flops.hull;
   return {
     paperFigure: "D1",
-    reads: [],
+    reads: ["rows.a", "rows.b", "approach1.a", "approach1.b"],
     name: "diff-frontiers",
     title: "Checkpoints, loss curves and Approach 1 hulls of both variants",
     caption: `A = ${a.variant}: ${a.rows.length} rows, hull N_opt ∝ C^${fmt(h(a).params.exponent)} ` +
@@ -195,7 +195,7 @@ export function diffPrescriptionFigure(
   const ea = eq1Optimum(a.eq1), eb = eq1Optimum(b.eq1);
   return {
     paperFigure: "D2",
-    reads: [],
+    reads: ["prescriptions.a", "prescriptions.b", "approach1.a", "approach1.b"],
     name: "diff-prescriptions",
     title: "What each variant prescribes",
     caption:
