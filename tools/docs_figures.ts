@@ -16,9 +16,12 @@ import { writeReport } from "../stages/report/write.ts";
 export const DOC_FIGURES: readonly string[] = [
   "fig02-width-depth",
   "fig04-approach1",
+  "fig05-approach3",
   "fig06-rainbow",
-  "fig24-flop-counting",
+  "fig07-overspend",
+  "fig08-overtraining",
   "fig23-loss-curves",
+  "fig24-flop-counting",
   "tables-1-4-perceiver-ar",
 ];
 
