@@ -4,6 +4,7 @@ import { buildFixture } from "../testing/report_fixture.ts";
 import type { Params, Stage, StageContext } from "../pipeline/stage.ts";
 import { PAPER_FIGURES } from "./report/paper_figures.ts";
 import { figureProvenance, sha256File } from "./report/sources.ts";
+import { withPaperTitle } from "./report/write.ts";
 import { escapeHtml, figureStem, inPaperOrder } from "./report/figures/common.ts";
 
 async function collectDir(summary: Record<string, unknown>, ownRuns?: string): Promise<string> {
@@ -82,17 +83,26 @@ Deno.test("report frame: paper numbering, provenance, the paper walk, fits.csv a
       fits: string[];
     }[];
 
-    await t.step("every figure names a paper figure of the list, in the paper's order, titled by it", () => {
-      const numbers = new Set(PAPER_FIGURES.map((p) => p.number));
-      for (const m of manifest) {
-        assert.ok(numbers.has(m.paperFigure), `${m.stem}: paper figure ${m.paperFigure}`);
-        assert.ok(m.title.startsWith(`Figure ${m.paperFigure}. `), m.title);
-        assert.ok(m.stem.startsWith(`fig${m.paperFigure.padStart(2, "0")}-`), m.stem);
-      }
-      const order = manifest.map((m) => Number(m.paperFigure));
-      assert.deepEqual(order, [...order].sort((a, b) => a - b));
-      assert.ok(!manifest.some((m) => m.stem.includes("perceiver")), "Perceiver AR has its own report");
-    });
+    await t.step(
+      "every figure names a paper figure of the list, in the paper's order, titled by it",
+      async () => {
+        const numbers = new Set(PAPER_FIGURES.map((p) => p.number));
+        for (const m of manifest) {
+          assert.ok(numbers.has(m.paperFigure), `${m.stem}: paper figure ${m.paperFigure}`);
+          assert.ok(m.title.startsWith(`Figure ${m.paperFigure}. `), m.title);
+          assert.ok(m.stem.startsWith(`fig${m.paperFigure.padStart(2, "0")}-`), m.stem);
+        }
+        const order = manifest.map((m) => Number(m.paperFigure));
+        assert.deepEqual(order, [...order].sort((a, b) => a - b));
+        assert.ok(!manifest.some((m) => m.stem.includes("perceiver")), "Perceiver AR has its own report");
+        // The PNG on its own says which paper figure it is: the spec's title carries the number.
+        for (const m of manifest) {
+          const spec = JSON.parse(await Deno.readTextFile(`${outDir}/figures/${m.stem}.vl.json`));
+          const text = typeof spec.title === "string" ? spec.title : spec.title.text;
+          assert.ok(text.startsWith(`Figure ${m.paperFigure} · `), `${m.stem}: ${text}`);
+        }
+      },
+    );
 
     await t.step(
       "files carry their SHA-256 (checked with sha256sum) and fit records their node ids",
@@ -227,4 +237,19 @@ Deno.test("figure stems and order follow the paper's numbering", () => {
     paperFigure: "5",
   }]);
   assert.deepEqual(sorted.map((f) => f.paperFigure), ["5", "5", "23", "D1"]);
+});
+
+Deno.test("withPaperTitle prefixes string and object titles, adds one when absent, leaves unnumbered figures", () => {
+  assert.deepEqual(withPaperTitle({ title: "Rainbow" }, { paperFigure: "6" }), {
+    title: "Figure 6 · Rainbow",
+  });
+  assert.deepEqual(withPaperTitle({ title: { text: "A", fontSize: 9 } }, { paperFigure: "D1" }), {
+    title: { text: "Figure D1 · A", fontSize: 9 },
+  });
+  assert.deepEqual(withPaperTitle({ mark: "point" }, { paperFigure: "24" }), {
+    mark: "point",
+    title: "Figure 24",
+  });
+  const spec = { title: "Perceiver" };
+  assert.equal(withPaperTitle(spec, { paperFigure: "tables-1-4" }), spec);
 });

@@ -33,6 +33,25 @@ export interface ReportOptions extends PageOptions {
   readonly files?: Readonly<Record<string, string>>;
 }
 
+/**
+ * Returns `spec` with its title prefixed by the paper figure (`"Figure 5 · "` + title; a title object's
+ * `text` likewise), so a PNG on its own says which paper figure it reproduces. Figures of no paper number
+ * (e.g. the Perceiver AR tables) keep their title. The input is not modified.
+ */
+export function withPaperTitle(
+  spec: Record<string, unknown>,
+  figure: Pick<Figure, "paperFigure">,
+): Record<string, unknown> {
+  if (!/^D?\d/.test(figure.paperFigure)) return spec;
+  const prefix = `Figure ${figure.paperFigure} · `;
+  const title = spec.title;
+  if (typeof title === "string") return { ...spec, title: prefix + title };
+  if (title !== null && typeof title === "object" && typeof (title as { text?: unknown }).text === "string") {
+    return { ...spec, title: { ...title, text: prefix + (title as { text: string }).text } };
+  }
+  return { ...spec, title: `Figure ${figure.paperFigure}` };
+}
+
 /** Renders every figure and writes the figure files and `index.html` under `outDir`; returns what it wrote. */
 export async function writeReport(
   outDir: string,
@@ -50,7 +69,7 @@ export async function writeReport(
   const renderMs: Record<string, number> = {};
   for (const [i, figure] of figures.entries()) {
     const stem = stems[i];
-    const spec = withLegendHighlight(figure.spec);
+    const spec = withPaperTitle(withLegendHighlight(figure.spec), figure);
     const t0 = performance.now();
     const rendered = await renderFigure(spec, `figure ${figure.paperFigure} (${figure.name})`);
     renderMs[stem] = performance.now() - t0;
