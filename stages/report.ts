@@ -40,6 +40,7 @@ import { writeReport } from "./report/write.ts";
 import { FONT_PATH } from "./report/render.ts";
 import { type LrSweepRow, readLrSweepRows } from "./lr_sweep_table.ts";
 import { type InputSource, type SourceFile, sourceFile } from "./report/sources.ts";
+import { exists } from "../util/fs.ts";
 
 /** Upstream node ids the report reads. */
 export interface ReportDeps {
@@ -140,16 +141,6 @@ const FORM_NAMES: Readonly<Record<string, string>> = {
 /** Returns the display name of a law form ("eq2" -> "Eq. 2 (width-depth law: ...)"). */
 export function formName(form: string): string {
   return FORM_NAMES[form] ?? form;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return false;
-    throw e;
-  }
 }
 
 /** Options of {@link readReportInputs}. */

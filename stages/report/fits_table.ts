@@ -11,7 +11,7 @@
  * files store a least-squares line in log-log space, so k = exp(intercept) and the slope is `coef[0]`.
  * @module
  */
-import { stringify } from "csv-stringify/sync";
+import { formatCsv } from "../importers/table.ts";
 import type { Approach1Record, Approach3Record } from "../schemas.ts";
 import { escapeHtml, fmt } from "./figures/common.ts";
 
@@ -330,9 +330,9 @@ export function fitsCsv(rows: readonly FitRow[]): string {
     "authors_file",
   ];
   const n = (x: number | null) => (x === null ? "" : String(x));
-  return stringify([
+  return formatCsv(
     header,
-    ...rows.map((r) => [
+    rows.map((r) => [
       r.fit,
       r.subset,
       r.form,
@@ -347,7 +347,7 @@ export function fitsCsv(rows: readonly FitRow[]): string {
       n(difference(r)),
       r.authorsFile ?? "",
     ]),
-  ]);
+  );
 }
 
 /**

@@ -6,6 +6,7 @@
  * @module
  */
 import type { Figure } from "./figures/common.ts";
+import { sha256Hex } from "../../util/hex.ts";
 
 /** One file a figure was drawn from. */
 export interface SourceFile {
@@ -45,8 +46,7 @@ export async function sha256File(path: string): Promise<string> {
   } catch (e) {
     throw new Error(`report: cannot hash ${path}: ${(e as Error).message}`);
   }
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+  return sha256Hex(bytes);
 }
 
 /** Returns the {@link SourceFile} of `abs` shown as `display`. */

@@ -9,7 +9,8 @@
  */
 import { type Figure, figureStem, withLegendHighlight } from "./figures/common.ts";
 import { buildReportHtml, displayTitle, type PageFigure, type PageOptions } from "./html.ts";
-import { renderFigure, writeAtomic } from "./render.ts";
+import { renderFigure } from "./render.ts";
+import { writeFileAtomic } from "../../util/fs.ts";
 import { figureProvenance, type InputSource } from "./sources.ts";
 
 /** What {@link writeReport} wrote. */
@@ -73,9 +74,9 @@ export async function writeReport(
     const t0 = performance.now();
     const rendered = await renderFigure(spec, `figure ${figure.paperFigure} (${figure.name})`);
     renderMs[stem] = performance.now() - t0;
-    await writeAtomic(`${figDir}/${stem}.vl.json`, JSON.stringify(spec, null, 1) + "\n");
-    await writeAtomic(`${figDir}/${stem}.svg`, rendered.svg);
-    await writeAtomic(`${figDir}/${stem}.png`, rendered.png);
+    await writeFileAtomic(`${figDir}/${stem}.vl.json`, JSON.stringify(spec, null, 1) + "\n");
+    await writeFileAtomic(`${figDir}/${stem}.svg`, rendered.svg);
+    await writeFileAtomic(`${figDir}/${stem}.png`, rendered.png);
     pageFigures.push({ figure, rendered, provenance: provenance[i] });
   }
   const manifest = figures.map((f, i) => ({
@@ -89,14 +90,14 @@ export async function writeReport(
     caption: f.caption,
     howToRead: f.howToRead,
   }));
-  await writeAtomic(`${figDir}/figures.json`, JSON.stringify(manifest, null, 1) + "\n");
+  await writeFileAtomic(`${figDir}/figures.json`, JSON.stringify(manifest, null, 1) + "\n");
   for (const [name, text] of Object.entries(page.files ?? {})) {
     if (name.includes("/") || name === "figures.json") {
       throw new Error(`report: bad extra file name "${name}"`);
     }
-    await writeAtomic(`${figDir}/${name}`, text);
+    await writeFileAtomic(`${figDir}/${name}`, text);
   }
   const html = `${outDir}/index.html`;
-  await writeAtomic(html, await buildReportHtml(pageFigures, page));
+  await writeFileAtomic(html, await buildReportHtml(pageFigures, page));
   return { html, stems, renderMs };
 }
