@@ -434,7 +434,11 @@ export function reportStage(
           `${gridText(inputs.eq2)}; the full grids are a parameter of the fit stages ` +
           `(stages/fit_approach3.ts), left out of the default so that a cold reproduce takes well under ` +
           `three minutes on two cores. Click a legend entry to highlight its line (shift-click for several).`,
-        extraHtml: fitsHtml(fitRows) + provenance.excludedHtml,
+        extraHtml: fitsHtml(fitRows) + provenance.excludedHtml +
+          (inputs.perceiverValidation.length > 0
+            ? `<p>The Perceiver AR runs (seed 000) have their own report: ` +
+              `<a href="../report_perceiver/index.html">report_perceiver/index.html</a>.</p>`
+            : ""),
         paperWalk: true,
         sources: inputs.sources,
         files: { "fits.csv": fitsCsv(fitRows) },

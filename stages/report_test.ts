@@ -163,6 +163,14 @@ Deno.test("report frame: paper numbering, provenance, the paper walk, fits.csv a
         // Paper figures without a figure of ours say so instead of disappearing.
         const fig21 = html.slice(html.indexOf('id="paper-21"'), html.indexOf('id="paper-22"'));
         assert.match(fig21, /Not reproduced in this report yet/);
+        assert.match(
+          html,
+          /<section class="paper aside" id="paper-20">[^]*?Aside: belongs to the fit-trust issue/,
+        );
+        assert.ok(
+          html.includes('<a href="../report_perceiver/index.html">'),
+          "links the Perceiver AR report",
+        );
         assert.ok(html.includes('<section id="fits">'));
       },
     );

@@ -124,7 +124,16 @@ function paperWalk(figures: readonly PageFigure[]): { sections: string; nav: str
   const listed = new Set(PAPER_FIGURES.map((p) => p.number));
   for (const p of PAPER_FIGURES) {
     const ours = figures.filter((f) => f.figure.paperFigure === p.number);
-    if (p.aside !== undefined && ours.length === 0) continue;
+    if (p.aside !== undefined && ours.length === 0) {
+      // Aside on purpose (the overview diagram, Figure 20): one line saying why, no nav entry.
+      if (p.number !== "1") {
+        parts.push(`<section class="paper aside" id="paper-${p.number}">
+<h2>Paper Figure ${p.number}: ${escapeHtml(p.topic)}</h2>
+<p class="missing">Aside: ${escapeHtml(p.aside)}.</p>
+</section>`);
+      }
+      continue;
+    }
     nav.push(`<a href="#paper-${p.number}">${p.number}</a>`);
     const body = ours.length > 0
       ? ours.map((f) => figureSection(f, "h3")).join("\n")
