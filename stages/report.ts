@@ -198,6 +198,12 @@ export async function readReportInputs(
   sources.approach1Rows = a1.source;
   const subsets = fits.summary.subsets;
 
+  // Figures drawn from the counting library alone name it (no data file behind them).
+  sources.shapes = {
+    files: [],
+    fits: [],
+    describe: "the feasible and the 22 trained Gemstones shapes, counted by scaling/count (no data file)",
+  };
   const industry = await readIndustry(`${dir(deps.collect)}/industry.csv`);
   sources.industry = {
     files: [await nodeFile(deps.collect, "industry.csv"), ...await repoFiles([INDUSTRY_PATH])],

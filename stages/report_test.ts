@@ -122,6 +122,7 @@ Deno.test("report frame: paper numbering, provenance, the paper walk, fits.csv a
         assert.match(loss.basis, /^subset hot \(220 rows of 22 runs, params = params_total\)$/);
         const flops = manifest.find((m) => m.paperFigure === "24")!;
         assert.deepEqual(flops.files, []);
+        assert.match(flops.basis, /counted by scaling\/count \(no data file\)$/);
         const rainbow = manifest.find((m) => m.paperFigure === "6")!;
         assert.deepEqual(rainbow.fits, ["approach3_eq1.paper", "approach3_eq1.no_embeds"]);
       },

@@ -382,7 +382,9 @@ export function differenceNotes(rows: readonly FitRow[], tolerance = 0.005): str
 export function fitsHtml(rows: readonly FitRow[]): string {
   const n = (x: number | null) => (x === null ? "" : escapeHtml(fmt(x, 4)));
   const body = rows.map((r) => {
-    const d = difference(r);
+    // Differences at rounding level (equal fits) read as 0, not as 5.551e-17.
+    const raw = difference(r);
+    const d = raw !== null && Math.abs(raw) <= 1e-12 * Math.max(1, Math.abs(r.ours)) ? 0 : raw;
     return `<tr><td style="text-align:left">${escapeHtml(r.fit)}</td><td style="text-align:left">${
       escapeHtml(r.subset)
     }</td><td style="text-align:left">${escapeHtml(r.form)}</td><td>${n(r.huberDelta)}</td><td>${
@@ -398,8 +400,8 @@ The authors' values come from their stored parameters files (data/gemstones/para
 github.com/mcleish7/gemstone-scaling-laws): A = exp(coefficient) and E = exp(irreducible error), since they fit
 in log space. Converged/starts counts the optimizer starts; intervals are bootstrap percentile intervals over runs.</p>
 ${notes.length > 0 ? `<ul>${notes.map((s) => `<li>${escapeHtml(s)}</li>`).join("\n")}</ul>` : ""}
-<table class="data"><tr><th>fit</th><th>subset file</th><th>form</th><th>Huber δ</th><th>converged/starts</th>` +
+<div class="view"><table class="data"><tr><th>fit</th><th>subset file</th><th>form</th><th>Huber δ</th><th>converged/starts</th>` +
     `<th>quantity</th><th>ours</th><th>95% interval</th><th>authors</th><th>ours − authors</th></tr>
 ${body}
-</table></section>`;
+</table></div></section>`;
 }

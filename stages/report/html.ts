@@ -74,6 +74,7 @@ details { font-size: 0.9em; background: #f7f7f7; padding: 0.4em 0.8em; margin: 0
 table.data { border-collapse: collapse; font-size: 0.8em; margin: 1em 0; }
 table.data td, table.data th { border: 1px solid #ccc; padding: 2px 6px; text-align: right; }
 table.data caption { text-align: left; font-weight: bold; padding: 4px 0; }
+#fits table.data td { white-space: nowrap; }
 nav a { margin-right: 1em; font-size: 0.9em; }
 p.basis { font-size: 0.9em; color: #444; margin: 0.2em 0 0.6em; }
 section.paper > h2 { color: #222; } section.paper p.authors { font-size: 0.9em; color: #555; }

@@ -101,7 +101,7 @@ export function flopCountingFigure(data: FlopCountingData): Figure {
       : ".");
   return {
     paperFigure: "24",
-    reads: [],
+    reads: ["shapes"],
     name: "flop-counting",
     title: "FLOP counting matters",
     caption,

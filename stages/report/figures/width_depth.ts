@@ -97,7 +97,7 @@ export function widthDepthFigure(data: WidthDepthData): Figure {
     } parameters; ${data.industry.length} industry models. Variant: ${data.variant}.`;
   return {
     paperFigure: "2",
-    reads: ["industry"],
+    reads: ["shapes", "industry"],
     name: "width-depth",
     title: "The width-depth design space",
     caption,
