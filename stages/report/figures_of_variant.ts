@@ -66,7 +66,7 @@ export interface ReportInputs {
   readonly overspend: OverspendRecord;
   /** Eq. 1 fits of every variant for the rainbow (figure 4 is left out when empty). */
   readonly rainbow: readonly RainbowVariant[];
-  /** `collect/perceiver_val.csv` (figure 9 is left out when empty). */
+  /** `collect/perceiver_val.csv` (drawn by the Perceiver AR report, not by this one). */
   readonly perceiverValidation: readonly PerceiverValRow[];
   /** The lr_sweep node's `lr_sweep.csv` (the figure is left out when absent or empty). */
   readonly lrSweep?: readonly LrSweepRow[];

@@ -27,6 +27,7 @@ export type {
   OvertrainingRecord,
   PerceiverValRow,
   PowerLaw,
+  PowerLawFit,
   Prescription,
   PrescriptionsRecord,
   SelectedRow,
