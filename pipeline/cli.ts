@@ -16,8 +16,10 @@ import { UnitDetachedError, type UnitExecutor } from "./executor.ts";
 import {
   batchScript,
   readSlurmConfig,
+  sharedDir,
   type SlurmConfig,
   SlurmExecutor,
+  slurmUnitNote,
   validateSlurmConfig,
 } from "./executor_slurm.ts";
 
@@ -389,11 +391,19 @@ async function status(args: string[], def: PipelineDefinition, root: string, wri
   const variants = values["all-variants"]
     ? [...def.variants]
     : [pick("variant", values.variant as string | undefined, def.variants)];
+  // Units handed to Slurm (by `reproduce --executor slurm`, e.g. with --detach) are named as such.
+  const shared = def.unitTask ? sharedDir(await readSlurmConfig(`${root}/slurm.json`), root) : undefined;
   for (const variant of variants) {
     write(`== variant ${variant}, profile ${profile}`);
-    for (
-      const line of formatStatus(await statusOf(def.build({ variant, profile }), { root, profile, variant }))
-    ) write(line);
+    const stages = def.build({ variant, profile });
+    const units = new Set(stages.filter((s) => s.unit).map(nodeIdOf));
+    const statuses = await statusOf(stages, { root, profile, variant });
+    for (const st of statuses) {
+      if (st.cached || !units.has(st.id) || shared === undefined) continue;
+      const note = await slurmUnitNote(`${shared}/units/${st.fingerprint}`, def.unitTask!);
+      if (note !== null) st.reasons.push(note);
+    }
+    for (const line of formatStatus(statuses)) write(line);
   }
   return 0;
 }
