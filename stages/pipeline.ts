@@ -24,12 +24,14 @@ import { approach1Stage } from "./fit_approach1.ts";
 import { approach2Stage } from "./fit_approach2.ts";
 import { approach3Stage, DEFAULT_FIT_OPTIONS } from "./fit_approach3.ts";
 import { prescribeStage } from "./fit_prescribe.ts";
+import { backtestStage } from "./fit_backtest.ts";
 import { overtrainingStage } from "./fit_overtraining.ts";
 import { overspendStage } from "./fit_overspend.ts";
 import { reportStage } from "./report.ts";
 import { diffStage, diffStageId } from "./diff.ts";
 import { resolveVariant, VARIANT_NAMES, type VariantSettings } from "./variants.ts";
 import { stageId } from "./schemas.ts";
+import { LAW_NAMES } from "../scaling/laws/mod.ts";
 import { buildProfile, IMPORTED_PROFILES, PROFILES as TRAINING_PROFILES } from "./profiles.ts";
 
 /**
@@ -52,10 +54,12 @@ export function fitStages(variant: string, v: VariantSettings = resolveVariant(v
     selectStage(variant, v, "approach1"),
     approach1Stage(variant, {}, stageId("select_approach1", variant)),
     approach2Stage(variant),
-    // 4. Approach 3: Eq. 1, Eq. 2 and Eq. 3 (Huber δ from the variant; grids from DEFAULT_FIT_OPTIONS).
-    approach3Stage(variant, "eq1", { ...DEFAULT_FIT_OPTIONS.eq1, huberDelta: v.huberDelta }),
-    approach3Stage(variant, "eq2", { ...DEFAULT_FIT_OPTIONS.eq2, huberDelta: v.huberDelta }),
-    approach3Stage(variant, "eq3", { ...DEFAULT_FIT_OPTIONS.eq3, huberDelta: v.huberDelta }),
+    // 4. Approach 3: every form of the law registry, scaling/laws (Eq. 1, 2, 3; Huber δ from the variant).
+    ...LAW_NAMES.map((form) =>
+      approach3Stage(variant, form, { ...DEFAULT_FIT_OPTIONS[form], huberDelta: v.huberDelta })
+    ),
+    // 4b. Does each law extrapolate? Every form refitted without the 3 largest-compute runs.
+    backtestStage(variant, { huberDelta: v.huberDelta }),
     // 5. What the laws prescribe: compute-optimal N, D (Eq. 1 closed form; Eq. 2/3 brute force over shapes).
     prescribeStage(variant, v),
     // 6. Figure 8 (overtraining) and Figure 7 (overspend in FLOPs and GPU-hours), from the Eq. 2 law.
@@ -84,7 +88,7 @@ export function buildVariant(variant: string, profile = "paper"): Stage[] {
     }
     rainbow[w] = stageId("approach3_eq1", w);
   }
-  stages.push(reportStage({ variant, deps: { rainbow } }));
+  stages.push(reportStage({ variant, deps: { rainbow, backtest: stageId("backtest", variant) } }));
   return stages;
 }
 
@@ -94,9 +98,8 @@ export const PUBLISH: readonly string[] = VARIANT_NAMES.flatMap((v) =>
     "report",
     "approach1",
     "approach2",
-    "approach3_eq1",
-    "approach3_eq2",
-    "approach3_eq3",
+    ...LAW_NAMES.map((form) => `approach3_${form}`),
+    "backtest",
     "prescribe",
     "overtraining",
     "overspend",

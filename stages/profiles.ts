@@ -39,8 +39,10 @@ import { prescribeStage } from "./fit_prescribe.ts";
 import { overtrainingStage } from "./fit_overtraining.ts";
 import { overspendStage } from "./fit_overspend.ts";
 import { reportStage } from "./report.ts";
+import { backtestStage } from "./fit_backtest.ts";
+import { LAW_NAMES } from "../scaling/laws/mod.ts";
 import { resolveVariant, type VariantSettings } from "./variants.ts";
-import { type CollectSummary, type LawForm, readCsvObjects, readRunsRows } from "./schemas.ts";
+import { type CollectSummary, type LawForm, readCsvObjects, readRunsRows, stageId } from "./schemas.ts";
 import { formatCsv, parseOwnRun, readOwnRun } from "./importers/mod.ts";
 import { buildGrid, type GridParams, type GridRow, gridShape, gridStage, PAPER_GRID } from "./grid.ts";
 import {
@@ -376,16 +378,23 @@ export function profileFitStages(
   lrSweep?: string,
 ): Stage[] {
   const v = profileVariant(variant, subset);
-  const forms: LawForm[] = ["eq1", "eq2", "eq3"];
+  const forms: readonly LawForm[] = LAW_NAMES;
   return [
     selectStage(variant, v),
     approach1Stage(variant),
     approach2Stage(variant),
     ...forms.map((f) => approach3Stage(variant, f, { ...fit[f], huberDelta: v.huberDelta })),
+    backtestStage(variant, {
+      huberDelta: v.huberDelta,
+      grids: { eq1: fit.eq1.grid, eq2: fit.eq2.grid, eq3: fit.eq3.grid },
+    }),
     prescribeStage(variant, v),
     overtrainingStage(variant, v),
     overspendStage(variant, v),
-    reportStage({ variant, deps: lrSweep ? { rainbow: {}, lrSweep } : { rainbow: {} } }),
+    reportStage({
+      variant,
+      deps: { rainbow: {}, backtest: stageId("backtest", variant), ...(lrSweep ? { lrSweep } : {}) },
+    }),
   ];
 }
 
