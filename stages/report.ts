@@ -16,6 +16,7 @@ import { gridText } from "./report/figures/approach3.ts";
 import type {
   Approach1Record,
   Approach3Record,
+  BacktestRecord,
   CollectSummary,
   OverspendRecord,
   OvertrainingRecord,
@@ -25,6 +26,7 @@ import type {
 import { type ReportInputs, variantFigures } from "./report/figures_of_variant.ts";
 import { readIndustry, readPerceiverValidation, readRecord, readSelectedRows } from "./report/load.ts";
 import { writeReport } from "./report/write.ts";
+import { healthSectionHtml, type VariantVerdicts, withHealthNotes } from "./report/health.ts";
 import { FONT_PATH } from "./report/render.ts";
 import { readLrSweepRows } from "./lr_sweep_table.ts";
 
@@ -48,6 +50,12 @@ export interface ReportDeps {
   readonly rainbow: Readonly<Record<string, string>>;
   /** The lr_sweep node (its lr_sweep.csv gives figure 10); absent leaves the figure out. */
   readonly lrSweep?: string;
+  /** The Approach 3 Eq. 1 and Eq. 3 nodes (their health verdicts; stages/report/health.ts). */
+  readonly approach3Eq1?: string;
+  /** See `approach3Eq1`. */
+  readonly approach3Eq3?: string;
+  /** The backtest node; absent leaves the backtest out of the fit-health section. */
+  readonly backtest?: string;
 }
 
 /** Returns the default node ids of the report of `variant` (no rainbow). */
@@ -61,6 +69,8 @@ export function defaultReportDeps(variant: string): ReportDeps {
     overtraining: stageId("overtraining", variant),
     overspend: stageId("overspend", variant),
     rainbow: {},
+    approach3Eq1: stageId("approach3_eq1", variant),
+    approach3Eq3: stageId("approach3_eq3", variant),
   };
 }
 
@@ -121,6 +131,23 @@ export async function readReportInputs(
   };
 }
 
+/** Reads the Approach 3 records and the backtest the fit-health notes need (those named in `deps`). */
+async function readVerdicts(
+  variant: string,
+  deps: ReportDeps,
+  dirs: Readonly<Record<string, string>>,
+  eq2: Approach3Record,
+): Promise<VariantVerdicts> {
+  const fit = (id: string | undefined) =>
+    id === undefined ? undefined : readRecord<Approach3Record>(`${dirs[id]}/fit.json`, "approach3");
+  const [eq1, eq3] = [await fit(deps.approach3Eq1), await fit(deps.approach3Eq3)];
+  const backtest = deps.backtest === undefined
+    ? null
+    : await readRecord<BacktestRecord>(`${dirs[deps.backtest]}/backtest.json`, "backtest");
+  const fits = { ...(eq1 ? { eq1 } : {}), eq2, ...(eq3 ? { eq3 } : {}) };
+  return { variant, fits, backtest };
+}
+
 /** Where the report's rows come from, and which trained runs were left out of the fits. */
 export interface Provenance {
   /** The data label (collect.json's `source`, or "published Gemstones runs" for older records). */
@@ -173,6 +200,7 @@ export function reportStage(
     deps.overspend,
     ...Object.values(deps.rainbow),
     ...(deps.lrSweep === undefined ? [] : [deps.lrSweep]),
+    ...[deps.approach3Eq1, deps.approach3Eq3, deps.backtest].filter((d) => d !== undefined),
   ];
   return {
     name: "report",
@@ -187,7 +215,11 @@ export function reportStage(
       const provenance = await readProvenance(ctx.deps[deps.collect]);
       // Figures of runs that are not the published ones say so in every title and caption.
       const label = provenance.ownRuns ? `${options.variant}; ${provenance.source}` : options.variant;
-      const figures = variantFigures({ ...inputs, variant: label });
+      const verdicts = {
+        ...await readVerdicts(options.variant, deps, ctx.deps, inputs.eq2),
+        approach1: inputs.approach1,
+      };
+      const figures = withHealthNotes(variantFigures({ ...inputs, variant: label }), verdicts);
       ctx.progress(0, figures.length, "rendering figures");
       const written = await writeReport(ctx.outDir, figures, {
         title: `Scaling-law report: variant ${options.variant}` +
@@ -200,7 +232,7 @@ export function reportStage(
           `Data: ${provenance.source}. Approach 3 (Eq. 2) was fitted from ${gridText(inputs.eq2)}; ` +
           `the full grids are a parameter of the fit stages (stages/fit_approach3.ts), left out of the ` +
           `default so that a cold reproduce takes well under three minutes on two cores.`,
-        extraHtml: provenance.excludedHtml,
+        extraHtml: healthSectionHtml(verdicts) + "\n" + provenance.excludedHtml,
       });
       for (const [stem, ms] of Object.entries(written.renderMs)) {
         ctx.log(`rendered ${stem} in ${ms.toFixed(0)} ms`);

@@ -1,0 +1,75 @@
+import assert from "node:assert/strict";
+import type { Approach3Record, BacktestRecord, FitHealth } from "../schemas.ts";
+import type { Figure } from "./figures/common.ts";
+import { backtestWords, diffHealthHtml, healthSectionHtml, healthWords, withHealthNotes } from "./health.ts";
+
+const refused: FitHealth = {
+  verdict: "refused",
+  findings: [{
+    code: "too_few_rows",
+    message: "2 rows cannot determine the 5 parameters of E + 2 power-law terms.",
+  }],
+};
+const fit = (health: FitHealth) => ({ kind: "approach3", health }) as unknown as Approach3Record;
+const backtest = (err: number): BacktestRecord => ({
+  kind: "backtest",
+  variant: "v",
+  holdoutRuns: 1,
+  heldOutRuns: ["big"],
+  forms: [{
+    form: "eq2",
+    trainRows: 9,
+    heldOutRows: 3,
+    meanAbsRelError: err,
+    maxAbsRelError: 2 * err,
+    E: 1,
+    terms: [],
+    health: { verdict: "ok", findings: [] },
+    heldOut: [],
+  }],
+  best: "eq2",
+});
+
+Deno.test("healthWords: nothing for ok; a refused law is said not to be identified, in words", () => {
+  assert.equal(healthWords("eq1", { verdict: "ok", findings: [] }), "");
+  assert.equal(
+    healthWords("eq1", refused),
+    "These data do not identify the Eq. 1 (L(N, D) = E + A·N^−α + B·D^−β) law: 2 rows cannot determine the 5 " +
+      "parameters of E + 2 power-law terms. Do not read numbers off its line.",
+  );
+  assert.match(
+    backtestWords("eq2", backtest(0.05)),
+    /^Backtest failed: .* misses their 3 checkpoints by 5\.00% \(max 10\.00%\)/,
+  );
+  assert.match(backtestWords("eq2", backtest(0.005)), /predicts their 3 checkpoints within 0\.50%/);
+});
+
+Deno.test("withHealthNotes puts the note beside the figures that draw the law, and only there", () => {
+  const figs = ["width-depth", "loss-curves"].map((name) =>
+    ({ name, tablesHtml: "<t>" }) as unknown as Figure
+  );
+  const out = withHealthNotes(figs, { variant: "v", fits: { eq2: fit(refused) }, backtest: backtest(0.05) });
+  assert.match(
+    out[0].tablesHtml!,
+    /^<div class="health-note"[^]*These data do not identify the Eq\. 2[^]*Backtest failed[^]*<t>$/,
+  );
+  assert.equal(out[1].tablesHtml, "<t>");
+  const ok = withHealthNotes(figs, {
+    variant: "v",
+    fits: { eq2: fit({ verdict: "ok", findings: [] }) },
+    backtest: backtest(0.001),
+  });
+  assert.equal(ok[0], figs[0]);
+});
+
+Deno.test("the fit-health section and the diff name each verdict and which variant extrapolates better", () => {
+  const section = healthSectionHtml({ variant: "v", fits: { eq2: fit(refused) }, backtest: backtest(0.01) });
+  assert.match(section, /<td style="color:#c00;font-weight:bold">refused<\/td>/);
+  assert.match(section, /Eq\. 2 \(L\(w, d, N, D\)[^<]*\) extrapolates best\./);
+  const diff = diffHealthHtml(
+    { variant: "a", fits: { eq2: fit(refused) }, backtest: backtest(0.03) },
+    { variant: "b", fits: { eq2: fit({ verdict: "ok", findings: [] }) }, backtest: backtest(0.01) },
+  );
+  assert.match(diff, /<td>3\.00%<\/td><td>1\.00%<\/td><td>b<\/td>/);
+  assert.match(diff, /<li>a: These data do not identify the Eq\. 2/);
+});
