@@ -16,5 +16,6 @@ export * from "./law.ts";
 export * from "./count/mod.ts";
 export * from "./fit/mod.ts";
 export * from "./prescribe/mod.ts";
+export * from "./design/mod.ts";
 export * from "./laws/mod.ts";
 export * from "./judge/mod.ts";

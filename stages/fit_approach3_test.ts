@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { gemstonesPoints, readGemstones } from "../scaling/fit/_testdata.ts";
+import { gemstonesPoints, readGemstones } from "../testing/gemstones.ts";
 import { approach3Record, DEFAULT_FIT_OPTIONS } from "./fit_approach3.ts";
 
 // The fits issue 12 names as silently bad are now flagged in their records.

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { type AdditiveLaw } from "../law.ts";
 import { CHINCHILLA_LAW } from "../laws/reference.ts";
-import { gemstonesPoints, readGemstones, synthesise } from "./_testdata.ts";
+import { gemstonesPoints, readGemstones, synthesise } from "../../testing/gemstones.ts";
 import { EQ1_VARIABLES, lawParameters } from "./approach3.ts";
 import { bootstrapApproach1, bootstrapApproach3, quantileSorted } from "./bootstrap.ts";
 import type { Approach1Point } from "./types.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { AdditiveLaw } from "../law.ts";
 import { CHINCHILLA_LAW } from "../laws/reference.ts";
-import { gemstonesPoints, readGemstones, synthesise } from "../fit/_testdata.ts";
+import { gemstonesPoints, readGemstones, synthesise } from "../../testing/gemstones.ts";
 import { EQ1_VARIABLES, fitApproach3 } from "../fit/approach3.ts";
 import {
   checkIdentifiable,
