@@ -57,7 +57,8 @@ function methodRecord(
     tokens: powerLawOf(result.fits.tokens),
     tokensPerParam: powerLawOf(result.fits.tokensPerParam),
     bootstrap: boot,
-    health: judgePowerLaws(result.fits),
+    // N_opt and D_opt are judged; D/N is their ratio, whose r² means nothing when its exponent is ~0.
+    health: judgePowerLaws({ params: result.fits.params, tokens: result.fits.tokens }),
   };
 }
 

@@ -268,8 +268,9 @@ export function quadraticTrend(u: readonly number[], y: readonly number[]): { r2
 }
 
 /**
- * Returns the health of the power laws fitted to one frontier (Approach 1 or 2: N_opt(C), D_opt(C), …):
- * refused on fewer than 3 points (a line through 2 points says nothing), warn on r² < 0.9.
+ * Returns the health of the power laws fitted to one frontier (Approach 1 or 2: N_opt(C), D_opt(C)):
+ * refused on fewer than 3 points (a line through 2 points says nothing), warn on r² < 0.9. Pass laws
+ * whose exponent is clearly non-zero; r² says nothing about a flat one (e.g. (D/N)_opt).
  */
 export function judgePowerLaws(fits: Readonly<Record<string, LogLogFit>>): FitHealth {
   const findings: HealthFinding[] = [];

@@ -159,7 +159,7 @@ export function healthSectionHtml(v: VariantVerdicts): string {
   }
   return `<section id="fit-health"><h2>Fit health</h2>\n<p>Every fit is judged by the ` +
     `science library (scaling/judge): <b>ok</b>, <b>warn</b> or <b>refused</b>, with the findings behind ` +
-    `it (codes in the README, "Judging a fit").</p>\n<table><tr><th>law</th><th>verdict</th>` +
+    `it (the README's verdict table, under "Fit your own runs", says what each code means and what to do).</p>\n<table><tr><th>law</th><th>verdict</th>` +
     `<th>findings</th></tr>\n${fitRows.join("\n")}\n</table>\n${backtest}\n</section>`;
 }
 
@@ -176,12 +176,25 @@ export function diffHealthHtml(a: VariantVerdicts, b: VariantVerdicts): string {
       verdictCell(b.fits[form]?.health)
     }<td>${pct(ea)}</td><td>${pct(eb)}</td><td>${escapeHtml(better)}</td></tr>`;
   });
+  const wins = (v: VariantVerdicts, w: VariantVerdicts) =>
+    forms.filter((f) => {
+      const x = err(v, f), y = err(w, f);
+      return x !== undefined && y !== undefined && x < y;
+    }).length;
+  const [wa, wb] = [wins(a, b), wins(b, a)];
+  const overall = wa === wb
+    ? `Neither variant extrapolates better overall (${wa} forms each).`
+    : `${wa > wb ? a.variant : b.variant} extrapolates better on ${
+      Math.max(wa, wb)
+    } of ${forms.length} forms.`;
   const notes = [a, b].flatMap((v) =>
     forms.map((form) => healthWords(form, v.fits[form]?.health)).filter((w) => w !== "").map((w) =>
       `<li>${escapeHtml(v.variant)}: ${escapeHtml(w)}</li>`
     )
   );
-  return `<section id="fit-health"><h2>Fit health and backtests</h2>\n<table><tr><th>law</th>` +
+  return `<section id="fit-health"><h2>Fit health and backtests</h2>\n<p>${escapeHtml(overall)} Each ` +
+    `variant's backtest holds out its own largest-compute runs (all their checkpoints), so the errors ` +
+    `compare how well each variant's fit extrapolates on its own data.</p>\n<table><tr><th>law</th>` +
     `<th>verdict ${escapeHtml(a.variant)}</th><th>verdict ${escapeHtml(b.variant)}</th>` +
     `<th>backtest error ${escapeHtml(a.variant)}</th><th>backtest error ${escapeHtml(b.variant)}</th>` +
     `<th>extrapolates better</th></tr>\n${rows.join("\n")}\n</table>\n` +

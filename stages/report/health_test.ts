@@ -71,5 +71,6 @@ Deno.test("the fit-health section and the diff name each verdict and which varia
     { variant: "b", fits: { eq2: fit({ verdict: "ok", findings: [] }) }, backtest: backtest(0.01) },
   );
   assert.match(diff, /<td>3\.00%<\/td><td>1\.00%<\/td><td>b<\/td>/);
+  assert.match(diff, /<p>b extrapolates better on 1 of 1 forms\./);
   assert.match(diff, /<li>a: These data do not identify the Eq\. 2/);
 });
