@@ -218,6 +218,7 @@ export function reportStage(
       const verdicts = {
         ...await readVerdicts(options.variant, deps, ctx.deps, inputs.eq2),
         approach1: inputs.approach1,
+        rainbow: inputs.rainbow,
       };
       const figures = withHealthNotes(variantFigures({ ...inputs, variant: label }), verdicts);
       ctx.progress(0, figures.length, "rendering figures");

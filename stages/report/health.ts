@@ -22,6 +22,8 @@ export interface VariantVerdicts {
   readonly backtest: BacktestRecord | null;
   /** The Approach 1 record (its hull and binning power laws are judged too), when read. */
   readonly approach1?: Approach1Record;
+  /** The Eq. 1 fit of every variant drawn in the rainbow figure, when read. */
+  readonly rainbow?: readonly { readonly variant: string; readonly fit: Approach3Record }[];
 }
 
 /** Returns the Approach 1 fits of a record by label ("hull, FLOPs", …) with their health. */
@@ -41,7 +43,6 @@ function approach1Fits(rec: Approach1Record | undefined): [string, FitHealth | u
 /** Which law forms each figure draws (by figure name); a figure not listed draws none. */
 export const FIGURE_FORMS: Readonly<Record<string, readonly LawForm[]>> = {
   approach3: ["eq1", "eq2", "eq3"],
-  rainbow: ["eq1"],
   "width-depth": ["eq2"],
   overtraining: ["eq2"],
   overspend: ["eq2"],
@@ -81,10 +82,7 @@ export function healthNoteHtml(forms: readonly LawForm[], v: VariantVerdicts): s
     if (f && f.meanAbsRelError > BACKTEST_FAIL) words.push(backtestWords(form, v.backtest));
     return words.filter((w) => w !== "");
   });
-  if (lines.length === 0) return "";
-  return `<div class="health-note" role="note" style="border-left:4px solid #c60;padding:0.2em 0.8em;` +
-    `margin:0.5em 0;background:#fff6ee">\n` + lines.map((l) => `<p>${escapeHtml(l)}</p>`).join("\n") +
-    "\n</div>";
+  return lines.length === 0 ? "" : noteHtml(lines);
 }
 
 /** Returns the note beside the Approach 1 figure: which of its power laws are refused or questionable. */
@@ -96,8 +94,19 @@ function approach1NoteHtml(v: VariantVerdicts): string {
       h!.findings.map((f) => f.message.replace(/\.$/, "")).join("; ")
     }).`
   );
+  return noteHtml(words);
+}
+
+/** Returns the note beside the rainbow figure: the variants whose Eq. 1 fit is refused or questionable. */
+function rainbowNoteHtml(v: VariantVerdicts): string {
+  const bad = (v.rainbow ?? []).filter((r) => r.fit.health !== undefined && r.fit.health.verdict !== "ok");
+  if (bad.length === 0) return "";
+  return noteHtml(bad.map((r) => `${r.variant}: ${healthWords("eq1", r.fit.health)}`));
+}
+
+function noteHtml(lines: readonly string[]): string {
   return `<div class="health-note" role="note" style="border-left:4px solid #c60;padding:0.2em 0.8em;` +
-    `margin:0.5em 0;background:#fff6ee">\n` + words.map((l) => `<p>${escapeHtml(l)}</p>`).join("\n") +
+    `margin:0.5em 0;background:#fff6ee">\n` + lines.map((l) => `<p>${escapeHtml(l)}</p>`).join("\n") +
     "\n</div>";
 }
 
@@ -106,6 +115,8 @@ export function withHealthNotes(figures: readonly Figure[], v: VariantVerdicts):
   return figures.map((fig) => {
     const note = fig.name === "approach1"
       ? approach1NoteHtml(v)
+      : fig.name === "rainbow"
+      ? rainbowNoteHtml(v)
       : healthNoteHtml(FIGURE_FORMS[fig.name] ?? [], v);
     return note === "" ? fig : { ...fig, tablesHtml: `${note}\n${fig.tablesHtml ?? ""}` };
   });

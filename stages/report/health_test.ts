@@ -74,3 +74,25 @@ Deno.test("the fit-health section and the diff name each verdict and which varia
   assert.match(diff, /<p>b extrapolates better on 1 of 1 forms\./);
   assert.match(diff, /<li>a: These data do not identify the Eq\. 2/);
 });
+
+Deno.test("the rainbow figure names the variants whose Eq. 1 fit is questionable", () => {
+  const warn: FitHealth = {
+    verdict: "warn",
+    findings: [{ code: "exponent_at_bound", message: "the exponent of params is 4.89, outside (0.001, 3)." }],
+  };
+  const fig = { name: "rainbow", tablesHtml: "" } as unknown as Figure;
+  const [out] = withHealthNotes([fig], {
+    variant: "paper",
+    fits: {},
+    backtest: null,
+    rainbow: [{ variant: "paper", fit: fit({ verdict: "ok", findings: [] }) }, {
+      variant: "width_512_only",
+      fit: fit(warn),
+    }],
+  });
+  assert.match(
+    out.tablesHtml!,
+    /<p>width_512_only: The Eq\. 1 .* fit is questionable: the exponent of params is 4\.89/,
+  );
+  assert.doesNotMatch(out.tablesHtml!, /<p>paper:/);
+});
