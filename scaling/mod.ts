@@ -13,6 +13,7 @@
  * @module
  */
 export * from "./law.ts";
+export * from "./logspace.ts";
 export * from "./count/mod.ts";
 export * from "./fit/mod.ts";
 export * from "./prescribe/mod.ts";

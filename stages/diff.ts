@@ -29,7 +29,8 @@ import { escapeHtml, fmt } from "./report/figures/common.ts";
 import { readRecord, readSelectedRows } from "./report/load.ts";
 import { writeReport } from "./report/write.ts";
 import { diffHealthHtml, type VariantVerdicts } from "./report/health.ts";
-import { FONT_PATH, writeAtomic } from "./report/render.ts";
+import { FONT_PATH } from "./report/render.ts";
+import { writeFileAtomic } from "../util/fs.ts";
 
 /** Upstream node ids of one side of the diff. */
 export interface DiffSideDeps {
@@ -210,7 +211,7 @@ export function diffStage(
         extraHtml: diffTablesHtml(result) + "\n" +
           diffHealthHtml(await verdictsOf(a, da, ctx.deps), await verdictsOf(b, db, ctx.deps)),
       });
-      await writeAtomic(`${ctx.outDir}/summary.txt`, summaryText(result));
+      await writeFileAtomic(`${ctx.outDir}/summary.txt`, summaryText(result));
       ctx.log(`diff: ${result.coefficients.length} coefficients, ${result.rows.length} differing rows`);
     },
   };

@@ -10,8 +10,9 @@ import type { Params, Stage } from "../pipeline/stage.ts";
 import { approach2IsoFlop } from "../scaling/fit/mod.ts";
 import { powerLawOf } from "../scaling/laws/power.ts";
 import { type FitHealth, judgePowerLaws } from "../scaling/judge/mod.ts";
-import { logSpace, selectedRowsOf, writeJson } from "./fit_common.ts";
+import { selectedRowsOf, writeJson } from "./fit_common.ts";
 import { type Approach2Record, type SelectedRow, stageId } from "./schemas.ts";
+import { logSpace } from "../scaling/logspace.ts";
 
 /** Parameters of an Approach 2 stage. */
 export type Approach2Params = {

@@ -25,12 +25,6 @@ export async function writeJson(dir: string, name: string, value: unknown): Prom
   await Deno.writeTextFile(`${dir}/${name}`, text + "\n");
 }
 
-/** Returns `count` budgets log-spaced between `lo` and `hi` inclusive (count >= 2), in the units of lo/hi. */
-export function logSpace(lo: number, hi: number, count: number): number[] {
-  const a = Math.log(lo), b = Math.log(hi);
-  return Array.from({ length: count }, (_, i) => Math.exp(a + (b - a) * i / (count - 1)));
-}
-
 /** Returns the law of the `approach3_<form>.<variant>` dependency's `fit.json`. */
 export async function fittedLawOf(
   deps: Readonly<Record<string, string>>,

@@ -7,10 +7,11 @@
  */
 import type { Params, Stage } from "../pipeline/stage.ts";
 import { LAW_NAMES, LAW_SPECS } from "../scaling/laws/mod.ts";
-import { countingOf, fittedLawOf, logSpace, writeJson } from "./fit_common.ts";
+import { countingOf, fittedLawOf, writeJson } from "./fit_common.ts";
 import type { AdditiveLaw } from "../scaling/law.ts";
 import { type LawForm, type PrescriptionsRecord, stageId } from "./schemas.ts";
 import type { VariantSettings } from "./variants.ts";
+import { logSpace } from "../scaling/logspace.ts";
 
 /** Parameters of the prescribe stage. */
 export type PrescribeParams = {

@@ -7,7 +7,7 @@
 import type { AdditiveLaw } from "../law.ts";
 import { approach1Binning, approach1Hull } from "./approach1.ts";
 import { fitApproach3, lawParameters } from "./approach3.ts";
-import { seededRng } from "./prng.ts";
+import { seededRng } from "../../util/rng.ts";
 import type {
   Approach1Point,
   Approach1Result,

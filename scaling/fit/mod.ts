@@ -18,7 +18,7 @@
 export type * from "./types.ts";
 export { huberDerivative, huberLoss } from "./huber.ts";
 export { lbfgsMinimize, type Objective } from "./lbfgs.ts";
-export { type Rng, seededRng } from "./prng.ts";
+export { seededRng, type UniformRng as Rng } from "../../util/rng.ts";
 export { gemstonesGridSize, GRID_ALPHAS, GRID_LOG_A, GRID_LOG_E } from "./grid.ts";
 export { approach3Objective, approach3ObjectiveStable, type LogData, prepareLogData } from "./objective.ts";
 export {

@@ -55,15 +55,6 @@ export function fmt(x: number, digits = 3): string {
   return Number(x.toPrecision(digits)).toString();
 }
 
-/** Returns `n` log-spaced values from `lo` to `hi` inclusive (both > 0). */
-export function logSpace(lo: number, hi: number, n: number): number[] {
-  if (!(lo > 0 && hi > lo && n >= 2)) {
-    throw new Error(`logSpace: need 0 < lo < hi and n >= 2, got ${lo}, ${hi}, ${n}`);
-  }
-  const a = Math.log(lo), b = Math.log(hi);
-  return Array.from({ length: n }, (_, i) => Math.exp(a + ((b - a) * i) / (n - 1)));
-}
-
 // The power-law type and the published reference laws live in the law registry (scaling/laws).
 export {
   chinchillaClosedForm,
