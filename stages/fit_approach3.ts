@@ -18,7 +18,7 @@ import {
   gemstonesGridSize,
   type InitGrid,
 } from "../scaling/fit/mod.ts";
-import { type FitHealth, type HealthOptions, judgeApproach3 } from "../scaling/judge/mod.ts";
+import { type Approach3Health, type HealthOptions, judgeApproach3 } from "../scaling/judge/mod.ts";
 import { LAW_NAMES, LAW_SPECS, lawSpec } from "../scaling/laws/mod.ts";
 import { selectedRowsOf, writeJson } from "./fit_common.ts";
 import { type Approach3Record, type LawForm, type SelectedRow, stageId } from "./schemas.ts";
@@ -92,7 +92,7 @@ export function approach3Record(
   points: readonly FitPoint[],
   options: FitOptions,
   extra: { readonly health?: HealthOptions } = {},
-): Approach3Record & { readonly health: FitHealth } {
+): Approach3Record & { readonly health: Approach3Health } {
   const spec = lawSpec(form);
   const variables = spec.variables;
   const grid: InitGrid = options.grid;

@@ -18,7 +18,12 @@ import {
   type FitPoint,
   type InitGrid,
 } from "../scaling/fit/mod.ts";
-import { backtestApproach3, type FitHealth, judgeApproach3, largestRows } from "../scaling/judge/mod.ts";
+import {
+  type Approach3Health,
+  backtestApproach3,
+  judgeApproach3,
+  largestRows,
+} from "../scaling/judge/mod.ts";
 import { LAW_NAMES, lawSpec } from "../scaling/laws/mod.ts";
 import { readTable, requireColumns } from "./importers/table.ts";
 import {
@@ -80,7 +85,7 @@ export interface FitCliResult {
     readonly seed: number | null;
   };
   /** The fit's health verdict and findings (judged on the rows fitted). */
-  readonly health: FitHealth;
+  readonly health: Approach3Health;
   /** With --holdout-top: the held-out rows (`row` = line in the input) and their mean |relative error|. */
   readonly backtest?: {
     readonly heldOut: readonly {
@@ -310,7 +315,7 @@ export function fitPoints(input: readonly FitPoint[] | FitTable, o: FitCliOption
 function resultOf(
   fit: Approach3Fit,
   rows: number,
-  health: FitHealth,
+  health: Approach3Health,
   o: FitCliOptions,
   b: BootstrapApproach3Result | null,
 ): FitCliResult {

@@ -148,7 +148,8 @@ Deno.test("fit judges: ok on the generating law's data; two rows refused with ex
   const ok = JSON.parse(
     (await run(["--input", CSV, "--x", "params,tokens", "--loss", "loss", "--json"])).out[0],
   );
-  assert.deepEqual(ok.health, { verdict: "ok", findings: [] });
+  assert.deepEqual([ok.health.verdict, ok.health.findings], ["ok", []]);
+  assert.equal(ok.health.measures.starts, 4500);
 
   const two = `${dir}/two.csv`;
   await Deno.writeTextFile(two, lines.slice(0, 3).join("\n") + "\n");

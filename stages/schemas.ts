@@ -27,7 +27,7 @@
  */
 import { parse } from "csv-parse/sync";
 import type { Interval } from "../scaling/fit/types.ts";
-import type { FitHealth } from "../scaling/judge/health.ts";
+import type { Approach3Health, FitHealth } from "../scaling/judge/health.ts";
 import type { PowerLawFit } from "../scaling/laws/power.ts";
 import type { LawName } from "../scaling/laws/mod.ts";
 import { readTable } from "./importers/table.ts";
@@ -41,7 +41,14 @@ import {
 } from "./importers/validate.ts";
 
 export type { Interval } from "../scaling/fit/types.ts";
-export type { FitHealth, HealthCode, HealthFinding, Verdict } from "../scaling/judge/health.ts";
+export type {
+  Approach3Health,
+  FitHealth,
+  HealthCode,
+  HealthFinding,
+  HealthMeasures,
+  Verdict,
+} from "../scaling/judge/health.ts";
 export type { PowerLaw, PowerLawFit } from "../scaling/laws/power.ts";
 
 /** Node id of a per-variant stage: `<stage>.<variant>` (e.g. `approach3_eq1.paper`). */
@@ -358,7 +365,7 @@ export interface Approach3Record {
    * whose messages name rows by their line in `select.<variant>/rows.csv`. Every fit stage writes it;
    * optional only so that records built by hand (tests, older stores) still type-check.
    */
-  readonly health?: FitHealth;
+  readonly health?: Approach3Health;
 }
 
 /**
@@ -390,7 +397,7 @@ export interface BacktestRecord {
     /** The training fit's terms. */
     readonly terms: readonly { readonly variable: string; readonly A: number; readonly alpha: number }[];
     /** Health of the training fit. */
-    readonly health: FitHealth;
+    readonly health: Approach3Health;
     /** Each held-out checkpoint: its line in rows.csv, run, step, FLOPs, predicted and actual loss (nats). */
     readonly heldOut: readonly {
       readonly line: number;

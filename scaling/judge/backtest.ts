@@ -8,7 +8,7 @@ import { evaluateLaw } from "../law.ts";
 import { fitApproach3 } from "../fit/approach3.ts";
 import { bootstrapApproach3, quantileSorted } from "../fit/bootstrap.ts";
 import type { Approach3Fit, Approach3Options, FitPoint } from "../fit/types.ts";
-import { type FitHealth, type HealthOptions, judgeApproach3 } from "./health.ts";
+import { type Approach3Health, type HealthOptions, judgeApproach3 } from "./health.ts";
 
 /** One held-out row: the law's prediction against the observed loss. */
 export interface HeldOutRow {
@@ -31,7 +31,7 @@ export interface Backtest {
   /** The fit on the training rows. */
   readonly fit: Approach3Fit;
   /** Health of that fit (judged on the training rows). */
-  readonly health: FitHealth;
+  readonly health: Approach3Health;
   /** Indices of the training rows. */
   readonly trained: readonly number[];
   /** Every held-out row, in the order given. */

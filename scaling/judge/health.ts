@@ -77,6 +77,28 @@ export interface FitHealth {
   readonly findings: readonly HealthFinding[];
 }
 
+/** The numbers behind an Approach 3 verdict, recorded whether or not they raised a finding. */
+export interface HealthMeasures {
+  /** Converged starts within 1e-6 relative of the best objective. */
+  readonly nearBest: number;
+  /** Starts run. */
+  readonly starts: number;
+  /** Largest spread (max − min) of an exponent among the near-best starts. */
+  readonly exponentSpread: number;
+  /** Condition number of the Gauss-Newton Hessian at the optimum (null: singular). */
+  readonly condition: number | null;
+  /** Strongest correlation between two exponents (null with one term or when singular). */
+  readonly exponentCorrelation: number | null;
+  /** Share of the ln-loss residual variance a quadratic in ln compute explains (null below 8 rows). */
+  readonly residualTrendR2: number | null;
+}
+
+/** The health of an Approach 3 fit: verdict, findings and the measures behind them. */
+export interface Approach3Health extends FitHealth {
+  /** The numbers the checks looked at. */
+  readonly measures: HealthMeasures;
+}
+
 /** Options of {@link judgeApproach3} and {@link checkIdentifiable}. */
 export interface HealthOptions {
   /** Line (or row number) of each point, for messages; default the 1-based point index. */
@@ -300,7 +322,7 @@ export function judgeApproach3(
   points: readonly FitPoint[],
   fit: Approach3Fit,
   options: HealthOptions = {},
-): FitHealth {
+): Approach3Health {
   const variables = fit.inputs.variables;
   const L = HEALTH_LIMITS;
   const findings = checkIdentifiable(points, variables, options);
@@ -389,6 +411,7 @@ export function judgeApproach3(
       message: `the optimum lies outside the start box: ${outside.join(", ")}.`,
     });
   }
+  let trendR2: number | null = null;
   if (points.length >= 8) {
     const compute = computeOf(points, variables, options);
     const u = compute.map(Math.log);
@@ -398,6 +421,7 @@ export function judgeApproach3(
       return Math.log(p.lossNats) - Math.log(lhat);
     });
     const trend = quadraticTrend(u, r);
+    trendR2 = trend.r2;
     if (trend.r2 > L.trendR2 && trend.rms > L.trendRms) {
       findings.push({
         code: "residual_trend",
@@ -407,5 +431,14 @@ export function judgeApproach3(
       });
     }
   }
-  return { verdict: verdictOf(findings), findings };
+  const finite = (x: number) => (Number.isFinite(x) ? x : null);
+  const measures: HealthMeasures = {
+    nearBest: fit.flatness.nearBest,
+    starts: fit.starts,
+    exponentSpread: worst.s,
+    condition: finite(c.condition),
+    exponentCorrelation: finite(c.exponentCorrelation),
+    residualTrendR2: trendR2,
+  };
+  return { verdict: verdictOf(findings), findings, measures };
 }

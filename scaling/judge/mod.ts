@@ -12,6 +12,7 @@
  * @module
  */
 export {
+  type Approach3Health,
   checkIdentifiable,
   type Conditioning,
   conditioningAt,
@@ -20,6 +21,7 @@ export {
   HEALTH_LIMITS,
   type HealthCode,
   type HealthFinding,
+  type HealthMeasures,
   type HealthOptions,
   judgeApproach3,
   judgePowerLaws,
