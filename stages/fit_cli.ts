@@ -35,7 +35,7 @@ import {
 } from "./importers/validate.ts";
 
 /** Usage text of the CLI. */
-export const FIT_USAGE = `usage: deno task fit --input FILE --x COL[,COL...] --loss COL [options]
+export const FIT_USAGE = `usage: deno task fit --input FILE (--x COL[,COL...] | --law NAME) --loss COL [options]
 
 Fits L = E + sum_i A_i * x_i^(-alpha_i) (Huber loss on ln L, L-BFGS from a grid of starts) and
 judges it: the verdict ok / warn / refused with its findings (exit 0, 0, 4).
@@ -53,7 +53,7 @@ judges it: the verdict ok / warn / refused with its findings (exit 0, 0, 4).
   --seed N         seed of random starts and of the bootstrap (default 0)
   --bootstrap N    bootstrap resamples (default 0: none); resamples whole groups
   --group COL      column naming the run of each row (bootstrap unit; default: each row)
-  --compute COL    the compute column (residual-trend check, default --holdout-by);
+  --compute COL    the compute column (residual-trend check; the default --holdout-by);
                    default 6 x the product of the first two --x columns (6ND)
   --holdout-top K  backtest: hold out the K rows with the largest --holdout-by value, fit
                    the rest exactly as a normal fit, and report the held-out predictions
