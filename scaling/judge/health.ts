@@ -398,7 +398,9 @@ export function judgeApproach3(
   }
   const outside: string[] = [];
   const box = (name: string, v: number, lo: number, hi: number) => {
+    const edge = 1e-6 * (hi - lo);
     if (v < lo || v > hi) outside.push(`${name} = ${g(v)} not in [${lo}, ${hi}]`);
+    else if (v - lo < edge || hi - v < edge) outside.push(`${name} = ${g(v)} on the edge of [${lo}, ${hi}]`);
   };
   variables.forEach((v, i) => {
     box(`ln A_${v}`, fit.theta[2 * i], GRID_LOG_A[0], GRID_LOG_A[GRID_LOG_A.length - 1]);
@@ -408,7 +410,7 @@ export function judgeApproach3(
   if (outside.length > 0) {
     findings.push({
       code: "outside_start_box",
-      message: `the optimum lies outside the start box: ${outside.join(", ")}.`,
+      message: `the optimum lies on or outside the edge of the start box: ${outside.join(", ")}.`,
     });
   }
   let trendR2: number | null = null;

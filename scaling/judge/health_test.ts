@@ -126,3 +126,15 @@ Deno.test("judgePowerLaws: 2 frontier points are refused; a scattered frontier w
   assert.equal(poor.verdict, "warn");
   assert.equal(poor.findings[0].message, "the params power law fits its 6 points with r² = 0.5 (below 0.9).");
 });
+
+Deno.test("health: an optimum exactly on the edge of the start box is flagged as such", () => {
+  const points = synthesise(shapes, CHINCHILLA_LAW, 0.005, 11);
+  const fit = fitApproach3(points, { variables: EQ1_VARIABLES, grid });
+  // The same fit with its tokens exponent moved onto the box's upper edge α = 2.
+  const theta = [...fit.theta];
+  theta[3] = 2;
+  const h = judgeApproach3(points, { ...fit, theta });
+  const f = h.findings.find((x) => x.code === "outside_start_box");
+  assert.ok(f, JSON.stringify(h.findings));
+  assert.match(f.message, /α_tokens = 2 on the edge of \[0, 2\]/);
+});
