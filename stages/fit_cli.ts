@@ -35,7 +35,8 @@ import {
 } from "./importers/validate.ts";
 
 /** Usage text of the CLI. */
-export const FIT_USAGE = `usage: deno task fit --input FILE (--x COL[,COL...] | --law NAME) --loss COL [options]
+export const FIT_USAGE =
+  `usage: deno task fit --input FILE (--x COL[,COL...] | --law NAME) --loss COL [options]
 
 Fits L = E + sum_i A_i * x_i^(-alpha_i) (Huber loss on ln L, L-BFGS from a grid of starts) and
 judges it: the verdict ok / warn / refused with its findings (exit 0, 0, 4).
