@@ -170,7 +170,7 @@ async function verdictsOf(
   const backtest = deps.backtest
     ? await readRecord<BacktestRecord>(`${dirs[deps.backtest]}/backtest.json`, "backtest")
     : null;
-  return { variant: side.variant, fits: side.fits, backtest };
+  return { variant: side.variant, fits: side.fits, backtest, approach1: side.approach1 };
 }
 
 /** Returns the default node id of the diff stage of variants `a` and `b`: `diff.<a>.<b>`. */

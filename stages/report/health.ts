@@ -180,6 +180,11 @@ export function diffHealthHtml(a: VariantVerdicts, b: VariantVerdicts): string {
   const err = (v: VariantVerdicts, form: LawForm) =>
     v.backtest?.forms.find((f) => f.form === form)?.meanAbsRelError;
   const pct = (x: number | undefined) => (x === undefined ? "–" : `${(100 * x).toFixed(2)}%`);
+  const a1b = new Map(approach1Fits(b.approach1));
+  const a1rows = approach1Fits(a.approach1).map(([name, h]) =>
+    `<tr><td>${escapeHtml(name)}</td>${verdictCell(h)}${verdictCell(a1b.get(name))}<td>–</td><td>–</td>` +
+    `<td>–</td></tr>`
+  );
   const rows = forms.map((form) => {
     const ea = err(a, form), eb = err(b, form);
     const better = ea === undefined || eb === undefined ? "–" : ea <= eb ? a.variant : b.variant;
@@ -208,6 +213,6 @@ export function diffHealthHtml(a: VariantVerdicts, b: VariantVerdicts): string {
     `compare how well each variant's fit extrapolates on its own data.</p>\n<table><tr><th>law</th>` +
     `<th>verdict ${escapeHtml(a.variant)}</th><th>verdict ${escapeHtml(b.variant)}</th>` +
     `<th>backtest error ${escapeHtml(a.variant)}</th><th>backtest error ${escapeHtml(b.variant)}</th>` +
-    `<th>extrapolates better</th></tr>\n${rows.join("\n")}\n</table>\n` +
+    `<th>extrapolates better</th></tr>\n${[...a1rows, ...rows].join("\n")}\n</table>\n` +
     (notes.length > 0 ? `<ul>\n${notes.join("\n")}\n</ul>\n` : "") + `</section>`;
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { Approach3Record, BacktestRecord, FitHealth } from "../schemas.ts";
+import type { Approach1Record, Approach3Record, BacktestRecord, FitHealth } from "../schemas.ts";
 import type { Figure } from "./figures/common.ts";
 import { backtestWords, diffHealthHtml, healthSectionHtml, healthWords, withHealthNotes } from "./health.ts";
 
@@ -83,6 +83,19 @@ Deno.test("the fit-health section and the diff name each verdict and which varia
   );
   assert.match(diff, /<td>3\.00%<\/td><td>1\.00%<\/td><td>b<\/td>/);
   assert.match(diff, /<p>b extrapolates better on 1 of 1 forms\./);
+  const a1 = (verdict: "ok" | "warn") =>
+    ({
+      flops: {
+        hull: { health: { verdict, findings: [] } },
+        binning: { health: { verdict: "ok", findings: [] } },
+      },
+      gpuHours: null,
+    }) as unknown as Approach1Record;
+  const withA1 = diffHealthHtml(
+    { variant: "a", fits: {}, backtest: null, approach1: a1("ok") },
+    { variant: "b", fits: {}, backtest: null, approach1: a1("warn") },
+  );
+  assert.match(withA1, /<td>Approach 1 hull, FLOPs<\/td><td[^>]*>ok<\/td><td[^>]*>warn<\/td>/);
   assert.match(diff, /<li>a: These data do not identify the Eq\. 2/);
 });
 
