@@ -29,6 +29,7 @@ import { escapeHtml, fmt } from "./report/figures/common.ts";
 import { readRecord, readSelectedRows } from "./report/load.ts";
 import { writeReport } from "./report/write.ts";
 import { diffHealthHtml, type VariantVerdicts } from "./report/health.ts";
+import { type InputSource, sourceFile } from "./report/sources.ts";
 import { FONT_PATH } from "./report/render.ts";
 import { writeFileAtomic } from "../util/fs.ts";
 
@@ -173,6 +174,36 @@ async function verdictsOf(
   return { variant: side.variant, fits: side.fits, backtest, approach1: side.approach1 };
 }
 
+/**
+ * Returns the provenance of one side's inputs, keyed `rows.<side>`, `approach1.<side>` and
+ * `prescriptions.<side>` (side "a" or "b"), as the diff figures name them in their `reads`.
+ */
+export async function diffSources(
+  side: "a" | "b",
+  variant: string,
+  deps: DiffSideDeps,
+  dirs: Readonly<Record<string, string>>,
+): Promise<Record<string, InputSource>> {
+  const file = (id: string, name: string) => sourceFile(`${dirs[id]}/${name}`, `${id}/${name}`);
+  return {
+    [`rows.${side}`]: {
+      files: [await file(deps.select, "rows.csv"), await file(deps.select, "select.json")],
+      fits: [],
+      describe: `${side.toUpperCase()} = ${variant}: its selected rows (${deps.select})`,
+    },
+    [`approach1.${side}`]: {
+      files: [await file(deps.approach1, "approach1.json")],
+      fits: [deps.approach1],
+      describe: `${side.toUpperCase()}: Approach 1 (${deps.approach1})`,
+    },
+    [`prescriptions.${side}`]: {
+      files: [await file(deps.prescribe, "prescriptions.json")],
+      fits: [deps.prescribe],
+      describe: `${side.toUpperCase()}: prescriptions (${deps.prescribe})`,
+    },
+  };
+}
+
 /** Returns the default node id of the diff stage of variants `a` and `b`: `diff.<a>.<b>`. */
 export function diffStageId(a: string, b: string): string {
   return `diff.${a}.${b}`;
@@ -210,6 +241,10 @@ export function diffStage(
           `B = ${options.b} (${b.rows.length} rows).`,
         extraHtml: diffTablesHtml(result) + "\n" +
           diffHealthHtml(await verdictsOf(a, da, ctx.deps), await verdictsOf(b, db, ctx.deps)),
+        sources: {
+          ...await diffSources("a", options.a, da, ctx.deps),
+          ...await diffSources("b", options.b, db, ctx.deps),
+        },
       });
       await writeFileAtomic(`${ctx.outDir}/summary.txt`, summaryText(result));
       ctx.log(`diff: ${result.coefficients.length} coefficients, ${result.rows.length} differing rows`);
