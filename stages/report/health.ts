@@ -5,7 +5,7 @@
  * the diff which variant extrapolates best.
  * @module
  */
-import { lawSpec } from "../../scaling/laws/mod.ts";
+import { isLawName, LAW_NAMES, lawSpec } from "../../scaling/laws/mod.ts";
 import type { Approach1Record, Approach3Record, BacktestRecord, FitHealth, LawForm } from "../schemas.ts";
 import { escapeHtml, type Figure, fmt } from "./figures/common.ts";
 
@@ -40,13 +40,20 @@ function approach1Fits(rec: Approach1Record | undefined): [string, FitHealth | u
   );
 }
 
-/** Which law forms each figure draws (by figure name); a figure not listed draws none. */
-export const FIGURE_FORMS: Readonly<Record<string, readonly LawForm[]>> = {
-  approach3: ["eq1", "eq2", "eq3"],
-  "width-depth": ["eq2"],
-  overtraining: ["eq2"],
-  overspend: ["eq2"],
-};
+/**
+ * Returns the law forms a figure draws, from the report inputs it `reads`: an Approach 3 record (`eq1`,
+ * `eq2`, `eq3`) is its form, the prescriptions are every form, and the overtraining and overspend
+ * records are the Eq. 2 law's.
+ */
+export function formsRead(reads: readonly string[]): LawForm[] {
+  const forms = new Set<LawForm>();
+  for (const r of reads) {
+    if (isLawName(r)) forms.add(r);
+    else if (r === "prescriptions") LAW_NAMES.forEach((f) => forms.add(f));
+    else if (r === "overtraining" || r === "overspend") forms.add("eq2");
+  }
+  return LAW_NAMES.filter((f) => forms.has(f));
+}
 
 const label = (form: LawForm) => `${form.replace("eq", "Eq. ")} (${lawSpec(form).equation})`;
 
@@ -110,14 +117,16 @@ function noteHtml(lines: readonly string[]): string {
     "\n</div>";
 }
 
-/** Returns `figures` with the health note of the fits each draws appended to its tables (see {@link FIGURE_FORMS}). */
+/** Returns `figures` with the health notes of the fits each draws (by its `reads`) put before its tables. */
 export function withHealthNotes(figures: readonly Figure[], v: VariantVerdicts): Figure[] {
   return figures.map((fig) => {
-    const note = fig.name === "approach1"
-      ? approach1NoteHtml(v)
-      : fig.name === "rainbow"
-      ? rainbowNoteHtml(v)
-      : healthNoteHtml(FIGURE_FORMS[fig.name] ?? [], v);
+    const reads = fig.reads ?? [];
+    const notes = [
+      reads.includes("approach1") ? approach1NoteHtml(v) : "",
+      reads.includes("rainbow") ? rainbowNoteHtml(v) : "",
+      healthNoteHtml(formsRead(reads), v),
+    ].filter((n) => n !== "");
+    const note = notes.join("\n");
     return note === "" ? fig : { ...fig, tablesHtml: `${note}\n${fig.tablesHtml ?? ""}` };
   });
 }

@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import type { Approach1Record, Approach3Record, BacktestRecord, FitHealth } from "../schemas.ts";
 import type { Figure } from "./figures/common.ts";
-import { backtestWords, diffHealthHtml, healthSectionHtml, healthWords, withHealthNotes } from "./health.ts";
+import {
+  backtestWords,
+  diffHealthHtml,
+  formsRead,
+  healthSectionHtml,
+  healthWords,
+  withHealthNotes,
+} from "./health.ts";
 
 const refused: FitHealth = {
   verdict: "refused",
@@ -56,8 +63,10 @@ Deno.test("healthWords: nothing for ok; a refused law is said not to be identifi
 });
 
 Deno.test("withHealthNotes puts the note beside the figures that draw the law, and only there", () => {
-  const figs = ["width-depth", "loss-curves"].map((name) =>
-    ({ name, tablesHtml: "<t>" }) as unknown as Figure
+  assert.deepEqual(formsRead(["prescriptions"]), ["eq1", "eq2", "eq3"]);
+  assert.deepEqual(formsRead(["overspend", "eq1", "rows"]), ["eq1", "eq2"]);
+  const figs = [["eq2", "industry"], ["rows"]].map((reads) =>
+    ({ reads, tablesHtml: "<t>" }) as unknown as Figure
   );
   const out = withHealthNotes(figs, { variant: "v", fits: { eq2: fit(refused) }, backtest: backtest(0.05) });
   assert.match(
@@ -104,7 +113,7 @@ Deno.test("the rainbow figure names the variants whose Eq. 1 fit is questionable
     verdict: "warn",
     findings: [{ code: "exponent_at_bound", message: "the exponent of params is 4.89, outside (0.001, 3)." }],
   };
-  const fig = { name: "rainbow", tablesHtml: "" } as unknown as Figure;
+  const fig = { reads: ["rainbow"], tablesHtml: "" } as unknown as Figure;
   const [out] = withHealthNotes([fig], {
     variant: "paper",
     fits: {},
