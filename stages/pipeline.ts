@@ -79,6 +79,8 @@ export interface FitStagesOptions {
   /** Node id of the collect stage read (default "collect"). */
   readonly collect?: string;
 }
+import { TRAIN_UNIT_TASK } from "./train.ts";
+import { trainCost } from "./train_cost.ts";
 
 /**
  * Returns the fitting stages of one variant (select, Approach 1/2/3, prescriptions, overtraining,
@@ -340,4 +342,6 @@ export const definition: PipelineDefinition = {
   diff: ({ a, b, profile }) => diffStages(a, b, profile),
   publish: PUBLISH,
   diffPublish: ({ a, b }) => [diffStageId(a, b)],
+  unitTask: TRAIN_UNIT_TASK,
+  preflight: (stages, toRun) => trainCost(stages, toRun),
 };
