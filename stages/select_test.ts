@@ -56,7 +56,7 @@ Deno.test("select: Approach 1 uses the dense (every 477 steps) checkpoint files 
 });
 
 Deno.test("select: counting conventions resolve into params and flops", async () => {
-  const { select } = await real();
+  const { select, selectA1 } = await real();
   const paper = select("paper"), noEmb = select("no_embeds");
   for (let i = 0; i < paper.length; i++) {
     // no_embeds' fits drop one vocab x width matrix, as the authors' Approach 3 (params - 50304 * width).
