@@ -228,13 +228,21 @@ export async function readReportInputs(
     eq[key] = await readRecord<Approach3Record>(`${dir(id)}/fit.json`, "approach3");
     sources[key] = await fitSource(id, eq[key], subsets);
   }
+  // The records derived from a law name the law's fit record too.
+  const lawFit = (form: string): string[] => {
+    const id =
+      ({ eq1: deps.approach3Eq1, eq2: deps.approach3Eq2, eq3: deps.approach3Eq3 } as Record<string, string>)[
+        form
+      ];
+    return id === undefined ? [] : [id];
+  };
   const prescriptions = await readRecord<PrescriptionsRecord>(
     `${dir(deps.prescribe)}/prescriptions.json`,
     "prescriptions",
   );
   sources.prescriptions = {
     files: [await nodeFile(deps.prescribe, "prescriptions.json")],
-    fits: [deps.prescribe],
+    fits: [deps.prescribe, ...prescriptions.forms.flatMap((f) => lawFit(f.form))],
     describe: `prescriptions of ${
       prescriptions.forms.map((f) => `${f.form} (${f.method.replace("_", " ")})`).join(", ")
     }`,
@@ -245,13 +253,13 @@ export async function readReportInputs(
   );
   sources.overtraining = {
     files: [await nodeFile(deps.overtraining, "overtraining.json")],
-    fits: [deps.overtraining],
+    fits: [deps.overtraining, ...lawFit(overtraining.form)],
     describe: `overtraining curves of the ${overtraining.form} law`,
   };
   const overspend = await readRecord<OverspendRecord>(`${dir(deps.overspend)}/overspend.json`, "overspend");
   sources.overspend = {
     files: [await nodeFile(deps.overspend, "overspend.json")],
-    fits: [deps.overspend],
+    fits: [deps.overspend, ...lawFit(overspend.form)],
     describe: `overspend from the ${overspend.form} law`,
   };
   const rainbow = [];
