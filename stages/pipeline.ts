@@ -33,8 +33,9 @@ import { collectImportedStage, collectSimulatedStage, collectTrainedStage } from
 import { selectParams, selectStage } from "./select.ts";
 import { approach1Stage } from "./fit_approach1.ts";
 import { approach2Stage } from "./fit_approach2.ts";
-import { approach3Stage } from "./fit_approach3.ts";
+import { approach3Stage, type FitOptions } from "./fit_approach3.ts";
 import { prescribeStage } from "./fit_prescribe.ts";
+import { backtestStage } from "./fit_backtest.ts";
 import { overtrainingStage } from "./fit_overtraining.ts";
 import { overspendStage } from "./fit_overspend.ts";
 import { perceiverReportStage, type RainbowFit, reportStage } from "./report.ts";
@@ -46,6 +47,7 @@ import { corpusStage, trainStage } from "./train.ts";
 import { paperLawStage } from "./paper_law.ts";
 import { resolveVariant, VARIANT_NAMES, type VariantSettings } from "./variants.ts";
 import { type LawForm, stageId } from "./schemas.ts";
+import { LAW_NAMES } from "../scaling/laws/mod.ts";
 import {
   type FitTable,
   PAPER,
@@ -58,7 +60,8 @@ import {
 /** Names of the profiles, the default (`paper`: the real runs shipped under data/) first. */
 export const PROFILES: readonly string[] = Object.keys(PROFILE_SETTINGS);
 
-const FORMS: readonly LawForm[] = ["eq1", "eq2", "eq3"];
+/** The law forms every variant fits: every form of the law registry (scaling/laws). */
+const FORMS: readonly LawForm[] = LAW_NAMES;
 
 /** Where a profile's runs come from: the stages that make or read them, ending in one collect node. */
 export interface Sources {
@@ -101,8 +104,13 @@ export function fitStages(
     selectStage(variant, v, { purpose: "approach1", collect }),
     approach1Stage(variant, {}, stageId("select_approach1", variant)),
     approach2Stage(variant),
-    // Approach 3: Eq. 1, Eq. 2 and Eq. 3 (Huber δ from the variant).
+    // Approach 3: every form of the law registry, Eq. 1, 2 and 3 (Huber δ from the variant).
     ...FORMS.map((f) => approach3Stage(variant, f, { ...fit[f], huberDelta: v.huberDelta })),
+    // Does each law extrapolate? Every form refitted without the 3 largest-compute runs.
+    backtestStage(variant, {
+      huberDelta: v.huberDelta,
+      grids: Object.fromEntries(FORMS.map((f) => [f, fit[f].grid])) as Record<LawForm, FitOptions["grid"]>,
+    }),
     // What the laws prescribe: compute-optimal N, D (Eq. 1 closed form; Eq. 2/3 brute force over shapes).
     prescribeStage(variant, v),
     // Figure 8 (overtraining) and Figure 7 (overspend in FLOPs and GPU-hours), from the Eq. 2 law.
@@ -265,6 +273,7 @@ export function profileStages(p: ProfileSettings, variant: string): Stage[] {
         collect: sources.collect,
         selectApproach1: stageId("select_approach1", variant),
         rainbow,
+        backtest: stageId("backtest", variant),
         ...lrSweep,
       },
       rainbowFits,
@@ -323,9 +332,8 @@ export const PUBLISH: readonly string[] = [
       "report",
       "approach1",
       "approach2",
-      "approach3_eq1",
-      "approach3_eq2",
-      "approach3_eq3",
+      ...FORMS.map((f) => `approach3_${f}`),
+      "backtest",
       "prescribe",
       "overtraining",
       "overspend",
