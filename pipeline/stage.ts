@@ -68,6 +68,12 @@ export interface Stage<P extends Params = Params> {
   readonly inputs: readonly string[];
   /** Files the stage writes, relative to its `outDir` (a trailing "/" declares a folder). */
   readonly outputs: readonly string[];
+  /**
+   * Optional: how to rebuild this stage in a Web Worker, so that the runner runs it off the main thread
+   * (another core): the name of the exported factory of `module` that returned it, and its arguments
+   * (structured-cloneable). Set by `offThread` (pipeline/off_thread.ts); not part of the fingerprint.
+   */
+  readonly worker?: { readonly factory: string; readonly args: readonly unknown[] };
   /** Optional environment identity (e.g. the GPU adapter) folded into the fingerprint. */
   envIdentity?(): Promise<string>;
   /** Do the work; write only into `ctx.outDir`. */
