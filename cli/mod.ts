@@ -87,7 +87,13 @@ export function pickChoice(task: string, what: string, name: string, valid: read
  */
 export function userPath(path: string): string {
   if (path.startsWith("/")) return path;
-  const base = (Deno.env.get("INIT_CWD") ?? Deno.cwd()).replace(/\/+$/, "");
+  let initCwd: string | undefined;
+  try {
+    initCwd = Deno.env.get("INIT_CWD");
+  } catch {
+    initCwd = undefined; // no env permission: not run by deno task with --allow-env=INIT_CWD
+  }
+  const base = (initCwd ?? Deno.cwd()).replace(/\/+$/, "");
   const joined = `${base}/${path}`.split("/");
   const out: string[] = [];
   for (const part of joined) {
