@@ -179,7 +179,7 @@ async function execute(
   },
   write: (line: string) => void,
 ): Promise<StageResult[]> {
-  const reporter = defaultReporter(write);
+  const reporter = await defaultReporter(write);
   reporter.line(`== ${label}`);
   try {
     const results = await runPipeline(stages, { ...run, reporter });

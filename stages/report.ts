@@ -24,8 +24,8 @@ import type {
 } from "./schemas.ts";
 import { type ReportInputs, variantFigures } from "./report/figures_of_variant.ts";
 import { readIndustry, readPerceiverValidation, readRecord, readSelectedRows } from "./report/load.ts";
-import { writeReport } from "./report/write.ts";
-import { FONT_PATH } from "./report/render.ts";
+// The rendering libraries (vega, vega-lite, resvg) load only when a report is written (in run).
+import { FONT_PATH } from "./report/font.ts";
 import { readLrSweepRows } from "./lr_sweep_table.ts";
 
 /** Upstream node ids the report reads. */
@@ -189,6 +189,7 @@ export function reportStage(
       const label = provenance.ownRuns ? `${options.variant}; ${provenance.source}` : options.variant;
       const figures = variantFigures({ ...inputs, variant: label });
       ctx.progress(0, figures.length, "rendering figures");
+      const { writeReport } = await import("./report/write.ts");
       const written = await writeReport(ctx.outDir, figures, {
         title: `Scaling-law report: variant ${options.variant}` +
           (provenance.ownRuns ? ` (this project's own runs)` : ""),
