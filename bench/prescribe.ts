@@ -7,21 +7,14 @@
  * Run: `deno run bench/prescribe.ts`
  * @module
  */
-import { type AdditiveLaw, evaluateLaw } from "../scaling/law.ts";
+import { evaluateLaw } from "../scaling/law.ts";
 import { gemstonesFlopsPerToken } from "../scaling/count/flops.ts";
 import { gemstonesParams } from "../scaling/count/params.ts";
 import { prescribeWidthDepthCurve } from "../scaling/prescribe/width_depth.ts";
 import { overtrainingCurve } from "../scaling/prescribe/overtraining.ts";
+import { EQ2_TEST_LAW } from "../testing/laws.ts";
 
-const LAW: AdditiveLaw = {
-  E: 1.6,
-  terms: [
-    { variable: "width", A: 3, alpha: 0.3 },
-    { variable: "depth", A: 0.5, alpha: 0.5 },
-    { variable: "params", A: 400, alpha: 0.34 },
-    { variable: "tokens", A: 410, alpha: 0.28 },
-  ],
-};
+const LAW = EQ2_TEST_LAW;
 const BUDGETS = Array.from({ length: 60 }, (_, i) => Math.pow(10, 18 + 9 * i / 59));
 
 function time(label: string, f: () => unknown, repeats = 3): number {

@@ -27,9 +27,10 @@ import {
 } from "./train/config.ts";
 import { openCorpus } from "./train/data.ts";
 import { train, type TrainResult } from "./train/loop.ts";
-import { exists } from "./train/atomic.ts";
+
 import { CHECKPOINT_JSON } from "./train/checkpoint.ts";
 import type { StepRecord } from "./train/log.ts";
+import { exists } from "../util/fs.ts";
 
 /** Usage text printed by --help. */
 export const TRAIN_USAGE = `usage: deno task train --corpus DIR --out DIR [options]

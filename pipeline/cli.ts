@@ -10,7 +10,7 @@ import { gc, parseSize } from "./gc.ts";
 import { defaultReporter, formatTable } from "./progress.ts";
 import { publishDir, publishFolder } from "./publish.ts";
 import { sinks } from "./graph.ts";
-import { stageId } from "./fingerprint.ts";
+import { nodeIdOf } from "./fingerprint.ts";
 import {
   describeError,
   EXIT_FAILURE,
@@ -110,7 +110,7 @@ function checkStageIds(
   ids: readonly string[],
   stages: readonly Stage[],
 ): void {
-  const known = stages.map(stageId);
+  const known = stages.map(nodeIdOf);
   for (const id of ids) {
     if (!known.includes(id)) {
       throw new UsageError(
@@ -247,7 +247,7 @@ async function reproduce(args: string[], def: PipelineDefinition, root: string, 
       write,
     );
     if (dryRun) continue;
-    const ids = new Set(def.publish ?? stages.map(stageId));
+    const ids = new Set(def.publish ?? stages.map(nodeIdOf));
     for (const r of results) {
       if (!ids.has(r.id)) continue;
       const target = publishDir(profile, def.profiles[0], variant, r.id);

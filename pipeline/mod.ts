@@ -23,8 +23,8 @@ export {
   fingerprintDigest,
   type FingerprintFields,
   fingerprintFields,
+  nodeIdOf,
   runtimeIdentity,
-  stageId,
 } from "./fingerprint.ts";
 export { canonicalJson, hashFields, sha256File, sha256Hex } from "./hash.ts";
 export { StatHashCache } from "./statcache.ts";

@@ -6,16 +6,17 @@
  * @module
  */
 import type { Stage, StageContext } from "./stage.ts";
-import { stageId, validatedParams } from "./fingerprint.ts";
+import { nodeIdOf, validatedParams } from "./fingerprint.ts";
 import { withDependencies } from "./graph.ts";
 import { CachePaths, collectOutputs, commitEntry, type Manifest, touchEntry, verifyEntry } from "./store.ts";
 import { acquireLock } from "./lock.ts";
 import { latestRun, recordRun } from "./runs.ts";
 import { explainStage, planFingerprints, saveCaches, type StageStatus } from "./status.ts";
 import type { Reporter } from "./progress.ts";
-import { hostName, randomSuffix } from "./fsutil.ts";
+import { hostName } from "./fsutil.ts";
 import { runtimeIdentity } from "./fingerprint.ts";
 import { runInWorker } from "./off_thread.ts";
+import { randomHex } from "../util/fs.ts";
 
 /** Options of `runPipeline`. */
 export interface RunOptions {
@@ -87,14 +88,14 @@ export async function runPipeline(stages: readonly Stage[], options: RunOptions)
   const plan = await planFingerprints(stages, paths);
   const selected = options.only !== undefined ? withDependencies(stages, options.only) : undefined;
   const force = new Set(options.force ?? []);
-  const known = new Set(plan.order.map(stageId));
+  const known = new Set(plan.order.map(nodeIdOf));
   for (const id of force) {
     if (!known.has(id)) throw new Error(`--force ${id}: unknown stage (known: ${[...known].join(", ")})`);
   }
   const previous = await latestRun(paths, profile, variant);
   const jobs: Job[] = [];
   for (const stage of plan.order) {
-    const id = stageId(stage);
+    const id = nodeIdOf(stage);
     if (selected && !selected.has(id)) continue;
     const fingerprint = plan.fingerprints.get(id)!;
     const status = await explainStage(
@@ -231,7 +232,7 @@ async function compute(
   signal: AbortSignal,
 ): Promise<void> {
   const { stage, id, fingerprint } = job;
-  const build = `${paths.tmp}/${fingerprint.slice(0, 16)}-${Deno.pid}-${randomSuffix()}`;
+  const build = `${paths.tmp}/${fingerprint.slice(0, 16)}-${Deno.pid}-${randomHex(8)}`;
   const outDir = `${build}/out`;
   const logPath = `${build}/log.txt`;
   await Deno.mkdir(outDir, { recursive: true });

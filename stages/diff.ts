@@ -28,6 +28,7 @@ import { escapeHtml, fmt } from "./report/figures/common.ts";
 import { readRecord, readSelectedRows } from "./report/load.ts";
 // The rendering libraries (vega, vega-lite, resvg) load only when the diff is written (in run).
 import { FONT_PATH } from "./report/font.ts";
+import { writeFileAtomic } from "../util/fs.ts";
 
 /** Upstream node ids of one side of the diff. */
 export interface DiffSideDeps {
@@ -181,14 +182,13 @@ export function diffStage(
       const result = compareSides(a, b);
       const figures = [diffFrontierFigure(a, b), diffPrescriptionFigure(a, b)];
       const { writeReport } = await import("./report/write.ts");
-      const { writeAtomic } = await import("./report/render.ts");
       await writeReport(ctx.outDir, figures, {
         title: `Variant diff: ${options.a} (A) vs ${options.b} (B)`,
         intro: `Both variants fitted on the same pipeline; A = ${options.a} (${a.rows.length} rows), ` +
           `B = ${options.b} (${b.rows.length} rows).`,
         extraHtml: diffTablesHtml(result),
       });
-      await writeAtomic(`${ctx.outDir}/summary.txt`, summaryText(result));
+      await writeFileAtomic(`${ctx.outDir}/summary.txt`, summaryText(result));
       ctx.log(`diff: ${result.coefficients.length} coefficients, ${result.rows.length} differing rows`);
     },
   };

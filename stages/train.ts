@@ -36,7 +36,6 @@ import { createGpuBackend } from "../kernels/gpu/backend.ts";
 import type { Backend } from "../kernels/types.ts";
 import { prepareCorpus } from "../kernels/data/corpus.ts";
 import { canonicalJson, sha256Hex } from "../pipeline/hash.ts";
-import { writeTextAtomic } from "./importers/table.ts";
 
 /** How a corpus is made (JSON; part of the corpus stage's fingerprint). */
 export type CorpusSpec =
@@ -121,6 +120,7 @@ export interface RunFile {
 }
 
 import { type RunResult, runResultOf } from "../kernels/train/result.ts";
+import { writeFileAtomic } from "../util/fs.ts";
 export type { RunResult };
 
 /** Returns the adapter identity of the default WebGPU adapter; throws when there is none. */
@@ -171,7 +171,7 @@ export async function executeRunFile(dir: string, options: ExecuteOptions = {}):
     );
   }
   const cfg = resolveTrainConfig(run.config, path);
-  await writeTextAtomic(`${dir}/config.json`, JSON.stringify(cfg, null, 2) + "\n");
+  await writeFileAtomic(`${dir}/config.json`, JSON.stringify(cfg, null, 2) + "\n");
   const corpus = await openCorpus(cfg.corpus, cfg.seed, cfg.model.vocabSize);
   const backend = await createBackend(run.backend, cfg.model);
   try {
@@ -185,7 +185,7 @@ export async function executeRunFile(dir: string, options: ExecuteOptions = {}):
       onProgress: options.onProgress ? (r) => options.onProgress!(r, cfg.steps) : undefined,
     });
     const result = runResultOf(run.runId, res, peakLearningRate(cfg), backend.identity);
-    await writeTextAtomic(`${dir}/result.json`, JSON.stringify(result, null, 2) + "\n");
+    await writeFileAtomic(`${dir}/result.json`, JSON.stringify(result, null, 2) + "\n");
     return result;
   } finally {
     backend.destroy();
@@ -228,7 +228,7 @@ export function trainStage(spec: RunSpec): Stage<RunSpec & Params> {
       const work = `${ctx.root}/.cache/work/${workKey(ctx, s, await envIdentity())}`;
       await Deno.mkdir(work, { recursive: true });
       const runFile: RunFile = { runId: s.runId, backend: s.backend, config: cfg };
-      await writeTextAtomic(`${work}/run.json`, JSON.stringify(runFile, null, 2) + "\n");
+      await writeFileAtomic(`${work}/run.json`, JSON.stringify(runFile, null, 2) + "\n");
       ctx.log(`${ctx.id}: working in ${work}; ${cfg.steps} steps, peak lr ${peakLearningRate(cfg)}`);
       ctx.progress(0, cfg.steps, "starting");
       const result = await executeRunFile(work, {

@@ -11,6 +11,7 @@ import { buildFixture } from "../testing/report_fixture.ts";
 import { readReportInputs } from "../stages/report.ts";
 import { variantFigures } from "../stages/report/figures_of_variant.ts";
 import { writeReport } from "../stages/report/write.ts";
+import { writeFileAtomic } from "../util/fs.ts";
 
 /** Figures copied to docs/figures (stems). */
 export const DOC_FIGURES: readonly string[] = [
@@ -53,8 +54,7 @@ if (import.meta.main) {
     await Deno.mkdir(values.out, { recursive: true });
     for (const stem of DOC_FIGURES) {
       const dst = `${values.out}/${stem}.png`;
-      await Deno.copyFile(`${tmp}/figures/${stem}.png`, `${dst}.tmp`);
-      await Deno.rename(`${dst}.tmp`, dst);
+      await writeFileAtomic(dst, await Deno.readFile(`${tmp}/figures/${stem}.png`));
     }
     console.log(
       `fixture (${DOC_VARIANTS.length} variants, ${starts} starts): ${((t1 - t0) / 1000).toFixed(1)} s`,

@@ -19,6 +19,8 @@
  */
 
 import { type ModelConfig, validateModelConfig } from "../types.ts";
+import { canonicalJson } from "../../util/json.ts";
+import { sha256Hex } from "../../util/hex.ts";
 
 /** Learning-rate schedule after warm-up. */
 export type ScheduleKind = "constant" | "cosine";
@@ -366,24 +368,12 @@ export function resolveTrainConfig(input: TrainConfigInput, where = "train confi
   return cfg;
 }
 
-/** Returns a canonical JSON string (sorted keys, no spaces) of a JSON-like value. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return "[" + value.map(canonicalJson).join(",") + "]";
-  if (isObject(value)) {
-    const keys = Object.keys(value).filter((k) => value[k] !== undefined).sort();
-    return "{" + keys.map((k) => JSON.stringify(k) + ":" + canonicalJson(value[k])).join(",") + "}";
-  }
-  return JSON.stringify(value);
-}
-
 /**
  * Returns the hex SHA-256 of the fields that determine a run's trajectory (everything but logging,
  * evaluation and checkpoint cadence and the corpus path). A checkpoint resumes only under the same hash.
  */
-export async function trajectoryHash(cfg: TrainConfig): Promise<string> {
+export function trajectoryHash(cfg: TrainConfig): string {
   const { logEvery: _l, checkpointEvery: _c, evalEveryTokens: _e, evalBatches: _b, corpus: _p, ...rest } =
     cfg;
-  const bytes = new TextEncoder().encode(canonicalJson(rest));
-  const digest = await crypto.subtle.digest("SHA-256", bytes);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+  return sha256Hex(canonicalJson(rest, "config"));
 }

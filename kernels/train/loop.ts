@@ -16,7 +16,7 @@ import { tokensPerStep, type TrainConfig, trajectoryHash } from "./config.ts";
 import { learningRateAt } from "./schedule.ts";
 import { trainFlopsPerToken } from "./flops.ts";
 import { type LoopState, readCheckpoint, writeCheckpoint } from "./checkpoint.ts";
-import { writeFileAtomic } from "./atomic.ts";
+import { writeFileAtomic } from "../../util/fs.ts";
 import { appendLog, LOG_FILE, readLog, type StepRecord, truncateLog } from "./log.ts";
 
 /** File name of the resolved config a run writes into its folder. */
@@ -136,7 +136,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     await truncateLog(logPath, -1);
   }
 
-  await writeFileAtomic(`${outDir}/${CONFIG_FILE}`, JSON.stringify(config, null, 2) + "\n");
+  await writeFileAtomic(`${outDir}/${CONFIG_FILE}`, JSON.stringify(config, null, 2) + "\n", { sync: true });
 
   let runningMin = loop.runningMinLoss;
   let pendingLosses = [...loop.pendingLosses];

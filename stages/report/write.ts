@@ -6,7 +6,8 @@
  */
 import { type Figure, figureStem } from "./figures/common.ts";
 import { buildReportHtml, type PageFigure, type PageOptions } from "./html.ts";
-import { renderFigure, writeAtomic } from "./render.ts";
+import { renderFigure } from "./render.ts";
+import { writeFileAtomic } from "../../util/fs.ts";
 
 /** What {@link writeReport} wrote. */
 export interface WrittenReport {
@@ -33,9 +34,9 @@ export async function writeReport(
     const t0 = performance.now();
     const rendered = await renderFigure(figure.spec, `figure ${figure.number} (${figure.name})`);
     renderMs[stem] = performance.now() - t0;
-    await writeAtomic(`${figDir}/${stem}.vl.json`, JSON.stringify(figure.spec, null, 1) + "\n");
-    await writeAtomic(`${figDir}/${stem}.svg`, rendered.svg);
-    await writeAtomic(`${figDir}/${stem}.png`, rendered.png);
+    await writeFileAtomic(`${figDir}/${stem}.vl.json`, JSON.stringify(figure.spec, null, 1) + "\n");
+    await writeFileAtomic(`${figDir}/${stem}.svg`, rendered.svg);
+    await writeFileAtomic(`${figDir}/${stem}.png`, rendered.png);
     pageFigures.push({ figure, rendered });
   }
   const manifest = figures.map((f) => ({
@@ -46,8 +47,8 @@ export async function writeReport(
     caption: f.caption,
     howToRead: f.howToRead,
   }));
-  await writeAtomic(`${figDir}/figures.json`, JSON.stringify(manifest, null, 1) + "\n");
+  await writeFileAtomic(`${figDir}/figures.json`, JSON.stringify(manifest, null, 1) + "\n");
   const html = `${outDir}/index.html`;
-  await writeAtomic(html, await buildReportHtml(pageFigures, page));
+  await writeFileAtomic(html, await buildReportHtml(pageFigures, page));
   return { html, stems: figures.map(figureStem), renderMs };
 }

@@ -6,15 +6,8 @@
  * @module
  */
 import type { Approach1Method, Approach1Record, FrontierPoint, SelectedRow } from "../../schemas.ts";
-import {
-  evalPower,
-  type Figure,
-  fmt,
-  logSpace,
-  PARAMS_COLOR,
-  referencePrescriptions,
-  topLevel,
-} from "./common.ts";
+import { evalPower, type Figure, fmt, PARAMS_COLOR, referencePrescriptions, topLevel } from "./common.ts";
+import { logSpace } from "../../../scaling/logspace.ts";
 
 /** Input of {@link approach1Figure}. */
 export interface Approach1Data {

@@ -10,11 +10,11 @@ import {
   type Figure,
   fmt,
   INDUSTRY_TOKENS,
-  logSpace,
   referencePrescriptions,
   shortName,
   topLevel,
 } from "./common.ts";
+import { logSpace } from "../../../scaling/logspace.ts";
 
 /** Input of {@link approach3Figure}. */
 export interface Approach3Data {

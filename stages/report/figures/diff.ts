@@ -4,8 +4,9 @@
  * @module
  */
 import type { Approach1Record, Approach3Record, PrescriptionsRecord, SelectedRow } from "../../schemas.ts";
-import { evalPower, type Figure, fmt, logSpace, topLevel } from "./common.ts";
+import { evalPower, type Figure, fmt, topLevel } from "./common.ts";
 import { eq1Optimum } from "./rainbow.ts";
+import { logSpace } from "../../../scaling/logspace.ts";
 
 /** One side of the diff. */
 export interface DiffSide {

@@ -10,10 +10,10 @@ import {
   evalPower,
   type Figure,
   fmt,
-  logSpace,
   referencePrescriptions,
   topLevel,
 } from "./common.ts";
+import { logSpace } from "../../../scaling/logspace.ts";
 
 /** One variant's Eq. 1 fit. */
 export interface RainbowVariant {
