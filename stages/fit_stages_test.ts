@@ -132,7 +132,8 @@ Deno.test("approach2 on the Gemstones grid says why it is unavailable", async ()
   assert.match(r.reason, /isoFLOP budgets/);
   // Each kind of skip counted, with its real numbers (no "#" placeholders).
   assert.doesNotMatch(r.reason, /#/);
-  const onlyTwo = r.skipped.filter((x) => x.reason === "only 2 distinct parameter count(s); need >= 3").length;
+  const onlyTwo =
+    r.skipped.filter((x) => x.reason === "only 2 distinct parameter count(s); need >= 3").length;
   assert.ok(onlyTwo > 0);
   assert.match(r.reason, new RegExp(`; ${onlyTwo}× only 2 distinct parameter count\\(s\\); need >= 3; `));
   assert.equal(r.params, null);

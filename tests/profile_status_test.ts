@@ -51,8 +51,11 @@ for (const profile of PROFILES) {
 Deno.test("a variant's Huber δ edit changes, in the status of every profile, only the stages it parameterises", async () => {
   const tmp = await Deno.makeTempDir({ prefix: "profile_status_" });
   try {
-    for (const dir of ["pipeline", "stages", "scaling", "kernels", "data", "cli"]) {
-      await copyTree(`${ROOT}/${dir}`, `${tmp}/${dir}`);
+    // Every folder of code and data (not the store, the reports, the npm packages or git).
+    for (const e of Deno.readDirSync(ROOT)) {
+      if (e.isDirectory && ![".cache", ".git", "node_modules", "reports", "docs", "bench"].includes(e.name)) {
+        await copyTree(`${ROOT}/${e.name}`, `${tmp}/${e.name}`);
+      }
     }
     for (const f of ["deno.json", "deno.lock"]) await Deno.copyFile(`${ROOT}/${f}`, `${tmp}/${f}`);
     await Deno.symlink(`${ROOT}/node_modules`, `${tmp}/node_modules`);
