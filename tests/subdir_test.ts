@@ -67,6 +67,10 @@ Deno.test("fit, prepare, train and reproduce typed in a subdirectory use paths r
     ]);
     assert.equal(r.code, 0, r.err);
     assert.ok((await Deno.stat(`${sub}/corpus/train.bin`)).isFile);
+    // A missing input file is a failure (exit 1), like fit's and train's, not bad usage.
+    r = await task(sub, ["prepare", "--source", "text", "--files", "nosuch.txt", "--out", "c2"]);
+    assert.equal(r.code, 1, r.err);
+    assert.match(r.err, new RegExp(`prepare: .*${sub}/nosuch\\.txt`));
     const train = ["train", "--backend", "reference", "--corpus", "corpus", "--width", "16", "--depth", "1"];
     const small = ["--head-size", "8", "--seq-len", "8", "--batch-size", "2", "--steps", "2", "--quiet"];
     r = await task(sub, [...train, ...small, "--out", "run"]);
