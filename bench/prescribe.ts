@@ -4,7 +4,7 @@
  * evaluates `evaluateLaw` and the counters afresh for every shape and budget (no precomputation).
  * Prints figures; asserts nothing.
  *
- * Run: `deno run bench/prescribe.ts`
+ * Run: `deno run bench/prescribe.ts` (or `deno task bench --only prescribe`)
  * @module
  */
 import { evaluateLaw } from "../scaling/law.ts";
@@ -46,16 +46,21 @@ function naiveCurve(): number[] {
   });
 }
 
-const discrete = time(
-  "prescribeWidthDepthCurve, 60 budgets, discrete (65,536 shapes)",
-  () => prescribeWidthDepthCurve(LAW, BUDGETS),
-  3,
-);
-time(
-  "prescribeWidthDepthCurve, 60 budgets, relaxed + refinement",
-  () => prescribeWidthDepthCurve(LAW, BUDGETS, { relaxed: true }),
-  3,
-);
-time("overtrainingCurve, 9 factors at 1e21 FLOPs", () => overtrainingCurve(LAW, 1e21), 3);
-const naive = time("baseline: naive discrete search, 60 budgets", naiveCurve, 1);
-console.log(`speed-up of the precomputed grid over the baseline: ${(naive / discrete).toFixed(1)}x`);
+/** Runs the prescription benchmark and prints its figures (ms per call, speed-up over the baseline); returns nothing. */
+export function benchPrescribe(): void {
+  const discrete = time(
+    "prescribeWidthDepthCurve, 60 budgets, discrete (65,536 shapes)",
+    () => prescribeWidthDepthCurve(LAW, BUDGETS),
+    3,
+  );
+  time(
+    "prescribeWidthDepthCurve, 60 budgets, relaxed + refinement",
+    () => prescribeWidthDepthCurve(LAW, BUDGETS, { relaxed: true }),
+    3,
+  );
+  time("overtrainingCurve, 9 factors at 1e21 FLOPs", () => overtrainingCurve(LAW, 1e21), 3);
+  const naive = time("baseline: naive discrete search, 60 budgets", naiveCurve, 1);
+  console.log(`speed-up of the precomputed grid over the baseline: ${(naive / discrete).toFixed(1)}x`);
+}
+
+if (import.meta.main) benchPrescribe();

@@ -1,18 +1,11 @@
 import assert from "node:assert/strict";
-import { type AdditiveLaw, evaluateLaw } from "../law.ts";
+import { evaluateLaw } from "../law.ts";
 import { gemstonesFlopsPerToken } from "../count/flops.ts";
 import { gemstonesParams } from "../count/params.ts";
 import { EQ2 } from "./eq2.ts";
+import { EQ2_TEST_LAW } from "../../testing/laws.ts";
 
-const LAW: AdditiveLaw = {
-  E: 1.6,
-  terms: [
-    { variable: "width", A: 3, alpha: 0.3 },
-    { variable: "depth", A: 0.5, alpha: 0.5 },
-    { variable: "params", A: 400, alpha: 0.34 },
-    { variable: "tokens", A: 410, alpha: 0.28 },
-  ],
-};
+const LAW = EQ2_TEST_LAW;
 
 Deno.test("Eq. 2 prescribes the best shape: no feasible shape at the same FLOPs has a lower loss", () => {
   const counting = { flopsCounter: "gemstones", flopsPerToken: gemstonesFlopsPerToken, relaxed: false };
