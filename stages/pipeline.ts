@@ -10,6 +10,7 @@
  *                 ├──────► approach3_eq3.V ──┘
  *                 │            eq2 ──────────────► overtraining.V
  *                 └────────────eq2 ──────────────► overspend.V
+ * collect ──► grid_size_study (Figure 20), sensitivity.V (tornado) ──┐
  * all of the above + approach3_eq1.W of every variant W (Figure 6, the rainbow) ──► report.V
  * diff A B: the stages of A and B ──► diff.A.B
  * ```
@@ -31,6 +32,15 @@ import { diffStage, diffStageId } from "./diff.ts";
 import { resolveVariant, VARIANT_NAMES, type VariantSettings } from "./variants.ts";
 import { stageId } from "./schemas.ts";
 import { buildProfile, IMPORTED_PROFILES, PROFILES as TRAINING_PROFILES } from "./profiles.ts";
+import {
+  GRID_SIZE_SUBSET,
+  gridSizesFromEnv,
+  gridSizeStudyStage,
+  sensitivityParams,
+  sensitivityStage,
+} from "./sensitivity.ts";
+import { FIGURE20_DELTAS } from "../scaling/fit/sensitivity.ts";
+import { selectParams } from "./select.ts";
 
 /**
  * Profiles known to this definition: "paper" (real data shipped under data/, built here) first, then
@@ -84,7 +94,19 @@ export function buildVariant(variant: string, profile = "paper"): Stage[] {
     }
     rainbow[w] = stageId("approach3_eq1", w);
   }
-  stages.push(reportStage({ variant, deps: { rainbow } }));
+  // 8. Sensitivity: Gemstones Figure 20 (one grid-size study for all variants) and the variant's tornado.
+  stages.push(
+    gridSizeStudyStage({
+      subset: GRID_SIZE_SUBSET,
+      gridSizes: gridSizesFromEnv(),
+      deltas: [...FIGURE20_DELTAS],
+    }),
+    sensitivityStage(
+      sensitivityParams(variant, selectParams(variant, resolveVariant(variant)), resolveVariant(variant)),
+    ),
+  );
+  const sensitivity = { gridSizeStudy: "grid_size_study", sensitivity: stageId("sensitivity", variant) };
+  stages.push(reportStage({ variant, deps: { rainbow, ...sensitivity } }));
   return stages;
 }
 

@@ -27,6 +27,7 @@ import { readIndustry, readPerceiverValidation, readRecord, readSelectedRows } f
 import { writeReport } from "./report/write.ts";
 import { FONT_PATH } from "./report/render.ts";
 import { readLrSweepRows } from "./lr_sweep_table.ts";
+import type { GridSizeStudyRecord, SensitivityRecord } from "./sensitivity.ts";
 
 /** Upstream node ids the report reads. */
 export interface ReportDeps {
@@ -48,6 +49,10 @@ export interface ReportDeps {
   readonly rainbow: Readonly<Record<string, string>>;
   /** The lr_sweep node (its lr_sweep.csv gives figure 10); absent leaves the figure out. */
   readonly lrSweep?: string;
+  /** The grid_size_study node (figure 11, Gemstones Figure 20); absent leaves the figure out. */
+  readonly gridSizeStudy?: string;
+  /** The sensitivity node of the variant (figure 12, the tornado); absent leaves the figure out. */
+  readonly sensitivity?: string;
 }
 
 /** Returns the default node ids of the report of `variant` (no rainbow). */
@@ -118,6 +123,18 @@ export async function readReportInputs(
     ...(deps.lrSweep === undefined
       ? {}
       : { lrSweep: await readLrSweepRows(`${dir(deps.lrSweep)}/lr_sweep.csv`) }),
+    ...(deps.gridSizeStudy === undefined ? {} : {
+      gridSizeStudy: await readRecord<GridSizeStudyRecord>(
+        `${dir(deps.gridSizeStudy)}/grid_size_study.json`,
+        "grid_size_study",
+      ),
+    }),
+    ...(deps.sensitivity === undefined ? {} : {
+      sensitivity: await readRecord<SensitivityRecord>(
+        `${dir(deps.sensitivity)}/sensitivity.json`,
+        "sensitivity",
+      ),
+    }),
   };
 }
 
@@ -173,6 +190,8 @@ export function reportStage(
     deps.overspend,
     ...Object.values(deps.rainbow),
     ...(deps.lrSweep === undefined ? [] : [deps.lrSweep]),
+    ...(deps.gridSizeStudy === undefined ? [] : [deps.gridSizeStudy]),
+    ...(deps.sensitivity === undefined ? [] : [deps.sensitivity]),
   ];
   return {
     name: "report",

@@ -34,6 +34,8 @@ import { lossCurvesFigure } from "./figures/loss_curves.ts";
 import { type PerceiverExperiment, perceiverFigure } from "./figures/perceiver.ts";
 import { lrSweepFigure } from "./figures/lr_sweep.ts";
 import type { LrSweepRow } from "../lr_sweep_table.ts";
+import { gridSizeFigure, tornadoFigure } from "./figures/sensitivity.ts";
+import type { GridSizeStudyRecord, SensitivityRecord } from "../sensitivity.ts";
 
 /** Everything the report of one variant is drawn from (the upstream stages' outputs, parsed). */
 export interface ReportInputs {
@@ -61,6 +63,10 @@ export interface ReportInputs {
   readonly perceiverValidation: readonly PerceiverValRow[];
   /** The lr_sweep node's `lr_sweep.csv` (figure 10 is left out when absent or empty). */
   readonly lrSweep?: readonly LrSweepRow[];
+  /** The grid_size_study node's record (figure 11, Gemstones Figure 20; left out when absent). */
+  readonly gridSizeStudy?: GridSizeStudyRecord;
+  /** The sensitivity node's record (figure 12, the tornado; left out when absent). */
+  readonly sensitivity?: SensitivityRecord;
 }
 
 const PERCEIVER_LABELS: Readonly<Record<string, readonly string[]>> = {
@@ -161,5 +167,7 @@ export function variantFigures(inputs: ReportInputs): Figure[] {
   if (inputs.lrSweep !== undefined && inputs.lrSweep.length > 0) {
     figures.push(lrSweepFigure({ rows: inputs.lrSweep, variant: v }));
   }
+  if (inputs.gridSizeStudy !== undefined) figures.push(gridSizeFigure(inputs.gridSizeStudy));
+  if (inputs.sensitivity !== undefined) figures.push(tornadoFigure(inputs.sensitivity));
   return figures;
 }
