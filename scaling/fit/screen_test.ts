@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { AdditiveLaw } from "../law.ts";
-import { gemstonesPoints, readGemstones, synthesise } from "./_testdata.ts";
+import { gemstonesPoints, readGemstones, synthesise } from "../../testing/gemstones.ts";
 import { EQ2_VARIABLES, fitApproach3, lawParameters } from "./approach3.ts";
 import { fitApproach3Parallel } from "./parallel.ts";
 import { SCREEN_CANDIDATES, SCREEN_ITERATIONS, screenSettings } from "./screen.ts";

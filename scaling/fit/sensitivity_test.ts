@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { CHINCHILLA_LAW } from "../law.ts";
 import { chinchillaOptimum } from "../prescribe/chinchilla.ts";
-import { gemstonesPoints, readGemstones, synthesise } from "./_testdata.ts";
+import { gemstonesPoints, readGemstones, synthesise } from "../../testing/gemstones.ts";
 import { EQ1_VARIABLES } from "./approach3.ts";
 import { subdividedGridShape } from "./grid.ts";
 import {
