@@ -17,6 +17,7 @@
  * @module
  */
 
+import { cpuUsage } from "node:process";
 import { parseArgs } from "node:util";
 import { gemstonesPoints, readGemstones } from "../testing/gemstones.ts";
 import { approach3Settings } from "../scaling/fit/approach3.ts";
@@ -105,6 +106,10 @@ interface ScipyResult {
   readonly every: number;
   readonly seconds: number;
   readonly secondsFullGridEstimate: number;
+  /** CPU seconds of the start loop (process time: what the machine's load does not inflate). */
+  readonly cpuSeconds: number;
+  /** cpuSeconds extrapolated to the full grid. */
+  readonly cpuSecondsFullGridEstimate: number;
   readonly converged: number;
   readonly objective: number | null;
 }
@@ -178,18 +183,24 @@ interface Eq1Options {
 async function eq1(name: string, points: FitPoint[], o: Eq1Options): Promise<void> {
   // Fastest of `reps` full-grid runs (the machine is shared); every run gives the same fit.
   const timed = async () => {
-    const t0 = performance.now();
+    const t0 = performance.now(), c0 = cpuUsage();
     const result = await fitApproach3Parallel(points, { variables: EQ1_VARIABLES, workers: 1 });
-    return { result, seconds: (performance.now() - t0) / 1000 };
+    const c = cpuUsage(c0);
+    return { result, seconds: (performance.now() - t0) / 1000, cpu: (c.user + c.system) / 1e6 };
   };
   const first = await timed();
   const fit = first.result;
-  let s = first.seconds;
-  for (let r = 1; r < o.reps; r++) s = Math.min(s, (await timed()).seconds);
+  let s = first.seconds, cpu = first.cpu;
+  for (let r = 1; r < o.reps; r++) {
+    const t = await timed();
+    s = Math.min(s, t.seconds);
+    cpu = Math.min(cpu, t.cpu);
+  }
   const law = fit.law;
   console.log(
     `Eq. 1 on ${name} (${points.length} points), full grid ${fit.starts} starts, 1 thread, fastest of ${o.reps}: ` +
-      `${fmt(s)} s, ${fmt(fit.starts / s)} starts/s, objective ${fit.objective.toExponential(9)}, ` +
+      `${fmt(s)} s (CPU ${fmt(cpu)} s), ${fmt(fit.starts / s)} starts/s, objective ` +
+      `${fit.objective.toExponential(9)}, load average ${load()}, ` +
       `converged ${fit.converged}; E=${fmt(law.E, 5)} A=${fmt(law.terms[0].A, 5)} ` +
       `alpha=${fmt(law.terms[0].alpha, 4)} B=${fmt(law.terms[1].A, 5)} beta=${fmt(law.terms[1].alpha, 4)}`,
   );
@@ -251,7 +262,8 @@ async function eq1(name: string, points: FitPoint[], o: Eq1Options): Promise<voi
     : `ours HIGHER by ${fmt(fit.objective - sp.objective)}`;
   console.log(
     `  speed ratio scipy/ours on the full grid: ${fmt(sp.secondsFullGridEstimate / s)}x (1 thread each), ` +
-      `${fmt(sp.secondsFullGridEstimate / s2)}x vs our 2 workers; objective: ${cmp}` +
+      `${fmt(sp.secondsFullGridEstimate / s2)}x vs our 2 workers; ratio of CPU times (1 thread each) ` +
+      `${fmt(sp.cpuSecondsFullGridEstimate / cpu)}x; objective: ${cmp}` +
       (sp.every === 1 ? "" : ` (scipy's best over its ${sp.starts}-start subset)`),
   );
 }
@@ -272,9 +284,10 @@ async function eq2Full(
   o: { readonly every: number; readonly python: string; readonly scipySkip: string | null },
 ): Promise<void> {
   const before = load();
-  const t0 = performance.now();
+  const t0 = performance.now(), c0 = cpuUsage();
   const fit = await fitApproach3Parallel(hot, { variables: EQ2_VARIABLES, screen: true, workers: 2 });
   const s = (performance.now() - t0) / 1000;
+  const c = cpuUsage(c0), cpu = (c.user + c.system) / 1e6;
   const sc = fit.screen!;
   console.log(
     `Eq. 2 on hot (${hot.length} points), full Gemstones grid ${fit.starts} starts, screen ` +
@@ -282,7 +295,8 @@ async function eq2Full(
         fit.settings.screen!.iterations
       } iterations per start + polish of the ${sc.polished} lowest, 2 workers: ` +
       `${fmt(s)} s (${fmt(s / 60)} min), ${fmt(fit.starts / s)} starts/s; load average before ${before}, ` +
-      `after ${load()}`,
+      `after ${load()}; CPU time of this process (all threads) ${fmt(cpu)} s, i.e. ${fmt(cpu / 120)} min ` +
+      `on 2 otherwise idle cores`,
   );
   console.log(
     `  objective ${
@@ -293,13 +307,19 @@ async function eq2Full(
       `${sc.polishIterations}; law ${JSON.stringify(fit.law)}`,
   );
   const data = prepareLogData(hot, EQ2_VARIABLES, "bench");
+  const e0 = cpuUsage();
   const ex = runSubset(data, o.every, "analytic");
+  const ec = cpuUsage(e0), exCpu = (ec.user + ec.system) / 1e6;
+  const exCpuFull = (exCpu * fit.starts) / ex.starts;
   const exFull = (ex.seconds * fit.starts) / ex.starts;
   console.log(
     `  exhaustive f64 path on every ${o.every}th start (${ex.starts} starts, 1 thread, this process): ` +
       `${fmt(ex.seconds)} s, ${fmt(ex.evaluations / ex.starts)} evaluations per start, extrapolated to the ` +
       `full grid ${fmt(exFull)} s (${fmt(exFull / 60)} min, 1 thread); ratio exhaustive(1 thread)/screened` +
-      `(2 workers) ${fmt(exFull / s)}x; load average now ${load()}`,
+      `(2 workers) ${fmt(exFull / s)}x; CPU time ${fmt(exCpu)} s, extrapolated ${
+        fmt(exCpuFull)
+      } s, ratio of ` +
+      `CPU times exhaustive/screened ${fmt(exCpuFull / cpu)}x; load average now ${load()}`,
   );
   if (o.scipySkip !== null) {
     console.log(`  scipy baseline skipped: ${o.scipySkip}`);
@@ -313,8 +333,9 @@ async function eq2Full(
       `${sp.objective === null ? "none converged" : sp.objective.toExponential(9)}; speed ratio ` +
       `scipy(1 thread, extrapolated)/ours(screened, 2 workers, measured) ${
         fmt(sp.secondsFullGridEstimate / s)
-      }x; ` +
-      `load average now ${load()}`,
+      }x; CPU time ${fmt(sp.cpuSeconds)} s, extrapolated ${fmt(sp.cpuSecondsFullGridEstimate)} s ` +
+      `(${fmt(sp.cpuSecondsFullGridEstimate / 3600)} h), ratio of CPU times scipy/ours ` +
+      `${fmt(sp.cpuSecondsFullGridEstimate / cpu)}x; load average now ${load()}`,
   );
 }
 
