@@ -10,7 +10,7 @@
  * Prints figures; asserts nothing.
  *
  * Run: `deno run --allow-read=. --allow-run=/usr/bin/python3 --allow-env --allow-sys bench/scaling.ts
- *   [--eq2-grid full|none] [--eq2-every E] [--baseline-every K] [--reps R] [--scipy-every S] [--python PATH]`
+ *   [--eq1 hot,hot_100b+|none] [--eq2-grid full|none] [--eq2-every E] [--baseline-every K] [--reps R] [--scipy-every S] [--python PATH]`
  * (`--eq2-grid none` skips the ~10-minute Eq. 2 run; its baselines run every E-th start (default 4050,
  * 1,000 starts) and are extrapolated to the full grid; `--scipy-every 0` skips scipy; S > 1 runs every
  * S-th Eq. 1 start in scipy and extrapolates its time to the full grid, saying so.)
@@ -350,6 +350,7 @@ export async function benchScaling(args: string[] = []): Promise<void> {
       "reps": { type: "string", default: "3" },
       "scipy-every": { type: "string", default: "1" },
       "python": { type: "string", default: "/usr/bin/python3" },
+      "eq1": { type: "string", default: "hot,hot_100b+" },
     },
   });
   const eq2Grid = values["eq2-grid"];
@@ -376,8 +377,13 @@ export async function benchScaling(args: string[] = []): Promise<void> {
     `scaling fit benchmark (Deno ${Deno.version.deno}, ${navigator.hardwareConcurrency} logical CPUs)`,
   );
   const o: Eq1Options = { baselineEvery: every, reps, scipyEvery, python, scipySkip };
-  await eq1("hot", hot, o);
-  await eq1("hot_100b+", hot100, o);
+  const eq1Subsets = values.eq1 === "none" ? [] : values.eq1.split(",");
+  for (const subset of eq1Subsets) {
+    if (subset !== "hot" && subset !== "hot_100b+") {
+      throw new Error(`benchScaling: --eq1 takes hot, hot_100b+ or none, got ${subset}`);
+    }
+    await eq1(subset, subset === "hot" ? hot : hot100, o);
+  }
   if (eq2Grid === "full") await eq2Full(hot, { every: eq2Every, python, scipySkip });
   // Keep the sync path exercised too (tiny): the single-thread entry point gives the same answer.
   const small = fitApproach3(hot, { variables: EQ1_VARIABLES, grid: { kind: "lhs", starts: 10, seed: 1 } });
