@@ -184,7 +184,7 @@ export function fitPoints(points: readonly FitPoint[], o: FitCliOptions): FitCli
     huberDelta: o.huber,
     grid: o.grid === "gemstones"
       ? { kind: "gemstones", starts: fit.starts, seed: null }
-      : { kind: "random", starts: fit.starts, seed: o.grid.seed },
+      : { kind: "random", starts: fit.starts, seed: "seed" in o.grid ? o.grid.seed : null },
     bootstrap: b ? { samples: b.samples, confidence: b.confidence, parameters: b.parameters } : null,
   };
 }
