@@ -12,7 +12,7 @@ import {
 } from "./sensitivity.ts";
 import { resolveVariant } from "./variants.ts";
 import { FIGURE20_GRID_SIZES } from "../scaling/fit/sensitivity.ts";
-import { CHINCHILLA_LAW } from "../scaling/law.ts";
+import { CHINCHILLA_LAW } from "../scaling/laws/reference.ts";
 import { chinchillaOptimum } from "../scaling/prescribe/chinchilla.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");

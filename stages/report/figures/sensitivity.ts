@@ -44,7 +44,7 @@ export function gridSizeData(record: GridSizeStudyRecord): GridSizeDatum[] {
 }
 
 /** Returns the reproduction of Gemstones Figure 20 from a grid_size_study record. */
-export function gridSizeFigure(record: GridSizeStudyRecord, number = 11): Figure {
+export function gridSizeFigure(record: GridSizeStudyRecord): Figure {
   const data = gridSizeData(record);
   const deltas = [...new Set(data.map((d) => d.delta))];
   const x = { field: "gridSize", type: "quantitative", title: "Grid Size", scale: { zero: false } };
@@ -91,9 +91,10 @@ export function gridSizeFigure(record: GridSizeStudyRecord, number = 11): Figure
   );
   const sizes = [...new Set(record.points.map((p) => p.gridSize))];
   return {
-    number,
+    paperFigure: "20",
     name: "grid-size",
-    title: `Figure ${number}: fitted exponent ratio against start-grid size (Gemstones Figure 20)`,
+    title: "Fitted exponent ratio against start-grid size",
+    reads: ["gridSizeStudy"],
     caption:
       `Eq. 1 (L = E + A·N^-α + B·D^-β) fitted to the ${record.rows} rows of "${record.subset}" from each ` +
       `of the authors' subdivided start grids (${sizes.length} target sizes, ${sizes[0]}-${sizes.at(-1)} ` +
@@ -150,7 +151,7 @@ export function tornadoBars(record: SensitivityRecord): TornadoBar[] {
 }
 
 /** Returns the tornado chart of N_opt and D_opt at the record's budget, with a table of every refit. */
-export function tornadoFigure(record: SensitivityRecord, number = 12): Figure {
+export function tornadoFigure(record: SensitivityRecord): Figure {
   const base = record.results.find((r) => r.choice === "baseline")!;
   const bars = tornadoBars(record);
   const alternatives = record.results.filter((r) => r.choice !== "baseline");
@@ -226,9 +227,13 @@ export function tornadoFigure(record: SensitivityRecord, number = 12): Figure {
     `<th>objective</th><th>α</th><th>β</th><th>N_opt</th><th>÷ baseline</th><th>D_opt</th><th>÷ baseline</th>` +
     `</tr></thead><tbody>${rows.join("")}</tbody></table>`;
   return {
-    number,
+    // Not a paper figure: this project's own, ordered after the paper's.
+    paperFigure: "S1",
     name: "sensitivity",
-    title: `Figure ${number}: what moves N_opt and D_opt (tornado, ${record.flops.toExponential(0)} FLOPs)`,
+    title: `What moves N_opt and D_opt (tornado, ${
+      record.flops.toExponential(0)
+    } FLOPs; this project, not the paper)`,
+    reads: ["sensitivity"],
     caption: `The variant's Eq. 1 law refitted once per alternative choice, each alternative changing one ` +
       `choice of the baseline (${alternatives.length} alternatives); N_opt and D_opt at ` +
       `${record.flops.toExponential(0)} FLOPs by the brute force over continuous shapes under each case's ` +
