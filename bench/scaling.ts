@@ -1,6 +1,6 @@
 /**
  * Benchmark of the Approach 3 fitter on the Gemstones tables: full-grid Eq. 1 fits (1 thread and 2
- * workers), a large random Eq. 2 grid over Web Workers, and baselines:
+ * workers), the full 4,050,000-start Eq. 2 grid screened and polished over 2 Web Workers, and baselines:
  * - the reference implementation of the field, run as a subprocess (`bench/scipy_baseline.py`:
  *   scipy L-BFGS-B with finite-difference gradients over the same grid, same stopping settings), when
  *   `/usr/bin/python3` has scipy and the run permission allows it; otherwise says it was skipped and why;
@@ -10,12 +10,14 @@
  * Prints figures; asserts nothing.
  *
  * Run: `deno run --allow-read=. --allow-run=/usr/bin/python3 --allow-env --allow-sys bench/scaling.ts
- *   [--eq2-starts N] [--baseline-every K] [--reps R] [--scipy-every S] [--python PATH]`
- * (`--eq2-starts 100000` for the issue's figure; `--scipy-every 0` skips scipy; S > 1 runs every S-th
- * start in scipy and extrapolates its time to the full grid, saying so.)
+ *   [--eq1 hot,hot_100b+|none] [--eq2-grid full|none] [--eq2-every E] [--baseline-every K] [--reps R] [--scipy-every S] [--python PATH]`
+ * (`--eq2-grid none` skips the ~10-minute Eq. 2 run; its baselines run every E-th start (default 4050,
+ * 1,000 starts) and are extrapolated to the full grid; `--scipy-every 0` skips scipy; S > 1 runs every
+ * S-th Eq. 1 start in scipy and extrapolates its time to the full grid, saying so.)
  * @module
  */
 
+import { cpuUsage } from "node:process";
 import { parseArgs } from "node:util";
 import { gemstonesPoints, readGemstones } from "../testing/gemstones.ts";
 import { approach3Settings } from "../scaling/fit/approach3.ts";
@@ -104,6 +106,10 @@ interface ScipyResult {
   readonly every: number;
   readonly seconds: number;
   readonly secondsFullGridEstimate: number;
+  /** CPU seconds of the start loop (process time: what the machine's load does not inflate). */
+  readonly cpuSeconds: number;
+  /** cpuSeconds extrapolated to the full grid. */
+  readonly cpuSecondsFullGridEstimate: number;
   readonly converged: number;
   readonly objective: number | null;
 }
@@ -130,7 +136,12 @@ async function scipyUnavailable(python: string): Promise<string | null> {
 }
 
 /** Runs the scipy baseline on one subset; returns its parsed JSON report. */
-async function runScipy(python: string, subset: string, every: number): Promise<ScipyResult> {
+async function runScipy(
+  python: string,
+  subset: string,
+  every: number,
+  variables: readonly string[] = EQ1_VARIABLES,
+): Promise<ScipyResult> {
   const script = new URL("./scipy_baseline.py", import.meta.url).pathname;
   const dataDir = new URL("../data/gemstones/wandb_dfs", import.meta.url).pathname;
   const out = await new Deno.Command(python, {
@@ -139,7 +150,7 @@ async function runScipy(python: string, subset: string, every: number): Promise<
       "--subset",
       subset,
       "--variables",
-      "params,tokens",
+      variables.join(","),
       "--every",
       String(every),
       "--data-dir",
@@ -172,18 +183,24 @@ interface Eq1Options {
 async function eq1(name: string, points: FitPoint[], o: Eq1Options): Promise<void> {
   // Fastest of `reps` full-grid runs (the machine is shared); every run gives the same fit.
   const timed = async () => {
-    const t0 = performance.now();
+    const t0 = performance.now(), c0 = cpuUsage();
     const result = await fitApproach3Parallel(points, { variables: EQ1_VARIABLES, workers: 1 });
-    return { result, seconds: (performance.now() - t0) / 1000 };
+    const c = cpuUsage(c0);
+    return { result, seconds: (performance.now() - t0) / 1000, cpu: (c.user + c.system) / 1e6 };
   };
   const first = await timed();
   const fit = first.result;
-  let s = first.seconds;
-  for (let r = 1; r < o.reps; r++) s = Math.min(s, (await timed()).seconds);
+  let s = first.seconds, cpu = first.cpu;
+  for (let r = 1; r < o.reps; r++) {
+    const t = await timed();
+    s = Math.min(s, t.seconds);
+    cpu = Math.min(cpu, t.cpu);
+  }
   const law = fit.law;
   console.log(
     `Eq. 1 on ${name} (${points.length} points), full grid ${fit.starts} starts, 1 thread, fastest of ${o.reps}: ` +
-      `${fmt(s)} s, ${fmt(fit.starts / s)} starts/s, objective ${fit.objective.toExponential(9)}, ` +
+      `${fmt(s)} s (CPU ${fmt(cpu)} s), ${fmt(fit.starts / s)} starts/s, objective ` +
+      `${fit.objective.toExponential(9)}, load average ${load()}, ` +
       `converged ${fit.converged}; E=${fmt(law.E, 5)} A=${fmt(law.terms[0].A, 5)} ` +
       `alpha=${fmt(law.terms[0].alpha, 4)} B=${fmt(law.terms[1].A, 5)} beta=${fmt(law.terms[1].alpha, 4)}`,
   );
@@ -245,8 +262,80 @@ async function eq1(name: string, points: FitPoint[], o: Eq1Options): Promise<voi
     : `ours HIGHER by ${fmt(fit.objective - sp.objective)}`;
   console.log(
     `  speed ratio scipy/ours on the full grid: ${fmt(sp.secondsFullGridEstimate / s)}x (1 thread each), ` +
-      `${fmt(sp.secondsFullGridEstimate / s2)}x vs our 2 workers; objective: ${cmp}` +
+      `${fmt(sp.secondsFullGridEstimate / s2)}x vs our 2 workers; ratio of CPU times (1 thread each) ` +
+      `${fmt(sp.cpuSecondsFullGridEstimate / cpu)}x; objective: ${cmp}` +
       (sp.every === 1 ? "" : ` (scipy's best over its ${sp.starts}-start subset)`),
+  );
+}
+
+/** The 1-, 5- and 15-minute load averages, as printed next to every timing (the machine is shared). */
+function load(): string {
+  return Deno.loadavg().map((v) => v.toFixed(2)).join(" ");
+}
+
+/**
+ * The full Gemstones Eq. 2 grid (4,050,000 starts) on `hot`, screened and polished over 2 workers, against
+ * baselines on every `every`-th start of the same grid: the exhaustive f64 path (every start run to the
+ * default stopping rules, in this process, 1 thread) and scipy L-BFGS-B (subprocess, 1 thread), both
+ * extrapolated to the full grid; with the load average before and after.
+ */
+async function eq2Full(
+  hot: FitPoint[],
+  o: { readonly every: number; readonly python: string; readonly scipySkip: string | null },
+): Promise<void> {
+  const before = load();
+  const t0 = performance.now(), c0 = cpuUsage();
+  const fit = await fitApproach3Parallel(hot, { variables: EQ2_VARIABLES, screen: true, workers: 2 });
+  const s = (performance.now() - t0) / 1000;
+  const c = cpuUsage(c0), cpu = (c.user + c.system) / 1e6;
+  const sc = fit.screen!;
+  console.log(
+    `Eq. 2 on hot (${hot.length} points), full Gemstones grid ${fit.starts} starts, screen ` +
+      `${
+        fit.settings.screen!.iterations
+      } iterations per start + polish of the ${sc.polished} lowest, 2 workers: ` +
+      `${fmt(s)} s (${fmt(s / 60)} min), ${fmt(fit.starts / s)} starts/s; load average before ${before}, ` +
+      `after ${load()}; CPU time of this process (all threads) ${fmt(cpu)} s, i.e. ${fmt(cpu / 120)} min ` +
+      `on 2 otherwise idle cores`,
+  );
+  console.log(
+    `  objective ${
+      fit.objective.toExponential(12)
+    }; ${sc.atBest} of ${sc.polished} polished candidates reach ` +
+      `it (best from screen rank ${sc.bestScreenRank}, start ${sc.bestStart}); screen iterations ` +
+      `${sc.screenIterations} (${fmt(sc.screenIterations / sc.screened)} per start), polish iterations ` +
+      `${sc.polishIterations}; law ${JSON.stringify(fit.law)}`,
+  );
+  const data = prepareLogData(hot, EQ2_VARIABLES, "bench");
+  const e0 = cpuUsage();
+  const ex = runSubset(data, o.every, "analytic");
+  const ec = cpuUsage(e0), exCpu = (ec.user + ec.system) / 1e6;
+  const exCpuFull = (exCpu * fit.starts) / ex.starts;
+  const exFull = (ex.seconds * fit.starts) / ex.starts;
+  console.log(
+    `  exhaustive f64 path on every ${o.every}th start (${ex.starts} starts, 1 thread, this process): ` +
+      `${fmt(ex.seconds)} s, ${fmt(ex.evaluations / ex.starts)} evaluations per start, extrapolated to the ` +
+      `full grid ${fmt(exFull)} s (${fmt(exFull / 60)} min, 1 thread); ratio exhaustive(1 thread)/screened` +
+      `(2 workers) ${fmt(exFull / s)}x; CPU time ${fmt(exCpu)} s, extrapolated ${
+        fmt(exCpuFull)
+      } s, ratio of ` +
+      `CPU times exhaustive/screened ${fmt(exCpuFull / cpu)}x; load average now ${load()}`,
+  );
+  if (o.scipySkip !== null) {
+    console.log(`  scipy baseline skipped: ${o.scipySkip}`);
+    return;
+  }
+  const sp = await runScipy(o.python, "hot", o.every, EQ2_VARIABLES);
+  console.log(
+    `  scipy baseline (${sp.implementation}) on the same every ${sp.every}th start (${sp.starts} of ${sp.grid}): ` +
+      `${fmt(sp.seconds)} s, extrapolated to the full grid ${fmt(sp.secondsFullGridEstimate)} s ` +
+      `(${fmt(sp.secondsFullGridEstimate / 3600)} h, 1 thread), best objective of its subset ` +
+      `${sp.objective === null ? "none converged" : sp.objective.toExponential(9)}; speed ratio ` +
+      `scipy(1 thread, extrapolated)/ours(screened, 2 workers, measured) ${
+        fmt(sp.secondsFullGridEstimate / s)
+      }x; CPU time ${fmt(sp.cpuSeconds)} s, extrapolated ${fmt(sp.cpuSecondsFullGridEstimate)} s ` +
+      `(${fmt(sp.cpuSecondsFullGridEstimate / 3600)} h), ratio of CPU times scipy/ours ` +
+      `${fmt(sp.cpuSecondsFullGridEstimate / cpu)}x; load average now ${load()}`,
   );
 }
 
@@ -255,18 +344,24 @@ export async function benchScaling(args: string[] = []): Promise<void> {
   const { values } = parseArgs({
     args,
     options: {
-      "eq2-starts": { type: "string", default: "20000" },
+      "eq2-grid": { type: "string", default: "full" },
+      "eq2-every": { type: "string", default: "4050" },
       "baseline-every": { type: "string", default: "10" },
       "reps": { type: "string", default: "3" },
       "scipy-every": { type: "string", default: "1" },
       "python": { type: "string", default: "/usr/bin/python3" },
+      "eq1": { type: "string", default: "hot,hot_100b+" },
     },
   });
-  const eq2Starts = Number(values["eq2-starts"]);
+  const eq2Grid = values["eq2-grid"];
+  if (eq2Grid !== "full" && eq2Grid !== "none") {
+    throw new Error(`benchScaling: --eq2-grid must be full or none, got ${eq2Grid}`);
+  }
+  const eq2Every = Number(values["eq2-every"]);
   const every = Number(values["baseline-every"]);
   const reps = Number(values.reps);
   const scipyEvery = Number(values["scipy-every"]);
-  const ints = [["eq2-starts", eq2Starts, 0], ["baseline-every", every, 1], ["reps", reps, 1], [
+  const ints = [["eq2-every", eq2Every, 1], ["baseline-every", every, 1], ["reps", reps, 1], [
     "scipy-every",
     scipyEvery,
     0,
@@ -282,26 +377,14 @@ export async function benchScaling(args: string[] = []): Promise<void> {
     `scaling fit benchmark (Deno ${Deno.version.deno}, ${navigator.hardwareConcurrency} logical CPUs)`,
   );
   const o: Eq1Options = { baselineEvery: every, reps, scipyEvery, python, scipySkip };
-  await eq1("hot", hot, o);
-  await eq1("hot_100b+", hot100, o);
-  if (eq2Starts > 0) {
-    for (const workers of [2]) {
-      const t0 = performance.now();
-      const fit = await fitApproach3Parallel(hot, {
-        variables: EQ2_VARIABLES,
-        grid: { kind: "random", starts: eq2Starts, seed: 1 },
-        workers,
-      });
-      const s = (performance.now() - t0) / 1000;
-      console.log(
-        `Eq. 2 on hot (${hot.length} points), random ${eq2Starts} starts (seed 1; the issue's figure is ` +
-          `--eq2-starts 100000), ${workers} workers: ${fmt(s)} s, ${fmt(eq2Starts / s)} starts/s, ` +
-          `objective ${fit.objective.toExponential(9)}, converged ${fit.converged}, law ${
-            JSON.stringify(fit.law)
-          }`,
-      );
+  const eq1Subsets = values.eq1 === "none" ? [] : values.eq1.split(",");
+  for (const subset of eq1Subsets) {
+    if (subset !== "hot" && subset !== "hot_100b+") {
+      throw new Error(`benchScaling: --eq1 takes hot, hot_100b+ or none, got ${subset}`);
     }
+    await eq1(subset, subset === "hot" ? hot : hot100, o);
   }
+  if (eq2Grid === "full") await eq2Full(hot, { every: eq2Every, python, scipySkip });
   // Keep the sync path exercised too (tiny): the single-thread entry point gives the same answer.
   const small = fitApproach3(hot, { variables: EQ1_VARIABLES, grid: { kind: "lhs", starts: 10, seed: 1 } });
   console.log(`sanity: 10-start LHS Eq. 1 objective on hot ${small.objective.toExponential(6)}`);

@@ -114,7 +114,7 @@ def main():
     grid = (len(ALPHAS) * len(LOG_A)) ** k * len(LOG_E)
     options = {"maxiter": 1000, "gtol": 1e-8, "ftol": 1e7 * np.finfo(float).eps}
     best, best_theta, starts, converged, nfev = math.inf, None, 0, 0, 0
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for index in range(0, grid, args.every):
         res = minimize(f, grid_start(index, k), method="L-BFGS-B", options=options)
         starts += 1
@@ -123,7 +123,7 @@ def main():
             converged += 1
             if res.fun < best:
                 best, best_theta = float(res.fun), [float(t) for t in res.x]
-    seconds = time.perf_counter() - t0
+    seconds, cpu_seconds = time.perf_counter() - t0, time.process_time() - c0
     params = None
     if best_theta is not None:
         params = {"E": math.exp(best_theta[2 * k])}
@@ -140,6 +140,8 @@ def main():
         "starts": starts,
         "seconds": seconds,
         "secondsFullGridEstimate": seconds * grid / starts,
+        "cpuSeconds": cpu_seconds,
+        "cpuSecondsFullGridEstimate": cpu_seconds * grid / starts,
         "objectiveEvaluations": nfev,
         "converged": converged,
         "objective": best if best_theta is not None else None,

@@ -47,6 +47,9 @@ export type FitOptions = {
 /** Returns the stage options of a registry form's fit defaults (a fresh, mutable JSON copy). */
 function fitOptionsOf(form: LawForm): FitOptions {
   const d = LAW_SPECS[form].fit;
+  if (d.grid !== "gemstones" && d.grid.kind === "subdivided") {
+    throw new Error(`law ${form}: a default fit grid of kind "subdivided" is not a stage option`);
+  }
   return {
     huberDelta: d.huberDelta,
     grid: d.grid === "gemstones"

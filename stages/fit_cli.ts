@@ -323,9 +323,11 @@ function resultOf(
     converged: fit.converged,
     rows,
     huberDelta: o.huber,
-    grid: o.grid === "gemstones"
-      ? { kind: "gemstones", starts: fit.starts, seed: null }
-      : { kind: o.grid.kind, starts: fit.starts, seed: o.grid.seed },
+    grid: o.grid === "gemstones" ? { kind: "gemstones", starts: fit.starts, seed: null } : {
+      kind: o.grid.kind === "lhs" ? "lhs" : "random", // the CLI makes no subdivided grid
+      starts: fit.starts,
+      seed: "seed" in o.grid ? o.grid.seed : null,
+    },
     health,
     bootstrap: b ? { samples: b.samples, confidence: b.confidence, parameters: b.parameters } : null,
   };

@@ -19,6 +19,7 @@
  *            ├──────► approach3_eq3.V ──┘
  *            │            eq2 ──────────────► overtraining.V
  *            └────────────eq2 ──────────────► overspend.V
+ *   C ──► grid_size_study (paper only: Figure 20), sensitivity.V (paper only: the tornado)
  * all of the above (+ lr_sweep) + approach3_eq1.W of every variant W (paper only: Figure 6, the rainbow) ──► report.V
  * diff A B: the stages of A and B ──► diff.A.B
  * ```
@@ -43,6 +44,14 @@ import { backtestStage } from "./fit_backtest.ts";
 import { overtrainingStage } from "./fit_overtraining.ts";
 import { overspendStage } from "./fit_overspend.ts";
 import { perceiverReportStage, type RainbowFit, reportStage } from "./report.ts";
+import {
+  GRID_SIZE_SUBSET,
+  gridSizesFromEnv,
+  gridSizeStudyStage,
+  sensitivityParams,
+  sensitivityStage,
+} from "./sensitivity.ts";
+import { FIGURE20_DELTAS } from "../scaling/fit/sensitivity.ts";
 import { diffStage, diffStageId } from "./diff.ts";
 import { buildGrid, gridStage, modelOfRow } from "./grid.ts";
 import { SIMULATED_COOL_SUBSET, SIMULATED_SUBSET, simulateStage } from "./simulate.ts";
@@ -270,6 +279,20 @@ export function profileStages(p: ProfileSettings, variant: string): Stage[] {
       };
     }
   }
+  // Sensitivity (paper only): Gemstones Figure 20 (one grid-size study for all variants) and the tornado.
+  const sensitivity = p.kind === "paper"
+    ? { gridSizeStudy: "grid_size_study", sensitivity: stageId("sensitivity", variant) }
+    : {};
+  if (p.kind === "paper") {
+    stages.push(
+      gridSizeStudyStage({
+        subset: GRID_SIZE_SUBSET,
+        gridSizes: gridSizesFromEnv(),
+        deltas: [...FIGURE20_DELTAS],
+      }),
+      sensitivityStage(sensitivityParams(variant, selectParams(variant, v), v)),
+    );
+  }
   const lrSweep = sources.lrSweep === undefined ? {} : { lrSweep: sources.lrSweep };
   stages.push(
     offThread(reportStage, {
@@ -280,6 +303,7 @@ export function profileStages(p: ProfileSettings, variant: string): Stage[] {
         rainbow,
         backtest: stageId("backtest", variant),
         ...lrSweep,
+        ...sensitivity,
       },
       rainbowFits,
     }),

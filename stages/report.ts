@@ -42,6 +42,7 @@ import { healthSectionHtml, type VariantVerdicts, withHealthNotes } from "./repo
 import { FONT_PATH } from "./report/font.ts";
 import { type LrSweepRow, readLrSweepRows } from "./lr_sweep_table.ts";
 import { type InputSource, type SourceFile, sourceFile } from "./report/sources.ts";
+import type { GridSizeStudyRecord, SensitivityRecord } from "./sensitivity.ts";
 import { exists } from "../util/fs.ts";
 
 /** Upstream node ids the report reads. */
@@ -70,6 +71,10 @@ export interface ReportDeps {
   readonly rainbow: Readonly<Record<string, string>>;
   /** The lr_sweep node (its lr_sweep.csv gives the learning-rate sweep); absent leaves the figure out. */
   readonly lrSweep?: string;
+  /** The grid_size_study node (Gemstones Figure 20); absent leaves the figure out. */
+  readonly gridSizeStudy?: string;
+  /** The sensitivity node of the variant (the tornado); absent leaves the figure out. */
+  readonly sensitivity?: string;
   /** The backtest node; absent leaves the backtest out of the fit-health notes (stages/report/health.ts). */
   readonly backtest?: string;
 }
@@ -106,6 +111,8 @@ export function reportDepIds(deps: ReportDeps): string[] {
       deps.overspend,
       ...Object.values(deps.rainbow),
       ...(deps.lrSweep === undefined ? [] : [deps.lrSweep]),
+      ...(deps.gridSizeStudy === undefined ? [] : [deps.gridSizeStudy]),
+      ...(deps.sensitivity === undefined ? [] : [deps.sensitivity]),
       ...(deps.backtest === undefined ? [] : [deps.backtest]),
     ]),
   ];
@@ -292,6 +299,29 @@ export async function readReportInputs(
       describe: `learning-rate sweep (${lrSweep.length} runs)`,
     };
   }
+  let gridSizeStudy: GridSizeStudyRecord | undefined, sensitivity: SensitivityRecord | undefined;
+  if (deps.gridSizeStudy !== undefined) {
+    gridSizeStudy = await readRecord<GridSizeStudyRecord>(
+      `${dir(deps.gridSizeStudy)}/grid_size_study.json`,
+      "grid_size_study",
+    );
+    sources.gridSizeStudy = {
+      files: [await nodeFile(deps.gridSizeStudy, "grid_size_study.json")],
+      fits: [deps.gridSizeStudy],
+      describe: `grid-size study of Eq. 1 on ${gridSizeStudy.subset} (${gridSizeStudy.points.length} fits)`,
+    };
+  }
+  if (deps.sensitivity !== undefined) {
+    sensitivity = await readRecord<SensitivityRecord>(
+      `${dir(deps.sensitivity)}/sensitivity.json`,
+      "sensitivity",
+    );
+    sources.sensitivity = {
+      files: [await nodeFile(deps.sensitivity, "sensitivity.json")],
+      fits: [deps.sensitivity],
+      describe: `Eq. 1 refits of ${sensitivity.variant} (${sensitivity.results.length} cases)`,
+    };
+  }
   return {
     variant,
     select: fits.summary,
@@ -309,6 +339,8 @@ export async function readReportInputs(
     rainbow,
     perceiverValidation,
     ...(lrSweep === undefined ? {} : { lrSweep }),
+    ...(gridSizeStudy === undefined ? {} : { gridSizeStudy }),
+    ...(sensitivity === undefined ? {} : { sensitivity }),
     sources,
   };
 }

@@ -8,7 +8,8 @@
 import type { AdditiveLaw } from "../law.ts";
 import { gridStarts } from "./grid.ts";
 import { lbfgsMinimize } from "./lbfgs.ts";
-import { approach3Objective, type LogData, prepareLogData } from "./objective.ts";
+import { fitObjective, type LogData, prepareLogData } from "./objective.ts";
+import { polishScreen, runScreenSlice, screenSettings } from "./screen.ts";
 import type { Approach3Fit, Approach3Options, Approach3Settings, FitPoint, InitGrid } from "./types.ts";
 
 // The forms' variables are declared once, in the law registry; re-exported for the fitter's callers.
@@ -46,13 +47,20 @@ export interface StartSummary {
 const before = (a: RunRecord, b: RunRecord): boolean =>
   a.objective < b.objective || (a.objective === b.objective && a.index < b.index);
 
-const nearThreshold = (best: number): number => best + NEAR_BEST_RELATIVE * Math.abs(best);
+/** Returns the highest objective that counts as "the same optimum" as `best`. */
+export const nearThreshold = (best: number): number => best + NEAR_BEST_RELATIVE * Math.abs(best);
 
 /** Returns the resolved settings of `options` (defaults filled in). */
 export function approach3Settings(options: Approach3Options): Approach3Settings {
   const huberDelta = options.huberDelta ?? 1e-4;
   if (!(huberDelta > 0)) throw new Error(`fitApproach3: huberDelta must be > 0, got ${huberDelta}`);
   const grid: InitGrid = options.grid ?? "gemstones";
+  const objective = options.objective ?? "sum";
+  if (objective !== "sum" && objective !== "mean") {
+    throw new Error(`fitApproach3: objective must be "sum" or "mean", got ${JSON.stringify(objective)}`);
+  }
+  const floor = options.relativeFloor ?? 0;
+  if (!(floor >= 0)) throw new Error(`fitApproach3: relativeFloor must be >= 0, got ${floor}`);
   return {
     huberDelta,
     grid,
@@ -60,7 +68,9 @@ export function approach3Settings(options: Approach3Options): Approach3Settings 
     tolerance: options.tolerance ?? 1e-8,
     relativeTolerance: options.relativeTolerance ?? 1e7 * 2.220446049250313e-16,
     memory: 10,
-    objective: "sum",
+    objective,
+    ...(floor > 0 ? { relativeFloor: floor } : {}),
+    ...(options.screen ? { screen: screenSettings(options.screen) } : {}),
   };
 }
 
@@ -74,7 +84,7 @@ export function runStartSlice(
 ): StartSummary {
   const dim = 2 * data.k + 1;
   const source = gridStarts(settings.grid, data.k);
-  const f = approach3Objective(data, settings.huberDelta);
+  const f = fitObjective(data, settings);
   const x0 = new Float64Array(dim);
   const summary: StartSummary = { converged: 0, top: [], near: [], fallback: null };
   let best = Infinity;
@@ -93,6 +103,7 @@ export function runStartSlice(
       maxIterations: settings.maxIterations,
       gradientTolerance: settings.tolerance,
       relativeTolerance: settings.relativeTolerance,
+      relativeFloor: settings.relativeFloor ?? 0,
     });
     if (!Number.isFinite(r.value)) continue;
     const rec: RunRecord = {
@@ -233,6 +244,11 @@ export function fitApproach3(points: readonly FitPoint[], options: Approach3Opti
   const data = prepareLogData(points, options.variables, "fitApproach3");
   const extra = options.extraStarts ?? [];
   const starts = extra.length + gridStarts(settings.grid, data.k).count;
+  if (settings.screen !== undefined) {
+    const screened = runScreenSlice(data, settings, extra, 0, starts);
+    const { summary, report } = polishScreen(data, settings, screened, nearThreshold);
+    return { ...finishApproach3(points, options.variables, settings, starts, summary), screen: report };
+  }
   const summary = runStartSlice(data, settings, extra, 0, starts);
   return finishApproach3(points, options.variables, settings, starts, summary);
 }

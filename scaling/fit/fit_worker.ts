@@ -5,15 +5,18 @@
 
 /// <reference lib="deno.worker" />
 
-import { runStartSlice } from "./approach3.ts";
-import type { SliceRequest } from "./parallel.ts";
+import { runSlice, type SliceReply, type SliceRequest } from "./parallel.ts";
 
 self.onmessage = (event: MessageEvent<SliceRequest>) => {
   const r = event.data;
   try {
-    const summary = runStartSlice(r.data, r.settings, r.extraStarts, r.from, r.to);
-    self.postMessage({ id: r.id, summary });
+    const reply: SliceReply = {
+      id: r.id,
+      summary: runSlice(r.data, r.settings, r.extraStarts, r.from, r.to),
+    };
+    self.postMessage(reply);
   } catch (e) {
-    self.postMessage({ id: r.id, error: e instanceof Error ? e.message : String(e) });
+    const reply: SliceReply = { id: r.id, error: e instanceof Error ? e.message : String(e) };
+    self.postMessage(reply);
   }
 };

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { gemstonesGridSize, gridStarts } from "./grid.ts";
+import { gemstonesGridSize, gridStarts, subdividedGridShape } from "./grid.ts";
 
 Deno.test("gemstones grid: 4,500 starts for Eq. 1, 4,050,000 for Eq. 2, every combination exactly once", () => {
   assert.equal(gemstonesGridSize(2), 4500);
@@ -55,4 +55,30 @@ Deno.test("random grid: seeded, inside the box, different seeds differ", () => {
   }
   assert.ok(differ);
   assert.throws(() => gridStarts({ kind: "lhs", starts: 0, seed: 1 }, 2), /starts must be an integer >= 1/);
+});
+
+Deno.test("subdivided grid: the authors' nearest-size subdivisions, evenly spaced values, their product order", () => {
+  // 3000^(1/5) ≈ 4.96 -> window [3, 7]; 3·3·7·7·7 = 3087 is the nearest size (3125 = 5^5 is 125 off).
+  assert.deepEqual(subdividedGridShape(3000, 2), { exponents: 3, coefficients: 7, errors: 7, size: 3087 });
+  // 90000^(1/5) ≈ 9.8 -> window [8, 10]; 10·10·9·9·... : 10^2·10^2·9 = 90000 exactly.
+  assert.deepEqual(subdividedGridShape(90000, 2), {
+    exponents: 10,
+    coefficients: 10,
+    errors: 9,
+    size: 90000,
+  });
+  const g = gridStarts({ kind: "subdivided", target: 3000 }, 2);
+  assert.equal(g.count, 3087);
+  const out = new Float64Array(5);
+  g.write(0, out);
+  assert.deepEqual(Array.from(out), [0, 0, 0, 0, -1]);
+  g.write(1, out); // ln E fastest: linspace(-1, 1.5, 7)[1]
+  assert.deepEqual(Array.from(out), [0, 0, 0, 0, -1 + 2.5 / 6]);
+  g.write(7, out); // then ln A of the second variable: linspace(0, 30, 7)[1]
+  assert.deepEqual(Array.from(out), [0, 0, 5, 0, -1]);
+  g.write(7 * 7 * 7, out); // then the second exponent: linspace(0, 2.5, 3)[1]
+  assert.deepEqual(Array.from(out), [0, 0, 0, 1.25, -1]);
+  g.write(3086, out);
+  assert.deepEqual(Array.from(out), [30, 2.5, 30, 2.5, 1.5]);
+  assert.throws(() => subdividedGridShape(0, 2), /target must be an integer >= 1, got 0/);
 });

@@ -253,3 +253,21 @@ export function approach3ObjectiveStable(
     return total;
   };
 }
+
+/**
+ * Returns the objective a fit with these settings minimises: `approach3Objective` (the SUM of Huber
+ * losses) or, for `objective: "mean"`, that sum divided by the number of points (value and gradient).
+ */
+export function fitObjective(
+  data: LogData,
+  settings: { readonly huberDelta: number; readonly objective: "sum" | "mean" },
+): (theta: Float64Array, grad: Float64Array) => number {
+  const sum = approach3Objective(data, settings.huberDelta);
+  if (settings.objective === "sum") return sum;
+  const scale = 1 / data.n;
+  return (theta, grad) => {
+    const v = sum(theta, grad);
+    for (let j = 0; j < grad.length; j++) grad[j] *= scale;
+    return v * scale;
+  };
+}

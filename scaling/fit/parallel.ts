@@ -1,6 +1,7 @@
 /**
  * Approach 3 over several Web Workers: the starts are cut into contiguous slices, run in workers and
- * merged; the result is byte-identical to `fitApproach3` whatever the number of workers.
+ * merged; the result is byte-identical to `fitApproach3` whatever the number of workers. A screened fit
+ * (`screen`) screens the slices in the workers and polishes the merged candidates in this thread.
  * @module
  */
 
@@ -8,9 +9,11 @@ import {
   approach3Settings,
   finishApproach3,
   mergeStartSummaries,
+  nearThreshold,
   runStartSlice,
   type StartSummary,
 } from "./approach3.ts";
+import { mergeScreenSummaries, polishScreen, runScreenSlice, type ScreenSummary } from "./screen.ts";
 import { gridStarts } from "./grid.ts";
 import { type LogData, prepareLogData } from "./objective.ts";
 import type { Approach3Fit, Approach3Options, Approach3Settings, FitPoint } from "./types.ts";
@@ -34,7 +37,24 @@ export interface SliceRequest {
   readonly to: number;
 }
 
-type SliceReply = { id: number; summary: StartSummary } | { id: number; error: string };
+/** A worker's answer: the slice's summary (a screen summary for screened fits), or why it failed. */
+export type SliceReply = { id: number; summary: StartSummary | ScreenSummary } | {
+  id: number;
+  error: string;
+};
+
+/** Runs one slice in this thread: screened when the settings have a screen, else every start in full. */
+export function runSlice(
+  data: LogData,
+  settings: Approach3Settings,
+  extraStarts: readonly (readonly number[])[],
+  from: number,
+  to: number,
+): StartSummary | ScreenSummary {
+  return settings.screen !== undefined
+    ? runScreenSlice(data, settings, extraStarts, from, to)
+    : runStartSlice(data, settings, extraStarts, from, to);
+}
 
 /**
  * Fits Approach 3 like `fitApproach3`, splitting grids larger than PARALLEL_THRESHOLD starts across
@@ -52,16 +72,16 @@ export async function fitApproach3Parallel(
   if (!(Number.isInteger(workers) && workers >= 0)) {
     throw new Error(`fitApproach3Parallel: workers must be an integer >= 0, got ${workers}`);
   }
-  let summary: StartSummary;
+  let parts: (StartSummary | ScreenSummary)[];
   if (workers <= 1 || starts <= (options.parallelThreshold ?? PARALLEL_THRESHOLD)) {
-    summary = runStartSlice(data, settings, extra, 0, starts);
+    parts = [runSlice(data, settings, extra, 0, starts)];
   } else {
     const slices = workers * 8;
     const bounds: [number, number][] = [];
     for (let s = 0; s < slices; s++) {
       bounds.push([Math.floor((starts * s) / slices), Math.floor((starts * (s + 1)) / slices)]);
     }
-    const parts: StartSummary[] = new Array(slices);
+    parts = new Array(slices);
     let next = 0;
     const pool = Array.from(
       { length: workers },
@@ -105,7 +125,14 @@ export async function fitApproach3Parallel(
     } finally {
       for (const w of pool) w.terminate();
     }
-    summary = mergeStartSummaries(parts);
   }
+  if (settings.screen !== undefined) {
+    const merged = mergeScreenSummaries(parts as ScreenSummary[], settings.screen.candidates);
+    const { summary, report } = polishScreen(data, settings, merged, nearThreshold);
+    return { ...finishApproach3(points, options.variables, settings, starts, summary), screen: report };
+  }
+  const summary = parts.length === 1
+    ? parts[0] as StartSummary
+    : mergeStartSummaries(parts as StartSummary[]);
   return finishApproach3(points, options.variables, settings, starts, summary);
 }

@@ -22,6 +22,16 @@ export interface FitPoint {
 export type InitGrid =
   | "gemstones"
   | {
+    /**
+     * "subdivided": the grid of the authors' grid-size study (Gemstones Figure 20): exponents on
+     * linspace(0, 2.5, e), ln A on linspace(0, 30, c), ln E on linspace(−1, 1.5, r), with the
+     * subdivisions (e, c, r) whose e^k·c^k·r is nearest `target` (see `subdividedGridShape`).
+     */
+    readonly kind: "subdivided";
+    /** Target number of starts. */
+    readonly target: number;
+  }
+  | {
     /** "random": uniform in the Gemstones box; "lhs": Latin hypercube over the same box. */
     readonly kind: "random" | "lhs";
     /** Number of starting points. */
@@ -53,6 +63,67 @@ export interface Approach3Options {
   readonly parallelThreshold?: number;
   /** Extra starting points (log-space parameter vectors, layout as `Approach3Fit.theta`) run before the grid. */
   readonly extraStarts?: readonly (readonly number[])[];
+  /**
+   * Floor of the denominator of the relative-change test (default 0; 1 is scipy L-BFGS-B's, which makes
+   * the test absolute for objectives below 1, as in the authors' fits).
+   */
+  readonly relativeFloor?: number;
+  /** "sum" (default, as the Chinchilla and Gemstones code) or "mean" of the Huber losses over points. */
+  readonly objective?: "sum" | "mean";
+  /**
+   * Screen every start for a few iterations and polish only the best endpoints (see screen.ts); the fit
+   * then reports `screen`. `true` takes the defaults.
+   */
+  readonly screen?: boolean | ScreenOptions;
+}
+
+/** Options of the screen-and-polish search (screen.ts). */
+export interface ScreenOptions {
+  /** L-BFGS iterations every start runs in the screen (default 10). */
+  readonly iterations?: number;
+  /** How many of the lowest screen endpoints are polished (default 128). */
+  readonly candidates?: number;
+}
+
+/** The resolved screen-and-polish settings. */
+export interface ScreenSettings {
+  /** L-BFGS iterations per start in the screen (capped by maxIterations; the other stopping rules apply). */
+  readonly iterations: number;
+  /** Number of lowest screen endpoints polished. */
+  readonly candidates: number;
+  /** Polish: fresh L-BFGS rounds from each candidate until a round lowers the objective no more. */
+  readonly polish: {
+    /** Most rounds per candidate. */
+    readonly rounds: number;
+    /** Iterations per round. */
+    readonly maxIterations: number;
+    /** Gradient infinity-norm tolerance of a round. */
+    readonly tolerance: number;
+    /** Relative function-change tolerance of a round (0: run until the line search fails). */
+    readonly relativeTolerance: number;
+  };
+}
+
+/** What the screen-and-polish search did, as stored in the fit. */
+export interface ScreenReport {
+  /** Starts screened (every start of the grid). */
+  readonly screened: number;
+  /** Starts whose screen ended finite. */
+  readonly finite: number;
+  /** Starts that met a stopping rule within the screen's iterations. */
+  readonly convergedInScreen: number;
+  /** Candidates polished. */
+  readonly polished: number;
+  /** Polished candidates within 1e-9 relative of the best polished objective. */
+  readonly atBest: number;
+  /** Screen rank (0 = lowest screen objective) of the candidate that gave the best. */
+  readonly bestScreenRank: number;
+  /** Start index of that candidate. */
+  readonly bestStart: number;
+  /** L-BFGS iterations in the screen, over all starts. */
+  readonly screenIterations: number;
+  /** L-BFGS iterations in the polish, over all candidates. */
+  readonly polishIterations: number;
 }
 
 /** The settings an Approach 3 fit actually used (all defaults resolved). */
@@ -69,8 +140,12 @@ export interface Approach3Settings {
   readonly relativeTolerance: number;
   /** L-BFGS memory. */
   readonly memory: number;
-  /** The objective is the SUM (not the mean) of Huber losses over points, as in the Chinchilla/Gemstones code. */
-  readonly objective: "sum";
+  /** SUM (default, as in the Chinchilla/Gemstones code) or MEAN of the Huber losses over points. */
+  readonly objective: "sum" | "mean";
+  /** Floor of the relative-change test's denominator (present only when set and > 0). */
+  readonly relativeFloor?: number;
+  /** Screen-and-polish settings (present only when the fit was screened). */
+  readonly screen?: ScreenSettings;
 }
 
 /** Result of `fitApproach3`. */
@@ -98,6 +173,11 @@ export interface Approach3Fit {
   };
   /** Resolved settings. */
   readonly settings: Approach3Settings;
+  /**
+   * Only for screened fits: what the screen and the polish did. `converged` and `flatness` then count
+   * the polished candidates, not the starts.
+   */
+  readonly screen?: ScreenReport;
   /** What was fitted. */
   readonly inputs: {
     /** Number of points. */

@@ -33,6 +33,8 @@ import { flopCountingFigure, type FlopShape } from "./figures/flop_counting.ts";
 import { lossCurvesFigure } from "./figures/loss_curves.ts";
 import { type PerceiverExperiment, perceiverFigure } from "./figures/perceiver.ts";
 import { lrSweepFigure } from "./figures/lr_sweep.ts";
+import { gridSizeFigure, tornadoFigure } from "./figures/sensitivity.ts";
+import type { GridSizeStudyRecord, SensitivityRecord } from "../sensitivity.ts";
 import type { LrSweepRow } from "../lr_sweep_table.ts";
 import type { InputSource } from "./sources.ts";
 
@@ -70,6 +72,10 @@ export interface ReportInputs {
   readonly perceiverValidation: readonly PerceiverValRow[];
   /** The lr_sweep node's `lr_sweep.csv` (the figure is left out when absent or empty). */
   readonly lrSweep?: readonly LrSweepRow[];
+  /** The grid_size_study node's record (Gemstones Figure 20; left out when absent). */
+  readonly gridSizeStudy?: GridSizeStudyRecord;
+  /** The sensitivity node's record (the tornado; left out when absent). */
+  readonly sensitivity?: SensitivityRecord;
   /** Provenance of every input, by the key figures name in their `reads` (see report/sources.ts). */
   readonly sources: Readonly<Record<string, InputSource>>;
 }
@@ -171,6 +177,8 @@ export function variantFigures(inputs: ReportInputs): Figure[] {
   if (inputs.lrSweep !== undefined && inputs.lrSweep.length > 0) {
     figures.push(lrSweepFigure({ rows: inputs.lrSweep, variant: v }));
   }
+  if (inputs.gridSizeStudy !== undefined) figures.push(gridSizeFigure(inputs.gridSizeStudy));
+  if (inputs.sensitivity !== undefined) figures.push(tornadoFigure(inputs.sensitivity));
   return inPaperOrder(figures);
 }
 

@@ -1,0 +1,390 @@
+/**
+ * Two stages that judge how much the fitted laws depend on choices made around them
+ * (scaling/fit/sensitivity.ts does the science):
+ *
+ * - `grid_size_study`: Gemstones Figure 20. The Eq. 1 law of the authors' subset (`hot`) fitted from each
+ *   of their subdivided start grids (3,000-90,000 starts) with Huber δ 1e-3 and 1e-4 and their optimiser
+ *   settings; output `grid_size_study.json` with the authors' stored full-grid fits beside it. One stage
+ *   for every variant (it does not depend on one). The heaviest stage of `reproduce`.
+ * - `sensitivity.<variant>`: the tornado. The variant's Eq. 1 law refitted once per alternative choice
+ *   (Huber δ, start grid, mean instead of summed Huber loss, embeddings counted or not, token cut-off)
+ *   and N_opt, D_opt at one budget (default 1e23 FLOPs) of every refit and of every alternative FLOP
+ *   counter, by the width-depth brute force over continuous shapes (scaling/prescribe) under the case's
+ *   FLOP counter and params convention; output `sensitivity.json`.
+ * @module
+ */
+import type { Params, ParamValue, Stage } from "../pipeline/stage.ts";
+import {
+  AUTHORS_OPTIMISER,
+  FIGURE20_DELTAS,
+  FIGURE20_GRID_SIZES,
+  type GridSizePoint,
+  gridSizeStudy,
+  type SensitivityCase,
+  type SensitivityResult,
+  sensitivityStudy,
+} from "../scaling/fit/sensitivity.ts";
+import { EQ1_VARIABLES, type FitPoint, type InitGrid } from "../scaling/fit/mod.ts";
+import { prescribeWidthDepth } from "../scaling/prescribe/width_depth.ts";
+import { countingOf, writeJson } from "./fit_common.ts";
+import { fitPointsOf } from "./fit_approach3.ts";
+import { type SelectParams, selectRows } from "./select.ts";
+import { readRecord, readRunsRows, type SelectedRow, stageId } from "./schemas.ts";
+
+/** The subset of the authors' grid-size study (plotters/slope_analysis.py reads `hot` by default). */
+export const GRID_SIZE_SUBSET = "hot";
+
+/**
+ * Grid sizes a default `reproduce` runs: the authors' eight smallest (3,000-10,000 starts, 104,000 Eq. 1
+ * fits over both deltas, about 10-20 s on two idle cores), so that a cold `reproduce` stays well under 3
+ * minutes. `GEMSTONES_FIGURE20=full` in the environment of `deno task reproduce` runs all twenty
+ * (1,224,000 fits, several minutes); the record and the caption name the sizes run.
+ */
+export const DEFAULT_GRID_SIZES: readonly number[] = FIGURE20_GRID_SIZES.slice(0, 8);
+
+/** Returns the grid sizes `reproduce` runs: all of the authors' with GEMSTONES_FIGURE20=full, else the default. */
+export function gridSizesFromEnv(): number[] {
+  const v = Deno.env.get("GEMSTONES_FIGURE20");
+  if (v === undefined || v === "" || v === "default") return [...DEFAULT_GRID_SIZES];
+  if (v === "full") return [...FIGURE20_GRID_SIZES];
+  throw new Error(`GEMSTONES_FIGURE20 must be "full" or "default", got "${v}"`);
+}
+
+/** Parameters of the grid_size_study stage. */
+export type GridSizeStudyParams = {
+  /** Subset fitted. */
+  subset: string;
+  /** Target grid sizes (the authors': FIGURE20_GRID_SIZES). */
+  gridSizes: number[];
+  /** Huber deltas (the authors': 1e-3, 1e-4). */
+  deltas: number[];
+};
+
+/** The authors' stored Eq. 1 fit of one delta (their main 4,500-start grid, scipy). */
+export interface PublishedGridFit {
+  /** Huber delta. */
+  readonly delta: number;
+  /** Their objective. */
+  readonly objective: number;
+  /** α (params) and β (tokens). */
+  readonly alpha: number;
+  readonly beta: number;
+  /** α / (α + β). */
+  readonly ratio: number;
+}
+
+/** `grid_size_study/grid_size_study.json`. */
+export interface GridSizeStudyRecord {
+  readonly kind: "grid_size_study";
+  /** Subset fitted and its number of rows. */
+  readonly subset: string;
+  readonly rows: number;
+  /** The optimiser settings every fit used (the authors'). */
+  readonly optimiser: typeof AUTHORS_OPTIMISER;
+  /** One point per (delta, grid size), delta-major in the order of the parameters. */
+  readonly points: readonly GridSizePoint[];
+  /** The authors' stored fits of the same subset, one per delta (empty for a delta they did not store). */
+  readonly published: readonly PublishedGridFit[];
+}
+
+/** Folder of the authors' stored fits for a delta: data/gemstones/parameters_delta-<n>/. */
+function publishedPath(delta: number, subset: string): string | null {
+  const n = -Math.log10(delta);
+  if (!(Math.abs(n - Math.round(n)) < 1e-9 && (Math.round(n) === 3 || Math.round(n) === 4))) return null;
+  return `data/gemstones/parameters_delta-${
+    Math.round(n)
+  }/approach_3_parameters_grid_search_0_${subset}.json`;
+}
+
+/** Reads one of the authors' stored fits (pandas' column-oriented JSON); errors name the file and field. */
+export async function readPublishedGridFit(path: string, delta: number): Promise<PublishedGridFit> {
+  const raw = JSON.parse(await Deno.readTextFile(path));
+  const first = (field: string) => {
+    const col = raw?.[field];
+    const v = col && typeof col === "object" ? Object.values(col)[0] : undefined;
+    if (v === undefined) throw new Error(`${path}: field ${field} is missing`);
+    return v;
+  };
+  const loss = first("loss"), exps = first("exponents");
+  if (typeof loss !== "number" || !Array.isArray(exps) || exps.length !== 2) {
+    throw new Error(`${path}: fields loss (number) and exponents ([α, β]) expected`);
+  }
+  const [alpha, beta] = exps as number[];
+  return { delta, objective: loss, alpha, beta, ratio: alpha / (alpha + beta) };
+}
+
+/** Returns the Eq. 1 fit points of the rows of `subset` in collect's runs.csv (params incl. embeddings). */
+async function subsetPoints(collectDir: string, subset: string): Promise<FitPoint[]> {
+  const runs = await readRunsRows(`${collectDir}/runs.csv`);
+  const rows = selectRows(runs, {
+    variant: `grid_size_study (${subset})`,
+    subsets: [subset],
+    paramsColumn: "params_total",
+    flopsColumn: "flops_gemstones",
+    excludeRuns: [],
+    widths: [],
+    minTokens: 0,
+    maxTokens: null,
+  });
+  return fitPointsOf(rows, "eq1");
+}
+
+/** Returns the grid_size_study stage (id `grid_size_study`; default: the authors' deltas, DEFAULT_GRID_SIZES). */
+export function gridSizeStudyStage(
+  params: GridSizeStudyParams = {
+    subset: GRID_SIZE_SUBSET,
+    gridSizes: [...DEFAULT_GRID_SIZES],
+    deltas: [...FIGURE20_DELTAS],
+  },
+): Stage<GridSizeStudyParams & Params> {
+  const published = params.deltas.map((d) => publishedPath(d, params.subset)).filter((p) => p !== null);
+  return {
+    name: "grid_size_study",
+    id: "grid_size_study",
+    module: import.meta.url,
+    deps: ["collect"],
+    params: params as GridSizeStudyParams & Params,
+    inputs: published,
+    outputs: ["grid_size_study.json"],
+    async run(ctx) {
+      const p = ctx.params;
+      const points = await subsetPoints(ctx.deps["collect"], p.subset);
+      const t0 = performance.now();
+      const study = await gridSizeStudy(points, { gridSizes: p.gridSizes, deltas: p.deltas });
+      const starts = study.reduce((a, q) => a + q.starts, 0);
+      ctx.log(
+        `grid_size_study: ${study.length} fits, ${starts} starts in ${
+          ((performance.now() - t0) / 1000).toFixed(1)
+        } s`,
+      );
+      const refs: PublishedGridFit[] = [];
+      for (const d of p.deltas) {
+        const path = publishedPath(d, p.subset);
+        if (path !== null) refs.push(await readPublishedGridFit(path, d));
+      }
+      const record: GridSizeStudyRecord = {
+        kind: "grid_size_study",
+        subset: p.subset,
+        rows: points.length,
+        optimiser: AUTHORS_OPTIMISER,
+        points: study,
+        published: refs,
+      };
+      await writeJson(ctx.outDir, "grid_size_study.json", record);
+    },
+  };
+}
+
+/** Parameters of a sensitivity stage. */
+export type SensitivityParams = {
+  /** Variant name. */
+  variant: string;
+  /** The variant's row selection (the baseline). */
+  select: SelectParams;
+  /** The variant's params convention and FLOP counter. */
+  paramsConvention: string;
+  flopsCounter: string;
+  /** The variant's Huber delta. */
+  huberDelta: number;
+  /** Budget of N_opt and D_opt, FLOPs. */
+  flops: number;
+  /** Alternative Huber deltas. */
+  deltas: number[];
+  /** Alternative start grids (JSON InitGrid); the baseline is the full Gemstones grid. */
+  grids:
+    ({ kind: "lhs" | "random"; starts: number; seed: number } | { kind: "subdivided"; target: number })[];
+  /** Alternative params conventions (embeddings counted or not). */
+  paramsConventions: string[];
+  /** Alternative FLOP counters. */
+  flopsCounters: string[];
+  /** Alternative token cut-offs: drop rows below each (tokens). */
+  minTokens: number[];
+  /** Alternative token cut-offs: drop rows above each (tokens). */
+  maxTokens: number[];
+};
+
+/** Default budget of the tornado: 1e23 FLOPs. */
+export const SENSITIVITY_FLOPS = 1e23;
+
+/** Returns the default sensitivity parameters of a variant (alternatives sized for a quick `reproduce`). */
+export function sensitivityParams(
+  variant: string,
+  select: SelectParams,
+  v: { paramsConvention: string; flopsCounter: string; huberDelta: number },
+): SensitivityParams {
+  return {
+    variant,
+    select,
+    paramsConvention: v.paramsConvention,
+    flopsCounter: v.flopsCounter,
+    huberDelta: v.huberDelta,
+    flops: SENSITIVITY_FLOPS,
+    deltas: [v.huberDelta * 10, v.huberDelta / 10],
+    grids: [{ kind: "lhs", starts: 100, seed: 1 }, { kind: "subdivided", target: 10000 }],
+    paramsConventions: [v.paramsConvention === "total" ? "non_embedding" : "total"],
+    flopsCounters: ["6N", "kaplan", "chinchilla"].filter((c) => c !== v.flopsCounter),
+    minTokens: [3e10],
+    maxTokens: [6e10],
+  };
+}
+
+/** `sensitivity.<variant>/sensitivity.json`. */
+export interface SensitivityRecord {
+  readonly kind: "sensitivity";
+  readonly variant: string;
+  /** The law refitted. */
+  readonly form: "eq1";
+  /** Budget, FLOPs. */
+  readonly flops: number;
+  /** The baseline first, then one result per alternative. */
+  readonly results: readonly SensitivityResult[];
+}
+
+const gridLabel = (g: SensitivityParams["grids"][number]): string =>
+  g.kind === "subdivided"
+    ? `authors' ${g.target}-start study grid`
+    : `${g.starts} ${g.kind.toUpperCase()} starts`;
+
+/** Returns the cases of the tornado (baseline first) from the collected runs and the parameters. */
+export function sensitivityCases(
+  runs: Parameters<typeof selectRows>[0],
+  p: SensitivityParams,
+): { cases: SensitivityCase[]; counting: { paramsConvention: string; flopsCounter: string }[] } {
+  const counting: { paramsConvention: string; flopsCounter: string }[] = [];
+  const countingIndex = (paramsConvention: string, flopsCounter: string) => {
+    countingOf(paramsConvention, flopsCounter); // validates the names
+    let i = counting.findIndex((c) =>
+      c.paramsConvention === paramsConvention && c.flopsCounter === flopsCounter
+    );
+    if (i < 0) i = counting.push({ paramsConvention, flopsCounter }) - 1;
+    return i;
+  };
+  const pointsOf = (s: SelectParams): FitPoint[] => fitPointsOf(selectRows(runs, s) as SelectedRow[], "eq1");
+  const base = pointsOf(p.select);
+  const fit = { variables: EQ1_VARIABLES, huberDelta: p.huberDelta, grid: "gemstones" as InitGrid };
+  const home = countingIndex(p.paramsConvention, p.flopsCounter);
+  const cases: SensitivityCase[] = [{
+    choice: "baseline",
+    option: "the variant",
+    points: base,
+    fit,
+    counting: home,
+  }];
+  for (const d of p.deltas) {
+    cases.push({
+      choice: "Huber δ",
+      option: `δ = ${d}`,
+      points: base,
+      fit: { ...fit, huberDelta: d },
+      counting: home,
+    });
+  }
+  for (const g of p.grids) {
+    cases.push({
+      choice: "start grid",
+      option: gridLabel(g),
+      points: base,
+      fit: { ...fit, grid: g },
+      counting: home,
+    });
+  }
+  cases.push({
+    choice: "Huber sum or mean",
+    option: "mean",
+    points: base,
+    fit: { ...fit, objective: "mean" },
+    counting: home,
+  });
+  for (const c of p.paramsConventions) {
+    cases.push({
+      choice: "params counted",
+      option: c,
+      points: pointsOf({ ...p.select, paramsColumn: `params_${c}` }),
+      fit,
+      counting: countingIndex(c, p.flopsCounter),
+    });
+  }
+  for (const t of p.minTokens) {
+    cases.push({
+      choice: "token cut-off",
+      option: `tokens ≥ ${t.toExponential(1)}`,
+      points: pointsOf({ ...p.select, minTokens: Math.max(p.select.minTokens, t) }),
+      fit,
+      counting: home,
+    });
+  }
+  for (const t of p.maxTokens) {
+    cases.push({
+      choice: "token cut-off",
+      option: `tokens ≤ ${t.toExponential(1)}`,
+      points: pointsOf({
+        ...p.select,
+        maxTokens: p.select.maxTokens === null ? t : Math.min(p.select.maxTokens, t),
+      }),
+      fit,
+      counting: home,
+    });
+  }
+  for (const c of p.flopsCounters) {
+    cases.push({
+      choice: "FLOP counter",
+      option: c,
+      points: base,
+      fit,
+      counting: countingIndex(p.paramsConvention, c),
+    });
+  }
+  return { cases, counting };
+}
+
+/** Returns N_opt and D_opt of `law` at `flops` over continuous shapes under a params convention and FLOP counter. */
+export function shapeOptimum(paramsConvention: string, flopsCounter: string) {
+  const c = countingOf(paramsConvention, flopsCounter);
+  return (law: Parameters<typeof prescribeWidthDepth>[0], flops: number) => {
+    const o = prescribeWidthDepth(law, flops, {
+      relaxed: true,
+      flopsPerToken: c.flopsPerToken,
+      params: paramsConvention === "total" ? undefined : c.params,
+    });
+    return { paramsOpt: o.params, tokensOpt: o.tokens };
+  };
+}
+
+/** Returns the sensitivity stage of a variant (id `sensitivity.<variant>`; depends on collect). */
+export function sensitivityStage(params: SensitivityParams): Stage<SensitivityParams & Params> {
+  return {
+    name: "sensitivity",
+    id: stageId("sensitivity", params.variant),
+    module: import.meta.url,
+    deps: ["collect"],
+    params: params as SensitivityParams & { [k: string]: ParamValue },
+    inputs: [],
+    outputs: ["sensitivity.json"],
+    async run(ctx) {
+      const p = ctx.params;
+      const runs = await readRunsRows(`${ctx.deps["collect"]}/runs.csv`);
+      const { cases, counting } = sensitivityCases(runs, p);
+      const optimum = counting.map((c) => shapeOptimum(c.paramsConvention, c.flopsCounter));
+      const results = await sensitivityStudy(cases, p.flops, optimum);
+      const record: SensitivityRecord = {
+        kind: "sensitivity",
+        variant: p.variant,
+        form: "eq1",
+        flops: p.flops,
+        results,
+      };
+      ctx.log(`sensitivity ${p.variant}: ${results.length} cases at ${p.flops.toExponential(0)} FLOPs`);
+      await writeJson(ctx.outDir, "sensitivity.json", record);
+    },
+  };
+}
+
+/** Reads a grid_size_study record (for the report). */
+export function readGridSizeStudy(path: string): Promise<GridSizeStudyRecord> {
+  return readRecord<GridSizeStudyRecord>(path);
+}
+
+/** Reads a sensitivity record (for the report). */
+export function readSensitivity(path: string): Promise<SensitivityRecord> {
+  return readRecord<SensitivityRecord>(path);
+}
