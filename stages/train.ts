@@ -97,9 +97,12 @@ export type RunSpec = {
   /** Training settings (kernels/train TrainConfigInput without `model` and `corpus`). */
   train:
     & {
-      [K in Exclude<keyof TrainConfigInput, "model" | "corpus" | "divergence" | "debug">]?: number | string;
+      [K in Exclude<keyof TrainConfigInput, "model" | "corpus" | "divergence" | "debug" | "evalSteps">]?:
+        | number
+        | string;
     }
     & {
+      evalSteps?: number[];
       divergence?: { spikeFactor: number };
       debug?: { nanAtStep: number | null };
     };
