@@ -21,6 +21,7 @@ import { trainFlopsPerToken } from "../kernels/train/flops.ts";
 import { buildGrid, type GridParams, modelOfRow } from "./grid.ts";
 import { type BackendName, type RunResult, type RunSpec, trainStage, trainStageId } from "./train.ts";
 import { readLrSweepRows } from "./lr_sweep_table.ts";
+import { type LrSweepSettings, sweepRunId } from "./lr_sweep.ts";
 import { lrSweepBest } from "./report/figures/lr_sweep.ts";
 import {
   checkpointSteps,
@@ -56,7 +57,7 @@ export type MicroStudySettings = {
   lrSweep: string;
   /** Measured throughput: a timings.json of tools/run_units.ts (runs[].depth, flopsPerToken, steadyTokensPerS), under the root. */
   throughputFile: string;
-  /** GPU-time budget of the whole study (sweep excluded), s. */
+  /** GPU-time budget of the whole study (the sweep included when the plan is given it), s. */
   budgetSeconds: number;
 };
 
@@ -126,6 +127,24 @@ export function microPlanRuns(s: MicroStudySettings): PlanRun[] {
     tokens: r.steps * perStep,
     evalTokens: r.evalSteps.length * s.evalBatches * perStep,
   }));
+}
+
+/** Returns the plan rows of the lr sweep `w` (one per model and lr; one final evaluation each; params 0: not a grid point). */
+export function sweepPlanRuns(w: LrSweepSettings): PlanRun[] {
+  const perStep = w.batchSize * w.architecture.seqLen;
+  return w.models.flatMap((m) =>
+    w.learningRates.map((lr) => {
+      const model = { ...w.architecture, width: m.width, depth: m.depth };
+      return {
+        id: sweepRunId(m, lr),
+        params: 0,
+        depth: m.depth,
+        flopsPerToken: trainFlopsPerToken(model),
+        tokens: w.steps * perStep,
+        evalTokens: w.evalBatches * perStep,
+      };
+    })
+  );
 }
 
 /** `lr_optimum.json`: the sweep's fitted optimum of lr·width·√depth. */
@@ -316,17 +335,22 @@ export async function readThroughputSamples(path: string): Promise<ThroughputSam
 
 /**
  * Returns the study_plan stage: fits the throughput model to `s.throughputFile`, plans every run (tokens,
- * FLOPs, estimated seconds), writes `plan.json` and `plan.txt` and logs the table and the verdict.
+ * FLOPs, estimated seconds; the sweep's runs first when given), writes `plan.json` and `plan.txt` and logs the table and the verdict.
  */
 export function studyPlanStage(
   s: MicroStudySettings,
+  sweep: LrSweepSettings | null = null,
 ): Stage<{ runs: PlanRun[]; budget: number; file: string } & Params> {
   return {
     name: "study_plan",
     id: "study_plan",
     module: import.meta.url,
     deps: [],
-    params: { runs: microPlanRuns(s), budget: s.budgetSeconds, file: s.throughputFile } as
+    params: {
+      runs: [...(sweep ? sweepPlanRuns(sweep) : []), ...microPlanRuns(s)],
+      budget: s.budgetSeconds,
+      file: s.throughputFile,
+    } as
       & { runs: PlanRun[]; budget: number; file: string }
       & Params,
     inputs: [s.throughputFile],
@@ -345,7 +369,10 @@ export function studyPlanStage(
   };
 }
 
-/** Returns every stage of study `s` after its corpus and sweep: lr_optimum, the train stages, seed_spread, study_plan. */
-export function microStudyStages(s: MicroStudySettings): Stage[] {
-  return [lrOptimumStage(s.lrSweep), ...microTrainStages(s), seedSpreadStage(s), studyPlanStage(s)];
+/**
+ * Returns every stage of study `s` after its corpus and sweep: lr_optimum, the train stages, seed_spread
+ * and study_plan (which costs the sweep `sweep` too, when given).
+ */
+export function microStudyStages(s: MicroStudySettings, sweep: LrSweepSettings | null = null): Stage[] {
+  return [lrOptimumStage(s.lrSweep), ...microTrainStages(s), seedSpreadStage(s), studyPlanStage(s, sweep)];
 }
