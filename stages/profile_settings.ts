@@ -210,8 +210,9 @@ export const PAPER: PaperProfile = { kind: "paper", fit: DEFAULT_FIT_OPTIONS };
 
 /**
  * The micro study's grid (issue 14): byte vocabulary, context 128, head 8, depth at most 10, targets
- * 0.02M-0.5M params (±15 %), 3 shapes each, batch 64 × 128 tokens (the batch the H100 throughput was
- * measured at). Sized by the study plan to fit one 8-minute GPU command with the sweep.
+ * 0.02M-0.5M params (±15 %), up to 3 shapes each (13 in all; 0.02M has only 16×3), batch 64 × 128
+ * tokens (the batch the H100 throughput was measured at). Sized by the study plan to fit one 8-minute GPU
+ * command with the sweep.
  */
 export const MICRO_STUDY_GRID: GridParams = {
   ...PAPER_GRID,
@@ -252,7 +253,7 @@ export const MICRO_STUDY: MicroStudySettings = {
   budgetSeconds: 480,
 };
 
-/** The micro profile: jargon-text, WebGPU, the micro study (15 models of 0.02M-0.5M params, 4 seed pairs) and the lr sweep. */
+/** The micro profile: jargon-text, WebGPU, the micro study (13 models of 0.02M-0.5M params, 4 seed pairs) and the lr sweep. */
 export const MICRO: TrainingProfile = {
   kind: "train",
   name: "micro",
