@@ -14,6 +14,7 @@ import { explainStage, planFingerprints, saveCaches, type StageStatus } from "./
 import type { Reporter } from "./progress.ts";
 import { hostName } from "./fsutil.ts";
 import { runtimeIdentity } from "./fingerprint.ts";
+import type { UnitExecutor } from "./executor.ts";
 import { randomHex } from "../util/fs.ts";
 
 /** Options of `runPipeline`. */
@@ -36,6 +37,8 @@ export interface RunOptions {
   reporter?: Reporter;
   /** Age in ms after which a lock without heartbeat is stale (default 30 000). */
   lockStaleMs?: number;
+  /** Where unit stages run their units (default: in this process). */
+  executor?: UnitExecutor;
 }
 
 /** The outcome of one stage. */
@@ -127,6 +130,9 @@ export async function runPipeline(stages: readonly Stage[], options: RunOptions)
   const results = new Map<string, StageResult>();
   const pending = new Map(jobs.map((j) => [j.id, j]));
   const running = new Map<string, Promise<void>>();
+  // Unit stages of a remote executor only wait: they do not count against the job limit.
+  const waiting = new Set<string>();
+  const counts = () => running.size - waiting.size;
   let failure: unknown;
 
   const runJob = async (job: Job): Promise<void> => {
@@ -148,16 +154,21 @@ export async function runPipeline(stages: readonly Stage[], options: RunOptions)
     while (pending.size > 0 || running.size > 0) {
       if (failure === undefined) {
         for (const job of [...pending.values()]) {
-          if (running.size >= limit) break;
+          const remote = options.executor?.remote === true && job.stage.unit === true;
+          if (!remote && counts() >= limit) continue;
           const ready = job.stage.deps.every((d) =>
             results.has(d) || (selected !== undefined && !selected.has(d))
           );
           if (!ready) continue;
           pending.delete(job.id);
+          if (remote) waiting.add(job.id);
           const p = runJob(job).catch((e) => {
             if (failure === undefined) failure = e;
             abort.abort(e);
-          }).finally(() => running.delete(job.id));
+          }).finally(() => {
+            running.delete(job.id);
+            waiting.delete(job.id);
+          });
           running.set(job.id, p);
         }
       }
@@ -214,7 +225,7 @@ async function obtain(
       return true;
     }
     reporter?.line(`[why] ${id}: ${job.status.reasons.join("; ")}`);
-    await compute(job, paths, hashes, reporter, signal);
+    await compute(job, paths, hashes, reporter, signal, options.executor);
     return false;
   } finally {
     await lock.release();
@@ -228,6 +239,7 @@ async function compute(
   hashes: Parameters<typeof verifyEntry>[2],
   reporter: Reporter | undefined,
   signal: AbortSignal,
+  executor: UnitExecutor | undefined,
 ): Promise<void> {
   const { stage, id, fingerprint } = job;
   const build = `${paths.tmp}/${fingerprint.slice(0, 16)}-${Deno.pid}-${randomHex(8)}`;
@@ -253,6 +265,8 @@ async function compute(
       progress: (done, total, message) => reporter?.stageProgress(id, done, total, message),
       log,
       signal,
+      fingerprint,
+      executor,
     };
     await stage.run(ctx);
     const outputs = await collectOutputs(id, outDir, stage.outputs, hashes);

@@ -33,11 +33,12 @@ import { collectImportedStage, collectSimulatedStage, collectTrainedStage } from
 import { selectParams, selectStage } from "./select.ts";
 import { approach1Stage } from "./fit_approach1.ts";
 import { approach2Stage } from "./fit_approach2.ts";
-import { approach3Stage } from "./fit_approach3.ts";
+import { approach3Stage, type FitOptions } from "./fit_approach3.ts";
 import { prescribeStage } from "./fit_prescribe.ts";
+import { backtestStage } from "./fit_backtest.ts";
 import { overtrainingStage } from "./fit_overtraining.ts";
 import { overspendStage } from "./fit_overspend.ts";
-import { reportStage } from "./report.ts";
+import { perceiverReportStage, type RainbowFit, reportStage } from "./report.ts";
 import { diffStage, diffStageId } from "./diff.ts";
 import { buildGrid, gridStage, modelOfRow } from "./grid.ts";
 import { SIMULATED_COOL_SUBSET, SIMULATED_SUBSET, simulateStage } from "./simulate.ts";
@@ -47,6 +48,7 @@ import { microStudyStages } from "./micro_study.ts";
 import { paperLawStage } from "./paper_law.ts";
 import { resolveVariant, VARIANT_NAMES, type VariantSettings } from "./variants.ts";
 import { type LawForm, stageId } from "./schemas.ts";
+import { LAW_NAMES } from "../scaling/laws/mod.ts";
 import {
   type FitTable,
   PAPER,
@@ -59,7 +61,8 @@ import {
 /** Names of the profiles, the default (`paper`: the real runs shipped under data/) first. */
 export const PROFILES: readonly string[] = Object.keys(PROFILE_SETTINGS);
 
-const FORMS: readonly LawForm[] = ["eq1", "eq2", "eq3"];
+/** The law forms every variant fits: every form of the law registry (scaling/laws). */
+const FORMS: readonly LawForm[] = LAW_NAMES;
 
 /** Where a profile's runs come from: the stages that make or read them, ending in one collect node. */
 export interface Sources {
@@ -80,6 +83,8 @@ export interface FitStagesOptions {
   /** Node id of the collect stage read (default "collect"). */
   readonly collect?: string;
 }
+import { TRAIN_UNIT_TASK } from "./train.ts";
+import { trainCost } from "./train_cost.ts";
 
 /**
  * Returns the fitting stages of one variant (select, Approach 1/2/3, prescriptions, overtraining,
@@ -100,8 +105,13 @@ export function fitStages(
     selectStage(variant, v, { purpose: "approach1", collect }),
     approach1Stage(variant, {}, stageId("select_approach1", variant)),
     approach2Stage(variant),
-    // Approach 3: Eq. 1, Eq. 2 and Eq. 3 (Huber δ from the variant).
+    // Approach 3: every form of the law registry, Eq. 1, 2 and 3 (Huber δ from the variant).
     ...FORMS.map((f) => approach3Stage(variant, f, { ...fit[f], huberDelta: v.huberDelta })),
+    // Does each law extrapolate? Every form refitted without the 3 largest-compute runs.
+    backtestStage(variant, {
+      huberDelta: v.huberDelta,
+      grids: Object.fromEntries(FORMS.map((f) => [f, fit[f].grid])) as Record<LawForm, FitOptions["grid"]>,
+    }),
     // What the laws prescribe: compute-optimal N, D (Eq. 1 closed form; Eq. 2/3 brute force over shapes).
     prescribeStage(variant, v),
     // Figure 8 (overtraining) and Figure 7 (overspend in FLOPs and GPU-hours), from the Eq. 2 law.
@@ -240,6 +250,7 @@ export function profileStages(p: ProfileSettings, variant: string): Stage[] {
   const stages = [...sources.stages, ...fitStages(variant, v, { fit: p.fit, collect: sources.collect })];
   // The report: every figure of this variant, plus (paper) the Eq. 1 prescription of every variant (rainbow).
   const rainbow: Record<string, string> = {};
+  const rainbowFits: Record<string, RainbowFit> = {};
   if (p.kind === "paper") {
     for (const w of VARIANT_NAMES) {
       const settings = resolveVariant(w);
@@ -250,10 +261,28 @@ export function profileStages(p: ProfileSettings, variant: string): Stage[] {
         );
       }
       rainbow[w] = stageId("approach3_eq1", w);
+      rainbowFits[w] = {
+        subsets: [...settings.subsets],
+        noEmbeds: settings.paramsConvention.startsWith("non_embedding"),
+      };
     }
   }
   const lrSweep = sources.lrSweep === undefined ? {} : { lrSweep: sources.lrSweep };
-  stages.push(reportStage({ variant, deps: { collect: sources.collect, rainbow, ...lrSweep } }));
+  stages.push(
+    reportStage({
+      variant,
+      deps: {
+        collect: sources.collect,
+        selectApproach1: stageId("select_approach1", variant),
+        rainbow,
+        backtest: stageId("backtest", variant),
+        ...lrSweep,
+      },
+      rainbowFits,
+    }),
+  );
+  // The Perceiver AR runs (seed 000, shipped with the paper's data): their own report.
+  if (p.kind === "paper") stages.push(perceiverReportStage({ collect: sources.collect }));
   return stages;
 }
 
@@ -294,21 +323,26 @@ export function diffStages(a: string, b: string, profile = "paper"): Stage[] {
   return stages;
 }
 
-/** Node ids published under `reports/<variant>/` after a run: each variant's report and fit records. */
-export const PUBLISH: readonly string[] = VARIANT_NAMES.flatMap((v) =>
-  [
-    "report",
-    "approach1",
-    "approach2",
-    "approach3_eq1",
-    "approach3_eq2",
-    "approach3_eq3",
-    "prescribe",
-    "overtraining",
-    "overspend",
-  ]
-    .map((s) => stageId(s, v))
-);
+/**
+ * Node ids published under `reports/<variant>/` after a run: each variant's report and fit records, and
+ * the Perceiver AR report (`report_perceiver`).
+ */
+export const PUBLISH: readonly string[] = [
+  "report_perceiver",
+  ...VARIANT_NAMES.flatMap((v) =>
+    [
+      "report",
+      "approach1",
+      "approach2",
+      ...FORMS.map((f) => `approach3_${f}`),
+      "backtest",
+      "prescribe",
+      "overtraining",
+      "overspend",
+    ]
+      .map((s) => stageId(s, v))
+  ),
+];
 
 /** The pipeline definition handed to the CLI. */
 export const definition: PipelineDefinition = {
@@ -318,4 +352,6 @@ export const definition: PipelineDefinition = {
   diff: ({ a, b, profile }) => diffStages(a, b, profile),
   publish: PUBLISH,
   diffPublish: ({ a, b }) => [diffStageId(a, b)],
+  unitTask: TRAIN_UNIT_TASK,
+  preflight: (stages, toRun) => trainCost(stages, toRun),
 };

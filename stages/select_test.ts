@@ -56,12 +56,17 @@ Deno.test("select: Approach 1 uses the dense (every 477 steps) checkpoint files 
 });
 
 Deno.test("select: counting conventions resolve into params and flops", async () => {
-  const { select } = await real();
+  const { select, selectA1 } = await real();
   const paper = select("paper"), noEmb = select("no_embeds");
   for (let i = 0; i < paper.length; i++) {
-    // no_embeds drops the input embedding and the untied LM head (reproduces the published Approach 1 fit).
-    assert.equal(paper[i].params - noEmb[i].params, 2 * 50304 * paper[i].width);
+    // no_embeds' fits drop one vocab x width matrix, as the authors' Approach 3 (params - 50304 * width).
+    assert.equal(paper[i].params - noEmb[i].params, 50304 * paper[i].width);
     assert.equal(paper[i].flops, noEmb[i].flops);
+  }
+  // Its Approach 1 drops both (the input embedding and the untied LM head), as the authors' Approach 1.
+  const paperA1 = selectA1("paper"), noEmbA1 = selectA1("no_embeds");
+  for (let i = 0; i < paperA1.length; i++) {
+    assert.equal(paperA1[i].params - noEmbA1[i].params, 2 * 50304 * paperA1[i].width);
   }
   assert.ok(select("width_512_only").every((r) => r.width === 512));
   assert.ok(select("over_120b_only").every((r) => r.tokens > 120e9));

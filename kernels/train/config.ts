@@ -31,12 +31,6 @@ export interface DivergenceConfig {
   readonly spikeFactor: number;
 }
 
-/** Hooks for tests of the failure paths; never set in real runs. */
-export interface DebugConfig {
-  /** Use a NaN learning rate at this 0-based step, which poisons the weights (null: off). */
-  readonly nanAtStep: number | null;
-}
-
 /** A fully resolved training configuration (every field set). */
 export interface TrainConfig {
   /** Model architecture; `model.seqLen` is the training context length (tokens). */
@@ -86,8 +80,6 @@ export interface TrainConfig {
   readonly divergence: DivergenceConfig;
   /** Corpus folder written by `kernels/data/prepare.ts` (train and validation token files). */
   readonly corpus: string;
-  /** Test hooks. */
-  readonly debug: DebugConfig;
 }
 
 /** A partial configuration as read from JSON or flags: anything left out takes its default. */
@@ -136,8 +128,6 @@ export interface TrainConfigInput {
   divergence?: Partial<DivergenceConfig>;
   /** See {@link TrainConfig.corpus}. */
   corpus?: string;
-  /** See {@link TrainConfig.debug}. */
-  debug?: Partial<DebugConfig>;
 }
 
 /** Default model: a micro Gemma-style decoder over the 259-token byte vocabulary of kernels/data. */
@@ -198,7 +188,6 @@ const TOP_KEYS = new Set<string>([
   "checkpointEvery",
   "divergence",
   "corpus",
-  "debug",
 ]);
 const MODEL_KEYS = new Set<string>(Object.keys(DEFAULT_MODEL));
 
@@ -310,12 +299,6 @@ export function resolveTrainConfig(input: TrainConfigInput, where = "train confi
   const div = input.divergence ?? {};
   if (!isObject(div)) fail(where, "divergence", "an object", div);
   checkKeys(where, div, new Set(["spikeFactor"]), "divergence.");
-  const dbg = input.debug ?? {};
-  if (!isObject(dbg)) fail(where, "debug", "an object", dbg);
-  checkKeys(where, dbg, new Set(["nanAtStep"]), "debug.");
-  const nanAtStep = dbg.nanAtStep === undefined || dbg.nanAtStep === null
-    ? null
-    : nonNegInt(where, "debug.nanAtStep", dbg.nanAtStep);
   const corpus = input.corpus;
   if (typeof corpus !== "string" || corpus.length === 0) {
     fail(where, "corpus", "a non-empty folder path", corpus);
@@ -370,7 +353,6 @@ export function resolveTrainConfig(input: TrainConfigInput, where = "train confi
       ),
     },
     corpus,
-    debug: { nanAtStep },
   };
   if (cfg.warmupTokens > totalTokens) {
     fail(where, "warmupTokens", `at most totalTokens (${totalTokens})`, cfg.warmupTokens);

@@ -234,9 +234,10 @@ export function approach1Figure(data: Approach1Data): Figure {
     `Chinchilla binning (${record.binsPerDecade} bins/decade): ${methodText(record.flops.binning)}.` +
     (gpu ? ` Hull on GPU-hours: N_opt = ${fmt(gpu.hull.params.k)}·H^${fmt(gpu.hull.params.exponent)}.` : "");
   return {
-    number: 2,
+    paperFigure: "4",
+    reads: ["rows", "approach1"],
     name: "approach1",
-    title: "Figure 2. Approach 1: loss frontiers and tokens per parameter",
+    title: "Approach 1: loss frontiers and tokens per parameter",
     caption,
     howToRead:
       "Top: every dot is a checkpoint, joined per model and coloured by parameter count; the black line is " +

@@ -4,15 +4,28 @@
  * @module
  */
 import type { VlSpec } from "../render.ts";
+export * from "./axes.ts";
 
-/** One figure of the report: a Vega-Lite spec plus the text around it. */
+/** One figure of the report: a Vega-Lite spec plus the text around it and what it was drawn from. */
 export interface Figure {
-  /** Figure number in the report (1-9; 10 is the learning-rate sweep of training profiles). */
-  readonly number: number;
-  /** File-name stem, e.g. "approach1" (files are `<nn>-<name>.*`). */
+  /**
+   * The paper figure it reproduces, as the paper numbers it: "2".."24" for the Gemstones paper (seed
+   * 002); a figure of another source says so in its title (the Perceiver AR article, seed 000, has
+   * "tables-1-4"); the diff report's own figures are "D1", "D2". The report is ordered by this number
+   * and the files are named after it.
+   */
+  readonly paperFigure: string;
+  /** File-name stem after the paper number, e.g. "approach1" (files are `fig<nn>-<name>.*`). */
   readonly name: string;
-  /** Title shown above the figure. */
+  /** Title shown above the figure, without the figure number (the frame prefixes "Figure N."). */
   readonly title: string;
+  /**
+   * The report inputs it is drawn from, as keys of the report's sources (`rows`, `approach1Rows`,
+   * `industry`, `approach1`, `eq1`, `eq2`, `eq3`, `prescriptions`, `overtraining`, `overspend`, `rainbow`,
+   * `perceiverValidation`, `lrSweep`, or a key a figure's own input adds). The frame turns them into
+   * the files (path, SHA-256), the fit records and the one line "subset · law" of the figure.
+   */
+  readonly reads: readonly string[];
   /** Caption: fitted numbers, data subset and variant. */
   readonly caption: string;
   /** A short "how to read this figure". */
@@ -23,9 +36,26 @@ export interface Figure {
   readonly tablesHtml?: string;
 }
 
-/** Returns the file-name stem `<nn>-<name>` of a figure (e.g. "02-approach1"). */
-export function figureStem(fig: Pick<Figure, "number" | "name">): string {
-  return `${String(fig.number).padStart(2, "0")}-${fig.name}`;
+/** Returns the numeric part of a paper figure ("5" -> 5, "tables-1-4" -> Infinity), for ordering. */
+export function paperFigureOrder(paperFigure: string): number {
+  const m = /^(\d+)/.exec(paperFigure);
+  return m ? Number(m[1]) : Infinity;
+}
+
+/**
+ * Returns the file-name stem of a figure: `fig<nn>-<name>` for a numbered paper figure
+ * (e.g. "fig05-approach3"), else `<paperFigure>-<name>`.
+ */
+export function figureStem(fig: Pick<Figure, "paperFigure" | "name">): string {
+  const m = /^(\d+)(.*)$/.exec(fig.paperFigure);
+  return m ? `fig${m[1].padStart(2, "0")}${m[2]}-${fig.name}` : `${fig.paperFigure}-${fig.name}`;
+}
+
+/** Returns the figures ordered as the paper orders them (stable for figures of one paper figure). */
+export function inPaperOrder<T extends Pick<Figure, "paperFigure">>(figures: readonly T[]): T[] {
+  return figures.map((f, i) => ({ f, i }))
+    .sort((a, b) => paperFigureOrder(a.f.paperFigure) - paperFigureOrder(b.f.paperFigure) || a.i - b.i)
+    .map(({ f }) => f);
 }
 
 /** The Vega-Lite config every figure uses (font shipped with the renderer, white background). */

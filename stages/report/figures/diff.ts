@@ -4,7 +4,7 @@
  * @module
  */
 import type { Approach1Record, Approach3Record, PrescriptionsRecord, SelectedRow } from "../../schemas.ts";
-import { evalPower, type Figure, fmt, topLevel } from "./common.ts";
+import { evalPower, type Figure, fmt, logAxisChannel, topLevel } from "./common.ts";
 import { eq1Optimum } from "./rainbow.ts";
 import { logSpace } from "../../../scaling/logspace.ts";
 
@@ -47,6 +47,12 @@ export function diffFrontierFigure(a: DiffSide, b: DiffSide): Figure {
     title: "variant",
     scale: { range: ["#1f77b4", "#d62728"] },
   };
+  // Axes trimmed to both variants' data, in the report's single log tick format.
+  const flopsX = logAxisChannel("flops", {
+    title: "training FLOPs",
+    values: [...checkpoints.map((c) => c.flops), ...hulls.map((h) => h.flops)],
+  });
+  const tokensX = logAxisChannel("tokens", { title: "tokens", values: checkpoints.map((c) => c.tokens) });
   const spec = topLevel({
     title: `Checkpoints and Approach 1 hulls: ${a.variant} (A) vs ${b.variant} (B)`,
     datasets: { checkpoints, hulls },
@@ -60,7 +66,7 @@ export function diffFrontierFigure(a: DiffSide, b: DiffSide): Figure {
             data: { name: "checkpoints" },
             mark: { type: "point", size: 10, opacity: 0.5 },
             encoding: {
-              x: { field: "flops", type: "quantitative", scale: { type: "log" }, title: "training FLOPs" },
+              x: flopsX,
               y: { field: "loss", type: "quantitative", scale: { zero: false }, title: "loss (nats/token)" },
               color,
             },
@@ -69,7 +75,7 @@ export function diffFrontierFigure(a: DiffSide, b: DiffSide): Figure {
             data: { name: "hulls" },
             mark: { type: "line", strokeWidth: 2, point: { size: 30, filled: true } },
             encoding: {
-              x: { field: "flops", type: "quantitative", scale: { type: "log" } },
+              x: flopsX,
               y: { field: "loss", type: "quantitative", scale: { zero: false } },
               color,
             },
@@ -83,7 +89,7 @@ export function diffFrontierFigure(a: DiffSide, b: DiffSide): Figure {
         data: { name: "checkpoints" },
         mark: { type: "line", strokeWidth: 1, opacity: 0.7 },
         encoding: {
-          x: { field: "tokens", type: "quantitative", scale: { type: "log" }, title: "tokens" },
+          x: tokensX,
           y: { field: "loss", type: "quantitative", scale: { zero: false }, title: "loss (nats/token)" },
           detail: { field: "run" },
           color,
@@ -93,9 +99,10 @@ export function diffFrontierFigure(a: DiffSide, b: DiffSide): Figure {
   });
   const h = (s: DiffSide) => s.approach1.flops.hull;
   return {
-    number: 1,
+    paperFigure: "D1",
+    reads: ["rows.a", "rows.b", "approach1.a", "approach1.b"],
     name: "diff-frontiers",
-    title: "Figure D1. Checkpoints, loss curves and Approach 1 hulls of both variants",
+    title: "Checkpoints, loss curves and Approach 1 hulls of both variants",
     caption: `A = ${a.variant}: ${a.rows.length} rows, hull N_opt ∝ C^${fmt(h(a).params.exponent)} ` +
       `(${h(a).points.length} hull points). B = ${b.variant}: ${b.rows.length} rows, hull N_opt ∝ C^` +
       `${fmt(h(b).params.exponent)} (${h(b).points.length} hull points).`,
@@ -152,7 +159,9 @@ export function diffPrescriptionFigure(
       });
     }
   }
-  const x = { field: "flops", type: "quantitative", scale: { type: "log" }, title: "training FLOPs" };
+  const x = logAxisChannel("flops", { title: "training FLOPs", values: rows.map((r) => r.flops) });
+  const y = (field: "params" | "tokensPerParam" | "ratio", title: string) =>
+    logAxisChannel(field, { title, values: rows.map((r) => r[field] ?? NaN) });
   const color = {
     field: "side",
     type: "nominal",
@@ -168,7 +177,7 @@ export function diffPrescriptionFigure(
       range: [[1, 0], [5, 3], [2, 2]],
     },
   };
-  const panel = (field: string, title: string, filter?: string) => ({
+  const panel = (field: "params" | "tokensPerParam" | "ratio", title: string, filter?: string) => ({
     title,
     width: 250,
     height: 240,
@@ -177,7 +186,7 @@ export function diffPrescriptionFigure(
     mark: { type: "line", strokeWidth: 2 },
     encoding: {
       x,
-      y: { field, type: "quantitative", scale: { type: "log" }, title },
+      y: y(field, title),
       color,
       strokeDash: dash,
       detail: { field: "law" },
@@ -194,9 +203,10 @@ export function diffPrescriptionFigure(
   });
   const ea = eq1Optimum(a.eq1), eb = eq1Optimum(b.eq1);
   return {
-    number: 2,
+    paperFigure: "D2",
+    reads: ["prescriptions.a", "prescriptions.b", "approach1.a", "approach1.b"],
     name: "diff-prescriptions",
-    title: "Figure D2. What each variant prescribes",
+    title: "What each variant prescribes",
     caption:
       `Eq. 1 closed form: A N_opt ∝ C^${fmt(ea.params.exponent)}, B N_opt ∝ C^${fmt(eb.params.exponent)}; ` +
       `N_opt(1e23) A ${fmt(evalPower(ea.params, 1e23))}, B ${fmt(evalPower(eb.params, 1e23))}.`,
