@@ -9,11 +9,15 @@ import { lrSweepBest } from "./report/figures/lr_sweep.ts";
 import {
   LR_OPTIMUM_ID,
   lrOptimumOf,
+  microPlanRuns,
   microRuns,
   type MicroStudySettings,
   microStudyStages,
+  readThroughputSamples,
   seedSpreadOf,
+  sweepPlanRuns,
 } from "./micro_study.ts";
+import { fitThroughput, planStudy } from "../scaling/design/budget.ts";
 
 const ARCH = {
   vocabSize: 259,
@@ -167,4 +171,26 @@ Deno.test("seedSpreadOf: mean, max and sd of seed-to-seed differences", () => {
 Deno.test("microRuns rejects a token range under a decade and an unknown seed shape", () => {
   assert.throws(() => microRuns({ ...STUDY, tokensPerParam: [1, 5] }), /tokensPerParam.*decade/);
   assert.throws(() => microRuns({ ...STUDY, seedShapes: ["99x9"] }), /seedShapes.*99x9/);
+});
+
+Deno.test("the micro profile's plan: 10-100 tokens/param per model, and sweep + grid fit 8 minutes at the H100 throughput", async () => {
+  const { MICRO, MICRO_STUDY } = await import("./profile_settings.ts");
+  const root = new URL("..", import.meta.url).pathname;
+  const model = fitThroughput(await readThroughputSamples(`${root}${MICRO_STUDY.throughputFile}`));
+  const grid = microPlanRuns(MICRO_STUDY);
+  const plan = planStudy([...sweepPlanRuns(MICRO.lrSweep!), ...grid], model, 8 * 60);
+  assert.equal(plan.runs.length, 28 + 17);
+  assert.ok(plan.fits && plan.seconds > 300, `${plan.seconds} s`);
+  const perStep = 64 * 128;
+  for (const r of microRuns(MICRO_STUDY)) {
+    const first = r.evalSteps[0] * perStep / r.params, last = r.steps * perStep / r.params;
+    assert.ok(Math.abs(first / 10 - 1) < perStep / (10 * r.params), `${r.runId}: first ${first}`);
+    assert.ok(Math.abs(last / 100 - 1) < perStep / (100 * r.params), `${r.runId}: last ${last}`);
+  }
+  // The plan's tokens are the runs' steps × tokens/step; the sweep's are 400 steps of 64 × 128 each.
+  assert.equal(plan.runs[0].tokens, 400 * perStep);
+  assert.equal(
+    grid.reduce((s, r) => s + r.tokens, 0),
+    microRuns(MICRO_STUDY).reduce((s, r) => s + r.steps * perStep, 0),
+  );
 });
