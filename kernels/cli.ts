@@ -9,7 +9,15 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
+import {
+  describeError,
+  EXIT_FAILURE,
+  EXIT_USAGE,
+  helpHint,
+  parseFlags,
+  UsageError,
+  userPath,
+} from "../cli/mod.ts";
 import type { Backend } from "./types.ts";
 import { initParams } from "./init.ts";
 import { ReferenceBackend } from "./reference/backend.ts";
@@ -28,7 +36,7 @@ import type { StepRecord } from "./train/log.ts";
 import { exists } from "../util/fs.ts";
 
 /** Usage text printed by --help. */
-export const TRAIN_USAGE = `Usage: deno task train --corpus DIR --out DIR [options]
+export const TRAIN_USAGE = `usage: deno task train --corpus DIR --out DIR [options]
 
 Trains a Gemstones-style decoder (seed 002 §3) on a corpus made by kernels/data/prepare.ts.
 Writes DIR/log.jsonl (one JSON line per logged step, then {"event":"done"} or "diverged"),
@@ -142,12 +150,15 @@ export async function parseTrainArgs(args: string[]): Promise<TrainArgs | null> 
     schedule: { type: "string" },
     resume: { type: "boolean" },
     quiet: { type: "boolean" },
-    help: { type: "boolean" },
   };
   for (const f of [...Object.keys(INT_FLAGS), ...Object.keys(NUM_FLAGS)]) options[f] = { type: "string" };
-  const { values, positionals } = parseArgs({ args, options, strict: true, allowPositionals: true });
-  if (values.help) return null;
-  if (positionals.length > 0) throw new Error(`unexpected argument "${positionals[0]}"`);
+  const parsed = parseFlags("train", args, options);
+  if (parsed.values.help) return null;
+  // Paths the user typed resolve against the folder the command was typed in (INIT_CWD under deno task).
+  const values = { ...parsed.values } as Record<string, string | boolean | undefined>;
+  for (const f of ["config", "corpus", "out"]) {
+    if (typeof values[f] === "string") values[f] = userPath(values[f] as string);
+  }
   let config: Record<string, unknown> = {};
   let where = "command line";
   let configFile = typeof values.config === "string" ? values.config : undefined;
@@ -184,7 +195,7 @@ export async function parseTrainArgs(args: string[]): Promise<TrainArgs | null> 
   }
   if (typeof values.corpus === "string") config.corpus = values.corpus;
   if (typeof values.schedule === "string") config.schedule = values.schedule as ScheduleKind;
-  if (typeof values.out !== "string") throw new Error("--out DIR is required");
+  if (typeof values.out !== "string") throw new UsageError("train: --out DIR is required", helpHint("train"));
   const backend = values.backend ?? "gpu";
   if (backend !== "gpu" && backend !== "reference") {
     throw new Error(`--backend: expected "gpu" or "reference", got "${backend}"`);
@@ -234,8 +245,9 @@ export async function main(args: string[], seams: TrainSeams = {}): Promise<numb
     }
     cfg = resolveTrainConfig(parsed.config, parsed.where);
   } catch (e) {
-    console.error(`train: ${(e as Error).message}\n(see --help)`);
-    return 2;
+    const m = (e as Error).message;
+    console.error(`${m.startsWith("train: ") ? "" : "train: "}${m}\n${helpHint("train")}`);
+    return EXIT_USAGE;
   }
   const a = parsed;
   let backend: Backend | null = null;
@@ -291,8 +303,8 @@ export async function main(args: string[], seams: TrainSeams = {}): Promise<numb
     }
     return res.status === "done" ? 0 : res.status === "diverged" ? 3 : EXIT_INTERRUPTED;
   } catch (e) {
-    console.error(`train: ${(e as Error).message}`);
-    return 1;
+    console.error(`train: ${describeError(e, { write: "may write only inside the project folder" })}`);
+    return EXIT_FAILURE;
   } finally {
     for (const [sig, onSignal] of listeners) Deno.removeSignalListener(sig, onSignal);
     backend?.destroy();

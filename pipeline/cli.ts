@@ -3,7 +3,6 @@
  * `node:util` parseArgs. Exit codes: 0 success, 1 a stage or the pipeline failed, 2 bad usage.
  * @module
  */
-import { parseArgs } from "node:util";
 import type { PipelineDefinition, Stage } from "./stage.ts";
 import { runPipeline, StageFailedError, type StageResult } from "./runner.ts";
 import { formatStatus, statusOf } from "./status.ts";
@@ -12,12 +11,23 @@ import { defaultReporter, formatTable } from "./progress.ts";
 import { publishDir, publishFolder } from "./publish.ts";
 import { sinks } from "./graph.ts";
 import { nodeIdOf } from "./fingerprint.ts";
+import {
+  describeError,
+  EXIT_FAILURE,
+  EXIT_OK,
+  EXIT_USAGE,
+  parseFlags,
+  pickChoice,
+  UsageError,
+} from "../cli/mod.ts";
 import { UnitDetachedError, type UnitExecutor } from "./executor.ts";
 import {
   batchScript,
   readSlurmConfig,
+  sharedDir,
   type SlurmConfig,
   SlurmExecutor,
+  slurmUnitNote,
   validateSlurmConfig,
 } from "./executor_slurm.ts";
 
@@ -30,8 +40,6 @@ export interface CliOptions {
   /** Where errors go (default console.error). */
   writeError?: (line: string) => void;
 }
-
-class UsageError extends Error {}
 
 const USAGE = `usage: <pipeline> <command> [flags]
 
@@ -91,7 +99,7 @@ Slurm flags (override the keys of slurm.json in the project root, see README "Ru
 
 type Flags = Record<string, { type: "string" | "boolean"; multiple?: boolean }>;
 
-type Values = Record<string, string | boolean | string[] | undefined>;
+type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
 
 function parse(
   command: string,
@@ -99,42 +107,46 @@ function parse(
   flags: Flags,
   positionals: number,
 ): { values: Values; positionals: string[] } {
-  let parsed: { values: Values; positionals: string[] };
-  try {
-    parsed = parseArgs({
-      args,
-      options: { ...flags, help: { type: "boolean" } },
-      strict: true,
-      allowPositionals: true,
-    });
-  } catch (e) {
-    throw new UsageError(
-      `${command}: ${(e as Error).message}\nhint: run "${command} --help" for the valid flags`,
-    );
-  }
+  const parsed = parseFlags(command, args, flags, { positionals: positionals > 0 });
   if (!parsed.values.help && parsed.positionals.length !== positionals) {
     const what = positionals === 0 ? "no arguments" : `${positionals} argument(s)`;
     throw new UsageError(
       `${command}: expected ${what}, got ${parsed.positionals.length} (${
         parsed.positionals.join(" ") || "none"
-      })` +
-        `\nhint: run "${command} --help"`,
+      })`,
+      `hint: run "deno task ${command} --help"`,
     );
   }
   return parsed;
 }
 
-function pick(kind: string, name: string | undefined, valid: readonly string[]): string {
+function pick(command: string, kind: string, name: string | undefined, valid: readonly string[]): string {
   if (valid.length === 0) throw new UsageError(`the pipeline defines no ${kind}s`);
-  if (name === undefined) return valid[0];
-  if (!valid.includes(name)) throw new UsageError(`unknown ${kind} "${name}" (valid: ${valid.join(", ")})`);
-  return name;
+  return name === undefined ? valid[0] : pickChoice(command, kind, name, valid);
+}
+
+/** Throws a usage error unless every id of `ids` (given with `flag`) is a stage of `stages`, listing them. */
+function checkStageIds(
+  command: string,
+  flag: string,
+  ids: readonly string[],
+  stages: readonly Stage[],
+): void {
+  const known = stages.map(nodeIdOf);
+  for (const id of ids) {
+    if (!known.includes(id)) {
+      throw new UsageError(
+        `${command}: ${flag} ${id}: unknown stage; valid stages: ${known.join(", ")}`,
+        `hint: "deno task status" lists every stage of the graph`,
+      );
+    }
+  }
 }
 
 function positiveInt(flag: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   if (!/^\d+$/.test(text) || Number(text) < 1) {
-    throw new UsageError(`${flag}: expected a positive integer, got "${text}"`);
+    throw new UsageError(`${flag}: expected a positive integer, got "${text}"`, `hint: e.g. ${flag} 2`);
   }
   return Number(text);
 }
@@ -152,12 +164,14 @@ export async function runCli(
   try {
     if (command === undefined || command === "--help" || command === "-h" || command === "help") {
       (command === undefined ? writeError : write)(USAGE);
-      return command === undefined ? 2 : 0;
+      return command === undefined ? EXIT_USAGE : EXIT_OK;
     }
-    if (!(command in HELP)) throw new UsageError(`unknown command "${command}"\n${USAGE}`);
+    if (!(command in HELP)) {
+      throw new UsageError(`unknown command "${command}"; valid commands: ${Object.keys(HELP).join(", ")}`);
+    }
     if (rest.includes("--help") || rest.includes("-h")) {
       write(HELP[command]);
-      return 0;
+      return EXIT_OK;
     }
     if (command === "reproduce") return await reproduce(rest, definition, root, write);
     if (command === "status") return await status(rest, definition, root, write);
@@ -165,13 +179,11 @@ export async function runCli(
     return await diff(rest, definition, root, write);
   } catch (e) {
     if (e instanceof UsageError) {
-      writeError(`error: ${e.message}`);
-      return 2;
+      writeError(`error: ${e.message}${e.hint ? `\n${e.hint}` : ""}`);
+      return EXIT_USAGE;
     }
-    writeError(
-      e instanceof StageFailedError ? `error: ${e.message}` : `error: ${(e as Error).message ?? String(e)}`,
-    );
-    return 1;
+    writeError(`error: ${describeError(e, { write: `may write only inside the project folder ${root}` })}`);
+    return EXIT_FAILURE;
   }
 }
 
@@ -190,7 +202,7 @@ async function execute(
   },
   write: (line: string) => void,
 ): Promise<StageResult[]> {
-  const reporter = defaultReporter(write);
+  const reporter = await defaultReporter(write);
   reporter.line(`== ${label}`);
   try {
     const results = await runPipeline(stages, { ...run, reporter });
@@ -229,27 +241,36 @@ async function reproduce(args: string[], def: PipelineDefinition, root: string, 
   }, 0);
   if (values.variant !== undefined && values["all-variants"]) {
     throw new UsageError(
-      `reproduce: --variant and --all-variants exclude each other\nhint: run "reproduce --help"`,
+      `reproduce: --variant and --all-variants exclude each other`,
+      `hint: run "deno task reproduce --help"`,
     );
   }
-  const profile = pick("profile", values.profile as string | undefined, def.profiles);
+  const profile = pick("reproduce", "profile", values.profile as string | undefined, def.profiles);
   const variants = values["all-variants"]
     ? [...def.variants]
-    : [pick("variant", values.variant as string | undefined, def.variants)];
+    : [pick("reproduce", "variant", values.variant as string | undefined, def.variants)];
   const jobs = positiveInt("--jobs", values.jobs as string | undefined);
   const dryRun = Boolean(values["dry-run"]);
   const executorName = (values.executor as string | undefined) ?? "local";
   if (executorName !== "local" && executorName !== "slurm") {
-    throw new UsageError(`--executor: expected "local" or "slurm", got "${executorName}"`);
+    throw new UsageError(
+      `reproduce: --executor: expected "local" or "slurm", got "${executorName}"`,
+      `hint: run "deno task reproduce --help"`,
+    );
   }
   const slurm = executorName === "slurm" ? await slurmSettings(values, root) : undefined;
   if (slurm === undefined && SLURM_FLAG_NAMES.some((f) => values[f] !== undefined)) {
-    throw new UsageError(`Slurm flags need --executor slurm\nhint: run "reproduce --help"`);
+    throw new UsageError(
+      `reproduce: Slurm flags need --executor slurm`,
+      `hint: run "deno task reproduce --help"`,
+    );
   }
   for (const variant of variants) {
     const stages = def.build({ variant, profile });
     const force = (values.force as string[] | undefined) ?? [];
     const only = values.only as string | undefined;
+    checkStageIds("reproduce", "--force", force, stages);
+    checkStageIds("reproduce", "--only", only === undefined ? [] : [only], stages);
     let executor: UnitExecutor | undefined;
     if (slurm !== undefined) {
       if (!def.unitTask) throw new UsageError("this pipeline has no unit stages to run on Slurm");
@@ -319,7 +340,7 @@ async function reproduce(args: string[], def: PipelineDefinition, root: string, 
       write(`published ${r.id} -> ${target}/`);
     }
   }
-  return 0;
+  return EXIT_OK;
 }
 
 const SLURM_FLAGS: Flags = {
@@ -385,15 +406,23 @@ async function status(args: string[], def: PipelineDefinition, root: string, wri
     "all-variants": { type: "boolean" },
     profile: { type: "string" },
   }, 0);
-  const profile = pick("profile", values.profile as string | undefined, def.profiles);
+  const profile = pick("status", "profile", values.profile as string | undefined, def.profiles);
   const variants = values["all-variants"]
     ? [...def.variants]
-    : [pick("variant", values.variant as string | undefined, def.variants)];
+    : [pick("status", "variant", values.variant as string | undefined, def.variants)];
+  // Units handed to Slurm (by `reproduce --executor slurm`, e.g. with --detach) are named as such.
+  const shared = def.unitTask ? sharedDir(await readSlurmConfig(`${root}/slurm.json`), root) : undefined;
   for (const variant of variants) {
     write(`== variant ${variant}, profile ${profile}`);
-    for (
-      const line of formatStatus(await statusOf(def.build({ variant, profile }), { root, profile, variant }))
-    ) write(line);
+    const stages = def.build({ variant, profile });
+    const units = new Set(stages.filter((s) => s.unit).map(nodeIdOf));
+    const statuses = await statusOf(stages, { root, profile, variant });
+    for (const st of statuses) {
+      if (st.cached || !units.has(st.id) || shared === undefined) continue;
+      const note = await slurmUnitNote(`${shared}/units/${st.fingerprint}`, def.unitTask!);
+      if (note !== null) st.reasons.push(note);
+    }
+    for (const line of formatStatus(statuses)) write(line);
   }
   return 0;
 }
@@ -410,20 +439,30 @@ async function garbageCollect(args: string[], root: string, write: (l: string) =
     try {
       maxSizeBytes = parseSize(values["max-size"] as string);
     } catch (e) {
-      throw new UsageError(`--max-size: ${(e as Error).message}`);
+      throw new UsageError(`gc: --max-size: ${(e as Error).message}`, `hint: e.g. --max-size 2G`);
     }
   }
   const dryRun = Boolean(values["dry-run"]);
   const r = await gc({ root, keepLast, maxSizeBytes, dryRun });
   const verb = dryRun ? "would remove" : "removed";
   for (const fp of r.removed) write(`${verb} ${fp}${r.evicted.includes(fp) ? " (evicted for size)" : ""}`);
+  for (const t of r.tmpRemoved) write(`${verb} temporary folder ${t} (no live process holds its lock)`);
+  const n = r.removed.length, t = r.tmpRemoved.length;
   write(
-    `${verb} ${r.removed.length} entr${r.removed.length === 1 ? "y" : "ies"} (${
-      (r.freedBytes / 1e6).toFixed(1)
-    } MB); ` +
-      `kept ${r.kept} (${(r.keptBytes / 1e6).toFixed(1)} MB)`,
+    `${verb} ${n} entr${n === 1 ? "y" : "ies"} and ${t} temporary folder${t === 1 ? "" : "s"}: ` +
+      `${formatBytes(r.freedBytes)} ${dryRun ? "would be " : ""}freed; kept ${r.kept} entr${
+        r.kept === 1 ? "y" : "ies"
+      } (${formatBytes(r.keptBytes)})`,
   );
-  return 0;
+  return EXIT_OK;
+}
+
+/** Returns a byte count in words: "512 B", "3.4 kB", "12.0 MB", "1.20 GB" (powers of 1000). */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1e3) return `${bytes} B`;
+  if (bytes < 1e6) return `${(bytes / 1e3).toFixed(1)} kB`;
+  if (bytes < 1e9) return `${(bytes / 1e6).toFixed(1)} MB`;
+  return `${(bytes / 1e9).toFixed(2)} GB`;
 }
 
 /** Returns the text of `path`, or null when there is no such file. */
@@ -444,11 +483,13 @@ async function diff(args: string[], def: PipelineDefinition, root: string, write
     jobs: { type: "string" },
   }, 2);
   if (!def.diff) throw new UsageError("this pipeline defines no diff");
-  const [a, b] = positionals.map((v) => pick("variant", v, def.variants));
-  const profile = pick("profile", values.profile as string | undefined, def.profiles);
+  const [a, b] = positionals.map((v) => pick("diff", "variant", v, def.variants));
+  const profile = pick("diff", "profile", values.profile as string | undefined, def.profiles);
   const jobs = positiveInt("--jobs", values.jobs as string | undefined);
   const dryRun = Boolean(values["dry-run"]);
   const stages = def.diff({ a, b, profile });
+  const force = (values.force as string[] | undefined) ?? [];
+  checkStageIds("diff", "--force", force, stages);
   const key = `${a}-vs-${b}`;
   const results = await execute(
     stages,
@@ -457,7 +498,7 @@ async function diff(args: string[], def: PipelineDefinition, root: string, write
       root,
       profile,
       variant: `diff-${key}`,
-      force: (values.force as string[] | undefined) ?? [],
+      force,
       dryRun,
       jobs,
     },

@@ -51,14 +51,14 @@ Deno.test("cli: bad usage exits 2 with a hint; unknown variant or profile lists 
   const p = await makeToyProject();
   let r = await cli(p, ["reproduce", "--bogus"]);
   assert.equal(r.code, 2);
-  assert.match(r.err, /Unknown option '--bogus'/);
-  assert.match(r.err, /hint: run "reproduce --help"/);
+  assert.match(r.err, /reproduce: unknown option --bogus; valid options: --variant, --all-variants, /);
+  assert.match(r.err, /hint: run "deno task reproduce --help"/);
   r = await cli(p, ["reproduce", "--variant", "nope"]);
   assert.equal(r.code, 2);
-  assert.match(r.err, /unknown variant "nope" \(valid: paper, cooldown\)/);
+  assert.match(r.err, /unknown variant "nope"; valid variants: paper, cooldown/);
   r = await cli(p, ["status", "--profile", "huge"]);
   assert.equal(r.code, 2);
-  assert.match(r.err, /unknown profile "huge" \(valid: default, micro\)/);
+  assert.match(r.err, /unknown profile "huge"; valid profiles: default, micro/);
   r = await cli(p, ["reproduce", "--jobs", "0"]);
   assert.equal(r.code, 2);
   assert.match(r.err, /--jobs: expected a positive integer, got "0"/);
@@ -69,7 +69,20 @@ Deno.test("cli: bad usage exits 2 with a hint; unknown variant or profile lists 
   assert.match(r.err, /diff: expected 2 argument\(s\), got 1/);
   r = await cli(p, ["frobnicate"]);
   assert.equal(r.code, 2);
-  assert.match(r.err, /unknown command "frobnicate"/);
+  assert.match(r.err, /unknown command "frobnicate"; valid commands: reproduce, status, gc, diff/);
+  // Unknown stage ids are bad usage too, with the graph's stages listed.
+  r = await cli(p, ["reproduce", "--force", "nosuch.paper"]);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /reproduce: --force nosuch\.paper: unknown stage; valid stages: source, sum, report/);
+  r = await cli(p, ["reproduce", "--only", "sums"]);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /reproduce: --only sums: unknown stage; valid stages: source, sum, report/);
+  r = await cli(p, ["diff", "paper", "cooldown", "--force", "nope"]);
+  assert.equal(r.code, 2);
+  assert.match(
+    r.err,
+    /diff: --force nope: unknown stage; valid stages: source, sum-paper, sum-cooldown, diff/,
+  );
   r = await cli(p, ["diff", "paper", "cooldown"], { ...definition(p), diff: undefined });
   assert.equal(r.code, 2);
   assert.match(r.err, /defines no diff/);
@@ -147,7 +160,10 @@ Deno.test("cli: gc removes unreferenced entries, keeps the last N runs, evicts f
   const entries = () => [...Deno.readDirSync(`${p.root}/.cache/store`)].length;
   assert.equal(entries(), 5);
   let r = await cli(p, ["gc", "--dry-run"]);
-  assert.match(r.out, /would remove 2 entries/);
+  assert.match(
+    r.out,
+    /would remove 2 entries and 0 temporary folders: [\d.]+ [kM]?B would be freed; kept 3 entries/,
+  );
   assert.equal(entries(), 5);
   r = await cli(p, ["gc", "--keep-last", "2"]);
   assert.match(r.out, /removed 0 entries/);

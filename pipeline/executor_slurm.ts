@@ -461,6 +461,19 @@ export class SlurmExecutor implements UnitExecutor {
   }
 }
 
+/**
+ * Returns what `status` says of a unit folder on Slurm's shared storage: finished there (collect it with
+ * `reproduce --executor slurm`), or submitted as job J_T with its log; null when it was never submitted.
+ */
+export async function slurmUnitNote(dir: string, task: UnitTask): Promise<string | null> {
+  const s = await readSubmission(dir);
+  if (s === null) return null;
+  if (await task.isComplete(dir)) {
+    return `finished in Slurm job ${s.jobId}_${s.task}; reproduce --executor slurm collects it`;
+  }
+  return `submitted to Slurm as job ${s.jobId}_${s.task} (log ${s.log}); reproduce --executor slurm waits for it`;
+}
+
 async function readSubmission(dir: string): Promise<Submission | null> {
   try {
     return JSON.parse(await Deno.readTextFile(`${dir}/slurm.json`)) as Submission;

@@ -156,6 +156,25 @@ function diffRecords(kind: string, before: Record<string, string>, after: Record
   return reasons;
 }
 
+/**
+ * Returns a parameter change in words: for two lists, what was added and removed (or that only the order
+ * changed), since their full texts may be too long to show apart; otherwise both values.
+ */
+export function paramChange(key: string, before: string, after: string): string {
+  const b = JSON.parse(before), a = JSON.parse(after);
+  if (Array.isArray(b) && Array.isArray(a)) {
+    const bs = b.map((x) => canonicalJson(x)), as = a.map((x) => canonicalJson(x));
+    const added = as.filter((x) => !bs.includes(x)), removed = bs.filter((x) => !as.includes(x));
+    const parts = [
+      ...(added.length > 0 ? [`added ${short(added.join(", "))}`] : []),
+      ...(removed.length > 0 ? [`removed ${short(removed.join(", "))}`] : []),
+    ];
+    if (parts.length === 0) parts.push(bs.length === as.length ? "reordered" : "duplicates changed");
+    return `parameter ${key} (a list): ${parts.join("; ")}`;
+  }
+  return `parameter ${key} changed from ${short(before)} to ${short(after)}`;
+}
+
 /** Returns, in words, every difference between two sets of fingerprint fields (empty when equal). */
 export function explainChanges(before: FingerprintFields, after: FingerprintFields): string[] {
   const reasons: string[] = [];
@@ -177,9 +196,7 @@ export function explainChanges(before: FingerprintFields, after: FingerprintFiel
     flattenParams(JSON.parse(after.params), "", ma);
     for (const [key, value] of ma) {
       if (!mb.has(key)) reasons.push(`parameter ${key} added (= ${short(value)})`);
-      else if (mb.get(key) !== value) {
-        reasons.push(`parameter ${key} changed from ${short(mb.get(key)!)} to ${short(value)}`);
-      }
+      else if (mb.get(key) !== value) reasons.push(paramChange(key, mb.get(key)!, value));
     }
     for (const [key, value] of mb) {
       if (!ma.has(key)) reasons.push(`parameter ${key} removed (was ${short(value)})`);

@@ -1,13 +1,14 @@
 /**
  * Garbage collection of the store: remove entries not referenced by the latest run (or the last N runs)
  * of any profile + variant, then, under a size cap, evict least-recently-used entries. Leftover
- * temporary builds of dead runs are removed too.
+ * temporary builds are removed as soon as no live process holds their entry's lock (a run killed even by
+ * SIGKILL leaves its build behind, but the OS releases its lock at once).
  * @module
  */
 import { CachePaths, lastUsed } from "./store.ts";
 import { allHistories } from "./runs.ts";
 import { diskUsage } from "./fsutil.ts";
-import { staleReason, tryLock } from "./lock.ts";
+import { readLockInfo, staleReason, tryLock } from "./lock.ts";
 
 /** Options of `gc`. */
 export interface GcOptions {
@@ -19,8 +20,6 @@ export interface GcOptions {
   maxSizeBytes?: number;
   /** Say what would be removed, remove nothing. */
   dryRun?: boolean;
-  /** Temporary builds older than this many ms are removed (default 1 hour). */
-  tmpMaxAgeMs?: number;
 }
 
 /** What `gc` removed (or would remove). */
@@ -29,7 +28,9 @@ export interface GcResult {
   removed: string[];
   /** Of those, the ones evicted for size. */
   evicted: string[];
-  /** Bytes freed (entries and temporary builds). */
+  /** Names of the removed temporary folders under `.cache/tmp/` (builds of runs that died). */
+  tmpRemoved: string[];
+  /** Bytes freed (entries and temporary folders). */
   freedBytes: number;
   /** Entries kept. */
   kept: number;
@@ -74,7 +75,7 @@ export async function gc(options: GcOptions): Promise<GcResult> {
     if (!(e instanceof Deno.errors.NotFound)) throw e;
   }
   entries.sort();
-  const result: GcResult = { removed: [], evicted: [], freedBytes: 0, kept: 0, keptBytes: 0 };
+  const result: GcResult = { removed: [], evicted: [], tmpRemoved: [], freedBytes: 0, kept: 0, keptBytes: 0 };
   const survivors: { fp: string; bytes: number; used: number }[] = [];
   for (const fp of entries) {
     const bytes = await diskUsage(paths.entry(fp));
@@ -102,30 +103,45 @@ export async function gc(options: GcOptions): Promise<GcResult> {
   }
   result.kept = survivors.length;
   result.keptBytes = survivors.reduce((a, s) => a + s.bytes, 0);
-  result.freedBytes += await cleanTmp(paths, options.tmpMaxAgeMs ?? 3_600_000, options.dryRun ?? false);
+  const tmp = await cleanTmp(paths, options.dryRun ?? false);
+  result.tmpRemoved = tmp.removed;
+  result.freedBytes += tmp.bytes;
   return result;
 }
 
-/** Removes temporary builds older than `maxAgeMs` and stale lock files; returns the bytes freed. */
-async function cleanTmp(paths: CachePaths, maxAgeMs: number, dryRun: boolean): Promise<number> {
-  let freed = 0;
-  const now = Date.now();
-  const live = new Set<string>(); // fingerprint prefixes of builds whose lock holder is alive
+/**
+ * Removes every temporary folder whose entry's lock no live process holds (a build `<fp16>-<pid>-<rand>`
+ * is live only while process `pid` holds the lock of its fingerprint; a `trash-<fp16>-<rand>` folder
+ * while anyone does), then stale lock files; returns the folders removed and the bytes freed.
+ */
+async function cleanTmp(paths: CachePaths, dryRun: boolean): Promise<{ removed: string[]; bytes: number }> {
+  let bytes = 0;
+  const removed: string[] = [];
+  const live = new Map<string, Set<number>>(); // fingerprint prefix -> pids of live lock holders
   try {
     for await (const e of Deno.readDir(paths.locks)) {
-      if (e.name.endsWith(".lock") && (await staleReason(`${paths.locks}/${e.name}`)) === undefined) {
-        live.add(e.name.slice(0, 16));
-      }
+      const path = `${paths.locks}/${e.name}`;
+      if (!e.name.endsWith(".lock") || (await staleReason(path)) !== undefined) continue;
+      const pids = live.get(e.name.slice(0, 16)) ?? new Set<number>();
+      pids.add((await readLockInfo(path))?.pid ?? -1); // -1: a lock being written, holder not yet known
+      live.set(e.name.slice(0, 16), pids);
     }
   } catch (e) {
     if (!(e instanceof Deno.errors.NotFound)) throw e;
   }
+  const isLive = (name: string): boolean => {
+    const trash = name.startsWith("trash-");
+    const pids = live.get((trash ? name.slice(6) : name).slice(0, 16));
+    if (pids === undefined) return false;
+    const pid = Number(/^[0-9a-f]{16}-(\d+)-/.exec(name)?.[1]);
+    return trash || !Number.isInteger(pid) || pids.has(pid) || pids.has(-1);
+  };
   try {
     for await (const e of Deno.readDir(paths.tmp)) {
+      if (isLive(e.name)) continue;
       const p = `${paths.tmp}/${e.name}`;
-      const info = await Deno.lstat(p);
-      if (live.has(e.name.slice(0, 16)) || now - (info.mtime?.getTime() ?? now) < maxAgeMs) continue;
-      freed += await diskUsage(p);
+      bytes += await diskUsage(p);
+      removed.push(e.name);
       if (!dryRun) await Deno.remove(p, { recursive: true }).catch(() => {});
     }
   } catch (e) {
@@ -140,5 +156,5 @@ async function cleanTmp(paths: CachePaths, maxAgeMs: number, dryRun: boolean): P
   } catch (e) {
     if (!(e instanceof Deno.errors.NotFound)) throw e;
   }
-  return freed;
+  return { removed: removed.sort(), bytes };
 }

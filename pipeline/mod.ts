@@ -5,6 +5,7 @@
  */
 export type { Params, ParamValue, PipelineDefinition, Stage, StageContext } from "./stage.ts";
 export { type RunOptions, runPipeline, StageFailedError, type StageResult } from "./runner.ts";
+export { offThread, runInWorker } from "./off_thread.ts";
 export {
   explainStage,
   formatStatus,

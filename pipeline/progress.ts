@@ -3,8 +3,10 @@
  * lines otherwise, and a final table of stages (id, cached/ran, seconds).
  * @module
  */
+// Type only: cli-progress itself loads when a bar reporter is made (a terminal), not at start-up.
 // @ts-types="./cli_progress.d.ts"
-import cliProgress from "cli-progress";
+import type cliProgressTypes from "cli-progress";
+type CliProgress = typeof cliProgressTypes;
 
 /** What the runner tells a reporter. */
 export interface Reporter {
@@ -70,10 +72,12 @@ export function plainReporter(write: (line: string) => void): Reporter {
   };
 }
 
-/** Returns a reporter drawing one live bar per running stage on the terminal (cli-progress). */
-export function barReporter(write: (line: string) => void = console.log): Reporter {
-  let multi: cliProgress.MultiBar | undefined;
-  const bars = new Map<string, cliProgress.SingleBar>();
+/** Returns a reporter drawing one live bar per running stage on the terminal (cli-progress, loaded here). */
+export async function barReporter(write: (line: string) => void = console.log): Promise<Reporter> {
+  // @ts-types="./cli_progress.d.ts"
+  const cliProgress: CliProgress = (await import("cli-progress")).default;
+  let multi: InstanceType<CliProgress["MultiBar"]> | undefined;
+  const bars = new Map<string, ReturnType<InstanceType<CliProgress["MultiBar"]>["create"]>>();
   let active = 0;
   const say = (text: string) => (multi && active > 0 ? multi.log(`${text}\n`) : write(text));
   const stopAll = () => {
@@ -112,6 +116,6 @@ export function barReporter(write: (line: string) => void = console.log): Report
 }
 
 /** Returns the bar reporter when stdout is a terminal, else the plain one writing to `write`. */
-export function defaultReporter(write: (line: string) => void = console.log): Reporter {
-  return Deno.stdout.isTerminal() ? barReporter(write) : plainReporter(write);
+export async function defaultReporter(write: (line: string) => void = console.log): Promise<Reporter> {
+  return Deno.stdout.isTerminal() ? await barReporter(write) : plainReporter(write);
 }

@@ -1,7 +1,8 @@
 /**
  * The runner: fingerprints every stage before running anything, restores verified store entries, and
- * runs the rest in topological order — independent stages in parallel up to the job limit — each into a
- * temporary folder committed to the store under a per-entry lock.
+ * runs the rest in topological order — independent stages in parallel up to the job limit, each stage that
+ * declares a `worker` in a Web Worker of its own (so N jobs keep N cores busy) — each into a temporary
+ * folder committed to the store under a per-entry lock.
  * @module
  */
 import type { Stage, StageContext } from "./stage.ts";
@@ -14,6 +15,7 @@ import { explainStage, planFingerprints, saveCaches, type StageStatus } from "./
 import type { Reporter } from "./progress.ts";
 import { hostName } from "./fsutil.ts";
 import { runtimeIdentity } from "./fingerprint.ts";
+import { runInWorker } from "./off_thread.ts";
 import type { UnitExecutor } from "./executor.ts";
 import { randomHex } from "../util/fs.ts";
 
@@ -268,7 +270,8 @@ async function compute(
       fingerprint,
       executor,
     };
-    await stage.run(ctx);
+    // A stage that says how to rebuild it runs in its own worker (another core); the others run here.
+    await (stage.worker ? runInWorker(stage, ctx) : stage.run(ctx));
     const outputs = await collectOutputs(id, outDir, stage.outputs, hashes);
     const seconds = (performance.now() - t0) / 1000;
     const manifest: Manifest = {

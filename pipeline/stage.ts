@@ -74,6 +74,12 @@ export interface Stage<P extends Params = Params> {
   readonly inputs: readonly string[];
   /** Files the stage writes, relative to its `outDir` (a trailing "/" declares a folder). */
   readonly outputs: readonly string[];
+  /**
+   * Optional: how to rebuild this stage in a Web Worker, so that the runner runs it off the main thread
+   * (another core): the name of the exported factory of `module` that returned it, and its arguments
+   * (structured-cloneable). Set by `offThread` (pipeline/off_thread.ts); not part of the fingerprint.
+   */
+  readonly worker?: { readonly factory: string; readonly args: readonly unknown[] };
   /** True for a unit stage: its `run` hands a unit of work to `ctx.executor` (see pipeline/executor.ts). */
   readonly unit?: boolean;
   /** Optional environment identity (e.g. the GPU adapter) folded into the fingerprint. */

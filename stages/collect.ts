@@ -6,7 +6,6 @@
  * A failed validation throws, so nothing is cached from a failed collect.
  * @module
  */
-import * as dfd from "danfojs";
 import type { Params, Stage } from "../pipeline/stage.ts";
 import { FLOP_COUNTERS, PARAM_CONVENTIONS } from "../scaling/count/mod.ts";
 import { runsColumns, shapeOfRow } from "./runs_table.ts";
@@ -216,6 +215,8 @@ export async function collectTables(
   const runs: (string | number | boolean)[][] = [];
   const subsets: Record<string, number> = {};
   if (records.length > 0) {
+    // danfojs (with TensorFlow.js) takes about a second to load: only collect's run pays for it.
+    const dfd = await import("danfojs");
     const df = new dfd.DataFrame(records, { columns: runColumns });
     for (const row of df.values as (string | number | boolean)[][]) runs.push(row);
     const counts = df.column("subset").valueCounts();

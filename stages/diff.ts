@@ -27,10 +27,10 @@ import {
 import { diffFrontierFigure, diffPrescriptionFigure, type DiffSide } from "./report/figures/diff.ts";
 import { escapeHtml, fmt } from "./report/figures/common.ts";
 import { readRecord, readSelectedRows } from "./report/load.ts";
-import { writeReport } from "./report/write.ts";
+// The rendering libraries (vega, vega-lite, resvg) load only when the diff is written (in run).
 import { diffHealthHtml, type VariantVerdicts } from "./report/health.ts";
 import { type InputSource, sourceFile } from "./report/sources.ts";
-import { FONT_PATH } from "./report/render.ts";
+import { FONT_PATH } from "./report/font.ts";
 import { writeFileAtomic } from "../util/fs.ts";
 
 /** Upstream node ids of one side of the diff. */
@@ -235,6 +235,7 @@ export function diffStage(
       const b = await loadSide(options.b, db, ctx.deps);
       const result = compareSides(a, b);
       const figures = [diffFrontierFigure(a, b), diffPrescriptionFigure(a, b)];
+      const { writeReport } = await import("./report/write.ts");
       await writeReport(ctx.outDir, figures, {
         title: `Variant diff: ${options.a} (A) vs ${options.b} (B)`,
         intro: `Both variants fitted on the same pipeline; A = ${options.a} (${a.rows.length} rows), ` +

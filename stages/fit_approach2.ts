@@ -71,11 +71,9 @@ export function approach2Record(rows: readonly SelectedRow[], p: Approach2Params
   }));
   const skipped = result.skipped.map((s) => ({ flops: s.flops, points: s.points, reason: s.reason }));
   const available = bins.length >= p.minBins;
+  // Identical reasons are counted together; each keeps its real numbers.
   const reasons = new Map<string, number>();
-  for (const s of skipped) {
-    const key = s.reason.replace(/-?\d[\d.e+-]*/g, "#");
-    reasons.set(key, (reasons.get(key) ?? 0) + 1);
-  }
+  for (const s of skipped) reasons.set(s.reason, (reasons.get(s.reason) ?? 0) + 1);
   const summary = [...reasons].map(([r, n]) => `${n}× ${r}`).join("; ");
   return {
     ...base,

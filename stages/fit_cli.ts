@@ -9,7 +9,16 @@
  * ```
  * @module
  */
-import { parseArgs } from "node:util";
+import {
+  describeError,
+  EXIT_FAILURE,
+  EXIT_OK,
+  EXIT_USAGE,
+  helpHint,
+  parseFlags,
+  UsageError,
+  userPath,
+} from "../cli/mod.ts";
 import {
   type Approach3Fit,
   bootstrapApproach3,
@@ -107,9 +116,6 @@ export interface FitCliResult {
   } | null;
 }
 
-/** A usage error (exit code 2). */
-class UsageError extends Error {}
-
 /** Options of one fit, parsed from the command line. */
 export interface FitCliOptions {
   /** Input table path. */
@@ -148,33 +154,22 @@ function parseNumberFlag(flag: string, text: string, test: (v: number) => boolea
 
 /** Returns the parsed options of `args`, or null for --help; throws a usage error on bad flags. */
 export function parseFitArgs(args: readonly string[]): FitCliOptions | null {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...args],
-      options: {
-        input: { type: "string" },
-        x: { type: "string" },
-        law: { type: "string" },
-        loss: { type: "string" },
-        huber: { type: "string" },
-        grid: { type: "string" },
-        seed: { type: "string" },
-        bootstrap: { type: "string" },
-        group: { type: "string" },
-        compute: { type: "string" },
-        "holdout-top": { type: "string" },
-        "holdout-by": { type: "string" },
-        json: { type: "boolean" },
-        help: { type: "boolean" },
-      },
-      strict: true,
-      allowPositionals: false,
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const v = parsed.values;
+  const parsed = parseFlags("fit", args, {
+    input: { type: "string" },
+    x: { type: "string" },
+    law: { type: "string" },
+    loss: { type: "string" },
+    huber: { type: "string" },
+    grid: { type: "string" },
+    seed: { type: "string" },
+    bootstrap: { type: "string" },
+    group: { type: "string" },
+    compute: { type: "string" },
+    "holdout-top": { type: "string" },
+    "holdout-by": { type: "string" },
+    json: { type: "boolean" },
+  });
+  const v = parsed.values as Record<string, string | undefined> & { help?: boolean; json?: boolean };
   if (v.help) return null;
   if (!v.input) throw new UsageError("--input is required");
   if (!v.x && !v.law) throw new UsageError("--x or --law is required");
@@ -396,24 +391,26 @@ export async function runFitCli(
   try {
     o = parseFitArgs(args);
   } catch (e) {
-    err(`fit: ${(e as Error).message}\n${FIT_USAGE}`);
-    return 2;
+    if (!(e instanceof UsageError)) throw e;
+    err(`${e.message.startsWith("fit: ") ? "" : "fit: "}${e.message}\n${e.hint ?? helpHint("fit")}`);
+    return EXIT_USAGE;
   }
   if (o === null) {
     out(FIT_USAGE);
-    return 0;
+    return EXIT_OK;
   }
   try {
-    const result = fitPoints(await readFitTable(o), o);
+    // A relative --input names a file in the folder the command was typed in (INIT_CWD under deno task).
+    const result = fitPoints(await readFitTable({ ...o, input: userPath(o.input) }), o);
     out(o.json ? JSON.stringify(result) : formatSummary(result, o));
     if (result.health.verdict === "refused") {
       err(`fit: refused: ${result.health.findings.map((f) => f.message).join(" ")}`);
       return 4;
     }
-    return 0;
+    return EXIT_OK;
   } catch (e) {
-    err(`fit: ${(e as Error).message}`);
-    return 1;
+    err(`fit: ${describeError(e)}`);
+    return EXIT_FAILURE;
   }
 }
 

@@ -130,6 +130,12 @@ Deno.test("approach2 on the Gemstones grid says why it is unavailable", async ()
   const r = approach2Record(await paperRows(), { variant: "paper", ...DEFAULT_APPROACH2 });
   assert.equal(r.available, false);
   assert.match(r.reason, /isoFLOP budgets/);
+  // Each kind of skip counted, with its real numbers (no "#" placeholders).
+  assert.doesNotMatch(r.reason, /#/);
+  const onlyTwo =
+    r.skipped.filter((x) => x.reason === "only 2 distinct parameter count(s); need >= 3").length;
+  assert.ok(onlyTwo > 0);
+  assert.match(r.reason, new RegExp(`; ${onlyTwo}× only 2 distinct parameter count\\(s\\); need >= 3; `));
   assert.equal(r.params, null);
   assert.equal(r.bins.length + r.skipped.length, r.budgets.length);
 });

@@ -10,7 +10,7 @@ export { COLLECT_OUTPUTS, collectStage, collectTables, DEFAULT_COLLECT_PARAMS } 
 export { countingOf, PARAM_CONVENTIONS } from "../scaling/count/mod.ts";
 export type { CollectedTables, CollectParams, UserTableParam } from "./collect.ts";
 export { SELECTED_COLUMNS, selectParams, selectRows, selectStage } from "./select.ts";
-export type { SelectParams } from "./select.ts";
+export type { SelectParams, SelectStageOptions } from "./select.ts";
 export { approach1Record, approach1Stage, DEFAULT_APPROACH1 } from "./fit_approach1.ts";
 export { approach2Record, approach2Stage, DEFAULT_APPROACH2 } from "./fit_approach2.ts";
 export {
@@ -26,6 +26,8 @@ export { DEFAULT_PRESCRIBE, prescribeBudgets, prescribeStage, prescriptionsRecor
 export { DEFAULT_OVERTRAINING_BUDGETS, overtrainingRecord, overtrainingStage } from "./fit_overtraining.ts";
 export { overspendRecord, overspendStage } from "./fit_overspend.ts";
 export { buildVariant, definition, fitStages, PROFILES, PUBLISH } from "./pipeline.ts";
+export type { FitStagesOptions } from "./pipeline.ts";
+export type { FitTable } from "./profile_settings.ts";
 export { FIT_USAGE, type FitCliResult, runFitCli } from "./fit_cli.ts";
 export type { SelectPurpose } from "./select.ts";
 export type { Approach1Params } from "./fit_approach1.ts";

@@ -25,9 +25,13 @@
  * Each train stage depends only on the corpus (never on the grid stage), so editing one grid entry
  * changes one train stage's parameters and retrains that run alone. Stages of profiles with their own
  * runs fit subset "own" (or "simulated"/"simulated_cool"); diverged runs are left out by collect_trained.
+ *
+ * Every CPU-bound stage is built with `offThread`, so the runner runs it in a worker of its own and
+ * `--jobs N` keeps N cores busy; train stages (GPU) run on the main thread.
  * @module
  */
 import type { PipelineDefinition, Stage } from "../pipeline/stage.ts";
+import { offThread } from "../pipeline/off_thread.ts";
 import { collectStage } from "./collect.ts";
 import { collectImportedStage, collectSimulatedStage, collectTrainedStage } from "./collect_own.ts";
 import { selectParams, selectStage } from "./select.ts";
@@ -99,24 +103,24 @@ export function fitStages(
   const collect = options.collect ?? "collect";
   return [
     // The rows this variant fits (subsets, exclusions, counting conventions resolved).
-    selectStage(variant, v, { collect }),
+    offThread(selectStage, variant, v, { collect }),
     // Approach 1 (convex hull and Chinchilla binning, on FLOPs and GPU-hours) on its own (dense)
     // selection of checkpoints; Approach 2 (isoFLOP) where the data allows it.
-    selectStage(variant, v, { purpose: "approach1", collect }),
-    approach1Stage(variant, {}, stageId("select_approach1", variant)),
-    approach2Stage(variant),
+    offThread(selectStage, variant, v, { purpose: "approach1", collect }),
+    offThread(approach1Stage, variant, {}, stageId("select_approach1", variant)),
+    offThread(approach2Stage, variant),
     // Approach 3: every form of the law registry, Eq. 1, 2 and 3 (Huber δ from the variant).
-    ...FORMS.map((f) => approach3Stage(variant, f, { ...fit[f], huberDelta: v.huberDelta })),
+    ...FORMS.map((f) => offThread(approach3Stage, variant, f, { ...fit[f], huberDelta: v.huberDelta })),
     // Does each law extrapolate? Every form refitted without the 3 largest-compute runs.
-    backtestStage(variant, {
+    offThread(backtestStage, variant, {
       huberDelta: v.huberDelta,
       grids: Object.fromEntries(FORMS.map((f) => [f, fit[f].grid])) as Record<LawForm, FitOptions["grid"]>,
     }),
     // What the laws prescribe: compute-optimal N, D (Eq. 1 closed form; Eq. 2/3 brute force over shapes).
-    prescribeStage(variant, v),
+    offThread(prescribeStage, variant, v),
     // Figure 8 (overtraining) and Figure 7 (overspend in FLOPs and GPU-hours), from the Eq. 2 law.
-    overtrainingStage(variant, v),
-    overspendStage(variant, v),
+    offThread(overtrainingStage, variant, v),
+    offThread(overspendStage, variant, v),
   ];
 }
 
@@ -152,8 +156,9 @@ function simulateSources(s: SimulateProfile, variant: string): Sources {
   const lawStages: Stage[] = s.law === null
     // The generating law: the paper's Eq. 2 fit on the shipped Gemstones runs.
     ? [
-      { ...collectStage(), id: "paper_collect" },
-      paperLawStage(
+      { ...offThread(collectStage), id: "paper_collect" },
+      offThread(
+        paperLawStage,
         { ...PAPER.fit.eq2, huberDelta: paper.huberDelta, bootstrapSamples: 0 },
         selectParams("paper", paper),
       ),
@@ -163,7 +168,7 @@ function simulateSources(s: SimulateProfile, variant: string): Sources {
     stages: [
       ...lawStages,
       gridStage(s.grid),
-      simulateStage({
+      offThread(simulateStage, {
         grid: "grid",
         architecture,
         law: s.law === null ? null : { E: s.law.E, terms: s.law.terms.map((t) => ({ ...t })) },
@@ -176,7 +181,7 @@ function simulateSources(s: SimulateProfile, variant: string): Sources {
         noise: s.noise,
         seed: s.seed,
       }),
-      collectSimulatedStage(["simulate"]),
+      offThread(collectSimulatedStage, ["simulate"]),
     ],
     collect: "collect_simulated",
     subset: resolveVariant(variant).subsets.some((x) => x.startsWith("cool"))
@@ -190,7 +195,7 @@ export function sourcesOf(p: ProfileSettings, variant: string): Sources {
   switch (p.kind) {
     case "paper":
       // Every real run, one tidy table (all counting conventions side by side).
-      return { stages: [collectStage()], collect: "collect", subset: null };
+      return { stages: [offThread(collectStage)], collect: "collect", subset: null };
     case "train": {
       // The micro-study design (lr from the sweep, log-spaced checkpoints, seeds) or one run per grid row.
       const trains = p.study ? microStudyStages(p.study, p.lrSweep) : trainStagesOf(p);
@@ -200,7 +205,7 @@ export function sourcesOf(p: ProfileSettings, variant: string): Sources {
           corpusStage(p.corpus),
           ...trains,
           ...(p.lrSweep ? lrSweepStages(p.lrSweep) : []),
-          collectTrainedStage(trains.filter((t) => t.name === "train").map((t) => t.id!)),
+          offThread(collectTrainedStage, trains.filter((t) => t.name === "train").map((t) => t.id!)),
         ],
         collect: "collect_trained",
         subset: "own",
@@ -212,7 +217,7 @@ export function sourcesOf(p: ProfileSettings, variant: string): Sources {
     case "imported":
       return {
         stages: [
-          collectImportedStage(p.runs.map((id) => `${p.runsDir}/${id}`)),
+          offThread(collectImportedStage, p.runs.map((id) => `${p.runsDir}/${id}`)),
           ...(p.lrSweep ? [importedLrSweepStage(p.lrSweep, p.lrSweepDir)] : []),
         ],
         collect: "collect_imported",
@@ -256,8 +261,8 @@ export function profileStages(p: ProfileSettings, variant: string): Stage[] {
       const settings = resolveVariant(w);
       if (w !== variant) {
         stages.push(
-          selectStage(w, settings, { collect: sources.collect }),
-          approach3Stage(w, "eq1", { ...p.fit.eq1, huberDelta: settings.huberDelta }),
+          offThread(selectStage, w, settings, { collect: sources.collect }),
+          offThread(approach3Stage, w, "eq1", { ...p.fit.eq1, huberDelta: settings.huberDelta }),
         );
       }
       rainbow[w] = stageId("approach3_eq1", w);
@@ -269,7 +274,7 @@ export function profileStages(p: ProfileSettings, variant: string): Stage[] {
   }
   const lrSweep = sources.lrSweep === undefined ? {} : { lrSweep: sources.lrSweep };
   stages.push(
-    reportStage({
+    offThread(reportStage, {
       variant,
       deps: {
         collect: sources.collect,
@@ -282,7 +287,7 @@ export function profileStages(p: ProfileSettings, variant: string): Stage[] {
     }),
   );
   // The Perceiver AR runs (seed 000, shipped with the paper's data): their own report.
-  if (p.kind === "paper") stages.push(perceiverReportStage({ collect: sources.collect }));
+  if (p.kind === "paper") stages.push(offThread(perceiverReportStage, { collect: sources.collect }));
   return stages;
 }
 
@@ -319,7 +324,7 @@ export function diffStages(a: string, b: string, profile = "paper"): Stage[] {
       }
     }
   }
-  stages.push(diffStage({ a, b }));
+  stages.push(offThread(diffStage, { a, b }));
   return stages;
 }
 

@@ -37,9 +37,9 @@ import {
   fitsHtml,
 } from "./report/fits_table.ts";
 import { readIndustry, readPerceiverValidation, readRecord, readSelectedRows } from "./report/load.ts";
-import { writeReport } from "./report/write.ts";
+// The rendering libraries (vega, vega-lite, resvg) load only when a report is written (in run).
 import { healthSectionHtml, type VariantVerdicts, withHealthNotes } from "./report/health.ts";
-import { FONT_PATH } from "./report/render.ts";
+import { FONT_PATH } from "./report/font.ts";
 import { type LrSweepRow, readLrSweepRows } from "./lr_sweep_table.ts";
 import { type InputSource, type SourceFile, sourceFile } from "./report/sources.ts";
 import { exists } from "../util/fs.ts";
@@ -448,6 +448,7 @@ export function reportStage(
         rainbowFits: ctx.params.rainbowFits,
       });
       ctx.progress(0, figures.length, "rendering figures");
+      const { writeReport } = await import("./report/write.ts");
       const written = await writeReport(ctx.outDir, figures, {
         title: `Scaling-law report: variant ${options.variant}` +
           (provenance.ownRuns ? ` (this project's own runs)` : ""),
@@ -513,6 +514,7 @@ export function perceiverReportStage(options: { collect?: string } = {}): Stage<
         if (!(e instanceof Deno.errors.NotFound)) throw e;
       }
       const figures = perceiverFigures(validation);
+      const { writeReport } = await import("./report/write.ts");
       await writeReport(ctx.outDir, figures, {
         title: "Perceiver AR compute-optimal scaling (seed 000)",
         intro: figures.length > 0

@@ -1,8 +1,9 @@
 /**
  * Helpers for tests and benchmarks, kept out of the production folders (no production module imports
  * them): kernel test inputs (`gpu.ts`), the Gemstones tables and synthetic points (`gemstones.ts`), the
- * report's inputs built without the engine (`report_fixture.ts`) and toy projects for the engine's own
- * tests (`engine/`).
+ * report's inputs built without the engine (`report_fixture.ts`), toy projects for the engine's own
+ * tests (`engine/`) and the training loop's test seams (`train_seams.ts`; `train_cli_slowed.ts` is the
+ * trainer's command line with slowed steps, run as a child process).
  * @module
  */
 export * from "./gpu.ts";
@@ -11,3 +12,4 @@ export * from "./report_fixture.ts";
 export * from "./laws.ts";
 export { makeToyProject, put, type ToyProject } from "./engine/toy_project.ts";
 export { toyStages } from "./engine/toy_pipeline.ts";
+export { nanAtStep, slowSteps } from "./train_seams.ts";

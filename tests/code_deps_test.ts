@@ -40,3 +40,14 @@ Deno.test("stage code graphs of every profile: no stage reaches variants, profil
     }
   }
 });
+
+Deno.test("libraries loaded lazily (dynamic import in run) are still part of the stage's code fingerprint", async () => {
+  const cache = await CodeGraphCache.load(undefined, ROOT);
+  const packages = async (file: string) =>
+    (await cache.graph(new URL(`../${file}`, import.meta.url).href)).packages;
+  assert.ok((await packages("stages/collect.ts")).some((p) => p.startsWith("npm:danfojs@")));
+  const report = await packages("stages/report.ts");
+  for (const lib of ["vega", "vega-lite", "@resvg/resvg-wasm"]) {
+    assert.ok(report.some((p) => p.startsWith(`npm:${lib}@`)), `report reaches ${lib}`);
+  }
+});

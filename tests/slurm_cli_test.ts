@@ -54,6 +54,23 @@ Deno.test("slurm cli: --dry-run prints the array script of the nano units; usage
     );
     assert.match(dry.out, /train\.nano_32x1\s+would run/);
     await assert.rejects(() => Deno.stat(`${root}/.cache/slurm/jobs`), Deno.errors.NotFound); // nothing submitted
+    // `status` names a unit that a detached reproduce left in Slurm (its folder's slurm.json).
+    const unit = /^  (\S+\/units\/[0-9a-f]{64})$/m.exec(dry.out)![1];
+    await Deno.mkdir(unit, { recursive: true });
+    await Deno.writeTextFile(
+      `${unit}/slurm.json`,
+      JSON.stringify({ jobId: "77", task: 1, log: "/l/77_1.out" }),
+    );
+    const st = await cli(["status", "--profile=nano"], root);
+    assert.equal(st.code, 0, st.out);
+    assert.equal(
+      (st.out.match(
+        /would run .*submitted to Slurm as job 77_1 \(log \/l\/77_1\.out\); reproduce --executor slurm waits for it/g,
+      ) ?? [])
+        .length,
+      1,
+      st.out,
+    );
     const bad = await cli(["reproduce", "--profile", "nano", "--executor", "pbs"], root);
     assert.equal(bad.code, 2);
     assert.match(bad.out, /--executor: expected "local" or "slurm", got "pbs"/);

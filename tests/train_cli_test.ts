@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { main, parseTrainArgs } from "../kernels/cli.ts";
 import { prepareCorpus } from "../kernels/data/corpus.ts";
 import { readLog, resolveTrainConfig } from "../kernels/train/mod.ts";
-import { nanAtStep } from "./train_seams.ts";
+import { nanAtStep } from "../testing/train_seams.ts";
 
 Deno.test("train cli: flags override the --config file; usage errors name the flag or file", async () => {
   const dir = await Deno.makeTempDir();

@@ -7,7 +7,7 @@ import { markovChain, syntheticEntropyRate } from "../kernels/data/markov.ts";
 import { initParams } from "../kernels/init.ts";
 import { ReferenceBackend } from "../kernels/reference/backend.ts";
 import { type Backend, parameterSpecs } from "../kernels/types.ts";
-import { nanAtStep } from "./train_seams.ts";
+import { nanAtStep } from "../testing/train_seams.ts";
 import {
   learningRateAt,
   openCorpus,

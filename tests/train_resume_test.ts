@@ -7,7 +7,7 @@ import { prepareCorpus } from "../kernels/data/corpus.ts";
 import { readLog, type StepRecord, TIMING_FIELDS } from "../kernels/train/mod.ts";
 
 const CLI = new URL("../kernels/cli.ts", import.meta.url).pathname;
-const SLOWED_CLI = new URL("./train_cli_slowed.ts", import.meta.url).pathname;
+const SLOWED_CLI = new URL("../testing/train_cli_slowed.ts", import.meta.url).pathname;
 const STEPS = 24, CKPT = 6;
 
 function command(args: string[], stepDelayMs = 0): Deno.Command {

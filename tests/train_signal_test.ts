@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { prepareCorpus } from "../kernels/data/corpus.ts";
 import { readLog, TIMING_FIELDS } from "../kernels/train/mod.ts";
 
-const SLOWED_CLI = new URL("./train_cli_slowed.ts", import.meta.url).pathname;
+const SLOWED_CLI = new URL("../testing/train_cli_slowed.ts", import.meta.url).pathname;
 const STEPS = 16;
 
 function command(args: string[], stepDelayMs: number): Deno.Command {

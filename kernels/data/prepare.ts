@@ -8,12 +8,20 @@
  *   common: --val-fraction 0.05 --chunk-tokens 8192
  * @module
  */
-import { parseArgs } from "node:util";
+import {
+  describeError,
+  EXIT_FAILURE,
+  EXIT_USAGE,
+  helpHint,
+  parseFlags,
+  UsageError,
+  userPath,
+} from "../../cli/mod.ts";
 import { DEFAULT_CHUNK_TOKENS, DEFAULT_VAL_FRACTION, prepareCorpus, type PrepareOptions } from "./corpus.ts";
 import { DEBIAN_CORPORA } from "./debian.ts";
 
 /** Usage text of the CLI. */
-export const USAGE = `Usage: prepare.ts --source text|synthetic|debian --out DIR [options]
+export const USAGE = `usage: deno task prepare --source text|synthetic|debian --out DIR [options]
 
   --source text       --files a.txt,b.txt      UTF-8 text files, one document each
   --source synthetic  --tokens N --seed S      order-1 Markov language with known entropy rate
@@ -28,32 +36,27 @@ function num(name: string, v: string | undefined, integer: boolean): number | un
   if (v === undefined) return undefined;
   const x = Number(v);
   if (!Number.isFinite(x) || (integer && !Number.isInteger(x))) {
-    throw new Error(`--${name}: expected ${integer ? "an integer" : "a number"}, got "${v}"`);
+    throw new UsageError(`--${name}: expected ${integer ? "an integer" : "a number"}, got "${v}"`);
   }
   return x;
 }
 
 /** Returns the `PrepareOptions` of a command line, or null for --help; throws naming the bad flag. */
 export function parsePrepareArgs(args: string[]): PrepareOptions | null {
-  const { values } = parseArgs({
-    args,
-    options: {
-      source: { type: "string" },
-      files: { type: "string" },
-      tokens: { type: "string" },
-      seed: { type: "string" },
-      alphabet: { type: "string" },
-      sharpness: { type: "string" },
-      package: { type: "string" },
-      out: { type: "string" },
-      "val-fraction": { type: "string" },
-      "chunk-tokens": { type: "string" },
-      help: { type: "boolean" },
-    },
-    strict: true,
-  });
+  const values = parseFlags("prepare", args, {
+    source: { type: "string" },
+    files: { type: "string" },
+    tokens: { type: "string" },
+    seed: { type: "string" },
+    alphabet: { type: "string" },
+    sharpness: { type: "string" },
+    package: { type: "string" },
+    out: { type: "string" },
+    "val-fraction": { type: "string" },
+    "chunk-tokens": { type: "string" },
+  }).values as Record<string, string | undefined> & { help?: boolean };
   if (values.help) return null;
-  if (!values.out) throw new Error("--out: required");
+  if (!values.out) throw new UsageError("--out: required");
   const common = {
     outDir: values.out,
     valFraction: num("val-fraction", values["val-fraction"], false),
@@ -62,15 +65,15 @@ export function parsePrepareArgs(args: string[]): PrepareOptions | null {
   switch (values.source) {
     case "text": {
       const files = (values.files ?? "").split(",").filter((f) => f.length > 0);
-      if (files.length === 0) throw new Error("--files: required with --source text (comma-separated)");
+      if (files.length === 0) throw new UsageError("--files: required with --source text (comma-separated)");
       return { ...common, source: "text", files };
     }
     case "synthetic": {
       const tokens = num("tokens", values.tokens, true), seed = num("seed", values.seed, true);
       if (tokens === undefined || tokens < 2) {
-        throw new Error("--tokens: required with --source synthetic (≥ 2)");
+        throw new UsageError("--tokens: required with --source synthetic (≥ 2)");
       }
-      if (seed === undefined) throw new Error("--seed: required with --source synthetic");
+      if (seed === undefined) throw new UsageError("--seed: required with --source synthetic");
       return {
         ...common,
         source: "synthetic",
@@ -81,19 +84,35 @@ export function parsePrepareArgs(args: string[]): PrepareOptions | null {
       };
     }
     case "debian":
-      if (!values.package) throw new Error("--package: required with --source debian");
+      if (!values.package) throw new UsageError("--package: required with --source debian");
       return { ...common, source: "debian", package: values.package };
     default:
-      throw new Error(`--source: expected text, synthetic or debian, got ${JSON.stringify(values.source)}`);
+      throw new UsageError(
+        `--source: expected text, synthetic or debian, got ${JSON.stringify(values.source)}`,
+      );
   }
 }
 
+/** Returns `opts` with the paths the user typed resolved against the folder the command was typed in. */
+function resolvePaths(opts: PrepareOptions): PrepareOptions {
+  const outDir = userPath(opts.outDir);
+  return opts.source === "text" ? { ...opts, outDir, files: opts.files.map(userPath) } : { ...opts, outDir };
+}
+
 if (import.meta.main) {
+  let opts: PrepareOptions | null = null;
   try {
-    const opts = parsePrepareArgs(Deno.args);
+    opts = parsePrepareArgs(Deno.args);
+  } catch (e) {
+    const m = (e as Error).message;
+    console.error(`${m.startsWith("prepare: ") ? "" : "prepare: "}${m}\n${helpHint("prepare")}`);
+    Deno.exit(EXIT_USAGE);
+  }
+  try {
     if (opts === null) {
       console.log(USAGE);
     } else {
+      opts = resolvePaths(opts);
       const { train, val } = await prepareCorpus(opts);
       console.log(
         `wrote ${opts.outDir}: train ${train.count} tokens, val ${val.count} tokens` +
@@ -103,7 +122,7 @@ if (import.meta.main) {
       );
     }
   } catch (e) {
-    console.error(`prepare: ${(e as Error).message}`);
-    Deno.exit(2);
+    console.error(`prepare: ${describeError(e, { write: "may write only inside the project folder" })}`);
+    Deno.exit(EXIT_FAILURE);
   }
 }

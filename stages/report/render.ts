@@ -14,11 +14,8 @@ export type VlSpec = Record<string, unknown>;
 /** A compiled Vega specification as plain JSON. */
 export type VegaSpec = Record<string, unknown>;
 
-/** Font family name of the shipped font; figure configs use it so SVG and PNG agree. */
-export const FONT_FAMILY = "DejaVu Sans";
-
-/** Path of the shipped TTF (relative to the project root), declared as an input of the report stage. */
-export const FONT_PATH = "stages/report/fonts/DejaVuSans.ttf";
+import { FONT_FAMILY } from "./font.ts";
+export { FONT_FAMILY, FONT_PATH } from "./font.ts";
 
 /** Returns the Vega spec compiled from a Vega-Lite spec; throws naming `label` if compilation fails. */
 export function compileVegaLite(spec: VlSpec, label = "figure"): VegaSpec {
