@@ -57,6 +57,7 @@ import { buildGrid, gridStage, modelOfRow } from "./grid.ts";
 import { SIMULATED_COOL_SUBSET, SIMULATED_SUBSET, simulateStage } from "./simulate.ts";
 import { importedLrSweepStage, lrSweepStages } from "./lr_sweep.ts";
 import { corpusStage, trainStage } from "./train.ts";
+import { microStudyStages } from "./micro_study.ts";
 import { paperLawStage } from "./paper_law.ts";
 import { resolveVariant, VARIANT_NAMES, type VariantSettings } from "./variants.ts";
 import { type LawForm, stageId } from "./schemas.ts";
@@ -205,14 +206,15 @@ export function sourcesOf(p: ProfileSettings, variant: string): Sources {
       // Every real run, one tidy table (all counting conventions side by side).
       return { stages: [offThread(collectStage)], collect: "collect", subset: null };
     case "train": {
-      const trains = trainStagesOf(p);
+      // The micro-study design (lr from the sweep, log-spaced checkpoints, seeds) or one run per grid row.
+      const trains = p.study ? microStudyStages(p.study, p.lrSweep) : trainStagesOf(p);
       return {
         stages: [
           gridStage(p.grid),
           corpusStage(p.corpus),
           ...trains,
           ...(p.lrSweep ? lrSweepStages(p.lrSweep) : []),
-          offThread(collectTrainedStage, trains.map((t) => t.id!)),
+          offThread(collectTrainedStage, trains.filter((t) => t.name === "train").map((t) => t.id!)),
         ],
         collect: "collect_trained",
         subset: "own",

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import type { Stage } from "../pipeline/stage.ts";
 import { buildVariant, PROFILES } from "./pipeline.ts";
-import { MICRO_GRID, NANO_GRID, SIMULATE_GRID } from "./profile_settings.ts";
+import { MICRO_STUDY, MICRO_STUDY_GRID, NANO_GRID, SIMULATE_GRID } from "./profile_settings.ts";
+import { microRuns } from "./micro_study.ts";
 import { buildGrid } from "./grid.ts";
 
 function assertWellFormed(stages: readonly Stage[]): Map<string, Stage> {
@@ -15,22 +16,34 @@ function assertWellFormed(stages: readonly Stage[]): Map<string, Stage> {
   return byId;
 }
 
-Deno.test("micro profile: ~15 models of 0.1M-10M params, each its own train stage on the jargon-text corpus", () => {
+Deno.test("micro profile: the micro study, every train stage at the sweep's optimum on the jargon-text corpus", () => {
   const stages = assertWellFormed(buildVariant("paper", "micro"));
-  const grid = buildGrid(MICRO_GRID);
-  assert.equal(grid.length, 15);
-  assert.ok(grid.every((r) => r.params >= 0.9e5 && r.params <= 1.1e7), "params within 0.1M-10M ±10 %");
-  assert.ok(grid.every((r) => r.tokens >= 1e6 && r.tokens <= 5e7 + 2048));
-  for (const r of grid) {
-    const s = stages.get(`train.micro_${r.model}`)!;
-    assert.deepEqual(s.deps, ["corpus"]);
+  const grid = buildGrid(MICRO_STUDY_GRID);
+  assert.equal(grid.length, 13); // the 0.02M target has one feasible shape (16×3)
+  assert.ok(
+    grid.every((r) => r.params >= 0.85 * 2e4 && r.params <= 1.15 * 5e5),
+    "params within 0.02M-0.5M ±15 %",
+  );
+  const runs = microRuns(MICRO_STUDY);
+  assert.equal(runs.length, 13 + 4);
+  for (const r of runs) {
+    const s = stages.get(`train.${r.runId}`)!;
+    // Depends on the sweep's optimum, carries no lrBase of its own, trains to 100 tokens/param.
+    assert.deepEqual(s.deps, ["corpus", "lr_optimum"]);
     const p = s.params as {
-      model: { width: number; vocabSize: number; seqLen: number };
-      train: { steps: number };
+      model: { vocabSize: number };
+      train: { steps: number; lrBase?: number; evalSteps: number[]; seed: number };
     };
     assert.equal(p.model.vocabSize, 259);
-    assert.equal(p.train.steps * 16 * 128, r.tokens);
+    assert.equal(p.train.lrBase, undefined);
+    assert.deepEqual(p.train.evalSteps, r.evalSteps);
+    assert.equal(p.train.evalSteps.length, 6);
+    assert.ok(Math.abs(p.train.steps * 64 * 128 / (100 * r.params) - 1) < 64 * 128 / (100 * r.params));
+    assert.equal(p.train.seed, r.runId.endsWith("_s1") ? 1 : 0);
   }
+  assert.deepEqual(stages.get("lr_optimum")!.deps, ["lr_sweep"]);
+  assert.equal(stages.get("seed_spread")!.deps.length, 8);
+  assert.deepEqual(stages.get("study_plan")!.inputs, ["data/micro-h100/timings.json"]);
   assert.deepEqual(stages.get("corpus")!.params, { source: "debian", package: "jargon-text" });
   assert.equal(stages.get("lr_sweep")!.deps.length, 4 * 7);
   for (
@@ -46,7 +59,7 @@ Deno.test("micro profile: ~15 models of 0.1M-10M params, each its own train stag
   ) {
     assert.ok(stages.has(id), id);
   }
-  assert.equal(stages.get("collect_trained")!.deps.filter((d) => d.startsWith("train.micro_")).length, 15);
+  assert.equal(stages.get("collect_trained")!.deps.length, 17);
   assert.ok(stages.get("report.paper")!.deps.includes("lr_sweep"), "the micro report draws the lr sweep");
   const nano = assertWellFormed(buildVariant("paper", "nano"));
   assert.ok(!nano.get("report.paper")!.deps.includes("lr_sweep"), "nano has no sweep");

@@ -8,6 +8,7 @@ import type { AdditiveLaw } from "../scaling/law.ts";
 import { exactGrid, type GridParams, PAPER_GRID } from "./grid.ts";
 import { DEFAULT_FIT_OPTIONS, type FitOptions } from "./fit_approach3.ts";
 import type { LrSweepSettings } from "./lr_sweep.ts";
+import type { MicroStudySettings } from "./micro_study.ts";
 import type { BackendName, CorpusSpec } from "./train.ts";
 import type { LawForm } from "./schemas.ts";
 
@@ -46,6 +47,11 @@ export interface TrainingProfile {
   readonly drop?: readonly string[];
   /** The learning-rate sweep run alongside (null: none). */
   readonly lrSweep: LrSweepSettings | null;
+  /**
+   * The micro-study design (stages/micro_study.ts): when given, the runs are its train stages (lr from the
+   * sweep's optimum, log-spaced checkpoints, two seeds for a subset) instead of one per `grid` row.
+   */
+  readonly study?: MicroStudySettings;
 }
 
 /** A profile that simulates its grid's runs from a known law (no GPU). */
@@ -202,18 +208,64 @@ export const MICRO_H100_RUNS: readonly string[] = [
 /** The paper profile (default). */
 export const PAPER: PaperProfile = { kind: "paper", fit: DEFAULT_FIT_OPTIONS };
 
-/** The micro profile: jargon-text, WebGPU, ~15 models of 0.1M-10M params, and the lr sweep. */
+/**
+ * The micro study's grid (issue 14): byte vocabulary, context 128, head 8, depth at most 10, targets
+ * 0.02M-0.5M params (±15 %), up to 3 shapes each (13 in all; 0.02M has only 16×3), batch 64 × 128
+ * tokens (the batch the H100 throughput was measured at). Sized by the study plan to fit one 8-minute GPU
+ * command with the sweep.
+ */
+export const MICRO_STUDY_GRID: GridParams = {
+  ...PAPER_GRID,
+  headSize: 8,
+  vocabSize: 259,
+  seqLen: 128,
+  widthMin: 16,
+  widthMax: 512,
+  depthMin: 1,
+  depthMax: 10,
+  targetParams: [2e4, 5e4, 1e5, 2e5, 5e5],
+  tolerance: 0.15,
+  perTarget: 3,
+  standardAspect: 16,
+  tokensPerParam: 0,
+  minTokens: 0,
+  maxTokens: null,
+  batchSize: 64,
+};
+
+/**
+ * The micro study: every model at the sweep's fitted lr·width·√depth, 10 to 100 tokens per parameter with 6
+ * checkpoints log-spaced in tokens, a second seed for four small shapes, planned against the H100
+ * throughput of data/micro-h100/timings.json and an 8-minute budget (sweep included).
+ */
+export const MICRO_STUDY: MicroStudySettings = {
+  name: "micro",
+  grid: MICRO_STUDY_GRID,
+  tokensPerParam: [10, 100],
+  checkpoints: 6,
+  seedShapes: ["16x3", "32x2", "48x2", "64x3"],
+  evalBatches: 4,
+  checkpointEvery: 500,
+  backend: "gpu",
+  corpus: "corpus",
+  lrSweep: "lr_sweep",
+  throughputFile: "data/micro-h100/timings.json",
+  budgetSeconds: 480,
+};
+
+/** The micro profile: jargon-text, WebGPU, the micro study (13 models of 0.02M-0.5M params, 4 seed pairs) and the lr sweep. */
 export const MICRO: TrainingProfile = {
   kind: "train",
   name: "micro",
-  grid: MICRO_GRID,
+  grid: MICRO_STUDY_GRID,
+  study: MICRO_STUDY,
   corpus: { source: "debian", package: "jargon-text" },
   backend: "gpu",
   evalsPerRun: 8,
   evalBatches: 8,
   checkpointEvery: 200,
   fit: DEFAULT_FIT_OPTIONS,
-  lrSweep: MICRO_LR_SWEEP,
+  lrSweep: MICRO_H100_LR_SWEEP,
 };
 
 /** The nano profile: synthetic language, WebGPU, 3 tiny models; minutes on llvmpipe. */

@@ -88,9 +88,12 @@ export type RunSpec = {
   /** Training settings (kernels/train TrainConfigInput without `model` and `corpus`). */
   train:
     & {
-      [K in Exclude<keyof TrainConfigInput, "model" | "corpus" | "divergence">]?: number | string;
+      [K in Exclude<keyof TrainConfigInput, "model" | "corpus" | "divergence" | "evalSteps">]?:
+        | number
+        | string;
     }
     & {
+      evalSteps?: number[];
       divergence?: { spikeFactor: number };
     };
   /** Node id of the corpus stage. */

@@ -65,6 +65,11 @@ export interface TrainConfig {
   readonly seed: number;
   /** Evaluate the validation loss every this many tokens (0: only at the end). Always at the end. */
   readonly evalEveryTokens: number;
+  /**
+   * Also evaluate after each of these steps (1-based, strictly increasing, at most `steps`; e.g. log-spaced
+   * in tokens). Absent: none beyond `evalEveryTokens` and the end.
+   */
+  readonly evalSteps?: readonly number[];
   /** Number of fixed held-out batches (of `batchSize` sequences) in a validation evaluation. */
   readonly evalBatches: number;
   /** Read back train losses and write a log line every this many steps. */
@@ -111,6 +116,8 @@ export interface TrainConfigInput {
   seed?: number;
   /** See {@link TrainConfig.evalEveryTokens}. */
   evalEveryTokens?: number;
+  /** See {@link TrainConfig.evalSteps}. */
+  evalSteps?: readonly number[];
   /** See {@link TrainConfig.evalBatches}. */
   evalBatches?: number;
   /** See {@link TrainConfig.logEvery}. */
@@ -175,6 +182,7 @@ const TOP_KEYS = new Set<string>([
   "gradClip",
   "seed",
   "evalEveryTokens",
+  "evalSteps",
   "evalBatches",
   "logEvery",
   "checkpointEvery",
@@ -220,6 +228,15 @@ function checkKeys(where: string, obj: object, allowed: Set<string>, prefix: str
 function posInt(where: string, field: string, v: unknown): number {
   if (typeof v !== "number" || !Number.isInteger(v) || v <= 0) fail(where, field, "a positive integer", v);
   return v;
+}
+
+/** Returns `{ evalSteps }` when `v` is a non-empty valid list of steps of a `steps`-step run, `{}` when absent or empty. */
+function evalStepsOf(where: string, v: unknown, steps: number): { evalSteps?: readonly number[] } {
+  if (v === undefined || (Array.isArray(v) && v.length === 0)) return {};
+  const ok = Array.isArray(v) &&
+    v.every((x, i) => Number.isInteger(x) && x >= 1 && x <= steps && (i === 0 || x > v[i - 1]));
+  if (!ok) fail(where, "evalSteps", `strictly increasing integer steps in [1, ${steps}]`, v);
+  return { evalSteps: [...v] };
 }
 
 function nonNegInt(where: string, field: string, v: unknown): number {
@@ -321,6 +338,7 @@ export function resolveTrainConfig(input: TrainConfigInput, where = "train confi
     gradClip: finite(where, "gradClip", input.gradClip ?? d.gradClip, 0, Infinity, "a finite number >= 0"),
     seed: nonNegInt(where, "seed", input.seed ?? d.seed),
     evalEveryTokens: nonNegInt(where, "evalEveryTokens", input.evalEveryTokens ?? d.evalEveryTokens),
+    ...evalStepsOf(where, input.evalSteps, steps),
     evalBatches: posInt(where, "evalBatches", input.evalBatches ?? d.evalBatches),
     logEvery: posInt(where, "logEvery", input.logEvery ?? d.logEvery),
     checkpointEvery: nonNegInt(where, "checkpointEvery", input.checkpointEvery ?? d.checkpointEvery),
@@ -355,7 +373,14 @@ export function resolveTrainConfig(input: TrainConfigInput, where = "train confi
  * evaluation and checkpoint cadence and the corpus path). A checkpoint resumes only under the same hash.
  */
 export function trajectoryHash(cfg: TrainConfig): string {
-  const { logEvery: _l, checkpointEvery: _c, evalEveryTokens: _e, evalBatches: _b, corpus: _p, ...rest } =
-    cfg;
+  const {
+    logEvery: _l,
+    checkpointEvery: _c,
+    evalEveryTokens: _e,
+    evalSteps: _s,
+    evalBatches: _b,
+    corpus: _p,
+    ...rest
+  } = cfg;
   return sha256Hex(canonicalJson(rest, "config"));
 }

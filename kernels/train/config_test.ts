@@ -39,6 +39,8 @@ Deno.test("config: errors name the source and the field", () => {
     [{ steps: 5, corpus: "c", warmupTokens: 10 ** 9 }, /field "warmupTokens" must be at most totalTokens/],
     [{ steps: 10, corpus: "c", warmupTokens: 512 * 6, cooldownFraction: 0.5 }, /field "cooldownFraction"/],
     [{ steps: 5, corpus: "c", debug: { nanAtStep: 2 } } as TrainConfigInput, /unknown field "debug"/],
+    [{ steps: 5, corpus: "c", evalSteps: [2, 2] }, /field "evalSteps" must be strictly increasing/],
+    [{ steps: 5, corpus: "c", evalSteps: [1, 6] }, /field "evalSteps" must be .* in \[1, 5\]/],
   ];
   for (const [input, re] of bad) assert.throws(() => resolveTrainConfig(input, w), re, JSON.stringify(input));
 });
@@ -51,11 +53,15 @@ Deno.test("config: trajectory hash ignores log/eval/checkpoint cadence, not the 
     logEvery: 1,
     checkpointEvery: 2,
     evalEveryTokens: 64,
+    evalSteps: [1, 3],
   });
   const c = resolveTrainConfig({ steps: 5, corpus: "c", lrBase: 4 });
   assert.equal(await trajectoryHash(a), await trajectoryHash(b));
   assert.notEqual(await trajectoryHash(a), await trajectoryHash(c));
   assert.match(await trajectoryHash(a), /^[0-9a-f]{64}$/);
+  // evalSteps is kept when given, absent when empty (configs without it resolve as before).
+  assert.deepEqual(b.evalSteps, [1, 3]);
+  assert.equal("evalSteps" in resolveTrainConfig({ steps: 5, corpus: "c", evalSteps: [] }), false);
 });
 
 Deno.test("config: default lrBase 5 matches the best lr·width·√depth of the paper's preflight sweep", async () => {

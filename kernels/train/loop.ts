@@ -238,7 +238,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     });
     const done = s + 1;
     const logDue = done % config.logEvery === 0 || done === config.steps;
-    const evalDue = done === config.steps ||
+    const evalDue = done === config.steps || (config.evalSteps?.includes(done) ?? false) ||
       (config.evalEveryTokens > 0 &&
         Math.floor(done * tps / config.evalEveryTokens) > Math.floor(s * tps / config.evalEveryTokens));
     const ckptDue = done === config.steps ||

@@ -1,6 +1,7 @@
 /**
  * Designing a scaling study: which shapes to train (`pickSpanning`) and, without a GPU, what their runs
- * would show under a known law (`simulateCheckpoints`). Pure functions, no I/O.
+ * would show under a known law (`simulateCheckpoints`), and what a study costs on a measured device
+ * (`planStudy`, `fitThroughput`, `checkpointSteps`). Pure functions, no I/O.
  * @module
  */
 export { pickSpanning, type SpanningPick } from "./spanning.ts";
@@ -11,3 +12,15 @@ export {
   type SimulationOptions,
   validateSimulationOptions,
 } from "./simulate.ts";
+export {
+  checkpointSteps,
+  fitThroughput,
+  formatPlan,
+  type PlannedRun,
+  type PlanRun,
+  planStudy,
+  secondsPerToken,
+  type StudyPlan,
+  type ThroughputModel,
+  type ThroughputSample,
+} from "./budget.ts";
