@@ -88,7 +88,11 @@ export function prescriptionsRecord(
   };
 }
 
-/** Returns the prescribe stage of `variant` (id `prescribe.<variant>`, depends on its three Approach 3 fits). */
+/**
+ * Returns the prescribe stage of `variant` (id `prescribe.<variant>`, or `prescribe_relaxed.<variant>` with
+ * `relaxed: true`: the integer constraints removed, as the paper's Appendix D figures; depends on its three
+ * Approach 3 fits).
+ */
 export function prescribeStage(
   variant: string,
   v: VariantSettings,
@@ -97,7 +101,7 @@ export function prescribeStage(
   const forms: LawForm[] = ["eq1", "eq2", "eq3"];
   return {
     name: "prescribe",
-    id: stageId("prescribe", variant),
+    id: stageId(overrides.relaxed ? "prescribe_relaxed" : "prescribe", variant),
     module: import.meta.url,
     deps: forms.map((f) => stageId(`approach3_${f}`, variant)),
     params: {

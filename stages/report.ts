@@ -27,6 +27,7 @@ import { readIndustry, readPerceiverValidation, readRecord, readSelectedRows } f
 import { writeReport } from "./report/write.ts";
 import { FONT_PATH } from "./report/render.ts";
 import { readLrSweepRows } from "./lr_sweep_table.ts";
+import { MUP_SWEEP_PATH, readMupSweep } from "./report/figures/mup_sweep.ts";
 
 /** Upstream node ids the report reads. */
 export interface ReportDeps {
@@ -44,8 +45,16 @@ export interface ReportDeps {
   readonly overtraining: string;
   /** The overspend node. */
   readonly overspend: string;
-  /** Variant name -> its Approach 3 Eq. 1 node, for the rainbow (figure 4); empty leaves it out. */
+  /** Legend label -> an Approach 3 Eq. 1 node, for the rainbow (paper Figure 6); empty leaves it out. */
   readonly rainbow: Readonly<Record<string, string>>;
+  /** Legend label -> an Approach 1 node, the rainbow's Approach 1 lines (paper Figure 6). */
+  readonly rainbowApproach1?: Readonly<Record<string, string>>;
+  /** Variant -> its `prescribe_relaxed` node (paper Figures 13-19, Appendix D); absent leaves them out. */
+  readonly relaxed?: Readonly<Record<string, string>>;
+  /** The select node of Approach 1's rows (the curves of paper Figure 4); default `select`. */
+  readonly approach1Select?: string;
+  /** The select node of the long loss curves (paper Figure 23: hot_100b+_477); default `approach1Select`. */
+  readonly longRuns?: string;
   /** The lr_sweep node (its lr_sweep.csv gives figure 10); absent leaves the figure out. */
   readonly lrSweep?: string;
 }
@@ -89,6 +98,22 @@ export async function readReportInputs(
   for (const [v, id] of Object.entries(deps.rainbow)) {
     rainbow.push({ variant: v, fit: await readRecord<Approach3Record>(`${dir(id)}/fit.json`, "approach3") });
   }
+  const rainbowApproach1 = [];
+  for (const [label, id] of Object.entries(deps.rainbowApproach1 ?? {})) {
+    rainbowApproach1.push({
+      label,
+      record: await readRecord<Approach1Record>(`${dir(id)}/approach1.json`, "approach1"),
+    });
+  }
+  const relaxed = [];
+  for (const [v, id] of Object.entries(deps.relaxed ?? {})) {
+    relaxed.push({
+      variant: v,
+      record: await readRecord<PrescriptionsRecord>(`${dir(id)}/prescriptions.json`, "prescriptions"),
+    });
+  }
+  const approach1Select = deps.approach1Select ?? deps.select;
+  const longRuns = deps.longRuns ?? approach1Select;
   let perceiverValidation: Awaited<ReturnType<typeof readPerceiverValidation>> = [];
   const perceiverPath = `${dir(deps.collect)}/perceiver_val.csv`;
   try {
@@ -101,6 +126,11 @@ export async function readReportInputs(
     variant,
     select: await readRecord<SelectSummary>(`${dir(deps.select)}/select.json`),
     rows: await readSelectedRows(`${dir(deps.select)}/rows.csv`),
+    approach1Rows: await readSelectedRows(`${dir(approach1Select)}/rows.csv`),
+    longRuns: await readSelectedRows(`${dir(longRuns)}/rows.csv`),
+    rainbowApproach1,
+    relaxed,
+    mupSweep: await readMupSweep(MUP_SWEEP_PATH),
     industry: await readIndustry(`${dir(deps.collect)}/industry.csv`),
     approach1: await readRecord<Approach1Record>(`${dir(deps.approach1)}/approach1.json`, "approach1"),
     eq2: await readRecord<Approach3Record>(`${dir(deps.approach3Eq2)}/fit.json`, "approach3"),
@@ -172,6 +202,10 @@ export function reportStage(
     deps.overtraining,
     deps.overspend,
     ...Object.values(deps.rainbow),
+    ...Object.values(deps.rainbowApproach1 ?? {}),
+    ...Object.values(deps.relaxed ?? {}),
+    ...(deps.approach1Select === undefined ? [] : [deps.approach1Select]),
+    ...(deps.longRuns === undefined ? [] : [deps.longRuns]),
     ...(deps.lrSweep === undefined ? [] : [deps.lrSweep]),
   ];
   return {
@@ -180,7 +214,7 @@ export function reportStage(
     module: import.meta.url,
     deps: [...new Set(ids)],
     params: { variant: options.variant, rainbowVariants: Object.keys(deps.rainbow) },
-    inputs: [FONT_PATH],
+    inputs: [FONT_PATH, MUP_SWEEP_PATH],
     outputs: ["index.html", "figures/"],
     async run(ctx) {
       const inputs = await readReportInputs(options.variant, deps, ctx.deps);

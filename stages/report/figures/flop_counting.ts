@@ -53,7 +53,7 @@ export function flopCountingFigure(data: FlopCountingData): Figure {
     title: "counted FLOPs per token / 6N",
   };
   const spec = topLevel({
-    title: "FLOP counting: detailed count vs 6N",
+    title: "Figure 24. FLOP counting: detailed count vs 6N",
     datasets: { shapes: rows },
     width: 520,
     height: 340,
@@ -100,9 +100,9 @@ export function flopCountingFigure(data: FlopCountingData): Figure {
       }.`
       : ".");
   return {
-    number: 7,
+    number: 24,
     name: "flop-counting",
-    title: "Figure 7. FLOP counting matters",
+    title: "Figure 24. FLOP counting matters",
     caption,
     howToRead:
       "Each dot is a shape; its height is how many times more (above 1) or fewer (below 1) training FLOPs " +

@@ -13,3 +13,5 @@ export * from "./flop_counting.ts";
 export * from "./loss_curves.ts";
 export * from "./perceiver.ts";
 export * from "./lr_sweep.ts";
+export * from "./mup_sweep.ts";
+export * from "./prescriptions.ts";

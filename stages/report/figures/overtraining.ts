@@ -35,7 +35,7 @@ export function overtrainingFigure(data: OvertrainingData): Figure {
   }
   const industry = data.industry.map((r) => ({ name: shortName(r.hf_name), loss: r.loss }));
   const spec = topLevel({
-    title: `Overtraining at fixed compute (variant ${data.variant})`,
+    title: `Figure 8. Overtraining at fixed compute (variant ${data.variant})`,
     datasets: { curves: points, industry },
     width: 520,
     height: 360,
@@ -94,9 +94,9 @@ export function overtrainingFigure(data: OvertrainingData): Figure {
       `${fmt(at4.loss - best.loss, 2)} nats higher at factor ${fmt(at4.factor)}`;
   });
   return {
-    number: 6,
+    number: 8,
     name: "overtraining",
-    title: "Figure 6. Overtraining is cheap",
+    title: "Figure 8. Overtraining is cheap",
     caption: `Law ${data.record.form} of variant ${data.variant}. ${parts.join("; ")}.`,
     howToRead:
       "Each line fixes a compute budget and trades model size for tokens: to the right of 1 the model is " +
