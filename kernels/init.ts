@@ -13,25 +13,35 @@
  * @module
  */
 import { Rng } from "./rng.ts";
-import { type ModelConfig, parameterSpecs, validateModelConfig } from "./types.ts";
+import { type ModelConfig, parameterSpecs, type ParamSpec, validateModelConfig } from "./types.ts";
 
 /** Truncation bound of the initial normal, in standard deviations. */
 export const INIT_TRUNCATION_SIGMAS = 3;
 
 /**
- * Returns the initial standard deviation σ (before truncation) of the tensor named `name`
- * (a `parameterSpecs` name), or 0 for RMSNorm gains, which start at exactly 1.
+ * Returns the initial standard deviation σ (before truncation) of a tensor, chosen by its kind and
+ * layer, or 0 for RMSNorm gains, which start at exactly 1.
  */
-export function initStd(cfg: ModelConfig, name: string): number {
+export function initStd(cfg: ModelConfig, spec: Pick<ParamSpec, "kind" | "layer">): number {
   const w = cfg.width;
-  if (name.endsWith("_norm")) return 0;
-  const layer = /^layers\.(\d+)\./.exec(name);
-  if (name.endsWith("attn.wo") && layer) return 1 / Math.sqrt(2 * w * (Number(layer[1]) + 1));
-  if (name.endsWith("mlp.w_down") && layer) {
-    return 1 / Math.sqrt(2 * cfg.mlpRatio * w * (Number(layer[1]) + 1));
+  switch (spec.kind) {
+    case "attnNorm":
+    case "mlpNorm":
+    case "finalNorm":
+      return 0;
+    case "wo":
+      return 1 / Math.sqrt(2 * w * (spec.layer + 1));
+    case "wDown":
+      return 1 / Math.sqrt(2 * cfg.mlpRatio * w * (spec.layer + 1));
+    case "embed":
+    case "lmHead":
+    case "wq":
+    case "wk":
+    case "wv":
+    case "wGate":
+    case "wUp":
+      return 1 / Math.sqrt(w);
   }
-  if (/^(embed|lm_head)$|attn\.w[qkv]$|mlp\.w_(gate|up)$/.test(name)) return 1 / Math.sqrt(w);
-  throw new Error(`initStd: unknown parameter name "${name}"`);
 }
 
 /** Returns freshly initialised parameters (float32, `parameterSpecs` order) for `cfg` and an integer seed. */
@@ -39,11 +49,10 @@ export function initParams(cfg: ModelConfig, seed: number): Float32Array[] {
   validateModelConfig(cfg);
   const rng = new Rng(seed);
   return parameterSpecs(cfg).map((spec) => {
-    const n = spec.shape.reduce((a, b) => a * b, 1);
-    const sigma = initStd(cfg, spec.name);
-    const out = new Float32Array(n);
+    const sigma = initStd(cfg, spec);
+    const out = new Float32Array(spec.size);
     if (sigma === 0) return out.fill(1);
-    for (let i = 0; i < n; i++) out[i] = rng.nextTruncatedNormal(sigma, INIT_TRUNCATION_SIGMAS);
+    for (let i = 0; i < spec.size; i++) out[i] = rng.nextTruncatedNormal(sigma, INIT_TRUNCATION_SIGMAS);
     return out;
   });
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { INIT_TRUNCATION_SIGMAS, initParams, initStd } from "./init.ts";
-import { type ModelConfig, parameterSpecs } from "./types.ts";
+import { type ModelConfig, parameterSpecs, paramSpec } from "./types.ts";
 
 const cfg: ModelConfig = {
   vocabSize: 259,
@@ -20,14 +20,18 @@ const PHI3 = Math.exp(-4.5) / Math.sqrt(2 * Math.PI);
 const VAR = 1 - (2 * 3 * PHI3) / Z; // E[z²]
 const M4 = 3 * VAR - (2 * 27 * PHI3) / Z; // E[z⁴] by parts
 
-Deno.test("initStd: OLMo-1 'Mitchell' forms for width 64, mlpRatio 4", () => {
-  assert.equal(initStd(cfg, "embed"), 1 / 8);
-  assert.equal(initStd(cfg, "layers.1.attn.wk"), 1 / 8);
-  assert.equal(initStd(cfg, "layers.2.attn.wo"), 1 / Math.sqrt(2 * 64 * 3));
-  assert.equal(initStd(cfg, "layers.0.mlp.w_down"), 1 / Math.sqrt(2 * 256));
-  assert.equal(initStd(cfg, "layers.1.mlp.w_down"), 1 / Math.sqrt(2 * 256 * 2));
-  assert.equal(initStd(cfg, "final_norm"), 0);
-  assert.throws(() => initStd(cfg, "bogus"), /unknown parameter name "bogus"/);
+Deno.test("initStd: OLMo-1 'Mitchell' forms for width 64, mlpRatio 4, by tensor name", () => {
+  const std = (name: string) => initStd(cfg, paramSpec(cfg, name));
+  assert.equal(std("embed"), 1 / 8);
+  assert.equal(std("lm_head"), 1 / 8);
+  assert.equal(std("layers.1.attn.wk"), 1 / 8);
+  assert.equal(std("layers.0.mlp.w_gate"), 1 / 8);
+  assert.equal(std("layers.2.attn.wo"), 1 / Math.sqrt(2 * 64 * 3));
+  assert.equal(std("layers.0.mlp.w_down"), 1 / Math.sqrt(2 * 256));
+  assert.equal(std("layers.1.mlp.w_down"), 1 / Math.sqrt(2 * 256 * 2));
+  assert.equal(std("final_norm"), 0);
+  assert.equal(std("layers.2.mlp_norm"), 0);
+  assert.throws(() => std("bogus"), /unknown parameter name "bogus"/);
 });
 
 Deno.test("initParams: truncated-normal moments per tensor, bounds, unit gains, determinism", () => {
@@ -35,7 +39,7 @@ Deno.test("initParams: truncated-normal moments per tensor, bounds, unit gains, 
   const specs = parameterSpecs(cfg);
   specs.forEach((s, i) => {
     const p = params[i];
-    const sigma = initStd(cfg, s.name);
+    const sigma = initStd(cfg, s);
     if (sigma === 0) {
       assert.ok(p.every((x) => x === 1), s.name);
       return;
@@ -57,7 +61,7 @@ Deno.test("initParams: truncated-normal moments per tensor, bounds, unit gains, 
   // pooled over all matrices (≈ 170k draws): the variance deficit of truncation (2.7%) is resolved
   let n = 0, m2 = 0, m4 = 0;
   specs.forEach((s, i) => {
-    const sigma = initStd(cfg, s.name);
+    const sigma = initStd(cfg, s);
     if (sigma === 0) return;
     for (const x of params[i]) {
       const z = x / sigma;
@@ -71,5 +75,6 @@ Deno.test("initParams: truncated-normal moments per tensor, bounds, unit gains, 
   assert.ok(Math.abs(m4 / n - M4) < 0.05, `pooled E[z⁴] ${m4 / n} vs ${M4}`);
   const again = initParams(cfg, 3), other = initParams(cfg, 4);
   again.forEach((t, i) => assert.deepEqual(t, params[i]));
-  assert.notDeepEqual(other[0], params[0]);
+  const embed = paramSpec(cfg, "embed").index;
+  assert.notDeepEqual(other[embed], params[embed]);
 });

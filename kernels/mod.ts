@@ -15,6 +15,7 @@
  * @module
  */
 export * from "./types.ts";
+export * from "./batch.ts";
 export * from "./init.ts";
 export * from "./rng.ts";
 export * from "./train/mod.ts";

@@ -31,14 +31,78 @@ export interface ModelConfig {
   readonly normEps: number;
 }
 
-/** One parameter tensor of the model, in canonical order. */
+/** Kinds of the tensors of one transformer block, in canonical (checkpoint) order. */
+export const LAYER_TENSOR_KINDS = [
+  "attnNorm",
+  "wq",
+  "wk",
+  "wv",
+  "wo",
+  "mlpNorm",
+  "wGate",
+  "wUp",
+  "wDown",
+] as const;
+
+/** Kind of a tensor inside a transformer block. */
+export type LayerTensorKind = typeof LAYER_TENSOR_KINDS[number];
+
+/** Kind of a parameter tensor: a block's tensor, or one of the model-level tensors. */
+export type TensorKind = "embed" | LayerTensorKind | "finalNorm" | "lmHead";
+
+/** Checkpoint name suffix of each block tensor kind (`layers.{l}.` + suffix). */
+const LAYER_TENSOR_NAMES: Readonly<Record<LayerTensorKind, string>> = {
+  attnNorm: "attn_norm",
+  wq: "attn.wq",
+  wk: "attn.wk",
+  wv: "attn.wv",
+  wo: "attn.wo",
+  mlpNorm: "mlp_norm",
+  wGate: "mlp.w_gate",
+  wUp: "mlp.w_up",
+  wDown: "mlp.w_down",
+};
+
+/**
+ * One parameter tensor of the model: what it is (kind, layer), its shape and where it lies in the flat
+ * parameter vector (the concatenation of every tensor in canonical order, as in checkpoints).
+ */
 export interface ParamSpec {
-  /** Name, e.g. "embed", "layers.0.attn.wq", "lm_head". */
+  /** Name, e.g. "embed", "layers.0.attn.wq", "lm_head" (checkpoint and error-message name). */
   readonly name: string;
+  /** What the tensor is. */
+  readonly kind: TensorKind;
+  /** Transformer block (0-based) of a block tensor; -1 for embed, final_norm and lm_head. */
+  readonly layer: number;
+  /** Position in canonical order (index into `TrainState.params`). */
+  readonly index: number;
   /** Shape, row-major. */
   readonly shape: readonly number[];
+  /** Number of values (product of the shape). */
+  readonly size: number;
+  /** First value in the flat parameter vector, floats (sum of the sizes of the tensors before it). */
+  readonly offset: number;
   /** Whether AdamW applies weight decay (matrices yes; norm gains no). */
   readonly decay: boolean;
+}
+
+/** The tensors of one transformer block, by kind (llm.c's per-layer `ParameterTensors` fields). */
+export type LayerTensors<T> = { readonly [K in LayerTensorKind]: T };
+
+/**
+ * The model's parameter tensors by name, as llm.c's `ParameterTensors`: the token embedding, one
+ * `LayerTensors` per block, the final norm gain and the LM head. `T` is whatever is held per tensor: a
+ * `ParamSpec`, a host array, a GPU buffer or view.
+ */
+export interface ParameterTensors<T> {
+  /** Token embedding `[V, w]`. */
+  readonly embed: T;
+  /** Per transformer block: attnNorm `[w]`, wq, wk, wv, wo, mlpNorm `[w]`, wGate, wUp, wDown. */
+  readonly layers: readonly LayerTensors<T>[];
+  /** Final RMSNorm gain `[w]`. */
+  readonly finalNorm: T;
+  /** LM head `[w, V]`. */
+  readonly lmHead: T;
 }
 
 /** Number of query heads of a config. */
@@ -61,26 +125,70 @@ export function parameterSpecs(cfg: ModelConfig): ParamSpec[] {
   const w = cfg.width, hs = cfg.headSize;
   const hq = numQueryHeads(cfg), hkv = numKvHeads(cfg);
   const m = cfg.mlpRatio * w;
-  const specs: ParamSpec[] = [{ name: "embed", shape: [cfg.vocabSize, w], decay: true }];
+  const shapes: Record<LayerTensorKind, number[]> = {
+    attnNorm: [w],
+    wq: [w, hq * hs],
+    wk: [w, hkv * hs],
+    wv: [w, hkv * hs],
+    wo: [hq * hs, w],
+    mlpNorm: [w],
+    wGate: [w, m],
+    wUp: [w, m],
+    wDown: [m, w],
+  };
+  const specs: ParamSpec[] = [];
+  let offset = 0;
+  const add = (name: string, kind: TensorKind, layer: number, shape: number[]) => {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const decay = kind !== "attnNorm" && kind !== "mlpNorm" && kind !== "finalNorm";
+    specs.push({ name, kind, layer, index: specs.length, shape, size, offset, decay });
+    offset += size;
+  };
+  add("embed", "embed", -1, [cfg.vocabSize, w]);
   for (let l = 0; l < cfg.depth; l++) {
-    const p = `layers.${l}.`;
-    specs.push(
-      { name: p + "attn_norm", shape: [w], decay: false },
-      { name: p + "attn.wq", shape: [w, hq * hs], decay: true },
-      { name: p + "attn.wk", shape: [w, hkv * hs], decay: true },
-      { name: p + "attn.wv", shape: [w, hkv * hs], decay: true },
-      { name: p + "attn.wo", shape: [hq * hs, w], decay: true },
-      { name: p + "mlp_norm", shape: [w], decay: false },
-      { name: p + "mlp.w_gate", shape: [w, m], decay: true },
-      { name: p + "mlp.w_up", shape: [w, m], decay: true },
-      { name: p + "mlp.w_down", shape: [m, w], decay: true },
-    );
+    for (const kind of LAYER_TENSOR_KINDS) {
+      add(`layers.${l}.${LAYER_TENSOR_NAMES[kind]}`, kind, l, shapes[kind]);
+    }
   }
-  specs.push(
-    { name: "final_norm", shape: [w], decay: false },
-    { name: "lm_head", shape: [w, cfg.vocabSize], decay: true },
-  );
+  add("final_norm", "finalNorm", -1, [w]);
+  add("lm_head", "lmHead", -1, [w, cfg.vocabSize]);
   return specs;
+}
+
+/** Returns the total number of parameter values of a config (floats of the flat parameter vector). */
+export function parameterCount(cfg: ModelConfig): number {
+  const specs = parameterSpecs(cfg);
+  const last = specs[specs.length - 1];
+  return last.offset + last.size;
+}
+
+/**
+ * Returns the entries of `values` (one per tensor, canonical order: `TrainState.params`, gradients,
+ * GPU buffers) addressed by name. Throws when the count is not the model's number of tensors.
+ */
+export function nameTensors<T>(cfg: ModelConfig, values: readonly T[]): ParameterTensors<T> {
+  const n = 3 + LAYER_TENSOR_KINDS.length * cfg.depth;
+  if (values.length !== n) {
+    throw new Error(`parameter tensors: expected ${n} (parameterSpecs order), got ${values.length}`);
+  }
+  const per = LAYER_TENSOR_KINDS.length;
+  const layers = Array.from({ length: cfg.depth }, (_, l) => {
+    const entries = LAYER_TENSOR_KINDS.map((kind, j) => [kind, values[1 + l * per + j]]);
+    return Object.fromEntries(entries) as LayerTensors<T>;
+  });
+  return { embed: values[0], layers, finalNorm: values[n - 2], lmHead: values[n - 1] };
+}
+
+/** Returns the model's `ParamSpec`s by name (`nameTensors` of `parameterSpecs`). */
+export function parameterTensors(cfg: ModelConfig): ParameterTensors<ParamSpec> {
+  return nameTensors(cfg, parameterSpecs(cfg));
+}
+
+/** Returns the spec of the tensor called `name` (e.g. "layers.1.attn.wo"); throws naming an unknown one. */
+export function paramSpec(cfg: ModelConfig, name: string): ParamSpec {
+  const hit = parameterSpecs(cfg).find((s) => s.name === name);
+  if (!hit) throw new Error(`unknown parameter name "${name}"`);
+  return hit;
 }
 
 /** Validates a config; throws an Error naming the field and what was expected. */

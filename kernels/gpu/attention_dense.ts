@@ -81,8 +81,12 @@ export function denseAttentionForward(
   ctx: GpuContext,
   b: { q: GPUBuffer; k: GPUBuffer; v: GPUBuffer; o: GPUBuffer; probs: GPUBuffer },
   d: AttentionDims,
-  tile?: MatmulTile,
+  opts: {
+    /** Matmul tile of the score products (default `DEFAULT_TILE`). */
+    readonly tile?: MatmulTile;
+  } = {},
 ): Dispatch[] {
+  const tile = opts.tile;
   const T = d.seqLen, hs = d.headSize, L = layouts(d);
   const batch = { batches: d.batch, heads: d.numQueryHeads };
   const rows = d.batch * d.numQueryHeads * T;
@@ -136,8 +140,12 @@ export function denseAttentionBackward(
     dprobs: GPUBuffer;
   },
   d: AttentionDims,
-  tile?: MatmulTile,
+  opts: {
+    /** Matmul tile of the score products (default `DEFAULT_TILE`). */
+    readonly tile?: MatmulTile;
+  } = {},
 ): Dispatch[] {
+  const tile = opts.tile;
   const T = d.seqLen, hs = d.headSize, L = layouts(d), scale = 1 / Math.sqrt(hs);
   const batch = { batches: d.batch, heads: d.numQueryHeads };
   const rows = d.batch * d.numQueryHeads * T;

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { createGpuBackend } from "./backend.ts";
 import { GpuContext } from "./context.ts";
-import { type ModelConfig, type OptimizerStep, parameterSpecs } from "../types.ts";
+import { type ModelConfig, type OptimizerStep, parameterSpecs, paramSpec } from "../types.ts";
 import { referenceForwardBackward } from "../reference/model.ts";
 import { ReferenceBackend } from "../reference/backend.ts";
-import { freshState, randomTokens, relError } from "./testing.ts";
+import { freshState, randomTokens, relError } from "../../testing/gpu.ts";
 
 // Tiny, odd shapes: vocab 37, width 12 (3 query heads of 4, gqaRatio 3 → 1 kv head), depth 2, T = 7.
 const CFG: ModelConfig = {
@@ -112,7 +112,7 @@ Deno.test("GpuBackend: identical runs give bit-identical losses; NaN parameters 
     const gpu = await createGpuBackend(CFG);
     try {
       const state = freshState(CFG, 3);
-      if (poison) state.params[5][0] = NaN;
+      if (poison) state.params[paramSpec(CFG, "layers.0.mlp_norm").index][0] = NaN;
       await gpu.setState(state);
       for (let s = 0; s < 5; s++) gpu.trainStep(batchTokens(s), B, OPT);
       return (await gpu.readTrainLosses()).loss;
@@ -131,7 +131,7 @@ Deno.test("GpuBackend: setState rejects a tensor of the wrong size, naming it", 
   try {
     const state = freshState(CFG, 4);
     const params = state.params.slice();
-    params[2] = new Float32Array(3);
+    params[paramSpec(CFG, "layers.0.attn.wq").index] = new Float32Array(3);
     await assert.rejects(
       gpu.setState({ ...state, params }),
       /params\[2\] "layers\.0\.attn\.wq" has 3 values/,

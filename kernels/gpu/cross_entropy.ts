@@ -118,16 +118,20 @@ ${ENTRY} {
  */
 export function crossEntropyRows(
   ctx: GpuContext,
-  logits: GPUBuffer,
-  targets: GPUBuffer,
-  rowLoss: GPUBuffer,
-  rows: number,
-  vocab: number,
-  grad: boolean,
+  b: Pick<CrossEntropyBlockBuffers, "logits" | "targets" | "rowLoss">,
+  o: {
+    /** Rows (tokens). */
+    readonly rows: number;
+    /** Columns (vocabulary size). */
+    readonly vocab: number;
+    /** Overwrite the logits with the gradient of the mean loss. */
+    readonly grad: boolean;
+  },
 ): Dispatch {
+  const { rows, vocab, grad } = o;
   const name = grad ? "cross_entropy_fwd_bwd" : "cross_entropy_fwd";
   const p = ctx.uniform(name, [u32(rows), u32(vocab), u32(grad ? 1 : 0)]);
-  return ctx.dispatch(name, ROW, [logits, targets, rowLoss, p], grid1d(rows));
+  return ctx.dispatch(name, ROW, [b.logits, b.targets, b.rowLoss, p], grid1d(rows));
 }
 
 /** Buffers of the cross-entropy split over vocabulary blocks (see `crossEntropyBlockStats`). */
@@ -204,11 +208,9 @@ export function crossEntropyBlockGrad(
 /** Records `losses[step.slot] = mean(rowLoss[0..rows))` (nats/token); `step` is the step uniform. */
 export function meanLoss(
   ctx: GpuContext,
-  rowLoss: GPUBuffer,
-  losses: GPUBuffer,
-  step: GPUBuffer,
+  b: { rowLoss: GPUBuffer; losses: GPUBuffer; step: GPUBuffer },
   rows: number,
 ): Dispatch {
   const p = ctx.uniform("mean_loss", [u32(rows)]);
-  return ctx.dispatch("mean_loss", MEAN, [rowLoss, losses, step, p], [1, 1, 1]);
+  return ctx.dispatch("mean_loss", MEAN, [b.rowLoss, b.losses, b.step, p], [1, 1, 1]);
 }

@@ -17,6 +17,6 @@ ${ENTRY} {
 }`;
 
 /** Records `dst[0..n) = src[0..n)` (floats). */
-export function copyDispatch(ctx: GpuContext, src: GPUBuffer, dst: GPUBuffer, n: number): Dispatch {
-  return ctx.dispatch("copy", COPY, [src, dst, ctx.uniform("copy", [u32(n)])], grid1d(Math.ceil(n / WG)));
+export function copyDispatch(ctx: GpuContext, b: { src: GPUBuffer; dst: GPUBuffer }, n: number): Dispatch {
+  return ctx.dispatch("copy", COPY, [b.src, b.dst, ctx.uniform("copy", [u32(n)])], grid1d(Math.ceil(n / WG)));
 }

@@ -75,23 +75,27 @@ export interface VocabRange {
 
 /**
  * Records `y[r, :] = table[tokens[r], :]` for `rows` tokens (u32 buffer) and a `[vocab, width]` table.
- * With `range`, `table` holds only rows `[start, start + count)` (`[count, width]`) and only the tokens in
+ * With `o.range`, `table` holds only rows `[start, start + count)` (`[count, width]`) and only the tokens in
  * that range are written; one dispatch per block of a partition then fills every row.
  */
 export function embeddingForward(
   ctx: GpuContext,
-  table: GPUBuffer,
-  tokens: GPUBuffer,
-  y: GPUBuffer,
-  rows: number,
-  width: number,
-  range: VocabRange = { start: 0, count: 0xffffffff },
+  b: { table: GPUBuffer; tokens: GPUBuffer; y: GPUBuffer },
+  o: {
+    /** Tokens (rows of y). */
+    readonly rows: number;
+    /** Values per row (model width). */
+    readonly width: number;
+    /** The vocabulary rows `table` holds (default: all). */
+    readonly range?: VocabRange;
+  },
 ): Dispatch {
+  const { rows, width } = o, range = o.range ?? { start: 0, count: 0xffffffff };
   const p = ctx.uniform("embedding_forward", [u32(rows), u32(width), u32(range.start), u32(range.count)]);
   return ctx.dispatch(
     "embedding_forward",
     FORWARD,
-    [table, tokens, y, p],
+    [b.table, b.tokens, b.y, p],
     grid1d(Math.ceil(rows * width / WG)),
   );
 }
@@ -102,19 +106,22 @@ export function embeddingForward(
  */
 export function embeddingBackward(
   ctx: GpuContext,
-  dy: GPUBuffer,
-  offsets: GPUBuffer,
-  positions: GPUBuffer,
-  dtable: GPUBuffer,
-  vocab: number,
-  width: number,
-  start = 0,
+  b: { dy: GPUBuffer; offsets: GPUBuffer; positions: GPUBuffer; dtable: GPUBuffer },
+  o: {
+    /** Vocabulary rows of dtable. */
+    readonly vocab: number;
+    /** Values per row (model width). */
+    readonly width: number;
+    /** Token id of dtable's first row (default 0). */
+    readonly start?: number;
+  },
 ): Dispatch {
+  const { vocab, width } = o, start = o.start ?? 0;
   const p = ctx.uniform("embedding_backward", [u32(vocab), u32(width), u32(start)]);
   return ctx.dispatch(
     "embedding_backward",
     BACKWARD,
-    [dy, offsets, positions, dtable, p],
+    [b.dy, b.offsets, b.positions, b.dtable, p],
     grid1d(Math.ceil(vocab * width / WG)),
   );
 }

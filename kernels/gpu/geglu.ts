@@ -48,23 +48,19 @@ ${ENTRY} {
 /** Records `h = gelu_tanh(gate) ⊙ up` over `n` elements. */
 export function gegluForward(
   ctx: GpuContext,
-  gate: GPUBuffer,
-  up: GPUBuffer,
-  h: GPUBuffer,
+  b: { gate: GPUBuffer; up: GPUBuffer; h: GPUBuffer },
   n: number,
 ): Dispatch {
   const p = ctx.uniform("geglu_forward", [u32(n)]);
-  return ctx.dispatch("geglu_forward", FORWARD, [gate, up, h, p], grid1d(Math.ceil(n / WG)));
+  return ctx.dispatch("geglu_forward", FORWARD, [b.gate, b.up, b.h, p], grid1d(Math.ceil(n / WG)));
 }
 
 /** Records the GEGLU backward in place: gate ← dgate = dh·up·gelu'(gate), up ← dup = dh·gelu(gate). */
 export function gegluBackward(
   ctx: GpuContext,
-  gate: GPUBuffer,
-  up: GPUBuffer,
-  dh: GPUBuffer,
+  b: { gate: GPUBuffer; up: GPUBuffer; dh: GPUBuffer },
   n: number,
 ): Dispatch {
   const p = ctx.uniform("geglu_backward", [u32(n)]);
-  return ctx.dispatch("geglu_backward", BACKWARD, [gate, up, dh, p], grid1d(Math.ceil(n / WG)));
+  return ctx.dispatch("geglu_backward", BACKWARD, [b.gate, b.up, b.dh, p], grid1d(Math.ceil(n / WG)));
 }

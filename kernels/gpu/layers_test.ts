@@ -10,7 +10,7 @@ import { crossEntropyRows, meanLoss } from "./cross_entropy.ts";
 import { adamw, gradNorm, packStep, STEP_BYTES } from "./optimizer.ts";
 import * as ref from "../reference/layers.ts";
 import { adamwStep } from "../reference/adamw.ts";
-import { randomArray, randomTokens, relError, roundF32 } from "./testing.ts";
+import { randomArray, randomTokens, relError, roundF32 } from "../../testing/gpu.ts";
 
 const TOL = 2e-5;
 
@@ -37,15 +37,16 @@ Deno.test("embedding gather and deterministic scatter-add gradient match the ref
     const bt = ctx.upload("tok", new Uint32Array(tokens));
     const y = ctx.storage("y", rows * w), dE = ctx.upload("dE", new Float32Array(V * w).fill(9));
     ctx.run("emb", [
-      embeddingForward(ctx, ctx.upload("E", f32(table)), bt, y, rows, w),
+      embeddingForward(ctx, { table: ctx.upload("E", f32(table)), tokens: bt, y }, { rows, width: w }),
       embeddingBackward(
         ctx,
-        ctx.upload("dy", f32(dy)),
-        ctx.upload("off", offsets),
-        ctx.upload("pos", positions),
-        dE,
-        V,
-        w,
+        {
+          dy: ctx.upload("dy", f32(dy)),
+          offsets: ctx.upload("off", offsets),
+          positions: ctx.upload("pos", positions),
+          dtable: dE,
+        },
+        { vocab: V, width: w },
       ),
     ]);
     assert.deepEqual(await ctx.read(y, rows * w), f32(ref.embeddingForward(table, tokens, V, w)));
@@ -64,13 +65,11 @@ Deno.test("RMSNorm forward and backward (dx accumulate, dg) match the reference 
       const dx = ctx.upload("dx", new Float32Array(rows * w).fill(0.5)), dg = ctx.storage("dg", w);
       const scratch = ctx.storage("scratch", rmsnormScratchSize(rows, w));
       ctx.run("rms", [
-        rmsnormForward(ctx, bx, bg, y, rstd, rows, w, 1e-6),
+        rmsnormForward(ctx, { x: bx, g: bg, y, rstd }, { rows, width: w, eps: 1e-6 }),
         ...rmsnormBackward(
           ctx,
           { x: bx, g: bg, rstd, dy: ctx.upload("dy", f32(dy)), dx, dg, scratch },
-          rows,
-          w,
-          true,
+          { rows, width: w, accumulate: true },
         ),
       ]);
       const f = ref.rmsnormForward(x, g, rows, w, 1e-6);
@@ -92,8 +91,8 @@ Deno.test("RoPE forward and inverse match the reference (long positions, odd hea
     const shape = { rows: B * T, seqLen: T, heads: H, headSize: hs };
     const fwd = ctx.upload("x", f32(x)), bwd = ctx.upload("x2", f32(x));
     ctx.run("rope", [
-      ropeDispatch(ctx, fwd, bc, bs, shape, false),
-      ropeDispatch(ctx, bwd, bc, bs, shape, true),
+      ropeDispatch(ctx, { x: fwd, cos: bc, sin: bs }, { ...shape, inverse: false }),
+      ropeDispatch(ctx, { x: bwd, cos: bc, sin: bs }, { ...shape, inverse: true }),
     ]);
     assert.ok(relError(await ctx.read(fwd, x.length), ref.ropeForward(x, B, T, H, hs, theta)) < TOL);
     assert.ok(relError(await ctx.read(bwd, x.length), ref.ropeBackward(x, B, T, H, hs, theta)) < TOL);
@@ -161,8 +160,8 @@ Deno.test("GEGLU forward and in-place backward match the reference (incl. large 
     gate[1] = -40;
     const bg = ctx.upload("gate", f32(gate)), bu = ctx.upload("up", f32(up)), h = ctx.storage("h", n);
     ctx.run("geglu", [
-      gegluForward(ctx, bg, bu, h, n),
-      gegluBackward(ctx, bg, bu, ctx.upload("dh", f32(dh)), n),
+      gegluForward(ctx, { gate: bg, up: bu, h }, n),
+      gegluBackward(ctx, { gate: bg, up: bu, dh: ctx.upload("dh", f32(dh)) }, n),
     ]);
     const b = ref.gegluBackward(gate, up, dh);
     assert.ok(relError(await ctx.read(h, n), ref.gegluForward(gate, up)) < TOL);
@@ -185,8 +184,12 @@ Deno.test("fused softmax cross-entropy: mean loss and dlogits match the referenc
     const opt = { lr: 0, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0, gradClip: 0 };
     ctx.device.queue.writeBuffer(step, 0, packStep(opt, 0, 2));
     ctx.run("ce", [
-      crossEntropyRows(ctx, bz, ctx.upload("t", new Uint32Array(targets)), rowLoss, rows, V, true),
-      meanLoss(ctx, rowLoss, losses, step, rows),
+      crossEntropyRows(
+        ctx,
+        { logits: bz, targets: ctx.upload("t", new Uint32Array(targets)), rowLoss },
+        { rows, vocab: V, grad: true },
+      ),
+      meanLoss(ctx, { rowLoss, losses, step }, rows),
     ]);
     const want = ref.softmaxCrossEntropy(z, targets, rows, V);
     const got = await ctx.read(losses, 4);
@@ -215,9 +218,9 @@ Deno.test("global-norm clipping and AdamW match the float64 reference step", asy
     });
     ctx.device.queue.writeBuffer(step, 0, packStep(opt, 4, 5));
     ctx.run("opt", [
-      ...gradNorm(ctx, bg, sizes, partial, norms, scale, step),
+      ...gradNorm(ctx, { grads: bg, partial, norms, scale, step }, sizes),
       ...sizes.map((n, i) =>
-        adamw(ctx, { w: bp[i], g: bg[i], m: bm[i], v: bv[i], scale, step }, n, decay[i])
+        adamw(ctx, { w: bp[i], g: bg[i], m: bm[i], v: bv[i], scale, step }, { n, decay: decay[i] })
       ),
     ]);
     const norm = adamwStep(p, g, m, v, decay, 4, opt);

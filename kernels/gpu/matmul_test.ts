@@ -17,7 +17,7 @@ import * as ref from "../reference/layers.ts";
 import { initParams } from "../init.ts";
 import type { ModelConfig } from "../types.ts";
 import { matmulBackward, matmulForward } from "../reference/layers.ts";
-import { randomArray, relError, roundF32 } from "./testing.ts";
+import { randomArray, relError, roundF32 } from "../../testing/gpu.ts";
 
 const SMALL: MatmulTile = { bm: 16, bn: 16, bk: 4, tm: 4, tn: 4 };
 
@@ -261,8 +261,8 @@ Deno.test("dense attention over several causal tiles matches the float64 referen
     };
     // 16×16 tiles: T = 45 spans three row and column tiles
     ctx.run("attn", [
-      ...denseAttentionForward(ctx, b, shape, SMALL),
-      ...denseAttentionBackward(ctx, b, shape, SMALL),
+      ...denseAttentionForward(ctx, b, shape, { tile: SMALL }),
+      ...denseAttentionBackward(ctx, b, shape, { tile: SMALL }),
     ]);
     const f = ref.attentionForward(q, k, v, shape);
     const g = ref.attentionBackward(q, k, v, f.probs, dout, shape);

@@ -5,7 +5,17 @@
  * records one command buffer per optimizer step.
  * @module
  */
-export { chooseTile, createGpuBackend, GpuBackend, type GpuBackendOptions } from "./backend.ts";
+export { createGpuBackend, GpuBackend, type GpuBackendOptions } from "./backend.ts";
+export { chooseTile, MatmulTuner, type MatmulTunerOptions } from "./tuner.ts";
+export { ParameterStore, type StateGroup, type TensorBlocks } from "./state.ts";
+export {
+  type AttentionMode,
+  type RecordOptions,
+  recordWorkspace,
+  type SharedBuffers,
+  type Workspace,
+} from "./recorder.ts";
+export { type KernelTime, profileDispatches } from "./profile.ts";
 export { adapterIdentity, type Dispatch, GpuContext, type GpuContextOptions } from "./context.ts";
 export {
   BIG_TILE,
@@ -21,8 +31,8 @@ export {
   WIDE_TILE,
 } from "./matmul.ts";
 export { embeddingBackward, embeddingForward, tokenIndex, type VocabRange } from "./embedding.ts";
-export { rmsnormBackward, rmsnormForward, rmsnormScratchSize } from "./rmsnorm.ts";
-export { ropeDispatch, ropeTablesF32 } from "./rope.ts";
+export { rmsnormBackward, rmsnormForward, rmsnormScratchSize, type RmsnormShape } from "./rmsnorm.ts";
+export { ropeDispatch, type RopeShape, ropeTablesF32 } from "./rope.ts";
 export { attentionBackward, type AttentionDims, attentionForward } from "./attention.ts";
 export { denseAttentionBackward, denseAttentionForward, denseScoresSize } from "./attention_dense.ts";
 export { copyDispatch } from "./elementwise.ts";

@@ -92,19 +92,22 @@ export function sumsqGroups(n: number): number {
 }
 
 /**
- * Records the global-norm computation over `grads` (sizes `sizes`): per-tensor partial sums of squares
+ * Records the global-norm computation over `b.grads` (sizes `sizes`): per-tensor partial sums of squares
  * into `partial` (at least Σ sumsqGroups floats), then `norms[step.slot] = sqrt(Σ)` and
  * `scale[0]` = the clip factor.
  */
 export function gradNorm(
   ctx: GpuContext,
-  grads: readonly GPUBuffer[],
+  b: {
+    readonly grads: readonly GPUBuffer[];
+    readonly partial: GPUBuffer;
+    readonly norms: GPUBuffer;
+    readonly scale: GPUBuffer;
+    readonly step: GPUBuffer;
+  },
   sizes: readonly number[],
-  partial: GPUBuffer,
-  norms: GPUBuffer,
-  scale: GPUBuffer,
-  step: GPUBuffer,
 ): Dispatch[] {
+  const { grads, partial, norms, scale, step } = b;
   const out: Dispatch[] = [];
   let base = 0;
   grads.forEach((g, i) => {
@@ -118,13 +121,18 @@ export function gradNorm(
   return out;
 }
 
-/** Records one AdamW update of a tensor of `n` values (`decay` selects weight decay). */
+/** Records one AdamW update of a tensor of `o.n` values (`o.decay` selects weight decay). */
 export function adamw(
   ctx: GpuContext,
   b: { w: GPUBuffer; g: GPUBuffer; m: GPUBuffer; v: GPUBuffer; scale: GPUBuffer; step: GPUBuffer },
-  n: number,
-  decay: boolean,
+  o: {
+    /** Values of the tensor. */
+    readonly n: number;
+    /** Apply the step's weight decay. */
+    readonly decay: boolean;
+  },
 ): Dispatch {
+  const { n, decay } = o;
   const p = ctx.uniform("adamw", [u32(n), u32(decay ? 1 : 0)]);
   return ctx.dispatch("adamw", ADAMW, [b.w, b.g, b.m, b.v, b.scale, b.step, p], grid1d(Math.ceil(n / WG)));
 }

@@ -84,19 +84,22 @@ ${ENTRY} {
   dst[gi] = s;
 }`;
 
-/** Records RMSNorm forward: y `[rows, width]` and rstd `[rows]` from x and gain g. */
+/** Shape of an RMSNorm call: `rows` rows of `width` values. */
+export interface RmsnormShape {
+  /** Rows (tokens). */
+  readonly rows: number;
+  /** Values per row (model width). */
+  readonly width: number;
+}
+
+/** Records RMSNorm forward: y `[rows, width]` and rstd `[rows]` from x and gain g (`eps` added to mean(x²)). */
 export function rmsnormForward(
   ctx: GpuContext,
-  x: GPUBuffer,
-  g: GPUBuffer,
-  y: GPUBuffer,
-  rstd: GPUBuffer,
-  rows: number,
-  width: number,
-  eps: number,
+  b: { x: GPUBuffer; g: GPUBuffer; y: GPUBuffer; rstd: GPUBuffer },
+  o: RmsnormShape & { readonly eps: number },
 ): Dispatch {
-  const p = ctx.uniform("rmsnorm_forward", [u32(rows), u32(width), f32(eps)]);
-  return ctx.dispatch("rmsnorm_forward", FORWARD, [x, g, y, rstd, p], grid1d(rows));
+  const p = ctx.uniform("rmsnorm_forward", [u32(o.rows), u32(o.width), f32(o.eps)]);
+  return ctx.dispatch("rmsnorm_forward", FORWARD, [b.x, b.g, b.y, b.rstd, p], grid1d(o.rows));
 }
 
 /** Number of floats of the scratch buffer `rmsnormBackward` needs for the gain gradient. */
@@ -119,11 +122,13 @@ export function rmsnormBackward(
     dg: GPUBuffer;
     scratch: GPUBuffer;
   },
-  rows: number,
-  width: number,
-  accumulate: boolean,
+  o: RmsnormShape & {
+    /** Add into dx instead of overwriting it (the residual stream's gradient). */
+    readonly accumulate: boolean;
+  },
 ): Dispatch[] {
   const { x, g, rstd, dy, dx, dg, scratch } = bufs;
+  const { rows, width, accumulate } = o;
   const chunks = Math.ceil(rows / DG_CHUNK);
   const p1 = ctx.uniform("rmsnorm_backward_dx", [u32(rows), u32(width), u32(accumulate ? 1 : 0)]);
   const p2 = ctx.uniform("rmsnorm_backward_dg", [u32(rows), u32(width), u32(chunks)]);

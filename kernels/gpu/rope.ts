@@ -49,18 +49,31 @@ export function ropeTablesF32(
   return { cos, sin };
 }
 
+/** Shape of a RoPE call on `[rows, heads·headSize]`. */
+export interface RopeShape {
+  /** Rows (batch · seqLen). */
+  readonly rows: number;
+  /** Positions per sequence (row r is position r mod seqLen). */
+  readonly seqLen: number;
+  /** Heads per row. */
+  readonly heads: number;
+  /** Size of one head (even). */
+  readonly headSize: number;
+}
+
 /**
  * Records an in-place RoPE rotation of x `[batch·seqLen, heads·headSize]`: forward (`inverse` false)
  * or its backward (inverse rotation).
  */
 export function ropeDispatch(
   ctx: GpuContext,
-  x: GPUBuffer,
-  cos: GPUBuffer,
-  sin: GPUBuffer,
-  shape: { rows: number; seqLen: number; heads: number; headSize: number },
-  inverse: boolean,
+  b: { x: GPUBuffer; cos: GPUBuffer; sin: GPUBuffer },
+  shape: RopeShape & {
+    /** Apply the inverse rotation (the backward). */
+    readonly inverse: boolean;
+  },
 ): Dispatch {
+  const { x, cos, sin } = b, inverse = shape.inverse;
   const half = shape.headSize / 2;
   const name = inverse ? "rope_backward" : "rope_forward";
   const p = ctx.uniform(name, [

@@ -11,7 +11,7 @@
  * @module
  */
 
-import { type ModelConfig, parameterSpecs, type TrainState } from "../types.ts";
+import { type ModelConfig, parameterCount, parameterSpecs, type TrainState } from "../types.ts";
 import type { TrainConfig } from "./config.ts";
 import { exists, writeSynced } from "./atomic.ts";
 
@@ -70,10 +70,8 @@ function checkEndian(): void {
   if (!littleEndian) throw new Error("checkpoint: only little-endian hosts are supported");
 }
 
-/** Returns the number of float32 values of one copy of the parameters (= of m, = of v). */
-export function parameterCount(cfg: ModelConfig): number {
-  return parameterSpecs(cfg).reduce((s, p) => s + p.shape.reduce((a, b) => a * b, 1), 0);
-}
+/** The number of float32 values of one copy of the parameters (= of m, = of v); defined in `types.ts`. */
+export { parameterCount };
 
 /** Returns the bytes of checkpoint.bin for a state (params, m, v; float32 little-endian). */
 export function encodeState(cfg: ModelConfig, state: TrainState): Uint8Array {

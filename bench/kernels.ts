@@ -4,17 +4,23 @@
  * time, tokens/s, achieved FLOP/s and MFU against the best measured matmul rate. Shapes are chosen
  * for the adapter: small ones on a software rasteriser (llvmpipe), micro-model sizes on a real GPU.
  *
- * Run: `deno run -A kernels/bench.ts [--json out.json] [--profile cpu|gpu] [--kernels] [--quick]` (`--kernels`
+ * Run: `deno run -A bench/kernels.ts [--json out.json] [--profile cpu|gpu] [--kernels] [--quick]` (`--kernels`
  * adds a per-kernel time breakdown of one training step).
  * @module
  */
 import { parseArgs } from "node:util";
-import { createGpuBackend } from "./gpu/backend.ts";
-import { GpuContext } from "./gpu/context.ts";
-import { DEFAULT_TILE, LARGE_TILE, matmulDispatch, type MatmulTile, WIDE_TILE } from "./gpu/matmul.ts";
-import { initParams } from "./init.ts";
-import { trainFlopsPerToken } from "./train/flops.ts";
-import type { ModelConfig } from "./types.ts";
+import { createGpuBackend } from "../kernels/gpu/backend.ts";
+import { GpuContext } from "../kernels/gpu/context.ts";
+import {
+  DEFAULT_TILE,
+  LARGE_TILE,
+  matmulDispatch,
+  type MatmulTile,
+  WIDE_TILE,
+} from "../kernels/gpu/matmul.ts";
+import { initParams } from "../kernels/init.ts";
+import { trainFlopsPerToken } from "../kernels/train/flops.ts";
+import type { ModelConfig } from "../kernels/types.ts";
 
 /** Options of `benchKernels`. */
 export interface BenchOptions {
