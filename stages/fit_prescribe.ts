@@ -28,6 +28,8 @@ export type PrescribeParams = {
   perDecade: number;
   /** Relax the integer head constraint (continuous width and depth, seed 002 Appendix D). */
   relaxed: boolean;
+  /** The law forms prescribed (the stage depends on exactly these fits). */
+  forms: LawForm[];
 };
 
 /** Default prescription budgets: 1e18 to 1e26 FLOPs, 2 per decade, integer heads. */
@@ -36,6 +38,7 @@ export const DEFAULT_PRESCRIBE: Omit<PrescribeParams, "variant" | "paramsConvent
   maxFlops: 1e26,
   perDecade: 2,
   relaxed: false,
+  forms: ["eq1", "eq2", "eq3"],
 };
 
 /** Returns the budgets (FLOPs) of prescribe parameters. */
@@ -44,27 +47,33 @@ export function prescribeBudgets(p: Pick<PrescribeParams, "minFlops" | "maxFlops
   return logSpace(p.minFlops, p.maxFlops, Math.max(2, n));
 }
 
-/** Returns the prescriptions of the three laws at the budgets of `p`. */
+/** Returns the prescriptions of the laws of `p.forms` at the budgets of `p`; throws naming a missing law. */
 export function prescriptionsRecord(
-  laws: Readonly<Record<LawForm, AdditiveLaw>>,
+  laws: Readonly<Partial<Record<LawForm, AdditiveLaw>>>,
   p: PrescribeParams,
 ): PrescriptionsRecord {
+  const law = (form: LawForm): AdditiveLaw => {
+    const l = laws[form];
+    if (l === undefined) throw new Error(`prescribe ${p.variant}: no ${form} law given`);
+    return l;
+  };
   const budgets = prescribeBudgets(p);
   const counting = countingOf(p.paramsConvention, p.flopsCounter);
-  const eq1 = budgets.map((flops) => {
-    const o = chinchillaOptimum(laws.eq1, flops);
-    return {
-      flops,
-      params: o.paramsOpt,
-      tokens: o.tokensOpt,
-      width: null,
-      depth: null,
-      loss: o.lossNats,
-      atBoundary: null,
-    };
-  });
+  const eq1 = () =>
+    budgets.map((flops) => {
+      const o = chinchillaOptimum(law("eq1"), flops);
+      return {
+        flops,
+        params: o.paramsOpt,
+        tokens: o.tokensOpt,
+        width: null,
+        depth: null,
+        loss: o.lossNats,
+        atBoundary: null,
+      };
+    });
   const brute = (form: LawForm) =>
-    prescribeWidthDepthCurve(laws[form], budgets, {
+    prescribeWidthDepthCurve(law(form), budgets, {
       relaxed: p.relaxed,
       flopsPerToken: counting.flopsPerToken,
       params: p.relaxed && p.paramsConvention === "total" ? undefined : counting.params,
@@ -80,45 +89,42 @@ export function prescriptionsRecord(
   return {
     kind: "prescriptions",
     variant: p.variant,
-    forms: [
-      { form: "eq1", method: "closed_form", flopsCounting: "C = 6ND", prescriptions: eq1 },
-      { form: "eq2", method: "brute_force", flopsCounting: p.flopsCounter, prescriptions: brute("eq2") },
-      { form: "eq3", method: "brute_force", flopsCounting: p.flopsCounter, prescriptions: brute("eq3") },
-    ],
+    forms: p.forms.map((form) =>
+      form === "eq1"
+        ? { form, method: "closed_form", flopsCounting: "C = 6ND", prescriptions: eq1() }
+        : { form, method: "brute_force", flopsCounting: p.flopsCounter, prescriptions: brute(form) }
+    ),
   };
 }
 
 /**
  * Returns the prescribe stage of `variant` (id `prescribe.<variant>`, or `prescribe_relaxed.<variant>` with
- * `relaxed: true`: the integer constraints removed, as the paper's Appendix D figures; depends on its three
- * Approach 3 fits).
+ * `relaxed: true`: the integer constraints removed, as the paper's Appendix D figures; depends on the
+ * Approach 3 fits of its `forms`, default all three).
  */
 export function prescribeStage(
   variant: string,
   v: VariantSettings,
   overrides: Partial<typeof DEFAULT_PRESCRIBE> = {},
 ): Stage<PrescribeParams & Params> {
-  const forms: LawForm[] = ["eq1", "eq2", "eq3"];
+  const params = {
+    variant,
+    paramsConvention: v.paramsConvention,
+    flopsCounter: v.flopsCounter,
+    ...DEFAULT_PRESCRIBE,
+    ...overrides,
+  };
   return {
     name: "prescribe",
     id: stageId(overrides.relaxed ? "prescribe_relaxed" : "prescribe", variant),
     module: import.meta.url,
-    deps: forms.map((f) => stageId(`approach3_${f}`, variant)),
-    params: {
-      variant,
-      paramsConvention: v.paramsConvention,
-      flopsCounter: v.flopsCounter,
-      ...DEFAULT_PRESCRIBE,
-      ...overrides,
-    },
+    deps: params.forms.map((f) => stageId(`approach3_${f}`, variant)),
+    params: { ...params, forms: [...params.forms] },
     inputs: [],
     outputs: ["prescriptions.json"],
     async run(ctx) {
-      const laws = {
-        eq1: await fittedLawOf(ctx.deps, variant, "eq1"),
-        eq2: await fittedLawOf(ctx.deps, variant, "eq2"),
-        eq3: await fittedLawOf(ctx.deps, variant, "eq3"),
-      };
+      const laws: Partial<Record<LawForm, AdditiveLaw>> = {};
+      for (const f of ctx.params.forms) laws[f] = await fittedLawOf(ctx.deps, variant, f);
       await writeJson(ctx.outDir, "prescriptions.json", prescriptionsRecord(laws, ctx.params));
     },
   };

@@ -185,6 +185,24 @@ Deno.test("prescriptions: Eq. 1 spends C = 6ND; Eq. 2 spends C = FLOPs/token(sha
   for (let i = 1; i < n.length; i++) assert.ok(n[i] > n[i - 1]);
 });
 
+Deno.test("prescriptions of a subset of forms (the relaxed Appendix D stages): only those, relaxed shapes continuous", () => {
+  const p = { variant: "paper", paramsConvention: "total", flopsCounter: "gemstones", ...DEFAULT_PRESCRIBE };
+  const r = prescriptionsRecord({ eq1: laws.eq1, eq2: laws.eq2 }, {
+    ...p,
+    relaxed: true,
+    forms: ["eq1", "eq2"],
+  });
+  assert.deepEqual(r.forms.map((f) => f.form), ["eq1", "eq2"]);
+  assert.ok(
+    r.forms[1].prescriptions.some((x) => !Number.isInteger(x.depth)),
+    "relaxed depths are continuous",
+  );
+  assert.throws(
+    () => prescriptionsRecord({ eq1: laws.eq1 }, { ...p, forms: ["eq1", "eq2"] }),
+    /paper: no eq2 law/,
+  );
+});
+
 Deno.test("overtraining: zero loss increase at factor 1, never negative", () => {
   const r = overtrainingRecord(laws.eq2, {
     variant: "paper",

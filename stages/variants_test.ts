@@ -169,6 +169,13 @@ Deno.test("pipeline: the paper report draws the authors' subsets, the 24-line ra
   for (const id of relaxed) {
     assert.equal((stages.find((s) => s.id === id)!.params as { relaxed: boolean }).relaxed, true);
   }
+  // Figures 13-19 draw Eq. 1 and Eq. 2 only, so the relaxed stages need no Eq. 3 fit (one fewer fit each).
+  assert.deepEqual(stages.find((s) => s.id === "prescribe_relaxed.lr_ablation")!.deps, [
+    "approach3_eq1.lr_ablation",
+    "approach3_eq2.lr_ablation",
+  ]);
+  assert.ok(!stages.some((s) => s.id === "approach3_eq3.lr_ablation"));
+  assert.ok(stages.some((s) => s.id === "approach3_eq3.over_100b"), "Figure 21's Eq. 3 fit");
   const delta = (id: string) =>
     (stages.find((s) => s.id === id)!.params as { huberDelta: number }).huberDelta;
   assert.equal(delta("approach3_eq2.over_100b_huber_1e-3"), 1e-3);

@@ -330,6 +330,7 @@ export function approach1ExtendedFigure(data: Approach1Data): Figure {
               type: "nominal",
               title: "law",
               scale: { domain: laws, range: ["#1f77b4", "#000000", "#666666", "#aaaaaa"] },
+              legend: { orient: "bottom", labelLimit: 300 },
             },
             strokeDash: {
               field: "law",
@@ -357,7 +358,6 @@ export function approach1ExtendedFigure(data: Approach1Data): Figure {
     datasets: { points, lines },
     vconcat: ["params", "tokens"].map((q) => ({ hconcat: columns.map((c) => panel(c, q)) })),
     resolve: { scale: { color: "shared" } },
-    config: { legend: { orient: "bottom" } },
   });
   const f = record.flops.hull;
   const caption =

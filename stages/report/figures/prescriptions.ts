@@ -152,6 +152,7 @@ export function prescriptionsFigure(data: PrescriptionsData): Figure {
     field: "law",
     type: "nominal",
     title: "law",
+    legend: { orient: "bottom", columns: 2, labelLimit: 360 },
     scale: {
       domain: [...labels, ...refLabels],
       range: [...SERIES_COLOURS.slice(0, labels.length), ...REFERENCE_COLOURS],
@@ -225,9 +226,6 @@ export function prescriptionsFigure(data: PrescriptionsData): Figure {
     datasets: { prescriptions: rows, references: refs, industry },
     vconcat: rowsOfPanels.map((ps) => ({ hconcat: ps.map(panelSpec) })),
     resolve: { scale: { color: "shared" } },
-    config: {
-      legend: { orient: "bottom", columns: 2, labelLimit: 360 },
-    },
   });
   const edges = data.series.map((s) => {
     const e = s.prescriptions.filter((p) => p.atBoundary === true);
