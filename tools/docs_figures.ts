@@ -14,11 +14,11 @@ import { writeReport } from "../stages/report/write.ts";
 
 /** Figures copied to docs/figures (stems). */
 export const DOC_FIGURES: readonly string[] = [
-  "01-width-depth",
-  "02-approach1",
-  "04-rainbow",
-  "07-flop-counting",
-  "08-loss-curves",
+  "02-width-depth",
+  "04-approach1",
+  "05-approach3",
+  "06-rainbow",
+  "07-overspend",
   "09-perceiver-ar",
 ];
 
