@@ -248,7 +248,7 @@ export function widthDepthFigure(data: WidthDepthData): Figure {
       { kind: "Porian et al.", colour: "#228b22", shape: "triangle-up", size: 55 },
     ]),
     ...families.map((f) => ({ kind: f, colour: familyColours[f] ?? "#8c564b", shape: "square", size: 70 })),
-    { kind: "Gemstones (ours)", colour: "#000000", shape: STAR, size: 200 },
+    { kind: "Gemstones (ours)", colour: "#000000", shape: STAR, size: 130 },
   ];
   const kinds = marks.map((m) => m.kind);
   const depths = rows.map((r) => r.depth), widths = rows.map((r) => r.width);
