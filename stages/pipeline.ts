@@ -196,6 +196,12 @@ function paperReportStages(
       rainbow,
       rainbowApproach1,
       relaxed,
+      approach1Ablations: Object.fromEntries(
+        ["lr_ablation", "cooldown"].map((w) => [w, {
+          select: stageId("select_approach1", w),
+          approach1: stageId("approach1", w),
+        }]),
+      ),
       approach1Select: stageId("select_approach1", variant),
       longRuns: stageId("select_approach1", wd),
       approach3Eq2: stageId("approach3_eq2", wd),

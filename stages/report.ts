@@ -51,6 +51,13 @@ export interface ReportDeps {
   readonly rainbowApproach1?: Readonly<Record<string, string>>;
   /** Variant -> its `prescribe_relaxed` node (paper Figures 13-19, Appendix D); absent leaves them out. */
   readonly relaxed?: Readonly<Record<string, string>>;
+  /**
+   * Variant -> its Approach 1 select and fit nodes, for the paper's Approach 1 ablations (Figure 10: lr_ablation,
+   * Figure 11: cooldown); absent leaves them out.
+   */
+  readonly approach1Ablations?: Readonly<
+    Record<string, { readonly select: string; readonly approach1: string }>
+  >;
   /** The select node of Approach 1's rows (the curves of paper Figure 4); default `select`. */
   readonly approach1Select?: string;
   /** The select node of the long loss curves (paper Figure 23: hot_100b+_477); default `approach1Select`. */
@@ -112,6 +119,14 @@ export async function readReportInputs(
       record: await readRecord<PrescriptionsRecord>(`${dir(id)}/prescriptions.json`, "prescriptions"),
     });
   }
+  const approach1Ablations = [];
+  for (const [v, ids] of Object.entries(deps.approach1Ablations ?? {})) {
+    approach1Ablations.push({
+      variant: v,
+      rows: await readSelectedRows(`${dir(ids.select)}/rows.csv`),
+      record: await readRecord<Approach1Record>(`${dir(ids.approach1)}/approach1.json`, "approach1"),
+    });
+  }
   const approach1Select = deps.approach1Select ?? deps.select;
   const longRuns = deps.longRuns ?? approach1Select;
   let perceiverValidation: Awaited<ReturnType<typeof readPerceiverValidation>> = [];
@@ -130,6 +145,7 @@ export async function readReportInputs(
     longRuns: await readSelectedRows(`${dir(longRuns)}/rows.csv`),
     rainbowApproach1,
     relaxed,
+    approach1Ablations,
     mupSweep: await readMupSweep(MUP_SWEEP_PATH),
     industry: await readIndustry(`${dir(deps.collect)}/industry.csv`),
     approach1: await readRecord<Approach1Record>(`${dir(deps.approach1)}/approach1.json`, "approach1"),
@@ -204,6 +220,7 @@ export function reportStage(
     ...Object.values(deps.rainbow),
     ...Object.values(deps.rainbowApproach1 ?? {}),
     ...Object.values(deps.relaxed ?? {}),
+    ...Object.values(deps.approach1Ablations ?? {}).flatMap((a) => [a.select, a.approach1]),
     ...(deps.approach1Select === undefined ? [] : [deps.approach1Select]),
     ...(deps.longRuns === undefined ? [] : [deps.longRuns]),
     ...(deps.lrSweep === undefined ? [] : [deps.lrSweep]),

@@ -161,7 +161,16 @@ export async function buildFixture(
   const rainbowApproach1 = Object.fromEntries(
     variants.map((v) => [`Approach 1 ${v}`, stageId("approach1", v)]),
   );
-  for (const v of variants) reportDeps[v] = { ...reportDeps[v], rainbow, rainbowApproach1 };
+  // The paper's Approach 1 ablations (Figures 10 and 11) among the fixture's variants.
+  const approach1Ablations = Object.fromEntries(
+    ["lr_ablation", "cooldown"].filter((w) => variants.includes(w)).map((w) => [w, {
+      select: stageId("select_approach1", w),
+      approach1: stageId("approach1", w),
+    }]),
+  );
+  for (const v of variants) {
+    reportDeps[v] = { ...reportDeps[v], rainbow, rainbowApproach1, approach1Ablations };
+  }
   return {
     dirs,
     reportDeps,

@@ -57,6 +57,12 @@ export interface ReportInputs {
   readonly rainbowApproach1?: readonly RainbowApproach1[];
   /** Relaxed prescriptions per variant (paper Figures 13-19); empty leaves those figures out. */
   readonly relaxed?: readonly { readonly variant: string; readonly record: PrescriptionsRecord }[];
+  /** Approach 1 of the lr and cooldown ablations (paper Figures 10 and 11): variant, rows and record. */
+  readonly approach1Ablations?: readonly {
+    readonly variant: string;
+    readonly rows: readonly SelectedRow[];
+    readonly record: Approach1Record;
+  }[];
   /** The learning-rate sweep at scale (paper Figure 3); empty leaves it out. */
   readonly mupSweep?: readonly MupRun[];
   /** `collect/industry.csv`. */
@@ -313,6 +319,21 @@ export function variantFigures(inputs: ReportInputs): Figure[] {
     variant: v,
     subsets: [...new Set(approach1Rows.map((r) => r.subset))],
   }));
+  const ablations: Readonly<Record<string, { number: number; what: string }>> = {
+    lr_ablation: { number: 10, what: " on the learning-rate ablation" },
+    cooldown: { number: 11, what: " on the cooldown ablation" },
+  };
+  for (const a of inputs.approach1Ablations ?? []) {
+    const paper = ablations[a.variant];
+    if (paper === undefined) continue;
+    figures.push(approach1Figure({
+      rows: a.rows,
+      record: a.record,
+      variant: a.variant,
+      subsets: [...new Set(a.rows.map((r) => r.subset))],
+      paper,
+    }));
+  }
   figures.push(...prescriptionFigures(inputs, wdVariant));
   figures.push(widthDepthFigure({
     number: 22,

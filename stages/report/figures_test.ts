@@ -19,7 +19,7 @@ import { diffStage } from "../diff.ts";
 import { PARAM_CONVENTIONS } from "../collect.ts";
 import { GEMSTONES_SHAPE_DEFAULTS } from "../../scaling/count/shape.ts";
 
-const VARIANTS = ["paper", "no_embeds"];
+const VARIANTS = ["paper", "no_embeds", "cooldown"];
 let fixture: Fixture | undefined;
 let inputs: ReportInputs | undefined;
 let figures: Figure[] = [];
@@ -50,7 +50,7 @@ Deno.test("report figures from the real data", async (t) => {
   try {
     await t.step("the paper's figures in its order, every spec compiles", () => {
       // 13-19 need the relaxed prescriptions (pipeline only); 9 appears twice until Perceiver AR has its own report.
-      assert.deepEqual(figures.map((f) => f.number), [2, 3, 4, 5, 6, 7, 7, 8, 9, 12, 21, 22, 23, 24, 9]);
+      assert.deepEqual(figures.map((f) => f.number), [2, 3, 4, 5, 6, 7, 7, 8, 9, 11, 12, 21, 22, 23, 24, 9]);
       for (const f of figures) compileVegaLite(f.spec, f.name);
     });
 
@@ -122,6 +122,20 @@ Deno.test("report figures from the real data", async (t) => {
         assert.ok(f4.caption.startsWith(`${rows.length} checkpoints`), f4.caption.slice(0, 40));
       },
     );
+
+    await t.step("figure 11 is Approach 1 on the cooldown runs (cool_end), hull points on its curves", () => {
+      const f = fig(figures, 11);
+      const curves = dataset(f, "checkpoints");
+      const cool = inputs.approach1Ablations?.find((a) => a.variant === "cooldown");
+      assert.ok(cool);
+      assert.ok(cool.rows.every((r) => r.subset === "cool_end"));
+      assert.equal(curves.length, cool.rows.length);
+      for (const p of dataset(f, "hullFlops")) {
+        assert.ok(curves.some((c) => c.run_id === p.run_id && c.flops === p.compute && c.loss === p.loss));
+      }
+      // The authors' published cooldown slope (approach_1_linear_regression_params_cooldown.json).
+      assert.ok(Math.abs(cool.record.flops.hull.params.exponent - 0.5969810173757477) < 1e-12);
+    });
 
     await t.step(
       "figure 5 draws the Eq. 2 brute-force prescriptions, ratio = width/depth, edges marked",

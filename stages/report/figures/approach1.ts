@@ -28,6 +28,8 @@ export interface Approach1Data {
   readonly subsets: readonly string[];
   /** FLOP range of the prescription panel (default: the data's FLOPs from 1/10 of the least to 10^4 × the most). */
   readonly flopsRange?: readonly [number, number];
+  /** Paper figure number and what it shows (default 4, the main fit; 10 and 11 are its lr and cooldown ablations). */
+  readonly paper?: { readonly number: number; readonly what: string };
 }
 
 function frontierRows(points: readonly FrontierPoint[], method: string) {
@@ -128,6 +130,7 @@ export function defaultFlopsRange(flops: readonly number[]): [number, number] {
 /** Returns Figure 2: the Approach 1 loss frontiers and tokens-per-parameter prescriptions. */
 export function approach1Figure(data: Approach1Data): Figure {
   const { record } = data;
+  const paper = data.paper ?? { number: 4, what: "" };
   const [lo, hi] = data.flopsRange ?? defaultFlopsRange(data.rows.map((r) => r.flops));
   const checkpoints = data.rows.map((r) => ({
     run_id: r.run_id,
@@ -220,7 +223,8 @@ export function approach1Figure(data: Approach1Data): Figure {
     ],
   };
   const spec = topLevel({
-    title: `Figure 4. Approach 1: the compute frontier and tokens per parameter (variant ${data.variant})`,
+    title: `Figure ${paper.number}. Approach 1${paper.what}: the compute frontier and tokens per parameter ` +
+      `(variant ${data.variant})`,
     datasets: {
       checkpoints,
       hullFlops: frontierRows(record.flops.hull.points, "hull"),
@@ -241,9 +245,9 @@ export function approach1Figure(data: Approach1Data): Figure {
     `Chinchilla binning (${record.binsPerDecade} bins/decade): ${methodText(record.flops.binning)}.` +
     (gpu ? ` Hull on GPU-hours: N_opt = ${fmt(gpu.hull.params.k)}·H^${fmt(gpu.hull.params.exponent)}.` : "");
   return {
-    number: 4,
-    name: "approach1",
-    title: "Figure 4. Approach 1: loss frontiers and tokens per parameter",
+    number: paper.number,
+    name: paper.number === 4 ? "approach1" : `approach1-${record.variant}`,
+    title: `Figure ${paper.number}. Approach 1${paper.what}: loss frontiers and tokens per parameter`,
     caption,
     howToRead:
       "Top: every dot is a checkpoint, joined per model and coloured by parameter count; the black line is " +
