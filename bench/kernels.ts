@@ -21,6 +21,7 @@ import {
 import { initParams } from "../kernels/init.ts";
 import { trainFlopsPerToken } from "../kernels/train/flops.ts";
 import type { ModelConfig } from "../kernels/types.ts";
+import { writeFileAtomic } from "../util/fs.ts";
 
 /** Options of `benchKernels`. */
 export interface BenchOptions {
@@ -290,8 +291,6 @@ if (import.meta.main) {
   }
   const result = await benchKernels({ profile, profileKernels: values.kernels, quick: values.quick });
   if (values.json) {
-    const tmp = `${values.json}.tmp-${Deno.pid}`;
-    await Deno.writeTextFile(tmp, JSON.stringify(result, null, 2) + "\n");
-    await Deno.rename(tmp, values.json);
+    await writeFileAtomic(values.json, JSON.stringify(result, null, 2) + "\n");
   }
 }

@@ -2,16 +2,18 @@
  * `deno task bench`: every benchmark of the project, each printing its figures (and, where it has one,
  * the ratio against a baseline run in the same process).
  *
- *   deno task bench                      # engine, fitter, prescriptions, kernels
- *   deno task bench --only engine        # one of: engine, scaling, kernels
+ *   deno task bench                      # engine, fitter, prescriptions, kernels, vocabulary split
+ *   deno task bench --only engine        # one of: engine, scaling, prescribe, kernels, split
  * @module
  */
 import { parseArgs } from "node:util";
 import { benchEngine } from "./engine.ts";
 import { benchScaling } from "./scaling.ts";
 import { benchKernels } from "./kernels.ts";
+import { benchPrescribe } from "./prescribe.ts";
+import { benchSplit } from "./split.ts";
 
-const SUITES = ["engine", "scaling", "kernels"] as const;
+const SUITES = ["engine", "scaling", "prescribe", "kernels", "split"] as const;
 const USAGE = `usage: deno task bench [--only ${SUITES.join("|")}] [--help]
 
   --only NAME   run one suite (default: all)
@@ -47,8 +49,16 @@ if (import.meta.main) {
     console.log("== fitter (scaling/) ==");
     await benchScaling([]);
   }
+  if (want("prescribe")) {
+    console.log("== prescriptions (scaling/prescribe) ==");
+    benchPrescribe();
+  }
   if (want("kernels")) {
     console.log("== kernels (WebGPU) ==");
     await benchKernels();
+  }
+  if (want("split")) {
+    console.log("== vocabulary split (WebGPU) ==");
+    await benchSplit();
   }
 }

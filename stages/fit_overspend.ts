@@ -16,7 +16,7 @@ import type { Params, Stage } from "../pipeline/stage.ts";
 import type { AdditiveLaw } from "../scaling/law.ts";
 import type { ShapeSpec } from "../scaling/count/mod.ts";
 import { measuredOverspend, overspendGrid } from "../scaling/prescribe/mod.ts";
-import { countingOf, fittedLawOf, logSpace, selectedRowsOf, writeJson } from "./fit_common.ts";
+import { countingOf, fittedLawOf, selectedRowsOf, writeJson } from "./fit_common.ts";
 import {
   type LawForm,
   type MeasuredOverspendRecord,
@@ -25,6 +25,7 @@ import {
   stageId,
 } from "./schemas.ts";
 import type { VariantSettings } from "./variants.ts";
+import { logSpace } from "../scaling/logspace.ts";
 
 /** Parameters of the overspend stage. */
 export type OverspendParams = {

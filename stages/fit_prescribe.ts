@@ -1,16 +1,17 @@
 /**
- * The `prescribe.<variant>` stage: what the fitted laws prescribe at each FLOP budget. Eq. 1 by the
- * closed form under C = 6ND (Hoffmann et al. Appendix D.2); Eq. 2 and Eq. 3 by brute force over model
+ * The `prescribe.<variant>` stage: what the fitted laws prescribe at each FLOP budget, each by its
+ * law form's prescription (scaling/laws). Eq. 1 by the closed form under C = 6ND (Hoffmann et al. Appendix D.2); Eq. 2 and Eq. 3 by brute force over model
  * shapes (integer, even head counts) with tokens = C / FLOPs-per-token(shape) under the variant's FLOP
  * counter and params counted by the variant's convention (seed 002 §4). Output: `prescriptions.json`.
  * @module
  */
 import type { Params, Stage } from "../pipeline/stage.ts";
-import { chinchillaOptimum, prescribeWidthDepthCurve } from "../scaling/prescribe/mod.ts";
-import { countingOf, fittedLawOf, logSpace, writeJson } from "./fit_common.ts";
+import { LAW_NAMES, LAW_SPECS } from "../scaling/laws/mod.ts";
+import { countingOf, fittedLawOf, writeJson } from "./fit_common.ts";
 import type { AdditiveLaw } from "../scaling/law.ts";
 import { type LawForm, type PrescriptionsRecord, stageId } from "./schemas.ts";
 import type { VariantSettings } from "./variants.ts";
+import { logSpace } from "../scaling/logspace.ts";
 
 /** Parameters of the prescribe stage. */
 export type PrescribeParams = {
@@ -38,7 +39,7 @@ export const DEFAULT_PRESCRIBE: Omit<PrescribeParams, "variant" | "paramsConvent
   maxFlops: 1e26,
   perDecade: 2,
   relaxed: false,
-  forms: ["eq1", "eq2", "eq3"],
+  forms: [...LAW_NAMES],
 };
 
 /** Returns the budgets (FLOPs) of prescribe parameters. */
@@ -59,41 +60,32 @@ export function prescriptionsRecord(
   };
   const budgets = prescribeBudgets(p);
   const counting = countingOf(p.paramsConvention, p.flopsCounter);
-  const eq1 = () =>
-    budgets.map((flops) => {
-      const o = chinchillaOptimum(law("eq1"), flops);
-      return {
-        flops,
-        params: o.paramsOpt,
-        tokens: o.tokensOpt,
-        width: null,
-        depth: null,
-        loss: o.lossNats,
-        atBoundary: null,
-      };
-    });
-  const brute = (form: LawForm) =>
-    prescribeWidthDepthCurve(law(form), budgets, {
-      relaxed: p.relaxed,
-      flopsPerToken: counting.flopsPerToken,
-      params: p.relaxed && p.paramsConvention === "total" ? undefined : counting.params,
-    }).map((o) => ({
-      flops: o.flops,
-      params: o.params,
-      tokens: o.tokens,
-      width: o.width,
-      depth: o.depth,
-      loss: o.lossNats,
-      atBoundary: o.atBoundary,
-    }));
+  const shapeCounting = {
+    flopsCounter: p.flopsCounter,
+    flopsPerToken: counting.flopsPerToken,
+    params: p.relaxed && p.paramsConvention === "total" ? undefined : counting.params,
+    relaxed: p.relaxed,
+  };
   return {
     kind: "prescriptions",
     variant: p.variant,
-    forms: p.forms.map((form) =>
-      form === "eq1"
-        ? { form, method: "closed_form", flopsCounting: "C = 6ND", prescriptions: eq1() }
-        : { form, method: "brute_force", flopsCounting: p.flopsCounter, prescriptions: brute(form) }
-    ),
+    forms: p.forms.map((form) => {
+      const r = LAW_SPECS[form].prescribe(law(form), budgets, shapeCounting);
+      return {
+        form,
+        method: r.method,
+        flopsCounting: r.flopsCounting,
+        prescriptions: r.optima.map((o) => ({
+          flops: o.flops,
+          params: o.params,
+          tokens: o.tokens,
+          width: o.width,
+          depth: o.depth,
+          loss: o.lossNats,
+          atBoundary: o.atBoundary,
+        })),
+      };
+    }),
   };
 }
 

@@ -40,7 +40,7 @@ import { approach3Stage } from "./fit_approach3.ts";
 import { prescribeStage } from "./fit_prescribe.ts";
 import { overtrainingStage } from "./fit_overtraining.ts";
 import { overspendStage } from "./fit_overspend.ts";
-import { reportStage } from "./report.ts";
+import { perceiverReportStage, type RainbowFit, reportStage } from "./report.ts";
 import { diffStage, diffStageId } from "./diff.ts";
 import { buildGrid, gridStage, modelOfRow } from "./grid.ts";
 import { SIMULATED_COOL_SUBSET, SIMULATED_SUBSET, simulateStage } from "./simulate.ts";
@@ -89,6 +89,8 @@ export interface FitStagesOptions {
   /** Node id of the collect stage read (default "collect"). */
   readonly collect?: string;
 }
+import { TRAIN_UNIT_TASK } from "./train.ts";
+import { trainCost } from "./train_cost.ts";
 
 /**
  * Returns the fitting stages of one variant (select, Approach 1/2/3, prescriptions, overtraining,
@@ -158,15 +160,21 @@ function paperReportStages(
   v: VariantSettings,
   fit: FitTable,
   collect: string,
-): { stages: Stage[]; deps: Record<string, unknown> } {
+): { stages: Stage[]; deps: Record<string, unknown>; rainbowFits: Record<string, RainbowFit> } {
   const wd = v.widthDepthVariant === "" ? variant : v.widthDepthVariant;
   const stages: Stage[] = wd === variant ? [] : fitStages(wd, resolveVariant(wd), { fit, collect });
   const rainbow: Record<string, string> = {};
+  const rainbowFits: Record<string, RainbowFit> = {};
   for (const { variant: w, label } of RAINBOW_EQ1) {
     if (CHINCHILLA_POINTS[w] !== undefined) {
       stages.push(selectChinchillaStage(w, CHINCHILLA_POINTS[w]), approach3Stage(w, "eq1", fit.eq1));
+      rainbowFits[label] = { subsets: [CHINCHILLA_POINTS[w]], noEmbeds: false };
     } else {
       const settings = resolveVariant(w);
+      rainbowFits[label] = {
+        subsets: [...settings.subsets],
+        noEmbeds: settings.paramsConvention.startsWith("non_embedding"),
+      };
       stages.push(
         selectStage(w, settings, { collect }),
         approach3Stage(w, "eq1", { ...fit.eq1, huberDelta: settings.huberDelta }),
@@ -192,6 +200,7 @@ function paperReportStages(
   }
   return {
     stages,
+    rainbowFits,
     deps: {
       rainbow,
       rainbowApproach1,
@@ -202,9 +211,9 @@ function paperReportStages(
           approach1: stageId("approach1", w),
         }]),
       ),
-      approach1Select: stageId("select_approach1", variant),
+      selectApproach1: stageId("select_approach1", variant),
       longRuns: stageId("select_approach1", wd),
-      approach3Eq2: stageId("approach3_eq2", wd),
+      widthDepthEq2: stageId("approach3_eq2", wd),
       prescribe: stageId("prescribe", wd),
       overtraining: stageId("overtraining", wd),
       overspend: stageId("overspend", wd),
@@ -345,13 +354,29 @@ export function profileStages(p: ProfileSettings, variant: string): Stage[] {
   const stages = [...sources.stages, ...fitStages(variant, v, { fit: p.fit, collect: sources.collect })];
   const lrSweep = sources.lrSweep === undefined ? {} : { lrSweep: sources.lrSweep };
   if (p.kind !== "paper") {
-    stages.push(reportStage({ variant, deps: { collect: sources.collect, rainbow: {}, ...lrSweep } }));
+    stages.push(
+      reportStage({
+        variant,
+        deps: {
+          collect: sources.collect,
+          selectApproach1: stageId("select_approach1", variant),
+          rainbow: {},
+          ...lrSweep,
+        },
+      }),
+    );
     return stages;
   }
   const extra = paperReportStages(variant, v, p.fit, sources.collect);
   stages.push(
     ...extra.stages,
-    reportStage({ variant, deps: { collect: sources.collect, ...extra.deps, ...lrSweep } }),
+    reportStage({
+      variant,
+      deps: { collect: sources.collect, ...extra.deps, ...lrSweep },
+      rainbowFits: extra.rainbowFits,
+    }),
+    // The Perceiver AR runs (seed 000, shipped with the paper's data): their own report.
+    perceiverReportStage({ collect: sources.collect }),
   );
   return uniqueStages(stages);
 }
@@ -393,22 +418,29 @@ export function diffStages(a: string, b: string, profile = "paper"): Stage[] {
   return stages;
 }
 
-/** Node ids published under `reports/<variant>/` after a run: each variant's report and fit records. */
-export const PUBLISH: readonly string[] = VARIANT_NAMES.flatMap((v) =>
-  [
-    "report",
-    "approach1",
-    "approach2",
-    "approach3_eq1",
-    "approach3_eq2",
-    "approach3_eq3",
-    "prescribe",
-    "prescribe_relaxed",
-    "overtraining",
-    "overspend",
-  ]
-    .map((s) => stageId(s, v))
-).concat(Object.keys(CHINCHILLA_POINTS).map((w) => stageId("approach3_eq1", w)));
+/**
+ * Node ids published under `reports/<variant>/` after a run: each variant's report and fit records, and
+ * the Perceiver AR report (`report_perceiver`).
+ */
+export const PUBLISH: readonly string[] = [
+  "report_perceiver",
+  ...VARIANT_NAMES.flatMap((v) =>
+    [
+      "report",
+      "approach1",
+      "approach2",
+      "approach3_eq1",
+      "approach3_eq2",
+      "approach3_eq3",
+      "prescribe",
+      "prescribe_relaxed",
+      "overtraining",
+      "overspend",
+    ]
+      .map((s) => stageId(s, v))
+  ),
+  ...Object.keys(CHINCHILLA_POINTS).map((w) => stageId("approach3_eq1", w)),
+];
 
 /** The pipeline definition handed to the CLI. */
 export const definition: PipelineDefinition = {
@@ -418,4 +450,6 @@ export const definition: PipelineDefinition = {
   diff: ({ a, b, profile }) => diffStages(a, b, profile),
   publish: PUBLISH,
   diffPublish: ({ a, b }) => [diffStageId(a, b)],
+  unitTask: TRAIN_UNIT_TASK,
+  preflight: (stages, toRun) => trainCost(stages, toRun),
 };

@@ -41,7 +41,9 @@ Deno.test("variants: each resolves to PAPER plus its overrides", () => {
     widthDepthVariant: "over_100b_huber_1e-3",
     description: resolveVariant("huber_1e-3").description,
   });
-  assert.equal(resolveVariant("no_embeds").paramsConvention, "non_embedding");
+  assert.equal(resolveVariant("no_embeds").paramsConvention, "non_embedding_one");
+  assert.equal(resolveVariant("no_embeds").approach1ParamsConvention, "non_embedding");
+  assert.equal(resolveVariant("paper").approach1ParamsConvention, "");
   assert.deepEqual(resolveVariant("cooldown").subsets, ["cool_end"]);
   assert.deepEqual(resolveVariant("width_512_only").widths, [512]);
   assert.equal(PAPER.huberDelta, 1e-4);
@@ -137,7 +139,8 @@ Deno.test("pipeline: the paper report draws the authors' subsets, the 24-line ra
   ) {
     assert.ok(report.deps.includes(id), id);
   }
-  assert.ok(!report.deps.includes("approach3_eq2.paper"));
+  // The variant's own Eq. 2 (hot) is still read, for the fits table; the figures draw over_100b's.
+  assert.ok(report.deps.includes("approach3_eq2.paper"));
   assert.ok(report.deps.includes("select_approach1.paper"), "Figure 4's curves from Approach 1's rows");
   assert.ok(report.deps.includes("select_approach1.over_100b"), "Figure 23's long runs");
   const select = (id: string) => stages.find((s) => s.id === id)!.params as { subsets: string[] };

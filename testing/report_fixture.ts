@@ -154,7 +154,7 @@ export async function buildFixture(
       "overspend.json",
       overspendRecord(eq2, rows, { ...counting, targets: 2 }, longRows),
     );
-    reportDeps[variant] = { ...deps, approach1Select, longRuns };
+    reportDeps[variant] = { ...deps, selectApproach1: approach1Select, longRuns };
     diffDeps[variant] = side;
   }
   const rainbow = Object.fromEntries(variants.map((v) => [v, defaultDiffSideDeps(v).approach3.eq1]));

@@ -11,6 +11,7 @@ import { lawLossWithoutTokens as shapeLoss, lawTokensTerm, type TokensTerm } fro
 import { gemstonesFlopsPerToken } from "../count/flops.ts";
 import { gemstonesParams, gemstonesParamsContinuous } from "../count/params.ts";
 import type { ShapeSpec } from "../count/shape.ts";
+import { logSpace } from "../logspace.ts";
 
 /** Options of the width-depth prescription. Omitted fields take the Gemstones defaults. */
 export interface WidthDepthOptions {
@@ -151,13 +152,6 @@ export function widthDepthSettings(options: WidthDepthOptions = {}): WidthDepthS
   return s;
 }
 
-function logSpace(lo: number, hi: number, n: number): number[] {
-  if (n < 2 || lo === hi) return [lo];
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) out.push(Math.exp(Math.log(lo) + (Math.log(hi) - Math.log(lo)) * i / (n - 1)));
-  return out;
-}
-
 /** Returns the [smallest, largest] depth searched at `width` (the depth range cut by the aspect bounds). */
 export function depthBounds(s: WidthDepthSettings, width: number): [number, number] {
   return [Math.max(s.depthMin, width / s.maxAspect), Math.min(s.depthMax, width / s.minAspect)];
@@ -198,10 +192,12 @@ export function buildWidthDepthGrid(law: AdditiveLaw, options: WidthDepthOptions
   const s = widthDepthSettings(options);
   const widths: number[] = [], depths: number[] = [];
   if (s.relaxed) {
-    for (const w of logSpace(s.widthMin, s.widthMax, s.gridPoints)) {
+    const space = (lo: number, hi: number) =>
+      s.gridPoints < 2 || lo === hi ? [lo] : logSpace(lo, hi, s.gridPoints);
+    for (const w of space(s.widthMin, s.widthMax)) {
       const [lo, hi] = depthBounds(s, w);
       if (lo > hi) continue;
-      for (const d of logSpace(lo, hi, s.gridPoints)) widths.push(w), depths.push(d);
+      for (const d of space(lo, hi)) widths.push(w), depths.push(d);
     }
   } else {
     for (let heads = Math.ceil(s.widthMin / s.headSize); heads * s.headSize <= s.widthMax; heads++) {

@@ -22,7 +22,7 @@ import {
   perceiverExperimentTable,
   perceiverSelfAttnFlops,
 } from "../../scaling/count/perceiver.ts";
-import type { Figure } from "./figures/common.ts";
+import { type Figure, inPaperOrder } from "./figures/common.ts";
 import { widthDepthFigure } from "./figures/width_depth.ts";
 import { approach1ExtendedFigure, approach1Figure } from "./figures/approach1.ts";
 import { gridText, lawText } from "./figures/approach3.ts";
@@ -40,6 +40,7 @@ import { lossCurvesFigure } from "./figures/loss_curves.ts";
 import { type PerceiverExperiment, perceiverFigure } from "./figures/perceiver.ts";
 import { lrSweepFigure } from "./figures/lr_sweep.ts";
 import type { LrSweepRow } from "../lr_sweep_table.ts";
+import type { InputSource } from "./sources.ts";
 
 /** Everything the report of one variant is drawn from (the upstream stages' outputs, parsed). */
 export interface ReportInputs {
@@ -49,8 +50,12 @@ export interface ReportInputs {
   readonly select: SelectSummary;
   /** `select.<variant>/rows.csv`. */
   readonly rows: readonly SelectedRow[];
-  /** Approach 1's rows (`select_approach1.<variant>`; the curves of paper Figure 4); default `rows`. */
-  readonly approach1Rows?: readonly SelectedRow[];
+  /** The selection of Approach 1's rows (`select_approach1.<variant>/select.json`, else the same as `select`). */
+  readonly approach1Select: SelectSummary;
+  /** Approach 1's rows (`select_approach1.<variant>/rows.csv`, else the same as `rows`; paper Figure 4). */
+  readonly approach1Rows: readonly SelectedRow[];
+  /** The Eq. 2 fit behind the width-depth figures (paper Figures 5, 7, 8, 12; hot_100b+ for paper); default `eq2`. */
+  readonly widthDepthEq2?: Approach3Record;
   /** The long loss curves of paper Figure 23 (`hot_100b+_477`); default `approach1Rows`. */
   readonly longRuns?: readonly SelectedRow[];
   /** The rainbow's Approach 1 lines (paper Figure 6). */
@@ -69,8 +74,12 @@ export interface ReportInputs {
   readonly industry: readonly IndustryRow[];
   /** `approach1.<variant>/approach1.json`. */
   readonly approach1: Approach1Record;
+  /** `approach3_eq1.<variant>/fit.json`. */
+  readonly eq1: Approach3Record;
   /** `approach3_eq2.<variant>/fit.json`. */
   readonly eq2: Approach3Record;
+  /** `approach3_eq3.<variant>/fit.json`. */
+  readonly eq3: Approach3Record;
   /** `prescribe.<variant>/prescriptions.json`. */
   readonly prescriptions: PrescriptionsRecord;
   /** `overtraining.<variant>/overtraining.json`. */
@@ -79,10 +88,12 @@ export interface ReportInputs {
   readonly overspend: OverspendRecord;
   /** Eq. 1 fits of every variant for the rainbow (figure 4 is left out when empty). */
   readonly rainbow: readonly RainbowVariant[];
-  /** `collect/perceiver_val.csv` (figure 9 is left out when empty). */
+  /** `collect/perceiver_val.csv` (drawn by the Perceiver AR report, not by this one). */
   readonly perceiverValidation: readonly PerceiverValRow[];
-  /** The lr_sweep node's `lr_sweep.csv` (figure 10 is left out when absent or empty). */
+  /** The lr_sweep node's `lr_sweep.csv` (the figure is left out when absent or empty). */
   readonly lrSweep?: readonly LrSweepRow[];
+  /** Provenance of every input, by the key figures name in their `reads` (see report/sources.ts). */
+  readonly sources: Readonly<Record<string, InputSource>>;
 }
 
 const PERCEIVER_LABELS: Readonly<Record<string, readonly string[]>> = {
@@ -178,10 +189,12 @@ const APPENDIX_D: readonly { number: number; variant: string; twin?: string; wha
 /** Returns paper Figures 12-19 and 21: the brute-force prescription figures. */
 function prescriptionFigures(inputs: ReportInputs, wdVariant: string): Figure[] {
   const out: Figure[] = [];
+  const wdEq2 = inputs.widthDepthEq2 ?? inputs.eq2;
   const six: PrescriptionPanel[] = ["ratio", "tokensPerParam", "params", "tokens", "width", "depth"];
   const eq2 = formOf(inputs.prescriptions, "eq2");
   out.push(prescriptionsFigure({
     number: 12,
+    reads: ["widthDepthEq2", "prescriptions", "industry"],
     name: "approach3-extended",
     title: "Approach 3, extended: every prescribed quantity against FLOPs",
     panels: six,
@@ -191,7 +204,7 @@ function prescriptionFigures(inputs: ReportInputs, wdVariant: string): Figure[] 
     ],
     industry: inputs.industry,
     source:
-      `Eq. 2 fitted on the subsets of variant ${wdVariant} (${inputs.eq2.rows} rows, Huber δ=${inputs.eq2.huberDelta}), brute force over integer shapes (widths 256-2^17 in even heads, depth width/2048-16·width).`,
+      `Eq. 2 fitted on the subsets of variant ${wdVariant} (${wdEq2.rows} rows, Huber δ=${wdEq2.huberDelta}), brute force over integer shapes (widths 256-2^17 in even heads, depth width/2048-16·width).`,
     howToRead:
       "Six views of the same optimum: the red-to-blue lines are what the width-depth law (and, where it applies, " +
       "the Chinchilla-form law) prescribes as the budget grows. Dashed: the published prescriptions.",
@@ -213,6 +226,7 @@ function prescriptionFigures(inputs: ReportInputs, wdVariant: string): Figure[] 
     }
     out.push(prescriptionsFigure({
       number: fig.number,
+      reads: ["relaxed", "industry"],
       name: `approach3-relaxed-${fig.variant}`,
       title: `Approach 3 without integer constraints: ${fig.what}`,
       panels: ["ratio", "tokensPerParam", "params", "tokens"],
@@ -231,6 +245,7 @@ function prescriptionFigures(inputs: ReportInputs, wdVariant: string): Figure[] 
   }
   out.push(prescriptionsFigure({
     number: 21,
+    reads: ["prescriptions", "industry"],
     name: "approach3-eq3",
     title: "Approach 3 with the alternative law (Eq. 3: no parameter term)",
     panels: ["ratio", "tokensPerParam"],
@@ -245,7 +260,11 @@ function prescriptionFigures(inputs: ReportInputs, wdVariant: string): Figure[] 
   return out;
 }
 
-/** Returns every figure of one variant's report, in the paper's figure order. */
+/**
+ * Returns every figure of one variant's Gemstones report in the paper's order (each declares the paper
+ * figure it reproduces and the inputs it reads). The Perceiver AR figure is not among them: it has its
+ * own report ({@link perceiverFigures}).
+ */
 export function variantFigures(inputs: ReportInputs): Figure[] {
   const v = inputs.variant;
   const figures: Figure[] = [];
@@ -269,7 +288,8 @@ export function variantFigures(inputs: ReportInputs): Figure[] {
     constraintText:
       "head size 128, even head count, widths 256-3072, depths 3-80, ±5% of 50M/100M/500M/1B/2B",
   }));
-  if (inputs.mupSweep !== undefined && inputs.mupSweep.length > 0) {
+  // Paper Figure 3 from the authors' sweep, unless the report has an lr sweep of its own runs (drawn as 3's analogue).
+  if (inputs.mupSweep !== undefined && inputs.mupSweep.length > 0 && inputs.lrSweep === undefined) {
     figures.push(mupSweepFigure(inputs.mupSweep));
   }
   const approach1Rows = inputs.approach1Rows ?? inputs.rows;
@@ -280,17 +300,19 @@ export function variantFigures(inputs: ReportInputs): Figure[] {
     subsets: [...new Set(approach1Rows.map((r) => r.subset))],
   }));
   const wdVariant = inputs.prescriptions.variant;
+  const wdEq2 = inputs.widthDepthEq2 ?? inputs.eq2;
   figures.push(prescriptionsFigure({
     number: 5,
+    reads: ["widthDepthEq2", "prescriptions", "industry"],
     name: "approach3",
     title: "Approach 3: prescribed width/depth ratio and tokens per parameter",
     panels: ["ratio", "tokensPerParam"],
     series: [{ label: "Approach 3 (ours, Eq. 2)", prescriptions: formOf(inputs.prescriptions, "eq2") }],
     industry: inputs.industry,
     source:
-      `Eq. 2 fitted on the subsets of variant ${wdVariant} (${inputs.eq2.rows} rows, Huber δ=${inputs.eq2.huberDelta}; ${
-        gridText(inputs.eq2)
-      }): ${lawText(inputs.eq2)}. Brute force over integer shapes (widths 256-2^17 in ` +
+      `Eq. 2 fitted on the subsets of variant ${wdVariant} (${wdEq2.rows} rows, Huber δ=${wdEq2.huberDelta}; ${
+        gridText(wdEq2)
+      }): ${lawText(wdEq2)}. Brute force over integer shapes (widths 256-2^17 in ` +
       `even heads of 128, depths width/2048 to 16·width, as the authors' approach_3_brute_force.py).` +
       (wdVariant === v
         ? ""
@@ -355,13 +377,14 @@ export function variantFigures(inputs: ReportInputs): Figure[] {
     paramsConvention: "all (incl. embeddings)",
     variant: v,
   }));
-  if (inputs.perceiverValidation.length > 0) {
-    figures.push(
-      perceiverFigure({ experiments: perceiverExperiments(), validation: inputs.perceiverValidation }),
-    );
-  }
   if (inputs.lrSweep !== undefined && inputs.lrSweep.length > 0) {
     figures.push(lrSweepFigure({ rows: inputs.lrSweep, variant: v }));
   }
-  return figures;
+  return inPaperOrder(figures);
+}
+
+/** Returns the figures of the Perceiver AR report (seed 000): none when there are no validation losses. */
+export function perceiverFigures(validation: readonly PerceiverValRow[]): Figure[] {
+  if (validation.length === 0) return [];
+  return [perceiverFigure({ experiments: perceiverExperiments(), validation })];
 }

@@ -5,7 +5,12 @@
 import assert from "node:assert/strict";
 import { buildFixture, type Fixture } from "../../testing/report_fixture.ts";
 import { readReportInputs } from "../report.ts";
-import { FULL_DESIGN_SPACE, type ReportInputs, variantFigures } from "./figures_of_variant.ts";
+import {
+  FULL_DESIGN_SPACE,
+  perceiverFigures,
+  type ReportInputs,
+  variantFigures,
+} from "./figures_of_variant.ts";
 import type { Figure } from "./figures/common.ts";
 import { chinchillaClosedForm, evalPower, PF_DAY_FLOPS, referencePrescriptions } from "./figures/common.ts";
 import { eq1Optimum } from "./figures/rainbow.ts";
@@ -33,15 +38,16 @@ async function setup(): Promise<{ inputs: ReportInputs; figures: Figure[] }> {
   return { inputs, figures };
 }
 
-function fig(figs: Figure[], n: number): Figure {
-  const f = figs.find((x) => x.number === n);
-  assert.ok(f, `figure ${n} present`);
+/** Returns the figure reproducing paper figure `n`. */
+function fig(figs: Figure[], n: string): Figure {
+  const f = figs.find((x) => x.paperFigure === n);
+  assert.ok(f, `paper figure ${n} present`);
   return f;
 }
 
 function dataset(f: Figure, name: string): Record<string, unknown>[] {
   const ds = (f.spec.datasets as Record<string, Record<string, unknown>[]>)[name];
-  assert.ok(ds, `dataset ${name} in figure ${f.number}`);
+  assert.ok(ds, `dataset ${name} in paper figure ${f.paperFigure}`);
   return ds;
 }
 
@@ -49,15 +55,18 @@ Deno.test("report figures from the real data", async (t) => {
   const { inputs, figures } = await setup();
   try {
     await t.step("the paper's figures in its order, every spec compiles", () => {
-      // 13-19 need the relaxed prescriptions (pipeline only); 9 appears twice until Perceiver AR has its own report.
-      assert.deepEqual(figures.map((f) => f.number), [2, 3, 4, 5, 6, 7, 7, 8, 9, 11, 12, 21, 22, 23, 24, 9]);
+      // 13-19 need the relaxed prescriptions (pipeline only); 11 is the fixture's cooldown variant.
+      assert.deepEqual(
+        figures.map((f) => f.paperFigure),
+        ["2", "3", "4", "5", "6", "7", "7", "8", "9", "11", "12", "21", "22", "23", "24"],
+      );
       for (const f of figures) compileVegaLite(f.spec, f.name);
     });
 
     await t.step(
       "figure 2 holds all 22 trained models, Chinchilla's and Porian's shapes; 22 the full space",
       () => {
-        const rows = dataset(fig(figures, 2), "shapes");
+        const rows = dataset(fig(figures, "2"), "shapes");
         const trained = rows.filter((r) => r.kind === "Gemstones (ours)").map((r) => r.label).sort();
         assert.deepEqual(trained, GEMSTONES_MODELS.map((m) => `${m.width}x${m.depth}`).sort());
         assert.equal(trained.length, 22);
@@ -66,13 +75,13 @@ Deno.test("report figures from the real data", async (t) => {
         const m = rows.find((r) => r.label === "1024x28");
         assert.equal(m?.params, 543482880); // params_active_precise of PyGemma-1024x28 in the data
         // Industry labels: placed ones are in the labels dataset, the rest named in the caption; none overlap.
-        const f2 = fig(figures, 2);
+        const f2 = fig(figures, "2");
         const placed = dataset(f2, "labels") as { label: string }[];
         for (const r of inputs.industry) {
           const name = r.hf_name.slice(r.hf_name.lastIndexOf("/") + 1).replace(/^(Llama|Gemma|Qwen)-?/i, "");
           assert.ok(placed.some((l) => l.label.includes(name)) || f2.caption.includes(name), name);
         }
-        const full = dataset(fig(figures, 22), "shapes").filter((r) => r.kind !== "Gemstones (ours)");
+        const full = dataset(fig(figures, "22"), "shapes").filter((r) => r.kind !== "Gemstones (ours)");
         assert.equal(full.length, enumerateShapes(FULL_DESIGN_SPACE).length);
         assert.equal(Math.max(...full.map((r) => r.width as number)), 8192);
         assert.ok(full.some((r) => r.kind === "7B ± 5%"));
@@ -88,7 +97,7 @@ Deno.test("report figures from the real data", async (t) => {
         const key = `${m[1]} x ${m[2]}`, loss = Number(m[3]);
         best.set(key, Math.min(best.get(key) ?? Infinity, loss));
       }
-      const optima = dataset(fig(figures, 3), "optima") as { model: string; loss: number; lr: number }[];
+      const optima = dataset(fig(figures, "3"), "optima") as { model: string; loss: number; lr: number }[];
       assert.equal(optima.length, 4);
       for (const o of optima) assert.equal(o.loss, best.get(o.model), o.model);
       // 1536 x 50: best at lr 5e-4 (3.3392860889434814), the CSV's last row.
@@ -107,7 +116,7 @@ Deno.test("report figures from the real data", async (t) => {
         assert.ok(rows.every((r) => r.subset === "hot_477"), "Approach 1 rows are hot_477, as the authors'");
         const idx = lowerConvexHull(rows.map((r) => Math.log(r.flops)), rows.map((r) => Math.log(r.loss)));
         const expected = idx.map((i) => [rows[i].run_id, rows[i].flops, rows[i].loss]);
-        const f4 = fig(figures, 4);
+        const f4 = fig(figures, "4");
         const hull = dataset(f4, "hullFlops").map((p) => [p.run_id, p.compute, p.loss]);
         assert.deepEqual(hull, expected);
         assert.ok(hull.length >= 3);
@@ -124,7 +133,7 @@ Deno.test("report figures from the real data", async (t) => {
     );
 
     await t.step("figure 11 is Approach 1 on the cooldown runs (cool_end), hull points on its curves", () => {
-      const f = fig(figures, 11);
+      const f = fig(figures, "11");
       const curves = dataset(f, "checkpoints");
       const cool = inputs.approach1Ablations?.find((a) => a.variant === "cooldown");
       assert.ok(cool);
@@ -140,7 +149,7 @@ Deno.test("report figures from the real data", async (t) => {
     await t.step(
       "figure 5 draws the Eq. 2 brute-force prescriptions, ratio = width/depth, edges marked",
       () => {
-        const f5 = fig(figures, 5);
+        const f5 = fig(figures, "5");
         const rows = dataset(f5, "prescriptions") as {
           panel: string;
           flops: number;
@@ -163,7 +172,7 @@ Deno.test("report figures from the real data", async (t) => {
     await t.step(
       "figure 6 has one N_opt line per law with slope beta/(alpha+beta), Approach 1 lines too",
       () => {
-        const f = fig(figures, 6);
+        const f = fig(figures, "6");
         const lines = dataset(f, "lines");
         const eq1 = [...new Set(lines.filter((l) => l.kind === "Approach 3 (Eq. 1)").map((l) => l.law))];
         assert.deepEqual(eq1, VARIANTS);
@@ -208,13 +217,14 @@ Deno.test("report figures from the real data", async (t) => {
           assert.ok((r.gpuHoursOverspend ?? 0) > -0.5 && (r.gpuHoursOverspend ?? 0) < 5, `${r.model}: GPU-h`);
         }
         // The drawn colour never exceeds the scale's top (the 75th percentile), and the figure draws every row.
-        const drawn = (fig(figures, 7).spec.data as { values: { resource: string; shown: number }[] }).values;
+        const drawn =
+          (fig(figures, "7").spec.data as { values: { resource: string; shown: number }[] }).values;
         assert.equal(drawn.filter((d) => d.resource === "flops").length, m.rows.length);
       },
     );
 
     await t.step("figure 24 ratio equals gemstonesFlopsPerToken / 6N at each shape", () => {
-      const rows = dataset(fig(figures, 24), "shapes") as { width: number; depth: number; ratio: number }[];
+      const rows = dataset(fig(figures, "24"), "shapes") as { width: number; depth: number; ratio: number }[];
       for (const shape of [{ width: 1024, depth: 28 }, { width: 768, depth: 3 }, { width: 256, depth: 80 }]) {
         const r = rows.find((x) => x.width === shape.width && x.depth === shape.depth);
         assert.ok(r, `${shape.width}x${shape.depth}`);
@@ -227,10 +237,10 @@ Deno.test("report figures from the real data", async (t) => {
     await t.step(
       "figure 23 has one curve per run to 350B tokens; Perceiver AR prints seed 000's Tables 1-4",
       () => {
-        const curves = dataset(fig(figures, 23), "curves");
+        const curves = dataset(fig(figures, "23"), "curves");
         assert.equal(new Set(curves.map((c) => c.run_id)).size, 22);
         assert.ok(Math.max(...curves.map((c) => c.tokens as number)) > 349e9);
-        const f9 = figures.find((f) => f.name === "perceiver-ar")!;
+        const f9 = fig(perceiverFigures(inputs.perceiverValidation), "tables-1-4");
         const html = f9.tablesHtml ?? "";
         // Table 1, model 2 (seed 000): 624 | 11 | 31421 | 1.29e+09 | 7.27e+07 | 9.58e+05 | 7.17e+07 | 5.91e+17 ...
         for (
@@ -268,18 +278,22 @@ Deno.test("report figures from the real data", async (t) => {
           assert.match(summary, /Data rows: A 220, B 220; 0 only in A, 0 only in B, 220 changed\./);
           // Each changed row names the params under both conventions of collect (reference: PARAM_CONVENTIONS).
           const shape = { width: 1024, depth: 28 };
-          const total = gemstonesParams(shape), noEmb = PARAM_CONVENTIONS["non_embedding"](shape);
+          const total = gemstonesParams(shape), noEmb = PARAM_CONVENTIONS["non_embedding_one"](shape);
           assert.ok(total - noEmb >= GEMSTONES_SHAPE_DEFAULTS.vocabSize * shape.width);
           assert.ok(summary.includes(`PyGemma-1024x28_pretrain step 2385: params: ${total} -> ${noEmb}`));
           for (const c of ["1e+19", "1e+21", "1e+23", "1e+25"]) assert.ok(summary.includes(`eq1   C=${c}`));
           const html = await Deno.readTextFile(`${outDir}/index.html`);
           assert.ok(html.includes("<h2>Fitted coefficients</h2>"));
-          for (const f of ["01-diff-frontiers", "02-diff-prescriptions"]) {
+          for (const f of ["D1-diff-frontiers", "D2-diff-prescriptions"]) {
             for (const ext of ["vl.json", "svg", "png"]) await Deno.stat(`${outDir}/figures/${f}.${ext}`);
           }
-          const frontier = JSON.parse(await Deno.readTextFile(`${outDir}/figures/01-diff-frontiers.vl.json`));
+          const frontier = JSON.parse(await Deno.readTextFile(`${outDir}/figures/D1-diff-frontiers.vl.json`));
           const sides = new Set((frontier.datasets.hulls as { side: string }[]).map((h) => h.side));
           assert.deepEqual([...sides], ["A: paper", "B: no_embeds"]);
+          // The diff figures name both sides' files and fit records.
+          const manifest = JSON.parse(await Deno.readTextFile(`${outDir}/figures/figures.json`));
+          assert.deepEqual(manifest[0].fits, ["approach1.paper", "approach1.no_embeds"]);
+          assert.ok(manifest[0].files.some((f: { path: string }) => f.path === "select.no_embeds/rows.csv"));
         } finally {
           await Deno.remove(outDir, { recursive: true });
         }

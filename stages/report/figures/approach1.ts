@@ -6,15 +6,8 @@
  * @module
  */
 import type { Approach1Method, Approach1Record, FrontierPoint, SelectedRow } from "../../schemas.ts";
-import {
-  evalPower,
-  type Figure,
-  fmt,
-  logSpace,
-  PARAMS_COLOR,
-  referencePrescriptions,
-  topLevel,
-} from "./common.ts";
+import { evalPower, type Figure, fmt, PARAMS_COLOR, referencePrescriptions, topLevel } from "./common.ts";
+import { logSpace } from "../../../scaling/logspace.ts";
 
 /** Input of {@link approach1Figure}. */
 export interface Approach1Data {
@@ -245,9 +238,10 @@ export function approach1Figure(data: Approach1Data): Figure {
     `Chinchilla binning (${record.binsPerDecade} bins/decade): ${methodText(record.flops.binning)}.` +
     (gpu ? ` Hull on GPU-hours: N_opt = ${fmt(gpu.hull.params.k)}·H^${fmt(gpu.hull.params.exponent)}.` : "");
   return {
-    number: paper.number,
+    paperFigure: String(paper.number),
+    reads: paper.number === 4 ? ["approach1Rows", "approach1"] : ["approach1Ablations"],
     name: paper.number === 4 ? "approach1" : `approach1-${record.variant}`,
-    title: `Figure ${paper.number}. Approach 1${paper.what}: loss frontiers and tokens per parameter`,
+    title: `Approach 1${paper.what}: loss frontiers and tokens per parameter`,
     caption,
     howToRead:
       "Top: every dot is a checkpoint, joined per model and coloured by parameter count; the black line is " +
@@ -377,9 +371,10 @@ export function approach1ExtendedFigure(data: Approach1Data): Figure {
       }.`
       : ".");
   return {
-    number: 9,
+    paperFigure: "9",
+    reads: ["approach1Rows", "approach1"],
     name: "approach1-extended",
-    title: "Figure 9. Approach 1, extended: parameters and tokens",
+    title: "Approach 1, extended: parameters and tokens",
     caption,
     howToRead:
       "Crosses are the compute-optimal checkpoints of Figure 4 (the lower convex hull), the blue line their " +

@@ -151,9 +151,10 @@ export function mupSweepFigure(runs: readonly MupRun[]): Figure {
       } sit on its top edge.`
       : "");
   return {
-    number: 3,
+    paperFigure: "3",
+    reads: ["mupSweep"],
     name: "mup_sweep",
-    title: "Figure 3. The learning-rate rule at scale",
+    title: "The learning-rate rule at scale",
     caption,
     howToRead:
       "Left: loss after a short run against the base learning rate, one line per shape; the best rate differs " +

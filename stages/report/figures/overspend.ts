@@ -216,9 +216,10 @@ export function overspendFigure(data: OverspendData): Figure {
     }% FLOPs, ` +
     `${(vmax.gpu ?? NaN).toFixed(0)}% GPU-hours), values above it saturated and the three largest written.`;
   return {
-    number: 7,
+    paperFigure: "7",
+    reads: ["overspend"],
     name: "overspend",
-    title: "Figure 7. The price of stepping off the frontier",
+    title: "The price of stepping off the frontier",
     caption,
     howToRead:
       "Each dot is one trained model at ~300B tokens, placed by width and depth (log axes). Its colour says how " +
@@ -290,9 +291,10 @@ export function lawOverspendFigure(data: OverspendData): Figure {
     `there the shape's law approaches the target loss only asymptotically, so the predicted overspend is ` +
     `unbounded rather than measured.`;
   return {
-    number: 7,
+    paperFigure: "7",
+    reads: ["overspend", "widthDepthEq2"],
     name: "overspend-law",
-    title: "Figure 7 (law-based view, ours; not in the paper). Overspend predicted by the Eq. 2 law",
+    title: "Law-based view (ours; not in the paper): overspend predicted by the Eq. 2 law",
     caption,
     howToRead:
       "Each cell is one model shape (width across, depth down); its colour and number say how many percent " +

@@ -14,11 +14,11 @@ import {
   type Figure,
   fmt,
   INDUSTRY_TOKENS,
-  logSpace,
   referencePrescriptions,
   shortName,
   topLevel,
 } from "./common.ts";
+import { logSpace } from "../../../scaling/logspace.ts";
 
 /** A quantity a panel plots against FLOPs. */
 export type PrescriptionPanel = "ratio" | "tokensPerParam" | "params" | "tokens" | "width" | "depth";
@@ -46,6 +46,8 @@ export interface PrescriptionSeries {
 export interface PrescriptionsData {
   /** Paper figure number. */
   readonly number: number;
+  /** The report inputs it reads (keys of the report's sources). */
+  readonly reads: readonly string[];
   /** File-name stem. */
   readonly name: string;
   /** Title (without the "Figure N." prefix). */
@@ -247,9 +249,10 @@ export function prescriptionsFigure(data: PrescriptionsData): Figure {
     " Dashed grey lines: Chinchilla (Hoffmann, black), its Epoch replication (dark grey), Kaplan (light " +
     "grey); brown crosses: industry models at 6·N·D FLOPs with their published token counts (names in the tooltip).";
   return {
-    number: data.number,
+    paperFigure: String(data.number),
+    reads: data.reads,
     name: data.name,
-    title: `Figure ${data.number}. ${data.title}`,
+    title: data.title,
     caption,
     howToRead: data.howToRead,
     spec,

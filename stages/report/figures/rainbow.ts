@@ -10,10 +10,10 @@ import {
   evalPower,
   type Figure,
   fmt,
-  logSpace,
   referencePrescriptions,
   topLevel,
 } from "./common.ts";
+import { logSpace } from "../../../scaling/logspace.ts";
 
 /** One variant's Eq. 1 fit. */
 export interface RainbowVariant {
@@ -205,9 +205,10 @@ export function rainbowFigure(data: RainbowData): Figure {
     }. References: ` +
     slopes.slice(ours.length).map((s) => `${s.law} ${s.a.toFixed(3)}`).join("; ") + ".";
   return {
-    number: 6,
+    paperFigure: "6",
+    reads: ["rainbow", "rainbowApproach1"],
     name: "rainbow",
-    title: "Figure 6. A rainbow of scaling laws",
+    title: "A rainbow of scaling laws",
     caption,
     howToRead:
       "Each solid line is the compute-optimal model size prescribed by a law fitted to a different subset " +

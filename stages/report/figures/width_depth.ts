@@ -3,7 +3,7 @@
  * the Gemstones constraints, the trained models, and industry models.
  * @module
  */
-import { type Figure, fmt, shortName, topLevel } from "./common.ts";
+import { type Figure, fmt, placeLabels, shortName, topLevel } from "./common.ts";
 
 /** A model shape with its parameter count. */
 export interface ShapeParams {
@@ -139,66 +139,12 @@ export const PORIAN_SHAPES: readonly { readonly width: number; readonly depth: n
   [1504, 30],
 ].map(([width, depth]) => ({ width, depth }));
 
-/** A text label to place near a point, in pixels of the plot area. */
-export interface LabelRequest {
-  /** Point x, pixels from the left of the plot area. */
-  readonly x: number;
-  /** Point y, pixels from the top. */
-  readonly y: number;
-  /** Label width, pixels. */
-  readonly width: number;
-  /** Label height, pixels. */
-  readonly height: number;
-}
-
-/** Where a label went: its offset from its point (pixels), or null when every candidate overlapped (tooltip only). */
-export type LabelPlacement = { readonly dx: number; readonly dy: number } | null;
-
-/**
- * Places labels greedily, in order, each at the first of eight candidate offsets (right, left, above, below and
- * the diagonals; `dx` is the offset of the label's left edge, `dy` of its middle) whose box overlaps no label
- * placed before it, no point of `points` and stays inside the plot (`bounds` = [width, height]); a label with no
- * free candidate gets null and is left to the tooltip.
- */
-export function placeLabels(
-  labels: readonly LabelRequest[],
-  points: readonly { readonly x: number; readonly y: number }[],
-  bounds: readonly [number, number],
-  gap = 5,
-): LabelPlacement[] {
-  type Box = [number, number, number, number];
-  const placed: Box[] = [];
-  const hits = (a: Box, b: Box) => a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
-  const pointBoxes: Box[] = points.map((p) => [p.x - 3, p.y - 3, p.x + 3, p.y + 3]);
-  return labels.map((l) => {
-    const h = l.height / 2;
-    const candidates: [number, number][] = [
-      [gap, 0],
-      [-gap - l.width, 0],
-      [-l.width / 2, -gap - h],
-      [-l.width / 2, gap + h],
-      [gap, -gap - h],
-      [gap, gap + h],
-      [-gap - l.width, -gap - h],
-      [-gap - l.width, gap + h],
-    ];
-    for (const [dx, dy] of candidates) {
-      const box: Box = [l.x + dx, l.y + dy - h, l.x + dx + l.width, l.y + dy + h];
-      if (box[0] < 0 || box[1] < 0 || box[2] > bounds[0] || box[3] > bounds[1]) continue;
-      if (placed.some((b) => hits(b, box)) || pointBoxes.some((b) => hits(b, box))) continue;
-      placed.push(box);
-      return { dx, dy };
-    }
-    return null;
-  });
-}
-
 const SIZE_LABEL = (n: number) => (n < 1e9 ? `${Math.round(n / 1e6)}M` : `${Math.round(n / 1e9)}B`);
 
 /** Plot-area size of Figures 2 and 22, pixels. */
 const PLOT: readonly [number, number] = [520, 420];
-/** Label font size (pixels) and the width of one character at it (DejaVu Sans, approximately). */
-const LABEL_FONT = 9, CHAR_WIDTH = 5.6;
+/** Label font size, pixels. */
+const LABEL_FONT = 9;
 
 /**
  * Returns paper Figure 2 (or 22): width against depth, log-log, as the authors draw it (depth across, width up;
@@ -269,26 +215,22 @@ export function widthDepthFigure(data: WidthDepthData): Figure {
     title: "width (d_model)",
   };
   const wanted = industryLabels(data.industry);
-  const placement = placeLabels(
-    wanted.map((l) => ({
-      x: px(l.depth),
-      y: py(l.width),
-      width: l.label.length * CHAR_WIDTH,
-      height: LABEL_FONT + 2,
+  // Labels that would overlap another label, a marker or the frame are left to the tooltip (axes.ts).
+  const placed = placeLabels(wanted.map((l) => ({ x: l.depth, y: l.width, text: l.label })), {
+    x: { domain: [dLo, dHi], log: true, pixels: PLOT[0] },
+    y: { domain: [wLo, wHi], log: true, pixels: PLOT[1] },
+    fontSize: LABEL_FONT,
+    keepOut: rows.map((r) => ({
+      x0: px(r.depth) - 3,
+      y0: py(r.width) - 3,
+      x1: px(r.depth) + 3,
+      y1: py(r.width) + 3,
     })),
-    rows.map((r) => ({ x: px(r.depth), y: py(r.width) })),
-    PLOT,
-  );
-  const labels = wanted.flatMap((l, i) => {
-    const p = placement[i];
-    // Offsets in pixels become positions in data space (log axes with the fixed domains above).
-    return p === null ? [] : [{
-      ...l,
-      labelDepth: l.depth * Math.pow(dHi / dLo, p.dx / PLOT[0]),
-      labelWidth: l.width * Math.pow(wHi / wLo, -p.dy / PLOT[1]),
-    }];
   });
-  const unlabelled = wanted.filter((_, i) => placement[i] === null).map((l) => l.label);
+  const labels = wanted.flatMap((l, i) =>
+    placed[i].shown ? [{ ...l, labelDepth: placed[i].labelX, labelWidth: placed[i].labelY }] : []
+  );
+  const unlabelled = wanted.filter((_, i) => !placed[i].shown).map((l) => l.label);
   const spec = topLevel({
     title: number === 2
       ? "Figure 2. The width-depth design space, with industry models"
@@ -351,9 +293,10 @@ export function widthDepthFigure(data: WidthDepthData): Figure {
       : "") +
     `. Variant: ${data.variant}.`;
   return {
-    number,
+    paperFigure: String(number),
+    reads: number === 2 ? ["shapes", "industry"] : ["shapes"],
     name: number === 2 ? "width-depth" : "design-space",
-    title: number === 2 ? "Figure 2. The width-depth design space" : "Figure 22. The whole design space",
+    title: number === 2 ? "The width-depth design space" : "The whole design space",
     caption,
     howToRead:
       "Depth across, width up, both logarithmic, as the authors draw it: lines of constant width/depth ratio are " +

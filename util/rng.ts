@@ -1,9 +1,13 @@
 /**
- * Seeded pseudo-random numbers for initialisation, synthetic data and the data loader:
- * xoshiro128** (Blackman & Vigna) over four 32-bit words, seeded through splitmix32. The whole state
- * is four unsigned 32-bit integers, saved and restored as JSON so a run resumes with the identical
- * continuation. Nothing is cached between calls (normals draw fresh uniforms every time), so
- * `state()` alone determines every future draw.
+ * Seeded pseudo-random numbers, the project's one source of them. Three generators, each kept for the
+ * streams its callers depend on (published fits, trained runs and test inputs are reproduced bit for bit):
+ * - {@link Rng}: xoshiro128** (Blackman & Vigna) over four 32-bit words, seeded through splitmix32, for
+ *   the trainer's initialisation, synthetic corpora and data loader. Its whole state is four unsigned
+ *   32-bit integers, saved and restored as JSON so a run resumes with the identical continuation.
+ *   Nothing is cached between calls (normals draw fresh uniforms every time), so `state()` alone
+ *   determines every future draw.
+ * - {@link seededRng}: mulberry32, for the fitter's start grids, the bootstrap and simulated losses.
+ * - {@link xorshift32}: Marsaglia's xorshift32, for the kernel tests' random inputs.
  * @module
  */
 
@@ -117,4 +121,48 @@ export class Rng {
     if (s.every((v) => v === 0)) throw new Error(`rng state: field "s" must not be all zero`);
     this.#s = new Uint32Array(s);
   }
+}
+
+/** A deterministic generator of uniform numbers in [0, 1) (see {@link seededRng}). */
+export interface UniformRng {
+  /** Returns the next uniform number in [0, 1) (53-bit resolution from two 32-bit draws). */
+  next(): number;
+  /** Returns a uniform integer in [0, n). */
+  int(n: number): number;
+}
+
+/** Returns a mulberry32 generator seeded with `seed` (any finite number; reduced to 32 bits). */
+export function seededRng(seed: number): UniformRng {
+  if (!Number.isFinite(seed)) throw new Error(`seededRng: seed must be finite, got ${seed}`);
+  let state = (Math.floor(seed) >>> 0) ^ 0x9e3779b9;
+  const u32 = (): number => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
+  };
+  const next = (): number => ((u32() >>> 5) * 67108864 + (u32() >>> 6)) / 9007199254740992;
+  return {
+    next,
+    int(n: number): number {
+      return Math.min(n - 1, Math.floor(next() * n));
+    },
+  };
+}
+
+/**
+ * Returns an xorshift32 (13, 17, 5) generator of unsigned 32-bit integers in [1, 2³²), seeded from
+ * `seed · 2654435761 mod 2³²` (1 when that is 0).
+ */
+export function xorshift32(seed: number): () => number {
+  let s = (seed * 2654435761) >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s;
+  };
 }

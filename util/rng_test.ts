@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Rng } from "./rng.ts";
+import { Rng, seededRng, xorshift32 } from "./rng.ts";
 
 Deno.test("xoshiro128**: state [1, 2, 3, 4] gives the reference outputs 11520, 0, 5927040", () => {
   const r = Rng.fromState({ algorithm: "xoshiro128**", s: [1, 2, 3, 4] });
@@ -45,4 +45,35 @@ Deno.test("rng: restore rejects malformed state naming the field", () => {
   // deno-lint-ignore no-explicit-any
   assert.throws(() => Rng.fromState({ algorithm: "pcg", s: [1, 2, 3, 4] } as any), /field "algorithm"/);
   assert.throws(() => new Rng(0.5), /seed/);
+});
+
+Deno.test("seededRng: reproducible, in [0, 1), uniform by a chi-square test on 20 bins", () => {
+  const a = seededRng(42), b = seededRng(42), c = seededRng(43);
+  const counts = new Array(20).fill(0);
+  let differs = false;
+  const n = 100000;
+  for (let i = 0; i < n; i++) {
+    const u = a.next();
+    assert.equal(u, b.next());
+    if (u !== c.next()) differs = true;
+    assert.ok(u >= 0 && u < 1);
+    counts[Math.floor(u * 20)]++;
+  }
+  assert.ok(differs);
+  const e = n / 20;
+  const chi2 = counts.reduce((s, k) => s + (k - e) ** 2 / e, 0);
+  assert.ok(chi2 < 43.8, `chi2 = ${chi2}`); // 99.9th percentile of chi-square with 19 degrees of freedom
+  const r = seededRng(1);
+  for (let i = 0; i < 1000; i++) {
+    const k = r.int(7);
+    assert.ok(Number.isInteger(k) && k >= 0 && k < 7);
+  }
+  assert.throws(() => seededRng(NaN), /seed must be finite/);
+});
+
+Deno.test("xorshift32: state 1 gives Marsaglia's (13, 17, 5) sequence 270369, 67634689, 2647435461", () => {
+  const next = xorshift32(0); // seed 0 maps to state 1
+  assert.deepEqual([next(), next(), next()], [270369, 67634689, 2647435461]);
+  const a = xorshift32(5), b = xorshift32(5);
+  assert.deepEqual([a(), a()], [b(), b()]);
 });
