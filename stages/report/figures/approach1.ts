@@ -216,7 +216,7 @@ export function approach1Figure(data: Approach1Data): Figure {
     ],
   };
   const spec = topLevel({
-    title: `Figure ${paper.number}. Approach 1${paper.what}: the compute frontier and tokens per parameter ` +
+    title: `Approach 1${paper.what}: the compute frontier and tokens per parameter ` +
       `(variant ${data.variant})`,
     datasets: {
       checkpoints,
@@ -352,7 +352,7 @@ export function approach1ExtendedFigure(data: Approach1Data): Figure {
     };
   };
   const spec = topLevel({
-    title: `Figure 9. Approach 1, extended: parameters and tokens of the frontier (variant ${data.variant})`,
+    title: `Approach 1, extended: parameters and tokens of the frontier (variant ${data.variant})`,
     datasets: { points, lines },
     vconcat: ["params", "tokens"].map((q) => ({ hconcat: columns.map((c) => panel(c, q)) })),
     resolve: { scale: { color: "shared" } },

@@ -53,7 +53,7 @@ export function flopCountingFigure(data: FlopCountingData): Figure {
     title: "counted FLOPs per token / 6N",
   };
   const spec = topLevel({
-    title: "Figure 24. FLOP counting: detailed count vs 6N",
+    title: "FLOP counting: detailed count vs 6N",
     datasets: { shapes: rows },
     width: 520,
     height: 340,

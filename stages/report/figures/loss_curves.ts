@@ -67,7 +67,7 @@ export function lossCurvesFigure(data: LossCurvesData): Figure {
   const style = (m: string, i: number) =>
     MODEL_STYLES[m] ?? { color: FALLBACK_COLOURS[i % FALLBACK_COLOURS.length], dashed: false };
   const spec = topLevel({
-    title: `Figure 23. Validation loss of every run (variant ${data.variant})`,
+    title: `Validation loss of every run (variant ${data.variant})`,
     datasets: { curves: rows },
     width: 560,
     height: 380,

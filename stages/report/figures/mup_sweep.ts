@@ -134,7 +134,7 @@ export function mupSweepFigure(runs: readonly MupRun[]): Figure {
   };
   const clipped = rows.filter((r) => r.clipped);
   const spec = topLevel({
-    title: "Figure 3. Learning-rate sweep at scale: lr_base and lr_eff = lr · width · √depth",
+    title: "Learning-rate sweep at scale: lr_base and lr_eff = lr · width · √depth",
     datasets: { runs: rows, optima },
     hconcat: [panel("lr", "lr_base"), panel("lrEff", "lr_eff = lr · width · √depth")],
     resolve: { scale: { color: "shared" } },

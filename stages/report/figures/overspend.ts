@@ -192,7 +192,7 @@ export function overspendFigure(data: OverspendData): Figure {
     };
   };
   const spec = topLevel({
-    title: `Figure 7. Overspend of measured checkpoints against the frontier (variant ${data.variant})`,
+    title: `Overspend of measured checkpoints against the frontier (variant ${data.variant})`,
     data: { values: drawn },
     hconcat: panels.filter((p) => drawn.some((r) => r.resource === p.key)).map(panel),
     resolve: { scale: { color: "independent" } },

@@ -48,7 +48,7 @@ export function overtrainingFigure(data: OvertrainingData): Figure {
     return { name: shortName(r.hf_name), loss: r.loss, label: labelled ? shortName(r.hf_name) : "" };
   });
   const spec = topLevel({
-    title: `Figure 8. Overtraining at fixed compute (variant ${data.variant})`,
+    title: `Overtraining at fixed compute (variant ${data.variant})`,
     datasets: { curves: points, industry },
     width: 520,
     height: PLOT_HEIGHT,

@@ -224,7 +224,7 @@ export function prescriptionsFigure(data: PrescriptionsData): Figure {
   const rowsOfPanels: PrescriptionPanel[][] = [];
   for (let i = 0; i < data.panels.length; i += 2) rowsOfPanels.push(data.panels.slice(i, i + 2));
   const spec = topLevel({
-    title: `Figure ${data.number}. ${data.title}`,
+    title: data.title,
     datasets: { prescriptions: rows, references: refs, industry },
     vconcat: rowsOfPanels.map((ps) => ({ hconcat: ps.map(panelSpec) })),
     resolve: { scale: { color: "shared" } },

@@ -135,7 +135,7 @@ export function rainbowFigure(data: RainbowData): Figure {
     text: `${s.law}: a = ${s.a.toFixed(3)}, b = ${s.b.toFixed(3)}, N_opt(1e23) = ${fmt(s.nAt1e23)}`,
   }));
   const spec = topLevel({
-    title: "Figure 6. A rainbow of scaling laws: N_opt(C) of 24 fits",
+    title: "A rainbow of scaling laws: N_opt(C) of 24 fits",
     datasets: { lines, slopes: tableRows },
     vconcat: [
       {

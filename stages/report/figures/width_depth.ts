@@ -233,8 +233,8 @@ export function widthDepthFigure(data: WidthDepthData): Figure {
   const unlabelled = wanted.filter((_, i) => !placed[i].shown).map((l) => l.label);
   const spec = topLevel({
     title: number === 2
-      ? "Figure 2. The width-depth design space, with industry models"
-      : "Figure 22. Every model shape the design constraints allow",
+      ? "The width-depth design space, with industry models"
+      : "Every model shape the design constraints allow",
     width: PLOT[0],
     height: PLOT[1],
     datasets: { shapes: rows, labels },
