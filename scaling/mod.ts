@@ -1,6 +1,7 @@
 /**
  * The science of scaling laws as a pure library: counting (parameters, FLOPs, memory, time), law forms,
- * fitting (Huber, L-BFGS, convex hull, bins, isoFLOP, Approach 3, bootstrap) and prescriptions.
+ * fitting (Huber, L-BFGS, convex hull, bins, isoFLOP, Approach 3, bootstrap), the law registry, judging
+ * fits (health verdicts, backtests) and prescriptions.
  * No engine, no GPU, no file I/O.
  *
  * @example
@@ -18,3 +19,4 @@ export * from "./fit/mod.ts";
 export * from "./prescribe/mod.ts";
 export * from "./design/mod.ts";
 export * from "./laws/mod.ts";
+export * from "./judge/mod.ts";

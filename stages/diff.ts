@@ -9,6 +9,7 @@ import type { Stage } from "../pipeline/stage.ts";
 import type {
   Approach1Record,
   Approach3Record,
+  BacktestRecord,
   Interval,
   LawForm,
   PrescriptionsRecord,
@@ -27,6 +28,7 @@ import { diffFrontierFigure, diffPrescriptionFigure, type DiffSide } from "./rep
 import { escapeHtml, fmt } from "./report/figures/common.ts";
 import { readRecord, readSelectedRows } from "./report/load.ts";
 import { writeReport } from "./report/write.ts";
+import { diffHealthHtml, type VariantVerdicts } from "./report/health.ts";
 import { type InputSource, sourceFile } from "./report/sources.ts";
 import { FONT_PATH } from "./report/render.ts";
 import { writeFileAtomic } from "../util/fs.ts";
@@ -41,6 +43,8 @@ export interface DiffSideDeps {
   readonly approach3: Readonly<Record<LawForm, string>>;
   /** prescribe node. */
   readonly prescribe: string;
+  /** backtest node (absent: no backtest column in the fit-health table). */
+  readonly backtest?: string;
 }
 
 /** Returns the default node ids of one variant's side (`<stage>.<variant>`). */
@@ -54,6 +58,7 @@ export function defaultDiffSideDeps(variant: string): DiffSideDeps {
       eq3: stageId("approach3_eq3", variant),
     },
     prescribe: stageId("prescribe", variant),
+    backtest: stageId("backtest", variant),
   };
 }
 
@@ -157,6 +162,18 @@ export function diffTablesHtml(d: DiffResult): string {
 <table class="data"><tr><th>change</th><th>run</th><th>step</th><th>detail</th></tr>${rows}</table></details>`;
 }
 
+/** Returns one side's fits and backtest for the fit-health section (stages/report/health.ts). */
+async function verdictsOf(
+  side: LoadedSide,
+  deps: DiffSideDeps,
+  dirs: Readonly<Record<string, string>>,
+): Promise<VariantVerdicts> {
+  const backtest = deps.backtest
+    ? await readRecord<BacktestRecord>(`${dirs[deps.backtest]}/backtest.json`, "backtest")
+    : null;
+  return { variant: side.variant, fits: side.fits, backtest, approach1: side.approach1 };
+}
+
 /**
  * Returns the provenance of one side's inputs, keyed `rows.<side>`, `approach1.<side>` and
  * `prescriptions.<side>` (side "a" or "b"), as the diff figures name them in their `reads`.
@@ -198,7 +215,13 @@ export function diffStage(
 ): Stage<DiffParams> {
   const da = options.deps?.a ?? defaultDiffSideDeps(options.a);
   const db = options.deps?.b ?? defaultDiffSideDeps(options.b);
-  const ids = (d: DiffSideDeps) => [d.select, d.approach1, ...FORMS.map((f) => d.approach3[f]), d.prescribe];
+  const ids = (d: DiffSideDeps) => [
+    d.select,
+    d.approach1,
+    ...FORMS.map((f) => d.approach3[f]),
+    d.prescribe,
+    ...(d.backtest ? [d.backtest] : []),
+  ];
   return {
     name: "diff",
     id: options.id ?? diffStageId(options.a, options.b),
@@ -216,7 +239,8 @@ export function diffStage(
         title: `Variant diff: ${options.a} (A) vs ${options.b} (B)`,
         intro: `Both variants fitted on the same pipeline; A = ${options.a} (${a.rows.length} rows), ` +
           `B = ${options.b} (${b.rows.length} rows).`,
-        extraHtml: diffTablesHtml(result),
+        extraHtml: diffTablesHtml(result) + "\n" +
+          diffHealthHtml(await verdictsOf(a, da, ctx.deps), await verdictsOf(b, db, ctx.deps)),
         sources: {
           ...await diffSources("a", options.a, da, ctx.deps),
           ...await diffSources("b", options.b, db, ctx.deps),

@@ -14,6 +14,7 @@ import {
   bootstrapApproach1,
 } from "../scaling/fit/mod.ts";
 import { powerLawOf } from "../scaling/laws/power.ts";
+import { judgePowerLaws } from "../scaling/judge/mod.ts";
 import { selectedRowsOf, writeJson } from "./fit_common.ts";
 import { type Approach1Method, type Approach1Record, type SelectedRow, stageId } from "./schemas.ts";
 
@@ -56,6 +57,8 @@ function methodRecord(
     tokens: powerLawOf(result.fits.tokens),
     tokensPerParam: powerLawOf(result.fits.tokensPerParam),
     bootstrap: boot,
+    // N_opt and D_opt are judged; D/N is their ratio, whose r² means nothing when its exponent is ~0.
+    health: judgePowerLaws({ params: result.fits.params, tokens: result.fits.tokens }),
   };
 }
 

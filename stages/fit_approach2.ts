@@ -9,6 +9,7 @@
 import type { Params, Stage } from "../pipeline/stage.ts";
 import { approach2IsoFlop } from "../scaling/fit/mod.ts";
 import { powerLawOf } from "../scaling/laws/power.ts";
+import { type FitHealth, judgePowerLaws } from "../scaling/judge/mod.ts";
 import { selectedRowsOf, writeJson } from "./fit_common.ts";
 import { type Approach2Record, type SelectedRow, stageId } from "./schemas.ts";
 import { logSpace } from "../scaling/logspace.ts";
@@ -58,6 +59,7 @@ export function approach2Record(rows: readonly SelectedRow[], p: Approach2Params
       skipped: [],
       params: null,
       tokens: null,
+      health: refusedHealth(`isoFLOP fit failed: ${(e as Error).message}`),
     };
   }
   const bins = result.bins.map((b) => ({
@@ -86,7 +88,14 @@ export function approach2Record(rows: readonly SelectedRow[], p: Approach2Params
     skipped,
     params: available ? powerLawOf(result.fits.params) : null,
     tokens: available ? powerLawOf(result.fits.tokens) : null,
+    health: available
+      ? judgePowerLaws(result.fits)
+      : refusedHealth(`only ${bins.length} isoFLOP budgets could be fitted (need ${p.minBins}).`),
   };
+}
+
+function refusedHealth(message: string): FitHealth {
+  return { verdict: "refused", findings: [{ code: "too_few_points", message }] };
 }
 
 /** Returns the Approach 2 stage of `variant` (id `approach2.<variant>`, depends on `select.<variant>`). */

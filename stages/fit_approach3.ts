@@ -18,6 +18,7 @@ import {
   gemstonesGridSize,
   type InitGrid,
 } from "../scaling/fit/mod.ts";
+import { type Approach3Health, type HealthOptions, judgeApproach3 } from "../scaling/judge/mod.ts";
 import { LAW_NAMES, LAW_SPECS, lawSpec } from "../scaling/laws/mod.ts";
 import { selectedRowsOf, writeJson } from "./fit_common.ts";
 import { type Approach3Record, type LawForm, type SelectedRow, stageId } from "./schemas.ts";
@@ -76,13 +77,22 @@ export function fitPointsOf(rows: readonly SelectedRow[], form: LawForm): FitPoi
   }));
 }
 
-/** Returns the Approach 3 record of `points` fitted with the law `form` under `options`. */
+/** Returns the health options of selected rows: each row's line in `rows.csv` (header on line 1) and its FLOPs. */
+export function healthOptionsOf(rows: readonly SelectedRow[]): HealthOptions {
+  return { lines: rows.map((_, i) => i + 2), compute: rows.map((r) => r.flops) };
+}
+
+/**
+ * Returns the Approach 3 record of `points` fitted with the law `form` under `options`, with its health
+ * verdict (judged with `extra.health`: row lines and compute; default row numbers and 6·N·D).
+ */
 export function approach3Record(
   variant: string,
   form: LawForm,
   points: readonly FitPoint[],
   options: FitOptions,
-): Approach3Record {
+  extra: { readonly health?: HealthOptions } = {},
+): Approach3Record & { readonly health: Approach3Health } {
   const spec = lawSpec(form);
   const variables = spec.variables;
   const grid: InitGrid = options.grid;
@@ -125,6 +135,7 @@ export function approach3Record(
     bootstrap: b
       ? { samples, seed: b.seed, confidence: b.confidence, parameters: b.parameters, optima: b.optima }
       : null,
+    health: judgeApproach3(points, fit, extra.health),
   };
 }
 
@@ -151,8 +162,14 @@ export function approach3Stage(
         ctx.params.form,
         fitPointsOf(rows, ctx.params.form),
         ctx.params,
+        { health: healthOptionsOf(rows) },
       );
-      ctx.log(`approach3 ${ctx.params.form}: ${record.converged}/${record.starts} starts converged`);
+      ctx.log(
+        `approach3 ${ctx.params.form}: ${record.converged}/${record.starts} starts converged; ` +
+          `health ${record.health.verdict}${
+            record.health.findings.map((f) => `\n  ${f.code}: ${f.message}`).join("")
+          }`,
+      );
       await writeJson(ctx.outDir, "fit.json", record);
     },
   };

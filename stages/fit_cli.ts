@@ -1,7 +1,8 @@
 /**
  * `deno task fit`: fit the additive law `L = E + Σ_i A_i · x_i^(−α_i)` to any CSV or JSON Lines table
- * with the same library code as the fit stages (scaling/fit), and print a readable summary or, with
- * `--json`, exactly one JSON object. Needs only read permission on the input.
+ * with the same library code as the fit stages (scaling/fit), judge it (scaling/judge: ok, warn or
+ * refused; exit 0, 0, 4), optionally backtest it on the largest rows (`--holdout-top K`), and print a
+ * readable summary or, with `--json`, exactly one JSON object. Needs only read permission on the input.
  *
  * ```
  * deno run --allow-read stages/fit_cli.ts --input runs.csv --x params,tokens --loss loss --group run
@@ -9,15 +10,36 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { bootstrapApproach3, fitApproach3, type FitPoint, type InitGrid } from "../scaling/fit/mod.ts";
+import {
+  type Approach3Fit,
+  bootstrapApproach3,
+  type BootstrapApproach3Result,
+  fitApproach3,
+  type FitPoint,
+  type InitGrid,
+} from "../scaling/fit/mod.ts";
+import {
+  type Approach3Health,
+  backtestApproach3,
+  judgeApproach3,
+  largestRows,
+} from "../scaling/judge/mod.ts";
 import { LAW_NAMES, lawSpec } from "../scaling/laws/mod.ts";
 import { readTable, requireColumns } from "./importers/table.ts";
-import { InputError, requireLoss, requirePositive, requireString } from "./importers/validate.ts";
+import {
+  InputError,
+  requireLoss,
+  requireNumber,
+  requirePositive,
+  requireString,
+} from "./importers/validate.ts";
 
 /** Usage text of the CLI. */
-export const FIT_USAGE = `usage: deno task fit --input FILE --x COL[,COL...] --loss COL [options]
+export const FIT_USAGE =
+  `usage: deno task fit --input FILE (--x COL[,COL...] | --law NAME) --loss COL [options]
 
-Fits L = E + sum_i A_i * x_i^(-alpha_i) (Huber loss on ln L, L-BFGS from a grid of starts).
+Fits L = E + sum_i A_i * x_i^(-alpha_i) (Huber loss on ln L, L-BFGS from a grid of starts) and
+judges it: the verdict ok / warn / refused with its findings (exit 0, 0, 4).
 
   --input FILE     a .csv (with header) or .jsonl table
   --x COLS         comma-separated columns, one law term each (values > 0)
@@ -32,6 +54,12 @@ Fits L = E + sum_i A_i * x_i^(-alpha_i) (Huber loss on ln L, L-BFGS from a grid 
   --seed N         seed of random starts and of the bootstrap (default 0)
   --bootstrap N    bootstrap resamples (default 0: none); resamples whole groups
   --group COL      column naming the run of each row (bootstrap unit; default: each row)
+  --compute COL    the compute column (residual-trend check; the default --holdout-by);
+                   default 6 x the product of the first two --x columns (6ND)
+  --holdout-top K  backtest: hold out the K rows with the largest --holdout-by value, fit
+                   the rest exactly as a normal fit, and report the held-out predictions
+                   (with --bootstrap N, also whether each lies in the bootstrap interval)
+  --holdout-by COL the column ranking rows for --holdout-top (default: the compute)
   --json           print exactly one JSON object instead of the summary
   --help           this text`;
 
@@ -56,6 +84,20 @@ export interface FitCliResult {
     readonly kind: "gemstones" | "random" | "lhs";
     readonly starts: number;
     readonly seed: number | null;
+  };
+  /** The fit's health verdict and findings (judged on the rows fitted). */
+  readonly health: Approach3Health;
+  /** With --holdout-top: the held-out rows (`row` = line in the input) and their mean |relative error|. */
+  readonly backtest?: {
+    readonly heldOut: readonly {
+      readonly row: number;
+      readonly predicted: number;
+      readonly actual: number;
+      readonly relError: number;
+      readonly interval?: { readonly lower: number; readonly upper: number };
+      readonly inside?: boolean;
+    }[];
+    readonly meanAbsRelError: number;
   };
   /** Bootstrap intervals of E, A_<var>, alpha_<var> (null without --bootstrap). */
   readonly bootstrap: {
@@ -86,6 +128,12 @@ export interface FitCliOptions {
   readonly seed: number;
   /** Group column, if any. */
   readonly group?: string;
+  /** Compute column, if any (else 6 × the first two --x columns). */
+  readonly compute?: string;
+  /** Backtest: number of largest rows held out. */
+  readonly holdoutTop?: number;
+  /** Backtest: the column ranking rows (default the compute). */
+  readonly holdoutBy?: string;
   /** JSON output. */
   readonly json: boolean;
 }
@@ -114,6 +162,9 @@ export function parseFitArgs(args: readonly string[]): FitCliOptions | null {
         seed: { type: "string" },
         bootstrap: { type: "string" },
         group: { type: "string" },
+        compute: { type: "string" },
+        "holdout-top": { type: "string" },
+        "holdout-by": { type: "string" },
         json: { type: "boolean" },
         help: { type: "boolean" },
       },
@@ -170,40 +221,117 @@ export function parseFitArgs(args: readonly string[]): FitCliOptions | null {
       ? 0
       : parseNumberFlag("bootstrap", v.bootstrap, (n) => Number.isInteger(n) && n >= 0, "an integer >= 0"),
     group: v.group,
+    compute: v.compute,
+    holdoutTop: v["holdout-top"] === undefined ? undefined : parseNumberFlag(
+      "holdout-top",
+      v["holdout-top"],
+      (n) => Number.isInteger(n) && n >= 1,
+      "an integer >= 1",
+    ),
+    holdoutBy: v["holdout-by"],
     json: v.json ?? false,
   };
 }
 
-/** Reads and validates the input table; returns the fit points (errors name file, line and field). */
-export async function readFitPoints(o: FitCliOptions): Promise<FitPoint[]> {
+/** The validated rows of the input: fit points, each row's line, its compute and its hold-out rank value. */
+export interface FitTable {
+  /** One point per row. */
+  readonly points: FitPoint[];
+  /** 1-based line of each row in the input file. */
+  readonly lines: number[];
+  /** Compute of each row (the --compute column, or 6 × the first two --x columns). */
+  readonly compute: number[];
+  /** Value ranking each row for --holdout-top (the --holdout-by column, or the compute). */
+  readonly rank: number[];
+}
+
+/** Reads and validates the input table; returns its rows (errors name file, line and field). */
+export async function readFitTable(o: FitCliOptions): Promise<FitTable> {
   const table = await readTable(o.input);
-  requireColumns(table, [...o.x, o.loss, ...(o.group ? [o.group] : [])]);
+  const extra = [o.group, o.compute, o.holdoutBy].filter((c): c is string => c !== undefined);
+  requireColumns(table, [...o.x, o.loss, ...extra]);
   if (table.records.length === 0) throw new InputError(o.input, 0, "", "no data rows");
-  return table.records.map(({ record, at }) => ({
+  const points = table.records.map(({ record, at }) => ({
     x: Object.fromEntries(o.x.map((c) => [c, requirePositive(record, c, at)])),
     lossNats: requireLoss(record, o.loss, at),
     group: o.group ? requireString(record, o.group, at) : `${at.line}`,
   }));
+  const compute = table.records.map(({ record, at }, i) =>
+    o.compute
+      ? requirePositive(record, o.compute, at)
+      : 6 * o.x.slice(0, 2).reduce((p, c) => p * points[i].x[c], 1)
+  );
+  const rank = o.holdoutBy
+    ? table.records.map(({ record, at }) => requireNumber(record, o.holdoutBy!, at))
+    : compute;
+  return { points, lines: table.records.map((r) => r.at.line), compute, rank };
 }
 
-/** Returns the fit of `points` under `o` (the same library call as the fit stages). */
-export function fitPoints(points: readonly FitPoint[], o: FitCliOptions): FitCliResult {
+/** Reads and validates the input table; returns the fit points (errors name file, line and field). */
+export async function readFitPoints(o: FitCliOptions): Promise<FitPoint[]> {
+  return (await readFitTable(o)).points;
+}
+
+/**
+ * Returns the fit of the table's rows under `o` (the same library calls as the fit stages), judged;
+ * with `o.holdoutTop`, the fit of the rows left after holding out the largest, and its backtest.
+ */
+export function fitPoints(input: readonly FitPoint[] | FitTable, o: FitCliOptions): FitCliResult {
+  const t: FitTable = "points" in input ? input : {
+    points: [...input],
+    lines: input.map((_, i) => i + 1),
+    compute: input.map((p) => 6 * o.x.slice(0, 2).reduce((q, c) => q * p.x[c], 1)),
+    rank: input.map((p) => 6 * o.x.slice(0, 2).reduce((q, c) => q * p.x[c], 1)),
+  };
   const options = { variables: o.x, huberDelta: o.huber, grid: o.grid };
+  const health = { lines: t.lines, compute: t.compute };
+  if (o.holdoutTop !== undefined) {
+    if (o.holdoutTop >= t.points.length) {
+      throw new InputError(
+        o.input,
+        0,
+        "",
+        `--holdout-top ${o.holdoutTop} leaves none of ${t.points.length} rows to fit`,
+      );
+    }
+    const bt = backtestApproach3(t.points, largestRows(t.rank, o.holdoutTop), options, {
+      health,
+      bootstrap: o.bootstrap > 0 ? { samples: o.bootstrap, seed: o.seed } : undefined,
+    });
+    return {
+      ...resultOf(bt.fit, bt.trained.length, bt.health, o, null),
+      backtest: {
+        heldOut: bt.heldOut.map((h) => ({ ...h, row: t.lines[h.row] })),
+        meanAbsRelError: bt.meanAbsRelError,
+      },
+    };
+  }
   const b = o.bootstrap > 0
-    ? bootstrapApproach3(points, options, { samples: o.bootstrap, seed: o.seed })
+    ? bootstrapApproach3(t.points, options, { samples: o.bootstrap, seed: o.seed })
     : null;
-  const fit = b?.fit ?? fitApproach3(points, options);
+  const fit = b?.fit ?? fitApproach3(t.points, options);
+  return resultOf(fit, t.points.length, judgeApproach3(t.points, fit, health), o, b);
+}
+
+function resultOf(
+  fit: Approach3Fit,
+  rows: number,
+  health: Approach3Health,
+  o: FitCliOptions,
+  b: BootstrapApproach3Result | null,
+): FitCliResult {
   return {
     objective: fit.objective,
     E: fit.law.E,
     terms: fit.law.terms.map((t) => ({ variable: t.variable, A: t.A, alpha: t.alpha })),
     starts: fit.starts,
     converged: fit.converged,
-    rows: points.length,
+    rows,
     huberDelta: o.huber,
     grid: o.grid === "gemstones"
       ? { kind: "gemstones", starts: fit.starts, seed: null }
       : { kind: o.grid.kind, starts: fit.starts, seed: o.grid.seed },
+    health,
     bootstrap: b ? { samples: b.samples, confidence: b.confidence, parameters: b.parameters } : null,
   };
 }
@@ -237,10 +365,28 @@ export function formatSummary(r: FitCliResult, o: FitCliOptions): string {
       `intervals: ${r.bootstrap.confidence * 100}% percentile, ${r.bootstrap.samples} bootstrap resamples`,
     );
   }
+  lines.push(`health: ${r.health.verdict}`, ...r.health.findings.map((f) => `  ${f.code}: ${f.message}`));
+  if (r.backtest) {
+    lines.push(
+      `backtest: ${r.backtest.heldOut.length} held-out rows, mean |relative error| ${
+        (100 * r.backtest.meanAbsRelError).toFixed(3)
+      }%`,
+      ...r.backtest.heldOut.map((h) =>
+        `  line ${h.row}: predicted ${g(h.predicted)}, actual ${g(h.actual)}, error ${
+          (100 * h.relError).toFixed(3)
+        }%` +
+        (h.interval
+          ? `, interval [${g(h.interval.lower)}, ${g(h.interval.upper)}] ${
+            h.inside ? "contains it" : "misses it"
+          }`
+          : "")
+      ),
+    );
+  }
   return lines.join("\n");
 }
 
-/** Runs the CLI on `args`; returns the exit code (0 ok, 1 bad input or failed fit, 2 bad usage). */
+/** Runs the CLI on `args`; returns the exit code (0 ok or warn, 1 bad input or failed fit, 2 bad usage, 4 refused). */
 export async function runFitCli(
   args: readonly string[],
   out: (text: string) => void = (t) => console.log(t),
@@ -258,8 +404,12 @@ export async function runFitCli(
     return 0;
   }
   try {
-    const result = fitPoints(await readFitPoints(o), o);
+    const result = fitPoints(await readFitTable(o), o);
     out(o.json ? JSON.stringify(result) : formatSummary(result, o));
+    if (result.health.verdict === "refused") {
+      err(`fit: refused: ${result.health.findings.map((f) => f.message).join(" ")}`);
+      return 4;
+    }
     return 0;
   } catch (e) {
     err(`fit: ${(e as Error).message}`);

@@ -144,6 +144,83 @@ Deno.test("fit --law looks the form up in the registry: its variables are the co
   assert.match(wrong.err[0], /law eq2 has 4 variables \(width, depth, params, tokens\), got 2 columns/);
 });
 
+Deno.test("fit judges: ok on the generating law's data; two rows refused with exit 4; duplicates warned by line", async () => {
+  const ok = JSON.parse(
+    (await run(["--input", CSV, "--x", "params,tokens", "--loss", "loss", "--json"])).out[0],
+  );
+  assert.deepEqual([ok.health.verdict, ok.health.findings], ["ok", []]);
+  assert.equal(ok.health.measures.starts, 4500);
+
+  const two = `${dir}/two.csv`;
+  await Deno.writeTextFile(two, lines.slice(0, 3).join("\n") + "\n");
+  const refused = await run(["--input", two, "--x", "params,tokens", "--loss", "loss", "--json"]);
+  assert.equal(refused.code, 4);
+  const r = JSON.parse(refused.out[0]) as FitCliResult;
+  assert.equal(r.health.verdict, "refused");
+  assert.equal(r.health.findings[0].code, "too_few_rows");
+  assert.match(refused.err[0], /^fit: refused: 2 rows cannot determine the 5 parameters/);
+
+  const dup = `${dir}/dup.csv`;
+  await Deno.writeTextFile(dup, [...lines, lines[4], lines[7]].join("\n") + "\n");
+  const warned = await run(["--input", dup, "--x", "params,tokens", "--loss", "loss", "--json"]);
+  assert.equal(warned.code, 0);
+  const w = JSON.parse(warned.out[0]) as FitCliResult;
+  assert.equal(w.health.verdict, "warn");
+  const d = w.health.findings.find((f) => f.code === "duplicate_rows");
+  assert.ok(d, JSON.stringify(w.health));
+  assert.match(d.message, /\(lines 5 = 27; 8 = 28\)/);
+  const text = await run(["--input", dup, "--x", "params,tokens", "--loss", "loss"]);
+  assert.match(text.out[0], /health: warn\n {2}duplicate_rows: 4 rows repeat/);
+});
+
+Deno.test("fit --holdout-top: held-out rows are predicted by the generating law", async () => {
+  const { code, out } = await run([
+    "--input",
+    CSV,
+    "--x",
+    "params,tokens",
+    "--loss",
+    "loss",
+    "--holdout-top",
+    "3",
+    "--json",
+  ]);
+  assert.equal(code, 0);
+  const r = JSON.parse(out[0]) as FitCliResult;
+  assert.equal(r.rows, 22);
+  const bt = r.backtest!;
+  // The 3 largest 6ND rows: N·D = 2e9·1e11, 1e9·1e11, 2e9·3e10 (lines 26, 21, 25).
+  assert.deepEqual(bt.heldOut.map((h) => h.row), [26, 21, 25]);
+  for (const h of bt.heldOut) {
+    const [, n, d] = lines[h.row - 1].split(",").map(Number);
+    assert.ok(Math.abs(h.predicted / evaluateLaw(LAW, { params: n, tokens: d }) - 1) < 1e-6);
+    assert.ok(Math.abs(h.relError) < 1e-6);
+  }
+  assert.ok(bt.meanAbsRelError < 1e-6);
+  // --holdout-by params: five rows tie at 2e9 (lines 22-26); the earliest two are held out.
+  const by = JSON.parse(
+    (await run([
+      "--input",
+      CSV,
+      "--x",
+      "params,tokens",
+      "--loss",
+      "loss",
+      "--holdout-top",
+      "2",
+      "--holdout-by",
+      "params",
+      "--grid",
+      "300",
+      "--bootstrap",
+      "5",
+      "--json",
+    ])).out[0],
+  ) as FitCliResult;
+  assert.deepEqual(by.backtest!.heldOut.map((h) => h.row), [22, 23]);
+  for (const h of by.backtest!.heldOut) assert.equal(typeof h.inside, "boolean");
+});
+
 Deno.test({
   name: "fit: cleanup",
   fn: async () => await Deno.remove(dir, { recursive: true }),

@@ -21,6 +21,7 @@ export {
   FORM_VARIABLES,
 } from "./fit_approach3.ts";
 export type { FitOptions } from "./fit_approach3.ts";
+export { type BacktestParams, backtestRecord, backtestStage, DEFAULT_HOLDOUT_RUNS } from "./fit_backtest.ts";
 export { DEFAULT_PRESCRIBE, prescribeBudgets, prescribeStage, prescriptionsRecord } from "./fit_prescribe.ts";
 export { DEFAULT_OVERTRAINING_BUDGETS, overtrainingRecord, overtrainingStage } from "./fit_overtraining.ts";
 export { overspendRecord, overspendStage } from "./fit_overspend.ts";

@@ -36,8 +36,9 @@ import { collectImportedStage, collectSimulatedStage, collectTrainedStage } from
 import { selectParams, selectStage } from "./select.ts";
 import { approach1Stage } from "./fit_approach1.ts";
 import { approach2Stage } from "./fit_approach2.ts";
-import { approach3Stage } from "./fit_approach3.ts";
+import { approach3Stage, type FitOptions } from "./fit_approach3.ts";
 import { prescribeStage } from "./fit_prescribe.ts";
+import { backtestStage } from "./fit_backtest.ts";
 import { overtrainingStage } from "./fit_overtraining.ts";
 import { overspendStage } from "./fit_overspend.ts";
 import { perceiverReportStage, type RainbowFit, reportStage } from "./report.ts";
@@ -56,6 +57,7 @@ import {
 } from "./variants.ts";
 import { selectChinchillaStage } from "./select_chinchilla.ts";
 import { type LawForm, stageId } from "./schemas.ts";
+import { LAW_NAMES } from "../scaling/laws/mod.ts";
 import {
   type FitTable,
   PAPER,
@@ -68,7 +70,8 @@ import {
 /** Names of the profiles, the default (`paper`: the real runs shipped under data/) first. */
 export const PROFILES: readonly string[] = Object.keys(PROFILE_SETTINGS);
 
-const FORMS: readonly LawForm[] = ["eq1", "eq2", "eq3"];
+/** The law forms every variant fits: every form of the law registry (scaling/laws). */
+const FORMS: readonly LawForm[] = LAW_NAMES;
 
 /** Where a profile's runs come from: the stages that make or read them, ending in one collect node. */
 export interface Sources {
@@ -111,8 +114,13 @@ export function fitStages(
     selectStage(variant, v, { purpose: "approach1", collect }),
     approach1Stage(variant, {}, stageId("select_approach1", variant)),
     approach2Stage(variant),
-    // Approach 3: Eq. 1, Eq. 2 and Eq. 3 (Huber δ from the variant).
+    // Approach 3: every form of the law registry, Eq. 1, 2 and 3 (Huber δ from the variant).
     ...FORMS.map((f) => approach3Stage(variant, f, { ...fit[f], huberDelta: v.huberDelta })),
+    // Does each law extrapolate? Every form refitted without the 3 largest-compute runs.
+    backtestStage(variant, {
+      huberDelta: v.huberDelta,
+      grids: Object.fromEntries(FORMS.map((f) => [f, fit[f].grid])) as Record<LawForm, FitOptions["grid"]>,
+    }),
     // What the laws prescribe: compute-optimal N, D (Eq. 1 closed form; Eq. 2/3 brute force over shapes),
     // and, for the paper's Appendix D figures, the same with the integer constraints removed.
     prescribeStage(variant, v),
@@ -162,7 +170,10 @@ function paperReportStages(
   collect: string,
 ): { stages: Stage[]; deps: Record<string, unknown>; rainbowFits: Record<string, RainbowFit> } {
   const wd = v.widthDepthVariant === "" ? variant : v.widthDepthVariant;
-  const stages: Stage[] = wd === variant ? [] : fitStages(wd, resolveVariant(wd), { fit, collect });
+  // (Its backtest is not drawn: only the variant's own goes into the fit-health notes.)
+  const stages: Stage[] = wd === variant
+    ? []
+    : fitStages(wd, resolveVariant(wd), { fit, collect }).filter((s) => s.id !== stageId("backtest", wd));
   const rainbow: Record<string, string> = {};
   const rainbowFits: Record<string, RainbowFit> = {};
   for (const { variant: w, label } of RAINBOW_EQ1) {
@@ -372,7 +383,7 @@ export function profileStages(p: ProfileSettings, variant: string): Stage[] {
     ...extra.stages,
     reportStage({
       variant,
-      deps: { collect: sources.collect, ...extra.deps, ...lrSweep },
+      deps: { collect: sources.collect, ...extra.deps, backtest: stageId("backtest", variant), ...lrSweep },
       rainbowFits: extra.rainbowFits,
     }),
     // The Perceiver AR runs (seed 000, shipped with the paper's data): their own report.
@@ -429,9 +440,8 @@ export const PUBLISH: readonly string[] = [
       "report",
       "approach1",
       "approach2",
-      "approach3_eq1",
-      "approach3_eq2",
-      "approach3_eq3",
+      ...FORMS.map((f) => `approach3_${f}`),
+      "backtest",
       "prescribe",
       "prescribe_relaxed",
       "overtraining",

@@ -103,6 +103,7 @@ Deno.test("every profile: one collect node per graph, each collect stage its own
       "approach3_eq1.paper",
       "approach3_eq2.paper",
       "approach3_eq3.paper",
+      "backtest.paper",
       "overspend.paper",
       "overtraining.paper",
       "prescribe.paper",

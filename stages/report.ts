@@ -20,6 +20,7 @@ import { gridText } from "./report/figures/approach3.ts";
 import type {
   Approach1Record,
   Approach3Record,
+  BacktestRecord,
   CollectSummary,
   OverspendRecord,
   OvertrainingRecord,
@@ -37,6 +38,7 @@ import {
 } from "./report/fits_table.ts";
 import { readIndustry, readPerceiverValidation, readRecord, readSelectedRows } from "./report/load.ts";
 import { writeReport } from "./report/write.ts";
+import { healthSectionHtml, type VariantVerdicts, withHealthNotes } from "./report/health.ts";
 import { FONT_PATH } from "./report/render.ts";
 import { type LrSweepRow, readLrSweepRows } from "./lr_sweep_table.ts";
 import { MUP_SWEEP_PATH, readMupSweep } from "./report/figures/mup_sweep.ts";
@@ -87,6 +89,8 @@ export interface ReportDeps {
    * 12: hot_100b+ for paper); default `approach3Eq2`.
    */
   readonly widthDepthEq2?: string;
+  /** The backtest node; absent leaves the backtest out of the fit-health notes (stages/report/health.ts). */
+  readonly backtest?: string;
 }
 
 /** Returns the default node ids of the report of `variant` (no rainbow, Approach 1 on the fits' rows). */
@@ -126,6 +130,7 @@ export function reportDepIds(deps: ReportDeps): string[] {
       ...Object.values(deps.approach1Ablations ?? {}).flatMap((a) => [a.select, a.approach1]),
       ...(deps.longRuns === undefined ? [] : [deps.longRuns]),
       ...(deps.widthDepthEq2 === undefined ? [] : [deps.widthDepthEq2]),
+      ...(deps.backtest === undefined ? [] : [deps.backtest]),
     ]),
   ];
 }
@@ -247,13 +252,21 @@ export async function readReportInputs(
     eq[key] = await readRecord<Approach3Record>(`${dir(id)}/fit.json`, "approach3");
     sources[key] = await fitSource(id, eq[key], subsets);
   }
+  // The records derived from a law name the law's fit record too.
+  const lawFit = (form: string): string[] => {
+    const id =
+      ({ eq1: deps.approach3Eq1, eq2: deps.approach3Eq2, eq3: deps.approach3Eq3 } as Record<string, string>)[
+        form
+      ];
+    return id === undefined ? [] : [id];
+  };
   const prescriptions = await readRecord<PrescriptionsRecord>(
     `${dir(deps.prescribe)}/prescriptions.json`,
     "prescriptions",
   );
   sources.prescriptions = {
     files: [await nodeFile(deps.prescribe, "prescriptions.json")],
-    fits: [deps.prescribe],
+    fits: [deps.prescribe, ...prescriptions.forms.flatMap((f) => lawFit(f.form))],
     describe: `prescriptions of ${
       prescriptions.forms.map((f) => `${f.form} (${f.method.replace("_", " ")})`).join(", ")
     }`,
@@ -264,13 +277,13 @@ export async function readReportInputs(
   );
   sources.overtraining = {
     files: [await nodeFile(deps.overtraining, "overtraining.json")],
-    fits: [deps.overtraining],
+    fits: [deps.overtraining, ...lawFit(overtraining.form)],
     describe: `overtraining curves of the ${overtraining.form} law`,
   };
   const overspend = await readRecord<OverspendRecord>(`${dir(deps.overspend)}/overspend.json`, "overspend");
   sources.overspend = {
     files: [await nodeFile(deps.overspend, "overspend.json")],
-    fits: [deps.overspend],
+    fits: [deps.overspend, ...lawFit(overspend.form)],
     describe: `overspend from the ${overspend.form} law`,
   };
   const rainbow = [];
@@ -517,7 +530,16 @@ export function reportStage(
       const provenance = await readProvenance(ctx.deps[deps.collect]);
       // Figures of runs that are not the published ones say so in every title and caption.
       const label = provenance.ownRuns ? `${options.variant}; ${provenance.source}` : options.variant;
-      const figures = variantFigures({ ...inputs, variant: label });
+      const verdicts: VariantVerdicts = {
+        variant: options.variant,
+        fits: { eq1: inputs.eq1, eq2: inputs.eq2, eq3: inputs.eq3 },
+        backtest: deps.backtest === undefined
+          ? null
+          : await readRecord<BacktestRecord>(`${ctx.deps[deps.backtest]}/backtest.json`, "backtest"),
+        approach1: inputs.approach1,
+        rainbow: inputs.rainbow,
+      };
+      const figures = withHealthNotes(variantFigures({ ...inputs, variant: label }), verdicts);
       const fitRows = await reportFitRows(inputs, deps, {
         root: ctx.root,
         rainbowFits: ctx.params.rainbowFits,
@@ -537,7 +559,7 @@ export function reportStage(
           `${gridText(inputs.eq2)}; the full grids are a parameter of the fit stages ` +
           `(stages/fit_approach3.ts), left out of the default so that a cold reproduce takes well under ` +
           `three minutes on two cores. Click a legend entry to highlight its line (shift-click for several).`,
-        extraHtml: fitsHtml(fitRows) + provenance.excludedHtml +
+        extraHtml: fitsHtml(fitRows) + healthSectionHtml(verdicts) + provenance.excludedHtml +
           (inputs.perceiverValidation.length > 0
             ? `<p>The Perceiver AR runs (seed 000) have their own report: ` +
               `<a href="../report_perceiver/index.html">report_perceiver/index.html</a>.</p>`

@@ -108,7 +108,15 @@ Deno.test("report frame: paper numbering, provenance, the paper walk, fits.csv a
       "files carry their SHA-256 (checked with sha256sum) and fit records their node ids",
       async () => {
         const approach3 = manifest.find((m) => m.paperFigure === "5")!;
-        assert.deepEqual(approach3.fits, ["approach3_eq2.paper", "prescribe.paper"]);
+        // Its own fit, the prescriptions, and the fits the prescriptions come from, each once.
+        assert.deepEqual(approach3.fits, [
+          "approach3_eq2.paper",
+          "prescribe.paper",
+          "approach3_eq1.paper",
+          "approach3_eq3.paper",
+        ]);
+        const overtraining = manifest.find((m) => m.paperFigure === "8")!;
+        assert.deepEqual(overtraining.fits, ["overtraining.paper", "approach3_eq2.paper"]);
         assert.match(approach3.basis, /Eq\. 2 \(width-depth law.*\) fitted on hot \(Huber δ = 0\.0001\)/);
         const loss = manifest.find((m) => m.paperFigure === "23")!;
         const subset = loss.files.find((f) =>

@@ -16,6 +16,7 @@
  * | `approach1.<variant>` | `approach1.json` | {@link Approach1Record} |
  * | `approach2.<variant>` | `approach2.json` | {@link Approach2Record} |
  * | `approach3_<form>.<variant>` | `fit.json` | {@link Approach3Record} (form eq1, eq2, eq3) |
+ * | `backtest.<variant>` | `backtest.json` | {@link BacktestRecord} |
  * | `prescribe.<variant>` | `prescriptions.json` | {@link PrescriptionsRecord} |
  * | `overtraining.<variant>` | `overtraining.json` | {@link OvertrainingRecord} |
  * | `overspend.<variant>` | `overspend.json` | {@link OverspendRecord} |
@@ -26,6 +27,7 @@
  */
 import { parse } from "csv-parse/sync";
 import type { Interval } from "../scaling/fit/types.ts";
+import type { Approach3Health, FitHealth } from "../scaling/judge/health.ts";
 import type { PowerLawFit } from "../scaling/laws/power.ts";
 import type { LawName } from "../scaling/laws/mod.ts";
 import { readTable } from "./importers/table.ts";
@@ -34,12 +36,19 @@ import {
   optionalNumber,
   type RawRecord,
   type RecordLocation,
-  requireLoss,
   requireNumber,
   requireString,
 } from "./importers/validate.ts";
 
 export type { Interval } from "../scaling/fit/types.ts";
+export type {
+  Approach3Health,
+  FitHealth,
+  HealthCode,
+  HealthFinding,
+  HealthMeasures,
+  Verdict,
+} from "../scaling/judge/health.ts";
 export type { PowerLaw, PowerLawFit } from "../scaling/laws/power.ts";
 
 /** Node id of a per-variant stage: `<stage>.<variant>` (e.g. `approach3_eq1.paper`). */
@@ -250,6 +259,8 @@ export interface Approach1Method {
     readonly exponents: Readonly<Record<"params" | "tokens" | "tokensPerParam", Interval>>;
     readonly coefficients: Readonly<Record<"params" | "tokens" | "tokensPerParam", Interval>>;
   } | null;
+  /** Health of the three power laws (scaling/judge `judgePowerLaws`); optional only for hand-built records. */
+  readonly health?: FitHealth;
 }
 
 /** `approach1.<variant>/approach1.json`. */
@@ -294,6 +305,8 @@ export interface Approach2Record {
   readonly params: PowerLawFit | null;
   /** D_opt(C) when available, else null. */
   readonly tokens: PowerLawFit | null;
+  /** Health of the power laws (refused when not available); optional only for hand-built records. */
+  readonly health?: FitHealth;
 }
 
 /** The law form of an Approach 3 fit, a name of the law registry (scaling/laws): "eq1", "eq2", "eq3". */
@@ -347,6 +360,57 @@ export interface Approach3Record {
       readonly tokensOpt: Interval;
     }[];
   } | null;
+  /**
+   * Health verdict of the fit (scaling/judge): `ok`, `warn` or `refused`, with findings `{ code, message }`
+   * whose messages name rows by their line in `select.<variant>/rows.csv`. Every fit stage writes it;
+   * optional only so that records built by hand (tests, older stores) still type-check.
+   */
+  readonly health?: Approach3Health;
+}
+
+/**
+ * `backtest.<variant>/backtest.json`: each law form fitted without the largest-compute runs, and its
+ * predictions on their checkpoints.
+ */
+export interface BacktestRecord {
+  /** Always "backtest". */
+  readonly kind: "backtest";
+  /** Variant name. */
+  readonly variant: string;
+  /** Number of runs held out. */
+  readonly holdoutRuns: number;
+  /** The held-out runs, largest compute first. */
+  readonly heldOutRuns: readonly string[];
+  /** One entry per law form. */
+  readonly forms: readonly {
+    readonly form: LawForm;
+    /** Rows the law was fitted on. */
+    readonly trainRows: number;
+    /** Held-out rows (every checkpoint of the held-out runs). */
+    readonly heldOutRows: number;
+    /** Mean |predicted − actual| / actual over the held-out rows. */
+    readonly meanAbsRelError: number;
+    /** Largest |predicted − actual| / actual. */
+    readonly maxAbsRelError: number;
+    /** The training fit's irreducible loss, nats per token. */
+    readonly E: number;
+    /** The training fit's terms. */
+    readonly terms: readonly { readonly variable: string; readonly A: number; readonly alpha: number }[];
+    /** Health of the training fit. */
+    readonly health: Approach3Health;
+    /** Each held-out checkpoint: its line in rows.csv, run, step, FLOPs, predicted and actual loss (nats). */
+    readonly heldOut: readonly {
+      readonly line: number;
+      readonly run_id: string;
+      readonly step: number;
+      readonly flops: number;
+      readonly predicted: number;
+      readonly actual: number;
+      readonly relError: number;
+    }[];
+  }[];
+  /** The form with the lowest mean |relative error| among those not refused (null if all are). */
+  readonly best: LawForm | null;
 }
 
 /** One prescribed compute-optimal configuration. */
@@ -533,12 +597,22 @@ export async function readSelectedRows(path: string): Promise<SelectedRow[]> {
     params: requireNumber(r, "params", at),
     flops: requireNumber(r, "flops", at),
     gpu_hours: optionalNumber(r, "gpu_hours", at),
-    loss: requireLoss(r, "loss", at),
+    loss: requireLossPositive(r, at),
     subset: requireString(r, "subset", at),
   }));
 }
 
 const ROW_SOURCES: readonly RowSource[] = ["gemstones", "own", "user"];
+
+// Stage outputs are written by this project; their losses need only be finite and > 0 (simulated toy
+// runs can exceed the (0, 20) nats sanity range that the importers apply to external inputs).
+function requireLossPositive(r: RawRecord, at: RecordLocation): number {
+  const v = requireNumber(r, "loss", at);
+  if (!(v > 0)) {
+    throw new InputError(at.file, at.line, "loss", `expected a loss > 0 nats per token, got ${v}`);
+  }
+  return v;
+}
 
 function requireBoolean(r: RawRecord, field: string, at: RecordLocation): boolean {
   const v = requireString(r, field, at);
@@ -578,7 +652,7 @@ export async function readRunsRows(path: string): Promise<(RunsRow & { counts: R
       tokens: requireNumber(r, "tokens", at),
       params_published: optionalNumber(r, "params_published", at),
       gpu_hours: optionalNumber(r, "gpu_hours", at),
-      loss: requireLoss(r, "loss", at),
+      loss: requireLossPositive(r, at),
       subset: requireString(r, "subset", at),
       cooldown: requireBoolean(r, "cooldown", at),
       lr_ablation: requireBoolean(r, "lr_ablation", at),

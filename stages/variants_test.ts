@@ -113,13 +113,18 @@ Deno.test("pipeline: every profile's graph and diff graph are well formed", () =
   );
 });
 
-Deno.test("pipeline: changing the Huber delta changes only the Approach 3 stages' parameters", () => {
+Deno.test("pipeline: changing the Huber delta changes only the Approach 3 and backtest stages' parameters", () => {
   const before = fitStages("paper");
   const after = fitStages("paper", { ...PAPER, huberDelta: 5e-3 });
   const changed = before.filter((s, i) => JSON.stringify(s.params) !== JSON.stringify(after[i].params)).map((
     s,
   ) => s.id);
-  assert.deepEqual(changed, ["approach3_eq1.paper", "approach3_eq2.paper", "approach3_eq3.paper"]);
+  assert.deepEqual(changed, [
+    "approach3_eq1.paper",
+    "approach3_eq2.paper",
+    "approach3_eq3.paper",
+    "backtest.paper",
+  ]);
   // The stages downstream of them (prescribe, overtraining, overspend) depend on them, so they rerun too.
   const downstream = before.filter((s) => s.deps.some((d) => d.startsWith("approach3_"))).map((s) => s.id);
   assert.deepEqual(downstream, ["prescribe.paper", "overtraining.paper", "overspend.paper"]);

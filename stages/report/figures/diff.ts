@@ -4,7 +4,7 @@
  * @module
  */
 import type { Approach1Record, Approach3Record, PrescriptionsRecord, SelectedRow } from "../../schemas.ts";
-import { evalPower, type Figure, fmt, topLevel } from "./common.ts";
+import { evalPower, type Figure, fmt, logAxisChannel, topLevel } from "./common.ts";
 import { eq1Optimum } from "./rainbow.ts";
 import { logSpace } from "../../../scaling/logspace.ts";
 
@@ -47,6 +47,12 @@ export function diffFrontierFigure(a: DiffSide, b: DiffSide): Figure {
     title: "variant",
     scale: { range: ["#1f77b4", "#d62728"] },
   };
+  // Axes trimmed to both variants' data, in the report's single log tick format.
+  const flopsX = logAxisChannel("flops", {
+    title: "training FLOPs",
+    values: [...checkpoints.map((c) => c.flops), ...hulls.map((h) => h.flops)],
+  });
+  const tokensX = logAxisChannel("tokens", { title: "tokens", values: checkpoints.map((c) => c.tokens) });
   const spec = topLevel({
     title: `Checkpoints and Approach 1 hulls: ${a.variant} (A) vs ${b.variant} (B)`,
     datasets: { checkpoints, hulls },
@@ -60,7 +66,7 @@ export function diffFrontierFigure(a: DiffSide, b: DiffSide): Figure {
             data: { name: "checkpoints" },
             mark: { type: "point", size: 10, opacity: 0.5 },
             encoding: {
-              x: { field: "flops", type: "quantitative", scale: { type: "log" }, title: "training FLOPs" },
+              x: flopsX,
               y: { field: "loss", type: "quantitative", scale: { zero: false }, title: "loss (nats/token)" },
               color,
             },
@@ -69,7 +75,7 @@ export function diffFrontierFigure(a: DiffSide, b: DiffSide): Figure {
             data: { name: "hulls" },
             mark: { type: "line", strokeWidth: 2, point: { size: 30, filled: true } },
             encoding: {
-              x: { field: "flops", type: "quantitative", scale: { type: "log" } },
+              x: flopsX,
               y: { field: "loss", type: "quantitative", scale: { zero: false } },
               color,
             },
@@ -83,7 +89,7 @@ export function diffFrontierFigure(a: DiffSide, b: DiffSide): Figure {
         data: { name: "checkpoints" },
         mark: { type: "line", strokeWidth: 1, opacity: 0.7 },
         encoding: {
-          x: { field: "tokens", type: "quantitative", scale: { type: "log" }, title: "tokens" },
+          x: tokensX,
           y: { field: "loss", type: "quantitative", scale: { zero: false }, title: "loss (nats/token)" },
           detail: { field: "run" },
           color,
@@ -153,7 +159,9 @@ export function diffPrescriptionFigure(
       });
     }
   }
-  const x = { field: "flops", type: "quantitative", scale: { type: "log" }, title: "training FLOPs" };
+  const x = logAxisChannel("flops", { title: "training FLOPs", values: rows.map((r) => r.flops) });
+  const y = (field: "params" | "tokensPerParam" | "ratio", title: string) =>
+    logAxisChannel(field, { title, values: rows.map((r) => r[field] ?? NaN) });
   const color = {
     field: "side",
     type: "nominal",
@@ -169,7 +177,7 @@ export function diffPrescriptionFigure(
       range: [[1, 0], [5, 3], [2, 2]],
     },
   };
-  const panel = (field: string, title: string, filter?: string) => ({
+  const panel = (field: "params" | "tokensPerParam" | "ratio", title: string, filter?: string) => ({
     title,
     width: 250,
     height: 240,
@@ -178,7 +186,7 @@ export function diffPrescriptionFigure(
     mark: { type: "line", strokeWidth: 2 },
     encoding: {
       x,
-      y: { field, type: "quantitative", scale: { type: "log" }, title },
+      y: y(field, title),
       color,
       strokeDash: dash,
       detail: { field: "law" },
