@@ -4,14 +4,26 @@
  * shape. FLOPs: the cheapest of the brute-force shape grid (integer, even heads). GPU-hours: the
  * cheapest of the shapes with recorded step times (GPU-seconds per token = gpu_hours·3600 / tokens of
  * the run), since no time model exists for other shapes. Output: `overspend.json`.
+ *
+ * Beside that law-based view, `measured` is the authors' own Figure 7 (plotters/approach_1_extra_plots.py):
+ * the checkpoints of the dense selection (`select_approach1.<variant>`; `hot_100b+_477` for over_100b) at
+ * 299-301B tokens, each against the frontier checkpoint (lower convex hull) of nearest loss, in FLOPs and in
+ * GPU-hours. Where no checkpoint falls in that window (other subsets, own runs) each run's last checkpoint
+ * is compared instead, and the record says so (`tokensRange: null`).
  * @module
  */
 import type { Params, Stage } from "../pipeline/stage.ts";
 import type { AdditiveLaw } from "../scaling/law.ts";
 import type { ShapeSpec } from "../scaling/count/mod.ts";
-import { overspendGrid } from "../scaling/prescribe/mod.ts";
+import { measuredOverspend, overspendGrid } from "../scaling/prescribe/mod.ts";
 import { countingOf, fittedLawOf, selectedRowsOf, writeJson } from "./fit_common.ts";
-import { type LawForm, type OverspendRecord, type SelectedRow, stageId } from "./schemas.ts";
+import {
+  type LawForm,
+  type MeasuredOverspendRecord,
+  type OverspendRecord,
+  type SelectedRow,
+  stageId,
+} from "./schemas.ts";
 import type { VariantSettings } from "./variants.ts";
 import { logSpace } from "../scaling/logspace.ts";
 
@@ -27,7 +39,70 @@ export type OverspendParams = {
   flopsCounter: string;
   /** Number of target losses, log-spaced from the lowest selected loss to the median selected loss. */
   targets: number;
+  /** Node id of the select stage whose checkpoints the measured overspend compares. */
+  measuredSelect: string;
+  /** Token window [lo, hi] of the measured comparison (the authors': 299e9-301e9). */
+  measuredTokens: number[];
 };
+
+/** The authors' token window of Figure 7: the checkpoints at 300B tokens (±1B). */
+export const MEASURED_TOKENS: readonly [number, number] = [299e9, 301e9];
+
+/**
+ * Returns the measured overspend of `rows` (see module doc): the rows within `window` tokens when at least
+ * three runs have one there (the earliest such checkpoint per run), else each run's last checkpoint.
+ */
+export function measuredOverspendRecord(
+  rows: readonly SelectedRow[],
+  window: readonly [number, number],
+): MeasuredOverspendRecord {
+  const inWindow = rows.filter((r) => r.tokens >= window[0] && r.tokens <= window[1]);
+  const windowed = new Set(inWindow.map((r) => r.run_id)).size >= 3;
+  const picked = windowed ? inWindow : [...lastPerRun(rows).values()];
+  if (picked.length < 2) throw new Error(`overspend: need >= 2 checkpoints to compare, got ${picked.length}`);
+  const flops = measuredOverspend(picked.map((r) => ({ resource: r.flops, lossNats: r.loss })));
+  const timedAt = picked.map((r, i) => [r, i] as const).filter(([r]) =>
+    Number.isFinite(r.gpu_hours) && r.gpu_hours > 0
+  );
+  const hours = timedAt.length >= 2
+    ? measuredOverspend(timedAt.map(([r]) => ({ resource: r.gpu_hours, lossNats: r.loss })))
+    : null;
+  const hoursOf = new Map<number, { overspend: number; frontier: boolean }>();
+  if (hours) {
+    const onFrontier = new Set(hours.frontier);
+    timedAt.forEach(([, i], k) =>
+      hoursOf.set(i, { overspend: hours.overspend[k], frontier: onFrontier.has(k) })
+    );
+  }
+  const flopsFrontier = new Set(flops.frontier);
+  return {
+    subsets: [...new Set(rows.map((r) => r.subset))],
+    tokensRange: windowed ? [window[0], window[1]] : null,
+    rows: picked.map((r, i) => ({
+      run_id: r.run_id,
+      model: r.model,
+      width: r.width,
+      depth: r.depth,
+      tokens: r.tokens,
+      loss: r.loss,
+      flops: r.flops,
+      gpuHours: Number.isFinite(r.gpu_hours) ? r.gpu_hours : null,
+      flopsOverspend: flops.overspend[i],
+      gpuHoursOverspend: hoursOf.get(i)?.overspend ?? null,
+      flopsFrontier: flopsFrontier.has(i),
+      gpuHoursFrontier: hoursOf.get(i)?.frontier ?? false,
+    })),
+  };
+}
+
+function lastPerRun(rows: readonly SelectedRow[]): Map<string, SelectedRow> {
+  const last = new Map<string, SelectedRow>();
+  for (const r of rows) {
+    const seen = last.get(r.run_id);
+    if (!seen || r.tokens > seen.tokens) last.set(r.run_id, r);
+  }
+  return last;
+}
 
 /** Returns `x` where it is a finite number, else null (unreachable or unknown; JSON has no NaN/Infinity). */
 function finiteOrNull(x: number | undefined): number | null {
@@ -38,7 +113,9 @@ function finiteOrNull(x: number | undefined): number | null {
 export function overspendRecord(
   law: AdditiveLaw,
   rows: readonly SelectedRow[],
-  p: OverspendParams,
+  p: Omit<OverspendParams, "measuredSelect" | "measuredTokens">,
+  measuredRows: readonly SelectedRow[] = rows,
+  measuredTokens: readonly [number, number] = MEASURED_TOKENS,
 ): OverspendRecord {
   const counting = countingOf(p.paramsConvention, p.flopsCounter);
   const secondsPerToken = new Map<string, number>();
@@ -101,27 +178,46 @@ export function overspendRecord(
       flops: "brute-force shape grid (integer, even heads)",
       gpuHours: `the ${timed.length} shapes with recorded step times`,
     },
+    measured: measuredOverspendRecord(measuredRows, measuredTokens),
   };
 }
 
-/** Returns the overspend stage of `variant` (id `overspend.<variant>`, depends on its Eq. 2 fit and selection). */
+/**
+ * Returns the overspend stage of `variant` (id `overspend.<variant>`, depends on its Eq. 2 fit and selection,
+ * and on `measuredSelect`, the selection of the measured comparison, default the same selection).
+ */
 export function overspendStage(
   variant: string,
   v: VariantSettings,
   form: LawForm = "eq2",
+  measuredSelect: string = stageId("select", variant),
 ): Stage<OverspendParams & Params> {
   return {
     name: "overspend",
     id: stageId("overspend", variant),
     module: import.meta.url,
-    deps: [stageId(`approach3_${form}`, variant), stageId("select", variant)],
-    params: { variant, form, paramsConvention: v.paramsConvention, flopsCounter: v.flopsCounter, targets: 6 },
+    deps: [...new Set([stageId(`approach3_${form}`, variant), stageId("select", variant), measuredSelect])],
+    params: {
+      variant,
+      form,
+      paramsConvention: v.paramsConvention,
+      flopsCounter: v.flopsCounter,
+      targets: 6,
+      measuredSelect,
+      measuredTokens: [...MEASURED_TOKENS],
+    },
     inputs: [],
     outputs: ["overspend.json"],
     async run(ctx) {
       const law = await fittedLawOf(ctx.deps, ctx.params.variant, ctx.params.form);
       const rows = await selectedRowsOf(ctx.deps, ctx.params.variant);
-      await writeJson(ctx.outDir, "overspend.json", overspendRecord(law, rows, ctx.params));
+      const measured = await selectedRowsOf(ctx.deps, ctx.params.variant, ctx.params.measuredSelect);
+      const [lo, hi] = ctx.params.measuredTokens;
+      await writeJson(
+        ctx.outDir,
+        "overspend.json",
+        overspendRecord(law, rows, ctx.params, measured, [lo, hi]),
+      );
     },
   };
 }

@@ -29,6 +29,8 @@ export type PrescribeParams = {
   perDecade: number;
   /** Relax the integer head constraint (continuous width and depth, seed 002 Appendix D). */
   relaxed: boolean;
+  /** The law forms prescribed (the stage depends on exactly these fits). */
+  forms: LawForm[];
 };
 
 /** Default prescription budgets: 1e18 to 1e26 FLOPs, 2 per decade, integer heads. */
@@ -37,6 +39,7 @@ export const DEFAULT_PRESCRIBE: Omit<PrescribeParams, "variant" | "paramsConvent
   maxFlops: 1e26,
   perDecade: 2,
   relaxed: false,
+  forms: [...LAW_NAMES],
 };
 
 /** Returns the budgets (FLOPs) of prescribe parameters. */
@@ -45,11 +48,16 @@ export function prescribeBudgets(p: Pick<PrescribeParams, "minFlops" | "maxFlops
   return logSpace(p.minFlops, p.maxFlops, Math.max(2, n));
 }
 
-/** Returns the prescriptions of the three laws at the budgets of `p` (each by its registry form's method). */
+/** Returns the prescriptions of the laws of `p.forms` at the budgets of `p`; throws naming a missing law. */
 export function prescriptionsRecord(
-  laws: Readonly<Record<LawForm, AdditiveLaw>>,
+  laws: Readonly<Partial<Record<LawForm, AdditiveLaw>>>,
   p: PrescribeParams,
 ): PrescriptionsRecord {
+  const law = (form: LawForm): AdditiveLaw => {
+    const l = laws[form];
+    if (l === undefined) throw new Error(`prescribe ${p.variant}: no ${form} law given`);
+    return l;
+  };
   const budgets = prescribeBudgets(p);
   const counting = countingOf(p.paramsConvention, p.flopsCounter);
   const shapeCounting = {
@@ -61,8 +69,8 @@ export function prescriptionsRecord(
   return {
     kind: "prescriptions",
     variant: p.variant,
-    forms: LAW_NAMES.map((form) => {
-      const r = LAW_SPECS[form].prescribe(laws[form], budgets, shapeCounting);
+    forms: p.forms.map((form) => {
+      const r = LAW_SPECS[form].prescribe(law(form), budgets, shapeCounting);
       return {
         form,
         method: r.method,
@@ -81,30 +89,34 @@ export function prescriptionsRecord(
   };
 }
 
-/** Returns the prescribe stage of `variant` (id `prescribe.<variant>`, depends on its three Approach 3 fits). */
+/**
+ * Returns the prescribe stage of `variant` (id `prescribe.<variant>`, or `prescribe_relaxed.<variant>` with
+ * `relaxed: true`: the integer constraints removed, as the paper's Appendix D figures; depends on the
+ * Approach 3 fits of its `forms`, default all three).
+ */
 export function prescribeStage(
   variant: string,
   v: VariantSettings,
   overrides: Partial<typeof DEFAULT_PRESCRIBE> = {},
 ): Stage<PrescribeParams & Params> {
-  const forms = LAW_NAMES;
+  const params = {
+    variant,
+    paramsConvention: v.paramsConvention,
+    flopsCounter: v.flopsCounter,
+    ...DEFAULT_PRESCRIBE,
+    ...overrides,
+  };
   return {
     name: "prescribe",
-    id: stageId("prescribe", variant),
+    id: stageId(overrides.relaxed ? "prescribe_relaxed" : "prescribe", variant),
     module: import.meta.url,
-    deps: forms.map((f) => stageId(`approach3_${f}`, variant)),
-    params: {
-      variant,
-      paramsConvention: v.paramsConvention,
-      flopsCounter: v.flopsCounter,
-      ...DEFAULT_PRESCRIBE,
-      ...overrides,
-    },
+    deps: params.forms.map((f) => stageId(`approach3_${f}`, variant)),
+    params: { ...params, forms: [...params.forms] },
     inputs: [],
     outputs: ["prescriptions.json"],
     async run(ctx) {
-      const laws = {} as Record<LawForm, AdditiveLaw>;
-      for (const form of forms) laws[form] = await fittedLawOf(ctx.deps, variant, form);
+      const laws: Partial<Record<LawForm, AdditiveLaw>> = {};
+      for (const f of ctx.params.forms) laws[f] = await fittedLawOf(ctx.deps, variant, f);
       await writeJson(ctx.outDir, "prescriptions.json", prescriptionsRecord(laws, ctx.params));
     },
   };

@@ -237,6 +237,21 @@ Deno.test("prescriptions: Eq. 1 spends C = 6ND; Eq. 2 spends C = FLOPs/token(sha
   for (let i = 1; i < n.length; i++) assert.ok(n[i] > n[i - 1]);
 });
 
+Deno.test("prescriptions of a subset of forms (the relaxed Appendix D stages): only those, relaxed shapes continuous", async () => {
+  const l = await laws();
+  const p = { variant: "paper", paramsConvention: "total", flopsCounter: "gemstones", ...DEFAULT_PRESCRIBE };
+  const r = prescriptionsRecord({ eq1: l.eq1, eq2: l.eq2 }, { ...p, relaxed: true, forms: ["eq1", "eq2"] });
+  assert.deepEqual(r.forms.map((f) => f.form), ["eq1", "eq2"]);
+  assert.ok(
+    r.forms[1].prescriptions.some((x) => !Number.isInteger(x.depth)),
+    "relaxed depths are continuous",
+  );
+  assert.throws(
+    () => prescriptionsRecord({ eq1: l.eq1 }, { ...p, forms: ["eq1", "eq2"] }),
+    /paper: no eq2 law/,
+  );
+});
+
 Deno.test("overtraining Eq. 1: the loss increase is the closed form A·N*^-α·(f^α − 1) + B·D*^-β·(f^-β − 1)", async () => {
   const law = (await laws()).eq1;
   const flops = 1e20;

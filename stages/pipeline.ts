@@ -20,7 +20,10 @@
  *            │            eq2 ──────────────► overtraining.V
  *            └────────────eq2 ──────────────► overspend.V
  *   C ──► grid_size_study (paper only: Figure 20), sensitivity.V (paper only: the tornado)
- * all of the above (+ lr_sweep) + approach3_eq1.W of every variant W (paper only: Figure 6, the rainbow) ──► report.V
+ *            └── prescribe_relaxed.V (variants with relaxedPrescriptions: the paper's Appendix D)
+ * report.V, from all of the above (+ lr_sweep) and, paper only: the nodes of V's width-depth variant
+ *   (over_100b for paper: Figures 5, 7, 8, 12, 21, 23), the rainbow's 14 approach3_eq1 and 10 approach1 fits
+ *   (Figure 6) and prescribe_relaxed of the Appendix D variants (Figures 13-19)
  * diff A B: the stages of A and B ──► diff.A.B
  * ```
  * Each train stage depends only on the corpus (never on the grid stage), so editing one grid entry
@@ -59,7 +62,14 @@ import { importedLrSweepStage, lrSweepStages } from "./lr_sweep.ts";
 import { corpusStage, trainStage } from "./train.ts";
 import { microStudyStages } from "./micro_study.ts";
 import { paperLawStage } from "./paper_law.ts";
-import { resolveVariant, VARIANT_NAMES, type VariantSettings } from "./variants.ts";
+import {
+  RAINBOW_APPROACH1,
+  RAINBOW_EQ1,
+  resolveVariant,
+  VARIANT_NAMES,
+  type VariantSettings,
+} from "./variants.ts";
+import { selectChinchillaStage } from "./select_chinchilla.ts";
 import { type LawForm, stageId } from "./schemas.ts";
 import { LAW_NAMES } from "../scaling/laws/mod.ts";
 import {
@@ -125,12 +135,117 @@ export function fitStages(
       huberDelta: v.huberDelta,
       grids: Object.fromEntries(FORMS.map((f) => [f, fit[f].grid])) as Record<LawForm, FitOptions["grid"]>,
     }),
-    // What the laws prescribe: compute-optimal N, D (Eq. 1 closed form; Eq. 2/3 brute force over shapes).
+    // What the laws prescribe: compute-optimal N, D (Eq. 1 closed form; Eq. 2/3 brute force over shapes),
+    // and, for the paper's Appendix D figures, the same with the integer constraints removed.
     offThread(prescribeStage, variant, v),
-    // Figure 8 (overtraining) and Figure 7 (overspend in FLOPs and GPU-hours), from the Eq. 2 law.
+    // (Eq. 1 and Eq. 2 only: Figures 13-19 draw no Eq. 3 line, and each Eq. 3 fit costs seconds.)
+    ...(v.relaxedPrescriptions
+      ? [offThread(prescribeStage, variant, v, { relaxed: true, forms: ["eq1", "eq2"] })]
+      : []),
+    // Figure 8 (overtraining) and Figure 7 (overspend: measured checkpoints of Approach 1's dense selection
+    // against their frontier, and the Eq. 2 law's view).
     offThread(overtrainingStage, variant, v),
-    offThread(overspendStage, variant, v),
+    offThread(overspendStage, variant, v, "eq2", stageId("select_approach1", variant)),
   ];
+}
+
+/** The variants whose relaxed prescriptions the paper's Appendix D figures (13-19) draw. */
+export const APPENDIX_D_VARIANTS: readonly string[] = [
+  "lr_ablation",
+  "cooldown",
+  "over_120b_only",
+  "over_100b",
+  "over_100b_huber_1e-3",
+  "lr_ablation_huber_1e-3",
+  "cooldown_huber_1e-3",
+];
+
+/** Hoffmann et al.'s points (collect's chinchilla.csv) as a rainbow law of their own: name -> subset. */
+const CHINCHILLA_POINTS: Readonly<Record<string, string>> = { slim_chinchilla: "slim_chinchilla" };
+
+/** Returns `stages` with later duplicates of a node id dropped. */
+function uniqueStages(stages: readonly Stage[]): Stage[] {
+  const seen = new Set<string>();
+  return stages.filter((s) => {
+    const id = s.id ?? s.name;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
+
+/**
+ * Returns the paper profile's extra report inputs for `variant` and their stages: the fits of its width-depth
+ * variant, the rainbow's 14 Eq. 1 and 10 Approach 1 fits (Figure 6) and the relaxed prescriptions of
+ * Appendix D (Figures 13-19).
+ */
+function paperReportStages(
+  variant: string,
+  v: VariantSettings,
+  fit: FitTable,
+  collect: string,
+): { stages: Stage[]; deps: Record<string, unknown>; rainbowFits: Record<string, RainbowFit> } {
+  const wd = v.widthDepthVariant === "" ? variant : v.widthDepthVariant;
+  // (Its backtest is not drawn: only the variant's own goes into the fit-health notes.)
+  const stages: Stage[] = wd === variant
+    ? []
+    : fitStages(wd, resolveVariant(wd), { fit, collect }).filter((s) => s.id !== stageId("backtest", wd));
+  const rainbow: Record<string, string> = {};
+  const rainbowFits: Record<string, RainbowFit> = {};
+  for (const { variant: w, label } of RAINBOW_EQ1) {
+    if (CHINCHILLA_POINTS[w] !== undefined) {
+      stages.push(selectChinchillaStage(w, CHINCHILLA_POINTS[w]), approach3Stage(w, "eq1", fit.eq1));
+      rainbowFits[label] = { subsets: [CHINCHILLA_POINTS[w]], noEmbeds: false };
+    } else {
+      const settings = resolveVariant(w);
+      rainbowFits[label] = {
+        subsets: [...settings.subsets],
+        noEmbeds: settings.paramsConvention.startsWith("non_embedding"),
+      };
+      stages.push(
+        selectStage(w, settings, { collect }),
+        approach3Stage(w, "eq1", { ...fit.eq1, huberDelta: settings.huberDelta }),
+      );
+    }
+    rainbow[label] = stageId("approach3_eq1", w);
+  }
+  const rainbowApproach1: Record<string, string> = {};
+  for (const { variant: w, label } of RAINBOW_APPROACH1) {
+    stages.push(
+      selectStage(w, resolveVariant(w), { purpose: "approach1", collect }),
+      approach1Stage(w, {}, stageId("select_approach1", w)),
+    );
+    rainbowApproach1[label] = stageId("approach1", w);
+  }
+  const relaxed: Record<string, string> = {};
+  for (const w of APPENDIX_D_VARIANTS) {
+    const keep = ["select", "approach3_eq1", "approach3_eq2", "prescribe_relaxed"].map((s) => stageId(s, w));
+    stages.push(
+      ...fitStages(w, resolveVariant(w), { fit, collect }).filter((s) => keep.includes(s.id ?? "")),
+    );
+    relaxed[w] = stageId("prescribe_relaxed", w);
+  }
+  return {
+    stages,
+    rainbowFits,
+    deps: {
+      rainbow,
+      rainbowApproach1,
+      relaxed,
+      approach1Ablations: Object.fromEntries(
+        ["lr_ablation", "cooldown"].map((w) => [w, {
+          select: stageId("select_approach1", w),
+          approach1: stageId("approach1", w),
+        }]),
+      ),
+      selectApproach1: stageId("select_approach1", variant),
+      longRuns: stageId("select_approach1", wd),
+      widthDepthEq2: stageId("approach3_eq2", wd),
+      prescribe: stageId("prescribe", wd),
+      overtraining: stageId("overtraining", wd),
+      overspend: stageId("overspend", wd),
+    },
+  };
 }
 
 /** Returns one train stage per grid row of `s` (ids `train.<profile>_<W>x<D>`), reading corpus `corpusId`. */
@@ -251,36 +366,21 @@ export function variantOfSources(variant: string, sources: Sources): VariantSett
     widths: [],
     minTokens: 0,
     maxTokens: null,
+    // Own runs have no hot_100b+ and no Appendix D: every figure draws the profile's own fits.
+    widthDepthVariant: "",
+    relaxedPrescriptions: false,
   };
 }
 
 /**
  * Returns every stage of `variant` under the profile settings `p`: its sources, the fit stages, (paper
- * only) the Eq. 1 fit of every other variant for the rainbow, and the report.
+ * only) the width-depth variant's fits, the rainbow's fits and Appendix D's relaxed prescriptions, and the
+ * report.
  */
 export function profileStages(p: ProfileSettings, variant: string): Stage[] {
   const sources = sourcesOf(p, variant);
   const v = variantOfSources(variant, sources);
   const stages = [...sources.stages, ...fitStages(variant, v, { fit: p.fit, collect: sources.collect })];
-  // The report: every figure of this variant, plus (paper) the Eq. 1 prescription of every variant (rainbow).
-  const rainbow: Record<string, string> = {};
-  const rainbowFits: Record<string, RainbowFit> = {};
-  if (p.kind === "paper") {
-    for (const w of VARIANT_NAMES) {
-      const settings = resolveVariant(w);
-      if (w !== variant) {
-        stages.push(
-          offThread(selectStage, w, settings, { collect: sources.collect }),
-          offThread(approach3Stage, w, "eq1", { ...p.fit.eq1, huberDelta: settings.huberDelta }),
-        );
-      }
-      rainbow[w] = stageId("approach3_eq1", w);
-      rainbowFits[w] = {
-        subsets: [...settings.subsets],
-        noEmbeds: settings.paramsConvention.startsWith("non_embedding"),
-      };
-    }
-  }
   // Sensitivity (paper only): Gemstones Figure 20 (one grid-size study for all variants) and the tornado.
   const sensitivity = p.kind === "paper"
     ? { gridSizeStudy: "grid_size_study", sensitivity: stageId("sensitivity", variant) }
@@ -296,23 +396,39 @@ export function profileStages(p: ProfileSettings, variant: string): Stage[] {
     );
   }
   const lrSweep = sources.lrSweep === undefined ? {} : { lrSweep: sources.lrSweep };
+  if (p.kind !== "paper") {
+    stages.push(
+      offThread(reportStage, {
+        variant,
+        deps: {
+          collect: sources.collect,
+          selectApproach1: stageId("select_approach1", variant),
+          rainbow: {},
+          backtest: stageId("backtest", variant),
+          ...lrSweep,
+        },
+      }),
+    );
+    return stages;
+  }
+  const extra = paperReportStages(variant, v, p.fit, sources.collect);
   stages.push(
+    ...extra.stages,
     offThread(reportStage, {
       variant,
       deps: {
         collect: sources.collect,
-        selectApproach1: stageId("select_approach1", variant),
-        rainbow,
+        ...extra.deps,
         backtest: stageId("backtest", variant),
         ...lrSweep,
         ...sensitivity,
       },
-      rainbowFits,
+      rainbowFits: extra.rainbowFits,
     }),
+    // The Perceiver AR runs (seed 000, shipped with the paper's data): their own report.
+    offThread(perceiverReportStage, { collect: sources.collect }),
   );
-  // The Perceiver AR runs (seed 000, shipped with the paper's data): their own report.
-  if (p.kind === "paper") stages.push(offThread(perceiverReportStage, { collect: sources.collect }));
-  return stages;
+  return uniqueStages(stages);
 }
 
 /** Returns the settings of profile `name`; throws listing the valid names. */
@@ -366,11 +482,13 @@ export const PUBLISH: readonly string[] = [
       ...FORMS.map((f) => `approach3_${f}`),
       "backtest",
       "prescribe",
+      "prescribe_relaxed",
       "overtraining",
       "overspend",
     ]
       .map((s) => stageId(s, v))
   ),
+  ...Object.keys(CHINCHILLA_POINTS).map((w) => stageId("approach3_eq1", w)),
 ];
 
 /** The pipeline definition handed to the CLI. */

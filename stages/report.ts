@@ -41,6 +41,7 @@ import { readIndustry, readPerceiverValidation, readRecord, readSelectedRows } f
 import { healthSectionHtml, type VariantVerdicts, withHealthNotes } from "./report/health.ts";
 import { FONT_PATH } from "./report/font.ts";
 import { type LrSweepRow, readLrSweepRows } from "./lr_sweep_table.ts";
+import { MUP_SWEEP_PATH, readMupSweep } from "./report/figures/mup_sweep.ts";
 import { type InputSource, type SourceFile, sourceFile } from "./report/sources.ts";
 import type { GridSizeStudyRecord, SensitivityRecord } from "./sensitivity.ts";
 import { exists } from "../util/fs.ts";
@@ -75,6 +76,24 @@ export interface ReportDeps {
   readonly gridSizeStudy?: string;
   /** The sensitivity node of the variant (the tornado); absent leaves the figure out. */
   readonly sensitivity?: string;
+  /** Legend label -> an Approach 1 node, the rainbow's Approach 1 lines (paper Figure 6). */
+  readonly rainbowApproach1?: Readonly<Record<string, string>>;
+  /** Variant -> its `prescribe_relaxed` node (paper Figures 13-19, Appendix D); absent leaves them out. */
+  readonly relaxed?: Readonly<Record<string, string>>;
+  /**
+   * Variant -> its Approach 1 select and fit nodes, for the paper's Approach 1 ablations (Figure 10: lr_ablation,
+   * Figure 11: cooldown); absent leaves them out.
+   */
+  readonly approach1Ablations?: Readonly<
+    Record<string, { readonly select: string; readonly approach1: string }>
+  >;
+  /** The select node of the long loss curves (paper Figure 23: hot_100b+_477); default `selectApproach1`. */
+  readonly longRuns?: string;
+  /**
+   * The Eq. 2 fit node behind the width-depth figures (prescribe, overtraining, overspend; paper Figures 5, 7, 8,
+   * 12: hot_100b+ for paper); default `approach3Eq2`.
+   */
+  readonly widthDepthEq2?: string;
   /** The backtest node; absent leaves the backtest out of the fit-health notes (stages/report/health.ts). */
   readonly backtest?: string;
 }
@@ -113,6 +132,11 @@ export function reportDepIds(deps: ReportDeps): string[] {
       ...(deps.lrSweep === undefined ? [] : [deps.lrSweep]),
       ...(deps.gridSizeStudy === undefined ? [] : [deps.gridSizeStudy]),
       ...(deps.sensitivity === undefined ? [] : [deps.sensitivity]),
+      ...Object.values(deps.rainbowApproach1 ?? {}),
+      ...Object.values(deps.relaxed ?? {}),
+      ...Object.values(deps.approach1Ablations ?? {}).flatMap((a) => [a.select, a.approach1]),
+      ...(deps.longRuns === undefined ? [] : [deps.longRuns]),
+      ...(deps.widthDepthEq2 === undefined ? [] : [deps.widthDepthEq2]),
       ...(deps.backtest === undefined ? [] : [deps.backtest]),
     ]),
   ];
@@ -280,6 +304,73 @@ export async function readReportInputs(
     fits: Object.values(deps.rainbow),
     describe: `Eq. 1 fits of ${rainbow.length} variants (${Object.keys(deps.rainbow).join(", ")})`,
   };
+  const rainbowApproach1 = [];
+  for (const [label, id] of Object.entries(deps.rainbowApproach1 ?? {})) {
+    rainbowApproach1.push({
+      label,
+      record: await readRecord<Approach1Record>(`${dir(id)}/approach1.json`, "approach1"),
+    });
+  }
+  sources.rainbowApproach1 = {
+    files: await Promise.all(
+      Object.values(deps.rainbowApproach1 ?? {}).map((id) => nodeFile(id, "approach1.json")),
+    ),
+    fits: Object.values(deps.rainbowApproach1 ?? {}),
+    describe: `Approach 1 (convex hull) of ${rainbowApproach1.length} subsets (${
+      Object.keys(deps.rainbowApproach1 ?? {}).join(", ")
+    })`,
+  };
+  const relaxed = [];
+  for (const [v, id] of Object.entries(deps.relaxed ?? {})) {
+    relaxed.push({
+      variant: v,
+      record: await readRecord<PrescriptionsRecord>(`${dir(id)}/prescriptions.json`, "prescriptions"),
+    });
+  }
+  sources.relaxed = {
+    files: await Promise.all(
+      Object.values(deps.relaxed ?? {}).map((id) => nodeFile(id, "prescriptions.json")),
+    ),
+    fits: Object.values(deps.relaxed ?? {}),
+    describe: `prescriptions with the integer constraints removed (${
+      Object.keys(deps.relaxed ?? {}).join(", ")
+    })`,
+  };
+  const approach1Ablations = [];
+  const ablationFiles: SourceFile[] = [];
+  for (const [v, ids] of Object.entries(deps.approach1Ablations ?? {})) {
+    const sel = await selection(ids.select);
+    approach1Ablations.push({
+      variant: v,
+      rows: sel.rows,
+      record: await readRecord<Approach1Record>(`${dir(ids.approach1)}/approach1.json`, "approach1"),
+    });
+    ablationFiles.push(...sel.source.files, await nodeFile(ids.approach1, "approach1.json"));
+  }
+  sources.approach1Ablations = {
+    files: ablationFiles,
+    fits: Object.values(deps.approach1Ablations ?? {}).map((a) => a.approach1),
+    describe: `Approach 1 (convex hull) on ${
+      approach1Ablations.map((a) => [...new Set(a.rows.map((r) => r.subset))].join(" + ")).join(", ")
+    }`,
+  };
+  const long = deps.longRuns === undefined ? a1 : await selection(deps.longRuns);
+  sources.longRuns = long.source;
+  let widthDepthEq2: Approach3Record | undefined;
+  if (deps.widthDepthEq2 !== undefined) {
+    widthDepthEq2 = await readRecord<Approach3Record>(`${dir(deps.widthDepthEq2)}/fit.json`, "approach3");
+    sources.widthDepthEq2 = {
+      files: [await nodeFile(deps.widthDepthEq2, "fit.json")],
+      fits: [deps.widthDepthEq2],
+      describe: `${formName("eq2")} of ${deps.widthDepthEq2} (Huber δ = ${widthDepthEq2.huberDelta})`,
+    };
+  } else sources.widthDepthEq2 = sources.eq2;
+  const mupSweep = await readMupSweep(`${root}/${MUP_SWEEP_PATH}`);
+  sources.mupSweep = {
+    files: await repoFiles([MUP_SWEEP_PATH]),
+    fits: [],
+    describe: `learning-rate sweep at scale (${mupSweep.length} runs, ${MUP_SWEEP_PATH})`,
+  };
   let perceiverValidation: Awaited<ReturnType<typeof readPerceiverValidation>> = [];
   const perceiverPath = `${dir(deps.collect)}/perceiver_val.csv`;
   if (await exists(perceiverPath)) {
@@ -341,6 +432,12 @@ export async function readReportInputs(
     ...(lrSweep === undefined ? {} : { lrSweep }),
     ...(gridSizeStudy === undefined ? {} : { gridSizeStudy }),
     ...(sensitivity === undefined ? {} : { sensitivity }),
+    rainbowApproach1,
+    relaxed,
+    approach1Ablations,
+    longRuns: long.rows,
+    ...(widthDepthEq2 === undefined ? {} : { widthDepthEq2 }),
+    mupSweep,
     sources,
   };
 }
@@ -458,7 +555,7 @@ export function reportStage(
       rainbowFits: { ...options.rainbowFits },
     },
     // The repository files behind the rows and the authors' fits are hashed into figures.json / fits.csv.
-    inputs: [FONT_PATH, "data/gemstones/wandb_dfs", INDUSTRY_PATH, ...AUTHORS_PARAMETER_DIRS],
+    inputs: [FONT_PATH, "data/gemstones/wandb_dfs", INDUSTRY_PATH, MUP_SWEEP_PATH, ...AUTHORS_PARAMETER_DIRS],
     outputs: ["index.html", "figures/"],
     async run(ctx) {
       const inputs = await readReportInputs(options.variant, deps, ctx.deps, { root: ctx.root });

@@ -511,6 +511,41 @@ export interface OverspendRecord {
   readonly targetLosses: readonly number[];
   /** Candidate shapes for the optimum: FLOPs over the brute-force shape grid; GPU-hours over the shapes with recorded step times. */
   readonly candidates: { readonly flops: string; readonly gpuHours: string };
+  /**
+   * The authors' Figure 7: measured checkpoints against their own frontier (scaling/prescribe
+   * `measuredOverspend`), one row per checkpoint at the token count compared.
+   */
+  readonly measured: MeasuredOverspendRecord;
+}
+
+/** The measured overspend of {@link OverspendRecord}: checkpoints at about one token count against their frontier. */
+export interface MeasuredOverspendRecord {
+  /** Subsets of the checkpoints compared. */
+  readonly subsets: readonly string[];
+  /** The token window [lo, hi] compared, or null where each run's last checkpoint was used instead. */
+  readonly tokensRange: readonly [number, number] | null;
+  /** One row per checkpoint compared. */
+  readonly rows: readonly {
+    readonly run_id: string;
+    readonly model: string;
+    readonly width: number;
+    readonly depth: number;
+    readonly tokens: number;
+    /** Validation loss, nats per token. */
+    readonly loss: number;
+    /** Training FLOPs. */
+    readonly flops: number;
+    /** GPU-hours (null where unknown). */
+    readonly gpuHours: number | null;
+    /** flops / flops of the FLOPs-frontier checkpoint of nearest loss − 1 (0 on the frontier). */
+    readonly flopsOverspend: number;
+    /** The same in GPU-hours (null where GPU-hours are unknown). */
+    readonly gpuHoursOverspend: number | null;
+    /** Whether the checkpoint is on the FLOPs frontier. */
+    readonly flopsFrontier: boolean;
+    /** Whether the checkpoint is on the GPU-hours frontier. */
+    readonly gpuHoursFrontier: boolean;
+  }[];
 }
 
 /** Returns the rows of a CSV file with a header as objects of raw strings (empty cells are ""). */

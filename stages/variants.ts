@@ -44,6 +44,17 @@ export interface VariantSettings {
   readonly minTokens: number;
   /** Rows with more tokens are dropped (Infinity keeps all; JSON null). */
   readonly maxTokens: number | null;
+  /**
+   * The variant whose Eq. 2 / Eq. 3 fits, prescriptions, overtraining, overspend and long loss curves this
+   * variant's report draws (paper Figures 5, 7, 8, 12, 16, 21, 23); "" for the variant itself. The paper fits
+   * its width-depth laws on `hot_100b+` (approach_3_brute_force.py --over_100), not on `hot`.
+   */
+  readonly widthDepthVariant: string;
+  /**
+   * Whether the variant's graph also prescribes with the integer constraints removed (continuous width and
+   * depth, at least one head; node `prescribe_relaxed.<variant>`), as the paper's Appendix D figures do.
+   */
+  readonly relaxedPrescriptions: boolean;
 }
 
 /** The default variant: the paper's main fits (≤100B tokens, all params incl. embeddings, Appendix G FLOPs). */
@@ -60,6 +71,14 @@ export const PAPER: VariantSettings = {
   widths: [],
   minTokens: 0,
   maxTokens: null,
+  widthDepthVariant: "over_100b",
+  relaxedPrescriptions: false,
+};
+
+/** The keys of every no-embeddings variant (one place for the convention). */
+const NO_EMBEDS: Partial<VariantSettings> = {
+  paramsConvention: "non_embedding_one",
+  approach1ParamsConvention: "non_embedding",
 };
 
 /** What a variant entry may set: a description plus any keys of {@link VariantSettings}. */
@@ -71,46 +90,152 @@ export const VARIANT_OVERRIDES: Readonly<Record<string, VariantOverrides>> = {
   no_embeds: {
     description:
       "Embeddings not counted in params, as the authors do: one vocab x width matrix dropped for Approach 3, both for Approach 1",
-    paramsConvention: "non_embedding_one",
-    approach1ParamsConvention: "non_embedding",
+    ...NO_EMBEDS,
+    widthDepthVariant: "over_100b_no_embeds",
   },
   cooldown: {
     description:
       "Only the cooled-down checkpoints (learning rate linearly annealed to 0 over ~10% more tokens)",
     subsets: ["cool_end"],
     approach1Subsets: [],
+    widthDepthVariant: "",
+    relaxedPrescriptions: true,
   },
   lr_ablation: {
     description: "Only the learning-rate ablation runs (learning rate halved)",
     subsets: ["lr_ablation_hot"],
     approach1Subsets: ["lr_ablation_hot_477"],
+    widthDepthVariant: "",
+    relaxedPrescriptions: true,
   },
   over_100b: {
     description: "All checkpoints, including those beyond 100B tokens (to 350B)",
     subsets: ["hot_100b+"],
     approach1Subsets: ["hot_100b+_477"],
+    widthDepthVariant: "",
+    relaxedPrescriptions: true,
   },
   over_120b_only: {
     description: "Only checkpoints with more than 120B tokens",
     subsets: ["hot_120b+_only"],
     approach1Subsets: ["hot_120b+_only_477"],
+    widthDepthVariant: "",
+    relaxedPrescriptions: true,
   },
   width_512_only: {
     description: "Only the width-512 models (depth varies), all checkpoints to 350B tokens",
     subsets: ["hot_100b+_512x"],
     approach1Subsets: [],
     widths: [512],
+    widthDepthVariant: "",
   },
   chinchilla_reduced_sampling: {
     description: "5 models and token counts chosen to mimic Chinchilla's sampling (Besiroglu et al. points)",
     subsets: ["hot_sampled_like_chinchilla"],
     approach1Subsets: [],
+    widthDepthVariant: "",
   },
   "huber_1e-3": {
     description: "The paper's data with Huber δ=1e-3 (Appendix D.5)",
     huberDelta: 1e-3,
+    widthDepthVariant: "over_100b_huber_1e-3",
+  },
+  // The rest complete the rainbow (Figure 6: every law the authors draw) and Appendix D (Figures 13-19).
+  cooldown_no_embeds: {
+    description: "Cooled-down checkpoints, embedding parameters not counted",
+    subsets: ["cool_end"],
+    approach1Subsets: [],
+    ...NO_EMBEDS,
+    widthDepthVariant: "",
+  },
+  lr_ablation_no_embeds: {
+    description: "Learning-rate ablation runs, embedding parameters not counted",
+    subsets: ["lr_ablation_hot"],
+    approach1Subsets: ["lr_ablation_hot_477"],
+    ...NO_EMBEDS,
+    widthDepthVariant: "",
+  },
+  over_100b_no_embeds: {
+    description: "All checkpoints to 350B tokens, embedding parameters not counted",
+    subsets: ["hot_100b+"],
+    approach1Subsets: ["hot_100b+_477"],
+    ...NO_EMBEDS,
+    widthDepthVariant: "",
+  },
+  over_120b_only_no_embeds: {
+    description: "Only checkpoints with more than 120B tokens, embedding parameters not counted",
+    subsets: ["hot_120b+_only"],
+    approach1Subsets: ["hot_120b+_only_477"],
+    ...NO_EMBEDS,
+    widthDepthVariant: "",
+  },
+  lr_ablation_reduced_sampling: {
+    description: "Learning-rate ablation runs at the Chinchilla-like reduced sampling (5 models)",
+    subsets: ["lr_ablation_hot_sampled_like_chinchilla"],
+    approach1Subsets: [],
+    widthDepthVariant: "",
+  },
+  "over_100b_huber_1e-3": {
+    description: "All checkpoints to 350B tokens with Huber δ=1e-3 (Appendix D.5, Figure 17)",
+    subsets: ["hot_100b+"],
+    approach1Subsets: ["hot_100b+_477"],
+    huberDelta: 1e-3,
+    widthDepthVariant: "",
+    relaxedPrescriptions: true,
+  },
+  "lr_ablation_huber_1e-3": {
+    description: "Learning-rate ablation runs with Huber δ=1e-3 (Appendix D.5, Figure 18)",
+    subsets: ["lr_ablation_hot"],
+    approach1Subsets: ["lr_ablation_hot_477"],
+    huberDelta: 1e-3,
+    widthDepthVariant: "",
+    relaxedPrescriptions: true,
+  },
+  "cooldown_huber_1e-3": {
+    description: "Cooled-down checkpoints with Huber δ=1e-3 (Appendix D.5, Figure 19)",
+    subsets: ["cool_end"],
+    approach1Subsets: [],
+    huberDelta: 1e-3,
+    widthDepthVariant: "",
+    relaxedPrescriptions: true,
   },
 };
+
+/**
+ * The laws of the rainbow (paper Figure 6, plotters/rainbow.py): the 14 Approach 3 Eq. 1 fits the authors
+ * draw, as variants of this file, in their order, with their legend names. `slim_chinchilla` is fitted on
+ * Hoffmann et al.'s points (collect's chinchilla.csv), the rest on select's rows.
+ */
+export const RAINBOW_EQ1: readonly { readonly variant: string; readonly label: string }[] = [
+  { variant: "paper", label: "<=100b Tokens" },
+  { variant: "no_embeds", label: "<=100b Tokens No Embeds" },
+  { variant: "cooldown", label: "Cooldown" },
+  { variant: "cooldown_no_embeds", label: "Cooldown No Embeds" },
+  { variant: "lr_ablation", label: "LR Ablation" },
+  { variant: "lr_ablation_no_embeds", label: "LR Ablation No Embeds" },
+  { variant: "chinchilla_reduced_sampling", label: "Chinchilla Reduced Sampling (Our Data)" },
+  { variant: "lr_ablation_reduced_sampling", label: "LR Ablation Chinchilla Reduced Sampling (Our Data)" },
+  { variant: "slim_chinchilla", label: "Chinchilla Reduced Sampling (Hoffmann et al. data)" },
+  { variant: "over_120b_only", label: ">120b Tokens Only" },
+  { variant: "over_120b_only_no_embeds", label: ">120b Tokens Only No Embeds" },
+  { variant: "over_100b", label: "All Tokens" },
+  { variant: "over_100b_no_embeds", label: "All Tokens No Embeds" },
+  { variant: "width_512_only", label: "All Tokens, width=512 Only" },
+];
+
+/** The 10 Approach 1 lines of the rainbow (N_opt of the FLOPs hull), as variants, with the authors' legend names. */
+export const RAINBOW_APPROACH1: readonly { readonly variant: string; readonly label: string }[] = [
+  { variant: "paper", label: "Approach 1 <=100b Tokens" },
+  { variant: "no_embeds", label: "Approach 1 <=100b Tokens No Embeds" },
+  { variant: "cooldown", label: "Approach 1 Cooldown" },
+  { variant: "cooldown_no_embeds", label: "Approach 1 Cooldown No Embeds" },
+  { variant: "lr_ablation", label: "Approach 1 LR Ablation" },
+  { variant: "lr_ablation_no_embeds", label: "Approach 1 LR Ablation No Embeds" },
+  { variant: "over_100b", label: "Approach 1 All Tokens" },
+  { variant: "over_100b_no_embeds", label: "Approach 1 All Tokens No Embeds" },
+  { variant: "over_120b_only", label: "Approach 1 >120b Tokens Only" },
+  { variant: "over_120b_only_no_embeds", label: "Approach 1 >120b Tokens Only No Embeds" },
+];
 
 /** Names of all variants, the default (`paper`) first. */
 export const VARIANT_NAMES: readonly string[] = Object.keys(VARIANT_OVERRIDES);

@@ -1,9 +1,16 @@
 import assert from "node:assert/strict";
-import { PAPER, resolveVariant, VARIANT_NAMES, VARIANT_OVERRIDES } from "./variants.ts";
+import {
+  PAPER,
+  RAINBOW_APPROACH1,
+  RAINBOW_EQ1,
+  resolveVariant,
+  VARIANT_NAMES,
+  VARIANT_OVERRIDES,
+} from "./variants.ts";
 import { buildVariant, definition, fitStages, PUBLISH } from "./pipeline.ts";
 import type { Stage } from "../pipeline/stage.ts";
 
-Deno.test("variants: the nine named variants, paper first", () => {
+Deno.test("variants: the named variants, paper first", () => {
   assert.deepEqual(VARIANT_NAMES, [
     "paper",
     "no_embeds",
@@ -14,6 +21,14 @@ Deno.test("variants: the nine named variants, paper first", () => {
     "width_512_only",
     "chinchilla_reduced_sampling",
     "huber_1e-3",
+    "cooldown_no_embeds",
+    "lr_ablation_no_embeds",
+    "over_100b_no_embeds",
+    "over_120b_only_no_embeds",
+    "lr_ablation_reduced_sampling",
+    "over_100b_huber_1e-3",
+    "lr_ablation_huber_1e-3",
+    "cooldown_huber_1e-3",
   ]);
   assert.deepEqual(definition.variants, VARIANT_NAMES);
 });
@@ -23,6 +38,7 @@ Deno.test("variants: each resolves to PAPER plus its overrides", () => {
   assert.deepEqual(resolveVariant("huber_1e-3"), {
     ...PAPER,
     huberDelta: 1e-3,
+    widthDepthVariant: "over_100b_huber_1e-3",
     description: resolveVariant("huber_1e-3").description,
   });
   assert.equal(resolveVariant("no_embeds").paramsConvention, "non_embedding_one");
@@ -65,7 +81,7 @@ Deno.test("pipeline: every variant's graph has unique ids and satisfied dependen
     assert.equal(new Set(all).size, all.length, `duplicate ids in ${v}`);
     for (const s of stages) for (const d of s.deps) assert.ok(all.includes(d), `${s.id}: missing dep ${d}`);
     assert.ok(all.includes(`report.${v}`));
-    for (const w of VARIANT_NAMES) assert.ok(all.includes(`approach3_eq1.${w}`));
+    for (const { variant: w } of RAINBOW_EQ1) assert.ok(all.includes(`approach3_eq1.${w}`), `${v}: ${w}`);
   }
   const diff = definition.diff!({ a: "paper", b: "cooldown", profile: "paper" });
   const dids = ids(diff);
@@ -112,4 +128,64 @@ Deno.test("pipeline: changing the Huber delta changes only the Approach 3 and ba
   // The stages downstream of them (prescribe, overtraining, overspend) depend on them, so they rerun too.
   const downstream = before.filter((s) => s.deps.some((d) => d.startsWith("approach3_"))).map((s) => s.id);
   assert.deepEqual(downstream, ["prescribe.paper", "overtraining.paper", "overspend.paper"]);
+});
+
+Deno.test("pipeline: the paper report draws the authors' subsets, the 24-line rainbow and Appendix D", () => {
+  const stages = buildVariant("paper");
+  const report = stages.find((s) => s.id === "report.paper")!;
+  // Figures 5, 7, 8, 12, 21, 23: the width-depth fits and long runs of over_100b (hot_100b+, hot_100b+_477).
+  for (
+    const id of [
+      "approach3_eq2.over_100b",
+      "prescribe.over_100b",
+      "overtraining.over_100b",
+      "overspend.over_100b",
+    ]
+  ) {
+    assert.ok(report.deps.includes(id), id);
+  }
+  // The variant's own Eq. 2 (hot) is still read, for the fits table; the figures draw over_100b's.
+  assert.ok(report.deps.includes("approach3_eq2.paper"));
+  assert.ok(report.deps.includes("select_approach1.paper"), "Figure 4's curves from Approach 1's rows");
+  assert.ok(report.deps.includes("select_approach1.over_100b"), "Figure 23's long runs");
+  const select = (id: string) => stages.find((s) => s.id === id)!.params as { subsets: string[] };
+  assert.deepEqual(select("select.over_100b").subsets, ["hot_100b+"]);
+  assert.deepEqual(select("select_approach1.over_100b").subsets, ["hot_100b+_477"]);
+  assert.deepEqual(select("select_approach1.paper").subsets, ["hot_477"]);
+  // The rainbow: the authors' 14 Eq. 1 fits and 10 Approach 1 lines (plotters/rainbow.py), 24 in all.
+  const eq1 = report.deps.filter((d) => d.startsWith("approach3_eq1."));
+  const a1 = report.deps.filter((d) => d.startsWith("approach1."));
+  assert.equal(RAINBOW_EQ1.length, 14);
+  assert.equal(RAINBOW_APPROACH1.length, 10);
+  assert.equal(eq1.length, 14);
+  assert.equal(a1.length, 10);
+  assert.equal(
+    new Set(RAINBOW_EQ1.map((r) => r.label)).size + new Set(RAINBOW_APPROACH1.map((r) => r.label)).size,
+    24,
+  );
+  assert.deepEqual(
+    (report.params as { rainbowVariants: string[] }).rainbowVariants,
+    RAINBOW_EQ1.map((r) => r.label),
+  );
+  // Hoffmann et al.'s own points: a select of collect's chinchilla.csv, subset slim_chinchilla.
+  const slim = stages.find((s) => s.id === "select.slim_chinchilla")!;
+  assert.equal(slim.name, "select_chinchilla");
+  assert.deepEqual(slim.params, { variant: "slim_chinchilla", subset: "slim_chinchilla" });
+  // Appendix D (Figures 13-19): relaxed prescriptions of seven variants, Huber δ 1e-3 where the paper says.
+  const relaxed = report.deps.filter((d) => d.startsWith("prescribe_relaxed."));
+  assert.equal(relaxed.length, 7);
+  for (const id of relaxed) {
+    assert.equal((stages.find((s) => s.id === id)!.params as { relaxed: boolean }).relaxed, true);
+  }
+  // Figures 13-19 draw Eq. 1 and Eq. 2 only, so the relaxed stages need no Eq. 3 fit (one fewer fit each).
+  assert.deepEqual(stages.find((s) => s.id === "prescribe_relaxed.lr_ablation")!.deps, [
+    "approach3_eq1.lr_ablation",
+    "approach3_eq2.lr_ablation",
+  ]);
+  assert.ok(!stages.some((s) => s.id === "approach3_eq3.lr_ablation"));
+  assert.ok(stages.some((s) => s.id === "approach3_eq3.over_100b"), "Figure 21's Eq. 3 fit");
+  const delta = (id: string) =>
+    (stages.find((s) => s.id === id)!.params as { huberDelta: number }).huberDelta;
+  assert.equal(delta("approach3_eq2.over_100b_huber_1e-3"), 1e-3);
+  assert.equal(delta("approach3_eq2.over_100b"), 1e-4);
 });

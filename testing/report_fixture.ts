@@ -6,7 +6,7 @@
  * @module
  */
 import type { Stage, StageContext } from "../pipeline/stage.ts";
-import type { LawForm, SelectedRow } from "../stages/schemas.ts";
+import { type LawForm, type SelectedRow, stageId } from "../stages/schemas.ts";
 import { collectStage } from "../stages/collect.ts";
 import { selectStage } from "../stages/select.ts";
 import { resolveVariant } from "../stages/variants.ts";
@@ -89,10 +89,25 @@ export async function buildFixture(
     const rows = await readSelectedRows(`${dirs[deps.select]}/rows.csv`);
     rowsOf[variant] = rows;
     const mk = async (id: string) => (dirs[id] = await Deno.makeTempDir({ prefix: `fixture-${id}-` }));
+    // Approach 1 on its own (dense) selection, as the pipeline does; the long runs of the width-depth
+    // variant (hot_100b+_477 for paper) for Figures 7 and 23.
+    const selectApproach1 = async (w: string) => {
+      const id = stageId("select_approach1", w);
+      if (dirs[id] === undefined) {
+        dirs[id] = await runStage(selectStage(w, resolveVariant(w), { purpose: "approach1" }), root, {
+          collect: dirs["collect"],
+        });
+      }
+      return id;
+    };
+    const approach1Select = await selectApproach1(variant);
+    const approach1Rows = await readSelectedRows(`${dirs[approach1Select]}/rows.csv`);
+    const longRuns = await selectApproach1(v.widthDepthVariant === "" ? variant : v.widthDepthVariant);
+    const longRows = await readSelectedRows(`${dirs[longRuns]}/rows.csv`);
     await writeJson(
       await mk(deps.approach1),
       "approach1.json",
-      approach1Record(rows, { ...DEFAULT_APPROACH1, bootstrapSamples: 0, variant }),
+      approach1Record(approach1Rows, { ...DEFAULT_APPROACH1, bootstrapSamples: 0, variant }),
     );
     const side = defaultDiffSideDeps(variant);
     const laws: Partial<Record<LawForm, AdditiveLaw>> = {};
@@ -137,13 +152,25 @@ export async function buildFixture(
     await writeJson(
       await mk(deps.overspend),
       "overspend.json",
-      overspendRecord(eq2, rows, { ...counting, targets: 2 }),
+      overspendRecord(eq2, rows, { ...counting, targets: 2 }, longRows),
     );
-    reportDeps[variant] = deps;
+    reportDeps[variant] = { ...deps, selectApproach1: approach1Select, longRuns };
     diffDeps[variant] = side;
   }
   const rainbow = Object.fromEntries(variants.map((v) => [v, defaultDiffSideDeps(v).approach3.eq1]));
-  for (const v of variants) reportDeps[v] = { ...reportDeps[v], rainbow };
+  const rainbowApproach1 = Object.fromEntries(
+    variants.map((v) => [`Approach 1 ${v}`, stageId("approach1", v)]),
+  );
+  // The paper's Approach 1 ablations (Figures 10 and 11) among the fixture's variants.
+  const approach1Ablations = Object.fromEntries(
+    ["lr_ablation", "cooldown"].filter((w) => variants.includes(w)).map((w) => [w, {
+      select: stageId("select_approach1", w),
+      approach1: stageId("approach1", w),
+    }]),
+  );
+  for (const v of variants) {
+    reportDeps[v] = { ...reportDeps[v], rainbow, rainbowApproach1, approach1Ablations };
+  }
   return {
     dirs,
     reportDeps,

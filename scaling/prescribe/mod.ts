@@ -8,6 +8,7 @@ export { type ChinchillaOptimum, chinchillaOptimum, chinchillaTerms } from "./ch
 export { lawLossWithoutTokens, lawTokensTerm, type TokensTerm } from "./law_parts.ts";
 export {
   buildWidthDepthGrid,
+  depthBounds,
   prescribeOnGrid,
   prescribeWidthDepth,
   prescribeWidthDepthCurve,
@@ -19,6 +20,9 @@ export {
 } from "./width_depth.ts";
 export { OVERTRAINING_FACTORS, overtrainingCurve, type OvertrainingPoint } from "./overtraining.ts";
 export {
+  type MeasuredOverspend,
+  measuredOverspend,
+  type MeasuredPoint,
   overspend,
   overspendGrid,
   type OverspendOptions,

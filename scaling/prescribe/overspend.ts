@@ -4,6 +4,7 @@
  * @module
  */
 import type { AdditiveLaw } from "../law.ts";
+import { lowerConvexHull } from "../fit/approach1.ts";
 import type { ShapeSpec } from "../count/shape.ts";
 import { lawLossWithoutTokens, lawTokensTerm, type TokensTerm } from "./law_parts.ts";
 import {
@@ -182,4 +183,57 @@ export function overspendGrid(
 ): OverspendResult[] {
   const best = cheapest(law, targetLossNats, resource, options, shapes);
   return shapes.map((shape) => resultFor(law, shape, targetLossNats, resource, options, best));
+}
+
+/** One measured checkpoint for {@link measuredOverspend}: the resource it used and the loss it reached. */
+export interface MeasuredPoint {
+  /** Resource spent (FLOPs, GPU-hours, ...), > 0. */
+  readonly resource: number;
+  /** Validation loss reached, nats per token, > 0. */
+  readonly lossNats: number;
+}
+
+/** The overspend of measured checkpoints against their own compute frontier (see {@link measuredOverspend}). */
+export interface MeasuredOverspend {
+  /** Indices of the frontier points (lower convex hull in ln resource, ln loss), ascending in resource. */
+  readonly frontier: readonly number[];
+  /** Per point: the index of the frontier point whose loss is nearest its own. */
+  readonly reference: readonly number[];
+  /** Per point: resource / reference resource − 1 (0 for frontier points; a fraction, not a percentage). */
+  readonly overspend: readonly number[];
+}
+
+/**
+ * Returns how much more resource each measured checkpoint spent than the frontier checkpoint of nearest
+ * loss, the frontier being the lower convex hull of (ln resource, ln loss) — the Gemstones authors' Figure 7
+ * (their plotters/approach_1_extra_plots.py compares the ~300B-token checkpoints this way). Frontier points
+ * overspend exactly 0; a point above the frontier is compared at the frontier loss nearest its own, so a
+ * point far below every frontier loss but one can come out slightly negative.
+ */
+export function measuredOverspend(points: readonly MeasuredPoint[]): MeasuredOverspend {
+  points.forEach((p, i) => {
+    for (const f of ["resource", "lossNats"] as const) {
+      if (!(Number.isFinite(p[f]) && p[f] > 0)) {
+        throw new Error(`measuredOverspend: point ${i}: ${f} must be a finite number > 0, got ${p[f]}`);
+      }
+    }
+  });
+  if (points.length === 0) throw new Error("measuredOverspend: no points");
+  const frontier = lowerConvexHull(
+    points.map((p) => Math.log(p.resource)),
+    points.map((p) => Math.log(p.lossNats)),
+  );
+  const reference = points.map((p) => {
+    let best = frontier[0];
+    for (const j of frontier) {
+      if (Math.abs(points[j].lossNats - p.lossNats) < Math.abs(points[best].lossNats - p.lossNats)) best = j;
+    }
+    return best;
+  });
+  const onFrontier = new Set(frontier);
+  const overspend = points.map((
+    p,
+    i,
+  ) => (onFrontier.has(i) ? 0 : p.resource / points[reference[i]].resource - 1));
+  return { frontier, reference, overspend };
 }

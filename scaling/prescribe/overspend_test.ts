@@ -3,7 +3,7 @@ import { evaluateLaw } from "../law.ts";
 import { gemstonesFlopsPerToken } from "../count/flops.ts";
 import { gemstonesParams } from "../count/params.ts";
 import { GEMSTONES_MODELS } from "../count/shapes.ts";
-import { overspend, overspendGrid, tokensToReachLoss } from "./overspend.ts";
+import { measuredOverspend, overspend, overspendGrid, tokensToReachLoss } from "./overspend.ts";
 import { EQ2_TEST_LAW } from "../../testing/laws.ts";
 
 const EQ2 = EQ2_TEST_LAW;
@@ -55,4 +55,28 @@ Deno.test("overspend on the full grid: the optimal shape overspends nothing, oth
   });
   assert.ok(Math.abs(gpu.ratio / first.ratio - 1) < 1e-12);
   assert.ok(Math.abs(gpu.cost - first.cost / 4e14 / 3600) < 1e-9 * gpu.cost);
+});
+
+Deno.test("measuredOverspend: frontier points 0, others against the frontier point of nearest loss", () => {
+  // Frontier (ln r, ln L): (1e18, 4), (1e19, 3), (1e20, 2.5) is convex; (1e19, 3.5) and (1e20, 3.0) are above it.
+  const points = [
+    { resource: 1e18, lossNats: 4 },
+    { resource: 1e19, lossNats: 3 },
+    { resource: 1e20, lossNats: 2.5 },
+    { resource: 1e19, lossNats: 3.5 },
+    { resource: 1e20, lossNats: 3.05 },
+    { resource: 4e20, lossNats: 2.6 },
+  ];
+  const m = measuredOverspend(points);
+  assert.deepEqual(m.frontier, [0, 1, 2]);
+  assert.deepEqual(m.overspend.slice(0, 3), [0, 0, 0]);
+  // 3.5 is equally far from 4 and 3: the first frontier point (1e18) wins; 10x -> 900 %.
+  assert.equal(m.reference[3], 0);
+  assert.ok(Math.abs(m.overspend[3] - 9) < 1e-12);
+  // 3.05 is nearest 3 (1e19): 10x -> 900 %; 2.6 is nearest 2.5 (1e20): 4x -> 300 %.
+  assert.equal(m.reference[4], 1);
+  assert.ok(Math.abs(m.overspend[4] - 9) < 1e-12);
+  assert.equal(m.reference[5], 2);
+  assert.ok(Math.abs(m.overspend[5] - 3) < 1e-12);
+  assert.throws(() => measuredOverspend([{ resource: 0, lossNats: 3 }]), /point 0: resource/);
 });

@@ -31,12 +31,21 @@ export interface WidthDepthOptions {
   readonly evenHeads?: boolean;
   /** Smallest width; default one head (two heads with `evenHeads`). */
   readonly widthMin?: number;
-  /** Largest width; default 32768 (256 heads of 128). */
+  /** Largest width; default 131072 = 2^17 (the authors' brute-force box, approach_3_brute_force.py). */
   readonly widthMax?: number;
   /** Smallest depth; default 1. */
   readonly depthMin?: number;
-  /** Largest depth; default 512. */
+  /** Largest depth; default 2^21 (16 × the largest width; the aspect bounds below cut it per width). */
   readonly depthMax?: number;
+  /** Smallest width/depth ratio searched; default 1/16 (depth at most 16 × width, as the authors' box). */
+  readonly minAspect?: number;
+  /** Largest width/depth ratio searched; default 2048 (depth at least width / 2^11, as the authors' box). */
+  readonly maxAspect?: number;
+  /**
+   * Discrete grid: depths per width, log-spaced integers between that width's depth bounds (duplicates
+   * dropped); default 800, as the authors' box. Every integer depth is searched where there are fewer.
+   */
+  readonly depthPoints?: number;
   /** Relaxed grid: log-spaced points per axis before refinement; default 96. */
   readonly gridPoints?: number;
   /** Query heads per key/value head; default 2. */
@@ -91,6 +100,12 @@ export interface WidthDepthSettings {
   readonly depthMin: number;
   /** Largest depth searched. */
   readonly depthMax: number;
+  /** Smallest width/depth ratio searched. */
+  readonly minAspect: number;
+  /** Largest width/depth ratio searched. */
+  readonly maxAspect: number;
+  /** Discrete grid: log-spaced integer depths per width. */
+  readonly depthPoints: number;
   /** Whether the discrete grid requires an even head count. */
   readonly evenHeads: boolean;
   /** Points per axis of the relaxed grid. */
@@ -111,9 +126,12 @@ export function widthDepthSettings(options: WidthDepthOptions = {}): WidthDepthS
     headSize,
     evenHeads,
     widthMin: options.widthMin ?? headSize * (evenHeads && !relaxed ? 2 : 1),
-    widthMax: options.widthMax ?? 32768,
+    widthMax: options.widthMax ?? 2 ** 17,
     depthMin: options.depthMin ?? 1,
-    depthMax: options.depthMax ?? 512,
+    depthMax: options.depthMax ?? 2 ** 21,
+    minAspect: options.minAspect ?? 1 / 16,
+    maxAspect: options.maxAspect ?? 2048,
+    depthPoints: options.depthPoints ?? 800,
     gridPoints: options.gridPoints ?? 96,
     base: {
       headSize,
@@ -123,12 +141,31 @@ export function widthDepthSettings(options: WidthDepthOptions = {}): WidthDepthS
       ...(options.seqLen !== undefined ? { seqLen: options.seqLen } : {}),
     },
   };
-  if (!(s.widthMin > 0 && s.widthMin <= s.widthMax && s.depthMin > 0 && s.depthMin <= s.depthMax)) {
+  if (
+    !(s.widthMin > 0 && s.widthMin <= s.widthMax && s.depthMin > 0 && s.depthMin <= s.depthMax &&
+      s.minAspect > 0 && s.minAspect <= s.maxAspect)
+  ) {
     throw new Error(
-      `width-depth prescription: empty search range (width ${s.widthMin}-${s.widthMax}, depth ${s.depthMin}-${s.depthMax})`,
+      `width-depth prescription: empty search range (width ${s.widthMin}-${s.widthMax}, depth ${s.depthMin}-${s.depthMax}, width/depth ${s.minAspect}-${s.maxAspect})`,
     );
   }
   return s;
+}
+
+/** Returns the [smallest, largest] depth searched at `width` (the depth range cut by the aspect bounds). */
+export function depthBounds(s: WidthDepthSettings, width: number): [number, number] {
+  return [Math.max(s.depthMin, width / s.maxAspect), Math.min(s.depthMax, width / s.minAspect)];
+}
+
+/** Returns the integer depths of the discrete grid at `width`: every integer, or `depthPoints` log-spaced ones. */
+function discreteDepths(s: WidthDepthSettings, width: number): number[] {
+  const [lo, hi] = depthBounds(s, width);
+  const a = Math.ceil(lo - 1e-9), b = Math.floor(hi + 1e-9);
+  if (a > b) return [];
+  if (b - a + 1 <= s.depthPoints) return Array.from({ length: b - a + 1 }, (_, i) => a + i);
+  const out = new Set<number>();
+  for (const d of logSpace(a, b, s.depthPoints)) out.add(Math.min(b, Math.max(a, Math.round(d))));
+  return [...out].sort((x, y) => x - y);
 }
 
 /**
@@ -157,14 +194,15 @@ export function buildWidthDepthGrid(law: AdditiveLaw, options: WidthDepthOptions
   if (s.relaxed) {
     const space = (lo: number, hi: number) =>
       s.gridPoints < 2 || lo === hi ? [lo] : logSpace(lo, hi, s.gridPoints);
-    const ws = space(s.widthMin, s.widthMax), ds = space(s.depthMin, s.depthMax);
-    for (const w of ws) for (const d of ds) widths.push(w), depths.push(d);
+    for (const w of space(s.widthMin, s.widthMax)) {
+      const [lo, hi] = depthBounds(s, w);
+      if (lo > hi) continue;
+      for (const d of space(lo, hi)) widths.push(w), depths.push(d);
+    }
   } else {
     for (let heads = Math.ceil(s.widthMin / s.headSize); heads * s.headSize <= s.widthMax; heads++) {
       if (heads < 1 || (s.evenHeads && heads % 2 !== 0)) continue;
-      for (let d = Math.ceil(s.depthMin); d <= s.depthMax; d++) {
-        widths.push(heads * s.headSize), depths.push(d);
-      }
+      for (const d of discreteDepths(s, heads * s.headSize)) widths.push(heads * s.headSize), depths.push(d);
     }
   }
   if (widths.length === 0) throw new Error("width-depth prescription: no feasible shape in the search range");
@@ -181,7 +219,7 @@ export function buildWidthDepthGrid(law: AdditiveLaw, options: WidthDepthOptions
     s,
     shapeLoss: new Float64Array(n),
     fptPow: new Float64Array(n),
-    extent: [minOf(widths), maxOf(widths), minOf(depths), maxOf(depths)],
+    extent: [minOf(widths), maxOf(widths)],
   };
   for (let i = 0; i < n; i++) {
     const shape: ShapeSpec = { ...s.base, width: widths[i], depth: depths[i] };
@@ -215,8 +253,8 @@ interface Internals {
   readonly shapeLoss: Float64Array;
   /** flopsPerToken^α_D per point. */
   readonly fptPow: Float64Array;
-  /** [min width, max width, min depth, max depth] of the grid. */
-  readonly extent: readonly [number, number, number, number];
+  /** [min width, max width] of the grid. */
+  readonly extent: readonly [number, number];
 }
 
 const INTERNALS = new WeakMap<WidthDepthGrid, Internals>();
@@ -259,9 +297,13 @@ export function prescribeOnGrid(grid: WidthDepthGrid, flops: number): WidthDepth
   let width = grid.widths[best], depth = grid.depths[best];
   if (s.relaxed) [width, depth] = refine(split, s, width, depth, flops);
   const e = evaluateShape(split, s, width, depth, flops);
+  // On the edge: the widest or narrowest width searched, or the deepest or shallowest depth searched at
+  // that width (within a grid step, since discrete depths are rounded and relaxed ones refined).
   const near = (a: number, b: number) => Math.abs(a / b - 1) < 1e-6;
-  const atBoundary = near(width, extent[0]) || near(width, extent[1]) || near(depth, extent[2]) ||
-    near(depth, extent[3]);
+  const [dLo, dHi] = depthBounds(s, width);
+  const [edgeLo, edgeHi] = s.relaxed ? [dLo, dHi] : [Math.ceil(dLo - 1e-9), Math.floor(dHi + 1e-9)];
+  const atBoundary = near(width, extent[0]) || near(width, extent[1]) || depth <= edgeLo * (1 + 1e-6) ||
+    depth >= edgeHi * (1 - 1e-6);
   return {
     flops,
     width,
@@ -298,6 +340,8 @@ function refine(
       for (const dir of [1, -1]) {
         const y = [...x];
         y[k] = Math.min(hi[k], Math.max(lo[k], y[k] + dir * step));
+        const [dLo, dHi] = depthBounds(s, Math.exp(y[0]));
+        y[1] = Math.min(Math.log(dHi), Math.max(Math.log(dLo), y[1]));
         const fy = f(y);
         if (fy < fx) x = y, fx = fy, moved = true;
       }

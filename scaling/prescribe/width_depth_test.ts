@@ -4,7 +4,13 @@ import { CHINCHILLA_LAW } from "../laws/reference.ts";
 import { gemstonesFlopsPerToken } from "../count/flops.ts";
 import { gemstonesParams, gemstonesParamsContinuous } from "../count/params.ts";
 import { chinchillaOptimum } from "./chinchilla.ts";
-import { prescribeWidthDepth, prescribeWidthDepthCurve } from "./width_depth.ts";
+import {
+  buildWidthDepthGrid,
+  depthBounds,
+  prescribeWidthDepth,
+  prescribeWidthDepthCurve,
+  widthDepthSettings,
+} from "./width_depth.ts";
 import { EQ2_TEST_LAW } from "../../testing/laws.ts";
 
 const EQ2 = EQ2_TEST_LAW;
@@ -95,4 +101,25 @@ Deno.test("prescription rejects unknown law variables and empty ranges", () => {
     () => prescribeWidthDepth(EQ2, 1e20, { widthMin: 4096, widthMax: 1024 }),
     /empty search range/,
   );
+});
+
+Deno.test("the default search box is the authors': widths 256 to 2^17, depths from width/2048 to 16·width", () => {
+  const grid = buildWidthDepthGrid(EQ2);
+  let wMin = Infinity, wMax = 0, ratioMin = Infinity, ratioMax = 0;
+  for (let i = 0; i < grid.widths.length; i++) {
+    const w = grid.widths[i], d = grid.depths[i];
+    assert.equal(w % 256, 0, "even number of 128-wide heads");
+    assert.equal(d, Math.round(d), "integer depth");
+    wMin = Math.min(wMin, w), wMax = Math.max(wMax, w);
+    ratioMin = Math.min(ratioMin, w / d), ratioMax = Math.max(ratioMax, w / d);
+  }
+  assert.equal(wMin, 256);
+  assert.equal(wMax, 2 ** 17);
+  assert.equal(ratioMin, 1 / 16);
+  assert.equal(ratioMax, 2048);
+  // Width 256 has depths 1..4096: 800 log-spaced integers, the smallest every integer.
+  const at256 = [...grid.depths].filter((_, i) => grid.widths[i] === 256);
+  assert.deepEqual(at256.slice(0, 5), [1, 2, 3, 4, 5]);
+  assert.equal(at256[at256.length - 1], 4096);
+  assert.deepEqual(depthBounds(widthDepthSettings(), 4096), [2, 65536]);
 });

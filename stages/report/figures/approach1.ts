@@ -21,6 +21,8 @@ export interface Approach1Data {
   readonly subsets: readonly string[];
   /** FLOP range of the prescription panel (default: the data's FLOPs from 1/10 of the least to 10^4 × the most). */
   readonly flopsRange?: readonly [number, number];
+  /** Paper figure number and what it shows (default 4, the main fit; 10 and 11 are its lr and cooldown ablations). */
+  readonly paper?: { readonly number: number; readonly what: string };
 }
 
 function frontierRows(points: readonly FrontierPoint[], method: string) {
@@ -121,6 +123,7 @@ export function defaultFlopsRange(flops: readonly number[]): [number, number] {
 /** Returns Figure 2: the Approach 1 loss frontiers and tokens-per-parameter prescriptions. */
 export function approach1Figure(data: Approach1Data): Figure {
   const { record } = data;
+  const paper = data.paper ?? { number: 4, what: "" };
   const [lo, hi] = data.flopsRange ?? defaultFlopsRange(data.rows.map((r) => r.flops));
   const checkpoints = data.rows.map((r) => ({
     run_id: r.run_id,
@@ -213,7 +216,8 @@ export function approach1Figure(data: Approach1Data): Figure {
     ],
   };
   const spec = topLevel({
-    title: `Approach 1 (variant ${data.variant})`,
+    title: `Approach 1${paper.what}: the compute frontier and tokens per parameter ` +
+      `(variant ${data.variant})`,
     datasets: {
       checkpoints,
       hullFlops: frontierRows(record.flops.hull.points, "hull"),
@@ -234,10 +238,10 @@ export function approach1Figure(data: Approach1Data): Figure {
     `Chinchilla binning (${record.binsPerDecade} bins/decade): ${methodText(record.flops.binning)}.` +
     (gpu ? ` Hull on GPU-hours: N_opt = ${fmt(gpu.hull.params.k)}·H^${fmt(gpu.hull.params.exponent)}.` : "");
   return {
-    paperFigure: "4",
-    reads: ["rows", "approach1"],
-    name: "approach1",
-    title: "Approach 1: loss frontiers and tokens per parameter",
+    paperFigure: String(paper.number),
+    reads: paper.number === 4 ? ["approach1Rows", "approach1"] : ["approach1Ablations"],
+    name: paper.number === 4 ? "approach1" : `approach1-${record.variant}`,
+    title: `Approach 1${paper.what}: loss frontiers and tokens per parameter`,
     caption,
     howToRead:
       "Top: every dot is a checkpoint, joined per model and coloured by parameter count; the black line is " +
@@ -245,6 +249,137 @@ export function approach1Figure(data: Approach1Data): Figure {
       "log-spaced FLOP bin (Chinchilla's Approach 1). Bottom: the tokens-per-parameter ratio each fit prescribes " +
       "as the budget grows (black dots: the hull points themselves); a flat line means parameters and tokens " +
       "should grow together, as Chinchilla found.",
+    spec,
+  };
+}
+
+/**
+ * Returns paper Figure 9 (Appendix C.1, the authors' 4 x 2 Approach 1 panels beyond Figure 4): the hull points'
+ * parameters and tokens against FLOPs (left) and GPU-hours (right), with their power-law fits and, on the FLOPs
+ * panels, the Chinchilla (Hoffmann, Epoch) and Kaplan prescriptions, as plotters/approach_1.py draws them.
+ */
+export function approach1ExtendedFigure(data: Approach1Data): Figure {
+  const { record } = data;
+  const columns: { key: string; title: string; hull: Approach1Method }[] = [
+    { key: "FLOPs", title: "training FLOPs", hull: record.flops.hull },
+    ...(record.gpuHours ? [{ key: "GPU-hours", title: "GPU-hours", hull: record.gpuHours.hull }] : []),
+  ];
+  const points: Record<string, unknown>[] = [];
+  const lines: Record<string, unknown>[] = [];
+  for (const c of columns) {
+    const xs = c.hull.points.map((p) => p.compute);
+    const [lo, hi] = [Math.min(...xs), Math.max(...xs)];
+    for (const p of c.hull.points) {
+      points.push({ column: c.key, x: p.compute, value: p.params, quantity: "params", model: p.model });
+      points.push({ column: c.key, x: p.compute, value: p.tokens, quantity: "tokens", model: p.model });
+    }
+    for (const x of logSpace(lo, hi, 12)) {
+      lines.push({
+        column: c.key,
+        x,
+        value: evalPower(c.hull.params, x),
+        quantity: "params",
+        law: "Approach 1 (ours)",
+      });
+      lines.push({
+        column: c.key,
+        x,
+        value: evalPower(c.hull.tokens, x),
+        quantity: "tokens",
+        law: "Approach 1 (ours)",
+      });
+      if (c.key !== "FLOPs") continue;
+      for (const ref of referencePrescriptions()) {
+        lines.push({ column: c.key, x, value: evalPower(ref.params, x), quantity: "params", law: ref.label });
+        lines.push({ column: c.key, x, value: evalPower(ref.tokens, x), quantity: "tokens", law: ref.label });
+      }
+    }
+  }
+  const laws = ["Approach 1 (ours)", ...referencePrescriptions().map((r) => r.label)];
+  const panel = (c: { key: string; title: string }, quantity: string) => {
+    const only = { filter: `datum.column === '${c.key}' && datum.quantity === '${quantity}'` };
+    const x = {
+      field: "x",
+      type: "quantitative",
+      scale: { type: "log", nice: false },
+      title: c.title,
+      axis: { format: ".0e" },
+    };
+    const y = {
+      field: "value",
+      type: "quantitative",
+      scale: { type: "log" },
+      title: quantity,
+      axis: { format: ".0e" },
+    };
+    return {
+      width: 300,
+      height: 200,
+      layer: [
+        {
+          data: { name: "lines" },
+          transform: [only],
+          mark: { type: "line", strokeWidth: 2, clip: true },
+          encoding: {
+            x,
+            y,
+            color: {
+              field: "law",
+              type: "nominal",
+              title: "law",
+              scale: { domain: laws, range: ["#1f77b4", "#000000", "#666666", "#aaaaaa"] },
+              legend: { orient: "bottom", labelLimit: 300 },
+            },
+            strokeDash: {
+              field: "law",
+              type: "nominal",
+              legend: null,
+              scale: { domain: laws, range: [[1, 0], [4, 3], [4, 3], [4, 3]] },
+            },
+          },
+        },
+        {
+          data: { name: "points" },
+          transform: [only],
+          mark: { type: "point", shape: "cross", size: 60, color: "black", filled: true },
+          encoding: {
+            x,
+            y,
+            tooltip: [{ field: "model" }, { field: "value", type: "quantitative", format: ".3s" }],
+          },
+        },
+      ],
+    };
+  };
+  const spec = topLevel({
+    title: `Approach 1, extended: parameters and tokens of the frontier (variant ${data.variant})`,
+    datasets: { points, lines },
+    vconcat: ["params", "tokens"].map((q) => ({ hconcat: columns.map((c) => panel(c, q)) })),
+    resolve: { scale: { color: "shared" } },
+  });
+  const f = record.flops.hull;
+  const caption =
+    `The ${f.points.length} FLOPs-hull points of Figure 4 (subsets ${data.subsets.join(", ")}; ` +
+    `variant ${data.variant}): N_opt = ${fmt(f.params.k)}·C^${fmt(f.params.exponent)}, D_opt = ${
+      fmt(f.tokens.k)
+    }·C^${fmt(f.tokens.exponent)}` +
+    (record.gpuHours
+      ? `; on GPU-hours H (${record.gpuHours.hull.points.length} points): N_opt = ${
+        fmt(record.gpuHours.hull.params.k)
+      }·H^${fmt(record.gpuHours.hull.params.exponent)}, D_opt = ${fmt(record.gpuHours.hull.tokens.k)}·H^${
+        fmt(record.gpuHours.hull.tokens.exponent)
+      }.`
+      : ".");
+  return {
+    paperFigure: "9",
+    reads: ["approach1Rows", "approach1"],
+    name: "approach1-extended",
+    title: "Approach 1, extended: parameters and tokens",
+    caption,
+    howToRead:
+      "Crosses are the compute-optimal checkpoints of Figure 4 (the lower convex hull), the blue line their " +
+      "power-law fit; dashed, the published prescriptions (FLOPs panels only). A steeper parameters line than " +
+      "Chinchilla's means the frontier puts more of a growing budget into model size.",
     spec,
   };
 }

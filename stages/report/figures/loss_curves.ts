@@ -3,7 +3,38 @@
  * @module
  */
 import type { SelectedRow } from "../../schemas.ts";
-import { type Figure, fmt, PARAMS_COLOR, topLevel } from "./common.ts";
+import { type Figure, fmt, topLevel } from "./common.ts";
+
+/**
+ * The authors' colour and line style of each run (plotters/model_styles.json: colour, solid "-" or dashed "--"),
+ * keyed by "WxD". Runs not listed get the next colour of category10, solid.
+ */
+export const MODEL_STYLES: Readonly<Record<string, { readonly color: string; readonly dashed: boolean }>> = {
+  "1280x15": { color: "#1f77b4", dashed: false },
+  "1280x36": { color: "#ff7f0e", dashed: false },
+  "1536x50": { color: "#2ca02c", dashed: false },
+  "1792x18": { color: "#d62728", dashed: false },
+  "2048x27": { color: "#9467bd", dashed: false },
+  "256x27": { color: "#7f7f7f", dashed: false },
+  "256x71": { color: "#bcbd22", dashed: false },
+  "2560x8": { color: "#8c564b", dashed: true },
+  "256x23": { color: "#e377c2", dashed: true },
+  "256x80": { color: "#17becf", dashed: true },
+  "3072x12": { color: "#1f77b4", dashed: true },
+  "512x12": { color: "#ff7f0e", dashed: true },
+  "512x13": { color: "#2ca02c", dashed: true },
+  "768x3": { color: "#d62728", dashed: true },
+  "768x45": { color: "#9467bd", dashed: true },
+  "1024x28": { color: "#7f7f7f", dashed: true },
+  "384x13": { color: "#bcbd22", dashed: true },
+  "384x36": { color: "#17becf", dashed: true },
+  "512x16": { color: "#ff1493", dashed: false },
+  "1792x7": { color: "#ff1493", dashed: true },
+  "512x14": { color: "#ff6347", dashed: false },
+  "512x11": { color: "#4682b4", dashed: false },
+};
+
+const FALLBACK_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2"];
 
 /** Input of {@link lossCurvesFigure}. */
 export interface LossCurvesData {
@@ -31,15 +62,25 @@ export function lossCurvesFigure(data: LossCurvesData): Figure {
     if (!cur || r.tokens > cur.last.tokens) runs.set(r.run_id, { model: r.model, last: r });
   }
   const finals = [...runs.values()].sort((a, b) => a.last.loss - b.last.loss);
+  const paramsOf = new Map(rows.map((r) => [r.model, r.params]));
+  const order = [...paramsOf.keys()].sort((a, b) => (paramsOf.get(a) ?? 0) - (paramsOf.get(b) ?? 0));
+  const style = (m: string, i: number) =>
+    MODEL_STYLES[m] ?? { color: FALLBACK_COLOURS[i % FALLBACK_COLOURS.length], dashed: false };
   const spec = topLevel({
     title: `Validation loss of every run (variant ${data.variant})`,
     datasets: { curves: rows },
     width: 560,
     height: 380,
     data: { name: "curves" },
-    mark: { type: "line", strokeWidth: 1.5, point: { size: 8 } },
+    mark: { type: "line", strokeWidth: 1.5 },
     encoding: {
-      x: { field: "tokens", type: "quantitative", scale: { type: "log" }, title: "training tokens" },
+      x: {
+        field: "tokens",
+        type: "quantitative",
+        scale: { type: "log", nice: false },
+        title: "training tokens",
+        axis: { format: ".0e" },
+      },
       y: {
         field: "loss",
         type: "quantitative",
@@ -47,7 +88,22 @@ export function lossCurvesFigure(data: LossCurvesData): Figure {
         title: "validation loss (nats/token)",
       },
       detail: { field: "run_id" },
-      color: PARAMS_COLOR,
+      // One colour and line style per run, the authors' (model_styles.json), labelled in the legend.
+      color: {
+        field: "model",
+        type: "nominal",
+        title: "run (width x depth)",
+        sort: order,
+        scale: { domain: order, range: order.map((m, i) => style(m, i).color) },
+        legend: { columns: 2, symbolLimit: 40, symbolType: "stroke", symbolStrokeWidth: 2.5 },
+      },
+      strokeDash: {
+        field: "model",
+        type: "nominal",
+        sort: order,
+        scale: { domain: order, range: order.map((m, i) => (style(m, i).dashed ? [6, 3] : [1, 0])) },
+        legend: null,
+      },
       tooltip: [
         { field: "run_id" },
         { field: "tokens", type: "quantitative", format: ".3s" },
@@ -58,7 +114,7 @@ export function lossCurvesFigure(data: LossCurvesData): Figure {
   const best = finals[0], worst = finals[finals.length - 1];
   return {
     paperFigure: "23",
-    reads: ["rows"],
+    reads: ["longRuns"],
     name: "loss-curves",
     title: "Validation-loss curves",
     caption: `${runs.size} runs, ${rows.length} checkpoints (subsets ${data.subsets.join(", ")}; variant ` +

@@ -14,3 +14,5 @@ export * from "./loss_curves.ts";
 export * from "./perceiver.ts";
 export * from "./lr_sweep.ts";
 export * from "./sensitivity.ts";
+export * from "./mup_sweep.ts";
+export * from "./prescriptions.ts";

@@ -16,7 +16,10 @@ export interface OvertrainingData {
   readonly variant: string;
 }
 
-/** Returns Figure 6: overtraining curves at fixed budgets. */
+/** Plot height of Figure 8, pixels. */
+const PLOT_HEIGHT = 360;
+
+/** Returns paper Figure 8: predicted loss against the overtraining factor at fixed budgets, industry losses as rules. */
 export function overtrainingFigure(data: OvertrainingData): Figure {
   const points = data.record.curves.flatMap((c) =>
     c.points.map((p) => ({
@@ -33,22 +36,35 @@ export function overtrainingFigure(data: OvertrainingData): Figure {
   if (points.length === 0) {
     throw new Error(`overtrainingFigure: variant ${data.variant} has no overtraining curves`);
   }
-  const industry = data.industry.map((r) => ({ name: shortName(r.hf_name), loss: r.loss }));
+  // Industry losses as dashed rules; labels thinned so that no two are closer than a label's height (the
+  // others are named in the tooltip of their rule).
+  const allLosses = [...points.map((p) => p.loss), ...data.industry.map((r) => r.loss)];
+  const span = Math.max(...allLosses) - Math.min(...allLosses);
+  const minGap = (span / PLOT_HEIGHT) * 9;
+  let last = -Infinity;
+  const industry = [...data.industry].sort((a, b) => a.loss - b.loss).map((r) => {
+    const labelled = r.loss - last >= minGap;
+    if (labelled) last = r.loss;
+    return { name: shortName(r.hf_name), loss: r.loss, label: labelled ? shortName(r.hf_name) : "" };
+  });
   const spec = topLevel({
     title: `Overtraining at fixed compute (variant ${data.variant})`,
     datasets: { curves: points, industry },
     width: 520,
-    height: 360,
+    height: PLOT_HEIGHT,
     layer: [
       {
         data: { name: "industry" },
         mark: { type: "rule", color: "#bbb", strokeDash: [2, 2] },
-        encoding: { y: { field: "loss", type: "quantitative" } },
+        encoding: {
+          y: { field: "loss", type: "quantitative" },
+          tooltip: [{ field: "name" }, { field: "loss" }],
+        },
       },
       {
         data: { name: "industry" },
         mark: { type: "text", align: "right", fontSize: 7, color: "#888", dy: -3 },
-        encoding: { y: { field: "loss", type: "quantitative" }, x: { value: 515 }, text: { field: "name" } },
+        encoding: { y: { field: "loss", type: "quantitative" }, x: { value: 515 }, text: { field: "label" } },
       },
       {
         data: { name: "curves" },
@@ -57,7 +73,7 @@ export function overtrainingFigure(data: OvertrainingData): Figure {
           x: {
             field: "factor",
             type: "quantitative",
-            scale: { type: "log" },
+            scale: { type: "log", nice: false, padding: 8 },
             title: "overtraining factor (tokens / optimal tokens)",
           },
           y: {
@@ -95,7 +111,7 @@ export function overtrainingFigure(data: OvertrainingData): Figure {
   });
   return {
     paperFigure: "8",
-    reads: ["overtraining", "industry"],
+    reads: ["overtraining", "widthDepthEq2", "industry"],
     name: "overtraining",
     title: "Overtraining is cheap",
     caption: `Law ${data.record.form} of variant ${data.variant}. ${parts.join("; ")}.`,

@@ -3,7 +3,7 @@
  * the Gemstones constraints, the trained models, and industry models.
  * @module
  */
-import { type Figure, fmt, shortName, topLevel } from "./common.ts";
+import { type Figure, fmt, placeLabels, shortName, topLevel } from "./common.ts";
 
 /** A model shape with its parameter count. */
 export interface ShapeParams {
@@ -17,47 +17,233 @@ export interface ShapeParams {
 
 /** Input of {@link widthDepthFigure}. */
 export interface WidthDepthData {
-  /** Every feasible shape under the constraints. */
-  readonly feasible: readonly ShapeParams[];
+  /** Every feasible shape under the constraints, with the target it is near (parameters). */
+  readonly feasible: readonly (ShapeParams & { readonly target?: number })[];
   /** The trained models ("WxD" names). */
   readonly trained: readonly (ShapeParams & { readonly model: string })[];
-  /** Industry models (Hugging Face names). */
+  /** Industry models (Hugging Face names); empty leaves them out (paper Figure 22). */
   readonly industry: readonly (ShapeParams & { readonly hf_name: string })[];
   /** Variant name (for the caption). */
   readonly variant: string;
   /** How the feasible set was constrained (for the caption). */
   readonly constraintText: string;
+  /** Paper figure number (2: the design space with industry models; 22: the whole search space). */
+  readonly number?: number;
 }
 
-/** Returns Figure 1: depth against width (log-log) for feasible, trained and industry shapes. */
+/** Returns the model family of a Hugging Face id ("meta-llama/Llama-2-7b-hf" -> "Llama"). */
+export function modelFamily(hfName: string): string {
+  const name = shortName(hfName);
+  const m = /^(Llama|Gemma|Qwen|Mistral|Phi|TinyLlama|Deepseek)/i.exec(name);
+  return m ? m[1][0].toUpperCase() + m[1].slice(1) : name;
+}
+
+/**
+ * Returns one label per industry shape: the names of the models sharing a (width, depth) joined, without
+ * their family prefix (e.g. "Llama 2-7b-hf, 3-8B" for the two Llamas at 4096 x 32).
+ */
+export function industryLabels(
+  industry: readonly (ShapeParams & { readonly hf_name: string })[],
+): { width: number; depth: number; label: string; family: string }[] {
+  const byShape = new Map<string, { width: number; depth: number; names: string[]; family: string }>();
+  for (const r of industry) {
+    const key = `${r.width}x${r.depth}`;
+    const e = byShape.get(key) ??
+      { width: r.width, depth: r.depth, names: [], family: modelFamily(r.hf_name) };
+    const short = shortName(r.hf_name).replace(/^(Llama|Gemma|Qwen)-?/i, "");
+    if (!e.names.includes(short)) e.names.push(short);
+    byShape.set(key, e);
+  }
+  return [...byShape.values()].sort((a, b) => b.width - a.width || a.depth - b.depth).map((e) => ({
+    width: e.width,
+    depth: e.depth,
+    label: `${e.family} ${e.names.join(", ")}`,
+    family: e.family,
+  }));
+}
+
+/**
+ * The Chinchilla models' (d_model, n_layers) of Hoffmann et al. 2022 Table A9, as the authors plot them in Figure 2
+ * (plot_feasible_model_shapes.ipynb).
+ */
+export const CHINCHILLA_SHAPES: readonly { readonly width: number; readonly depth: number }[] = [
+  [512, 8],
+  [576, 9],
+  [640, 10],
+  [640, 13],
+  [640, 16],
+  [768, 12],
+  [768, 15],
+  [768, 18],
+  [896, 14],
+  [896, 16],
+  [896, 18],
+  [1024, 16],
+  [1024, 18],
+  [1024, 20],
+  [1280, 18],
+  [1280, 21],
+  [1408, 18],
+  [1280, 24],
+  [1408, 21],
+  [1536, 19],
+  [1408, 24],
+  [1536, 22],
+  [1536, 25],
+  [1792, 20],
+  [1792, 23],
+  [1792, 26],
+  [2048, 22],
+  [2176, 22],
+  [2048, 25],
+  [2048, 28],
+  [2176, 25],
+  [2304, 24],
+  [2176, 28],
+  [2304, 28],
+  [2304, 32],
+  [2560, 26],
+  [2560, 30],
+  [2560, 34],
+  [2688, 36],
+  [2816, 36],
+  [2944, 36],
+  [3072, 36],
+  [3584, 40],
+  [4096, 42],
+  [4352, 47],
+  [4608, 44],
+  [4608, 47],
+  [4864, 47],
+  [4992, 49],
+  [5120, 47],
+].map(([width, depth]) => ({ width, depth }));
+
+/** The shapes of Porian et al. 2024's scaling-law grid, as the authors plot them in Figure 2. */
+export const PORIAN_SHAPES: readonly { readonly width: number; readonly depth: number }[] = [
+  [96, 3],
+  [128, 4],
+  [160, 5],
+  [224, 6],
+  [288, 8],
+  [320, 9],
+  [384, 10],
+  [480, 12],
+  [576, 14],
+  [640, 15],
+  [704, 18],
+  [832, 21],
+  [1024, 23],
+  [1120, 26],
+  [1312, 26],
+  [1504, 30],
+].map(([width, depth]) => ({ width, depth }));
+
+const SIZE_LABEL = (n: number) => (n < 1e9 ? `${Math.round(n / 1e6)}M` : `${Math.round(n / 1e9)}B`);
+
+/** Plot-area size of Figures 2 and 22, pixels. */
+const PLOT: readonly [number, number] = [520, 420];
+/** Label font size, pixels. */
+const LABEL_FONT = 9;
+
+/**
+ * Returns paper Figure 2 (or 22): width against depth, log-log, as the authors draw it (depth across, width up;
+ * plot_feasible_model_shapes.ipynb). Figure 2: the trained models (black stars), Chinchilla's and Porian et al.'s
+ * model shapes, and industry models as squares coloured by family and labelled where a label fits without
+ * overlapping (the rest in the tooltip). Figure 22: every feasible shape, coloured by target size, and the trained
+ * models.
+ */
 export function widthDepthFigure(data: WidthDepthData): Figure {
-  const kinds = ["feasible shape", "Gemstones (trained)", "industry model"];
-  const rows = [
-    ...data.feasible.map((s) => ({ ...s, kind: kinds[0], label: `${s.width}x${s.depth}`, size: 10 })),
-    ...data.trained.map((s) => ({ ...s, kind: kinds[1], label: s.model, size: 80 })),
-    ...data.industry.map((s) => ({ ...s, kind: kinds[2], label: shortName(s.hf_name), size: 70 })),
+  const number = data.number ?? 2;
+  const targets = [...new Set(data.feasible.map((s) => s.target).filter((t): t is number => t !== undefined))]
+    .sort((a, b) => a - b);
+  const groupOf = (t: number | undefined) => (t === undefined ? "feasible" : `${SIZE_LABEL(t)} ± 5%`);
+  const families = [...new Set(data.industry.map((r) => modelFamily(r.hf_name)))].sort();
+  type Row = ShapeParams & { kind: string; label: string };
+  const rows: Row[] = [];
+  if (number === 22) {
+    rows.push(
+      ...data.feasible.map((s) => ({ ...s, kind: groupOf(s.target), label: `${s.width}x${s.depth}` })),
+    );
+  } else {
+    rows.push(
+      ...CHINCHILLA_SHAPES.map((s) => ({ ...s, params: NaN, kind: "Chinchilla", label: "Chinchilla" })),
+    );
+    rows.push(
+      ...PORIAN_SHAPES.map((s) => ({ ...s, params: NaN, kind: "Porian et al.", label: "Porian et al." })),
+    );
+    rows.push(
+      ...data.industry.map((s) => ({ ...s, kind: modelFamily(s.hf_name), label: shortName(s.hf_name) })),
+    );
+  }
+  rows.push(...data.trained.map((s) => ({ ...s, kind: "Gemstones (ours)", label: s.model })));
+  const groups = number === 22 ? (targets.length > 0 ? targets.map(groupOf) : ["feasible"]) : [];
+  const familyColours: Record<string, string> = { Llama: "#1f77b4", Gemma: "#ff7f0e", Qwen: "#e377c2" };
+  const groupColours = ["#9ecae1", "#6baed6", "#74c476", "#fdae6b", "#fd8d3c", "#bcbddc", "#9e9ac8"];
+  const STAR =
+    "M0,-1L0.29,-0.4L0.95,-0.31L0.47,0.15L0.59,0.81L0,0.5L-0.59,0.81L-0.47,0.15L-0.95,-0.31L-0.29,-0.4Z";
+  const marks: { kind: string; colour: string; shape: string; size: number }[] = [
+    ...groups.map((g, i) => ({
+      kind: g,
+      colour: groupColours[i % groupColours.length],
+      shape: "circle",
+      size: 22,
+    })),
+    ...(number === 22 ? [] : [
+      { kind: "Chinchilla", colour: "#7b2d8e", shape: "cross", size: 60 },
+      { kind: "Porian et al.", colour: "#228b22", shape: "triangle-up", size: 55 },
+    ]),
+    ...families.map((f) => ({ kind: f, colour: familyColours[f] ?? "#8c564b", shape: "square", size: 70 })),
+    { kind: "Gemstones (ours)", colour: "#000000", shape: STAR, size: 130 },
   ];
+  const kinds = marks.map((m) => m.kind);
+  const depths = rows.map((r) => r.depth), widths = rows.map((r) => r.width);
+  const dom = (xs: number[]): [number, number] => [Math.min(...xs) / 1.15, Math.max(...xs) * 1.15];
+  const [dLo, dHi] = dom(depths), [wLo, wHi] = dom(widths);
+  const px = (d: number) => (Math.log(d / dLo) / Math.log(dHi / dLo)) * PLOT[0];
+  const py = (w: number) => PLOT[1] - (Math.log(w / wLo) / Math.log(wHi / wLo)) * PLOT[1];
   const x = {
-    field: "width",
-    type: "quantitative",
-    scale: { type: "log", nice: false, padding: 12 },
-    title: "width (d_model)",
-  };
-  const y = {
     field: "depth",
     type: "quantitative",
-    scale: { type: "log", nice: false, padding: 12 },
+    scale: { type: "log", nice: false, domain: [dLo, dHi] },
     title: "depth (blocks)",
   };
+  const y = {
+    field: "width",
+    type: "quantitative",
+    scale: { type: "log", nice: false, domain: [wLo, wHi] },
+    title: "width (d_model)",
+  };
+  const wanted = industryLabels(data.industry);
+  // Labels that would overlap another label, a marker or the frame are left to the tooltip (axes.ts).
+  const placed = placeLabels(wanted.map((l) => ({ x: l.depth, y: l.width, text: l.label })), {
+    x: { domain: [dLo, dHi], log: true, pixels: PLOT[0] },
+    y: { domain: [wLo, wHi], log: true, pixels: PLOT[1] },
+    fontSize: LABEL_FONT,
+    keepOut: rows.map((r) => ({
+      x0: px(r.depth) - 3,
+      y0: py(r.width) - 3,
+      x1: px(r.depth) + 3,
+      y1: py(r.width) + 3,
+    })),
+  });
+  const labels = wanted.flatMap((l, i) =>
+    placed[i].shown ? [{ ...l, labelDepth: placed[i].labelX, labelWidth: placed[i].labelY }] : []
+  );
+  const unlabelled = wanted.filter((_, i) => !placed[i].shown).map((l) => l.label);
   const spec = topLevel({
-    title: "Width-depth design space",
-    width: 560,
-    height: 400,
-    datasets: { shapes: rows },
-    data: { name: "shapes" },
+    title: number === 2
+      ? "The width-depth design space, with industry models"
+      : "Every model shape the design constraints allow",
+    width: PLOT[0],
+    height: PLOT[1],
+    datasets: { shapes: rows, labels },
     layer: [
-      {
-        mark: { type: "point", filled: true, opacity: 0.85 },
+      ...marks.map((m, i) => ({
+        // One layer per kind, so each has its own marker size (the trained models' stars drawn last, on top).
+        data: { name: "shapes" },
+        transform: [{ filter: { field: "kind", equal: m.kind } }],
+        mark: { type: "point", filled: true, opacity: 0.95, shape: m.shape, size: m.size },
         encoding: {
           x,
           y,
@@ -65,15 +251,9 @@ export function widthDepthFigure(data: WidthDepthData): Figure {
             field: "kind",
             type: "nominal",
             title: null,
-            scale: { domain: kinds, range: ["#b0b0b0", "#d62728", "#1f77b4"] },
-            legend: { orient: "bottom-right" },
+            scale: { domain: kinds, range: marks.map((k) => k.colour) },
+            legend: i === 0 ? { orient: "right", symbolSize: 80 } : null,
           },
-          shape: {
-            field: "kind",
-            type: "nominal",
-            scale: { domain: kinds, range: ["circle", "diamond", "cross"] },
-          },
-          size: { field: "size", type: "quantitative", scale: null },
           tooltip: [
             { field: "label", type: "nominal" },
             { field: "width", type: "quantitative" },
@@ -81,31 +261,50 @@ export function widthDepthFigure(data: WidthDepthData): Figure {
             { field: "params", type: "quantitative", format: ".3s" },
           ],
         },
-      },
-      {
-        transform: [{ filter: `datum.kind === '${kinds[1]}'` }],
-        mark: { type: "text", dx: 6, align: "left", fontSize: 8 },
-        encoding: { x, y, text: { field: "label" }, color: { value: "#555" } },
-      },
+      })),
+      ...(labels.length === 0 ? [] : [{
+        data: { name: "labels" },
+        mark: { type: "text", align: "left", baseline: "middle", fontSize: LABEL_FONT },
+        encoding: {
+          x: { ...x, field: "labelDepth" },
+          y: { ...y, field: "labelWidth" },
+          text: { field: "label" },
+          color: {
+            field: "family",
+            type: "nominal",
+            scale: { domain: kinds, range: marks.map((m) => m.colour) },
+            legend: null,
+          },
+        },
+      }]),
     ],
   });
   const paramsRange = data.trained.map((s) => s.params);
-  const caption = `${data.feasible.length} feasible shapes (${data.constraintText}); ` +
+  const caption =
+    (number === 22 ? `${data.feasible.length} feasible shapes (${data.constraintText}); ` : "") +
     `${data.trained.length} trained Gemstones models spanning ${fmt(Math.min(...paramsRange))}-` +
-    `${
-      fmt(Math.max(...paramsRange))
-    } parameters; ${data.industry.length} industry models. Variant: ${data.variant}.`;
+    `${fmt(Math.max(...paramsRange))} parameters` +
+    (number === 2
+      ? `; ${CHINCHILLA_SHAPES.length} Chinchilla models (Hoffmann et al. Table A9), ${PORIAN_SHAPES.length} ` +
+        `shapes of Porian et al.'s grid and ${data.industry.length} industry models in ${wanted.length} shapes` +
+        (unlabelled.length > 0
+          ? ` (${unlabelled.length} labels that would overlap are in the tooltip: ${unlabelled.join("; ")})`
+          : "")
+      : "") +
+    `. Variant: ${data.variant}.`;
   return {
-    paperFigure: "2",
-    reads: ["shapes", "industry"],
-    name: "width-depth",
-    title: "The width-depth design space",
+    paperFigure: String(number),
+    reads: number === 2 ? ["shapes", "industry"] : ["shapes"],
+    name: number === 2 ? "width-depth" : "design-space",
+    title: number === 2 ? "The width-depth design space" : "The whole design space",
     caption,
     howToRead:
-      "Each grey dot is a (width, depth) shape that satisfies the architecture constraints; red diamonds are the " +
-      "models actually trained, blue crosses industry models. Both axes are logarithmic, so lines of constant " +
-      "width/depth ratio are diagonals: the trained models deliberately span wide-shallow to narrow-deep shapes " +
-      "at each parameter count, while industry models sit in a narrow band.",
+      "Depth across, width up, both logarithmic, as the authors draw it: lines of constant width/depth ratio are " +
+      "diagonals. Black stars are the models actually trained, spanning wide-shallow to narrow-deep at each size" +
+      (number === 2
+        ? "; Chinchilla's and Porian et al.'s models and the industry models (squares, by family) sit in a narrow " +
+          "band of ratios."
+        : "; the coloured dots are every shape within ±5% of a target size that the constraints allow."),
     spec,
   };
 }
