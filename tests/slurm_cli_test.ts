@@ -55,7 +55,7 @@ Deno.test("slurm cli: --dry-run prints the array script of the nano units; usage
     assert.match(dry.out, /train\.nano_32x1\s+would run/);
     await assert.rejects(() => Deno.stat(`${root}/.cache/slurm/jobs`), Deno.errors.NotFound); // nothing submitted
     // `status` names a unit that a detached reproduce left in Slurm (its folder's slurm.json).
-    const unit = /^  (\S+\/units\/[0-9a-f]{64})$/m.exec(dry.out)![1];
+    const unit = /^ {2}(\S+\/units\/[0-9a-f]{64})$/m.exec(dry.out)![1];
     await Deno.mkdir(unit, { recursive: true });
     await Deno.writeTextFile(
       `${unit}/slurm.json`,
