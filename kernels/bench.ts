@@ -1,11 +1,14 @@
 /**
  * Kernel benchmark: prints the adapter, matmul GFLOP/s at shapes typical of micro models against a
- * plain-TypeScript matmul on the same machine (ratio), and, for three model sizes, the training step
- * time, tokens/s, achieved FLOP/s and MFU against the best measured matmul rate. Shapes are chosen
- * for the adapter: small ones on a software rasteriser (llvmpipe), micro-model sizes on a real GPU.
+ * plain-TypeScript matmul on the same machine (ratio), and, for three model sizes, the training step of
+ * the fused plan (the default) beside today's unfused plan (`fused: false`, the baseline, run in the same
+ * process on the same shapes): dispatches per step (and per layer), step time, tokens/s, achieved FLOP/s,
+ * MFU against the best measured matmul rate and against the adapter's nominal f32 peak (where known), and
+ * the unfused / fused step-time ratio. Shapes are chosen for the adapter: small ones on a software
+ * rasteriser (llvmpipe), micro-model sizes on a real GPU.
  *
  * Run: `deno run -A kernels/bench.ts [--json out.json] [--profile cpu|gpu] [--kernels] [--quick]` (`--kernels`
- * adds a per-kernel time breakdown of one training step).
+ * adds a per-kernel time breakdown of one training step); `deno task bench --only kernels --json FILE`.
  * @module
  */
 import { parseArgs } from "node:util";
@@ -13,8 +16,10 @@ import { createGpuBackend } from "./gpu/backend.ts";
 import { GpuContext } from "./gpu/context.ts";
 import { DEFAULT_TILE, LARGE_TILE, matmulDispatch, type MatmulTile, WIDE_TILE } from "./gpu/matmul.ts";
 import { initParams } from "./init.ts";
+import { NOMINAL_F32_PEAKS } from "./gpu/peaks.ts";
 import { trainFlopsPerToken } from "./train/flops.ts";
-import type { ModelConfig } from "./types.ts";
+import { type ModelConfig, parameterCount } from "./types.ts";
+import { writeFileAtomic } from "./train/atomic.ts";
 
 /** Options of `benchKernels`. */
 export interface BenchOptions {
@@ -40,16 +45,14 @@ export interface MatmulResult {
   readonly gflops: number;
 }
 
-/** One training measurement. */
-export interface TrainResult {
-  /** Model label. */
-  readonly model: string;
-  /** Parameters (count). */
-  readonly params: number;
-  /** Sequences per step. */
-  readonly batch: number;
-  /** Tokens per sequence. */
-  readonly seqLen: number;
+/** One plan's figures on one model. */
+export interface StepFigures {
+  /** Compute dispatches of one training step. */
+  readonly dispatchesPerStep: number;
+  /** Dispatches of one transformer block (forward and backward). */
+  readonly dispatchesPerLayer: number;
+  /** Dispatches outside the blocks (embedding, head, loss, clip, AdamW). */
+  readonly dispatchesOutsideLayers: number;
   /** Mean time of one optimizer step, milliseconds. */
   readonly stepMs: number;
   /** Training throughput, tokens per second. */
@@ -58,8 +61,32 @@ export interface TrainResult {
   readonly gflops: number;
   /** Achieved over the best measured matmul rate (model FLOPs utilisation), fraction. */
   readonly mfu: number;
+  /** Achieved over the adapter's nominal f32 peak, fraction; null when the peak is not known. */
+  readonly mfuNominal: number | null;
   /** Loss of the last timed step (nats/token), a sanity check. */
   readonly lastLoss: number;
+}
+
+/** One training measurement: a model, its fused plan and the unfused baseline on the same shapes. */
+export interface TrainResult {
+  /** Model label. */
+  readonly model: string;
+  /** Parameters (count). */
+  readonly params: number;
+  /** Model width. */
+  readonly width: number;
+  /** Transformer blocks. */
+  readonly depth: number;
+  /** Sequences per step. */
+  readonly batch: number;
+  /** Tokens per sequence. */
+  readonly seqLen: number;
+  /** The fused plan (the default). */
+  readonly fused: StepFigures;
+  /** Today's unfused plan (`fused: false`), the baseline. */
+  readonly unfused: StepFigures;
+  /** Unfused step time over fused step time (> 1: the fused plan is faster). */
+  readonly speedup: number;
 }
 
 /** Everything `benchKernels` measured. */
@@ -72,6 +99,8 @@ export interface BenchResult {
   readonly cpuGflops: number;
   /** Best GPU matmul rate, GFLOP/s. */
   readonly peakGflops: number;
+  /** The adapter's nominal f32 peak, GFLOP/s, or null when not known (software rasterisers). */
+  readonly nominalGflops: number | null;
   /** Training measurements. */
   readonly train: TrainResult[];
 }
@@ -146,8 +175,15 @@ function model(vocab: number, width: number, depth: number, headSize: number, se
   };
 }
 
-function paramCount(cfg: ModelConfig): number {
-  return initParams(cfg, 0).reduce((s, p) => s + p.length, 0);
+/** Writes a `benchKernels` result as JSON to `path` (a temporary file renamed into place). */
+export async function writeBenchJson(path: string, result: BenchResult): Promise<void> {
+  await writeFileAtomic(path, JSON.stringify(result, null, 2) + "\n");
+}
+
+/** Returns the nominal f32 peak (GFLOP/s) of an adapter from `NOMINAL_F32_PEAKS`, or null. */
+export function nominalGflops(identity: string): number | null {
+  const hit = NOMINAL_F32_PEAKS.find((p) => p.match.test(identity));
+  return hit ? hit.tflops * 1000 : null;
 }
 
 /** Runs the benchmark and prints one line per figure; returns every measurement. */
@@ -210,62 +246,81 @@ export async function benchKernels(options: BenchOptions = {}): Promise<BenchRes
       ["small", model(512, 64, 2, 16, 64), 4],
       ["medium", model(1024, 128, 2, 32, 64), 4],
     ];
+  const nominal = nominalGflops(info);
   const train: TrainResult[] = [];
   for (const [name, cfg, batch] of quick ? [models[1]] : models) {
-    const backend = await createGpuBackend(cfg, { context: ctx });
-    try {
-      const params = initParams(cfg, 1);
-      await backend.setState({
-        params,
-        m: params.map((p) => new Float32Array(p.length)),
-        v: params.map((p) => new Float32Array(p.length)),
-        step: 0,
-      });
-      const tokens = new Int32Array(batch * (cfg.seqLen + 1)).map((_, i) => (i * 7919) % cfg.vocabSize);
-      const opt = { lr: 1e-3, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, gradClip: 1 };
-      backend.trainStep(tokens, batch, opt);
-      await backend.readTrainLosses();
-      const steps = gpu ? 20 : 3;
-      const t0 = performance.now();
-      for (let s = 0; s < steps; s++) backend.trainStep(tokens, batch, opt);
-      const { loss } = await backend.readTrainLosses();
-      const stepS = (performance.now() - t0) / 1000 / steps;
-      const tokensPerStep = batch * cfg.seqLen;
-      const gflops = (trainFlopsPerToken(cfg) * tokensPerStep) / stepS / 1e9;
-      const r: TrainResult = {
-        model: name,
-        params: paramCount(cfg),
-        batch,
-        seqLen: cfg.seqLen,
-        stepMs: stepS * 1000,
-        tokensPerSecond: tokensPerStep / stepS,
-        gflops,
-        mfu: gflops / peak,
-        lastLoss: loss[loss.length - 1],
-      };
-      train.push(r);
-      log(
-        `train ${name} (${(r.params / 1e6).toFixed(2)}M params, width ${cfg.width}, depth ${cfg.depth}, ` +
-          `batch ${batch}x${cfg.seqLen}): ${r.stepMs.toFixed(1)} ms/step, ${
-            r.tokensPerSecond.toFixed(0)
-          } tokens/s, ` +
-          `${gflops.toFixed(1)} GFLOP/s, MFU ${(100 * r.mfu).toFixed(1)}% of measured matmul peak, loss ${
-            r.lastLoss.toFixed(3)
-          }`,
-      );
-      if (options.profileKernels) {
-        const prof = await backend.profileStep(tokens, batch, opt, gpu ? 5 : 1);
-        log(
-          `  per-kernel time of one step (${name}): ` +
-            prof.map((p) => `${p.name} ${p.ms.toFixed(2)} ms`).join(", "),
-        );
+    const tokens = new Int32Array(batch * (cfg.seqLen + 1)).map((_, i) => (i * 7919) % cfg.vocabSize);
+    const opt = { lr: 1e-3, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, gradClip: 1 };
+    const figures: StepFigures[] = [];
+    for (const fused of [false, true]) {
+      const backend = await createGpuBackend(cfg, { context: ctx, fused });
+      try {
+        const params = initParams(cfg, 1);
+        await backend.setState({
+          params,
+          m: params.map((p) => new Float32Array(p.length)),
+          v: params.map((p) => new Float32Array(p.length)),
+          step: 0,
+        });
+        backend.trainStep(tokens, batch, opt);
+        await backend.readTrainLosses();
+        const steps = gpu ? 20 : 3;
+        const t0 = performance.now();
+        for (let s = 0; s < steps; s++) backend.trainStep(tokens, batch, opt);
+        const { loss } = await backend.readTrainLosses();
+        const stepS = (performance.now() - t0) / 1000 / steps;
+        const tokensPerStep = batch * cfg.seqLen;
+        const gflops = (trainFlopsPerToken(cfg) * tokensPerStep) / stepS / 1e9;
+        const counts = backend.dispatchCounts(batch, cfg.seqLen);
+        figures.push({
+          dispatchesPerStep: counts.total,
+          dispatchesPerLayer: counts.perLayer,
+          dispatchesOutsideLayers: counts.outsideLayers,
+          stepMs: stepS * 1000,
+          tokensPerSecond: tokensPerStep / stepS,
+          gflops,
+          mfu: gflops / peak,
+          mfuNominal: nominal === null ? null : gflops / nominal,
+          lastLoss: loss[loss.length - 1],
+        });
+        if (options.profileKernels) {
+          const prof = await backend.profileStep(tokens, batch, opt, gpu ? 5 : 1);
+          log(
+            `  per-kernel time of one step (${name}, ${fused ? "fused" : "unfused"}): ` +
+              prof.map((p) => `${p.name} ${p.ms.toFixed(2)} ms`).join(", "),
+          );
+        }
+      } finally {
+        backend.destroy();
       }
-    } finally {
-      backend.destroy();
     }
+    const [unfused, fused] = figures;
+    const r: TrainResult = {
+      model: name,
+      params: parameterCount(cfg),
+      width: cfg.width,
+      depth: cfg.depth,
+      batch,
+      seqLen: cfg.seqLen,
+      fused,
+      unfused,
+      speedup: unfused.stepMs / fused.stepMs,
+    };
+    train.push(r);
+    const line = (f: StepFigures) =>
+      `${f.dispatchesPerStep} dispatches (${f.dispatchesPerLayer}/layer + ${f.dispatchesOutsideLayers}), ` +
+      `${f.stepMs.toFixed(1)} ms/step, ${f.tokensPerSecond.toFixed(0)} tokens/s, ${f.gflops.toFixed(1)} GFLOP/s, ` +
+      `MFU ${(100 * f.mfu).toFixed(1)}% of measured matmul peak` +
+      (f.mfuNominal === null ? "" : `, ${(100 * f.mfuNominal).toFixed(1)}% of nominal f32 peak`) +
+      `, loss ${f.lastLoss.toFixed(3)}`;
+    log(
+      `train ${name} (${(r.params / 1e6).toFixed(2)}M params, width ${cfg.width}, depth ${cfg.depth}, ` +
+        `batch ${batch}x${cfg.seqLen}):\n  fused:   ${line(fused)}\n  unfused: ${line(unfused)}\n` +
+        `  unfused / fused step time: ${r.speedup.toFixed(2)}x`,
+    );
   }
   ctx.destroy();
-  return { adapter: info, matmul, cpuGflops: cpu, peakGflops: peak, train };
+  return { adapter: info, matmul, cpuGflops: cpu, peakGflops: peak, nominalGflops: nominal, train };
 }
 
 if (import.meta.main) {
@@ -283,9 +338,5 @@ if (import.meta.main) {
     throw new Error(`bench: --profile must be "cpu" or "gpu", got "${profile}"`);
   }
   const result = await benchKernels({ profile, profileKernels: values.kernels, quick: values.quick });
-  if (values.json) {
-    const tmp = `${values.json}.tmp-${Deno.pid}`;
-    await Deno.writeTextFile(tmp, JSON.stringify(result, null, 2) + "\n");
-    await Deno.rename(tmp, values.json);
-  }
+  if (values.json) await writeBenchJson(values.json, result);
 }

@@ -4,17 +4,19 @@
  *
  *   deno task bench                      # engine, fitter, prescriptions, kernels
  *   deno task bench --only engine        # one of: engine, scaling, kernels
+ *   deno task bench --only kernels --json FILE   # also write the kernel figures (per model) as JSON
  * @module
  */
 import { parseArgs } from "node:util";
 import { benchEngine } from "../pipeline/bench.ts";
 import { benchScaling } from "../scaling/bench.ts";
-import { benchKernels } from "../kernels/bench.ts";
+import { benchKernels, writeBenchJson } from "../kernels/bench.ts";
 
 const SUITES = ["engine", "scaling", "kernels"] as const;
-const USAGE = `usage: deno task bench [--only ${SUITES.join("|")}] [--help]
+const USAGE = `usage: deno task bench [--only ${SUITES.join("|")}] [--json FILE] [--help]
 
   --only NAME   run one suite (default: all)
+  --json FILE   write the kernel suite's figures (per model: dispatchesPerStep, stepMs, tokens/s, MFU) as JSON
   --help        this text`;
 
 if (import.meta.main) {
@@ -22,7 +24,7 @@ if (import.meta.main) {
   try {
     ({ values } = parseArgs({
       args: Deno.args,
-      options: { only: { type: "string" }, help: { type: "boolean" } },
+      options: { only: { type: "string" }, json: { type: "string" }, help: { type: "boolean" } },
       strict: true,
     }));
   } catch (e) {
@@ -47,8 +49,13 @@ if (import.meta.main) {
     console.log("== fitter (scaling/) ==");
     await benchScaling([]);
   }
+  if (values.json !== undefined && !want("kernels")) {
+    console.error(`bench: --json writes the kernel figures; it needs the kernels suite (not --only ${only})`);
+    Deno.exit(2);
+  }
   if (want("kernels")) {
     console.log("== kernels (WebGPU) ==");
-    await benchKernels();
+    const result = await benchKernels();
+    if (values.json !== undefined) await writeBenchJson(values.json, result);
   }
 }
