@@ -29,16 +29,29 @@ export function compileVegaLite(spec: VlSpec, label = "figure"): VegaSpec {
   }
 }
 
-/** Returns the SVG text (an `<svg>` document, sizes in CSS pixels) of a Vega-Lite spec. */
-export async function renderSvg(spec: VlSpec, label = "figure"): Promise<string> {
-  const view = new vega.View(vega.parse(compileVegaLite(spec, label) as vega.Spec), { renderer: "none" });
-  try {
-    return await view.toSVG();
-  } catch (e) {
-    throw new Error(`render: ${label} failed to render to SVG: ${(e as Error).message}`);
-  } finally {
-    view.finalize();
-  }
+/** Renders run one at a time: Vega numbers SVG gradients and clip paths from process-wide counters. */
+let svgQueue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Returns the SVG text (an `<svg>` document, sizes in CSS pixels) of a Vega-Lite spec. The SVG's
+ * gradient and clip-path ids restart for every figure, so a figure's bytes do not depend on which
+ * other figures the process rendered before it.
+ */
+export function renderSvg(spec: VlSpec, label = "figure"): Promise<string> {
+  const render = async () => {
+    const view = new vega.View(vega.parse(compileVegaLite(spec, label) as vega.Spec), { renderer: "none" });
+    try {
+      vega.resetSVGDefIds();
+      return await view.toSVG();
+    } catch (e) {
+      throw new Error(`render: ${label} failed to render to SVG: ${(e as Error).message}`);
+    } finally {
+      view.finalize();
+    }
+  };
+  const result = svgQueue.then(render, render);
+  svgQueue = result.catch(() => undefined);
+  return result;
 }
 
 let wasmReady: Promise<void> | undefined;

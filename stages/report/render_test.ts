@@ -64,3 +64,18 @@ Deno.test("compileVegaLite names the figure on an invalid spec", () => {
     /figure 42/,
   );
 });
+
+Deno.test("a figure's SVG bytes do not depend on what was rendered before it (gradient ids restart)", async () => {
+  const gradientSpec = topLevel({
+    width: 100,
+    height: 50,
+    data: { values: [{ x: 1, c: 0.1 }, { x: 2, c: 0.9 }] },
+    mark: "point",
+    encoding: { x: { field: "x", type: "quantitative" }, color: { field: "c", type: "quantitative" } },
+  });
+  const first = await renderSvg(gradientSpec);
+  assert.match(first, /id="gradient_0"/);
+  await Promise.all([renderSvg(gradientSpec), renderSvg(gradientSpec), renderSvg(textSpec("between"))]);
+  const again = await renderSvg(gradientSpec);
+  assert.equal(again, first);
+});
