@@ -309,7 +309,9 @@ export async function benchKernels(options: BenchOptions = {}): Promise<BenchRes
     train.push(r);
     const line = (f: StepFigures) =>
       `${f.dispatchesPerStep} dispatches (${f.dispatchesPerLayer}/layer + ${f.dispatchesOutsideLayers}), ` +
-      `${f.stepMs.toFixed(1)} ms/step, ${f.tokensPerSecond.toFixed(0)} tokens/s, ${f.gflops.toFixed(1)} GFLOP/s, ` +
+      `${f.stepMs.toFixed(1)} ms/step, ${f.tokensPerSecond.toFixed(0)} tokens/s, ${
+        f.gflops.toFixed(1)
+      } GFLOP/s, ` +
       `MFU ${(100 * f.mfu).toFixed(1)}% of measured matmul peak` +
       (f.mfuNominal === null ? "" : `, ${(100 * f.mfuNominal).toFixed(1)}% of nominal f32 peak`) +
       `, loss ${f.lastLoss.toFixed(3)}`;

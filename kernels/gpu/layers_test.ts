@@ -7,7 +7,7 @@ import { attentionBackward, attentionForward } from "./attention.ts";
 import { denseAttentionBackward, denseAttentionForward, denseScoresSize } from "./attention_dense.ts";
 import { gegluBackward, gegluForward } from "./geglu.ts";
 import { crossEntropyRows, meanLoss } from "./cross_entropy.ts";
-import { adamw, gradNorm, packStep, STEP_BYTES } from "./optimizer.ts";
+import { adamw, gradNorm, normPartials, packStep, STEP_BYTES } from "./optimizer.ts";
 import * as ref from "../reference/layers.ts";
 import { adamwStep } from "../reference/adamw.ts";
 import { randomArray, randomTokens, relError, roundF32 } from "./testing.ts";
@@ -198,7 +198,7 @@ Deno.test("fused softmax cross-entropy: mean loss and dlogits match the referenc
   });
 });
 
-Deno.test("global-norm clipping and AdamW match the float64 reference step", async () => {
+Deno.test("global-norm clipping and AdamW over one flat buffer match the float64 reference step", async () => {
   await withCtx(async (ctx) => {
     const sizes = [3001, 7, 130];
     const decay = [true, false, true];
@@ -207,30 +207,57 @@ Deno.test("global-norm clipping and AdamW match the float64 reference step", asy
     const m = sizes.map((n, i) => roundF32(randomArray(n, 60 + i, 0.01)));
     const v = sizes.map((n, i) => roundF32(randomArray(n, 70 + i, 0.001).map(Math.abs)));
     const opt = { lr: 0.01, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, gradClip: 1.0 };
-    const bp = p.map((x) => ctx.upload("p", f32(x))), bg = g.map((x) => ctx.upload("g", f32(x)));
-    const bm = m.map((x) => ctx.upload("m", f32(x))), bv = v.map((x) => ctx.upload("v", f32(x)));
-    const partial = ctx.storage("partial", 64),
-      norms = ctx.storage("norms", 8),
-      scale = ctx.storage("scale", 1);
+    // the three tensors packed in one flat buffer behind 5 leading values, as the backend's arenas
+    const lead = 5, offsets = [lead, lead + sizes[0], lead + sizes[0] + sizes[1]];
+    const segments = sizes.map((size, i) => ({ offset: offsets[i], size, decay: decay[i] }));
+    const flat = (ts: Float64Array[]) => {
+      const out = new Float32Array(lead + sizes.reduce((a, b) => a + b, 0)).fill(7);
+      ts.forEach((t, i) => out.set(t, offsets[i]));
+      return out;
+    };
     const step = ctx.device.createBuffer({
       size: STEP_BYTES,
       usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
     });
     ctx.device.queue.writeBuffer(step, 0, packStep(opt, 4, 5));
-    ctx.run("opt", [
-      ...gradNorm(ctx, { grads: bg, partial, norms, scale, step }, sizes),
-      ...sizes.map((n, i) =>
-        adamw(ctx, { w: bp[i], g: bg[i], m: bm[i], v: bv[i], scale, step }, { n, decay: decay[i] })
-      ),
-    ]);
+    const run = async (perSegment: boolean) => {
+      const b = {
+        w: ctx.upload("p", flat(p)),
+        g: ctx.upload("g", flat(g)),
+        m: ctx.upload("m", flat(m)),
+        v: ctx.upload("v", flat(v)),
+      };
+      const partial = ctx.storage("partial", normPartials(segments)),
+        norms = ctx.storage("norms", 8),
+        scale = ctx.storage("scale", 1);
+      ctx.run("opt", [
+        ...gradNorm(ctx, { grads: [b.g], partial, norms, scale, step }, [segments], { perSegment }),
+        ...(perSegment ? segments.map((s) => [s]) : [segments]).map((part) =>
+          adamw(ctx, { ...b, scale, step }, part)
+        ),
+      ]);
+      const n = lead + sizes.reduce((a, c) => a + c, 0);
+      return {
+        norm: (await ctx.read(norms, 8))[5],
+        p: await ctx.read(b.w, n),
+        m: await ctx.read(b.m, n),
+        v: await ctx.read(b.v, n),
+      };
+    };
+    const fused = await run(false), each = await run(true);
     const norm = adamwStep(p, g, m, v, decay, 4, opt);
     assert.ok(norm > 1, "test must exercise clipping");
-    const gotNorm = (await ctx.read(norms, 8))[5];
-    assert.ok(Math.abs(gotNorm - norm) < 1e-5 * norm, `norm ${gotNorm} vs ${norm}`);
+    assert.ok(Math.abs(fused.norm - norm) < 1e-5 * norm, `norm ${fused.norm} vs ${norm}`);
     for (let i = 0; i < sizes.length; i++) {
-      assert.ok(relError(await ctx.read(bp[i], sizes[i]), p[i]) < 1e-5, `param ${i}`);
-      assert.ok(relError(await ctx.read(bm[i], sizes[i]), m[i]) < 1e-5, `m ${i}`);
-      assert.ok(relError(await ctx.read(bv[i], sizes[i]), v[i]) < 1e-5, `v ${i}`);
+      const at = (x: Float32Array) => x.subarray(offsets[i], offsets[i] + sizes[i]);
+      assert.ok(relError(at(fused.p), p[i]) < 1e-5, `param ${i}`);
+      assert.ok(relError(at(fused.m), m[i]) < 1e-5, `m ${i}`);
+      assert.ok(relError(at(fused.v), v[i]) < 1e-5, `v ${i}`);
     }
+    assert.deepEqual(Array.from(fused.p.subarray(0, lead)), [7, 7, 7, 7, 7], "values outside the segments");
+    // one dispatch for all segments or one per segment: the same bits
+    const bits = (x: Float32Array) => new Uint32Array(x.buffer);
+    assert.equal(fused.norm, each.norm);
+    for (const k of ["p", "m", "v"] as const) assert.deepEqual(bits(fused[k]), bits(each[k]), k);
   });
 });

@@ -68,6 +68,11 @@ export interface MatmulSpec {
   readonly transB?: boolean;
   /** Add into C instead of overwriting it. */
   readonly accumulate?: boolean;
+  /**
+   * Residual epilogue: `C = R + alpha · op(A)·op(B)` with R read at C's indices (R and C may not be the
+   * same buffer; not with `accumulate`). Bit-identical to copying R into C and accumulating.
+   */
+  readonly residual?: GPUBuffer;
   /** Tile (default `DEFAULT_TILE`). */
   readonly tile?: MatmulTile;
   /** Number of K slices computed by separate workgroups (default 1; see `chooseSplitK`). */
@@ -156,8 +161,16 @@ export function matmulSharedBytes(tile: MatmulTile, transA: boolean, transB: boo
   return 2 * tile.bk * (rowA + rowB) * 16;
 }
 
-/** Returns the WGSL source of the matmul kernel for the given layout and tile. */
-export function matmulWgsl(transA: boolean, transB: boolean, tile: MatmulTile = DEFAULT_TILE): string {
+/**
+ * Returns the WGSL source of the matmul kernel for the given layout and tile (`residual`: with the residual
+ * epilogue's extra binding).
+ */
+export function matmulWgsl(
+  transA: boolean,
+  transB: boolean,
+  tile: MatmulTile = DEFAULT_TILE,
+  residual = false,
+): string {
   checkTile(tile);
   const { bm, bn, bk, tm, tn } = tile;
   const tx = bn / tn, ty = bm / tm, threads = tx * ty;
@@ -278,6 +291,7 @@ struct Params { M: u32, N: u32, K: u32, acc: u32, kChunk: u32, split: u32, heads
 @group(0) @binding(1) var<storage, read> B: array<f32>;
 @group(0) @binding(2) var<storage, read_write> C: array<f32>;
 @group(0) @binding(3) var<uniform> p: Params;
+${residual ? "@group(0) @binding(4) var<storage, read> R: array<f32>;" : ""}
 var<workgroup> As: array<vec4f, ${2 * sizeA}>;
 var<workgroup> Bs: array<vec4f, ${2 * sizeB}>;
 
@@ -285,7 +299,8 @@ fn put(m: u32, n: u32, v: f32) {
   if (n >= p.N) { return; }
   if (p.split > 1u) { C[zoff + m * p.N + n] = v; return; }
   let idx = cOff + m * p.ldc + n;
-  if (p.acc != 0u) { C[idx] = C[idx] + p.alpha * v; } else { C[idx] = p.alpha * v; }
+  ${residual ? "C[idx] = R[idx] + p.alpha * v;" : ""}
+  ${residual ? "" : "if (p.acc != 0u) { C[idx] = C[idx] + p.alpha * v; } else { C[idx] = p.alpha * v; }"}
 }
 var<private> zoff: u32;
 var<private> cOff: u32;
@@ -316,11 +331,13 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) li: 
 `;
 }
 
-const SPLIT_SUM = `
+function splitSumWgsl(residual: boolean): string {
+  return `
 struct Params { n: u32, split: u32, acc: u32, alpha: f32, cols: u32, ldc: u32, off: u32 }
 @group(0) @binding(0) var<storage, read> part: array<f32>;
 @group(0) @binding(1) var<storage, read_write> C: array<f32>;
 @group(0) @binding(2) var<uniform> p: Params;
+${residual ? "@group(0) @binding(3) var<storage, read> R: array<f32>;" : ""}
 ${ENTRY} {
   ${GLOBAL_INDEX}
   if (gi >= p.n) { return; }
@@ -328,8 +345,13 @@ ${ENTRY} {
   for (var z = 0u; z < p.split; z++) { s += part[z * p.n + gi]; }
   var idx = p.off + gi;
   if (p.ldc != p.cols) { idx = p.off + gi / p.cols * p.ldc + gi % p.cols; }
-  if (p.acc != 0u) { C[idx] = C[idx] + p.alpha * s; } else { C[idx] = p.alpha * s; }
+  ${
+    residual
+      ? "C[idx] = R[idx] + p.alpha * s;"
+      : "if (p.acc != 0u) { C[idx] = C[idx] + p.alpha * s; } else { C[idx] = p.alpha * s; }"
+  }
 }`;
+}
 
 /**
  * Returns a K-split factor for a product whose output has few workgroup tiles: enough slices for about
@@ -408,7 +430,20 @@ export function matmulDispatch(
         `maxComputeWorkgroupStorageSize ${ctx.limits.maxComputeWorkgroupStorageSize}`,
     );
   }
-  if (layers === 1) return [ctx.dispatch(name, matmulWgsl(ta, tb, tile), [a, b, c, params], grid)];
+  const res = spec.residual;
+  if (res && (spec.accumulate || res === c)) {
+    throw new Error(`${name}: a residual epilogue needs a separate residual buffer and no accumulate`);
+  }
+  if (layers === 1) {
+    return [
+      ctx.dispatch(
+        name,
+        matmulWgsl(ta, tb, tile, !!res),
+        res ? [a, b, c, params, res] : [a, b, c, params],
+        grid,
+      ),
+    ];
+  }
   if (!spec.scratch || spec.scratch.size < layers * spec.m * spec.n * 4) {
     throw new Error(
       `${name}: split-K ${layers} needs a scratch buffer of ${layers * spec.m * spec.n} floats`,
@@ -426,6 +461,11 @@ export function matmulDispatch(
   ]);
   return [
     ctx.dispatch(name, matmulWgsl(ta, tb, tile), [a, b, spec.scratch, params], grid),
-    ctx.dispatch("matmul_split_sum", SPLIT_SUM, [spec.scratch, c, p2], grid1d(Math.ceil(n / WG))),
+    ctx.dispatch(
+      "matmul_split_sum",
+      splitSumWgsl(!!res),
+      res ? [spec.scratch, c, p2, res] : [spec.scratch, c, p2],
+      grid1d(Math.ceil(n / WG)),
+    ),
   ];
 }
