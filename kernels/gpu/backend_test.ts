@@ -150,10 +150,10 @@ Deno.test("GpuBackend: the fused plan gives the unfused plan's bits in far fewer
       for (const g of ["params", "m", "v"] as const) {
         fused.state[g].forEach((p, i) => assert.deepEqual(bits(p), bits(unfused.state[g][i]), `${g}[${i}]`));
       }
-      // per layer: 2 copies, 2 RoPE and 2 × 2 RMSNorm-backward dispatches fewer; outside the layers the
+      // per layer: 2 copies, 2 RoPE, 2 GEGLU and 2 × 2 RMSNorm-backward dispatches fewer; outside the layers the
       // 3 + 9 · depth per-tensor sums of squares and AdamW updates become one each, plus one column sum
       const nt = 3 + 9 * CFG.depth;
-      assert.equal(unfused.counts.perLayer - fused.counts.perLayer, 8, attention);
+      assert.equal(unfused.counts.perLayer - fused.counts.perLayer, 10, attention);
       assert.equal(
         unfused.counts.outsideLayers - fused.counts.outsideLayers,
         2 * (nt - 1) + 2 - 1,

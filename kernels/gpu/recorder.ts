@@ -5,7 +5,8 @@
  * between steps.
  *
  * Two plans compute the same bits. The fused plan (the default) adds each residual in the epilogue of
- * the projection matmul that produces it, rotates q and k in one dispatch, runs each RMSNorm backward as
+ * the projection matmul that produces it, applies GEGLU in the up projection's epilogue and its backward
+ * in the epilogue of the down projection's input gradient, rotates q and k in one dispatch, runs each RMSNorm backward as
  * one dispatch and finishes every gain gradient in one `columnSums`, and takes the global norm and AdamW
  * as one dispatch per parameter arena (one for any model that fits a binding). The unfused plan
  * (`fused: false`, today's dispatch structure, kept as the benchmarks' baseline) copies the residual
@@ -175,6 +176,7 @@ export function recordWorkspace(
   const { store, tuner, shared } = parts;
   const { batch, seqLen: T } = shape;
   const key = `${batch}x${T}`;
+  const fused = opts.fused;
   const N = batch * T, w = cfg.width, hs = cfg.headSize, V = cfg.vocabSize;
   const hq = numQueryHeads(cfg), hkv = numKvHeads(cfg), md = cfg.mlpRatio * w;
   const qw = hq * hs, kw = hkv * hs;
@@ -225,14 +227,15 @@ export function recordWorkspace(
   const rowLoss = buf("row loss", N);
   const ceStats = split ? buf("cross-entropy stats", 2 * N) : rowLoss;
   const ceTarget = split ? buf("cross-entropy target logit", N) : rowLoss;
-  const dx = buf("d residual", N * w), dn = buf("d norm out", N * w), dh = buf("d geglu out", N * md);
+  const dx = buf("d residual", N * w),
+    dn = buf("d norm out", N * w),
+    dh = fused ? dn : buf("d geglu out", N * md);
   const dO = buf("d attn out", N * qw),
     dq = buf("dq", N * qw),
     dk = buf("dk", N * kw),
     dv = buf("dv", N * kw);
   // the attention backward's scratch: d probabilities [B, hq, T, T] (dense) or D_t = do_t · o_t (flash)
   const attScratch = dense ? buf("attn dprobs", denseScoresSize(att)) : buf("attn row dot", batch * hq * T);
-  const fused = opts.fused;
   const chunks = rmsnormScratchSize(N, w) / w;
   // gain-gradient chunk partials: one region per norm in the fused plan (summed once per step), one shared
   // region in the unfused plan (summed after each norm)
@@ -271,10 +274,12 @@ export function recordWorkspace(
     });
   // x_out = x_in + op(A)·op(B): a residual epilogue (fused) or a copy and an accumulating product
   const residual = (xIn: GPUBuffer, xOut: GPUBuffer, a: GPUBuffer, wt: BoundBlock, n: number, k: number) =>
-    fused ? mm(a, wt.buffer, xOut, { m: N, n, k, offsetB: wt.offset, residual: xIn }) : [
-      copyDispatch(ctx, { src: xIn, dst: xOut }, N * w),
-      ...mm(a, wt.buffer, xOut, { m: N, n, k, offsetB: wt.offset, accumulate: true }),
-    ];
+    fused
+      ? mm(a, wt.buffer, xOut, { m: N, n, k, offsetB: wt.offset, epilogue: { kind: "residual", r: xIn } })
+      : [
+        copyDispatch(ctx, { src: xIn, dst: xOut }, N * w),
+        ...mm(a, wt.buffer, xOut, { m: N, n, k, offsetB: wt.offset, accumulate: true }),
+      ];
   // y = x·W (NN), dW = xᵀ·dy (TN), dx (+)= dy·Wᵀ (NT) of a parameter matrix at its offset
   const fwd = (x: GPUBuffer, wt: BoundBlock, y: GPUBuffer, n: number, k: number) =>
     mm(x, wt.buffer, y, { m: N, n, k, offsetB: wt.offset });
@@ -311,8 +316,18 @@ export function recordWorkspace(
       ...residual(xs[l], L.xMid, L.o, one(W.wo), w, qw),
       norm(L.xMid, one(W.mlpNorm), L.mN, L.mRstd),
       ...fwd(L.mN, one(W.wGate), L.gate, md, w),
-      ...fwd(L.mN, one(W.wUp), L.up, md, w),
-      gegluForward(ctx, { gate: L.gate, up: L.up, h: L.h }, N * md),
+      ...(fused
+        ? mm(L.mN, one(W.wUp).buffer, L.up, {
+          m: N,
+          n: md,
+          k: w,
+          offsetB: one(W.wUp).offset,
+          epilogue: { kind: "geglu", gate: L.gate, h: L.h },
+        })
+        : [
+          ...fwd(L.mN, one(W.wUp), L.up, md, w),
+          gegluForward(ctx, { gate: L.gate, up: L.up, h: L.h }, N * md),
+        ]),
       ...residual(L.xMid, xs[l + 1], L.h, one(W.wDown), w, md),
     );
     layerDispatches += forward.length - before;
@@ -399,8 +414,19 @@ export function recordWorkspace(
     backward.push(
       // MLP branch: xs[l+1] = xMid + h·w_down
       ...wgrad(L.h, dx, one(GW.wDown), md, w),
-      ...dgrad(dx, one(W.wDown), dh, md, w),
-      gegluBackward(ctx, { gate: L.gate, up: L.up, dh }, N * md),
+      ...(fused
+        ? mm(dx, one(W.wDown).buffer, L.gate, {
+          m: N,
+          n: md,
+          k: w,
+          transB: true,
+          offsetB: one(W.wDown).offset,
+          epilogue: { kind: "gegluBackward", up: L.up },
+        })
+        : [
+          ...dgrad(dx, one(W.wDown), dh, md, w),
+          gegluBackward(ctx, { gate: L.gate, up: L.up, dh }, N * md),
+        ]),
       ...wgrad(L.mN, L.gate, one(GW.wGate), w, md),
       ...wgrad(L.mN, L.up, one(GW.wUp), w, md),
       ...dgrad(L.gate, one(W.wGate), dn, w, md),
