@@ -99,10 +99,16 @@ Deno.test("RoPE forward and inverse match the reference (long positions, odd hea
   });
 });
 
-Deno.test("causal GQA attention (flash-style and dense) forward and backward match the reference", async () => {
+Deno.test("causal GQA attention (tiled flash, several row tiles and key blocks; dense) forward and backward match the reference", async () => {
   await withCtx(async (ctx) => {
     for (
-      const [B, T, hq, hkv, hs] of [[2, 7, 4, 2, 6], [1, 13, 3, 1, 10], [3, 5, 2, 2, 4], [3, 7, 3, 1, 4]]
+      const [B, T, hq, hkv, hs] of [[2, 7, 4, 2, 6], [1, 13, 3, 1, 10], [3, 5, 2, 2, 4], [3, 7, 3, 1, 4], [
+        1,
+        70,
+        2,
+        1,
+        6,
+      ]]
     ) {
       const shape = { batch: B, seqLen: T, numQueryHeads: hq, numKvHeads: hkv, headSize: hs };
       const q = roundF32(randomArray(B * T * hq * hs, 11, 2)),
