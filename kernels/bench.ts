@@ -17,6 +17,7 @@ import { GpuContext } from "./gpu/context.ts";
 import { DEFAULT_TILE, LARGE_TILE, matmulDispatch, type MatmulTile, WIDE_TILE } from "./gpu/matmul.ts";
 import { initParams } from "./init.ts";
 import { NOMINAL_F32_PEAKS } from "./gpu/peaks.ts";
+import { type FeatureCheck, OPTIONAL_FEATURES } from "./gpu/features.ts";
 import { trainFlopsPerToken } from "./train/flops.ts";
 import { type ModelConfig, parameterCount } from "./types.ts";
 import { writeFileAtomic } from "./train/atomic.ts";
@@ -101,6 +102,8 @@ export interface BenchResult {
   readonly peakGflops: number;
   /** The adapter's nominal f32 peak, GFLOP/s, or null when not known (software rasterisers). */
   readonly nominalGflops: number | null;
+  /** The optional features' known-answer checks (the kernels still compute in f32). */
+  readonly features: readonly FeatureCheck[];
   /** Training measurements. */
   readonly train: TrainResult[];
 }
@@ -189,10 +192,17 @@ export function nominalGflops(identity: string): number | null {
 /** Runs the benchmark and prints one line per figure; returns every measurement. */
 export async function benchKernels(options: BenchOptions = {}): Promise<BenchResult> {
   const log = options.log ?? console.log;
-  const ctx = await GpuContext.create();
+  const ctx = await GpuContext.create({ features: OPTIONAL_FEATURES });
   const info = ctx.identity;
   const profile = options.profile ?? (/llvmpipe|lavapipe|swiftshader|fallback/i.test(info) ? "cpu" : "gpu");
   log(`adapter: ${info} (profile ${profile})`);
+  for (const c of ctx.featureChecks) {
+    log(
+      `feature ${c.feature}: ${
+        c.verified ? "verified" : c.offered ? "FAILED its check" : "not offered"
+      } (${c.detail})`,
+    );
+  }
   const gpu = profile === "gpu";
   const quick = options.quick ?? false;
   const shapes: [number, number, number][] = quick
@@ -322,7 +332,15 @@ export async function benchKernels(options: BenchOptions = {}): Promise<BenchRes
     );
   }
   ctx.destroy();
-  return { adapter: info, matmul, cpuGflops: cpu, peakGflops: peak, nominalGflops: nominal, train };
+  return {
+    adapter: info,
+    matmul,
+    cpuGflops: cpu,
+    peakGflops: peak,
+    nominalGflops: nominal,
+    features: ctx.featureChecks,
+    train,
+  };
 }
 
 if (import.meta.main) {

@@ -24,7 +24,7 @@ import {
   validateModelConfig,
 } from "../types.ts";
 import { splitTokens } from "../batch.ts";
-import { GpuContext } from "./context.ts";
+import { GpuContext, type GpuContextOptions } from "./context.ts";
 import type { MatmulTile } from "./matmul.ts";
 import { tokenIndex } from "./embedding.ts";
 import { ropeTablesF32 } from "./rope.ts";
@@ -60,6 +60,11 @@ export interface GpuBackendOptions {
   readonly attention?: AttentionMode;
   /** Memory budget of the dense attention's saved probabilities, bytes (default 4 GiB). */
   readonly denseAttentionBytes?: number;
+  /**
+   * Optional features to request and verify when creating a new context (`GpuContextOptions.features`);
+   * the kernels compute in f32 whatever is verified.
+   */
+  readonly features?: GpuContextOptions["features"];
   /** An existing context to use (not destroyed by `destroy`); default: a new one. */
   readonly context?: GpuContext;
   /**
@@ -330,7 +335,8 @@ export async function createGpuBackend(
   cfg: ModelConfig,
   options: GpuBackendOptions = {},
 ): Promise<GpuBackend> {
-  const ctx = options.context ?? await GpuContext.create({ debug: options.debug });
+  const ctx = options.context ??
+    await GpuContext.create({ debug: options.debug, features: options.features });
   const backend = new GpuBackend(ctx, options.context === undefined, cfg, options);
   await ctx.check();
   return backend;

@@ -18,6 +18,15 @@ export {
 } from "./recorder.ts";
 export { type KernelTime, profileDispatches } from "./profile.ts";
 export { NOMINAL_F32_PEAKS, type NominalPeak } from "./peaks.ts";
+export {
+  checkShaderF16,
+  checkSubgroups,
+  type FeatureCheck,
+  halfBits,
+  OPTIONAL_FEATURES,
+  type OptionalFeature,
+  verifyFeatures,
+} from "./features.ts";
 export { adapterIdentity, type Dispatch, GpuContext, type GpuContextOptions } from "./context.ts";
 export {
   BIG_TILE,
