@@ -141,7 +141,7 @@ export async function runCli(
     }
     if (command === "reproduce") return await reproduce(rest, definition, root, write);
     if (command === "status") return await status(rest, definition, root, write);
-    if (command === "gc") return await collect(rest, root, write);
+    if (command === "gc") return await garbageCollect(rest, root, write);
     return await diff(rest, definition, root, write);
   } catch (e) {
     if (e instanceof UsageError) {
@@ -262,7 +262,7 @@ async function status(args: string[], def: PipelineDefinition, root: string, wri
   return 0;
 }
 
-async function collect(args: string[], root: string, write: (l: string) => void) {
+async function garbageCollect(args: string[], root: string, write: (l: string) => void) {
   const { values } = parse("gc", args, {
     "keep-last": { type: "string" },
     "max-size": { type: "string" },

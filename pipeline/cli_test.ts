@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { runCli } from "./cli.ts";
 import type { PipelineDefinition, Stage } from "./stage.ts";
-import { makeToyProject, type ToyProject } from "./testdata/toy_project.ts";
+import { makeToyProject, type ToyProject } from "../testing/engine/toy_project.ts";
 
 function definition(p: ToyProject, paperOffset = 0): PipelineDefinition {
   const offsets: Record<string, number> = { paper: paperOffset, cooldown: 10 };

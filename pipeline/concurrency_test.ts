@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { CachePaths, verifyEntry } from "./store.ts";
 import { StatHashCache } from "./statcache.ts";
 import { planFingerprints } from "./status.ts";
-import { toyStages } from "./testdata/toy_pipeline.ts";
+import { toyStages } from "../testing/engine/toy_pipeline.ts";
 
-const script = new URL("./testdata/toy_pipeline.ts", import.meta.url).pathname;
+const script = new URL("../testing/engine/toy_pipeline.ts", import.meta.url).pathname;
 
 function spawnToy(root: string, env: Record<string, string> = {}): Deno.ChildProcess {
   return new Deno.Command(Deno.execPath(), {

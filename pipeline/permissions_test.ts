@@ -13,7 +13,7 @@ async function task(root: string, write: string, args: string[]) {
       "--allow-run=deno",
       "--allow-env",
       "--allow-sys=hostname,osRelease",
-      "pipeline/testdata/toy_main.ts",
+      "testing/engine/toy_main.ts",
       ...args,
     ],
     cwd: root,
@@ -34,7 +34,7 @@ Deno.test("the CLI works under exactly the permissions of the deno.json tasks", 
       await Deno.copyFile(`${repo}/pipeline/${e.name}`, `${root}/pipeline/${e.name}`);
     }
   }
-  await copyDir(`${repo}/pipeline/testdata`, `${root}/pipeline/testdata`);
+  await copyDir(`${repo}/testing/engine`, `${root}/testing/engine`);
 
   let r = await task(root, ".", ["reproduce"]);
   assert.equal(r.code, 0, r.text);

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { runPipeline, StageFailedError, type StageResult } from "./runner.ts";
 import { statusOf } from "./status.ts";
 import { CachePaths } from "./store.ts";
-import { makeToyProject, put } from "./testdata/toy_project.ts";
+import { makeToyProject, put } from "../testing/engine/toy_project.ts";
 import type { Stage } from "./stage.ts";
 
 const ran = (results: StageResult[]) => results.filter((r) => !r.cached).map((r) => r.id);

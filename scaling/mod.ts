@@ -15,3 +15,4 @@ export * from "./law.ts";
 export * from "./count/mod.ts";
 export * from "./fit/mod.ts";
 export * from "./prescribe/mod.ts";
+export * from "./design/mod.ts";

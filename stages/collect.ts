@@ -8,9 +8,9 @@
  */
 import * as dfd from "danfojs";
 import type { Params, Stage } from "../pipeline/stage.ts";
-import { FLOP_COUNTERS, type ShapeSpec } from "../scaling/count/mod.ts";
-import { PARAM_CONVENTIONS } from "./fit_counting.ts";
-/** Parameter-counting conventions by name (re-exported from fit_counting.ts; columns `params_<name>`). */
+import { FLOP_COUNTERS, PARAM_CONVENTIONS } from "../scaling/count/mod.ts";
+import { runsColumns, shapeOfRow } from "./runs_table.ts";
+/** Parameter-counting conventions by name (scaling/count's; collect's columns `params_<name>`). */
 export { PARAM_CONVENTIONS };
 import type {
   ChinchillaRow,
@@ -123,11 +123,6 @@ function toMapping(t: UserTableParam): ColumnMapping {
   return t.mapping as unknown as ColumnMapping;
 }
 
-/** Returns the shape of an imported row (Gemstones defaults unless the row overrides them). */
-export function shapeOfRow(row: ImportedRow): ShapeSpec {
-  return { width: row.width, depth: row.depth, ...row.shape };
-}
-
 /** Reads and validates every input under `root` and returns the tables collect writes. */
 export async function collectTables(
   root: string,
@@ -171,23 +166,7 @@ export async function collectTables(
 
   const paramNames = Object.keys(PARAM_CONVENTIONS);
   const flopNames = Object.keys(FLOP_COUNTERS);
-  const runColumns = [
-    "run_id",
-    "model",
-    "width",
-    "depth",
-    "step",
-    "tokens",
-    "params_published",
-    ...paramNames.map((n) => `params_${n}`),
-    ...flopNames.map((n) => `flops_${n}`),
-    "gpu_hours",
-    "loss",
-    "subset",
-    "cooldown",
-    "lr_ablation",
-    "source",
-  ];
+  const runColumns = runsColumns();
   const shapeCache = new Map<string, { params: number[]; flopsPerToken: number[] }>();
   const records = imported.map((r) => {
     const shape = shapeOfRow(r);

@@ -7,7 +7,7 @@ import type { LogLogFit } from "../scaling/fit/mod.ts";
 import type { AdditiveLaw } from "../scaling/law.ts";
 import type { Approach3Record, LawForm, PowerLaw, SelectedRow } from "./schemas.ts";
 import { readRecord, readSelectedRows, stageId } from "./schemas.ts";
-export { countingOf } from "./fit_counting.ts";
+export { countingOf } from "../scaling/count/mod.ts";
 
 /** Returns the selected rows from the output folder of the select stage `selectId` (default `select.<variant>`). */
 export async function selectedRowsOf(

@@ -37,7 +37,7 @@ const ctxOf = <P extends Record<string, unknown>>(
 Deno.test("select and approach1 stages write their records from real data", async () => {
   const selDir = await Deno.makeTempDir(), a1Dir = await Deno.makeTempDir();
   try {
-    const sel = selectStage("paper", resolveVariant("paper"), "approach1");
+    const sel = selectStage("paper", resolveVariant("paper"), { purpose: "approach1" });
     assert.equal(sel.id, "select_approach1.paper");
     await sel.run(ctxOf(sel.id!, sel.params, selDir, { collect: collectDir }) as never);
     const a1 = approach1Stage("paper", { bootstrapSamples: 20 }, sel.id);

@@ -6,7 +6,8 @@
  * learning rate and tokens to train. Output: `grid.csv` ({@link GridRow}) and `grid.json` (summary).
  *
  * The grid is a pure function of its parameters ({@link buildGrid}), so profiles can build one
- * training stage per row at graph-build time; the stage only records the table.
+ * training stage per row at graph-build time; the stage only records the table. Which shapes span a
+ * target group is scaling/design's `pickSpanning`.
  * @module
  */
 import type { Params, Stage } from "../pipeline/stage.ts";
@@ -19,6 +20,8 @@ import {
   modelStateMemory,
   type ShapeSpec,
 } from "../scaling/count/mod.ts";
+import { pickSpanning } from "../scaling/design/mod.ts";
+import type { ModelConfig } from "../kernels/types.ts";
 import { formatCsv, writeTextAtomic } from "./importers/table.ts";
 import { readCsvObjects } from "./schemas.ts";
 
@@ -179,53 +182,43 @@ export function nearestTarget(params: number, targets: readonly number[]): numbe
 }
 
 /**
- * Returns up to `k` of `shapes` (one target group) spanning aspect ratios, each with its role: the
- * deepest, the widest, the one nearest `standardAspect` (log distance), then shapes nearest to evenly
- * spaced log aspect ratios in between. Ordered deep to wide. `k` = 0 keeps all.
+ * Returns grid parameters whose grid is exactly `shapes` (one target per shape's parameter count, zero
+ * tolerance), each trained on `tokens` tokens, under the architecture of `arch`.
  */
-export function pickSpanning(
-  shapes: readonly GridShape[],
-  k: number,
-  standardAspect: number,
-): { shape: GridShape; role: string }[] {
-  const sorted = [...shapes].sort((a, b) => a.width / a.depth - b.width / b.depth || a.width - b.width);
-  const n = sorted.length;
-  const la = (s: GridShape) => Math.log(s.width / s.depth);
-  const chosen = new Map<number, string>();
-  if (k === 0 || k >= n) {
-    sorted.forEach((_, i) =>
-      chosen.set(i, n === 1 ? "standard" : i === 0 ? "deep" : i === n - 1 ? "wide" : "between")
-    );
-  } else {
-    chosen.set(0, "deep");
-    if (k >= 2) chosen.set(n - 1, "wide");
-    if (k >= 3) {
-      let best = -1;
-      for (let i = 1; i < n - 1; i++) {
-        if (chosen.has(i)) continue;
-        const d = Math.abs(la(sorted[i]) - Math.log(standardAspect));
-        if (best < 0 || d < Math.abs(la(sorted[best]) - Math.log(standardAspect))) best = i;
-      }
-      if (best >= 0) chosen.set(best, "standard");
-    }
-    while (chosen.size < k) {
-      // Fill the largest gap in log aspect ratio among the chosen with the shape nearest its middle.
-      const picked = [...chosen.keys()].sort((a, b) => a - b);
-      let gapAt = -1, gap = -1;
-      for (let i = 0; i + 1 < picked.length; i++) {
-        const g = la(sorted[picked[i + 1]]) - la(sorted[picked[i]]);
-        if (g > gap && picked[i + 1] - picked[i] > 1) [gap, gapAt] = [g, i];
-      }
-      if (gapAt < 0) break;
-      const mid = (la(sorted[picked[gapAt]]) + la(sorted[picked[gapAt + 1]])) / 2;
-      let best = picked[gapAt] + 1;
-      for (let i = picked[gapAt] + 1; i < picked[gapAt + 1]; i++) {
-        if (Math.abs(la(sorted[i]) - mid) < Math.abs(la(sorted[best]) - mid)) best = i;
-      }
-      chosen.set(best, "between");
-    }
-  }
-  return [...chosen.entries()].sort(([a], [b]) => a - b).map(([i, role]) => ({ shape: sorted[i], role }));
+export function exactGrid(
+  arch: GridParams,
+  shapes: readonly { width: number; depth: number }[],
+  tokens: number,
+): GridParams {
+  return {
+    ...arch,
+    widthMin: Math.min(...shapes.map((s) => s.width)),
+    widthMax: Math.max(...shapes.map((s) => s.width)),
+    depthMin: Math.min(...shapes.map((s) => s.depth)),
+    depthMax: Math.max(...shapes.map((s) => s.depth)),
+    targetParams: shapes.map((s) => gemstonesParams(gridShape(arch, s.width, s.depth))),
+    tolerance: 1e-9,
+    perTarget: 1,
+    include: [],
+    tokensPerParam: 0,
+    minTokens: tokens,
+    maxTokens: tokens,
+  };
+}
+
+/** Returns the trainer's model config of a grid row under the grid's architecture (RoPE θ 10000, norm ε 1e-6). */
+export function modelOfRow(grid: GridParams, row: GridRow): ModelConfig {
+  return {
+    vocabSize: grid.vocabSize,
+    width: row.width,
+    depth: row.depth,
+    headSize: grid.headSize,
+    gqaRatio: grid.gqaRatio,
+    mlpRatio: grid.mlpRatio,
+    seqLen: grid.seqLen,
+    ropeTheta: 10000,
+    normEps: 1e-6,
+  };
 }
 
 /** Returns the tokens to train a model of `params` parameters under `p` (whole steps, clamped). */

@@ -1,14 +1,6 @@
 import assert from "node:assert/strict";
 import { GEMSTONES_MODELS, gemstonesParams } from "../scaling/count/mod.ts";
-import {
-  buildGrid,
-  feasibleShapes,
-  gridCsv,
-  nearestTarget,
-  PAPER_GRID,
-  pickSpanning,
-  readGridCsv,
-} from "./grid.ts";
+import { buildGrid, feasibleShapes, gridCsv, nearestTarget, PAPER_GRID, readGridCsv } from "./grid.ts";
 
 // The six trained Gemstones models outside the paper's stated constraints (scaling/count/shapes.ts):
 // 384-wide models have 3 (odd) heads; the others are outside ±5 % of every target.
@@ -58,7 +50,7 @@ Deno.test("paper settings: 16 Gemstones shapes are feasible in their target grou
   }
 });
 
-Deno.test("pickSpanning takes the deepest, the widest and the shape nearest the standard aspect ratio", () => {
+Deno.test("the paper grid picks per target the deepest, the widest and the shape nearest the standard aspect ratio", () => {
   const grid = buildGrid({ ...PAPER_GRID, perTarget: 3 });
   for (const target of PAPER_GRID.targetParams) {
     const group = feasibleShapes(PAPER_GRID).filter((s) => s.targetParams === target);
@@ -77,10 +69,6 @@ Deno.test("pickSpanning takes the deepest, the widest and the shape nearest the 
     const dist = (a: number) => Math.abs(Math.log(a / 64));
     assert.equal(dist(std.aspect), Math.min(...inner.map((s) => dist(s.width / s.depth))));
   }
-  // Five picks of a group of shapes with aspect ratios 1..9 (log-spread) give 1, 9, the nearest to 3, then gap fills.
-  const shapes = [1, 2, 3, 4, 5, 6, 7, 8, 9].map((a) => ({ width: a * 8, depth: 8, heads: a, params: a }));
-  const roles = pickSpanning(shapes, 4, 3).map((p) => [p.shape.width / 8, p.role]);
-  assert.deepEqual(roles, [[1, "deep"], [2, "between"], [3, "standard"], [9, "wide"]]);
 });
 
 Deno.test("grid rows: lr by the width-depth rule, tokens per param rounded to whole steps, CSV round trip", async () => {

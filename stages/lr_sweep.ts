@@ -46,31 +46,6 @@ export type LrSweepSettings = {
   backend: BackendName;
 };
 
-/** The micro sweep: wide 64×1 / deep 16×8 (~45k params) and wide 128×2 / deep 32×16 (~0.2-0.5M), 7 lrs. */
-export const MICRO_LR_SWEEP: LrSweepSettings = {
-  models: [
-    { role: "wide", size: "small", width: 64, depth: 1 },
-    { role: "deep", size: "small", width: 16, depth: 8 },
-    { role: "wide", size: "large", width: 128, depth: 2 },
-    { role: "deep", size: "large", width: 32, depth: 16 },
-  ],
-  learningRates: [3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1],
-  architecture: {
-    vocabSize: 259,
-    headSize: 8,
-    gqaRatio: 2,
-    mlpRatio: 4,
-    seqLen: 64,
-    ropeTheta: 10000,
-    normEps: 1e-6,
-  },
-  steps: 300,
-  batchSize: 8,
-  evalBatches: 8,
-  corpus: "corpus",
-  backend: "gpu",
-};
-
 /** Returns the run id of one sweep run, e.g. "lr_64x1_3e-3". */
 export function sweepRunId(m: SweepModel, lr: number): string {
   return `lr_${m.width}x${m.depth}_${lr.toExponential().replace("+", "")}`;
@@ -198,18 +173,6 @@ export async function writeLrSweep(outDir: string, rows: readonly LrSweepRow[]):
 }
 
 /**
- * The sweep as run on the lent H100 (tools/lr_sweep_units.ts, data/micro-h100-lr-sweep): MICRO_LR_SWEEP's
- * models and learning rates, context 128, batch 64, 400 steps.
- */
-export const MICRO_H100_LR_SWEEP: LrSweepSettings = {
-  ...MICRO_LR_SWEEP,
-  architecture: { ...MICRO_LR_SWEEP.architecture, seqLen: 128 },
-  steps: 400,
-  batchSize: 64,
-  evalBatches: 8,
-};
-
-/**
  * Returns an lr_sweep stage (id "lr_sweep" by default) reading imported runs instead of train stages: for
  * each (model, lr) of `s`, the folder `<dir>/<sweepRunId>` (relative to the project root) with the
  * `config.json` and `result.json` of tools/run_units.ts. Checks that each config's width, depth and peak
@@ -270,6 +233,6 @@ export function importedLrSweepStage(
 }
 
 /** Returns the sweep's stages: one train stage per (model, lr) and the lr_sweep stage (the corpus stage is the caller's). */
-export function lrSweepStages(s: LrSweepSettings = MICRO_LR_SWEEP): Stage[] {
+export function lrSweepStages(s: LrSweepSettings): Stage[] {
   return [...sweepTrainStages(s), lrSweepStage(s)];
 }

@@ -7,7 +7,7 @@
 export * from "./schemas.ts";
 export * from "./variants.ts";
 export { COLLECT_OUTPUTS, collectStage, collectTables, DEFAULT_COLLECT_PARAMS } from "./collect.ts";
-export { countingOf, PARAM_CONVENTIONS } from "./fit_counting.ts";
+export { countingOf, PARAM_CONVENTIONS } from "../scaling/count/mod.ts";
 export type { CollectedTables, CollectParams, UserTableParam } from "./collect.ts";
 export { SELECTED_COLUMNS, selectParams, selectRows, selectStage } from "./select.ts";
 export type { SelectParams } from "./select.ts";

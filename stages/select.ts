@@ -120,25 +120,35 @@ export function selectRows(
   return out;
 }
 
+/** Options of a select stage. */
+export interface SelectStageOptions {
+  /** What it selects for (default: the fits). */
+  readonly purpose?: SelectPurpose;
+  /** Node id of the collect stage read (default "collect"). */
+  readonly collect?: string;
+}
+
 /**
- * Returns the select stage of `variant` for `purpose`: id `select.<variant>` (the fits) or
- * `select_approach1.<variant>` (Approach 1's rows); depends on collect.
+ * Returns the select stage of `variant`: id `select.<variant>` (the fits) or `select_approach1.<variant>`
+ * (Approach 1's rows); depends on the collect stage (`options.collect`, default "collect").
  */
 export function selectStage(
   variant: string,
   v: VariantSettings,
-  purpose: SelectPurpose = "fits",
+  options: SelectStageOptions = {},
 ): Stage<SelectParams & Params> {
+  const purpose = options.purpose ?? "fits";
+  const collect = options.collect ?? "collect";
   return {
     name: "select",
     id: stageId(purpose === "approach1" ? "select_approach1" : "select", variant),
     module: import.meta.url,
-    deps: ["collect"],
+    deps: [collect],
     params: selectParams(variant, v, purpose) as SelectParams & Params,
     inputs: [],
     outputs: ["rows.csv", "select.json"],
     async run(ctx) {
-      const runs = await readRunsRows(`${ctx.deps["collect"]}/runs.csv`);
+      const runs = await readRunsRows(`${ctx.deps[collect]}/runs.csv`);
       const rows = selectRows(runs, ctx.params);
       await Deno.writeTextFile(
         `${ctx.outDir}/rows.csv`,

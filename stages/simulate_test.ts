@@ -9,8 +9,9 @@ import {
 import type { AdditiveLaw } from "../scaling/law.ts";
 import { readRunsRows } from "./schemas.ts";
 import { buildGrid, type GridParams, gridShape, PAPER_GRID } from "./grid.ts";
-import { runsCsvOf, simulateRows } from "./simulate.ts";
-import { MICRO_GRID } from "./profiles.ts";
+import { simulatedRows } from "./simulate.ts";
+import { runsCsvOf } from "./runs_table.ts";
+import { MICRO_GRID } from "./profile_settings.ts";
 
 // The micro grid (byte vocabulary, 15 models of 0.1M-10M params), with the paper's token budgets.
 const GRID: GridParams = {
@@ -52,7 +53,10 @@ async function pointsThroughCsv(
 ): Promise<FitPoint[]> {
   const dir = await Deno.makeTempDir();
   try {
-    await Deno.writeTextFile(`${dir}/runs.csv`, runsCsvOf(simulateRows(MODELS, law, { ...SETTINGS, noise })));
+    await Deno.writeTextFile(
+      `${dir}/runs.csv`,
+      runsCsvOf(simulatedRows(MODELS, law, { ...SETTINGS, noise })),
+    );
     const rows = await readRunsRows(`${dir}/runs.csv`);
     return rows.map((r) => {
       const all: Record<string, number> = {
@@ -78,29 +82,20 @@ function assertClose(got: AdditiveLaw, want: AdditiveLaw, rel: number): void {
   });
 }
 
-Deno.test("simulated checkpoints are the law's values at the grid's params and log-spaced tokens", () => {
-  const rows = simulateRows(MODELS, CHINCHILLA, { ...SETTINGS, cooldown: { fraction: 0.1, drop: 0.2 } });
+Deno.test("simulated rows: one hot run per model and one cooled run per checkpoint, named and subset", () => {
+  const rows = simulatedRows(MODELS, CHINCHILLA, { ...SETTINGS, cooldown: { fraction: 0.1, drop: 0.2 } });
   assert.equal(rows.length, MODELS.length * 8 * 2);
-  const hot = rows.filter((r) =>
-    !r.cooldown && r.run_id === `sim_${MODELS[0].shape.width}x${MODELS[0].shape.depth}`
-  );
-  assert.equal(hot.length, 8);
-  assert.ok(Math.abs(hot[7].tokens - MODELS[0].tokens) <= 512);
-  assert.ok(Math.abs(hot[0].tokens / MODELS[0].tokens - 1 / 16) < 0.01);
-  for (let k = 1; k < 8; k++) assert.ok(hot[k].loss < hot[k - 1].loss);
-  // A cooled run ends 10 % later and has lost 20 % of its reducible loss.
-  const cool = rows[1];
-  assert.equal(cool.cooldown, true);
-  const hotThere = simulateRows([{ ...MODELS[0], tokens: cool.tokens }], CHINCHILLA, {
-    ...SETTINGS,
-    checkpoints: 1,
-    tokensPerStep: 1,
-  })[0].loss;
-  assert.ok(Math.abs(cool.loss - (1.69 + (hotThere - 1.69) * 0.8)) < 1e-12);
-  assert.throws(
-    () => simulateRows(MODELS, CHINCHILLA, { ...SETTINGS, paramsConvention: "nope" }),
-    /paramsConvention/,
-  );
+  const m = `${MODELS[0].shape.width}x${MODELS[0].shape.depth}`;
+  assert.deepEqual(rows.slice(0, 4).map((r) => [r.run_id, r.subset, r.cooldown, r.line]), [
+    [`sim_${m}`, "simulated", false, 1],
+    [`sim_cool_${m}_0`, "simulated_cool", true, 2],
+    [`sim_${m}`, "simulated", false, 3],
+    [`sim_cool_${m}_1`, "simulated_cool", true, 4],
+  ]);
+  // Each row carries the grid's architecture (everything of the shape but width and depth).
+  const { width: _w, depth: _d, ...architecture } = MODELS[0].shape;
+  assert.deepEqual(rows[0].shape, architecture);
+  assert.equal(rows[0].shape?.vocabSize, 259);
 });
 
 Deno.test("noise-free simulated data: Approach 3 recovers Eq. 1 and Eq. 2 to 1e-6 relative", async () => {

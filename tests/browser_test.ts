@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import fs from "node:fs";
-import { buildFixture } from "../stages/report/fixture.ts";
+import { buildFixture } from "../testing/report_fixture.ts";
 import { reportStage } from "../stages/report.ts";
 import type { StageContext } from "../pipeline/stage.ts";
 

@@ -6,21 +6,18 @@
 import assert from "node:assert/strict";
 import { runPipeline, type StageResult } from "../pipeline/mod.ts";
 import { readCsvObjects, readRunsRows } from "../stages/schemas.ts";
-import {
-  exactGrid,
-  profileCollectStage,
-  type ProfileSettings,
-  SMALL_FIT,
-  trainStagesOf,
-} from "../stages/profiles.ts";
-import { PAPER_GRID } from "../stages/grid.ts";
+import { SMALL_FIT, type TrainingProfile } from "../stages/profile_settings.ts";
+import { trainStagesOf } from "../stages/pipeline.ts";
+import { collectTrainedStage } from "../stages/collect_own.ts";
+import { exactGrid, PAPER_GRID } from "../stages/grid.ts";
 import { corpusStage, trainStage } from "../stages/train.ts";
 
 const ARCH = { ...PAPER_GRID, headSize: 8, vocabSize: 259, seqLen: 16, batchSize: 4, lrBase: 1 };
 const TOKENS = 4 * 16 * 12;
 
-function settings(shapes: { width: number; depth: number }[]): ProfileSettings {
+function settings(shapes: { width: number; depth: number }[]): TrainingProfile {
   return {
+    kind: "train",
     name: "t",
     grid: exactGrid(ARCH, shapes, TOKENS),
     corpus: { source: "synthetic", tokens: 20_000, seed: 3, alphabetSize: 8 },
@@ -33,29 +30,35 @@ function settings(shapes: { width: number; depth: number }[]): ProfileSettings {
   };
 }
 
-function stagesOf(s: ProfileSettings) {
+function stagesOf(s: TrainingProfile) {
   const trains = trainStagesOf(s);
   return [
     corpusStage(s.corpus),
     ...trains,
-    profileCollectStage({ trainRuns: trains.map((t) => t.id!), simulated: [] }),
+    collectTrainedStage(trains.map((t) => t.id!)),
   ];
 }
 
 const ran = (results: StageResult[]) => results.filter((r) => !r.cached).map((r) => r.id).sort();
 
-Deno.test("changing one grid entry retrains only that run (and collect)", async () => {
+Deno.test("changing one grid entry retrains only that run (and collect_trained)", async () => {
   const root = await Deno.makeTempDir({ prefix: "profile_cache_" });
   try {
     const a = [{ width: 16, depth: 1 }, { width: 16, depth: 2 }, { width: 32, depth: 1 }];
     const first = await runPipeline(stagesOf(settings(a)), { root, jobs: 2 });
-    assert.deepEqual(ran(first), ["collect", "corpus", "train.t_16x1", "train.t_16x2", "train.t_32x1"]);
+    assert.deepEqual(ran(first), [
+      "collect_trained",
+      "corpus",
+      "train.t_16x1",
+      "train.t_16x2",
+      "train.t_32x1",
+    ]);
     const again = await runPipeline(stagesOf(settings(a)), { root, jobs: 2 });
     assert.deepEqual(ran(again), []);
     const b = [{ width: 16, depth: 1 }, { width: 16, depth: 2 }, { width: 32, depth: 2 }];
     const second = await runPipeline(stagesOf(settings(b)), { root, jobs: 2 });
-    assert.deepEqual(ran(second), ["collect", "train.t_32x2"]);
-    const collect = second.find((r) => r.id === "collect")!;
+    assert.deepEqual(ran(second), ["collect_trained", "train.t_32x2"]);
+    const collect = second.find((r) => r.id === "collect_trained")!;
     const rows = await readRunsRows(`${collect.outDir}/runs.csv`);
     assert.deepEqual([...new Set(rows.map((r) => r.run_id))].sort(), ["t_16x1", "t_16x2", "t_32x2"]);
     // 12 steps, evaluated every 4 steps: 3 checkpoints per run, at 256, 512 and 768 tokens.
@@ -98,10 +101,10 @@ Deno.test("a diverged run is listed as diverged and left out of runs.csv", async
       backend: "reference",
     });
     const results = await runPipeline(
-      [corpusStage(s.corpus), ok, bad, profileCollectStage({ trainRuns: [ok.id!, bad.id!], simulated: [] })],
+      [corpusStage(s.corpus), ok, bad, collectTrainedStage([ok.id!, bad.id!])],
       { root, jobs: 2 },
     );
-    const collect = results.find((r) => r.id === "collect")!;
+    const collect = results.find((r) => r.id === "collect_trained")!;
     const own = await readCsvObjects(`${collect.outDir}/own_runs.csv`);
     assert.deepEqual(own.map((r) => [r.run_id, r.diverged, r.status]), [
       ["t_16x1", "false", "done"],

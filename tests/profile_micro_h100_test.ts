@@ -1,28 +1,27 @@
 import assert from "node:assert/strict";
 import type { Stage } from "../pipeline/stage.ts";
-import {
-  buildProfile,
-  IMPORTED_PROFILES,
-  MICRO_GRID,
-  MICRO_H100_DIR,
-  MICRO_H100_RUNS,
-} from "../stages/profiles.ts";
-import { PROFILES as PIPELINE_PROFILES } from "../stages/pipeline.ts";
+import { MICRO_GRID, MICRO_H100_DIR, MICRO_H100_RUNS } from "../stages/profile_settings.ts";
+import { buildVariant, PROFILES } from "../stages/pipeline.ts";
 import { buildGrid } from "../stages/grid.ts";
 import { readCsvObjects, readRunsRows } from "../stages/schemas.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 
 Deno.test("micro-h100 profile: collect of the shipped H100 runs, fits and report, no training", () => {
-  assert.ok(IMPORTED_PROFILES.includes("micro-h100"));
-  assert.ok(PIPELINE_PROFILES.includes("micro-h100"));
-  const stages = buildProfile("micro-h100", "paper");
+  assert.ok(PROFILES.includes("micro-h100"));
+  const stages = buildVariant("paper", "micro-h100");
   const byId = new Map(stages.map((s) => [s.id ?? s.name, s]));
   assert.equal(byId.size, stages.length, "unique stage ids");
   for (const s of stages) for (const d of s.deps) assert.ok(byId.has(d), `${s.id}: unknown dependency ${d}`);
   assert.equal(stages.filter((s) => s.name === "train").length, 0);
   for (
-    const id of ["collect", "select.paper", "approach1.paper", "approach3_eq1.paper", "approach3_eq2.paper"]
+    const id of [
+      "collect_imported",
+      "select.paper",
+      "approach1.paper",
+      "approach3_eq1.paper",
+      "approach3_eq2.paper",
+    ]
   ) {
     assert.ok(byId.has(id), id);
   }
@@ -32,16 +31,19 @@ Deno.test("micro-h100 profile: collect of the shipped H100 runs, fits and report
     [...MICRO_H100_RUNS].sort(),
     buildGrid(MICRO_GRID).map((r) => `micro_${r.model}`).sort(),
   );
-  assert.deepEqual(byId.get("collect")!.inputs, MICRO_H100_RUNS.map((id) => `${MICRO_H100_DIR}/${id}`));
+  assert.deepEqual(
+    byId.get("collect_imported")!.inputs,
+    MICRO_H100_RUNS.map((id) => `${MICRO_H100_DIR}/${id}`),
+  );
 });
 
 Deno.test("micro-h100 collect reads every run: 15 runs × 8 evaluations, losses in (0, ln 259]", async () => {
-  const collect = buildProfile("micro-h100", "paper").find((s) => s.id === "collect") as Stage;
+  const collect = buildVariant("paper", "micro-h100").find((s) => s.id === "collect_imported") as Stage;
   const outDir = await Deno.makeTempDir({ prefix: "micro_h100_collect_" });
   try {
     const lines: string[] = [];
     await collect.run({
-      id: "collect",
+      id: "collect_imported",
       params: collect.params,
       outDir,
       root: ROOT,

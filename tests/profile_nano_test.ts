@@ -5,14 +5,15 @@
  */
 import assert from "node:assert/strict";
 import { runPipeline } from "../pipeline/mod.ts";
-import { buildProfile, NANO } from "../stages/profiles.ts";
+import { buildVariant } from "../stages/pipeline.ts";
+import { NANO } from "../stages/profile_settings.ts";
 import { readCsvObjects, readRecord, readRunsRows } from "../stages/schemas.ts";
 import type { Approach1Record, Approach3Record } from "../stages/schemas.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 
 Deno.test("nano profile: train logs -> collect -> fits -> report", async () => {
-  const stages = buildProfile("nano", "paper");
+  const stages = buildVariant("paper", "nano");
   const results = await runPipeline(stages, { root: ROOT, profile: "nano", variant: "paper", jobs: 2 });
   const dir = (id: string) => results.find((r) => r.id === id)!.outDir;
   assert.deepEqual(
@@ -25,7 +26,7 @@ Deno.test("nano profile: train logs -> collect -> fits -> report", async () => {
   const header = JSON.parse(await Deno.readTextFile(`${dir("corpus")}/val.json`));
   const entropy: number = header.source.entropyRateNats;
   assert.ok(entropy > 0 && entropy < Math.log(16));
-  const own = await readCsvObjects(`${dir("collect")}/own_runs.csv`);
+  const own = await readCsvObjects(`${dir("collect_trained")}/own_runs.csv`);
   assert.equal(own.length, 3);
   for (const r of own) {
     assert.equal(r.diverged, "false", r.run_id);
@@ -39,7 +40,7 @@ Deno.test("nano profile: train logs -> collect -> fits -> report", async () => {
   }
 
   // Five validation checkpoints per run, every 24 steps of 256 tokens.
-  const rows = await readRunsRows(`${dir("collect")}/runs.csv`);
+  const rows = await readRunsRows(`${dir("collect_trained")}/runs.csv`);
   assert.equal(rows.length, 15);
   assert.deepEqual(rows.filter((r) => r.run_id === "nano_64x1").map((r) => r.tokens), [
     6144,

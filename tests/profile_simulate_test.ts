@@ -7,7 +7,8 @@ import { runPipeline } from "../pipeline/mod.ts";
 import { readCsvObjects, readRecord, readRunsRows } from "../stages/schemas.ts";
 import type { Approach3Record } from "../stages/schemas.ts";
 import { buildGrid } from "../stages/grid.ts";
-import { MICRO_GRID, simulateProfileStages, SMALL_FIT } from "../stages/profiles.ts";
+import { MICRO_GRID, SIMULATE, SMALL_FIT } from "../stages/profile_settings.ts";
+import { profileStages } from "../stages/pipeline.ts";
 import type { AdditiveLaw } from "../scaling/law.ts";
 
 const LAW: AdditiveLaw = {
@@ -19,17 +20,18 @@ Deno.test("simulate profile: fitting the simulated runs recovers the generating 
   const root = await Deno.makeTempDir({ prefix: "profile_simulate_" });
   try {
     // The report (which reads the project's font) is left out: this root is a bare temporary folder.
-    const stages = simulateProfileStages("paper", {
+    const stages = profileStages({
+      ...SIMULATE,
       law: LAW,
       grid: MICRO_GRID,
       noise: 0,
       fit: { ...SMALL_FIT, eq1: { ...SMALL_FIT.eq1, bootstrapSamples: 0 } },
-    }).filter((s) => !s.id!.startsWith("report."));
+    }, "paper").filter((s) => !s.id!.startsWith("report."));
     const results = await runPipeline(stages, { root, only: "approach3_eq1.paper", jobs: 2 });
     const dir = (id: string) => results.find((r) => r.id === id)!.outDir;
     const grid = buildGrid(MICRO_GRID);
     assert.equal(grid.length, 15);
-    const runs = await readRunsRows(`${dir("collect")}/runs.csv`);
+    const runs = await readRunsRows(`${dir("collect_simulated")}/runs.csv`);
     assert.equal(runs.filter((r) => r.subset === "simulated").length, 15 * 8);
     assert.equal(runs.filter((r) => r.subset === "simulated_cool").length, 15 * 8);
     assert.equal((await readCsvObjects(`${dir("select.paper")}/rows.csv`)).length, 15 * 8);

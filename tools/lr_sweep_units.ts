@@ -1,5 +1,5 @@
 /**
- * Plans the learning-rate sweep of issue 6 (`MICRO_LR_SWEEP` of stages/lr_sweep.ts: a wide and a deep
+ * Plans the learning-rate sweep of issue 6 (`MICRO_LR_SWEEP` of stages/profile_settings.ts: a wide and a deep
  * model at two sizes × 7 peak learning rates) as training units for `tools/run_units.ts`, sized for a lent
  * H100 (`MICRO_H100_LR_SWEEP`): each run is short (default 400 steps of 64 × 128 tokens, the micro corpus), constant lr after a
  * 5 % warm-up, with `evals` evenly spaced validation evaluations. Writes `<out>/<run id>/run.json` (the
@@ -13,11 +13,8 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import {
-  type LrSweepSettings,
-  MICRO_H100_LR_SWEEP as H100_LR_SWEEP,
-  sweepRunId,
-} from "../stages/lr_sweep.ts";
+import { type LrSweepSettings, sweepRunId } from "../stages/lr_sweep.ts";
+import { MICRO_H100_LR_SWEEP as H100_LR_SWEEP } from "../stages/profile_settings.ts";
 import { resolveTrainConfig, type TrainConfig, trainFlopsPerToken } from "../kernels/train/mod.ts";
 import { estimateTokensPerSecond, readRates, writeUnits } from "./micro_units.ts";
 

@@ -2,13 +2,8 @@
 import assert from "node:assert/strict";
 import { calibrationFactor, planLrSweep, SWEEP_EVALS } from "./lr_sweep_units.ts";
 import { estimateTokensPerSecond } from "./micro_units.ts";
-import {
-  importedLrSweepStage,
-  MICRO_H100_LR_SWEEP,
-  readLrSweepRows,
-  sweepRunId,
-} from "../stages/lr_sweep.ts";
-import { MICRO_H100_LR_SWEEP_DIR } from "../stages/profiles.ts";
+import { importedLrSweepStage, readLrSweepRows, sweepRunId } from "../stages/lr_sweep.ts";
+import { MICRO_H100_LR_SWEEP, MICRO_H100_LR_SWEEP_DIR } from "../stages/profile_settings.ts";
 import { peakLearningRate, trainFlopsPerToken } from "../kernels/train/mod.ts";
 import type { Stage } from "../pipeline/stage.ts";
 

@@ -17,8 +17,8 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { buildGrid, type GridRow } from "../stages/grid.ts";
-import { MICRO_GRID, modelOfRow } from "../stages/profiles.ts";
+import { buildGrid, type GridRow, modelOfRow } from "../stages/grid.ts";
+import { MICRO_GRID } from "../stages/profile_settings.ts";
 import { resolveTrainConfig, type TrainConfig, trainFlopsPerToken } from "../kernels/train/mod.ts";
 import { writeFileAtomic } from "../kernels/train/atomic.ts";
 

@@ -10,7 +10,7 @@ import {
   writeUnits,
 } from "./micro_units.ts";
 import { buildGrid } from "../stages/grid.ts";
-import { MICRO_GRID } from "../stages/profiles.ts";
+import { MICRO_GRID } from "../stages/profile_settings.ts";
 
 const PER_STEP = 64 * 128;
 

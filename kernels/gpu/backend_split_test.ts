@@ -3,7 +3,7 @@ import { createGpuBackend, type GpuBackendOptions } from "./backend.ts";
 import { GpuContext } from "./context.ts";
 import { type ModelConfig, type OptimizerStep, parameterSpecs, type TrainState } from "../types.ts";
 import { referenceForwardBackward } from "../reference/model.ts";
-import { freshState, randomArray, randomTokens, relError } from "./testing.ts";
+import { freshState, randomArray, randomTokens, relError } from "../../testing/gpu.ts";
 
 // Vocabulary 37, width 8: a 256-byte binding holds 8 embedding rows (or LM head columns), so the vocabulary
 // is split into 5 blocks [0,7,14,22,29,37); the logits (B·T = 15 rows, 60 bytes per column) hold at most 4

@@ -4,7 +4,7 @@ import { GpuContext } from "./context.ts";
 import { type ModelConfig, type OptimizerStep, parameterSpecs, paramSpec } from "../types.ts";
 import { referenceForwardBackward } from "../reference/model.ts";
 import { ReferenceBackend } from "../reference/backend.ts";
-import { freshState, randomTokens, relError } from "./testing.ts";
+import { freshState, randomTokens, relError } from "../../testing/gpu.ts";
 
 // Tiny, odd shapes: vocab 37, width 12 (3 query heads of 4, gqaRatio 3 → 1 kv head), depth 2, T = 7.
 const CFG: ModelConfig = {

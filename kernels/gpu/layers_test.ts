@@ -10,7 +10,7 @@ import { crossEntropyRows, meanLoss } from "./cross_entropy.ts";
 import { adamw, gradNorm, normPartials, packStep, STEP_BYTES } from "./optimizer.ts";
 import * as ref from "../reference/layers.ts";
 import { adamwStep } from "../reference/adamw.ts";
-import { randomArray, randomTokens, relError, roundF32 } from "./testing.ts";
+import { randomArray, randomTokens, relError, roundF32 } from "../../testing/gpu.ts";
 
 const TOL = 2e-5;
 

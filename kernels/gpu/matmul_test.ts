@@ -19,7 +19,7 @@ import * as ref from "../reference/layers.ts";
 import { initParams } from "../init.ts";
 import type { ModelConfig } from "../types.ts";
 import { matmulBackward, matmulForward } from "../reference/layers.ts";
-import { randomArray, relError, roundF32 } from "./testing.ts";
+import { randomArray, relError, roundF32 } from "../../testing/gpu.ts";
 
 const SMALL: MatmulTile = { bm: 16, bn: 16, bk: 4, tm: 4, tn: 4 };
 

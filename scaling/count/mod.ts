@@ -84,3 +84,4 @@ export {
   fixedExponentTokens,
   formatFixedExponentLaw,
 } from "./fixed_exponent.ts";
+export { countingOf, PARAM_CONVENTIONS } from "./conventions.ts";

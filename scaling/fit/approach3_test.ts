@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { type AdditiveLaw, CHINCHILLA_LAW } from "../law.ts";
-import { gemstonesPoints, readGemstones, synthesise } from "./_testdata.ts";
+import { gemstonesPoints, readGemstones, synthesise } from "../../testing/gemstones.ts";
 import { EQ1_VARIABLES, EQ2_VARIABLES, fitApproach3, lawParameters, thetaFromLaw } from "./approach3.ts";
 
 // Gemstones shapes (22 runs, widths 256-3072, depths 3-80, 48M-2B params) at 7 token counts 10B-350B.

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { type AdditiveLaw, CHINCHILLA_LAW } from "../law.ts";
-import { gemstonesPoints, readGemstones, synthesise } from "./_testdata.ts";
+import { gemstonesPoints, readGemstones, synthesise } from "../../testing/gemstones.ts";
 import { EQ1_VARIABLES, lawParameters } from "./approach3.ts";
 import { bootstrapApproach1, bootstrapApproach3, quantileSorted } from "./bootstrap.ts";
 import type { Approach1Point } from "./types.ts";

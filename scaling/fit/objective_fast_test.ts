@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { gemstonesPoints, readGemstones } from "./_testdata.ts";
+import { gemstonesPoints, readGemstones } from "../../testing/gemstones.ts";
 import { EQ1_VARIABLES, EQ2_VARIABLES, EQ3_VARIABLES } from "./approach3.ts";
 import { approach3Objective, approach3ObjectiveStable, prepareLogData } from "./objective.ts";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { evaluateLaw } from "../law.ts";
-import { gemstonesPoints, readGemstones } from "./_testdata.ts";
+import { gemstonesPoints, readGemstones } from "../../testing/gemstones.ts";
 import { EQ1_VARIABLES, EQ2_VARIABLES, EQ3_VARIABLES, lawFromTheta } from "./approach3.ts";
 import { huberLoss } from "./huber.ts";
 import { approach3Objective, prepareLogData } from "./objective.ts";

@@ -3,7 +3,7 @@
  * collect + select of the shipped data, small seeded fits).
  */
 import assert from "node:assert/strict";
-import { buildFixture, type Fixture } from "./fixture.ts";
+import { buildFixture, type Fixture } from "../../testing/report_fixture.ts";
 import { readReportInputs } from "../report.ts";
 import { type ReportInputs, variantFigures } from "./figures_of_variant.ts";
 import type { Figure } from "./figures/common.ts";

@@ -9,7 +9,7 @@ import {
   type SweepModel,
   writeLrSweep,
 } from "../../lr_sweep.ts";
-import { buildFixture } from "../fixture.ts";
+import { buildFixture } from "../../../testing/report_fixture.ts";
 import { readReportInputs } from "../../report.ts";
 import { variantFigures } from "../figures_of_variant.ts";
 

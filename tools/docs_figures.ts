@@ -3,14 +3,14 @@
  * builds the fixture for several variants (seeded LHS fits), renders the report of `paper` into a
  * temporary folder and copies the key figures. Prints the time each step took.
  *
- * Usage: `deno run -A stages/report/docs_figures.ts [--starts 60] [--out docs/figures]`
+ * Usage: `deno run -A tools/docs_figures.ts [--starts 60] [--out docs/figures]`
  * @module
  */
 import { parseArgs } from "node:util";
-import { buildFixture } from "./fixture.ts";
-import { readReportInputs } from "../report.ts";
-import { variantFigures } from "./figures_of_variant.ts";
-import { writeReport } from "./write.ts";
+import { buildFixture } from "../testing/report_fixture.ts";
+import { readReportInputs } from "../stages/report.ts";
+import { variantFigures } from "../stages/report/figures_of_variant.ts";
+import { writeReport } from "../stages/report/write.ts";
 
 /** Figures copied to docs/figures (stems). */
 export const DOC_FIGURES: readonly string[] = [

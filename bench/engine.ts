@@ -4,13 +4,13 @@
  * throughput (stat-keyed fast path), and the wall time of a no-op rerun, in-process and as a fresh
  * `deno run` process beside a bare `deno run` baseline measured in the same session.
  *
- * usage: deno run --allow-read=. --allow-write=. --allow-run=deno --allow-env --allow-sys pipeline/bench.ts
+ * usage: deno run --allow-read=. --allow-write=. --allow-run=deno --allow-env --allow-sys bench/engine.ts
  * @module
  */
-import type { Stage } from "./stage.ts";
-import { runPipeline } from "./runner.ts";
-import { planFingerprints } from "./status.ts";
-import { CachePaths } from "./store.ts";
+import type { Stage } from "../pipeline/stage.ts";
+import { runPipeline } from "../pipeline/runner.ts";
+import { planFingerprints } from "../pipeline/status.ts";
+import { CachePaths } from "../pipeline/store.ts";
 
 const STAGES = 20;
 const INPUT_MB = 10;

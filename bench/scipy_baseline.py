@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Reference baseline for the Approach 3 fitter benchmark (scaling/bench.ts).
+"""Reference baseline for the Approach 3 fitter benchmark (bench/scaling.ts).
 
 Fits L = E + sum_i A_i x_i^(-alpha_i) to a Gemstones fitting table the way the field does: a numpy
 objective (sum over points of Huber_delta(ln L - logsumexp(a_i - alpha_i ln x_i, e))) minimised by
@@ -12,7 +12,7 @@ default). Prints one JSON object: wall seconds (the start loop only), starts run
 extrapolated wall seconds for the whole grid, converged count, best converged objective and its
 parameters (theta and E, A_<var>, alpha_<var>).
 
-Usage: /usr/bin/python3 scaling/scipy_baseline.py [--subset hot] [--variables params,tokens]
+Usage: /usr/bin/python3 bench/scipy_baseline.py [--subset hot] [--variables params,tokens]
        [--every K] [--delta 1e-4]
   --every K runs starts 0, K, 2K, ... and extrapolates the wall time to the full grid (reported as such).
 """
@@ -34,7 +34,7 @@ ALPHAS = [0.0, 0.5, 1.0, 1.5, 2.0]
 LOG_A = [0.0, 5.0, 10.0, 15.0, 20.0, 25.0]
 LOG_E = [-1.0, -0.5, 0.0, 0.5, 1.0]
 
-# Variable name -> column of the Gemstones jsonl tables (same mapping as scaling/fit/_testdata.ts).
+# Variable name -> column of the Gemstones jsonl tables (same mapping as testing/gemstones.ts).
 COLUMNS = {"params": "params_active_precise", "tokens": "tokens", "width": "width", "depth": "depth"}
 
 

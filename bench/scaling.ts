@@ -1,7 +1,7 @@
 /**
  * Benchmark of the Approach 3 fitter on the Gemstones tables: full-grid Eq. 1 fits (1 thread and 2
  * workers), a large random Eq. 2 grid over Web Workers, and baselines:
- * - the reference implementation of the field, run as a subprocess (`scaling/scipy_baseline.py`:
+ * - the reference implementation of the field, run as a subprocess (`bench/scipy_baseline.py`:
  *   scipy L-BFGS-B with finite-difference gradients over the same grid, same stopping settings), when
  *   `/usr/bin/python3` has scipy and the run permission allows it; otherwise says it was skipped and why;
  * - in this process, on every K-th start of the grid: the straightforward max-subtracted objective
@@ -9,7 +9,7 @@
  *   by forward-difference gradients (step 1e-8, what scipy does without a jac).
  * Prints figures; asserts nothing.
  *
- * Run: `deno run --allow-read=. --allow-run=/usr/bin/python3 --allow-env --allow-sys scaling/bench.ts
+ * Run: `deno run --allow-read=. --allow-run=/usr/bin/python3 --allow-env --allow-sys bench/scaling.ts
  *   [--eq2-starts N] [--baseline-every K] [--reps R] [--scipy-every S] [--python PATH]`
  * (`--eq2-starts 100000` for the issue's figure; `--scipy-every 0` skips scipy; S > 1 runs every S-th
  * start in scipy and extrapolates its time to the full grid, saying so.)
@@ -17,19 +17,19 @@
  */
 
 import { parseArgs } from "node:util";
-import { gemstonesPoints, readGemstones } from "./fit/_testdata.ts";
-import { approach3Settings } from "./fit/approach3.ts";
-import { gridStarts } from "./fit/grid.ts";
-import { huberLoss } from "./fit/huber.ts";
-import { lbfgsMinimize } from "./fit/lbfgs.ts";
-import { EQ1_VARIABLES, EQ2_VARIABLES, fitApproach3, fitApproach3Parallel } from "./fit/mod.ts";
+import { gemstonesPoints, readGemstones } from "../testing/gemstones.ts";
+import { approach3Settings } from "../scaling/fit/approach3.ts";
+import { gridStarts } from "../scaling/fit/grid.ts";
+import { huberLoss } from "../scaling/fit/huber.ts";
+import { lbfgsMinimize } from "../scaling/fit/lbfgs.ts";
+import { EQ1_VARIABLES, EQ2_VARIABLES, fitApproach3, fitApproach3Parallel } from "../scaling/fit/mod.ts";
 import {
   approach3Objective,
   approach3ObjectiveStable,
   type LogData,
   prepareLogData,
-} from "./fit/objective.ts";
-import type { FitPoint } from "./fit/types.ts";
+} from "../scaling/fit/objective.ts";
+import type { FitPoint } from "../scaling/fit/types.ts";
 
 /** Value-only objective (no gradient), as the finite-difference baseline needs. */
 function valueOnly(data: LogData, delta: number): (theta: Float64Array) => number {
@@ -96,7 +96,7 @@ function fmt(x: number, digits = 3): string {
   return x.toPrecision(digits);
 }
 
-/** What `scaling/scipy_baseline.py` prints (the fields the bench uses). */
+/** What `bench/scipy_baseline.py` prints (the fields the bench uses). */
 interface ScipyResult {
   readonly implementation: string;
   readonly starts: number;

@@ -3,11 +3,11 @@
  * of the deno.json tasks. Run from a project root that contains `toy/` (written on first use).
  *
  * usage: deno run --allow-read=. --allow-write=. --allow-run=deno --allow-env --allow-sys=hostname,osRelease
- *        pipeline/testdata/toy_main.ts <command> [flags]
+ *        testing/engine/toy_main.ts <command> [flags]
  * @module
  */
-import { runCli } from "../cli.ts";
-import type { PipelineDefinition, Stage } from "../stage.ts";
+import { runCli } from "../../pipeline/cli.ts";
+import type { PipelineDefinition, Stage } from "../../pipeline/stage.ts";
 
 const root = Deno.cwd();
 
@@ -18,7 +18,7 @@ function stages(variant: string): Stage[] {
     module,
     deps: [],
     params: { n: variant === "big" ? 100 : 10 },
-    inputs: ["pipeline/testdata/toy_stage_module.ts"],
+    inputs: ["testing/engine/toy_stage_module.ts"],
     outputs: ["numbers.txt"],
     async run(ctx) {
       for (let i = 1; i <= ctx.params.n; i++) ctx.progress(i, ctx.params.n);

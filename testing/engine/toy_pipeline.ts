@@ -1,15 +1,15 @@
 /**
  * A toy pipeline run as a child process by the engine's kill and concurrency tests.
  *
- * usage: deno run -A pipeline/testdata/toy_pipeline.ts <root>
+ * usage: deno run -A testing/engine/toy_pipeline.ts <root>
  *
  * Stage "slow" waits while `<root>/hold` exists (and for `TOY_SLEEP_MS` ms), writing `<root>/started-slow`
  * when it starts; every stage appends its id to `<root>/counts.log` when it completes. Prints the run's
  * results as JSON on the last line of stdout.
  * @module
  */
-import { runPipeline } from "../runner.ts";
-import type { Stage } from "../stage.ts";
+import { runPipeline } from "../../pipeline/runner.ts";
+import type { Stage } from "../../pipeline/stage.ts";
 import { slowText } from "./toy_stage_module.ts";
 
 const module = new URL("./toy_stage_module.ts", import.meta.url).href;

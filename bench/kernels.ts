@@ -7,21 +7,27 @@
  * the unfused / fused step-time ratio. Shapes are chosen for the adapter: small ones on a software
  * rasteriser (llvmpipe), micro-model sizes on a real GPU.
  *
- * Run: `deno run -A kernels/bench.ts [--json out.json] [--profile cpu|gpu] [--kernels] [--quick]` (`--kernels`
+ * Run: `deno run -A bench/kernels.ts [--json out.json] [--profile cpu|gpu] [--kernels] [--quick]` (`--kernels`
  * adds a per-kernel time breakdown of one training step); `deno task bench --only kernels --json FILE`.
  * @module
  */
 import { parseArgs } from "node:util";
-import { createGpuBackend } from "./gpu/backend.ts";
-import type { DispatchCounts } from "./gpu/recorder.ts";
-import { GpuContext } from "./gpu/context.ts";
-import { DEFAULT_TILE, LARGE_TILE, matmulDispatch, type MatmulTile, WIDE_TILE } from "./gpu/matmul.ts";
-import { initParams } from "./init.ts";
-import { NOMINAL_F32_PEAKS } from "./gpu/peaks.ts";
-import { type FeatureCheck, OPTIONAL_FEATURES } from "./gpu/features.ts";
-import { trainFlopsPerToken } from "./train/flops.ts";
-import { type ModelConfig, parameterCount } from "./types.ts";
-import { writeFileAtomic } from "./train/atomic.ts";
+import { createGpuBackend } from "../kernels/gpu/backend.ts";
+import type { DispatchCounts } from "../kernels/gpu/recorder.ts";
+import { GpuContext } from "../kernels/gpu/context.ts";
+import {
+  DEFAULT_TILE,
+  LARGE_TILE,
+  matmulDispatch,
+  type MatmulTile,
+  WIDE_TILE,
+} from "../kernels/gpu/matmul.ts";
+import { initParams } from "../kernels/init.ts";
+import { NOMINAL_F32_PEAKS } from "../kernels/gpu/peaks.ts";
+import { type FeatureCheck, OPTIONAL_FEATURES } from "../kernels/gpu/features.ts";
+import { trainFlopsPerToken } from "../kernels/train/flops.ts";
+import { type ModelConfig, parameterCount } from "../kernels/types.ts";
+import { writeFileAtomic } from "../kernels/train/atomic.ts";
 
 /** Options of `benchKernels`. */
 export interface BenchOptions {

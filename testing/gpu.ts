@@ -2,8 +2,8 @@
  * Helpers for the kernel tests: random inputs, f64 → f32 conversion, a relative-error metric and a fresh training state.
  * @module
  */
-import { initParams } from "../init.ts";
-import { type ModelConfig, parameterSpecs, type TrainState } from "../types.ts";
+import { initParams } from "../kernels/init.ts";
+import { type ModelConfig, parameterSpecs, type TrainState } from "../kernels/types.ts";
 
 /** Returns `n` deterministic pseudo-random values uniform in [-scale, scale) (xorshift32 from `seed`). */
 export function randomArray(n: number, seed: number, scale = 1): Float64Array {

@@ -4,14 +4,14 @@
  * evaluates `evaluateLaw` and the counters afresh for every shape and budget (no precomputation).
  * Prints figures; asserts nothing.
  *
- * Run: `deno run scaling/prescribe/prescribe_bench.ts`
+ * Run: `deno run bench/prescribe.ts`
  * @module
  */
-import { type AdditiveLaw, evaluateLaw } from "../law.ts";
-import { gemstonesFlopsPerToken } from "../count/flops.ts";
-import { gemstonesParams } from "../count/params.ts";
-import { prescribeWidthDepthCurve } from "./width_depth.ts";
-import { overtrainingCurve } from "./overtraining.ts";
+import { type AdditiveLaw, evaluateLaw } from "../scaling/law.ts";
+import { gemstonesFlopsPerToken } from "../scaling/count/flops.ts";
+import { gemstonesParams } from "../scaling/count/params.ts";
+import { prescribeWidthDepthCurve } from "../scaling/prescribe/width_depth.ts";
+import { overtrainingCurve } from "../scaling/prescribe/overtraining.ts";
 
 const LAW: AdditiveLaw = {
   E: 1.6,

@@ -3,7 +3,7 @@
  * indirectly), input files and three toy stages (source -> sum -> report) whose calls are counted.
  * @module
  */
-import type { Stage } from "../stage.ts";
+import type { Stage } from "../../pipeline/stage.ts";
 
 /** A toy project on disk and its stages. */
 export interface ToyProject {

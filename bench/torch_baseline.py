@@ -1,7 +1,7 @@
-"""PyTorch eager float32 baseline for kernels/bench.ts: the same Gemma-style decoder (untied embedding and
+"""PyTorch eager float32 baseline for bench/kernels.ts: the same Gemma-style decoder (untied embedding and
 LM head, RMSNorm, RoPE rotate-half, causal GQA attention, GEGLU with tanh GELU, no biases), AdamW with
 decay on matrices only and global-norm clipping at 1.0. Prints one JSON line per model with the mean
-optimizer-step time. Run: python3 kernels/gpu/torch_baseline.py [--steps 20] [--sdpa]."""
+optimizer-step time. Run: python3 bench/torch_baseline.py [--steps 20] [--sdpa]."""
 import argparse
 import json
 import math
@@ -10,7 +10,7 @@ import time
 import torch
 import torch.nn.functional as F
 
-MODELS = [  # name, vocab, width, depth, headSize, seqLen, batch (same as kernels/bench.ts "gpu" profile)
+MODELS = [  # name, vocab, width, depth, headSize, seqLen, batch (same as bench/kernels.ts "gpu" profile)
     ("small", 8192, 256, 4, 64, 256, 32),
     ("10M", 8192, 256, 6, 64, 512, 16),
     ("large", 16384, 512, 8, 64, 512, 16),

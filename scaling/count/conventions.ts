@@ -1,16 +1,11 @@
 /**
- * The counting conventions a variant can name: parameter conventions (collect's `params_<name>`
- * columns) and FLOP counters (scaling/count FLOP_COUNTERS, collect's `flops_<name>` columns).
- * Kept apart from collect so that the fit stages' code fingerprints do not include collect's.
+ * The counting conventions a law variant can name: parameter conventions (collect's `params_<name>`
+ * columns) and, through {@link FLOP_COUNTERS}, FLOP counters (collect's `flops_<name>` columns).
  * @module
  */
-import {
-  FLOP_COUNTERS,
-  gemstonesParams,
-  gemstonesParamsContinuous,
-  gemstonesParamsNoEmbeds,
-  type ShapeSpec,
-} from "../scaling/count/mod.ts";
+import { gemstonesParams, gemstonesParamsContinuous, gemstonesParamsNoEmbeds } from "./params.ts";
+import { FLOP_COUNTERS } from "./flops.ts";
+import type { ShapeSpec } from "./shape.ts";
 
 /**
  * Parameter-counting conventions by name; each returns a parameter count. `non_embedding` removes both
@@ -25,7 +20,10 @@ export const PARAM_CONVENTIONS: Readonly<Record<string, (shape: ShapeSpec) => nu
   continuous: gemstonesParamsContinuous,
 };
 
-/** Returns the shape-counting functions named by a variant (params convention, FLOP counter); throws listing valid names. */
+/**
+ * Returns the shape-counting functions named by a variant: `params` (parameters) and `flopsPerToken`
+ * (training FLOPs per token); throws listing the valid names.
+ */
 export function countingOf(paramsConvention: string, flopsCounter: string): {
   params: (shape: ShapeSpec) => number;
   flopsPerToken: (shape: ShapeSpec) => number;

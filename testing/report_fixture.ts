@@ -5,21 +5,21 @@
  * where the report stage expects them. Returns the upstream folders keyed by the default node ids.
  * @module
  */
-import type { Stage, StageContext } from "../../pipeline/stage.ts";
-import type { LawForm, SelectedRow } from "../schemas.ts";
-import { collectStage } from "../collect.ts";
-import { selectStage } from "../select.ts";
-import { resolveVariant } from "../variants.ts";
-import { approach1Record, DEFAULT_APPROACH1 } from "../fit_approach1.ts";
-import { approach3Record, fitPointsOf } from "../fit_approach3.ts";
-import { OVERTRAINING_FACTORS } from "../../scaling/prescribe/mod.ts";
-import { overtrainingRecord } from "../fit_overtraining.ts";
-import { overspendRecord } from "../fit_overspend.ts";
-import { DEFAULT_PRESCRIBE, prescriptionsRecord } from "../fit_prescribe.ts";
-import type { AdditiveLaw } from "../../scaling/law.ts";
-import { defaultReportDeps, type ReportDeps } from "../report.ts";
-import { defaultDiffSideDeps, type DiffSideDeps } from "../diff.ts";
-import { readSelectedRows } from "./load.ts";
+import type { Stage, StageContext } from "../pipeline/stage.ts";
+import type { LawForm, SelectedRow } from "../stages/schemas.ts";
+import { collectStage } from "../stages/collect.ts";
+import { selectStage } from "../stages/select.ts";
+import { resolveVariant } from "../stages/variants.ts";
+import { approach1Record, DEFAULT_APPROACH1 } from "../stages/fit_approach1.ts";
+import { approach3Record, fitPointsOf } from "../stages/fit_approach3.ts";
+import { OVERTRAINING_FACTORS } from "../scaling/prescribe/mod.ts";
+import { overtrainingRecord } from "../stages/fit_overtraining.ts";
+import { overspendRecord } from "../stages/fit_overspend.ts";
+import { DEFAULT_PRESCRIBE, prescriptionsRecord } from "../stages/fit_prescribe.ts";
+import type { AdditiveLaw } from "../scaling/law.ts";
+import { defaultReportDeps, type ReportDeps } from "../stages/report.ts";
+import { defaultDiffSideDeps, type DiffSideDeps } from "../stages/diff.ts";
+import { readSelectedRows } from "../stages/report/load.ts";
 
 async function runStage(stage: Stage, root: string, deps: Record<string, string>): Promise<string> {
   const outDir = await Deno.makeTempDir({ prefix: `fixture-${stage.id ?? stage.name}-` });

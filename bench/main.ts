@@ -8,9 +8,9 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { benchEngine } from "../pipeline/bench.ts";
-import { benchScaling } from "../scaling/bench.ts";
-import { benchKernels, writeBenchJson } from "../kernels/bench.ts";
+import { benchEngine } from "./engine.ts";
+import { benchScaling } from "./scaling.ts";
+import { benchKernels, writeBenchJson } from "./kernels.ts";
 
 const SUITES = ["engine", "scaling", "kernels"] as const;
 const USAGE = `usage: deno task bench [--only ${SUITES.join("|")}] [--json FILE] [--help]

@@ -1,16 +1,16 @@
 /**
  * Benchmark of the vocabulary split: ms per training step of one model with the vocabulary-sized tensors
  * whole and with a forced small binding budget (more blocks), in the same process, printed as a table
- * with the ratio to the unsplit run. Run: `deno run -A kernels/gpu/split_bench.ts [--steps 10]`.
+ * with the ratio to the unsplit run. Run: `deno run -A bench/split.ts [--steps 10]`.
  * @module
  */
 import { parseArgs } from "node:util";
-import { createGpuBackend } from "./backend.ts";
-import { GpuContext } from "./context.ts";
-import type { ModelConfig, OptimizerStep } from "../types.ts";
-import { initParams } from "../init.ts";
-import { randomTokens } from "./testing.ts";
-import { refineBounds, vocabBounds } from "./vocab_split.ts";
+import { createGpuBackend } from "../kernels/gpu/backend.ts";
+import { GpuContext } from "../kernels/gpu/context.ts";
+import type { ModelConfig, OptimizerStep } from "../kernels/types.ts";
+import { initParams } from "../kernels/init.ts";
+import { randomTokens } from "../testing/gpu.ts";
+import { refineBounds, vocabBounds } from "../kernels/gpu/vocab_split.ts";
 
 const CFG: ModelConfig = {
   vocabSize: 4096,

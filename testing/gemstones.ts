@@ -1,12 +1,12 @@
 /**
- * Test-only helpers: read the Gemstones fitting tables shipped in data/gemstones and synthesise points
- * from a known law. Not part of the public surface (not exported by mod.ts).
+ * Test and bench helpers: read the Gemstones fitting tables shipped in data/gemstones and synthesise points
+ * from a known law. Not part of the scaling library (used by its tests and `bench/scaling.ts`).
  * @module
  */
 
-import { type AdditiveLaw, evaluateLaw } from "../law.ts";
-import { seededRng } from "./prng.ts";
-import type { FitPoint } from "./types.ts";
+import { type AdditiveLaw, evaluateLaw } from "../scaling/law.ts";
+import { seededRng } from "../scaling/fit/prng.ts";
+import type { FitPoint } from "../scaling/fit/types.ts";
 
 /** One row of a Gemstones `wandb_df_for_fitting_*.jsonl` table. */
 export interface GemstonesRow {
@@ -26,7 +26,7 @@ export interface GemstonesRow {
 
 /** Returns the rows of data/gemstones/wandb_dfs/<file>; errors name the file and line. */
 export function readGemstones(file: string): GemstonesRow[] {
-  const url = new URL(`../../data/gemstones/wandb_dfs/${file}`, import.meta.url);
+  const url = new URL(`../data/gemstones/wandb_dfs/${file}`, import.meta.url);
   const text = Deno.readTextFileSync(url);
   return text.split("\n").filter((l) => l.trim() !== "").map((line, i) => {
     const row = JSON.parse(line) as GemstonesRow;

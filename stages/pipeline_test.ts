@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { Stage } from "../pipeline/stage.ts";
-import { buildProfile, MICRO_GRID, NANO_GRID, PROFILES, SIMULATE_GRID } from "./profiles.ts";
+import { buildVariant, PROFILES } from "./pipeline.ts";
+import { MICRO_GRID, NANO_GRID, SIMULATE_GRID } from "./profile_settings.ts";
 import { buildGrid } from "./grid.ts";
 
 function assertWellFormed(stages: readonly Stage[]): Map<string, Stage> {
@@ -15,7 +16,7 @@ function assertWellFormed(stages: readonly Stage[]): Map<string, Stage> {
 }
 
 Deno.test("micro profile: ~15 models of 0.1M-10M params, each its own train stage on the jargon-text corpus", () => {
-  const stages = assertWellFormed(buildProfile("micro", "paper"));
+  const stages = assertWellFormed(buildVariant("paper", "micro"));
   const grid = buildGrid(MICRO_GRID);
   assert.equal(grid.length, 15);
   assert.ok(grid.every((r) => r.params >= 0.9e5 && r.params <= 1.1e7), "params within 0.1M-10M ±10 %");
@@ -34,8 +35,9 @@ Deno.test("micro profile: ~15 models of 0.1M-10M params, each its own train stag
   assert.equal(stages.get("lr_sweep")!.deps.length, 4 * 7);
   for (
     const id of [
-      "collect",
+      "collect_trained",
       "select.paper",
+      "select_approach1.paper",
       "approach1.paper",
       "approach3_eq1.paper",
       "approach3_eq2.paper",
@@ -44,36 +46,81 @@ Deno.test("micro profile: ~15 models of 0.1M-10M params, each its own train stag
   ) {
     assert.ok(stages.has(id), id);
   }
-  assert.equal(stages.get("collect")!.deps.filter((d) => d.startsWith("train.micro_")).length, 15);
+  assert.equal(stages.get("collect_trained")!.deps.filter((d) => d.startsWith("train.micro_")).length, 15);
   assert.ok(stages.get("report.paper")!.deps.includes("lr_sweep"), "the micro report draws the lr sweep");
-  const nano = assertWellFormed(buildProfile("nano", "paper"));
+  const nano = assertWellFormed(buildVariant("paper", "nano"));
   assert.ok(!nano.get("report.paper")!.deps.includes("lr_sweep"), "nano has no sweep");
 });
 
 Deno.test("nano profile: exactly three tiny models; simulate profile: the paper grid through simulate", () => {
-  const nano = assertWellFormed(buildProfile("nano", "paper"));
+  const nano = assertWellFormed(buildVariant("paper", "nano"));
   assert.deepEqual(buildGrid(NANO_GRID).map((r) => r.model), ["32x1", "32x2", "64x1"]);
   assert.equal([...nano.keys()].filter((id) => id.startsWith("train.")).length, 3);
   assert.equal(nano.get("corpus")!.params.source, "synthetic");
-  const sim = assertWellFormed(buildProfile("simulate", "paper"));
+  const sim = assertWellFormed(buildVariant("paper", "simulate"));
   assert.deepEqual(sim.get("simulate")!.deps, ["grid", "paper_law"]);
   assert.equal(buildGrid(SIMULATE_GRID).length, 15);
   assert.ok(buildGrid(SIMULATE_GRID).every((r) => r.tokens === 1e11 - (1e11 % (1024 * 2048)) + 1024 * 2048));
   assert.deepEqual(sim.get("paper_law")!.deps, ["paper_collect"]);
-  assert.deepEqual(sim.get("collect")!.deps, ["simulate"]);
+  assert.deepEqual(sim.get("collect_simulated")!.deps, ["simulate"]);
   assert.equal([...sim.keys()].filter((id) => id.startsWith("train.")).length, 0);
   assert.deepEqual(sim.get("select.cooldown") ?? null, null);
-  const cool = assertWellFormed(buildProfile("simulate", "cooldown"));
+  const cool = assertWellFormed(buildVariant("cooldown", "simulate"));
   assert.deepEqual((cool.get("select.cooldown")!.params as { subsets: string[] }).subsets, [
     "simulated_cool",
   ]);
 });
 
 Deno.test("unknown profile or variant names are errors listing the valid ones", () => {
-  assert.deepEqual(PROFILES, ["micro", "nano", "simulate"]);
+  assert.deepEqual(PROFILES, ["paper", "micro", "nano", "simulate", "micro-h100"]);
   assert.throws(
-    () => buildProfile("mini", "paper"),
-    /unknown profile "mini"; valid profiles: paper, micro, nano, simulate/,
+    () => buildVariant("paper", "mini"),
+    /unknown profile "mini"; valid profiles: paper, micro, nano, simulate, micro-h100$/,
   );
-  assert.throws(() => buildProfile("nano", "papr"), /unknown variant "papr"/);
+  assert.throws(() => buildVariant("papr", "nano"), /unknown variant "papr"/);
+});
+
+Deno.test("every profile: one collect node per graph, each collect stage its own id, the same fit stages", () => {
+  const collectIds: Record<string, string> = {};
+  for (const profile of PROFILES) {
+    const stages = assertWellFormed(buildVariant("paper", profile));
+    const collects = [...stages.values()].filter((s) => s.name.startsWith("collect"));
+    for (const s of collects) {
+      const id = s.id ?? s.name;
+      // A stage id names one kind of stage across profiles (paper_collect is collect under another id).
+      if (id !== "paper_collect") {
+        assert.ok(
+          collectIds[id] === undefined || collectIds[id] === s.name,
+          `${id}: ${s.name} vs ${collectIds[id]}`,
+        );
+        collectIds[id] = s.name;
+      }
+    }
+    const fits = [...stages.keys()].filter((id) => id.endsWith(".paper") && !id.startsWith("report."));
+    assert.deepEqual(fits.sort(), [
+      "approach1.paper",
+      "approach2.paper",
+      "approach3_eq1.paper",
+      "approach3_eq2.paper",
+      "approach3_eq3.paper",
+      "overspend.paper",
+      "overtraining.paper",
+      "prescribe.paper",
+      "select.paper",
+      "select_approach1.paper",
+    ], profile);
+    const select = stages.get("select.paper")!;
+    assert.equal(select.deps.length, 1);
+    assert.deepEqual(
+      stages.get("report.paper")!.deps[0],
+      select.deps[0],
+      `${profile}: report reads the same collect`,
+    );
+  }
+  assert.deepEqual(collectIds, {
+    collect: "collect",
+    collect_trained: "collect_trained",
+    collect_simulated: "collect_simulated",
+    collect_imported: "collect_imported",
+  });
 });
