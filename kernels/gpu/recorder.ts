@@ -229,7 +229,8 @@ export function recordWorkspace(
   const ceTarget = split ? buf("cross-entropy target logit", N) : rowLoss;
   const dx = buf("d residual", N * w),
     dn = buf("d norm out", N * w),
-    dh = fused ? dn : buf("d geglu out", N * md);
+    // dh is only stored by the unfused plan (the fused one applies the GEGLU backward in the epilogue)
+    dh = fused ? null : buf("d geglu out", N * md);
   const dO = buf("d attn out", N * qw),
     dq = buf("dq", N * qw),
     dk = buf("dk", N * kw),
@@ -414,7 +415,7 @@ export function recordWorkspace(
     backward.push(
       // MLP branch: xs[l+1] = xMid + h·w_down
       ...wgrad(L.h, dx, one(GW.wDown), md, w),
-      ...(fused
+      ...(dh === null
         ? mm(dx, one(W.wDown).buffer, L.gate, {
           m: N,
           n: md,
