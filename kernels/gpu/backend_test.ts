@@ -151,14 +151,18 @@ Deno.test("GpuBackend: the fused plan gives the unfused plan's bits in far fewer
         fused.state[g].forEach((p, i) => assert.deepEqual(bits(p), bits(unfused.state[g][i]), `${g}[${i}]`));
       }
       // per layer: 2 copies, 2 RoPE, 2 GEGLU and 2 × 2 RMSNorm-backward dispatches fewer; outside the layers the
-      // 3 + 9 · depth per-tensor sums of squares and AdamW updates become one each, plus one column sum
+      // 3 + 9 · depth per-tensor sums of squares and AdamW updates become one each, the final norm's backward
+      // takes one dispatch instead of three, one column sum is added and the mean loss joins the norm's dispatch
       const nt = 3 + 9 * CFG.depth;
       assert.equal(unfused.counts.perLayer - fused.counts.perLayer, 10, attention);
       assert.equal(
         unfused.counts.outsideLayers - fused.counts.outsideLayers,
-        2 * (nt - 1) + 2 - 1,
+        2 * (nt - 1) + 2 - 1 + 1,
         attention,
       );
+      // embedding, final norm, head, loss, head wgrad and dgrad, final norm backward, embedding backward, column
+      // sums, sum of squares, norm (and mean loss), AdamW
+      assert.equal(fused.counts.outsideLayers, 12, attention);
       assert.equal(fused.counts.total, fused.counts.perLayer * CFG.depth + fused.counts.outsideLayers);
     }
   } finally {

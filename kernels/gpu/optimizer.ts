@@ -78,14 +78,23 @@ ${ENTRY} {
   if (li == 0u) { partial[p.base + w] = t; }
 }`;
 
-const NORM = `
+// The norm from the partial sums; with \`loss\`, also the step's mean loss from the row losses (the same
+// reduction as cross_entropy.ts's mean_loss, so the fused step logs the same bits).
+function normWgsl(loss: boolean): string {
+  return `
 ${STEP_STRUCT}
-struct Params { count: u32 }
+struct Params { count: u32, rows: u32 }
 @group(0) @binding(0) var<storage, read> partial: array<f32>;
 @group(0) @binding(1) var<storage, read_write> norms: array<f32>;
 @group(0) @binding(2) var<storage, read_write> scale: array<f32>;
 @group(0) @binding(3) var<uniform> step: Step;
 @group(0) @binding(4) var<uniform> p: Params;
+${
+    loss
+      ? `@group(0) @binding(5) var<storage, read> rowLoss: array<f32>;
+@group(0) @binding(6) var<storage, read_write> losses: array<f32>;`
+      : ""
+  }
 ${TREE_SUM}
 ${ENTRY} {
   var s = 0.0;
@@ -97,7 +106,26 @@ ${ENTRY} {
     if (step.clip > 0.0 && n > step.clip) { c = step.clip / n; }
     scale[0] = c;
   }
+  ${
+    loss
+      ? `var sl = 0.0;
+  for (var i = li; i < p.rows; i += ${WG}u) { sl += rowLoss[i]; }
+  let t = tree_sum(li, sl);
+  if (li == 0u) { losses[step.slot] = t / f32(p.rows); }`
+      : ""
+  }
 }`;
+}
+
+/** The step's mean loss, computed by the norm dispatch (fused plan) instead of a `meanLoss` dispatch. */
+export interface FusedMeanLoss {
+  /** Per-row losses `[rows]` (nats). */
+  readonly rowLoss: GPUBuffer;
+  /** The loss log; the mean goes to `step.slot`. */
+  readonly losses: GPUBuffer;
+  /** Rows (tokens). */
+  readonly rows: number;
+}
 
 const ADAMW = `
 ${STEP_STRUCT}
@@ -165,7 +193,7 @@ export function gradSumsq(
 
 /**
  * Records the global norm from the first `count` partial sums: `norms[step.slot] = sqrt(Σ partial)` and
- * `scale[0]` = the clip factor.
+ * `scale[0]` = the clip factor; with `meanLoss`, also `losses[step.slot]` = the mean row loss.
  */
 export function gradNormFinish(
   ctx: GpuContext,
@@ -176,9 +204,15 @@ export function gradNormFinish(
     readonly step: GPUBuffer;
   },
   count: number,
+  meanLoss?: FusedMeanLoss,
 ): Dispatch {
-  const p = ctx.uniform("grad_norm", [u32(count)]);
-  return ctx.dispatch("grad_norm", NORM, [b.partial, b.norms, b.scale, b.step, p], [1, 1, 1]);
+  const p = ctx.uniform("grad_norm", [u32(count), u32(meanLoss?.rows ?? 0)]);
+  const extra = meanLoss ? [meanLoss.rowLoss, meanLoss.losses] : [];
+  return ctx.dispatch("grad_norm", normWgsl(!!meanLoss), [b.partial, b.norms, b.scale, b.step, p, ...extra], [
+    1,
+    1,
+    1,
+  ]);
 }
 
 /**
@@ -199,6 +233,8 @@ export function gradNorm(
   opts: {
     /** One dispatch per segment instead of one per buffer (the unfused baseline). */
     readonly perSegment?: boolean;
+    /** Also log the step's mean loss (instead of a separate `meanLoss` dispatch). */
+    readonly meanLoss?: FusedMeanLoss;
   } = {},
 ): Dispatch[] {
   const out: Dispatch[] = [];
@@ -209,7 +245,7 @@ export function gradNorm(
       base += normPartials(part);
     }
   });
-  out.push(gradNormFinish(ctx, b, base));
+  out.push(gradNormFinish(ctx, b, base, opts.meanLoss));
   return out;
 }
 

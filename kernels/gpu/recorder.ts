@@ -7,8 +7,9 @@
  * Two plans compute the same bits. The fused plan (the default) adds each residual in the epilogue of
  * the projection matmul that produces it, applies GEGLU in the up projection's epilogue and its backward
  * in the epilogue of the down projection's input gradient, rotates q and k in one dispatch, runs each RMSNorm backward as
- * one dispatch and finishes every gain gradient in one `columnSums`, and takes the global norm and AdamW
- * as one dispatch per parameter arena (one for any model that fits a binding). The unfused plan
+ * one dispatch and finishes every gain gradient in one `columnSums`, takes the global norm's sum of squares and AdamW
+ * as one dispatch per parameter arena (one for any model that fits a binding) and logs the mean loss in the
+ * norm's dispatch. The unfused plan
  * (`fused: false`, today's dispatch structure, kept as the benchmarks' baseline) copies the residual
  * before accumulating, rotates q and k separately, runs three dispatches per RMSNorm backward and one
  * sum of squares and one AdamW per tensor.
@@ -378,7 +379,7 @@ export function recordWorkspace(
   };
   const backward: Dispatch[] = [
     ...(split ? lossStats : [rows(true)]),
-    meanLoss(ctx, { rowLoss, losses: shared.lossLog, step: shared.step }, N),
+    ...(fused ? [] : [meanLoss(ctx, { rowLoss, losses: shared.lossLog, step: shared.step }, N)]),
     // per logits block: its dlogits, dW_head block = xfᵀ·dlogits, dn (+)= dlogits·W_blockᵀ in block order
     ...blocks.flatMap((b, j) => [
       ...(split
@@ -485,7 +486,7 @@ export function recordWorkspace(
         step: shared.step,
       },
       segments,
-      { perSegment: !fused },
+      { perSegment: !fused, meanLoss: fused ? { rowLoss, losses: shared.lossLog, rows: N } : undefined },
     ),
     ...segments.flatMap((segs, a) =>
       (fused ? [segs] : segs.map((s) => [s])).map((part) =>
