@@ -47,20 +47,71 @@ export function attentionBlock(headSize: number, maxWorkgroupBytes: number): num
   return Math.min(ATTENTION_ROWS, block);
 }
 
+// RoPE inside the kernels (\`rope\`): the tables and, per kernel, inline rotations with the arithmetic of
+// rope.ts (forward: x1·c − x2·s, x2·c + x1·s; inverse: the same with s = −sin), so the bits are the same as a
+// separate rotation before (q, k) or after (dq, dk).
+function ropeTables(first: number): string {
+  return `@group(0) @binding(${first}) var<storage, read> cosT: array<f32>;
+@group(0) @binding(${first + 1}) var<storage, read> sinT: array<f32>;
+const HALF = HS / 2u;`;
+}
+
+/** WGSL: \`out\` = element \`i\` of the rotated head whose elements are \`at(j)\`, at position \`t\`. */
+function rotatedElement(out: string, at: (j: string) => string, i: string, t: string): string {
+  return `var ${out} = 0.0;
+      {
+        let j = ${i} % HALF;
+        let c = cosT[${t} * HALF + j];
+        let s = sinT[${t} * HALF + j];
+        let x1 = ${at("j")};
+        let x2 = ${at("j + HALF")};
+        if (${i} < HALF) { ${out} = x1 * c - x2 * s; } else { ${out} = x2 * c + x1 * s; }
+      }`;
+}
+
+/** WGSL: writes \`value(i) · scale\` inverse-rotated at position \`t\` to \`dst(i)\` for every element i. */
+function writeInverse(dst: (i: string) => string, value: (i: string) => string, t: string): string {
+  return `for (var j = 0u; j < HALF; j++) {
+      let c = cosT[${t} * HALF + j];
+      let s = -sinT[${t} * HALF + j];
+      let x1 = ${value("j")} * p.scale;
+      let x2 = ${value("j + HALF")} * p.scale;
+      ${dst("j")} = x1 * c - x2 * s;
+      ${dst("j + HALF")} = x2 * c + x1 * s;
+    }`;
+}
+
 // The three kernels share their skeleton: a workgroup holds ATTENTION_ROWS rows of one (batch, head); it walks
 // the other side's positions in blocks of BLK staged in workgroup memory (every invocation helps load, even
 // past the end of its sequence), and each live row consumes the block's positions in increasing order.
-function head(hs: number, blk: number, tiles: string): string {
+function head(hs: number, blk: number, tiles: string, rope: string): string {
   return `${PARAMS}
 const HS = ${hs}u;
 const BLK = ${blk}u;
 const ROWS = ${ATTENTION_ROWS}u;
+${rope}
 ${tiles}
 @compute @workgroup_size(${ATTENTION_ROWS})
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) li: u32) {`;
 }
 
-function forwardWgsl(hs: number, blk: number): string {
+function forwardWgsl(hs: number, blk: number, rope: boolean): string {
+  const stageK = rope
+    ? `let kb = (b * p.T + uu) * p.hkv * HS + kh * HS;
+        let ie = e % HS;
+        ${rotatedElement("r", (j) => `k[kb + ${j}]`, "ie", "uu")}
+        kx = r;
+        vx = v[kb + ie];`
+    : `let ko = (b * p.T + uu) * p.hkv * HS + kh * HS + e % HS;
+        kx = k[ko];
+        vx = v[ko];`;
+  const loadQ = rope
+    ? `for (var i = 0u; i < HS; i++) {
+      ${rotatedElement("r", (j) => `q[qo + ${j}]`, "i", "t")}
+      qv[i] = r * p.scale;
+      acc[i] = 0.0;
+    }`
+    : `for (var i = 0u; i < HS; i++) { qv[i] = q[qo + i] * p.scale; acc[i] = 0.0; }`;
   return `
 @group(0) @binding(0) var<storage, read> q: array<f32>;
 @group(0) @binding(1) var<storage, read> k: array<f32>;
@@ -68,7 +119,14 @@ function forwardWgsl(hs: number, blk: number): string {
 @group(0) @binding(3) var<storage, read_write> o: array<f32>;
 @group(0) @binding(4) var<storage, read_write> lse: array<f32>;
 @group(0) @binding(5) var<uniform> p: Params;
-${head(hs, blk, "var<workgroup> Ks: array<f32, BLK * HS>;\nvar<workgroup> Vs: array<f32, BLK * HS>;")}
+${
+    head(
+      hs,
+      blk,
+      "var<workgroup> Ks: array<f32, BLK * HS>;\nvar<workgroup> Vs: array<f32, BLK * HS>;",
+      rope ? ropeTables(6) : "",
+    )
+  }
   let h = wid.y % p.hq;
   let b = wid.y / p.hq;
   let kh = h / p.group;
@@ -78,7 +136,7 @@ ${head(hs, blk, "var<workgroup> Ks: array<f32, BLK * HS>;\nvar<workgroup> Vs: ar
   let qo = (b * p.T + t) * p.hq * HS + h * HS;
   var qv: array<f32, HS>;
   var acc: array<f32, HS>;
-  if (live) { for (var i = 0u; i < HS; i++) { qv[i] = q[qo + i] * p.scale; acc[i] = 0.0; } }
+  if (live) { ${loadQ} }
   var m = -3.0e38;
   var l = 0.0;
   let last = min(p.T - 1u, t0 + ROWS - 1u);
@@ -88,9 +146,7 @@ ${head(hs, blk, "var<workgroup> Ks: array<f32, BLK * HS>;\nvar<workgroup> Vs: ar
       var kx = 0.0;
       var vx = 0.0;
       if (uu < p.T) {
-        let ko = (b * p.T + uu) * p.hkv * HS + kh * HS + e % HS;
-        kx = k[ko];
-        vx = v[ko];
+        ${stageK}
       }
       Ks[e] = kx;
       Vs[e] = vx;
@@ -123,7 +179,23 @@ ${head(hs, blk, "var<workgroup> Ks: array<f32, BLK * HS>;\nvar<workgroup> Vs: ar
 }`;
 }
 
-function backwardDqWgsl(hs: number, blk: number): string {
+function backwardDqWgsl(hs: number, blk: number, rope: boolean): string {
+  const stageK = rope
+    ? `let kb = (b * p.T + uu) * p.hkv * HS + kh * HS;
+        let ie = e % HS;
+        ${rotatedElement("r", (j) => `k[kb + ${j}]`, "ie", "uu")}
+        kx = r;
+        vx = v[kb + ie];`
+    : `let ko = (b * p.T + uu) * p.hkv * HS + kh * HS + e % HS;
+        kx = k[ko];
+        vx = v[ko];`;
+  const loadQ = rope
+    ? `${rotatedElement("r", (j) => `q[qo + ${j}]`, "i", "t")}
+      qv[i] = r * p.scale;`
+    : `qv[i] = q[qo + i] * p.scale;`;
+  const store = rope
+    ? writeInverse((i) => `dq[qo + ${i}]`, (i) => `acc[${i}]`, "t")
+    : `for (var i = 0u; i < HS; i++) { dq[qo + i] = acc[i] * p.scale; }`;
   return `
 @group(0) @binding(0) var<storage, read> q: array<f32>;
 @group(0) @binding(1) var<storage, read> k: array<f32>;
@@ -134,7 +206,14 @@ function backwardDqWgsl(hs: number, blk: number): string {
 @group(0) @binding(6) var<storage, read_write> dq: array<f32>;
 @group(0) @binding(7) var<storage, read_write> dsum: array<f32>;
 @group(0) @binding(8) var<uniform> p: Params;
-${head(hs, blk, "var<workgroup> Ks: array<f32, BLK * HS>;\nvar<workgroup> Vs: array<f32, BLK * HS>;")}
+${
+    head(
+      hs,
+      blk,
+      "var<workgroup> Ks: array<f32, BLK * HS>;\nvar<workgroup> Vs: array<f32, BLK * HS>;",
+      rope ? ropeTables(9) : "",
+    )
+  }
   let h = wid.y % p.hq;
   let b = wid.y / p.hq;
   let kh = h / p.group;
@@ -150,7 +229,7 @@ ${head(hs, blk, "var<workgroup> Ks: array<f32, BLK * HS>;\nvar<workgroup> Vs: ar
   var L = 0.0;
   if (live) {
     for (var i = 0u; i < HS; i++) {
-      qv[i] = q[qo + i] * p.scale;
+      ${loadQ}
       dov[i] = dout[qo + i];
       acc[i] = 0.0;
       d = fma(dov[i], o[qo + i], d);
@@ -165,9 +244,7 @@ ${head(hs, blk, "var<workgroup> Ks: array<f32, BLK * HS>;\nvar<workgroup> Vs: ar
       var kx = 0.0;
       var vx = 0.0;
       if (uu < p.T) {
-        let ko = (b * p.T + uu) * p.hkv * HS + kh * HS + e % HS;
-        kx = k[ko];
-        vx = v[ko];
+        ${stageK}
       }
       Ks[e] = kx;
       Vs[e] = vx;
@@ -186,11 +263,33 @@ ${head(hs, blk, "var<workgroup> Ks: array<f32, BLK * HS>;\nvar<workgroup> Vs: ar
     }
     workgroupBarrier();
   }
-  if (live) { for (var i = 0u; i < HS; i++) { dq[qo + i] = acc[i] * p.scale; } }
+  if (live) { ${store} }
 }`;
 }
 
-function backwardDkDvWgsl(hs: number, blk: number): string {
+function backwardDkDvWgsl(hs: number, blk: number, rope: boolean): string {
+  const loadK = rope
+    ? `for (var i = 0u; i < HS; i++) {
+      ${rotatedElement("r", (j) => `k[ko + ${j}]`, "i", "u")}
+      kv[i] = r * p.scale;
+      vv[i] = v[ko + i];
+      dka[i] = 0.0;
+      dva[i] = 0.0;
+    }`
+    : `for (var i = 0u; i < HS; i++) { kv[i] = k[ko + i] * p.scale; vv[i] = v[ko + i]; dka[i] = 0.0; dva[i] = 0.0; }`;
+  const stageQ = rope
+    ? `let qb = (b * p.T + tt) * p.hq * HS + h * HS;
+          let ie = e % HS;
+          ${rotatedElement("r", (j) => `q[qb + ${j}]`, "ie", "tt")}
+          qx = r;
+          dx = dout[qb + ie];`
+    : `let qo = (b * p.T + tt) * p.hq * HS + h * HS + e % HS;
+          qx = q[qo];
+          dx = dout[qo];`;
+  const store = rope
+    ? `${writeInverse((i) => `dk[ko + ${i}]`, (i) => `dka[${i}]`, "u")}
+    for (var i = 0u; i < HS; i++) { dv[ko + i] = dva[i]; }`
+    : `for (var i = 0u; i < HS; i++) { dk[ko + i] = dka[i] * p.scale; dv[ko + i] = dva[i]; }`;
   const tiles = `var<workgroup> Qs: array<f32, BLK * HS>;
 var<workgroup> Ds: array<f32, BLK * HS>;
 var<workgroup> Ls: array<f32, BLK>;
@@ -205,7 +304,7 @@ var<workgroup> Ss: array<f32, BLK>;`;
 @group(0) @binding(6) var<storage, read_write> dk: array<f32>;
 @group(0) @binding(7) var<storage, read_write> dv: array<f32>;
 @group(0) @binding(8) var<uniform> p: Params;
-${head(hs, blk, tiles)}
+${head(hs, blk, tiles, rope ? ropeTables(9) : "")}
   let kh = wid.y % p.hkv;
   let b = wid.y / p.hkv;
   let u0 = wid.x * ROWS;
@@ -217,7 +316,7 @@ ${head(hs, blk, tiles)}
   var dka: array<f32, HS>;
   var dva: array<f32, HS>;
   if (live) {
-    for (var i = 0u; i < HS; i++) { kv[i] = k[ko + i] * p.scale; vv[i] = v[ko + i]; dka[i] = 0.0; dva[i] = 0.0; }
+    ${loadK}
   }
   for (var g = 0u; g < p.group; g++) {
     let h = kh * p.group + g;
@@ -227,9 +326,7 @@ ${head(hs, blk, tiles)}
         var qx = 0.0;
         var dx = 0.0;
         if (tt < p.T) {
-          let qo = (b * p.T + tt) * p.hq * HS + h * HS + e % HS;
-          qx = q[qo];
-          dx = dout[qo];
+          ${stageQ}
         }
         Qs[e] = qx;
         Ds[e] = dx;
@@ -264,7 +361,7 @@ ${head(hs, blk, tiles)}
       workgroupBarrier();
     }
   }
-  if (live) { for (var i = 0u; i < HS; i++) { dk[ko + i] = dka[i] * p.scale; dv[ko + i] = dva[i]; } }
+  if (live) { ${store} }
 }`;
 }
 
@@ -290,17 +387,29 @@ function grid(ctx: GpuContext, name: string, d: AttentionDims, heads: number): [
   return g;
 }
 
+/** Options of the flash attention kernels. */
+export interface AttentionOptions {
+  /**
+   * RoPE applied inside the kernels (the attention prologue): q and k are stored unrotated, rotated as they
+   * are loaded, and dq, dk are written already inverse-rotated, with the arithmetic of `ropeDispatch` (the
+   * same bits as separate rotations). The tables are `ropeTablesF32`'s `[seqLen, headSize/2]`.
+   */
+  readonly rope?: { readonly cos: GPUBuffer; readonly sin: GPUBuffer };
+}
+
 /** Records the forward: o `[B·T, hq·hs]` and lse `[B, hq, T]` (natural-log sums of exp of scaled scores). */
 export function attentionForward(
   ctx: GpuContext,
   b: { q: GPUBuffer; k: GPUBuffer; v: GPUBuffer; o: GPUBuffer; lse: GPUBuffer },
   d: AttentionDims,
+  opts: AttentionOptions = {},
 ): Dispatch {
   const blk = attentionBlock(d.headSize, ctx.limits.maxComputeWorkgroupStorageSize);
+  const tables = opts.rope ? [opts.rope.cos, opts.rope.sin] : [];
   return ctx.dispatch(
-    "attention_forward",
-    forwardWgsl(d.headSize, blk),
-    [b.q, b.k, b.v, b.o, b.lse, params(ctx, "attention_forward", d)],
+    opts.rope ? "attention_rope_forward" : "attention_forward",
+    forwardWgsl(d.headSize, blk, !!opts.rope),
+    [b.q, b.k, b.v, b.o, b.lse, params(ctx, "attention_forward", d), ...tables],
     grid(ctx, "attention_forward", d, d.numQueryHeads),
   );
 }
@@ -324,19 +433,33 @@ export function attentionBackward(
     dsum: GPUBuffer;
   },
   d: AttentionDims,
+  opts: AttentionOptions = {},
 ): Dispatch[] {
   const blk = attentionBlock(d.headSize, ctx.limits.maxComputeWorkgroupStorageSize);
+  const tables = opts.rope ? [opts.rope.cos, opts.rope.sin] : [];
+  const r = opts.rope ? "_rope" : "";
   return [
     ctx.dispatch(
-      "attention_backward_dq",
-      backwardDqWgsl(d.headSize, blk),
-      [b.q, b.k, b.v, b.o, b.lse, b.dout, b.dq, b.dsum, params(ctx, "attention_backward_dq", d)],
+      `attention${r}_backward_dq`,
+      backwardDqWgsl(d.headSize, blk, !!opts.rope),
+      [b.q, b.k, b.v, b.o, b.lse, b.dout, b.dq, b.dsum, params(ctx, "attention_backward_dq", d), ...tables],
       grid(ctx, "attention_backward_dq", d, d.numQueryHeads),
     ),
     ctx.dispatch(
-      "attention_backward_dkdv",
-      backwardDkDvWgsl(d.headSize, blk),
-      [b.q, b.k, b.v, b.lse, b.dsum, b.dout, b.dk, b.dv, params(ctx, "attention_backward_dkdv", d)],
+      `attention${r}_backward_dkdv`,
+      backwardDkDvWgsl(d.headSize, blk, !!opts.rope),
+      [
+        b.q,
+        b.k,
+        b.v,
+        b.lse,
+        b.dsum,
+        b.dout,
+        b.dk,
+        b.dv,
+        params(ctx, "attention_backward_dkdv", d),
+        ...tables,
+      ],
       grid(ctx, "attention_backward_dkdv", d, d.numKvHeads),
     ),
   ];

@@ -267,3 +267,45 @@ Deno.test("global-norm clipping and AdamW over one flat buffer match the float64
     for (const k of ["p", "m", "v"] as const) assert.deepEqual(bits(fused[k]), bits(each[k]), k);
   });
 });
+
+Deno.test("flash attention with RoPE in its prologue gives the bits of RoPE dispatches around it", async () => {
+  await withCtx(async (ctx) => {
+    const B = 2, T = 70, hq = 4, hkv = 2, hs = 6;
+    const shape = { batch: B, seqLen: T, numQueryHeads: hq, numKvHeads: hkv, headSize: hs };
+    const { cos, sin } = ropeTablesF32(T, hs, 10000);
+    const tables = { cos: ctx.upload("cos", cos), sin: ctx.upload("sin", sin) };
+    const nq = B * T * hq * hs, nk = B * T * hkv * hs;
+    const q = new Float32Array(randomArray(nq, 91, 2)), k = new Float32Array(randomArray(nk, 92, 2));
+    const v = ctx.upload("v", new Float32Array(randomArray(nk, 93))),
+      dout = ctx.upload("do", f32(randomArray(nq, 94)));
+    const bufs = () => ({
+      q: ctx.upload("q", q),
+      k: ctx.upload("k", k),
+      v,
+      dout,
+      o: ctx.storage("o", nq),
+      lse: ctx.storage("lse", B * hq * T),
+      dq: ctx.storage("dq", nq),
+      dk: ctx.storage("dk", nk),
+      dv: ctx.storage("dv", nk),
+      dsum: ctx.storage("dsum", B * hq * T),
+    });
+    const inside = bufs(), around = bufs();
+    const rope = (x: GPUBuffer, heads: number, inverse: boolean) =>
+      ropeDispatch(ctx, { x, ...tables }, { rows: B * T, seqLen: T, heads, headSize: hs, inverse });
+    ctx.run("attn", [
+      attentionForward(ctx, inside, shape, { rope: tables }),
+      ...attentionBackward(ctx, inside, shape, { rope: tables }),
+      rope(around.q, hq, false),
+      rope(around.k, hkv, false),
+      attentionForward(ctx, around, shape),
+      ...attentionBackward(ctx, around, shape),
+      rope(around.dq, hq, true),
+      rope(around.dk, hkv, true),
+    ]);
+    const bits = async (x: GPUBuffer, n: number) => new Uint32Array((await ctx.read(x, n)).buffer);
+    for (const [key, n] of [["o", nq], ["lse", B * hq * T], ["dq", nq], ["dk", nk], ["dv", nk]] as const) {
+      assert.deepEqual(await bits(inside[key], n), await bits(around[key], n), key);
+    }
+  });
+});

@@ -6,7 +6,8 @@
  *
  * Two plans compute the same bits. The fused plan (the default) adds each residual in the epilogue of
  * the projection matmul that produces it, applies GEGLU in the up projection's epilogue and its backward
- * in the epilogue of the down projection's input gradient, rotates q and k in one dispatch, runs each RMSNorm backward as
+ * in the epilogue of the down projection's input gradient, applies RoPE inside the flash attention kernels
+ * (with the dense attention: rotates q and k in one dispatch), runs each RMSNorm backward as
  * one dispatch and finishes every gain gradient in one `columnSums`, takes the global norm's sum of squares and AdamW
  * as one dispatch per parameter arena (one for any model that fits a binding) and logs the mean loss in the
  * norm's dispatch. The unfused plan
@@ -267,6 +268,8 @@ export function recordWorkspace(
         ropeDispatch(ctx, { x: k, ...tables }, { ...rk, inverse }),
       ];
   };
+  // the fused plan rotates q and k inside the flash attention kernels (their prologue and dq/dk epilogue)
+  const flashOpts = fused ? { rope: { cos: shared.cos, sin: shared.sin } } : {};
   const norm = (x: GPUBuffer, g: BoundBlock, y: GPUBuffer, rstd: GPUBuffer) =>
     rmsnormForward(ctx, { x, g: g.buffer, y, rstd }, {
       rows: N,
@@ -309,12 +312,12 @@ export function recordWorkspace(
       ...fwd(L.a, one(W.wq), L.q, qw, w),
       ...fwd(L.a, one(W.wk), L.k, kw, w),
       ...fwd(L.a, one(W.wv), L.v, kw, w),
-      ...rope(false, L.q, L.k),
+      ...(A.kind === "flash" && fused ? [] : rope(false, L.q, L.k)),
       ...(A.kind === "dense"
         ? denseAttentionForward(ctx, { q: L.q, k: L.k, v: L.v, o: L.o, probs: A.probs }, att, {
           tile: opts.tile,
         })
-        : [attentionForward(ctx, { q: L.q, k: L.k, v: L.v, o: L.o, lse: A.lse }, att)]),
+        : [attentionForward(ctx, { q: L.q, k: L.k, v: L.v, o: L.o, lse: A.lse }, att, flashOpts)]),
       ...residual(xs[l], L.xMid, L.o, one(W.wo), w, qw),
       norm(L.xMid, one(W.mlpNorm), L.mN, L.mRstd),
       ...fwd(L.mN, one(W.wGate), L.gate, md, w),
@@ -448,8 +451,9 @@ export function recordWorkspace(
           ctx,
           { q: L.q, k: L.k, v: L.v, o: L.o, lse: A.lse, dout: dO, dq, dk, dv, dsum: attScratch },
           att,
+          flashOpts,
         )),
-      ...rope(true, dq, dk),
+      ...(A.kind === "flash" && fused ? [] : rope(true, dq, dk)),
       ...wgrad(L.a, dq, one(GW.wq), w, qw),
       ...wgrad(L.a, dk, one(GW.wk), w, kw),
       ...wgrad(L.a, dv, one(GW.wv), w, kw),
