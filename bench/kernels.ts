@@ -27,7 +27,7 @@ import { NOMINAL_F32_PEAKS } from "../kernels/gpu/peaks.ts";
 import { type FeatureCheck, OPTIONAL_FEATURES } from "../kernels/gpu/features.ts";
 import { trainFlopsPerToken } from "../kernels/train/flops.ts";
 import { type ModelConfig, parameterCount } from "../kernels/types.ts";
-import { writeFileAtomic } from "../kernels/train/atomic.ts";
+import { writeFileAtomic } from "../util/fs.ts";
 
 /** Options of `benchKernels`. */
 export interface BenchOptions {

@@ -2,8 +2,8 @@
  * `deno task bench`: every benchmark of the project, each printing its figures (and, where it has one,
  * the ratio against a baseline run in the same process).
  *
- *   deno task bench                      # engine, fitter, prescriptions, kernels
- *   deno task bench --only engine        # one of: engine, scaling, kernels
+ *   deno task bench                      # engine, fitter, prescriptions, kernels, vocabulary split
+ *   deno task bench --only engine        # one of: engine, scaling, prescribe, kernels, split
  *   deno task bench --only kernels --json FILE   # also write the kernel figures (per model) as JSON
  * @module
  */
@@ -11,9 +11,11 @@ import { parseArgs } from "node:util";
 import { benchEngine } from "./engine.ts";
 import { benchScaling } from "./scaling.ts";
 import { benchKernels, writeBenchJson } from "./kernels.ts";
+import { benchPrescribe } from "./prescribe.ts";
+import { benchSplit } from "./split.ts";
 
-const SUITES = ["engine", "scaling", "kernels"] as const;
-const USAGE = `usage: deno task bench [--only ${SUITES.join("|")}] [--json FILE] [--help]
+const SUITES = ["engine", "scaling", "prescribe", "kernels", "split"] as const;
+const USAGE = `usage: deno task bench [--only ${SUITES.join("|")}] [--help]
 
   --only NAME   run one suite (default: all)
   --json FILE   write the kernel suite's figures (per model: dispatchesPerStep, stepMs, tokens/s, MFU) as JSON
@@ -41,6 +43,10 @@ if (import.meta.main) {
     Deno.exit(2);
   }
   const want = (s: string) => only === undefined || only === s;
+  if (values.json !== undefined && !want("kernels")) {
+    console.error(`bench: --json writes the kernel figures; it needs the kernels suite (not --only ${only})`);
+    Deno.exit(2);
+  }
   if (want("engine")) {
     console.log("== engine (pipeline/) ==");
     await benchEngine();
@@ -49,13 +55,17 @@ if (import.meta.main) {
     console.log("== fitter (scaling/) ==");
     await benchScaling([]);
   }
-  if (values.json !== undefined && !want("kernels")) {
-    console.error(`bench: --json writes the kernel figures; it needs the kernels suite (not --only ${only})`);
-    Deno.exit(2);
+  if (want("prescribe")) {
+    console.log("== prescriptions (scaling/prescribe) ==");
+    benchPrescribe();
   }
   if (want("kernels")) {
     console.log("== kernels (WebGPU) ==");
     const result = await benchKernels();
     if (values.json !== undefined) await writeBenchJson(values.json, result);
+  }
+  if (want("split")) {
+    console.log("== vocabulary split (WebGPU) ==");
+    await benchSplit();
   }
 }

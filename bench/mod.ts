@@ -6,6 +6,8 @@
  */
 export { benchEngine, benchStages } from "./engine.ts";
 export { benchScaling } from "./scaling.ts";
+export { benchPrescribe } from "./prescribe.ts";
+export { benchSplit, type SplitBenchOptions } from "./split.ts";
 export {
   benchKernels,
   type BenchOptions,

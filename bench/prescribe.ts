@@ -4,24 +4,17 @@
  * evaluates `evaluateLaw` and the counters afresh for every shape and budget (no precomputation).
  * Prints figures; asserts nothing.
  *
- * Run: `deno run bench/prescribe.ts`
+ * Run: `deno run bench/prescribe.ts` (or `deno task bench --only prescribe`)
  * @module
  */
-import { type AdditiveLaw, evaluateLaw } from "../scaling/law.ts";
+import { evaluateLaw } from "../scaling/law.ts";
 import { gemstonesFlopsPerToken } from "../scaling/count/flops.ts";
 import { gemstonesParams } from "../scaling/count/params.ts";
 import { prescribeWidthDepthCurve } from "../scaling/prescribe/width_depth.ts";
 import { overtrainingCurve } from "../scaling/prescribe/overtraining.ts";
+import { EQ2_TEST_LAW } from "../testing/laws.ts";
 
-const LAW: AdditiveLaw = {
-  E: 1.6,
-  terms: [
-    { variable: "width", A: 3, alpha: 0.3 },
-    { variable: "depth", A: 0.5, alpha: 0.5 },
-    { variable: "params", A: 400, alpha: 0.34 },
-    { variable: "tokens", A: 410, alpha: 0.28 },
-  ],
-};
+const LAW = EQ2_TEST_LAW;
 const BUDGETS = Array.from({ length: 60 }, (_, i) => Math.pow(10, 18 + 9 * i / 59));
 
 function time(label: string, f: () => unknown, repeats = 3): number {
@@ -53,16 +46,21 @@ function naiveCurve(): number[] {
   });
 }
 
-const discrete = time(
-  "prescribeWidthDepthCurve, 60 budgets, discrete (65,536 shapes)",
-  () => prescribeWidthDepthCurve(LAW, BUDGETS),
-  3,
-);
-time(
-  "prescribeWidthDepthCurve, 60 budgets, relaxed + refinement",
-  () => prescribeWidthDepthCurve(LAW, BUDGETS, { relaxed: true }),
-  3,
-);
-time("overtrainingCurve, 9 factors at 1e21 FLOPs", () => overtrainingCurve(LAW, 1e21), 3);
-const naive = time("baseline: naive discrete search, 60 budgets", naiveCurve, 1);
-console.log(`speed-up of the precomputed grid over the baseline: ${(naive / discrete).toFixed(1)}x`);
+/** Runs the prescription benchmark and prints its figures (ms per call, speed-up over the baseline); returns nothing. */
+export function benchPrescribe(): void {
+  const discrete = time(
+    "prescribeWidthDepthCurve, 60 budgets, discrete (65,536 shapes)",
+    () => prescribeWidthDepthCurve(LAW, BUDGETS),
+    3,
+  );
+  time(
+    "prescribeWidthDepthCurve, 60 budgets, relaxed + refinement",
+    () => prescribeWidthDepthCurve(LAW, BUDGETS, { relaxed: true }),
+    3,
+  );
+  time("overtrainingCurve, 9 factors at 1e21 FLOPs", () => overtrainingCurve(LAW, 1e21), 3);
+  const naive = time("baseline: naive discrete search, 60 budgets", naiveCurve, 1);
+  console.log(`speed-up of the precomputed grid over the baseline: ${(naive / discrete).toFixed(1)}x`);
+}
+
+if (import.meta.main) benchPrescribe();

@@ -2,7 +2,10 @@
  * `deno task train`: train one model on a prepared corpus with the WebGPU or the float64 reference
  * backend, writing `log.jsonl`, `config.json` and checkpoints into `--out`.
  *
- * Exit status: 0 done, 1 error, 2 bad usage, 3 diverged, 130 interrupted (a checkpoint was written).
+ * Exit status: 0 done, 1 error, 2 bad usage, 3 diverged, 130 interrupted. SIGINT, SIGTERM and SIGUSR1
+ * (what `timeout`, `kill`, systemd and batch schedulers send, SIGUSR1 as a warning ahead of a time limit)
+ * are all handled alike: the loop stops at the next step boundary, writes a checkpoint, says so, and the
+ * process exits 130 whichever of the three it was; `--resume` continues bit-identically.
  * @module
  */
 
@@ -19,9 +22,10 @@ import {
 } from "./train/config.ts";
 import { openCorpus } from "./train/data.ts";
 import { train, type TrainResult } from "./train/loop.ts";
-import { exists } from "./train/atomic.ts";
+
 import { CHECKPOINT_JSON } from "./train/checkpoint.ts";
 import type { StepRecord } from "./train/log.ts";
+import { exists } from "../util/fs.ts";
 
 /** Usage text printed by --help. */
 export const TRAIN_USAGE = `Usage: deno task train --corpus DIR --out DIR [options]
@@ -34,8 +38,9 @@ DIR/config.json and DIR/checkpoint.{bin,json}.
   --corpus DIR             corpus folder (train.bin/.json, val.bin/.json)
   --out DIR                run folder
   --backend gpu|reference  compute backend (default gpu)
-  --resume                 continue from the checkpoint in --out (required if one exists);
-                           without --config, the run's own --out/config.json is the base config
+  --resume                 continue from the checkpoint in --out (required if one exists; an error
+                           if there is none); without --config, the run's own --out/config.json is
+                           the base config
   --width N --depth N --head-size N --seq-len N --vocab-size N
   --batch-size N           sequences per step (default 8)
   --tokens N | --steps N   run length (tokens are rounded up to whole steps)
@@ -52,7 +57,24 @@ DIR/config.json and DIR/checkpoint.{bin,json}.
   --quiet                  no progress lines
   --help                   this text
 
-Exit status: 0 done, 1 error, 2 bad usage, 3 diverged, 130 interrupted.`;
+SIGINT, SIGTERM and SIGUSR1 stop the run at the next step: a checkpoint is written, then it exits 130.
+
+Exit status: 0 done, 1 error, 2 bad usage, 3 diverged, 130 interrupted by a signal (checkpoint written).`;
+
+/** Exit status after SIGINT, SIGTERM or SIGUSR1: the run stopped and wrote a checkpoint first. */
+export const EXIT_INTERRUPTED = 130;
+
+/** Signals that stop a run with a checkpoint (each handled like Ctrl-C). */
+export const STOP_SIGNALS: readonly Deno.Signal[] = ["SIGINT", "SIGTERM", "SIGUSR1"];
+
+/**
+ * Test seams of {@link main}: passed by tests only, never set from the command line or a config, and
+ * part of no hash. `wrapBackend` replaces the backend the run uses (e.g. to poison a step or slow it).
+ */
+export interface TrainSeams {
+  /** Returns the backend to train with, given the one the command line asked for. */
+  readonly wrapBackend?: (backend: Backend) => Backend;
+}
 
 /** What the command line asks for. */
 export interface TrainArgs {
@@ -66,8 +88,6 @@ export interface TrainArgs {
   readonly backend: "gpu" | "reference";
   /** Whether to resume from a checkpoint. */
   readonly resume: boolean;
-  /** Sleep after each step (ms), a test hook. */
-  readonly stepDelayMs: number;
   /** Suppress progress lines. */
   readonly quiet: boolean;
 }
@@ -87,7 +107,6 @@ const INT_FLAGS: Record<string, [keyof TrainConfigInput | `model.${string}` | "d
   "eval-every-tokens": ["evalEveryTokens"],
   "eval-batches": ["evalBatches"],
   "checkpoint-every": ["checkpointEvery"],
-  "nan-at-step": ["debug.nanAtStep" as `model.${string}`],
 };
 const NUM_FLAGS: Record<string, string> = {
   "lr-base": "lrBase",
@@ -124,7 +143,6 @@ export async function parseTrainArgs(args: string[]): Promise<TrainArgs | null> 
     resume: { type: "boolean" },
     quiet: { type: "boolean" },
     help: { type: "boolean" },
-    "step-delay-ms": { type: "string" },
   };
   for (const f of [...Object.keys(INT_FLAGS), ...Object.keys(NUM_FLAGS)]) options[f] = { type: "string" };
   const { values, positionals } = parseArgs({ args, options, strict: true, allowPositionals: true });
@@ -171,14 +189,12 @@ export async function parseTrainArgs(args: string[]): Promise<TrainArgs | null> 
   if (backend !== "gpu" && backend !== "reference") {
     throw new Error(`--backend: expected "gpu" or "reference", got "${backend}"`);
   }
-  const delay = values["step-delay-ms"];
   return {
     config: config as TrainConfigInput,
     where,
     out: values.out,
     backend,
     resume: values.resume === true,
-    stepDelayMs: typeof delay === "string" ? parseNumber("step-delay-ms", delay, true) : 0,
     quiet: values.quiet === true,
   };
 }
@@ -206,8 +222,8 @@ function summary(res: TrainResult): string {
     (res.status === "aborted" ? "; checkpoint written, continue with --resume" : "");
 }
 
-/** Runs the command line; returns the process exit status (see module doc). */
-export async function main(args: string[]): Promise<number> {
+/** Runs the command line; returns the process exit status (see module doc). `seams` is for tests only. */
+export async function main(args: string[], seams: TrainSeams = {}): Promise<number> {
   let parsed: TrainArgs | null;
   let cfg: TrainConfig;
   try {
@@ -224,13 +240,31 @@ export async function main(args: string[]): Promise<number> {
   const a = parsed;
   let backend: Backend | null = null;
   const ac = new AbortController();
-  const onSigint = () => ac.abort();
+  let caught: Deno.Signal | null = null;
+  const listeners = STOP_SIGNALS.map((sig) => {
+    const onSignal = () => {
+      if (caught !== null) return;
+      caught = sig;
+      console.error(`train: ${sig} received: stopping at the next step, writing a checkpoint first`);
+      ac.abort();
+    };
+    Deno.addSignalListener(sig, onSignal);
+    return [sig, onSignal] as const;
+  });
   try {
-    if (!a.resume && (await exists(`${a.out}/${CHECKPOINT_JSON}`))) {
-      throw new Error(`${a.out}/${CHECKPOINT_JSON}: a checkpoint exists; pass --resume or use another --out`);
+    const ckptFile = `${a.out}/${CHECKPOINT_JSON}`;
+    if (!a.resume && (await exists(ckptFile))) {
+      throw new Error(`${ckptFile}: a checkpoint exists; pass --resume or use another --out`);
+    }
+    if (a.resume && !(await exists(ckptFile))) {
+      throw new Error(
+        `--resume: no checkpoint in ${a.out} (no ${CHECKPOINT_JSON}); nothing to resume. ` +
+          `Run without --resume to start at step 0`,
+      );
     }
     const corpus = await openCorpus(cfg.corpus, cfg.seed, cfg.model.vocabSize);
-    backend = await createBackend(a.backend, cfg);
+    const created = await createBackend(a.backend, cfg);
+    backend = seams.wrapBackend ? seams.wrapBackend(created) : created;
     if (!a.quiet) {
       console.log(
         `train: ${backend.identity}; width ${cfg.model.width} depth ${cfg.model.depth}, ` +
@@ -239,7 +273,6 @@ export async function main(args: string[]): Promise<number> {
           }`,
       );
     }
-    Deno.addSignalListener("SIGINT", onSigint);
     const res = await train(cfg, {
       backend,
       loader: corpus.data,
@@ -247,16 +280,21 @@ export async function main(args: string[]): Promise<number> {
       initParams: (c) => initParams(c.model, c.seed),
       resume: a.resume,
       signal: ac.signal,
-      stepDelayMs: a.stepDelayMs,
       onProgress: a.quiet ? undefined : (r) => console.log(progressLine(cfg, r)),
     });
     console.log(summary(res));
-    return res.status === "done" ? 0 : res.status === "diverged" ? 3 : 130;
+    if (res.status === "aborted") {
+      console.error(
+        `train: stopped by ${caught ?? "a signal"} at step ${res.steps}; checkpoint ${ckptFile} written; ` +
+          `exit ${EXIT_INTERRUPTED}`,
+      );
+    }
+    return res.status === "done" ? 0 : res.status === "diverged" ? 3 : EXIT_INTERRUPTED;
   } catch (e) {
     console.error(`train: ${(e as Error).message}`);
     return 1;
   } finally {
-    Deno.removeSignalListener("SIGINT", onSigint);
+    for (const [sig, onSignal] of listeners) Deno.removeSignalListener(sig, onSignal);
     backend?.destroy();
   }
 }

@@ -12,7 +12,7 @@
  * row-major order, so the same (config, seed) always gives bit-identical tensors.
  * @module
  */
-import { Rng } from "./rng.ts";
+import { Rng } from "../util/rng.ts";
 import { type ModelConfig, parameterSpecs, type ParamSpec, validateModelConfig } from "./types.ts";
 
 /** Truncation bound of the initial normal, in standard deviations. */

@@ -17,7 +17,7 @@
 export * from "./types.ts";
 export * from "./batch.ts";
 export * from "./init.ts";
-export * from "./rng.ts";
+export { Rng, type RngState } from "../util/rng.ts";
 export * from "./train/mod.ts";
 export { ReferenceBackend } from "./reference/backend.ts";
 export { createGpuBackend, GpuBackend, type GpuBackendOptions } from "./gpu/backend.ts";

@@ -11,7 +11,15 @@ import { gc, parseSize } from "./gc.ts";
 import { defaultReporter, formatTable } from "./progress.ts";
 import { publishDir, publishFolder } from "./publish.ts";
 import { sinks } from "./graph.ts";
-import { stageId } from "./fingerprint.ts";
+import { nodeIdOf } from "./fingerprint.ts";
+import { UnitDetachedError, type UnitExecutor } from "./executor.ts";
+import {
+  batchScript,
+  readSlurmConfig,
+  type SlurmConfig,
+  SlurmExecutor,
+  validateSlurmConfig,
+} from "./executor_slurm.ts";
 
 /** Options of `runCli`. */
 export interface CliOptions {
@@ -37,7 +45,7 @@ run "<command> --help" for the flags of a command`;
 
 const HELP: Record<string, string> = {
   reproduce: `usage: reproduce [--variant NAME | --all-variants] [--profile NAME] [--force ID]... [--only ID]
-                 [--dry-run] [--jobs N]
+                 [--dry-run] [--jobs N] [--executor local|slurm [Slurm flags]]
 
   --variant NAME   law variant to run (default: the first one)
   --all-variants   run every variant in turn
@@ -46,7 +54,19 @@ const HELP: Record<string, string> = {
   --only ID        run only this stage and its dependencies
   --dry-run        say what would run and why; run nothing
   --jobs N         at most N stages at once (default: number of cores)
-  --help           this text`,
+  --executor E     where training units run: local (this process, default) or slurm (one sbatch --array
+                   job for the units not in the store; --dry-run prints its batch script)
+  --accept-cost    go on although the training would take long on this machine's software adapter
+  --help           this text
+
+Slurm flags (override the keys of slurm.json in the project root, see README "Running on a Slurm cluster"):
+  --slurm-config FILE   settings file (default slurm.json)
+  --partition P  --account A  --time HH:MM:SS  --gres G  --cpus-per-task N  --mem M
+  --array-parallel N    at most N array tasks at once (%N)
+  --sbatch LINE         an extra #SBATCH line, e.g. --sbatch=--qos=normal (repeatable)
+  --shared DIR          shared folder for units, scripts and logs (default .cache/slurm)
+  --deno CMD            how a node runs Deno (default deno)
+  --detach              submit and return; a later reproduce --executor slurm collects the units`,
   status: `usage: status [--variant NAME | --all-variants] [--profile NAME]
 
   --variant NAME   variant to explain (default: the first one)
@@ -166,6 +186,7 @@ async function execute(
     only?: string;
     dryRun: boolean;
     jobs?: number;
+    executor?: UnitExecutor;
   },
   write: (line: string) => void,
 ): Promise<StageResult[]> {
@@ -203,6 +224,8 @@ async function reproduce(args: string[], def: PipelineDefinition, root: string, 
     only: { type: "string" },
     "dry-run": { type: "boolean" },
     jobs: { type: "string" },
+    "accept-cost": { type: "boolean" },
+    ...SLURM_FLAGS,
   }, 0);
   if (values.variant !== undefined && values["all-variants"]) {
     throw new UsageError(
@@ -215,24 +238,80 @@ async function reproduce(args: string[], def: PipelineDefinition, root: string, 
     : [pick("variant", values.variant as string | undefined, def.variants)];
   const jobs = positiveInt("--jobs", values.jobs as string | undefined);
   const dryRun = Boolean(values["dry-run"]);
+  const executorName = (values.executor as string | undefined) ?? "local";
+  if (executorName !== "local" && executorName !== "slurm") {
+    throw new UsageError(`--executor: expected "local" or "slurm", got "${executorName}"`);
+  }
+  const slurm = executorName === "slurm" ? await slurmSettings(values, root) : undefined;
+  if (slurm === undefined && SLURM_FLAG_NAMES.some((f) => values[f] !== undefined)) {
+    throw new UsageError(`Slurm flags need --executor slurm\nhint: run "reproduce --help"`);
+  }
   for (const variant of variants) {
     const stages = def.build({ variant, profile });
-    const results = await execute(
-      stages,
-      `variant ${variant}, profile ${profile}${dryRun ? " (dry run)" : ""}`,
-      {
+    const force = (values.force as string[] | undefined) ?? [];
+    const only = values.only as string | undefined;
+    let executor: UnitExecutor | undefined;
+    if (slurm !== undefined) {
+      if (!def.unitTask) throw new UsageError("this pipeline has no unit stages to run on Slurm");
+      const plan = await runPipeline(stages, { root, profile, variant, force, only, dryRun: true });
+      const units = new Set(stages.filter((s) => s.unit).map(nodeIdOf));
+      const forced = new Set(force);
+      const todo = plan.filter((r) => units.has(r.id) && (!r.cached || forced.has(r.id)));
+      const ex = new SlurmExecutor({
         root,
-        profile,
-        variant,
-        force: (values.force as string[] | undefined) ?? [],
-        only: values.only as string | undefined,
-        dryRun,
-        jobs,
-      },
-      write,
-    );
+        config: slurm.config,
+        task: def.unitTask,
+        expected: todo.map((r) => r.fingerprint),
+        detach: slurm.detach,
+        write,
+      });
+      if (dryRun) {
+        write(
+          todo.length === 0
+            ? "slurm: every unit is in the store; nothing to submit"
+            : `slurm: would submit ${todo.length} unit(s) as one array job with this batch script:`,
+        );
+        if (todo.length > 0) {
+          write(
+            batchScript(todo.map((r) => ex.unitDir(r.fingerprint)), {
+              config: slurm.config,
+              root,
+              task: def.unitTask,
+            }),
+          );
+        }
+      }
+      executor = ex;
+    } else if (def.preflight && !dryRun) {
+      const plan = await runPipeline(stages, { root, profile, variant, force, only, dryRun: true });
+      const cost = await def.preflight(stages, new Set(plan.filter((r) => !r.cached).map((r) => r.id)));
+      if (cost !== null) {
+        write(cost.message);
+        if (cost.stop && !values["accept-cost"]) return 1;
+      }
+    }
+    let results: StageResult[];
+    try {
+      results = await execute(
+        stages,
+        `variant ${variant}, profile ${profile}${dryRun ? " (dry run)" : ""}${
+          executor ? `, executor ${executor.name}` : ""
+        }`,
+        { root, profile, variant, force, only, dryRun, jobs, executor },
+        write,
+      );
+    } catch (e) {
+      if (e instanceof StageFailedError && e.cause instanceof UnitDetachedError) {
+        write(
+          `detached: the units not yet in the store run in Slurm (first: ${e.cause.stageId} as job ${e.cause.jobId}); ` +
+            `run the same reproduce --executor slurm again to collect them`,
+        );
+        return 0;
+      }
+      throw e;
+    }
     if (dryRun) continue;
-    const ids = new Set(def.publish ?? stages.map(stageId));
+    const ids = new Set(def.publish ?? stages.map(nodeIdOf));
     for (const r of results) {
       if (!ids.has(r.id)) continue;
       const target = publishDir(profile, def.profiles[0], variant, r.id);
@@ -241,6 +320,63 @@ async function reproduce(args: string[], def: PipelineDefinition, root: string, 
     }
   }
   return 0;
+}
+
+const SLURM_FLAGS: Flags = {
+  executor: { type: "string" },
+  "slurm-config": { type: "string" },
+  partition: { type: "string" },
+  account: { type: "string" },
+  time: { type: "string" },
+  gres: { type: "string" },
+  "cpus-per-task": { type: "string" },
+  mem: { type: "string" },
+  "array-parallel": { type: "string" },
+  sbatch: { type: "string", multiple: true },
+  shared: { type: "string" },
+  deno: { type: "string" },
+  detach: { type: "boolean" },
+};
+const SLURM_FLAG_NAMES = Object.keys(SLURM_FLAGS).filter((f) => f !== "executor");
+
+/** Returns the Slurm settings: the config file (default `<root>/slurm.json`) overridden by the flags. */
+async function slurmSettings(
+  values: Values,
+  root: string,
+): Promise<{ config: SlurmConfig; detach: boolean }> {
+  const file = values["slurm-config"] as string | undefined;
+  const path = file === undefined ? `${root}/slurm.json` : file.startsWith("/") ? file : `${root}/${file}`;
+  if (file !== undefined) {
+    try {
+      await Deno.stat(path);
+    } catch {
+      throw new UsageError(`--slurm-config: ${path}: no such file`);
+    }
+  }
+  const base = await readSlurmConfig(path);
+  const flags: Record<string, unknown> = {};
+  const str: Record<string, keyof SlurmConfig> = {
+    partition: "partition",
+    account: "account",
+    time: "time",
+    gres: "gres",
+    mem: "mem",
+    shared: "shared",
+    deno: "deno",
+  };
+  for (const [flag, key] of Object.entries(str)) if (values[flag] !== undefined) flags[key] = values[flag];
+  const cpus = positiveInt("--cpus-per-task", values["cpus-per-task"] as string | undefined);
+  if (cpus !== undefined) flags.cpusPerTask = cpus;
+  const par = positiveInt("--array-parallel", values["array-parallel"] as string | undefined);
+  if (par !== undefined) flags.parallel = par;
+  if (values.sbatch !== undefined) flags.sbatch = [...(base.sbatch ?? []), ...(values.sbatch as string[])];
+  let config: SlurmConfig;
+  try {
+    config = { ...base, ...validateSlurmConfig(flags, "command line") };
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  return { config, detach: values.detach === true };
 }
 
 async function status(args: string[], def: PipelineDefinition, root: string, write: (l: string) => void) {

@@ -5,8 +5,9 @@
  * spawn `deno info`.
  * @module
  */
-import { readJsonOr, writeTextAtomic } from "./fsutil.ts";
+import { readJsonOr } from "./fsutil.ts";
 import { statKey } from "./statcache.ts";
+import { writeFileAtomic } from "../util/fs.ts";
 
 /** The module graph of one stage module. */
 export interface CodeGraph {
@@ -166,7 +167,7 @@ export class CodeGraphCache {
   /** Writes the cache back to its file (atomically) if it changed. Returns nothing. */
   async save(): Promise<void> {
     if (!this.path || !this.#dirty) return;
-    await writeTextAtomic(this.path, JSON.stringify(this.#data));
+    await writeFileAtomic(this.path, JSON.stringify(this.#data));
     this.#dirty = false;
   }
 }

@@ -65,7 +65,7 @@ export interface FingerprintContext {
 }
 
 /** Returns the node id of a stage: its `id`, or its `name` when absent. */
-export function stageId(stage: Stage): string {
+export function nodeIdOf(stage: Stage): string {
   return stage.id ?? stage.name;
 }
 
@@ -76,7 +76,7 @@ export function validatedParams(stage: Stage): Params {
 
 /** Returns the fingerprint fields of a stage, hashing its code and inputs; throws naming a missing input. */
 export async function fingerprintFields(stage: Stage, ctx: FingerprintContext): Promise<FingerprintFields> {
-  const id = stageId(stage);
+  const id = nodeIdOf(stage);
   let graph;
   try {
     graph = await ctx.graphs.graph(stage.module);
@@ -87,7 +87,7 @@ export async function fingerprintFields(stage: Stage, ctx: FingerprintContext): 
   for (const file of graph.files) code[relativeToRoot(ctx.root, file)] = (await ctx.hashes.hash(file)).sha256;
   let params: string;
   try {
-    params = canonicalJson(validatedParams(stage));
+    params = canonicalJson(validatedParams(stage), "params");
   } catch (e) {
     throw new Error(`stage ${id}: invalid parameters: ${(e as Error).message}`);
   }
@@ -142,7 +142,7 @@ function flattenParams(value: unknown, prefix: string, out: Map<string, string>)
       flattenParams((value as Record<string, unknown>)[key], prefix ? `${prefix}.${key}` : key, out);
     }
   } else {
-    out.set(prefix, canonicalJson(value));
+    out.set(prefix, canonicalJson(value, "params"));
   }
 }
 

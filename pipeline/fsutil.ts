@@ -1,37 +1,12 @@
 /**
- * Small file-system helpers shared by the engine: atomic writes, recursive listing, path helpers.
+ * Small file-system helpers of the engine: recursive listing and copying, path helpers, JSON reading
+ * (atomic writes, `exists` and `dirname` are in `util/fs.ts`).
  * @module
  */
-
-/** Returns a random hex suffix (16 chars) for temporary names. */
-export function randomSuffix(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(8));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}
 
 /** Returns the path joined with "/" separators, without duplicate slashes. */
 export function join(...parts: string[]): string {
   return parts.filter((p) => p !== "").join("/").replace(/\/+/g, "/");
-}
-
-/** Returns the parent folder of a path ("." for a bare name). */
-export function dirname(path: string): string {
-  const i = path.replace(/\/+$/, "").lastIndexOf("/");
-  if (i < 0) return ".";
-  return i === 0 ? "/" : path.slice(0, i);
-}
-
-/** Writes a text file atomically: to a temporary sibling, then renamed into place. Returns nothing. */
-export async function writeTextAtomic(path: string, text: string): Promise<void> {
-  await Deno.mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${randomSuffix()}`;
-  try {
-    await Deno.writeTextFile(tmp, text);
-    await Deno.rename(tmp, path);
-  } catch (e) {
-    await Deno.remove(tmp).catch(() => {});
-    throw e;
-  }
 }
 
 /** Returns the parsed JSON of a file, or undefined when the file does not exist or is not valid JSON. */
@@ -61,17 +36,6 @@ export async function listFiles(dir: string): Promise<string[]> {
   }
   await walk("");
   return out.sort();
-}
-
-/** Returns true when the path exists (file or folder). */
-export async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return false;
-    throw e;
-  }
 }
 
 /** Returns the total size in bytes of the regular files under a path (0 when it does not exist). */

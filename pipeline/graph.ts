@@ -4,14 +4,14 @@
  * @module
  */
 import type { Stage } from "./stage.ts";
-import { stageId } from "./fingerprint.ts";
+import { nodeIdOf } from "./fingerprint.ts";
 
 /** Returns the stages in a topological order (deps first, ties kept in declaration order); throws naming
  * duplicate ids, unknown deps or the stages of a cycle. */
 export function topologicalOrder(stages: readonly Stage[]): Stage[] {
   const byId = new Map<string, Stage>();
   for (const stage of stages) {
-    const id = stageId(stage);
+    const id = nodeIdOf(stage);
     if (byId.has(id)) throw new Error(`duplicate stage id: ${id}`);
     byId.set(id, stage);
   }
@@ -19,7 +19,7 @@ export function topologicalOrder(stages: readonly Stage[]): Stage[] {
     for (const dep of stage.deps) {
       if (!byId.has(dep)) {
         throw new Error(
-          `stage ${stageId(stage)} depends on unknown stage ${dep} (known: ${[...byId.keys()].join(", ")})`,
+          `stage ${nodeIdOf(stage)} depends on unknown stage ${dep} (known: ${[...byId.keys()].join(", ")})`,
         );
       }
     }
@@ -41,13 +41,13 @@ export function topologicalOrder(stages: readonly Stage[]): Stage[] {
     state.set(id, "done");
     order.push(byId.get(id)!);
   };
-  for (const stage of stages) visit(stageId(stage));
+  for (const stage of stages) visit(nodeIdOf(stage));
   return order;
 }
 
 /** Returns the ids of a node and all its transitive dependencies; throws naming an unknown id. */
 export function withDependencies(stages: readonly Stage[], id: string): Set<string> {
-  const byId = new Map(stages.map((s) => [stageId(s), s]));
+  const byId = new Map(stages.map((s) => [nodeIdOf(s), s]));
   if (!byId.has(id)) throw new Error(`unknown stage ${id} (known: ${[...byId.keys()].join(", ")})`);
   const out = new Set<string>();
   const stack = [id];
@@ -63,5 +63,5 @@ export function withDependencies(stages: readonly Stage[], id: string): Set<stri
 /** Returns the ids of stages no other stage depends on (the sinks), in declaration order. */
 export function sinks(stages: readonly Stage[]): string[] {
   const used = new Set(stages.flatMap((s) => s.deps));
-  return stages.map(stageId).filter((id) => !used.has(id));
+  return stages.map(nodeIdOf).filter((id) => !used.has(id));
 }

@@ -15,7 +15,10 @@ Deno.test("length-prefixed fields never collide across splits; canonical JSON so
   assert.notEqual(hashFields(["ab", "c"]), hashFields(["a", "bc"]));
   assert.equal(hashFields(["ab", "c"]), sha256Hex("2:ab1:c"));
   assert.equal(canonicalJson({ b: [1, { d: 2, c: null }], a: "x" }), '{"a":"x","b":[1,{"c":null,"d":2}]}');
-  assert.throws(() => canonicalJson({ a: { b: Number.NaN } }), /params\.a\.b: expected a finite number/);
+  assert.throws(
+    () => canonicalJson({ a: { b: Number.NaN } }, "params"),
+    /params\.a\.b: expected a finite number/,
+  );
 });
 
 Deno.test("fingerprints change with each field except dep ids; changes are explained in words", () => {

@@ -7,7 +7,8 @@
  * window.
  * @module
  */
-import { dirname, hostName } from "./fsutil.ts";
+import { hostName } from "./fsutil.ts";
+import { dirname } from "../util/fs.ts";
 
 /** What a lock file contains. */
 export interface LockInfo {

@@ -22,8 +22,8 @@ export {
   fingerprintDigest,
   type FingerprintFields,
   fingerprintFields,
+  nodeIdOf,
   runtimeIdentity,
-  stageId,
 } from "./fingerprint.ts";
 export { canonicalJson, hashFields, sha256File, sha256Hex } from "./hash.ts";
 export { StatHashCache } from "./statcache.ts";
@@ -48,3 +48,13 @@ export {
 } from "./progress.ts";
 export { latestRun, readHistory, type RunHistory, type RunRecord } from "./runs.ts";
 export { publishDir, publishFolder } from "./publish.ts";
+export { UnitDetachedError, type UnitExecutor, type UnitRef } from "./executor.ts";
+export {
+  batchScript,
+  readSlurmConfig,
+  type SlurmConfig,
+  SlurmExecutor,
+  type SlurmExecutorOptions,
+  type UnitTask,
+  validateSlurmConfig,
+} from "./executor_slurm.ts";

@@ -35,6 +35,7 @@ Deno.test("the CLI works under exactly the permissions of the deno.json tasks", 
     }
   }
   await copyDir(`${repo}/testing/engine`, `${root}/testing/engine`);
+  await copyDir(`${repo}/util`, `${root}/util`);
 
   let r = await task(root, ".", ["reproduce"]);
   assert.equal(r.code, 0, r.text);

@@ -3,7 +3,8 @@
  * written beside the target and renamed into place.
  * @module
  */
-import { copyDir, dirname, exists, randomSuffix } from "./fsutil.ts";
+import { copyDir } from "./fsutil.ts";
+import { dirname, exists, randomHex } from "../util/fs.ts";
 
 /** Returns the folder (relative to the root) where a variant's stage outputs are published. */
 export function publishDir(profile: string, defaultProfile: string, variant: string, id: string): string {
@@ -16,8 +17,8 @@ export async function publishFolder(source: string, target: string): Promise<voi
   const parent = dirname(target);
   await Deno.mkdir(parent, { recursive: true });
   const name = target.slice(parent.length + 1);
-  const fresh = `${parent}/.${name}.new-${randomSuffix()}`;
-  const old = `${parent}/.${name}.old-${randomSuffix()}`;
+  const fresh = `${parent}/.${name}.new-${randomHex(8)}`;
+  const old = `${parent}/.${name}.old-${randomHex(8)}`;
   try {
     await copyDir(source, fresh);
     if (await exists(target)) await Deno.rename(target, old);

@@ -5,15 +5,17 @@
  * @module
  */
 import type { Stage, StageContext } from "./stage.ts";
-import { stageId, validatedParams } from "./fingerprint.ts";
+import { nodeIdOf, validatedParams } from "./fingerprint.ts";
 import { withDependencies } from "./graph.ts";
 import { CachePaths, collectOutputs, commitEntry, type Manifest, touchEntry, verifyEntry } from "./store.ts";
 import { acquireLock } from "./lock.ts";
 import { latestRun, recordRun } from "./runs.ts";
 import { explainStage, planFingerprints, saveCaches, type StageStatus } from "./status.ts";
 import type { Reporter } from "./progress.ts";
-import { hostName, randomSuffix } from "./fsutil.ts";
+import { hostName } from "./fsutil.ts";
 import { runtimeIdentity } from "./fingerprint.ts";
+import type { UnitExecutor } from "./executor.ts";
+import { randomHex } from "../util/fs.ts";
 
 /** Options of `runPipeline`. */
 export interface RunOptions {
@@ -35,6 +37,8 @@ export interface RunOptions {
   reporter?: Reporter;
   /** Age in ms after which a lock without heartbeat is stale (default 30 000). */
   lockStaleMs?: number;
+  /** Where unit stages run their units (default: in this process). */
+  executor?: UnitExecutor;
 }
 
 /** The outcome of one stage. */
@@ -85,14 +89,14 @@ export async function runPipeline(stages: readonly Stage[], options: RunOptions)
   const plan = await planFingerprints(stages, paths);
   const selected = options.only !== undefined ? withDependencies(stages, options.only) : undefined;
   const force = new Set(options.force ?? []);
-  const known = new Set(plan.order.map(stageId));
+  const known = new Set(plan.order.map(nodeIdOf));
   for (const id of force) {
     if (!known.has(id)) throw new Error(`--force ${id}: unknown stage (known: ${[...known].join(", ")})`);
   }
   const previous = await latestRun(paths, profile, variant);
   const jobs: Job[] = [];
   for (const stage of plan.order) {
-    const id = stageId(stage);
+    const id = nodeIdOf(stage);
     if (selected && !selected.has(id)) continue;
     const fingerprint = plan.fingerprints.get(id)!;
     const status = await explainStage(
@@ -126,6 +130,9 @@ export async function runPipeline(stages: readonly Stage[], options: RunOptions)
   const results = new Map<string, StageResult>();
   const pending = new Map(jobs.map((j) => [j.id, j]));
   const running = new Map<string, Promise<void>>();
+  // Unit stages of a remote executor only wait: they do not count against the job limit.
+  const waiting = new Set<string>();
+  const counts = () => running.size - waiting.size;
   let failure: unknown;
 
   const runJob = async (job: Job): Promise<void> => {
@@ -147,16 +154,21 @@ export async function runPipeline(stages: readonly Stage[], options: RunOptions)
     while (pending.size > 0 || running.size > 0) {
       if (failure === undefined) {
         for (const job of [...pending.values()]) {
-          if (running.size >= limit) break;
+          const remote = options.executor?.remote === true && job.stage.unit === true;
+          if (!remote && counts() >= limit) continue;
           const ready = job.stage.deps.every((d) =>
             results.has(d) || (selected !== undefined && !selected.has(d))
           );
           if (!ready) continue;
           pending.delete(job.id);
+          if (remote) waiting.add(job.id);
           const p = runJob(job).catch((e) => {
             if (failure === undefined) failure = e;
             abort.abort(e);
-          }).finally(() => running.delete(job.id));
+          }).finally(() => {
+            running.delete(job.id);
+            waiting.delete(job.id);
+          });
           running.set(job.id, p);
         }
       }
@@ -213,7 +225,7 @@ async function obtain(
       return true;
     }
     reporter?.line(`[why] ${id}: ${job.status.reasons.join("; ")}`);
-    await compute(job, paths, hashes, reporter, signal);
+    await compute(job, paths, hashes, reporter, signal, options.executor);
     return false;
   } finally {
     await lock.release();
@@ -227,9 +239,10 @@ async function compute(
   hashes: Parameters<typeof verifyEntry>[2],
   reporter: Reporter | undefined,
   signal: AbortSignal,
+  executor: UnitExecutor | undefined,
 ): Promise<void> {
   const { stage, id, fingerprint } = job;
-  const build = `${paths.tmp}/${fingerprint.slice(0, 16)}-${Deno.pid}-${randomSuffix()}`;
+  const build = `${paths.tmp}/${fingerprint.slice(0, 16)}-${Deno.pid}-${randomHex(8)}`;
   const outDir = `${build}/out`;
   const logPath = `${build}/log.txt`;
   await Deno.mkdir(outDir, { recursive: true });
@@ -252,6 +265,8 @@ async function compute(
       progress: (done, total, message) => reporter?.stageProgress(id, done, total, message),
       log,
       signal,
+      fingerprint,
+      executor,
     };
     await stage.run(ctx);
     const outputs = await collectOutputs(id, outDir, stage.outputs, hashes);

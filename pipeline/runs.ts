@@ -4,8 +4,9 @@
  * latest N runs of every variant reference.
  * @module
  */
-import { readJsonOr, writeTextAtomic } from "./fsutil.ts";
+import { readJsonOr } from "./fsutil.ts";
 import type { CachePaths } from "./store.ts";
+import { writeFileAtomic } from "../util/fs.ts";
 
 /** One recorded run. */
 export interface RunRecord {
@@ -71,7 +72,7 @@ export async function recordRun(
   Object.assign(merged, run.stages);
   history.runs.push({ ...run, stages: merged });
   history.runs = history.runs.slice(-HISTORY_LENGTH);
-  await writeTextAtomic(historyPath(paths, profile, variant), JSON.stringify(history, null, 1));
+  await writeFileAtomic(historyPath(paths, profile, variant), JSON.stringify(history, null, 1));
 }
 
 /** Returns every run history under `.cache/runs` as [profile, variant, history] triples. */

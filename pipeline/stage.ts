@@ -22,6 +22,8 @@
  * ```
  * @module
  */
+import type { UnitExecutor } from "./executor.ts";
+import type { UnitTask } from "./executor_slurm.ts";
 
 /** A JSON value allowed as a stage parameter (canonicalised with sorted keys before hashing). */
 export type ParamValue = string | number | boolean | null | ParamValue[] | { [key: string]: ParamValue };
@@ -47,6 +49,10 @@ export interface StageContext<P extends Params = Params> {
   log(line: string): void;
   /** Aborted when the run is cancelled. */
   readonly signal: AbortSignal;
+  /** This stage's fingerprint (hex SHA-256; names its store entry and, for a unit stage, its unit). */
+  readonly fingerprint?: string;
+  /** Where a unit stage's unit runs (undefined: in this process). */
+  readonly executor?: UnitExecutor;
 }
 
 /** A node of the pipeline DAG. */
@@ -68,6 +74,8 @@ export interface Stage<P extends Params = Params> {
   readonly inputs: readonly string[];
   /** Files the stage writes, relative to its `outDir` (a trailing "/" declares a folder). */
   readonly outputs: readonly string[];
+  /** True for a unit stage: its `run` hands a unit of work to `ctx.executor` (see pipeline/executor.ts). */
+  readonly unit?: boolean;
   /** Optional environment identity (e.g. the GPU adapter) folded into the fingerprint. */
   envIdentity?(): Promise<string>;
   /** Do the work; write only into `ctx.outDir`. */
@@ -91,4 +99,14 @@ export interface PipelineDefinition {
    * stages). A published stage's `summary.txt`, if it wrote one, is printed to the terminal.
    */
   diffPublish?(options: { a: string; b: string }): readonly string[];
+  /** What a cluster node runs for one unit of a unit stage (needed by `--executor slurm`). */
+  readonly unitTask?: UnitTask;
+  /**
+   * Says up front what running the stages in `toRun` on this machine would cost; `stop: true` ends a
+   * `reproduce` before anything runs unless it was given `--accept-cost`. Null: nothing worth saying.
+   */
+  preflight?(
+    stages: readonly Stage[],
+    toRun: ReadonlySet<string>,
+  ): Promise<{ message: string; stop: boolean } | null>;
 }

@@ -6,7 +6,8 @@
  * @module
  */
 import { sha256File } from "./hash.ts";
-import { readJsonOr, writeTextAtomic } from "./fsutil.ts";
+import { readJsonOr } from "./fsutil.ts";
+import { writeFileAtomic } from "../util/fs.ts";
 
 /** One cached hash: stat key -> SHA-256 and size in bytes. */
 interface CacheEntry {
@@ -74,7 +75,7 @@ export class StatHashCache {
   /** Writes the cache back to its file (atomically) if it changed. Returns nothing. */
   async save(): Promise<void> {
     if (!this.path || !this.#dirty) return;
-    await writeTextAtomic(this.path, JSON.stringify(Object.fromEntries(this.#entries)));
+    await writeFileAtomic(this.path, JSON.stringify(Object.fromEntries(this.#entries)));
     this.#dirty = false;
   }
 }

@@ -10,7 +10,7 @@ import {
   fingerprintDigest,
   type FingerprintFields,
   fingerprintFields,
-  stageId,
+  nodeIdOf,
 } from "./fingerprint.ts";
 import { topologicalOrder } from "./graph.ts";
 import { CodeGraphCache } from "./codegraph.ts";
@@ -67,8 +67,8 @@ export async function planFingerprints(stages: readonly Stage[], paths: CachePat
   const fingerprints = new Map<string, string>();
   for (const stage of order) {
     const f = await fingerprintFields(stage, { root: paths.root, hashes, graphs, upstream: fingerprints });
-    fields.set(stageId(stage), f);
-    fingerprints.set(stageId(stage), fingerprintDigest(f));
+    fields.set(nodeIdOf(stage), f);
+    fingerprints.set(nodeIdOf(stage), fingerprintDigest(f));
   }
   return { order, fields, fingerprints, hashes, graphs };
 }
@@ -134,7 +134,7 @@ export async function statusOf(stages: readonly Stage[], options: StatusOptions)
   const previous = await latestRun(paths, options.profile ?? "default", options.variant ?? "default");
   const out: StageStatus[] = [];
   for (const stage of plan.order) {
-    const id = stageId(stage);
+    const id = nodeIdOf(stage);
     out.push(
       await explainStage(
         paths,

@@ -7,7 +7,8 @@
  */
 import type { FingerprintFields } from "./fingerprint.ts";
 import type { StatHashCache } from "./statcache.ts";
-import { exists, listFiles, randomSuffix, readJsonOr } from "./fsutil.ts";
+import { listFiles, readJsonOr } from "./fsutil.ts";
+import { exists, randomHex } from "../util/fs.ts";
 
 /** One output file recorded in a manifest. */
 export interface OutputRecord {
@@ -185,7 +186,7 @@ export async function commitEntry(paths: CachePaths, fingerprint: string, builtD
   await Deno.mkdir(paths.store, { recursive: true });
   const target = paths.entry(fingerprint);
   if (await exists(target)) {
-    const trash = `${paths.tmp}/trash-${fingerprint.slice(0, 16)}-${randomSuffix()}`;
+    const trash = `${paths.tmp}/trash-${fingerprint.slice(0, 16)}-${randomHex(8)}`;
     await Deno.rename(target, trash);
     await Deno.rename(builtDir, target);
     await Deno.remove(trash, { recursive: true });

@@ -5,10 +5,14 @@
  * Gemstones' width-depth law (Eq. 2) uses [width, depth, params, tokens]; Eq. 3 uses
  * [width, depth, tokens]. Losses are in nats per token.
  *
+ * The named forms (their variables, defaults and prescriptions) and the published reference laws
+ * live in the registry `scaling/laws/`.
+ *
  * @example
  * ```ts
- * import { evaluateLaw, CHINCHILLA_LAW } from "./law.ts";
- * const lossNats = evaluateLaw(CHINCHILLA_LAW, { params: 70e9, tokens: 1.4e12 }); // ≈ 1.94
+ * import { evaluateLaw } from "./law.ts";
+ * const law = { E: 1.69, terms: [{ variable: "params", A: 406.4, alpha: 0.34 }, { variable: "tokens", A: 410.7, alpha: 0.28 }] };
+ * const lossNats = evaluateLaw(law, { params: 70e9, tokens: 1.4e12 }); // ≈ 1.94
  * ```
  * @module
  */
@@ -30,15 +34,6 @@ export interface AdditiveLaw {
   /** The terms, one per variable. */
   readonly terms: readonly LawTerm[];
 }
-
-/** Chinchilla's published Approach 3 fit (Hoffmann et al. 2022; seed 001 eq. 63): E=1.69, A=406.4, B=410.7, α=0.34, β=0.28. */
-export const CHINCHILLA_LAW: AdditiveLaw = {
-  E: 1.69,
-  terms: [
-    { variable: "params", A: 406.4, alpha: 0.34 },
-    { variable: "tokens", A: 410.7, alpha: 0.28 },
-  ],
-};
 
 /** Returns the predicted loss in nats per token of `law` at the point `x` (variable name -> value). */
 export function evaluateLaw(law: AdditiveLaw, x: Readonly<Record<string, number>>): number {

@@ -12,7 +12,9 @@
  * @module
  */
 export * from "./law.ts";
+export * from "./logspace.ts";
 export * from "./count/mod.ts";
 export * from "./fit/mod.ts";
 export * from "./prescribe/mod.ts";
 export * from "./design/mod.ts";
+export * from "./laws/mod.ts";

@@ -1,16 +1,25 @@
 import assert from "node:assert/strict";
-import { collectStage, collectTables, DEFAULT_COLLECT_PARAMS } from "./collect.ts";
+import { type CollectedTables, collectStage, collectTables, DEFAULT_COLLECT_PARAMS } from "./collect.ts";
 import { gemstonesFlopsPerToken, sixNFlopsPerToken } from "../scaling/count/mod.ts";
 import { readRunsRows } from "./schemas.ts";
 import type { StageContext } from "../pipeline/stage.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
-const tables = await collectTables(ROOT);
-const col = (name: string) => tables.runColumns.indexOf(name);
-const rowsOf = (subset: string, run: string) =>
-  tables.runs.filter((r) => r[col("subset")] === subset && r[col("run_id")] === run);
+let tablesOnce: Promise<CollectedTables> | undefined;
+/**
+ * Returns collect's tables of the real data, with the index of a runs.csv column and the rows of one run of
+ * one subset. Built on first use inside a test (a failure shows in that test, not as a load error), once.
+ */
+async function real() {
+  const tables = await (tablesOnce ??= collectTables(ROOT));
+  const col = (name: string) => tables.runColumns.indexOf(name);
+  const rowsOf = (subset: string, run: string) =>
+    tables.runs.filter((r) => r[col("subset")] === subset && r[col("run_id")] === run);
+  return { tables, col, rowsOf };
+}
 
-Deno.test("collect: subset row counts match data/gemstones/SOURCE.md", () => {
+Deno.test("collect: subset row counts match data/gemstones/SOURCE.md", async () => {
+  const { tables } = await real();
   assert.deepEqual(tables.summary.subsets, {
     cool_begin: 199,
     cool_end: 199,
@@ -32,7 +41,8 @@ Deno.test("collect: subset row counts match data/gemstones/SOURCE.md", () => {
   assert.equal(new Set(tables.perceiverVal.map((r) => `${r.experiment}/${r.version}`)).size, 11);
 });
 
-Deno.test("collect: params of 1024x28 (every convention) match params_active_precise and the closed forms", () => {
+Deno.test("collect: params of 1024x28 (every convention) match params_active_precise and the closed forms", async () => {
+  const { tables, col, rowsOf } = await real();
   const r = rowsOf("hot", "PyGemma-1024x28_pretrain")[0];
   assert.equal(r[col("params_published")], 543482880);
   assert.equal(r[col("params_total")], 543482880);
@@ -45,6 +55,7 @@ Deno.test("collect: params of 1024x28 (every convention) match params_active_pre
 });
 
 Deno.test("collect: FLOPs = flops/token · tokens for every counter; GPU-hours = s/step · step · nodes · 8 / 3600", async () => {
+  const { col, rowsOf } = await real();
   const rows = rowsOf("hot", "PyGemma-1024x28_pretrain");
   const r = rows.find((x) => x[col("step")] === 4770)!;
   const tokens = 20006830080;
@@ -65,7 +76,8 @@ Deno.test("collect: FLOPs = flops/token · tokens for every counter; GPU-hours =
   assert.equal(r[col("loss")], 2.950905323);
 });
 
-Deno.test("collect: flags of cooldown and lr-ablation rows", () => {
+Deno.test("collect: flags of cooldown and lr-ablation rows", async () => {
+  const { col, rowsOf } = await real();
   const cool = rowsOf("cool_end", "PyGemma-1024x28_pretrain");
   assert.ok(
     cool.length > 0 && cool.every((r) => r[col("cooldown")] === true && r[col("lr_ablation")] === false),
@@ -75,6 +87,7 @@ Deno.test("collect: flags of cooldown and lr-ablation rows", () => {
 });
 
 Deno.test("collect stage: writes every declared output; runs.csv reads back typed", async () => {
+  const { tables } = await real();
   const outDir = await Deno.makeTempDir();
   try {
     const stage = collectStage();

@@ -27,7 +27,9 @@ import { diffFrontierFigure, diffPrescriptionFigure, type DiffSide } from "./rep
 import { escapeHtml, fmt } from "./report/figures/common.ts";
 import { readRecord, readSelectedRows } from "./report/load.ts";
 import { writeReport } from "./report/write.ts";
-import { FONT_PATH, writeAtomic } from "./report/render.ts";
+import { type InputSource, sourceFile } from "./report/sources.ts";
+import { FONT_PATH } from "./report/render.ts";
+import { writeFileAtomic } from "../util/fs.ts";
 
 /** Upstream node ids of one side of the diff. */
 export interface DiffSideDeps {
@@ -155,6 +157,36 @@ export function diffTablesHtml(d: DiffResult): string {
 <table class="data"><tr><th>change</th><th>run</th><th>step</th><th>detail</th></tr>${rows}</table></details>`;
 }
 
+/**
+ * Returns the provenance of one side's inputs, keyed `rows.<side>`, `approach1.<side>` and
+ * `prescriptions.<side>` (side "a" or "b"), as the diff figures name them in their `reads`.
+ */
+export async function diffSources(
+  side: "a" | "b",
+  variant: string,
+  deps: DiffSideDeps,
+  dirs: Readonly<Record<string, string>>,
+): Promise<Record<string, InputSource>> {
+  const file = (id: string, name: string) => sourceFile(`${dirs[id]}/${name}`, `${id}/${name}`);
+  return {
+    [`rows.${side}`]: {
+      files: [await file(deps.select, "rows.csv"), await file(deps.select, "select.json")],
+      fits: [],
+      describe: `${side.toUpperCase()} = ${variant}: its selected rows (${deps.select})`,
+    },
+    [`approach1.${side}`]: {
+      files: [await file(deps.approach1, "approach1.json")],
+      fits: [deps.approach1],
+      describe: `${side.toUpperCase()}: Approach 1 (${deps.approach1})`,
+    },
+    [`prescriptions.${side}`]: {
+      files: [await file(deps.prescribe, "prescriptions.json")],
+      fits: [deps.prescribe],
+      describe: `${side.toUpperCase()}: prescriptions (${deps.prescribe})`,
+    },
+  };
+}
+
 /** Returns the default node id of the diff stage of variants `a` and `b`: `diff.<a>.<b>`. */
 export function diffStageId(a: string, b: string): string {
   return `diff.${a}.${b}`;
@@ -185,8 +217,12 @@ export function diffStage(
         intro: `Both variants fitted on the same pipeline; A = ${options.a} (${a.rows.length} rows), ` +
           `B = ${options.b} (${b.rows.length} rows).`,
         extraHtml: diffTablesHtml(result),
+        sources: {
+          ...await diffSources("a", options.a, da, ctx.deps),
+          ...await diffSources("b", options.b, db, ctx.deps),
+        },
       });
-      await writeAtomic(`${ctx.outDir}/summary.txt`, summaryText(result));
+      await writeFileAtomic(`${ctx.outDir}/summary.txt`, summaryText(result));
       ctx.log(`diff: ${result.coefficients.length} coefficients, ${result.rows.length} differing rows`);
     },
   };

@@ -7,13 +7,14 @@
  */
 import type { Params, Stage } from "../pipeline/stage.ts";
 import {
-  approach1Bins,
+  approach1Binning,
   approach1Hull,
   type Approach1Point,
   type Approach1Result,
   bootstrapApproach1,
 } from "../scaling/fit/mod.ts";
-import { powerLawOf, selectedRowsOf, writeJson } from "./fit_common.ts";
+import { powerLawOf } from "../scaling/laws/power.ts";
+import { selectedRowsOf, writeJson } from "./fit_common.ts";
 import { type Approach1Method, type Approach1Record, type SelectedRow, stageId } from "./schemas.ts";
 
 /** Parameters of an Approach 1 stage. */
@@ -42,7 +43,7 @@ function methodRecord(
   boot: Approach1Method["bootstrap"],
 ): Approach1Method {
   return {
-    method: result.method === "hull" ? "hull" : "binning",
+    method: result.method,
     points: result.selected.map((i) => ({
       compute: points[i].resource,
       loss: points[i].lossNats,
@@ -102,7 +103,7 @@ export function approach1On(
   }
   return {
     hull: methodRecord(rows, points, hull, boot),
-    binning: methodRecord(rows, points, approach1Bins(points, { bins }), null),
+    binning: methodRecord(rows, points, approach1Binning(points, { bins }), null),
   };
 }
 

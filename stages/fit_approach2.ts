@@ -8,8 +8,10 @@
  */
 import type { Params, Stage } from "../pipeline/stage.ts";
 import { approach2IsoFlop } from "../scaling/fit/mod.ts";
-import { logSpace, powerLawOf, selectedRowsOf, writeJson } from "./fit_common.ts";
+import { powerLawOf } from "../scaling/laws/power.ts";
+import { selectedRowsOf, writeJson } from "./fit_common.ts";
 import { type Approach2Record, type SelectedRow, stageId } from "./schemas.ts";
+import { logSpace } from "../scaling/logspace.ts";
 
 /** Parameters of an Approach 2 stage. */
 export type Approach2Params = {

@@ -3,33 +3,29 @@
  * the selected checkpoints by L-BFGS on the Huber loss of ln-loss residuals from a grid of starts
  * (scaling/fit), with a bootstrap over runs. Output: `fit.json` ({@link Approach3Record}).
  *
- * Default grids keep `deno task reproduce` quick on two cores: Eq. 1 runs the full Gemstones grid
- * (4,500 starts); Eq. 2 (4 variables, full grid 4,050,000 starts) and Eq. 3 (3 variables, 135,000)
- * run seeded Latin-hypercube subsets of the same box. The record names the grid used; pass
- * `grid: "gemstones"` to run the full grid.
+ * Each form's variables and default settings come from the law registry (scaling/laws): Eq. 1 runs
+ * the full Gemstones grid (4,500 starts); Eq. 2 (4 variables, full grid 4,050,000 starts) and Eq. 3
+ * (3 variables, 135,000) run seeded Latin-hypercube subsets of the same box, to keep `deno task
+ * reproduce` quick on two cores. The record names the grid used; pass `grid: "gemstones"` to run the
+ * full grid.
  * @module
  */
 import type { Params, ParamValue, Stage } from "../pipeline/stage.ts";
 import {
   bootstrapApproach3,
-  EQ1_VARIABLES,
-  EQ2_VARIABLES,
-  EQ3_VARIABLES,
   fitApproach3,
   type FitPoint,
   gemstonesGridSize,
   type InitGrid,
 } from "../scaling/fit/mod.ts";
-import { chinchillaOptimum } from "../scaling/prescribe/chinchilla.ts";
+import { LAW_NAMES, LAW_SPECS, lawSpec } from "../scaling/laws/mod.ts";
 import { selectedRowsOf, writeJson } from "./fit_common.ts";
 import { type Approach3Record, type LawForm, type SelectedRow, stageId } from "./schemas.ts";
 
-/** Variables of each law form, in term order. */
-export const FORM_VARIABLES: Readonly<Record<LawForm, readonly string[]>> = {
-  eq1: EQ1_VARIABLES,
-  eq2: EQ2_VARIABLES,
-  eq3: EQ3_VARIABLES,
-};
+/** Variables of each law form, in term order (from the law registry, scaling/laws). */
+export const FORM_VARIABLES: Readonly<Record<LawForm, readonly string[]>> = Object.fromEntries(
+  LAW_NAMES.map((name) => [name, LAW_SPECS[name].variables]),
+) as Record<LawForm, readonly string[]>;
 
 /** Options of one Approach 3 fit stage (JSON, part of the fingerprint). */
 export type FitOptions = {
@@ -43,53 +39,41 @@ export type FitOptions = {
   bootstrapSeed: number;
   /** Random (LHS) starts per bootstrap resample, besides the full-data optimum. */
   bootstrapStarts: number;
-  /** FLOP budgets for N_opt/D_opt intervals (Eq. 1 only, C = 6ND closed form). */
+  /** FLOP budgets for N_opt/D_opt intervals (forms with a closed-form optimum only: Eq. 1, C = 6ND). */
   budgets: number[];
 };
 
-/** Default options per form (the Huber delta is replaced by the variant's). */
-export const DEFAULT_FIT_OPTIONS: Readonly<Record<LawForm, FitOptions>> = {
-  eq1: {
-    huberDelta: 1e-4,
-    grid: "gemstones",
-    bootstrapSamples: 40,
-    bootstrapSeed: 1,
-    bootstrapStarts: 8,
-    budgets: [1e19, 1e20, 1e21, 1e22, 1e23, 1e24, 1e25],
-  },
-  eq2: {
-    huberDelta: 1e-4,
-    grid: { kind: "lhs", starts: 1000, seed: 1 },
-    bootstrapSamples: 20,
-    bootstrapSeed: 1,
-    bootstrapStarts: 4,
-    budgets: [],
-  },
-  eq3: {
-    huberDelta: 1e-4,
-    grid: { kind: "lhs", starts: 1000, seed: 1 },
-    bootstrapSamples: 20,
-    bootstrapSeed: 1,
-    bootstrapStarts: 4,
-    budgets: [],
-  },
-};
+/** Returns the stage options of a registry form's fit defaults (a fresh, mutable JSON copy). */
+function fitOptionsOf(form: LawForm): FitOptions {
+  const d = LAW_SPECS[form].fit;
+  return {
+    huberDelta: d.huberDelta,
+    grid: d.grid === "gemstones"
+      ? "gemstones"
+      : { kind: d.grid.kind, starts: d.grid.starts, seed: d.grid.seed },
+    bootstrapSamples: d.bootstrapSamples,
+    bootstrapSeed: d.bootstrapSeed,
+    bootstrapStarts: d.bootstrapStarts,
+    budgets: [...d.budgets],
+  };
+}
+
+/** Default options per form, from the law registry (the Huber delta is replaced by the variant's). */
+export const DEFAULT_FIT_OPTIONS: Readonly<Record<LawForm, FitOptions>> = Object.fromEntries(
+  LAW_NAMES.map((name) => [name, fitOptionsOf(name)]),
+) as Record<LawForm, FitOptions>;
 
 /** Parameters of an Approach 3 stage. */
 export type Approach3Params = FitOptions & { variant: string; form: LawForm };
 
-/** Returns the fit points of `rows` for the variables of `form` (group = run). */
+/** Returns the fit points of `rows` for the variables of `form` (each a column of the row; group = run). */
 export function fitPointsOf(rows: readonly SelectedRow[], form: LawForm): FitPoint[] {
-  const vars = FORM_VARIABLES[form];
-  return rows.map((r) => {
-    const all: Record<string, number> = {
-      params: r.params,
-      tokens: r.tokens,
-      width: r.width,
-      depth: r.depth,
-    };
-    return { x: Object.fromEntries(vars.map((v) => [v, all[v]])), lossNats: r.loss, group: r.run_id };
-  });
+  const vars = lawSpec(form).variables;
+  return rows.map((r) => ({
+    x: Object.fromEntries(vars.map((v) => [v, r[v]])),
+    lossNats: r.loss,
+    group: r.run_id,
+  }));
 }
 
 /** Returns the Approach 3 record of `points` fitted with the law `form` under `options`. */
@@ -99,7 +83,8 @@ export function approach3Record(
   points: readonly FitPoint[],
   options: FitOptions,
 ): Approach3Record {
-  const variables = FORM_VARIABLES[form];
+  const spec = lawSpec(form);
+  const variables = spec.variables;
   const grid: InitGrid = options.grid;
   const samples = Math.max(0, options.bootstrapSamples);
   const fitOptions = { variables, huberDelta: options.huberDelta, grid };
@@ -108,8 +93,8 @@ export function approach3Record(
       samples,
       seed: options.bootstrapSeed,
       localStarts: options.bootstrapStarts,
-      budgets: form === "eq1" ? options.budgets : [],
-      optimum: form === "eq1" ? chinchillaOptimum : undefined,
+      budgets: spec.optimum ? options.budgets : [],
+      optimum: spec.optimum,
     })
     : null;
   const fit = b?.fit ?? fitApproach3(points, fitOptions);
@@ -149,9 +134,7 @@ export function approach3Stage(
   form: LawForm,
   options: FitOptions = DEFAULT_FIT_OPTIONS[form],
 ): Stage<Approach3Params & Params> {
-  if (!(form in FORM_VARIABLES)) {
-    throw new Error(`unknown law form "${form}"; valid: ${Object.keys(FORM_VARIABLES).join(", ")}`);
-  }
+  lawSpec(form); // throws naming the registered forms
   const params = { ...options, variant, form } as Approach3Params & { [k: string]: ParamValue };
   return {
     name: "approach3",

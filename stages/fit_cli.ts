@@ -10,6 +10,7 @@
  */
 import { parseArgs } from "node:util";
 import { bootstrapApproach3, fitApproach3, type FitPoint, type InitGrid } from "../scaling/fit/mod.ts";
+import { LAW_NAMES, lawSpec } from "../scaling/laws/mod.ts";
 import { readTable, requireColumns } from "./importers/table.ts";
 import { InputError, requireLoss, requirePositive, requireString } from "./importers/validate.ts";
 
@@ -20,10 +21,14 @@ Fits L = E + sum_i A_i * x_i^(-alpha_i) (Huber loss on ln L, L-BFGS from a grid 
 
   --input FILE     a .csv (with header) or .jsonl table
   --x COLS         comma-separated columns, one law term each (values > 0)
+  --law NAME       a registered law form (${LAW_NAMES.join(", ")}): its variables are the columns
+                   (or, with --x, the columns given in the form's variable order) and its
+                   start grid the default
   --loss COL       the loss column (nats per token, in (0, 20))
   --huber DELTA    Huber delta on ln-loss residuals (default 1e-4)
   --grid G         "gemstones" (full grid: 30^k*5 starts) or a number of random starts
-                   (default: gemstones for k <= 2 variables, else 1000 random starts)
+                   (default: the --law form's grid; else gemstones for k <= 2 variables,
+                   else 1000 random starts)
   --seed N         seed of random starts and of the bootstrap (default 0)
   --bootstrap N    bootstrap resamples (default 0: none); resamples whole groups
   --group COL      column naming the run of each row (bootstrap unit; default: each row)
@@ -48,7 +53,7 @@ export interface FitCliResult {
   readonly huberDelta: number;
   /** Grid used: "gemstones" or random with its seed and size. */
   readonly grid: {
-    readonly kind: "gemstones" | "random";
+    readonly kind: "gemstones" | "random" | "lhs";
     readonly starts: number;
     readonly seed: number | null;
   };
@@ -102,6 +107,7 @@ export function parseFitArgs(args: readonly string[]): FitCliOptions | null {
       options: {
         input: { type: "string" },
         x: { type: "string" },
+        law: { type: "string" },
         loss: { type: "string" },
         huber: { type: "string" },
         grid: { type: "string" },
@@ -120,15 +126,28 @@ export function parseFitArgs(args: readonly string[]): FitCliOptions | null {
   const v = parsed.values;
   if (v.help) return null;
   if (!v.input) throw new UsageError("--input is required");
-  if (!v.x) throw new UsageError("--x is required");
+  if (!v.x && !v.law) throw new UsageError("--x or --law is required");
   if (!v.loss) throw new UsageError("--loss is required");
-  const x = v.x.split(",").map((s) => s.trim());
+  let form;
+  try {
+    form = v.law === undefined ? undefined : lawSpec(v.law);
+  } catch (e) {
+    throw new UsageError(`--law: ${(e as Error).message}`);
+  }
+  const x = v.x === undefined ? [...form!.variables] : v.x.split(",").map((s) => s.trim());
   if (x.some((c) => c === "")) throw new UsageError(`--x: empty column name in "${v.x}"`);
   if (new Set(x).size !== x.length) throw new UsageError(`--x: a column is named twice in "${v.x}"`);
+  if (form && x.length !== form.variables.length) {
+    throw new UsageError(
+      `--x: law ${form.name} has ${form.variables.length} variables (${
+        form.variables.join(", ")
+      }), got ${x.length} columns`,
+    );
+  }
   const seed = v.seed === undefined ? 0 : parseNumberFlag("seed", v.seed, Number.isInteger, "an integer");
   let grid: InitGrid;
   if (v.grid === undefined) {
-    grid = x.length <= 2 ? "gemstones" : { kind: "random", starts: 1000, seed };
+    grid = form ? form.fit.grid : x.length <= 2 ? "gemstones" : { kind: "random", starts: 1000, seed };
   } else if (v.grid === "gemstones") {
     grid = "gemstones";
   } else {
@@ -184,7 +203,7 @@ export function fitPoints(points: readonly FitPoint[], o: FitCliOptions): FitCli
     huberDelta: o.huber,
     grid: o.grid === "gemstones"
       ? { kind: "gemstones", starts: fit.starts, seed: null }
-      : { kind: "random", starts: fit.starts, seed: o.grid.seed },
+      : { kind: o.grid.kind, starts: fit.starts, seed: o.grid.seed },
     bootstrap: b ? { samples: b.samples, confidence: b.confidence, parameters: b.parameters } : null,
   };
 }
@@ -208,7 +227,9 @@ export function formatSummary(r: FitCliResult, o: FitCliOptions): string {
     `(${
       r.grid.kind === "gemstones"
         ? "full Gemstones grid"
-        : `${r.grid.starts} random starts, seed ${r.grid.seed}`
+        : `${r.grid.starts} ${
+          r.grid.kind === "lhs" ? "Latin-hypercube" : "random"
+        } starts, seed ${r.grid.seed}`
     })`,
   ];
   if (r.bootstrap) {

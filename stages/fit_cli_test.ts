@@ -128,6 +128,22 @@ Deno.test("fit: runs with read permission only", async () => {
   assert.ok(Math.abs(r.E - 1.8) < 1e-3);
 });
 
+Deno.test("fit --law looks the form up in the registry: its variables are the columns, its grid the default", async () => {
+  const { code, out } = await run(["--input", CSV, "--law", "eq1", "--loss", "loss", "--json"]);
+  assert.equal(code, 0);
+  const r = JSON.parse(out[0]) as FitCliResult;
+  assert.deepEqual(r.terms.map((t) => t.variable), ["params", "tokens"]);
+  assert.equal(r.grid.kind, "gemstones");
+  assert.equal(r.starts, 4500);
+  assert.ok(Math.abs(r.terms[1].alpha - 0.28) < 1e-6);
+  const bad = await run(["--input", CSV, "--law", "eq9", "--loss", "loss"]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err[0], /--law: unknown law form "eq9"; registered: eq1, eq2, eq3/);
+  const wrong = await run(["--input", CSV, "--law", "eq2", "--x", "params,tokens", "--loss", "loss"]);
+  assert.equal(wrong.code, 2);
+  assert.match(wrong.err[0], /law eq2 has 4 variables \(width, depth, params, tokens\), got 2 columns/);
+});
+
 Deno.test({
   name: "fit: cleanup",
   fn: async () => await Deno.remove(dir, { recursive: true }),

@@ -3,9 +3,8 @@
  * the record shapes of stages/schemas.ts, and writing JSON records.
  * @module
  */
-import type { LogLogFit } from "../scaling/fit/mod.ts";
 import type { AdditiveLaw } from "../scaling/law.ts";
-import type { Approach3Record, LawForm, PowerLaw, SelectedRow } from "./schemas.ts";
+import type { Approach3Record, LawForm, SelectedRow } from "./schemas.ts";
 import { readRecord, readSelectedRows, stageId } from "./schemas.ts";
 export { countingOf } from "../scaling/count/mod.ts";
 
@@ -20,21 +19,10 @@ export async function selectedRowsOf(
   return await readSelectedRows(`${dir}/rows.csv`);
 }
 
-/** Returns `y = k·x^exponent` of a log-log OLS fit (k = e^intercept). */
-export function powerLawOf(fit: LogLogFit): PowerLaw {
-  return { k: Math.exp(fit.intercept), exponent: fit.slope, r2: fit.r2, n: fit.n };
-}
-
 /** Writes `value` as pretty JSON (non-finite numbers become null) to `dir/name`. */
 export async function writeJson(dir: string, name: string, value: unknown): Promise<void> {
   const text = JSON.stringify(value, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v), 2);
   await Deno.writeTextFile(`${dir}/${name}`, text + "\n");
-}
-
-/** Returns `count` budgets log-spaced between `lo` and `hi` inclusive (count >= 2), in the units of lo/hi. */
-export function logSpace(lo: number, hi: number, count: number): number[] {
-  const a = Math.log(lo), b = Math.log(hi);
-  return Array.from({ length: count }, (_, i) => Math.exp(a + (b - a) * i / (count - 1)));
 }
 
 /** Returns the law of the `approach3_<form>.<variant>` dependency's `fit.json`. */
@@ -46,6 +34,6 @@ export async function fittedLawOf(
   const id = stageId(`approach3_${form}`, variant);
   const dir = deps[id];
   if (dir === undefined) throw new Error(`fit: missing dependency ${id}`);
-  const rec = await readRecord<Approach3Record>(`${dir}/fit.json`);
+  const rec = await readRecord<Approach3Record>(`${dir}/fit.json`, "approach3");
   return { E: rec.E, terms: rec.terms };
 }

@@ -10,9 +10,10 @@ import type { Params, Stage } from "../pipeline/stage.ts";
 import type { AdditiveLaw } from "../scaling/law.ts";
 import type { ShapeSpec } from "../scaling/count/mod.ts";
 import { overspendGrid } from "../scaling/prescribe/mod.ts";
-import { countingOf, fittedLawOf, logSpace, selectedRowsOf, writeJson } from "./fit_common.ts";
+import { countingOf, fittedLawOf, selectedRowsOf, writeJson } from "./fit_common.ts";
 import { type LawForm, type OverspendRecord, type SelectedRow, stageId } from "./schemas.ts";
 import type { VariantSettings } from "./variants.ts";
+import { logSpace } from "../scaling/logspace.ts";
 
 /** Parameters of the overspend stage. */
 export type OverspendParams = {

@@ -1,16 +1,17 @@
 /**
- * The `prescribe.<variant>` stage: what the fitted laws prescribe at each FLOP budget. Eq. 1 by the
- * closed form under C = 6ND (Hoffmann et al. Appendix D.2); Eq. 2 and Eq. 3 by brute force over model
+ * The `prescribe.<variant>` stage: what the fitted laws prescribe at each FLOP budget, each by its
+ * law form's prescription (scaling/laws). Eq. 1 by the closed form under C = 6ND (Hoffmann et al. Appendix D.2); Eq. 2 and Eq. 3 by brute force over model
  * shapes (integer, even head counts) with tokens = C / FLOPs-per-token(shape) under the variant's FLOP
  * counter and params counted by the variant's convention (seed 002 §4). Output: `prescriptions.json`.
  * @module
  */
 import type { Params, Stage } from "../pipeline/stage.ts";
-import { chinchillaOptimum, prescribeWidthDepthCurve } from "../scaling/prescribe/mod.ts";
-import { countingOf, fittedLawOf, logSpace, writeJson } from "./fit_common.ts";
+import { LAW_NAMES, LAW_SPECS } from "../scaling/laws/mod.ts";
+import { countingOf, fittedLawOf, writeJson } from "./fit_common.ts";
 import type { AdditiveLaw } from "../scaling/law.ts";
 import { type LawForm, type PrescriptionsRecord, stageId } from "./schemas.ts";
 import type { VariantSettings } from "./variants.ts";
+import { logSpace } from "../scaling/logspace.ts";
 
 /** Parameters of the prescribe stage. */
 export type PrescribeParams = {
@@ -44,47 +45,39 @@ export function prescribeBudgets(p: Pick<PrescribeParams, "minFlops" | "maxFlops
   return logSpace(p.minFlops, p.maxFlops, Math.max(2, n));
 }
 
-/** Returns the prescriptions of the three laws at the budgets of `p`. */
+/** Returns the prescriptions of the three laws at the budgets of `p` (each by its registry form's method). */
 export function prescriptionsRecord(
   laws: Readonly<Record<LawForm, AdditiveLaw>>,
   p: PrescribeParams,
 ): PrescriptionsRecord {
   const budgets = prescribeBudgets(p);
   const counting = countingOf(p.paramsConvention, p.flopsCounter);
-  const eq1 = budgets.map((flops) => {
-    const o = chinchillaOptimum(laws.eq1, flops);
-    return {
-      flops,
-      params: o.paramsOpt,
-      tokens: o.tokensOpt,
-      width: null,
-      depth: null,
-      loss: o.lossNats,
-      atBoundary: null,
-    };
-  });
-  const brute = (form: LawForm) =>
-    prescribeWidthDepthCurve(laws[form], budgets, {
-      relaxed: p.relaxed,
-      flopsPerToken: counting.flopsPerToken,
-      params: p.relaxed && p.paramsConvention === "total" ? undefined : counting.params,
-    }).map((o) => ({
-      flops: o.flops,
-      params: o.params,
-      tokens: o.tokens,
-      width: o.width,
-      depth: o.depth,
-      loss: o.lossNats,
-      atBoundary: o.atBoundary,
-    }));
+  const shapeCounting = {
+    flopsCounter: p.flopsCounter,
+    flopsPerToken: counting.flopsPerToken,
+    params: p.relaxed && p.paramsConvention === "total" ? undefined : counting.params,
+    relaxed: p.relaxed,
+  };
   return {
     kind: "prescriptions",
     variant: p.variant,
-    forms: [
-      { form: "eq1", method: "closed_form", flopsCounting: "C = 6ND", prescriptions: eq1 },
-      { form: "eq2", method: "brute_force", flopsCounting: p.flopsCounter, prescriptions: brute("eq2") },
-      { form: "eq3", method: "brute_force", flopsCounting: p.flopsCounter, prescriptions: brute("eq3") },
-    ],
+    forms: LAW_NAMES.map((form) => {
+      const r = LAW_SPECS[form].prescribe(laws[form], budgets, shapeCounting);
+      return {
+        form,
+        method: r.method,
+        flopsCounting: r.flopsCounting,
+        prescriptions: r.optima.map((o) => ({
+          flops: o.flops,
+          params: o.params,
+          tokens: o.tokens,
+          width: o.width,
+          depth: o.depth,
+          loss: o.lossNats,
+          atBoundary: o.atBoundary,
+        })),
+      };
+    }),
   };
 }
 
@@ -94,7 +87,7 @@ export function prescribeStage(
   v: VariantSettings,
   overrides: Partial<typeof DEFAULT_PRESCRIBE> = {},
 ): Stage<PrescribeParams & Params> {
-  const forms: LawForm[] = ["eq1", "eq2", "eq3"];
+  const forms = LAW_NAMES;
   return {
     name: "prescribe",
     id: stageId("prescribe", variant),
@@ -110,11 +103,8 @@ export function prescribeStage(
     inputs: [],
     outputs: ["prescriptions.json"],
     async run(ctx) {
-      const laws = {
-        eq1: await fittedLawOf(ctx.deps, variant, "eq1"),
-        eq2: await fittedLawOf(ctx.deps, variant, "eq2"),
-        eq3: await fittedLawOf(ctx.deps, variant, "eq3"),
-      };
+      const laws = {} as Record<LawForm, AdditiveLaw>;
+      for (const form of forms) laws[form] = await fittedLawOf(ctx.deps, variant, form);
       await writeJson(ctx.outDir, "prescriptions.json", prescriptionsRecord(laws, ctx.params));
     },
   };

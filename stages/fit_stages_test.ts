@@ -1,22 +1,47 @@
 import assert from "node:assert/strict";
 import type { StageContext } from "../pipeline/stage.ts";
-import { gemstonesFlopsPerToken } from "../scaling/count/mod.ts";
-import { collectTables, writeCollected } from "./collect.ts";
+import { gemstonesFlopsPerToken, gemstonesParams } from "../scaling/count/mod.ts";
+import { type AdditiveLaw, evaluateLaw } from "../scaling/law.ts";
+import { type CollectedTables, collectTables, writeCollected } from "./collect.ts";
 import { approach1Record, approach1Stage } from "./fit_approach1.ts";
 import { approach2Record, DEFAULT_APPROACH2 } from "./fit_approach2.ts";
 import { approach3Record, DEFAULT_FIT_OPTIONS, fitPointsOf } from "./fit_approach3.ts";
 import { DEFAULT_PRESCRIBE, prescriptionsRecord } from "./fit_prescribe.ts";
 import { overtrainingRecord } from "./fit_overtraining.ts";
 import { overspendRecord } from "./fit_overspend.ts";
-import { type Approach1Record, readRecord, readRunsRows, type SelectedRow } from "./schemas.ts";
+import { type Approach1Record, readRecord, readRunsRows, type RunsRow, type SelectedRow } from "./schemas.ts";
 import { selectParams, selectRows, selectStage } from "./select.ts";
 import { resolveVariant } from "./variants.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
-const collectDir = await Deno.makeTempDir();
-await writeCollected(collectDir, await collectTables(ROOT));
-const runs = await readRunsRows(`${collectDir}/runs.csv`);
-const paper: SelectedRow[] = selectRows(runs, selectParams("paper", resolveVariant("paper")));
+
+// Everything below is computed on first use inside a test (a failure then shows in that test, not as a load
+// error) and at most once per file; no test depends on another having run.
+let tablesOnce: Promise<CollectedTables> | undefined;
+/** Returns collect's tables of the real data under data/. */
+function tables(): Promise<CollectedTables> {
+  return tablesOnce ??= collectTables(ROOT);
+}
+
+type CountedRow = RunsRow & { counts: Record<string, number> };
+let runsOnce: Promise<CountedRow[]> | undefined;
+/** Returns runs.csv's rows as the fit stages read them (written to a temporary folder, read back, removed). */
+function runs(): Promise<CountedRow[]> {
+  return runsOnce ??= (async () => {
+    const dir = await Deno.makeTempDir();
+    try {
+      await writeCollected(dir, await tables());
+      return await readRunsRows(`${dir}/runs.csv`);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  })();
+}
+
+/** Returns the rows the paper variant fits. */
+async function paperRows(): Promise<SelectedRow[]> {
+  return selectRows(await runs(), selectParams("paper", resolveVariant("paper")));
+}
 
 const ctxOf = <P extends Record<string, unknown>>(
   id: string,
@@ -35,8 +60,11 @@ const ctxOf = <P extends Record<string, unknown>>(
 });
 
 Deno.test("select and approach1 stages write their records from real data", async () => {
-  const selDir = await Deno.makeTempDir(), a1Dir = await Deno.makeTempDir();
+  const collectDir = await Deno.makeTempDir(),
+    selDir = await Deno.makeTempDir(),
+    a1Dir = await Deno.makeTempDir();
   try {
+    await writeCollected(collectDir, await tables());
     const sel = selectStage("paper", resolveVariant("paper"), { purpose: "approach1" });
     assert.equal(sel.id, "select_approach1.paper");
     await sel.run(ctxOf(sel.id!, sel.params, selDir, { collect: collectDir }) as never);
@@ -63,6 +91,7 @@ Deno.test("select and approach1 stages write their records from real data", asyn
     assert.ok(rec.gpuHours !== null && rec.gpuHours.hull.points.length >= 2);
     assert.ok(rec.flops.binning.points.length >= 2);
   } finally {
+    await Deno.remove(collectDir, { recursive: true });
     await Deno.remove(selDir, { recursive: true });
     await Deno.remove(a1Dir, { recursive: true });
   }
@@ -80,9 +109,10 @@ const PUBLISHED_APPROACH1: Record<string, [number, number]> = {
   over_120b_only: [0.7986724831990091, -18.042169765083475],
 };
 
-Deno.test("approach1 reproduces the published Gemstones Approach 1 fits of six variants", () => {
+Deno.test("approach1 reproduces the published Gemstones Approach 1 fits of six variants", async () => {
+  const runsRows = await runs();
   for (const [variant, [slope, intercept]] of Object.entries(PUBLISHED_APPROACH1)) {
-    const rows = selectRows(runs, selectParams(variant, resolveVariant(variant), "approach1"));
+    const rows = selectRows(runsRows, selectParams(variant, resolveVariant(variant), "approach1"));
     const r = approach1Record(rows, { variant, binsPerDecade: 5, bootstrapSamples: 0, seed: 1 });
     const fit = r.flops.hull.params;
     assert.ok(Math.abs(fit.exponent - slope) < 1e-9, `${variant}: exponent ${fit.exponent} vs ${slope}`);
@@ -96,32 +126,53 @@ Deno.test("approach1 reproduces the published Gemstones Approach 1 fits of six v
   }
 });
 
-Deno.test("approach2 on the Gemstones grid says why it is unavailable", () => {
-  const r = approach2Record(paper, { variant: "paper", ...DEFAULT_APPROACH2 });
+Deno.test("approach2 on the Gemstones grid says why it is unavailable", async () => {
+  const r = approach2Record(await paperRows(), { variant: "paper", ...DEFAULT_APPROACH2 });
   assert.equal(r.available, false);
   assert.match(r.reason, /isoFLOP budgets/);
   assert.equal(r.params, null);
   assert.equal(r.bins.length + r.skipped.length, r.budgets.length);
 });
 
-const eq1 = approach3Record("paper", "eq1", fitPointsOf(paper, "eq1"), {
-  ...DEFAULT_FIT_OPTIONS.eq1,
-  bootstrapSamples: 4,
-  budgets: [1e21],
-});
-const small = { kind: "lhs" as const, starts: 150, seed: 1 };
-const eq2 = approach3Record("paper", "eq2", fitPointsOf(paper, "eq2"), {
-  ...DEFAULT_FIT_OPTIONS.eq2,
-  grid: small,
-  bootstrapSamples: 0,
-});
-const eq3 = approach3Record("paper", "eq3", fitPointsOf(paper, "eq3"), {
-  ...DEFAULT_FIT_OPTIONS.eq3,
-  grid: small,
-  bootstrapSamples: 0,
-});
+type Fit = ReturnType<typeof approach3Record>;
+let fitsOnce: Promise<{ eq1: Fit; eq2: Fit; eq3: Fit }> | undefined;
+/** Returns the paper variant's Approach 3 fits: Eq. 1 on its full grid (4 bootstrap samples), Eq. 2 and 3 on 150 LHS starts. */
+function fits(): Promise<{ eq1: Fit; eq2: Fit; eq3: Fit }> {
+  return fitsOnce ??= (async () => {
+    const paper = await paperRows();
+    const small = { kind: "lhs" as const, starts: 150, seed: 1 };
+    return {
+      eq1: approach3Record("paper", "eq1", fitPointsOf(paper, "eq1"), {
+        ...DEFAULT_FIT_OPTIONS.eq1,
+        bootstrapSamples: 4,
+        budgets: [1e21],
+      }),
+      eq2: approach3Record("paper", "eq2", fitPointsOf(paper, "eq2"), {
+        ...DEFAULT_FIT_OPTIONS.eq2,
+        grid: small,
+        bootstrapSamples: 0,
+      }),
+      eq3: approach3Record("paper", "eq3", fitPointsOf(paper, "eq3"), {
+        ...DEFAULT_FIT_OPTIONS.eq3,
+        grid: small,
+        bootstrapSamples: 0,
+      }),
+    };
+  })();
+}
 
-Deno.test("approach3 Eq. 1 on `hot`: full grid, converged, plausible exponents, ordered intervals", () => {
+/** Returns the fitted laws of the three forms. */
+async function laws(): Promise<Record<"eq1" | "eq2" | "eq3", AdditiveLaw>> {
+  const { eq1, eq2, eq3 } = await fits();
+  return {
+    eq1: { E: eq1.E, terms: eq1.terms },
+    eq2: { E: eq2.E, terms: eq2.terms },
+    eq3: { E: eq3.E, terms: eq3.terms },
+  };
+}
+
+Deno.test("approach3 Eq. 1 on `hot`: full grid, converged, plausible exponents, ordered intervals", async () => {
+  const { eq1 } = await fits();
   assert.deepEqual(eq1.grid, { kind: "gemstones", starts: 4500, seed: null, fullGridSize: 4500 });
   assert.ok(eq1.converged > 0);
   assert.equal(eq1.rows, 220);
@@ -143,7 +194,8 @@ Deno.test("approach3 Eq. 1 on `hot`: full grid, converged, plausible exponents, 
   assert.ok(Math.abs(eq1.terms[1].alpha - 0.6928331414) < 0.05, `beta ${eq1.terms[1].alpha}`);
 });
 
-Deno.test("approach3 Eq. 2 and Eq. 3: the terms of their forms, fitted", () => {
+Deno.test("approach3 Eq. 2 and Eq. 3: the terms of their forms, fitted", async () => {
+  const { eq1, eq2, eq3 } = await fits();
   assert.deepEqual(eq2.terms.map((t) => t.variable), ["width", "depth", "params", "tokens"]);
   assert.deepEqual(eq3.terms.map((t) => t.variable), ["width", "depth", "tokens"]);
   assert.equal(eq2.grid.fullGridSize, 4050000);
@@ -155,14 +207,8 @@ Deno.test("approach3 Eq. 2 and Eq. 3: the terms of their forms, fitted", () => {
   assert.ok(eq2.objective < 0.000125, `eq2 objective ${eq2.objective}`);
 });
 
-const laws = {
-  eq1: { E: eq1.E, terms: eq1.terms },
-  eq2: { E: eq2.E, terms: eq2.terms },
-  eq3: { E: eq3.E, terms: eq3.terms },
-};
-
-Deno.test("prescriptions: Eq. 1 spends C = 6ND; Eq. 2 spends C = FLOPs/token(shape) · D on even-head shapes", () => {
-  const r = prescriptionsRecord(laws, {
+Deno.test("prescriptions: Eq. 1 spends C = 6ND; Eq. 2 spends C = FLOPs/token(shape) · D on even-head shapes", async () => {
+  const r = prescriptionsRecord(await laws(), {
     variant: "paper",
     paramsConvention: "total",
     flopsCounter: "gemstones",
@@ -185,40 +231,122 @@ Deno.test("prescriptions: Eq. 1 spends C = 6ND; Eq. 2 spends C = FLOPs/token(sha
   for (let i = 1; i < n.length; i++) assert.ok(n[i] > n[i - 1]);
 });
 
-Deno.test("overtraining: zero loss increase at factor 1, never negative", () => {
-  const r = overtrainingRecord(laws.eq2, {
+Deno.test("overtraining Eq. 1: the loss increase is the closed form A·N*^-α·(f^α − 1) + B·D*^-β·(f^-β − 1)", async () => {
+  const law = (await laws()).eq1;
+  const flops = 1e20;
+  const r = overtrainingRecord(law, {
+    variant: "paper",
+    form: "eq1",
+    paramsConvention: "total",
+    flopsCounter: "gemstones",
+    budgets: [flops],
+    factors: [0.25, 0.5, 1, 2, 4],
+  });
+  // Chinchilla's optimum of L = E + A·N^-α + B·D^-β under C = 6·N·D: N* = G·(C/6)^(β/(α+β)), G = (αA/(βB))^(1/(α+β)).
+  const [{ A, alpha }, { A: B, alpha: beta }] = law.terms;
+  assert.deepEqual(law.terms.map((t) => t.variable), ["params", "tokens"]);
+  const nOpt = Math.pow((alpha * A) / (beta * B), 1 / (alpha + beta)) *
+    Math.pow(flops / 6, beta / (alpha + beta));
+  const dOpt = flops / 6 / nOpt;
+  const pts = r.curves[0].points;
+  assert.deepEqual(pts.map((p) => p.factor), [0.25, 0.5, 1, 2, 4]);
+  for (const p of pts) {
+    const f = p.factor;
+    const want = A * Math.pow(nOpt, -alpha) * (Math.pow(f, alpha) - 1) +
+      B * Math.pow(dOpt, -beta) * (Math.pow(f, -beta) - 1);
+    assert.ok(Math.abs(p.lossIncrease - want) < 1e-12, `factor ${f}: ${p.lossIncrease} vs ${want}`);
+    assert.ok(
+      Math.abs(p.tokens / (f * dOpt) - 1) < 1e-12 && Math.abs(6 * p.params * p.tokens / flops - 1) < 1e-12,
+    );
+    if (f !== 1) assert.ok(p.lossIncrease > 1e-4, `factor ${f} is off the optimum: ${p.lossIncrease}`);
+  }
+});
+
+Deno.test("overtraining Eq. 2: each point spends the budget, its loss is the law's, zero only at factor 1", async () => {
+  const law = (await laws()).eq2;
+  const flops = 1e20;
+  const r = overtrainingRecord(law, {
     variant: "paper",
     form: "eq2",
     paramsConvention: "total",
     flopsCounter: "gemstones",
-    budgets: [1e20],
+    budgets: [flops],
     factors: [0.25, 1, 4],
   });
   const pts = r.curves[0].points;
-  assert.equal(pts.length, 3);
-  const at1 = pts.find((p) => p.factor === 1)!;
-  assert.ok(Math.abs(at1.lossIncrease) < 1e-3, `${at1.lossIncrease}`);
-  for (const p of pts) assert.ok(p.lossIncrease > -1e-3);
+  assert.deepEqual(pts.map((p) => p.factor), [0.25, 1, 4]);
+  const optimum = pts[1].loss;
+  for (const p of pts) {
+    const shape = { width: p.width!, depth: p.depth! };
+    const loss = evaluateLaw(law, { ...shape, params: p.params, tokens: p.tokens });
+    assert.ok(Math.abs(loss - p.loss) < 1e-12, `factor ${p.factor}: loss ${p.loss} vs the law's ${loss}`);
+    const spent = gemstonesFlopsPerToken(shape) * p.tokens;
+    assert.ok(Math.abs(spent / flops - 1) < 1e-6, `factor ${p.factor}: spends ${spent} FLOPs`);
+    assert.ok(Math.abs(p.lossIncrease - (p.loss - optimum)) < 1e-12, `factor ${p.factor}`);
+  }
+  assert.ok(Math.abs(pts[1].lossIncrease) < 1e-12, `at factor 1: ${pts[1].lossIncrease}`);
+  assert.ok(pts[0].lossIncrease > 1e-3 && pts[2].lossIncrease > 1e-3, JSON.stringify(pts));
 });
 
-Deno.test("overspend: ratios >= 1 and the optimal shape overspends nothing", () => {
-  const r = overspendRecord(laws.eq2, paper, {
+Deno.test("overspend: each shape's FLOPs and GPU-hours against the optimum's, which overspends nothing", async () => {
+  const law = (await laws()).eq2;
+  const r = overspendRecord(law, await paperRows(), {
     variant: "paper",
     form: "eq2",
     paramsConvention: "total",
     flopsCounter: "gemstones",
     targets: 3,
   });
-  assert.ok(r.rows.length > 0);
-  for (const row of r.rows) {
-    if (row.flopsOverspend !== null) assert.ok(row.flopsOverspend >= -1e-9, `${row.model}`);
-    if (row.gpuHoursOverspend !== null) assert.ok(row.gpuHoursOverspend >= -1e-9, `${row.model}`);
-    if (row.model === row.gpuHoursOptimalModel) assert.ok(Math.abs(row.gpuHoursOverspend ?? NaN) < 1e-12);
-    // A shape is unreachable exactly when its cost is unknown; its overspend is then null, never 0.
-    assert.equal(row.flops === null, row.flopsOverspend === null, row.model);
+  assert.equal(r.targetLosses.length, 3);
+  // FLOPs a shape needs to reach a loss, solved by hand: D = (A_D / (target − rest))^(1/α_D), C = FLOPs/token · D.
+  const tokensTerm = law.terms.find((t) => t.variable === "tokens")!;
+  const flopsToReach = (width: number, depth: number, target: number): number | null => {
+    const shape = { width, depth };
+    const rest = evaluateLaw({ E: law.E, terms: law.terms.filter((t) => t !== tokensTerm) }, {
+      ...shape,
+      params: gemstonesParams(shape),
+    });
+    if (!(target > rest)) return null;
+    return gemstonesFlopsPerToken(shape) * Math.pow(tokensTerm.A / (target - rest), 1 / tokensTerm.alpha);
+  };
+  for (const target of r.targetLosses) {
+    const rows = r.rows.filter((row) => row.loss === target);
+    assert.equal(rows.length, 22, `one row per shape with step times at loss ${target}`);
+    // FLOPs: the optimum is a shape of the brute-force grid; its own cost is the optimum (it overspends nothing).
+    const [w, d] = rows[0].flopsOptimalModel.split("x").map(Number);
+    const optimal = flopsToReach(w, d, target)!;
+    assert.ok(
+      Math.abs(optimal / rows[0].flopsOptimal - 1) < 1e-9,
+      `${rows[0].flopsOptimalModel} at ${target}`,
+    );
+    for (const row of rows) {
+      const want = flopsToReach(row.width, row.depth, target);
+      assert.equal(row.flops === null, want === null, `${row.model}: reachable`);
+      if (want === null) {
+        assert.equal(row.flopsOverspend, null, row.model);
+        continue;
+      }
+      assert.ok(Math.abs(row.flops! / want - 1) < 1e-9, `${row.model}: ${row.flops} vs ${want}`);
+      assert.ok(Math.abs(row.flopsOverspend! - (row.flops! / row.flopsOptimal - 1)) < 1e-12, row.model);
+      assert.ok(row.flopsOverspend! >= 0, `${row.model} beats the FLOP optimum: ${row.flopsOverspend}`);
+    }
+    // GPU-hours: the optimum is the fastest reachable shape among the rows; it, and only it, overspends nothing.
+    const reachable = rows.filter((row) => row.gpuHours !== null);
+    assert.ok(reachable.length > 0, `some shape reaches ${target}`);
+    const fastest = reachable.reduce((a, b) => (b.gpuHours! < a.gpuHours! ? b : a));
+    const atOptimum = rows.filter((row) => row.model === row.gpuHoursOptimalModel);
+    assert.deepEqual(atOptimum.map((row) => row.model), [fastest.model]);
+    assert.equal(atOptimum[0].gpuHoursOverspend, 0);
+    for (const row of reachable) {
+      assert.equal(row.gpuHoursOptimal, fastest.gpuHours);
+      assert.ok(
+        Math.abs(row.gpuHoursOverspend! - (row.gpuHours! / fastest.gpuHours! - 1)) < 1e-12,
+        row.model,
+      );
+      assert.ok(
+        row.gpuHoursOverspend! >= 0 && (row === atOptimum[0] || row.gpuHoursOverspend! > 0),
+        row.model,
+      );
+    }
   }
-});
-
-Deno.test("fit stages: cleanup", async () => {
-  await Deno.remove(collectDir, { recursive: true });
 });

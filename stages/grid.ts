@@ -22,8 +22,9 @@ import {
 } from "../scaling/count/mod.ts";
 import { pickSpanning } from "../scaling/design/mod.ts";
 import type { ModelConfig } from "../kernels/types.ts";
-import { formatCsv, writeTextAtomic } from "./importers/table.ts";
+import { formatCsv } from "./importers/table.ts";
 import { readCsvObjects } from "./schemas.ts";
+import { writeFileAtomic } from "../util/fs.ts";
 
 /** Parameters of the grid (JSON; part of the fingerprint). Units: params in parameters, tokens in tokens. */
 export type GridParams = {
@@ -397,7 +398,7 @@ export function gridStage(params: GridParams, id = "grid"): Stage<GridParams & P
     async run(ctx) {
       const rows = buildGrid(ctx.params);
       const feasible = feasibleShapes(ctx.params).length;
-      await writeTextAtomic(`${ctx.outDir}/grid.csv`, gridCsv(rows));
+      await writeFileAtomic(`${ctx.outDir}/grid.csv`, gridCsv(rows));
       const summary = {
         feasible,
         picked: rows.length,
@@ -407,7 +408,7 @@ export function gridStage(params: GridParams, id = "grid"): Stage<GridParams & P
         outsideConstraints: rows.filter((r) => !r.in_constraints).map((r) => r.model),
         totalTrainFlops: rows.reduce((s, r) => s + r.train_flops, 0),
       };
-      await writeTextAtomic(`${ctx.outDir}/grid.json`, JSON.stringify(summary, null, 2) + "\n");
+      await writeFileAtomic(`${ctx.outDir}/grid.json`, JSON.stringify(summary, null, 2) + "\n");
       ctx.log(`grid: ${rows.length} shapes picked of ${feasible} feasible`);
     },
   };

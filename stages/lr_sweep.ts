@@ -9,9 +9,10 @@
  */
 import type { Params, Stage } from "../pipeline/stage.ts";
 import type { ModelConfig } from "../kernels/types.ts";
-import { formatCsv, writeTextAtomic } from "./importers/table.ts";
+import { formatCsv } from "./importers/table.ts";
 import { type BackendName, type RunResult, trainStage, trainStageId } from "./train.ts";
 import { LR_SWEEP_COLUMNS, type LrSweepRow, readLrSweepRows } from "./lr_sweep_table.ts";
+import { writeFileAtomic } from "../util/fs.ts";
 export { LR_SWEEP_COLUMNS, type LrSweepRow, readLrSweepRows };
 
 /** One model of the sweep. */
@@ -160,13 +161,13 @@ export function lrSweepRow(
 
 /** Writes `lr_sweep.csv` and the two Vega-Lite specs of `rows` into `outDir` (each atomically). */
 export async function writeLrSweep(outDir: string, rows: readonly LrSweepRow[]): Promise<void> {
-  await writeTextAtomic(
+  await writeFileAtomic(
     `${outDir}/lr_sweep.csv`,
     formatCsv(LR_SWEEP_COLUMNS, rows.map((r) => LR_SWEEP_COLUMNS.map((c) => r[c]))),
   );
   const specs = lrSweepSpecs(rows);
-  await writeTextAtomic(`${outDir}/loss_vs_lr.vl.json`, JSON.stringify(specs.lossVsLr, null, 2) + "\n");
-  await writeTextAtomic(
+  await writeFileAtomic(`${outDir}/loss_vs_lr.vl.json`, JSON.stringify(specs.lossVsLr, null, 2) + "\n");
+  await writeFileAtomic(
     `${outDir}/loss_vs_scaled_lr.vl.json`,
     JSON.stringify(specs.lossVsScaledLr, null, 2) + "\n",
   );

@@ -37,7 +37,7 @@ import { approach3Stage } from "./fit_approach3.ts";
 import { prescribeStage } from "./fit_prescribe.ts";
 import { overtrainingStage } from "./fit_overtraining.ts";
 import { overspendStage } from "./fit_overspend.ts";
-import { reportStage } from "./report.ts";
+import { perceiverReportStage, type RainbowFit, reportStage } from "./report.ts";
 import { diffStage, diffStageId } from "./diff.ts";
 import { buildGrid, gridStage, modelOfRow } from "./grid.ts";
 import { SIMULATED_COOL_SUBSET, SIMULATED_SUBSET, simulateStage } from "./simulate.ts";
@@ -79,6 +79,8 @@ export interface FitStagesOptions {
   /** Node id of the collect stage read (default "collect"). */
   readonly collect?: string;
 }
+import { TRAIN_UNIT_TASK } from "./train.ts";
+import { trainCost } from "./train_cost.ts";
 
 /**
  * Returns the fitting stages of one variant (select, Approach 1/2/3, prescriptions, overtraining,
@@ -238,6 +240,7 @@ export function profileStages(p: ProfileSettings, variant: string): Stage[] {
   const stages = [...sources.stages, ...fitStages(variant, v, { fit: p.fit, collect: sources.collect })];
   // The report: every figure of this variant, plus (paper) the Eq. 1 prescription of every variant (rainbow).
   const rainbow: Record<string, string> = {};
+  const rainbowFits: Record<string, RainbowFit> = {};
   if (p.kind === "paper") {
     for (const w of VARIANT_NAMES) {
       const settings = resolveVariant(w);
@@ -248,10 +251,27 @@ export function profileStages(p: ProfileSettings, variant: string): Stage[] {
         );
       }
       rainbow[w] = stageId("approach3_eq1", w);
+      rainbowFits[w] = {
+        subsets: [...settings.subsets],
+        noEmbeds: settings.paramsConvention.startsWith("non_embedding"),
+      };
     }
   }
   const lrSweep = sources.lrSweep === undefined ? {} : { lrSweep: sources.lrSweep };
-  stages.push(reportStage({ variant, deps: { collect: sources.collect, rainbow, ...lrSweep } }));
+  stages.push(
+    reportStage({
+      variant,
+      deps: {
+        collect: sources.collect,
+        selectApproach1: stageId("select_approach1", variant),
+        rainbow,
+        ...lrSweep,
+      },
+      rainbowFits,
+    }),
+  );
+  // The Perceiver AR runs (seed 000, shipped with the paper's data): their own report.
+  if (p.kind === "paper") stages.push(perceiverReportStage({ collect: sources.collect }));
   return stages;
 }
 
@@ -292,21 +312,27 @@ export function diffStages(a: string, b: string, profile = "paper"): Stage[] {
   return stages;
 }
 
-/** Node ids published under `reports/<variant>/` after a run: each variant's report and fit records. */
-export const PUBLISH: readonly string[] = VARIANT_NAMES.flatMap((v) =>
-  [
-    "report",
-    "approach1",
-    "approach2",
-    "approach3_eq1",
-    "approach3_eq2",
-    "approach3_eq3",
-    "prescribe",
-    "overtraining",
-    "overspend",
-  ]
-    .map((s) => stageId(s, v))
-);
+/**
+ * Node ids published under `reports/<variant>/` after a run: each variant's report and fit records, and
+ * the Perceiver AR report (`report_perceiver`).
+ */
+export const PUBLISH: readonly string[] = [
+  "report_perceiver",
+  ...VARIANT_NAMES.flatMap((v) =>
+    [
+      "report",
+      "approach1",
+      "approach2",
+      "approach3_eq1",
+      "approach3_eq2",
+      "approach3_eq3",
+      "prescribe",
+      "overtraining",
+      "overspend",
+    ]
+      .map((s) => stageId(s, v))
+  ),
+];
 
 /** The pipeline definition handed to the CLI. */
 export const definition: PipelineDefinition = {
@@ -316,4 +342,6 @@ export const definition: PipelineDefinition = {
   diff: ({ a, b, profile }) => diffStages(a, b, profile),
   publish: PUBLISH,
   diffPublish: ({ a, b }) => [diffStageId(a, b)],
+  unitTask: TRAIN_UNIT_TASK,
+  preflight: (stages, toRun) => trainCost(stages, toRun),
 };

@@ -2,11 +2,15 @@
  * The `report` stage: every paper figure of one variant as Vega-Lite JSON, SVG and PNG, and one
  * self-contained offline HTML page (`index.html`) with captions and a "how to read" per figure.
  *
- * Reads (node ids default to `<stage>.<variant>`): `collect` (industry.csv, perceiver_val.csv),
- * `select.V` (rows.csv, select.json), `approach1.V`, `approach3_eq2.V`, `prescribe.V`,
- * `overtraining.V`, `overspend.V`, and, for the rainbow (figure 4), the `approach3_eq1.<W>` node of every
- * variant W listed in `deps.rainbow` (left out when empty), and, when `deps.lrSweep` names one, the
- * lr_sweep node's `lr_sweep.csv` (figure 10, the learning-rate sweep).
+ * Reads (node ids default to `<stage>.<variant>`): `collect` (industry.csv), `select.V` (rows.csv,
+ * select.json), optionally `select_approach1.V` (Approach 1's rows), `approach1.V`, `approach3_eq1.V`,
+ * `approach3_eq2.V`, `approach3_eq3.V`, `prescribe.V`, `overtraining.V`, `overspend.V`, and, for the
+ * rainbow (paper Figure 6), the `approach3_eq1.<W>` node of every variant W listed in `deps.rainbow`
+ * (left out when empty), and, when `deps.lrSweep` names one, the lr_sweep node's `lr_sweep.csv`. Every
+ * figure's entry in `figures/figures.json` names the paper figure it reproduces, the files it was drawn
+ * from (path, SHA-256) and the fit records it uses; `figures/fits.csv` lists every fit beside the
+ * authors' published values. The Perceiver AR runs (seed 000) have their own report,
+ * {@link perceiverReportStage}.
  * @module
  */
 import type { Stage } from "../pipeline/stage.ts";
@@ -22,11 +26,21 @@ import type {
   PrescriptionsRecord,
   SelectSummary,
 } from "./schemas.ts";
-import { type ReportInputs, variantFigures } from "./report/figures_of_variant.ts";
+import { perceiverFigures, type ReportInputs, variantFigures } from "./report/figures_of_variant.ts";
+import {
+  approach1Rows,
+  approach3Rows,
+  AUTHORS_APPROACH1_DIR,
+  type FitRow,
+  fitsCsv,
+  fitsHtml,
+} from "./report/fits_table.ts";
 import { readIndustry, readPerceiverValidation, readRecord, readSelectedRows } from "./report/load.ts";
 import { writeReport } from "./report/write.ts";
 import { FONT_PATH } from "./report/render.ts";
-import { readLrSweepRows } from "./lr_sweep_table.ts";
+import { type LrSweepRow, readLrSweepRows } from "./lr_sweep_table.ts";
+import { type InputSource, type SourceFile, sourceFile } from "./report/sources.ts";
+import { exists } from "../util/fs.ts";
 
 /** Upstream node ids the report reads. */
 export interface ReportDeps {
@@ -34,29 +48,37 @@ export interface ReportDeps {
   readonly collect: string;
   /** The select node of the variant. */
   readonly select: string;
+  /** The select node of Approach 1's rows (absent: the same rows as the fits). */
+  readonly selectApproach1?: string;
   /** The Approach 1 node. */
   readonly approach1: string;
+  /** The Approach 3 Eq. 1 node. */
+  readonly approach3Eq1: string;
   /** The Approach 3 Eq. 2 node. */
   readonly approach3Eq2: string;
+  /** The Approach 3 Eq. 3 node. */
+  readonly approach3Eq3: string;
   /** The prescribe node. */
   readonly prescribe: string;
   /** The overtraining node. */
   readonly overtraining: string;
   /** The overspend node. */
   readonly overspend: string;
-  /** Variant name -> its Approach 3 Eq. 1 node, for the rainbow (figure 4); empty leaves it out. */
+  /** Variant name -> its Approach 3 Eq. 1 node, for the rainbow (paper Figure 6); empty leaves it out. */
   readonly rainbow: Readonly<Record<string, string>>;
-  /** The lr_sweep node (its lr_sweep.csv gives figure 10); absent leaves the figure out. */
+  /** The lr_sweep node (its lr_sweep.csv gives the learning-rate sweep); absent leaves the figure out. */
   readonly lrSweep?: string;
 }
 
-/** Returns the default node ids of the report of `variant` (no rainbow). */
+/** Returns the default node ids of the report of `variant` (no rainbow, Approach 1 on the fits' rows). */
 export function defaultReportDeps(variant: string): ReportDeps {
   return {
     collect: "collect",
     select: stageId("select", variant),
     approach1: stageId("approach1", variant),
+    approach3Eq1: stageId("approach3_eq1", variant),
     approach3Eq2: stageId("approach3_eq2", variant),
+    approach3Eq3: stageId("approach3_eq3", variant),
     prescribe: stageId("prescribe", variant),
     overtraining: stageId("overtraining", variant),
     overspend: stageId("overspend", variant),
@@ -64,20 +86,80 @@ export function defaultReportDeps(variant: string): ReportDeps {
   };
 }
 
+/** Returns every node id the report with `deps` reads, each once. */
+export function reportDepIds(deps: ReportDeps): string[] {
+  return [
+    ...new Set([
+      deps.collect,
+      deps.select,
+      ...(deps.selectApproach1 === undefined ? [] : [deps.selectApproach1]),
+      deps.approach1,
+      deps.approach3Eq1,
+      deps.approach3Eq2,
+      deps.approach3Eq3,
+      deps.prescribe,
+      deps.overtraining,
+      deps.overspend,
+      ...Object.values(deps.rainbow),
+      ...(deps.lrSweep === undefined ? [] : [deps.lrSweep]),
+    ]),
+  ];
+}
+
+/** What a rainbow fit was fitted on, for the fits table: its subsets and whether params drop embeddings. */
+export type RainbowFit = {
+  /** Subset files fitted. */
+  subsets: string[];
+  /** Whether params are counted without embeddings (the authors' `_no_embeds` files). */
+  noEmbeds: boolean;
+};
+
 /** Parameters of the report stage. */
 export type ReportParams = {
   /** Variant name. */
   variant: string;
   /** Variants of the rainbow, in order. */
   rainbowVariants: string[];
+  /** Per rainbow variant, what its Eq. 1 fit was fitted on (set by the graph; absent: unknown). */
+  rainbowFits: { [variant: string]: RainbowFit };
 };
 
-/** Reads every input of the report from the upstream output folders (`ctx.deps`); returns the parsed inputs. */
+/** Repository path of a Gemstones subset file (`data/gemstones/wandb_dfs/wandb_df_for_fitting_<subset>.jsonl`). */
+export function subsetPath(subset: string): string {
+  return `data/gemstones/wandb_dfs/wandb_df_for_fitting_${subset}.jsonl`;
+}
+
+/** Repository path of the industry models' validation losses (collect's industry.csv comes from it). */
+export const INDUSTRY_PATH = "data/gemstones/data/our_val_loss_data.json";
+
+const FORM_NAMES: Readonly<Record<string, string>> = {
+  eq1: "Eq. 1 (params, tokens)",
+  eq2: "Eq. 2 (width-depth law: width, depth, params, tokens)",
+  eq3: "Eq. 3 (width, depth, tokens)",
+};
+
+/** Returns the display name of a law form ("eq2" -> "Eq. 2 (width-depth law: ...)"). */
+export function formName(form: string): string {
+  return FORM_NAMES[form] ?? form;
+}
+
+/** Options of {@link readReportInputs}. */
+export interface ReadInputsOptions {
+  /** Project root, for the repository data files behind the rows (default: the working directory). */
+  readonly root?: string;
+}
+
+/**
+ * Reads every input of the report from the upstream output folders (`dirs`, node id -> folder) and
+ * records each input's provenance (files with SHA-256, fit records, a phrase); returns the parsed inputs.
+ */
 export async function readReportInputs(
   variant: string,
   deps: ReportDeps,
   dirs: Readonly<Record<string, string>>,
+  options: ReadInputsOptions = {},
 ): Promise<ReportInputs> {
+  const root = options.root ?? Deno.cwd();
   const dir = (id: string) => {
     const d = dirs[id];
     if (d === undefined) {
@@ -85,39 +167,136 @@ export async function readReportInputs(
     }
     return d;
   };
+  const sources: Record<string, InputSource> = {};
+  const nodeFile = (id: string, file: string) => sourceFile(`${dir(id)}/${file}`, `${id}/${file}`);
+  const repoFiles = async (paths: readonly string[]) => {
+    const out: SourceFile[] = [];
+    for (const p of paths) if (await exists(`${root}/${p}`)) out.push(await sourceFile(`${root}/${p}`, p));
+    return out;
+  };
+  const selection = async (id: string) => {
+    const summary = await readRecord<SelectSummary>(`${dir(id)}/select.json`);
+    const rows = await readSelectedRows(`${dir(id)}/rows.csv`);
+    const files = [
+      await nodeFile(id, "rows.csv"),
+      await nodeFile(id, "select.json"),
+      ...await repoFiles(summary.subsets.map(subsetPath)),
+    ];
+    const describe = `subset ${summary.subsets.join(" + ")} (${summary.rows} rows of ${summary.runs} runs, ` +
+      `params = ${summary.paramsColumn})`;
+    return { summary, rows, source: { files, fits: [], describe } };
+  };
+  const fitSource = async (id: string, fit: Approach3Record, subsets: readonly string[]) => ({
+    files: [await nodeFile(id, "fit.json")],
+    fits: [id],
+    describe: `${formName(fit.form)} fitted on ${subsets.join(" + ")} (Huber δ = ${fit.huberDelta})`,
+  });
+
+  const fits = await selection(deps.select);
+  sources.rows = fits.source;
+  const a1 = deps.selectApproach1 === undefined ? fits : await selection(deps.selectApproach1);
+  sources.approach1Rows = a1.source;
+  const subsets = fits.summary.subsets;
+
+  // Figures drawn from the counting library alone name it (no data file behind them).
+  sources.shapes = {
+    files: [],
+    fits: [],
+    describe: "the feasible and the 22 trained Gemstones shapes, counted by scaling/count (no data file)",
+  };
+  const industry = await readIndustry(`${dir(deps.collect)}/industry.csv`);
+  sources.industry = {
+    files: [await nodeFile(deps.collect, "industry.csv"), ...await repoFiles([INDUSTRY_PATH])],
+    fits: [],
+    describe: `industry models (${industry.length}, ${INDUSTRY_PATH})`,
+  };
+  const approach1 = await readRecord<Approach1Record>(`${dir(deps.approach1)}/approach1.json`, "approach1");
+  sources.approach1 = {
+    files: [await nodeFile(deps.approach1, "approach1.json")],
+    fits: [deps.approach1],
+    describe: `Approach 1 (convex hull and binning) on ${a1.summary.subsets.join(" + ")}`,
+  };
+  const eq: Record<string, Approach3Record> = {};
+  for (
+    const [key, id] of [["eq1", deps.approach3Eq1], ["eq2", deps.approach3Eq2], ["eq3", deps.approach3Eq3]]
+  ) {
+    eq[key] = await readRecord<Approach3Record>(`${dir(id)}/fit.json`, "approach3");
+    sources[key] = await fitSource(id, eq[key], subsets);
+  }
+  const prescriptions = await readRecord<PrescriptionsRecord>(
+    `${dir(deps.prescribe)}/prescriptions.json`,
+    "prescriptions",
+  );
+  sources.prescriptions = {
+    files: [await nodeFile(deps.prescribe, "prescriptions.json")],
+    fits: [deps.prescribe],
+    describe: `prescriptions of ${
+      prescriptions.forms.map((f) => `${f.form} (${f.method.replace("_", " ")})`).join(", ")
+    }`,
+  };
+  const overtraining = await readRecord<OvertrainingRecord>(
+    `${dir(deps.overtraining)}/overtraining.json`,
+    "overtraining",
+  );
+  sources.overtraining = {
+    files: [await nodeFile(deps.overtraining, "overtraining.json")],
+    fits: [deps.overtraining],
+    describe: `overtraining curves of the ${overtraining.form} law`,
+  };
+  const overspend = await readRecord<OverspendRecord>(`${dir(deps.overspend)}/overspend.json`, "overspend");
+  sources.overspend = {
+    files: [await nodeFile(deps.overspend, "overspend.json")],
+    fits: [deps.overspend],
+    describe: `overspend from the ${overspend.form} law`,
+  };
   const rainbow = [];
+  const rainbowFiles: SourceFile[] = [];
   for (const [v, id] of Object.entries(deps.rainbow)) {
     rainbow.push({ variant: v, fit: await readRecord<Approach3Record>(`${dir(id)}/fit.json`, "approach3") });
+    rainbowFiles.push(await nodeFile(id, "fit.json"));
   }
+  sources.rainbow = {
+    files: rainbowFiles,
+    fits: Object.values(deps.rainbow),
+    describe: `Eq. 1 fits of ${rainbow.length} variants (${Object.keys(deps.rainbow).join(", ")})`,
+  };
   let perceiverValidation: Awaited<ReturnType<typeof readPerceiverValidation>> = [];
   const perceiverPath = `${dir(deps.collect)}/perceiver_val.csv`;
-  try {
-    await Deno.stat(perceiverPath);
+  if (await exists(perceiverPath)) {
     perceiverValidation = await readPerceiverValidation(perceiverPath);
-  } catch (e) {
-    if (!(e instanceof Deno.errors.NotFound)) throw e;
+    sources.perceiverValidation = {
+      files: [await nodeFile(deps.collect, "perceiver_val.csv")],
+      fits: [],
+      describe: "Perceiver AR validation losses (seed 000, data/krasserm-perceiver-ar)",
+    };
+  }
+  let lrSweep: LrSweepRow[] | undefined;
+  if (deps.lrSweep !== undefined) {
+    lrSweep = await readLrSweepRows(`${dir(deps.lrSweep)}/lr_sweep.csv`);
+    sources.lrSweep = {
+      files: [await nodeFile(deps.lrSweep, "lr_sweep.csv")],
+      fits: [],
+      describe: `learning-rate sweep (${lrSweep.length} runs)`,
+    };
   }
   return {
     variant,
-    select: await readRecord<SelectSummary>(`${dir(deps.select)}/select.json`),
-    rows: await readSelectedRows(`${dir(deps.select)}/rows.csv`),
-    industry: await readIndustry(`${dir(deps.collect)}/industry.csv`),
-    approach1: await readRecord<Approach1Record>(`${dir(deps.approach1)}/approach1.json`, "approach1"),
-    eq2: await readRecord<Approach3Record>(`${dir(deps.approach3Eq2)}/fit.json`, "approach3"),
-    prescriptions: await readRecord<PrescriptionsRecord>(
-      `${dir(deps.prescribe)}/prescriptions.json`,
-      "prescriptions",
-    ),
-    overtraining: await readRecord<OvertrainingRecord>(
-      `${dir(deps.overtraining)}/overtraining.json`,
-      "overtraining",
-    ),
-    overspend: await readRecord<OverspendRecord>(`${dir(deps.overspend)}/overspend.json`, "overspend"),
+    select: fits.summary,
+    rows: fits.rows,
+    approach1Select: a1.summary,
+    approach1Rows: a1.rows,
+    industry,
+    approach1,
+    eq1: eq.eq1,
+    eq2: eq.eq2,
+    eq3: eq.eq3,
+    prescriptions,
+    overtraining,
+    overspend,
     rainbow,
     perceiverValidation,
-    ...(deps.lrSweep === undefined
-      ? {}
-      : { lrSweep: await readLrSweepRows(`${dir(deps.lrSweep)}/lr_sweep.csv`) }),
+    ...(lrSweep === undefined ? {} : { lrSweep }),
+    sources,
   };
 }
 
@@ -158,54 +337,168 @@ export async function readProvenance(dir: string): Promise<Provenance> {
   return { source, ownRuns, excluded, excludedHtml };
 }
 
-/** Returns the report stage of one variant (id defaults to `report.<variant>`). */
+/** Returns whether a select summary counts params without embeddings. */
+function noEmbeds(select: SelectSummary): boolean {
+  return select.paramsColumn.startsWith("params_non_embedding");
+}
+
+/**
+ * Returns the fits table rows of a report: Approach 1 (its rows' subsets), the variant's Eq. 1-3 fits
+ * and the rainbow's Eq. 1 fits of other variants (their subsets from stages/variants.ts), each beside
+ * the authors' published values found under `root`.
+ */
+export async function reportFitRows(
+  inputs: ReportInputs,
+  deps: ReportDeps,
+  options: { root: string; rainbowFits?: Readonly<Record<string, RainbowFit>> },
+): Promise<FitRow[]> {
+  const root = options.root;
+  const rows: FitRow[] = [];
+  rows.push(
+    ...await approach1Rows(inputs.approach1, {
+      fit: deps.approach1,
+      subsets: inputs.approach1Select.subsets,
+      noEmbeds: noEmbeds(inputs.approach1Select),
+    }, root),
+  );
+  const own = { subsets: inputs.select.subsets, noEmbeds: noEmbeds(inputs.select) };
+  const seen = new Set<string>();
+  for (
+    const [id, rec] of [[deps.approach3Eq1, inputs.eq1], [deps.approach3Eq2, inputs.eq2], [
+      deps.approach3Eq3,
+      inputs.eq3,
+    ]] as const
+  ) {
+    seen.add(id);
+    rows.push(...await approach3Rows(rec, { fit: id, ...own }, root));
+  }
+  for (const { variant, fit } of inputs.rainbow) {
+    const id = deps.rainbow[variant];
+    if (id === undefined || seen.has(id)) continue;
+    seen.add(id);
+    const ctx = options.rainbowFits?.[variant] ?? { subsets: [], noEmbeds: false };
+    rows.push(...await approach3Rows(fit, { fit: id, ...ctx }, root));
+  }
+  return rows;
+}
+
+/** Repository folders of the authors' stored fits, read by the fits table. */
+export const AUTHORS_PARAMETER_DIRS: readonly string[] = [
+  AUTHORS_APPROACH1_DIR,
+  "data/gemstones/parameters_delta-3",
+  "data/gemstones/parameters_delta-4",
+];
+
+/**
+ * Returns the report stage of one variant (id defaults to `report.<variant>`); `rainbowFits` says what
+ * each rainbow variant's Eq. 1 fit was fitted on, so the fits table can set it beside the authors' fit.
+ */
 export function reportStage(
-  options: { variant: string; id?: string; deps?: Partial<ReportDeps> },
+  options: {
+    variant: string;
+    id?: string;
+    deps?: Partial<ReportDeps>;
+    rainbowFits?: Readonly<Record<string, RainbowFit>>;
+  },
 ): Stage<ReportParams> {
   const deps: ReportDeps = { ...defaultReportDeps(options.variant), ...options.deps };
-  const ids = [
-    deps.collect,
-    deps.select,
-    deps.approach1,
-    deps.approach3Eq2,
-    deps.prescribe,
-    deps.overtraining,
-    deps.overspend,
-    ...Object.values(deps.rainbow),
-    ...(deps.lrSweep === undefined ? [] : [deps.lrSweep]),
-  ];
   return {
     name: "report",
     id: options.id ?? stageId("report", options.variant),
     module: import.meta.url,
-    deps: [...new Set(ids)],
-    params: { variant: options.variant, rainbowVariants: Object.keys(deps.rainbow) },
-    inputs: [FONT_PATH],
+    deps: reportDepIds(deps),
+    params: {
+      variant: options.variant,
+      rainbowVariants: Object.keys(deps.rainbow),
+      rainbowFits: { ...options.rainbowFits },
+    },
+    // The repository files behind the rows and the authors' fits are hashed into figures.json / fits.csv.
+    inputs: [FONT_PATH, "data/gemstones/wandb_dfs", INDUSTRY_PATH, ...AUTHORS_PARAMETER_DIRS],
     outputs: ["index.html", "figures/"],
     async run(ctx) {
-      const inputs = await readReportInputs(options.variant, deps, ctx.deps);
+      const inputs = await readReportInputs(options.variant, deps, ctx.deps, { root: ctx.root });
       const provenance = await readProvenance(ctx.deps[deps.collect]);
       // Figures of runs that are not the published ones say so in every title and caption.
       const label = provenance.ownRuns ? `${options.variant}; ${provenance.source}` : options.variant;
       const figures = variantFigures({ ...inputs, variant: label });
+      const fitRows = await reportFitRows(inputs, deps, {
+        root: ctx.root,
+        rainbowFits: ctx.params.rainbowFits,
+      });
       ctx.progress(0, figures.length, "rendering figures");
       const written = await writeReport(ctx.outDir, figures, {
         title: `Scaling-law report: variant ${options.variant}` +
           (provenance.ownRuns ? ` (this project's own runs)` : ""),
-        intro: `Every figure of the Gemstones reproduction for variant "${options.variant}" ` +
-          `(subsets ${
+        intro:
+          `The figures of the Gemstones paper (McLeish et al. 2025) in the paper's order, reproduced for ` +
+          `variant "${options.variant}" (subsets ${
             inputs.select.subsets.join(", ")
           }; ${inputs.select.rows} rows of ${inputs.select.runs} runs; ` +
           `params column ${inputs.select.paramsColumn}, FLOPs column ${inputs.select.flopsColumn}). ` +
-          `Data: ${provenance.source}. Approach 3 (Eq. 2) was fitted from ${gridText(inputs.eq2)}; ` +
-          `the full grids are a parameter of the fit stages (stages/fit_approach3.ts), left out of the ` +
-          `default so that a cold reproduce takes well under three minutes on two cores.`,
-        extraHtml: provenance.excludedHtml,
+          `Each paper figure says which subset and law the authors drew it from, and each of ours which ` +
+          `subset and law it uses. Data: ${provenance.source}. Approach 3 (Eq. 2) was fitted from ` +
+          `${gridText(inputs.eq2)}; the full grids are a parameter of the fit stages ` +
+          `(stages/fit_approach3.ts), left out of the default so that a cold reproduce takes well under ` +
+          `three minutes on two cores. Click a legend entry to highlight its line (shift-click for several).`,
+        extraHtml: fitsHtml(fitRows) + provenance.excludedHtml +
+          (inputs.perceiverValidation.length > 0
+            ? `<p>The Perceiver AR runs (seed 000) have their own report: ` +
+              `<a href="../report_perceiver/index.html">report_perceiver/index.html</a>.</p>`
+            : ""),
+        paperWalk: true,
+        sources: inputs.sources,
+        files: { "fits.csv": fitsCsv(fitRows) },
       });
       for (const [stem, ms] of Object.entries(written.renderMs)) {
         ctx.log(`rendered ${stem} in ${ms.toFixed(0)} ms`);
       }
       ctx.progress(figures.length, figures.length, "done");
+    },
+  };
+}
+
+/** Parameters of the Perceiver AR report stage (none: it reads collect's perceiver_val.csv). */
+export type PerceiverReportParams = Record<string, never>;
+
+/**
+ * Returns the Perceiver AR report stage (id `report_perceiver`): seed 000's experiments (validation
+ * loss against self-attention compute, Tables 1-4) on their own page, apart from the Gemstones report.
+ * Depends on `collect` (its perceiver_val.csv); a collect without Perceiver runs gives a page saying so.
+ */
+export function perceiverReportStage(options: { collect?: string } = {}): Stage<PerceiverReportParams> {
+  const collect = options.collect ?? "collect";
+  return {
+    name: "report_perceiver",
+    id: "report_perceiver",
+    module: import.meta.url,
+    deps: [collect],
+    params: {},
+    inputs: [FONT_PATH],
+    outputs: ["index.html", "figures/"],
+    async run(ctx) {
+      const dir = ctx.deps[collect];
+      const path = `${dir}/perceiver_val.csv`;
+      let validation: Awaited<ReturnType<typeof readPerceiverValidation>> = [];
+      const sources: Record<string, InputSource> = {};
+      try {
+        validation = await readPerceiverValidation(path);
+        sources.perceiverValidation = {
+          files: [await sourceFile(path, `${collect}/perceiver_val.csv`)],
+          fits: [],
+          describe: "Perceiver AR validation losses (seed 000, data/krasserm-perceiver-ar)",
+        };
+      } catch (e) {
+        if (!(e instanceof Deno.errors.NotFound)) throw e;
+      }
+      const figures = perceiverFigures(validation);
+      await writeReport(ctx.outDir, figures, {
+        title: "Perceiver AR compute-optimal scaling (seed 000)",
+        intro: figures.length > 0
+          ? "Martin Krasser's Perceiver AR scaling experiments (seed 000): the article's Tables 1-4 and the " +
+            "validation loss of every run against self-attention compute, from the shipped TensorBoard exports."
+          : "No Perceiver AR validation losses were collected (data/krasserm-perceiver-ar is absent).",
+        sources,
+      });
     },
   };
 }

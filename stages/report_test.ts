@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { readProvenance } from "./report.ts";
+import { perceiverReportStage, readProvenance, reportStage } from "./report.ts";
+import { buildFixture } from "../testing/report_fixture.ts";
+import type { Params, Stage, StageContext } from "../pipeline/stage.ts";
+import { PAPER_FIGURES } from "./report/paper_figures.ts";
+import { figureProvenance, sha256File } from "./report/sources.ts";
+import { withPaperTitle } from "./report/write.ts";
+import { escapeHtml, figureStem, inPaperOrder } from "./report/figures/common.ts";
 
 async function collectDir(summary: Record<string, unknown>, ownRuns?: string): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "provenance-" });
@@ -40,4 +46,219 @@ Deno.test("report provenance: own runs are labelled and diverged runs are listed
     await collectDir(BASE, HEADER + "nano-32x1,done,false,,120,30720,3.1,0.01,40,webgpu:llvmpipe\n"),
   );
   assert.match(none.excludedHtml, /None: all 1 trained runs finished without diverging/);
+});
+
+// The report frame on the real data (fixture: collect + select of the shipped data, small seeded fits).
+
+Deno.test("report frame: paper numbering, provenance, the paper walk, fits.csv and the Perceiver report", async (t) => {
+  const fixture = await buildFixture(["paper", "no_embeds"], { starts: 8 });
+  const outDir = await Deno.makeTempDir({ prefix: "report-frame-" });
+  const perceiverDir = await Deno.makeTempDir({ prefix: "report-perceiver-" });
+  const ctxOf = <P extends Params>(stage: Stage<P>, dir: string): StageContext<P> => ({
+    id: stage.id ?? stage.name,
+    params: stage.params,
+    outDir: dir,
+    root: Deno.cwd(),
+    deps: fixture.dirs,
+    progress() {},
+    log() {},
+    signal: new AbortController().signal,
+  });
+  try {
+    const stage = reportStage({
+      variant: "paper",
+      deps: fixture.reportDeps["paper"],
+      rainbowFits: {
+        paper: { subsets: ["hot"], noEmbeds: false },
+        no_embeds: { subsets: ["hot"], noEmbeds: true },
+      },
+    });
+    await stage.run(ctxOf(stage, outDir));
+    const manifest = JSON.parse(await Deno.readTextFile(`${outDir}/figures/figures.json`)) as {
+      paperFigure: string;
+      stem: string;
+      title: string;
+      basis: string;
+      files: { path: string; sha256: string }[];
+      fits: string[];
+    }[];
+
+    await t.step(
+      "every figure names a paper figure of the list, in the paper's order, titled by it",
+      async () => {
+        const numbers = new Set(PAPER_FIGURES.map((p) => p.number));
+        for (const m of manifest) {
+          assert.ok(numbers.has(m.paperFigure), `${m.stem}: paper figure ${m.paperFigure}`);
+          assert.ok(m.title.startsWith(`Figure ${m.paperFigure}. `), m.title);
+          assert.ok(m.stem.startsWith(`fig${m.paperFigure.padStart(2, "0")}-`), m.stem);
+        }
+        const order = manifest.map((m) => Number(m.paperFigure));
+        assert.deepEqual(order, [...order].sort((a, b) => a - b));
+        assert.ok(!manifest.some((m) => m.stem.includes("perceiver")), "Perceiver AR has its own report");
+        // The PNG on its own says which paper figure it is: the spec's title carries the number.
+        for (const m of manifest) {
+          const spec = JSON.parse(await Deno.readTextFile(`${outDir}/figures/${m.stem}.vl.json`));
+          const text = typeof spec.title === "string" ? spec.title : spec.title.text;
+          assert.ok(text.startsWith(`Figure ${m.paperFigure} · `), `${m.stem}: ${text}`);
+        }
+      },
+    );
+
+    await t.step(
+      "files carry their SHA-256 (checked with sha256sum) and fit records their node ids",
+      async () => {
+        const approach3 = manifest.find((m) => m.paperFigure === "5")!;
+        assert.deepEqual(approach3.fits, ["approach3_eq2.paper", "prescribe.paper"]);
+        assert.match(approach3.basis, /Eq\. 2 \(width-depth law.*\) fitted on hot \(Huber δ = 0\.0001\)/);
+        const loss = manifest.find((m) => m.paperFigure === "23")!;
+        const subset = loss.files.find((f) =>
+          f.path === "data/gemstones/wandb_dfs/wandb_df_for_fitting_hot.jsonl"
+        );
+        assert.ok(subset, "the loss curves name the subset file they come from");
+        const out = new Deno.Command("sha256sum", { args: [subset.path], stdout: "piped" }).outputSync();
+        assert.equal(subset.sha256, new TextDecoder().decode(out.stdout).split(" ")[0]);
+        const rows = loss.files.find((f) => f.path === "select.paper/rows.csv")!;
+        assert.equal(rows.sha256, await sha256File(`${fixture.dirs["select.paper"]}/rows.csv`));
+        assert.match(loss.basis, /^subset hot \(220 rows of 22 runs, params = params_total\)$/);
+        const flops = manifest.find((m) => m.paperFigure === "24")!;
+        assert.deepEqual(flops.files, []);
+        assert.match(flops.basis, /counted by scaling\/count \(no data file\)$/);
+        const rainbow = manifest.find((m) => m.paperFigure === "6")!;
+        assert.deepEqual(rainbow.fits, ["approach3_eq1.paper", "approach3_eq1.no_embeds"]);
+      },
+    );
+
+    await t.step(
+      "the HTML walks through paper figures 2-24 in order, Figure 20 aside, each with its line",
+      async () => {
+        const html = await Deno.readTextFile(`${outDir}/index.html`);
+        const walked = [...html.matchAll(/<section class="paper" id="paper-(\d+)">/g)].map((m) =>
+          Number(m[1])
+        );
+        assert.deepEqual(walked, [
+          2,
+          3,
+          4,
+          5,
+          6,
+          7,
+          8,
+          9,
+          10,
+          11,
+          12,
+          13,
+          14,
+          15,
+          16,
+          17,
+          18,
+          19,
+          21,
+          22,
+          23,
+          24,
+        ]);
+        assert.ok(html.includes("<b>Authors:</b> hot_100b+; Eq. 2 (width-depth law), Huber δ = 1e-4"));
+        assert.ok(html.includes(`<p class="basis"><b>Ours:</b> ${escapeHtml(manifest[0].basis)}</p>`));
+        // Paper figures without a figure of ours say so instead of disappearing.
+        const fig21 = html.slice(html.indexOf('id="paper-21"'), html.indexOf('id="paper-22"'));
+        assert.match(fig21, /Not reproduced in this report yet/);
+        assert.match(
+          html,
+          /<section class="paper aside" id="paper-20">[^]*?Aside: belongs to the fit-trust issue/,
+        );
+        assert.ok(
+          html.includes('<a href="../report_perceiver/index.html">'),
+          "links the Perceiver AR report",
+        );
+        assert.ok(html.includes('<section id="fits">'));
+      },
+    );
+
+    await t.step(
+      "fits.csv: Approach 1 slopes and every Approach 3 law beside the authors' values",
+      async () => {
+        const csv = await Deno.readTextFile(`${outDir}/figures/fits.csv`);
+        const lines = csv.trim().split("\n").map((l) => l.split(","));
+        const header = lines[0];
+        const col = (name: string) => header.indexOf(name);
+        const row = (fit: string, quantity: string) =>
+          lines.find((l) => l[col("fit")] === fit && l[col("quantity")] === quantity);
+        for (const fit of ["approach3_eq1.paper", "approach3_eq2.paper", "approach3_eq3.paper"]) {
+          assert.ok(row(fit, "objective"), `${fit} objective`);
+          assert.ok(row(fit, "E"), `${fit} E`);
+        }
+        // Their Eq. 1 on hot: alpha_params 0.2989180518 (parameters_delta-4), difference = ours - theirs.
+        const a = row("approach3_eq1.paper", "alpha_params")!;
+        assert.equal(Number(a[col("authors")]), 0.2989180518);
+        assert.ok(Math.abs(Number(a[col("difference")]) - (Number(a[col("ours")]) - 0.2989180518)) < 1e-12);
+        assert.equal(a[col("subset_file")], "hot");
+        assert.equal(a[col("huber_delta")], "0.0001");
+        // The no_embeds rainbow fit is compared to their no-embeddings file.
+        assert.match(
+          row("approach3_eq1.no_embeds", "E")![col("authors_file")],
+          /approach_3_parameters_grid_search_0_hot_no_embeds\.json$/,
+        );
+        // The fixture's Approach 1 is fitted on `hot` (not hot_477), which the authors do not publish.
+        const slope = row("approach1.paper", "slope N_opt(C)")!;
+        assert.equal(slope[col("authors")], "");
+      },
+    );
+
+    await t.step("the Perceiver AR report is its own page with seed 000's figure", async () => {
+      const p = perceiverReportStage();
+      await p.run(ctxOf(p, perceiverDir));
+      const m = JSON.parse(await Deno.readTextFile(`${perceiverDir}/figures/figures.json`));
+      assert.deepEqual(m.map((x: { stem: string }) => x.stem), ["tables-1-4-perceiver-ar"]);
+      assert.deepEqual(m[0].files.map((f: { path: string }) => f.path), ["collect/perceiver_val.csv"]);
+      const html = await Deno.readTextFile(`${perceiverDir}/index.html`);
+      assert.ok(html.includes("<title>Perceiver AR compute-optimal scaling (seed 000)</title>"));
+    });
+  } finally {
+    await Deno.remove(outDir, { recursive: true });
+    await Deno.remove(perceiverDir, { recursive: true });
+    await fixture.cleanup();
+  }
+});
+
+Deno.test("a figure reading an input the report lacks, or declaring no paperFigure, is an error naming it", () => {
+  const sources = { rows: { files: [], fits: [], describe: "subset hot" } };
+  assert.throws(
+    () => figureProvenance({ paperFigure: "5", name: "approach3", reads: ["eq9"] }, sources),
+    /figure 5 \(approach3\) reads "eq9", which is not an input of this report; inputs: rows/,
+  );
+  assert.throws(
+    () => figureProvenance({ paperFigure: "", name: "x", reads: [] }, sources),
+    /figure "x" declares no paperFigure/,
+  );
+  assert.equal(
+    figureProvenance({ paperFigure: "23", name: "l", reads: ["rows"] }, sources).basis,
+    "subset hot",
+  );
+});
+
+Deno.test("figure stems and order follow the paper's numbering", () => {
+  assert.equal(figureStem({ paperFigure: "5", name: "approach3" }), "fig05-approach3");
+  assert.equal(figureStem({ paperFigure: "23", name: "loss-curves" }), "fig23-loss-curves");
+  assert.equal(figureStem({ paperFigure: "D1", name: "diff" }), "D1-diff");
+  const sorted = inPaperOrder([{ paperFigure: "23" }, { paperFigure: "5" }, { paperFigure: "D1" }, {
+    paperFigure: "5",
+  }]);
+  assert.deepEqual(sorted.map((f) => f.paperFigure), ["5", "5", "23", "D1"]);
+});
+
+Deno.test("withPaperTitle prefixes string and object titles, adds one when absent, leaves unnumbered figures", () => {
+  assert.deepEqual(withPaperTitle({ title: "Rainbow" }, { paperFigure: "6" }), {
+    title: "Figure 6 · Rainbow",
+  });
+  assert.deepEqual(withPaperTitle({ title: { text: "A", fontSize: 9 } }, { paperFigure: "D1" }), {
+    title: { text: "Figure D1 · A", fontSize: 9 },
+  });
+  assert.deepEqual(withPaperTitle({ mark: "point" }, { paperFigure: "24" }), {
+    mark: "point",
+    title: "Figure 24",
+  });
+  const spec = { title: "Perceiver" };
+  assert.equal(withPaperTitle(spec, { paperFigure: "tables-1-4" }), spec);
 });

@@ -25,6 +25,22 @@
  * @module
  */
 import { parse } from "csv-parse/sync";
+import type { Interval } from "../scaling/fit/types.ts";
+import type { PowerLawFit } from "../scaling/laws/power.ts";
+import type { LawName } from "../scaling/laws/mod.ts";
+import { readTable } from "./importers/table.ts";
+import {
+  InputError,
+  optionalNumber,
+  type RawRecord,
+  type RecordLocation,
+  requireLoss,
+  requireNumber,
+  requireString,
+} from "./importers/validate.ts";
+
+export type { Interval } from "../scaling/fit/types.ts";
+export type { PowerLaw, PowerLawFit } from "../scaling/laws/power.ts";
 
 /** Node id of a per-variant stage: `<stage>.<variant>` (e.g. `approach3_eq1.paper`). */
 export function stageId(stage: string, variant: string): string {
@@ -54,7 +70,7 @@ export interface RunsRow {
   readonly step: number;
   /** Training tokens seen at the checkpoint. */
   readonly tokens: number;
-  /** Parameters as published with the data (Gemstones `params_active_precise`: all, incl. embeddings). */
+  /** Parameters as published with the data (Gemstones `params_active_precise`: all, incl. embeddings); NaN (empty cell) for own runs. */
   readonly params_published: number;
   /** GPU-hours spent to reach the checkpoint (seconds_per_step · step · num_nodes · 8 / 3600); NaN (empty cell) where unknown. */
   readonly gpu_hours: number;
@@ -194,18 +210,6 @@ export interface SelectSummary {
   readonly excludedRuns: readonly string[];
 }
 
-/** `y = k · x^exponent`, fitted by ordinary least squares in log-log space. */
-export interface PowerLaw {
-  /** Coefficient k (natural units of y per x^exponent). */
-  readonly k: number;
-  /** Exponent (dimensionless). */
-  readonly exponent: number;
-  /** Coefficient of determination in log space. */
-  readonly r2: number;
-  /** Number of points fitted. */
-  readonly n: number;
-}
-
 /** A compute-optimal point found by Approach 1 or 2. */
 export interface FrontierPoint {
   /** Compute (FLOPs or GPU-hours, per the record's `compute`). */
@@ -229,11 +233,11 @@ export interface Approach1Method {
   /** Frontier points the laws are fitted on. */
   readonly points: readonly FrontierPoint[];
   /** N_opt(C) = k C^a. */
-  readonly params: PowerLaw;
+  readonly params: PowerLawFit;
   /** D_opt(C) = k C^b. */
-  readonly tokens: PowerLaw;
+  readonly tokens: PowerLawFit;
   /** (D/N)_opt(C) = k C^c. */
-  readonly tokensPerParam: PowerLaw;
+  readonly tokensPerParam: PowerLawFit;
   /**
    * Bootstrap over runs (null when disabled): percentile intervals of each law's exponent (slope in
    * log-log) and coefficient k; `failed` counts resamples with fewer than 2 frontier points.
@@ -287,23 +291,13 @@ export interface Approach2Record {
   /** Budgets skipped, with the library's reason. */
   readonly skipped: readonly { readonly flops: number; readonly points: number; readonly reason: string }[];
   /** N_opt(C) when available, else null. */
-  readonly params: PowerLaw | null;
+  readonly params: PowerLawFit | null;
   /** D_opt(C) when available, else null. */
-  readonly tokens: PowerLaw | null;
+  readonly tokens: PowerLawFit | null;
 }
 
-/** The law form of an Approach 3 fit: Eq. 1 [params, tokens], Eq. 2 [width, depth, params, tokens], Eq. 3 [width, depth, tokens]. */
-export type LawForm = "eq1" | "eq2" | "eq3";
-
-/** A percentile bootstrap interval of a fitted quantity (same shape as scaling/fit's Interval). */
-export interface Interval {
-  /** The full-data estimate. */
-  readonly estimate: number;
-  /** Lower percentile bound. */
-  readonly lower: number;
-  /** Upper percentile bound. */
-  readonly upper: number;
-}
+/** The law form of an Approach 3 fit, a name of the law registry (scaling/laws): "eq1", "eq2", "eq3". */
+export type LawForm = LawName;
 
 /** `approach3_<form>.<variant>/fit.json`: one Approach 3 fit. */
 export interface Approach3Record {
@@ -463,54 +457,98 @@ export async function readCsvObjects(path: string): Promise<Record<string, strin
   >[];
 }
 
-function num(v: string | undefined): number {
-  return v === undefined || v === "" ? NaN : Number(v);
+/** Returns the JSON record at `path`, checking its `kind` field when `kind` is given; errors name the file. */
+export async function readRecord<T>(path: string, kind?: string): Promise<T> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (e) {
+    throw new InputError(path, 0, "", `cannot read: ${(e as Error).message}`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(path, 0, "", `invalid JSON: ${(e as Error).message}`);
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new InputError(path, 1, "", "expected a JSON object");
+  }
+  if (kind !== undefined && (value as Record<string, unknown>).kind !== kind) {
+    throw new InputError(
+      path,
+      1,
+      "kind",
+      `expected "${kind}", got ${JSON.stringify((value as Record<string, unknown>).kind)}`,
+    );
+  }
+  return value as T;
 }
 
-/** Returns the typed rows of a `select.<variant>/rows.csv` file (empty gpu_hours cells become NaN). */
+/** Returns the rows of a `select.<variant>/rows.csv` file (empty gpu_hours cells become NaN); errors name file, line, field. */
 export async function readSelectedRows(path: string): Promise<SelectedRow[]> {
-  return (await readCsvObjects(path)).map((r) => ({
-    run_id: r.run_id,
-    model: r.model,
-    width: num(r.width),
-    depth: num(r.depth),
-    step: num(r.step),
-    tokens: num(r.tokens),
-    params: num(r.params),
-    flops: num(r.flops),
-    gpu_hours: num(r.gpu_hours),
-    loss: num(r.loss),
-    subset: r.subset,
+  const table = await readTable(path);
+  return table.records.map(({ record: r, at }) => ({
+    run_id: requireString(r, "run_id", at),
+    model: requireString(r, "model", at),
+    width: requireNumber(r, "width", at),
+    depth: requireNumber(r, "depth", at),
+    step: requireNumber(r, "step", at),
+    tokens: requireNumber(r, "tokens", at),
+    params: requireNumber(r, "params", at),
+    flops: requireNumber(r, "flops", at),
+    gpu_hours: optionalNumber(r, "gpu_hours", at),
+    loss: requireLoss(r, "loss", at),
+    subset: requireString(r, "subset", at),
   }));
 }
 
-/** Returns the typed rows of `collect/runs.csv` plus every `params_*`/`flops_*` column in `counts` (NaN for empty cells). */
+const ROW_SOURCES: readonly RowSource[] = ["gemstones", "own", "user"];
+
+function requireBoolean(r: RawRecord, field: string, at: RecordLocation): boolean {
+  const v = requireString(r, field, at);
+  if (v !== "true" && v !== "false") {
+    throw new InputError(at.file, at.line, field, `expected true or false, got ${JSON.stringify(v)}`);
+  }
+  return v === "true";
+}
+
+/**
+ * Returns the rows of `collect/runs.csv` plus every `params_*`/`flops_*` column in `counts` (NaN for
+ * empty cells); errors name file, line and field.
+ */
 export async function readRunsRows(path: string): Promise<(RunsRow & { counts: Record<string, number> })[]> {
-  return (await readCsvObjects(path)).map((r) => {
+  const table = await readTable(path);
+  const countColumns = table.columns.filter((k) =>
+    (k.startsWith("params_") && k !== "params_published") || k.startsWith("flops_")
+  );
+  return table.records.map(({ record: r, at }) => {
     const counts: Record<string, number> = {};
-    for (const [k, v] of Object.entries(r)) {
-      if ((k.startsWith("params_") && k !== "params_published") || k.startsWith("flops_")) counts[k] = num(v);
+    for (const k of countColumns) counts[k] = optionalNumber(r, k, at);
+    const source = requireString(r, "source", at) as RowSource;
+    if (!ROW_SOURCES.includes(source)) {
+      throw new InputError(
+        at.file,
+        at.line,
+        "source",
+        `expected one of ${ROW_SOURCES.join(", ")}, got "${source}"`,
+      );
     }
     return {
-      run_id: r.run_id,
-      model: r.model,
-      width: num(r.width),
-      depth: num(r.depth),
-      step: num(r.step),
-      tokens: num(r.tokens),
-      params_published: num(r.params_published),
-      gpu_hours: num(r.gpu_hours),
-      loss: num(r.loss),
-      subset: r.subset,
-      cooldown: r.cooldown === "true",
-      lr_ablation: r.lr_ablation === "true",
-      source: r.source as RowSource,
+      run_id: requireString(r, "run_id", at),
+      model: requireString(r, "model", at),
+      width: requireNumber(r, "width", at),
+      depth: requireNumber(r, "depth", at),
+      step: requireNumber(r, "step", at),
+      tokens: requireNumber(r, "tokens", at),
+      params_published: optionalNumber(r, "params_published", at),
+      gpu_hours: optionalNumber(r, "gpu_hours", at),
+      loss: requireLoss(r, "loss", at),
+      subset: requireString(r, "subset", at),
+      cooldown: requireBoolean(r, "cooldown", at),
+      lr_ablation: requireBoolean(r, "lr_ablation", at),
+      source,
       counts,
     };
   });
-}
-
-/** Returns the JSON record at `path` (typed by the caller from the table above). */
-export async function readRecord<T>(path: string): Promise<T> {
-  return JSON.parse(await Deno.readTextFile(path)) as T;
 }

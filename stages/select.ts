@@ -64,7 +64,11 @@ export function selectParams(
   return {
     variant,
     subsets: [...(purpose === "approach1" ? approach1SubsetsOf(v) : v.subsets)],
-    paramsColumn: `params_${v.paramsConvention}`,
+    paramsColumn: `params_${
+      purpose === "approach1" && v.approach1ParamsConvention !== ""
+        ? v.approach1ParamsConvention
+        : v.paramsConvention
+    }`,
     flopsColumn: `flops_${v.flopsCounter}`,
     excludeRuns: [...v.excludeRuns],
     widths: [...v.widths],

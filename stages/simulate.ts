@@ -20,10 +20,11 @@ import {
   type SimulationOptions,
   validateSimulationOptions,
 } from "../scaling/design/mod.ts";
-import { type ImportedRow, writeTextAtomic } from "./importers/mod.ts";
+import type { ImportedRow } from "./importers/mod.ts";
 import { runsCsvOf } from "./runs_table.ts";
 import { type Approach3Record, readRecord } from "./schemas.ts";
 import { type GridParams, gridShape, readGridCsv } from "./grid.ts";
+import { writeFileAtomic } from "../util/fs.ts";
 
 /** Subset of the simulated constant-learning-rate rows. */
 export const SIMULATED_SUBSET = "simulated";
@@ -107,8 +108,8 @@ export function simulateStage(params: SimulateParams, id = "simulate"): Stage<Si
       const arch = p.architecture as GridParams;
       const models = grid.map((r) => ({ shape: gridShape(arch, r.width, r.depth), tokens: r.tokens }));
       const rows = simulatedRows(models, law, p);
-      await writeTextAtomic(`${ctx.outDir}/runs.csv`, runsCsvOf(rows));
-      await writeTextAtomic(
+      await writeFileAtomic(`${ctx.outDir}/runs.csv`, runsCsvOf(rows));
+      await writeFileAtomic(
         `${ctx.outDir}/simulate.json`,
         JSON.stringify({ law, models: models.length, rows: rows.length, settings: p }, null, 2) + "\n",
       );

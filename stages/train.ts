@@ -19,24 +19,17 @@
  * @module
  */
 import type { Params, Stage, StageContext } from "../pipeline/stage.ts";
+import type { UnitTask } from "../pipeline/executor_slurm.ts";
 import { type ModelConfig, validateModelConfig } from "../kernels/types.ts";
 import {
-  openCorpus,
   peakLearningRate,
   resolveTrainConfig,
-  type StepRecord,
-  train,
   type TrainConfig,
   type TrainConfigInput,
 } from "../kernels/train/mod.ts";
-import { initParams } from "../kernels/init.ts";
-import { ReferenceBackend } from "../kernels/reference/backend.ts";
 import { adapterIdentity } from "../kernels/gpu/context.ts";
-import { createGpuBackend } from "../kernels/gpu/backend.ts";
-import type { Backend } from "../kernels/types.ts";
 import { prepareCorpus } from "../kernels/data/corpus.ts";
 import { canonicalJson, sha256Hex } from "../pipeline/hash.ts";
-import { writeTextAtomic } from "./importers/table.ts";
 
 /** How a corpus is made (JSON; part of the corpus stage's fingerprint). */
 export type CorpusSpec =
@@ -86,9 +79,6 @@ export function corpusStage(spec: CorpusSpec, id = "corpus"): Stage<CorpusSpec &
   };
 }
 
-/** Compute backend of a run: the WebGPU trainer or the float64 CPU reference. */
-export type BackendName = "gpu" | "reference";
-
 /** What a train stage is given (JSON; part of its fingerprint). */
 export type RunSpec = {
   /** Run identifier (unique in the graph; becomes `run_id` in collect). */
@@ -98,11 +88,10 @@ export type RunSpec = {
   /** Training settings (kernels/train TrainConfigInput without `model` and `corpus`). */
   train:
     & {
-      [K in Exclude<keyof TrainConfigInput, "model" | "corpus" | "divergence" | "debug">]?: number | string;
+      [K in Exclude<keyof TrainConfigInput, "model" | "corpus" | "divergence">]?: number | string;
     }
     & {
       divergence?: { spikeFactor: number };
-      debug?: { nanAtStep: number | null };
     };
   /** Node id of the corpus stage. */
   corpus: string;
@@ -110,18 +99,11 @@ export type RunSpec = {
   backend: BackendName;
 };
 
-/** `run.json`: one self-contained unit of work (resolved config with the corpus folder). */
-export interface RunFile {
-  /** Run identifier. */
-  readonly runId: string;
-  /** Backend. */
-  readonly backend: BackendName;
-  /** The resolved training configuration (`corpus` is an absolute folder). */
-  readonly config: TrainConfig;
-}
-
-import { type RunResult, runResultOf } from "../kernels/train/result.ts";
-export type { RunResult };
+import type { RunResult } from "../kernels/train/result.ts";
+import { type BackendName, executeRunFile, type RunFile, UNIT_OUTPUTS, verifyUnit } from "./unit.ts";
+export type { BackendName, RunFile, RunResult };
+export { executeRunFile };
+import { writeFileAtomic } from "../util/fs.ts";
 
 /** Returns the adapter identity of the default WebGPU adapter; throws when there is none. */
 export async function gpuAdapterIdentity(): Promise<string> {
@@ -130,10 +112,6 @@ export async function gpuAdapterIdentity(): Promise<string> {
     throw new Error("train: no WebGPU adapter (install Mesa Vulkan drivers or use backend reference)");
   }
   return adapterIdentity(adapter.info);
-}
-
-async function createBackend(name: BackendName, model: ModelConfig): Promise<Backend> {
-  return name === "reference" ? new ReferenceBackend(model) : await createGpuBackend(model);
 }
 
 /** Returns the resolved config of a run spec with its corpus at `corpusDir`; throws naming the run and field. */
@@ -145,55 +123,18 @@ export function runConfig(spec: RunSpec, corpusDir: string): TrainConfig {
   );
 }
 
-/** Options of {@link executeRunFile}. */
-export interface ExecuteOptions {
-  /** Abort: the trainer checkpoints and the result has status "aborted". */
-  readonly signal?: AbortSignal;
-  /** Called with each log line. */
-  readonly onProgress?: (record: StepRecord, steps: number) => void;
-}
+const CODE_ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 
-/**
- * Executes the unit of work in `dir` (`dir/run.json`): trains, resuming from a checkpoint in `dir` if
- * any, and writes `dir/config.json`, `dir/log.jsonl` and `dir/result.json`. Returns the result.
- */
-export async function executeRunFile(dir: string, options: ExecuteOptions = {}): Promise<RunResult> {
-  const path = `${dir}/run.json`;
-  let run: RunFile;
-  try {
-    run = JSON.parse(await Deno.readTextFile(path)) as RunFile;
-  } catch (e) {
-    throw new Error(`${path}: cannot read the run file: ${(e as Error).message}`);
-  }
-  if (run.backend !== "gpu" && run.backend !== "reference") {
-    throw new Error(
-      `${path}: field "backend" must be "gpu" or "reference", got ${JSON.stringify(run.backend)}`,
-    );
-  }
-  const cfg = resolveTrainConfig(run.config, path);
-  await writeTextAtomic(`${dir}/config.json`, JSON.stringify(cfg, null, 2) + "\n");
-  const corpus = await openCorpus(cfg.corpus, cfg.seed, cfg.model.vocabSize);
-  const backend = await createBackend(run.backend, cfg.model);
-  try {
-    const res = await train(cfg, {
-      backend,
-      loader: corpus.data,
-      outDir: dir,
-      initParams: (c) => initParams(c.model, c.seed),
-      resume: true,
-      signal: options.signal,
-      onProgress: options.onProgress ? (r) => options.onProgress!(r, cfg.steps) : undefined,
-    });
-    const result = runResultOf(run.runId, res, peakLearningRate(cfg), backend.identity);
-    await writeTextAtomic(`${dir}/result.json`, JSON.stringify(result, null, 2) + "\n");
-    return result;
-  } finally {
-    backend.destroy();
-  }
-}
+/** How a cluster node runs one training unit: `tools/run_units.ts --unit "$UNIT"` (see pipeline/executor_slurm.ts). */
+export const TRAIN_UNIT_TASK: UnitTask = {
+  command: (deno, readable, writable) =>
+    `${deno} run --allow-read=${[CODE_ROOT, ...readable].join(",")} --allow-write=${writable.join(",")} ` +
+    `--deny-net ${CODE_ROOT}/tools/run_units.ts --unit "$UNIT"`,
+  isComplete: async (dir) => (await verifyUnit(dir)) !== null,
+};
 
 /** Files a train stage writes. */
-export const TRAIN_OUTPUTS: readonly string[] = ["run.json", "config.json", "log.jsonl", "result.json"];
+export const TRAIN_OUTPUTS: readonly string[] = UNIT_OUTPUTS;
 
 /** Returns the node id of the train stage of `runId`. */
 export function trainStageId(runId: string): string {
@@ -201,9 +142,17 @@ export function trainStageId(runId: string): string {
 }
 
 function workKey(ctx: StageContext, spec: RunSpec, identity: string): string {
-  const fp = (ctx as unknown as { fingerprint?: unknown }).fingerprint;
+  const fp = ctx.fingerprint;
   if (typeof fp === "string" && /^[0-9a-f]{16,}$/.test(fp)) return fp;
   return sha256Hex(canonicalJson({ spec, corpus: ctx.deps[spec.corpus], identity }));
+}
+
+async function readAborted(work: string, id: string): Promise<RunResult> {
+  try {
+    return JSON.parse(await Deno.readTextFile(`${work}/result.json`)) as RunResult;
+  } catch (e) {
+    throw new Error(`${id}: the unit in ${work} left no complete outputs: ${(e as Error).message}`);
+  }
 }
 
 /** Returns the train stage of one run (id `train.<runId>`), depending only on its corpus stage. */
@@ -219,29 +168,41 @@ export function trainStage(spec: RunSpec): Stage<RunSpec & Params> {
     params: spec as RunSpec & Params,
     inputs: [],
     outputs: TRAIN_OUTPUTS,
+    unit: true,
     envIdentity,
     async run(ctx) {
       const s = ctx.params;
       const corpusDir = ctx.deps[s.corpus];
       if (corpusDir === undefined) throw new Error(`${ctx.id}: missing dependency ${s.corpus}`);
       const cfg = runConfig(s, corpusDir);
-      const work = `${ctx.root}/.cache/work/${workKey(ctx, s, await envIdentity())}`;
+      const key = workKey(ctx, s, await envIdentity());
+      const executor = ctx.executor;
+      const work = executor ? executor.unitDir(key) : `${ctx.root}/.cache/work/${key}`;
       await Deno.mkdir(work, { recursive: true });
       const runFile: RunFile = { runId: s.runId, backend: s.backend, config: cfg };
-      await writeTextAtomic(`${work}/run.json`, JSON.stringify(runFile, null, 2) + "\n");
+      await writeFileAtomic(`${work}/run.json`, JSON.stringify(runFile, null, 2) + "\n");
       ctx.log(`${ctx.id}: working in ${work}; ${cfg.steps} steps, peak lr ${peakLearningRate(cfg)}`);
       ctx.progress(0, cfg.steps, "starting");
-      const result = await executeRunFile(work, {
-        signal: ctx.signal,
-        onProgress: (r, steps) =>
-          ctx.progress(
-            r.step,
-            steps,
-            `loss ${r.train_loss.toFixed(3)}${
-              r.val_loss !== undefined ? ` val ${r.val_loss.toFixed(3)}` : ""
-            }`,
-          ),
-      });
+      const runHere = async () => {
+        await executeRunFile(work, {
+          signal: ctx.signal,
+          onProgress: (r, steps) =>
+            ctx.progress(
+              r.step,
+              steps,
+              `loss ${r.train_loss.toFixed(3)}${
+                r.val_loss !== undefined ? ` val ${r.val_loss.toFixed(3)}` : ""
+              }`,
+            ),
+        });
+      };
+      if (executor) {
+        await executor.run(
+          { stageId: ctx.id, fingerprint: key, dir: work, log: ctx.log, progress: ctx.progress },
+          runHere,
+        );
+      } else await runHere();
+      const result = await verifyUnit(work) ?? await readAborted(work, ctx.id);
       if (result.status === "aborted") {
         throw new Error(`${ctx.id}: aborted at step ${result.steps}; rerun to resume from the checkpoint`);
       }

@@ -25,6 +25,13 @@ export interface VariantSettings {
   readonly approach1Subsets: readonly string[];
   /** Parameter-counting convention of scaling/count used as "params" (see collect's `params_<name>` columns). */
   readonly paramsConvention: string;
+  /**
+   * The params convention of Approach 1's rows ("": the same as `paramsConvention`). The authors count
+   * params differently in their two no-embeddings fits: Approach 1 counts no embedding matrix at all
+   * (their `param_counter(..., vocab_size=0)`), Approach 3 drops one vocabulary x width matrix
+   * (`params - 50304 * width`).
+   */
+  readonly approach1ParamsConvention: string;
   /** FLOP counter of scaling/count FLOP_COUNTERS used as "flops" (see collect's `flops_<name>` columns). */
   readonly flopsCounter: string;
   /** Huber delta of the Approach 3 objective (on log loss). */
@@ -46,6 +53,7 @@ export const PAPER: VariantSettings = {
   subsets: ["hot"],
   approach1Subsets: ["hot_477"],
   paramsConvention: "total",
+  approach1ParamsConvention: "",
   flopsCounter: "gemstones",
   huberDelta: 1e-4,
   excludeRuns: [],
@@ -61,8 +69,10 @@ export type VariantOverrides = Partial<VariantSettings> & { readonly description
 export const VARIANT_OVERRIDES: Readonly<Record<string, VariantOverrides>> = {
   paper: { description: PAPER.description },
   no_embeds: {
-    description: "Embedding parameters (input embedding and LM head) are not counted in params",
-    paramsConvention: "non_embedding",
+    description:
+      "Embeddings not counted in params, as the authors do: one vocab x width matrix dropped for Approach 3, both for Approach 1",
+    paramsConvention: "non_embedding_one",
+    approach1ParamsConvention: "non_embedding",
   },
   cooldown: {
     description:

@@ -25,7 +25,9 @@ Deno.test("variants: each resolves to PAPER plus its overrides", () => {
     huberDelta: 1e-3,
     description: resolveVariant("huber_1e-3").description,
   });
-  assert.equal(resolveVariant("no_embeds").paramsConvention, "non_embedding");
+  assert.equal(resolveVariant("no_embeds").paramsConvention, "non_embedding_one");
+  assert.equal(resolveVariant("no_embeds").approach1ParamsConvention, "non_embedding");
+  assert.equal(resolveVariant("paper").approach1ParamsConvention, "");
   assert.deepEqual(resolveVariant("cooldown").subsets, ["cool_end"]);
   assert.deepEqual(resolveVariant("width_512_only").widths, [512]);
   assert.equal(PAPER.huberDelta, 1e-4);

@@ -5,7 +5,7 @@
  */
 
 import { type AdditiveLaw, evaluateLaw } from "../scaling/law.ts";
-import { seededRng } from "../scaling/fit/prng.ts";
+import { seededRng } from "../util/rng.ts";
 import type { FitPoint } from "../scaling/fit/types.ts";
 
 /** One row of a Gemstones `wandb_df_for_fitting_*.jsonl` table. */

@@ -3,20 +3,14 @@
  * @module
  */
 import { initParams } from "../kernels/init.ts";
+import { xorshift32 } from "../util/rng.ts";
 import { type ModelConfig, parameterSpecs, type TrainState } from "../kernels/types.ts";
 
 /** Returns `n` deterministic pseudo-random values uniform in [-scale, scale) (xorshift32 from `seed`). */
 export function randomArray(n: number, seed: number, scale = 1): Float64Array {
-  let s = (seed * 2654435761) >>> 0 || 1;
+  const next = xorshift32(seed);
   const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    out[i] = ((s / 4294967296) * 2 - 1) * scale;
-  }
+  for (let i = 0; i < n; i++) out[i] = ((next() / 4294967296) * 2 - 1) * scale;
   return out;
 }
 

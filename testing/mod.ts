@@ -8,5 +8,6 @@
 export * from "./gpu.ts";
 export * from "./gemstones.ts";
 export * from "./report_fixture.ts";
+export * from "./laws.ts";
 export { makeToyProject, put, type ToyProject } from "./engine/toy_project.ts";
 export { toyStages } from "./engine/toy_pipeline.ts";

@@ -1,7 +1,8 @@
 /**
  * Opens a report generated from the real data in headless Chromium from disk (file://) and checks that
- * every figure is drawn by the inlined Vega runtime (an SVG with marks; figure 1 with one symbol per
- * shape of its data), that no console error occurs, and that no request leaves file:// or data:.
+ * every figure is drawn by the inlined Vega runtime (an SVG with marks; paper Figure 2 with one symbol
+ * per shape of its data), that clicking a legend entry highlights its line, that no console error
+ * occurs, and that no request leaves file:// or data:.
  */
 import assert from "node:assert/strict";
 import fs from "node:fs";
@@ -46,8 +47,8 @@ Deno.test("the HTML report renders every figure offline in Chromium", async () =
     const manifest = JSON.parse(await Deno.readTextFile(`${outDir}/figures/figures.json`)) as {
       stem: string;
     }[];
-    assert.equal(manifest.length, 9);
-    const fig1 = JSON.parse(await Deno.readTextFile(`${outDir}/figures/01-width-depth.vl.json`));
+    assert.equal(manifest.length, 8);
+    const fig1 = JSON.parse(await Deno.readTextFile(`${outDir}/figures/fig02-width-depth.vl.json`));
     const shapes = (fig1.datasets.shapes as unknown[]).length;
 
     const { chromium } = await loadPlaywright();
@@ -85,9 +86,25 @@ Deno.test("the HTML report renders every figure offline in Chromium", async () =
         const marks = await page.locator(`#view-${stem} svg g[class^="mark-"] > *`).count();
         assert.ok(marks > 0, `figure ${stem} has ${marks} marks`);
       }
-      // Figure 1's point layer: one symbol per shape of its data.
-      const symbols = await page.locator(`#view-01-width-depth svg g.mark-symbol.role-mark > path`).count();
+      // Paper Figure 2's point layer: one symbol per shape of its data.
+      const symbols = await page.locator(`#view-fig02-width-depth svg g.mark-symbol.role-mark > path`)
+        .count();
       assert.equal(symbols, shapes);
+      // Legend-click highlighting (rainbow): clicking a law's legend entry dims every other law's line.
+      const lines = page.locator(`#view-fig06-rainbow svg g.mark-line.role-mark path`);
+      const opacities = () =>
+        lines.evaluateAll((ps) => ps.map((p) => Number(p.getAttribute("opacity") ?? "1")));
+      const before = await opacities();
+      assert.ok(before.length >= 2 && before.every((o) => o === 1), `before: ${before}`);
+      await page.locator(`#view-fig06-rainbow svg g.law_legend_entries g.role-legend-label text`).first()
+        .click();
+      await page.waitForFunction(() =>
+        [...document.querySelectorAll("#view-fig06-rainbow svg g.mark-line.role-mark path")]
+          .some((p) => Number(p.getAttribute("opacity")) < 0.5)
+      );
+      const after = await opacities();
+      assert.ok(after.some((o) => o === 1), `after: ${after}`);
+      assert.ok(after.some((o) => o < 0.5), `after: ${after}`);
       assert.deepEqual(errors, []);
       const external = requests.filter((u) => !u.startsWith("file:") && !u.startsWith("data:"));
       assert.deepEqual(external, []);

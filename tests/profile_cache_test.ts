@@ -96,7 +96,16 @@ Deno.test("a diverged run is listed as diverged and left out of runs.csv", async
     const bad = trainStage({
       runId: "t_nan",
       model,
-      train: { steps: 12, batchSize: 4, evalEveryTokens: 256, logEvery: 2, debug: { nanAtStep: 5 } },
+      // Without clipping, lr ≈ 6e4 blows the loss up within two steps: a real divergence, no test hook.
+      train: {
+        steps: 12,
+        batchSize: 4,
+        evalEveryTokens: 256,
+        logEvery: 2,
+        lrBase: 1e6,
+        warmupTokens: 0,
+        gradClip: 0,
+      },
       corpus: "corpus",
       backend: "reference",
     });

@@ -39,29 +39,66 @@ Deno.test("nano profile: train logs -> collect -> fits -> report", async () => {
     );
   }
 
-  // Five validation checkpoints per run, every 24 steps of 256 tokens.
+  // Every number the pipeline recovered is the one the trainer logged: runs.csv's (step, tokens, loss) of a run
+  // are the val_loss lines of its log.jsonl (five checkpoints, every 24 steps of 256 tokens), its GPU-hours are
+  // the line's seconds / 3600, and own_runs.csv's final loss and steps are the log's `done` event.
   const rows = await readRunsRows(`${dir("collect_trained")}/runs.csv`);
   assert.equal(rows.length, 15);
-  assert.deepEqual(rows.filter((r) => r.run_id === "nano_64x1").map((r) => r.tokens), [
-    6144,
-    12288,
-    18432,
-    24576,
-    30720,
-  ]);
+  const logged = new Set<number>();
+  for (const run of ["nano_32x1", "nano_32x2", "nano_64x1"]) {
+    const log = (await Deno.readTextFile(`${dir(`train.${run}`)}/log.jsonl`)).trim().split("\n").map((l) =>
+      JSON.parse(l)
+    );
+    const evals = log.filter((l) => !("event" in l) && typeof l.val_loss === "number");
+    assert.deepEqual(evals.map((l) => l.tokens), [6144, 12288, 18432, 24576, 30720], run);
+    const mine = rows.filter((r) => r.run_id === run);
+    assert.deepEqual(
+      mine.map((r) => [r.step, r.tokens, r.loss, r.gpu_hours]),
+      evals.map((l) => [l.step, l.tokens, l.val_loss, l.seconds / 3600]),
+      run,
+    );
+    const done = log.at(-1);
+    assert.equal(done.event, "done", run);
+    const ownRow = own.find((r) => r.run_id === run)!;
+    assert.equal(Number(ownRow.final_val_loss), done.final_val_loss, run);
+    assert.equal(done.final_val_loss, evals.at(-1).val_loss, `${run}: the final loss is the last evaluation`);
+    assert.equal(Number(ownRow.steps), done.step, run);
+    for (const l of evals) logged.add(l.val_loss);
+  }
   const selected = await readCsvObjects(`${dir("select.paper")}/rows.csv`);
   assert.equal(selected.length, 15);
+  assert.deepEqual(new Set(selected.map((r) => Number(r.loss))), logged);
 
+  // Each Approach 3 fit saw the 15 rows; Approach 1's frontier is made of logged checkpoints, in rising compute.
   for (const form of ["eq1", "eq2", "eq3"]) {
     const fit = await readRecord<Approach3Record>(`${dir(`approach3_${form}.paper`)}/fit.json`);
     assert.equal(fit.rows, 15, form);
     assert.ok(Number.isFinite(fit.E) && fit.converged > 0, `${form}: E ${fit.E}, ${fit.converged} converged`);
   }
   const a1 = await readRecord<Approach1Record>(`${dir("approach1.paper")}/approach1.json`);
-  assert.ok(a1.flops.hull.points.length >= 2);
-  const html = await Deno.readTextFile(`${dir("report.paper")}/index.html`);
-  assert.ok(html.includes("<html"), "report index.html");
-  assert.ok([...Deno.readDirSync(`${dir("report.paper")}/figures`)].some((e) => e.name.endsWith(".svg")));
+  const hull = a1.flops.hull.points;
+  assert.ok(hull.length >= 2);
+  for (const p of hull) assert.ok(logged.has(p.loss), `hull point loss ${p.loss} is a logged loss`);
+  for (let i = 1; i < hull.length; i++) {
+    assert.ok(hull[i].compute > hull[i - 1].compute && hull[i].loss < hull[i - 1].loss);
+  }
+
+  // The report: the seven figures that own runs support (4 and 9 need the Gemstones grid and the Perceiver
+  // table), each as Vega-Lite, SVG and PNG, and a section of the page for each.
+  const report = dir("report.paper");
+  const figures: { number: number; stem: string; title: string }[] = JSON.parse(
+    await Deno.readTextFile(`${report}/figures/figures.json`),
+  );
+  assert.deepEqual(figures.map((f) => f.number), [1, 2, 3, 5, 6, 7, 8]);
+  const files = new Set([...Deno.readDirSync(`${report}/figures`)].map((e) => e.name));
+  assert.equal(files.size, 3 * figures.length + 1);
+  const html = await Deno.readTextFile(`${report}/index.html`);
+  for (const f of figures) {
+    for (const ext of [".vl.json", ".svg", ".png"]) assert.ok(files.has(f.stem + ext), f.stem + ext);
+    assert.ok(html.includes(f.title), f.title);
+  }
+  assert.equal(html.match(/<h2[^>]*>Figure \d/g)?.length, figures.length);
+  assert.match(html, /15 rows of 3 runs/);
 
   // A second run restores every stage from the store.
   const again = await runPipeline(stages, { root: ROOT, profile: "nano", variant: "paper", jobs: 2 });

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { main, parseTrainArgs } from "../kernels/cli.ts";
 import { prepareCorpus } from "../kernels/data/corpus.ts";
 import { readLog, resolveTrainConfig } from "../kernels/train/mod.ts";
+import { nanAtStep } from "./train_seams.ts";
 
 Deno.test("train cli: flags override the --config file; usage errors name the flag or file", async () => {
   const dir = await Deno.makeTempDir();
@@ -81,7 +82,7 @@ Deno.test("train cli: exit 3 on divergence, 1 when resuming under another config
     "--checkpoint-every=3",
     "--quiet",
   ];
-  assert.equal(await main([...args, `--out=${out}/nan`, "--nan-at-step=4"]), 3);
+  assert.equal(await main([...args, `--out=${out}/nan`], { wrapBackend: (b) => nanAtStep(b, 4) }), 3);
   const last = (await readLog(`${out}/nan/log.jsonl`)).at(-1);
   assert.deepEqual(last, { event: "diverged", reason: "non-finite train loss NaN", step: 6, tokens: 6 * 16 });
   assert.equal(await main([...args, `--out=${out}/ok`, "--steps=6"]), 0);

@@ -6,7 +6,8 @@ import { prepareCorpus } from "../kernels/data/corpus.ts";
 import { markovChain, syntheticEntropyRate } from "../kernels/data/markov.ts";
 import { initParams } from "../kernels/init.ts";
 import { ReferenceBackend } from "../kernels/reference/backend.ts";
-import { parameterSpecs } from "../kernels/types.ts";
+import { type Backend, parameterSpecs } from "../kernels/types.ts";
+import { nanAtStep } from "./train_seams.ts";
 import {
   learningRateAt,
   openCorpus,
@@ -41,11 +42,12 @@ const TINY: TrainConfigInput["model"] = { width: 16, depth: 1, headSize: 8, seqL
 async function run(
   cfg: TrainConfig,
   outDir: string,
+  wrap: (b: Backend) => Backend = (b) => b,
 ): Promise<{ res: TrainResult; backend: ReferenceBackend }> {
   const backend = new ReferenceBackend(cfg.model);
   const { data } = await openCorpus(cfg.corpus, cfg.seed, cfg.model.vocabSize);
   const res = await train(cfg, {
-    backend,
+    backend: wrap(backend),
     loader: data,
     outDir,
     initParams: (c) => initParams(c.model, c.seed),
@@ -116,7 +118,7 @@ Deno.test("train: a forced NaN and a huge learning rate are reported as diverged
   const dir = await corpus(20_000);
   const base: TrainConfigInput = { model: TINY, batchSize: 2, steps: 30, logEvery: 4, corpus: dir };
   const nanOut = await Deno.makeTempDir();
-  const nan = await run(resolveTrainConfig({ ...base, debug: { nanAtStep: 9 } }), nanOut);
+  const nan = await run(resolveTrainConfig(base), nanOut, (b) => nanAtStep(b, 9));
   assert.equal(nan.res.status, "diverged");
   // The NaN learning rate poisons the weights in step index 9; step 11 (index 10) is the first NaN loss.
   assert.equal(nan.res.steps, 11);

@@ -7,10 +7,11 @@ import { prepareCorpus } from "../kernels/data/corpus.ts";
 import { readLog, type StepRecord, TIMING_FIELDS } from "../kernels/train/mod.ts";
 
 const CLI = new URL("../kernels/cli.ts", import.meta.url).pathname;
+const SLOWED_CLI = new URL("./train_cli_slowed.ts", import.meta.url).pathname;
 const STEPS = 24, CKPT = 6;
 
-function command(args: string[]): Deno.Command {
-  const env: Record<string, string> = { NO_COLOR: "1" };
+function command(args: string[], stepDelayMs = 0): Deno.Command {
+  const env: Record<string, string> = { NO_COLOR: "1", TRAIN_TEST_STEP_DELAY_MS: String(stepDelayMs) };
   if (!Deno.env.get("XDG_RUNTIME_DIR")) env.XDG_RUNTIME_DIR = Deno.makeTempDirSync();
   return new Deno.Command(Deno.execPath(), {
     args: [
@@ -21,7 +22,7 @@ function command(args: string[]): Deno.Command {
       "--allow-sys",
       "--allow-ffi",
       "--deny-net",
-      CLI,
+      stepDelayMs > 0 ? SLOWED_CLI : CLI,
       ...args,
     ],
     env,
@@ -63,7 +64,7 @@ async function resumeIsBitIdentical(backend: "gpu" | "reference"): Promise<void>
 
   // Slow the second run down so that it is surely killed mid-way, after its first checkpoint and
   // after at least one log line past it (which the resume must drop and write again).
-  const child = command([...common, `--out=${b}`, "--step-delay-ms=150"]).spawn();
+  const child = command([...common, `--out=${b}`], 150).spawn();
   let exited = false;
   child.status.then(() => (exited = true));
   const deadline = Date.now() + 120_000;

@@ -9,17 +9,21 @@
 import { parseArgs } from "node:util";
 import { buildFixture } from "../testing/report_fixture.ts";
 import { readReportInputs } from "../stages/report.ts";
-import { variantFigures } from "../stages/report/figures_of_variant.ts";
+import { perceiverFigures, variantFigures } from "../stages/report/figures_of_variant.ts";
 import { writeReport } from "../stages/report/write.ts";
+import { writeFileAtomic } from "../util/fs.ts";
 
-/** Figures copied to docs/figures (stems). */
+/** Figures copied to docs/figures (stems, named after the paper figure they reproduce). */
 export const DOC_FIGURES: readonly string[] = [
-  "01-width-depth",
-  "02-approach1",
-  "04-rainbow",
-  "07-flop-counting",
-  "08-loss-curves",
-  "09-perceiver-ar",
+  "fig02-width-depth",
+  "fig04-approach1",
+  "fig05-approach3",
+  "fig06-rainbow",
+  "fig07-overspend",
+  "fig08-overtraining",
+  "fig23-loss-curves",
+  "fig24-flop-counting",
+  "tables-1-4-perceiver-ar",
 ];
 
 /** Variants of the rainbow in the docs figure. */
@@ -48,13 +52,13 @@ if (import.meta.main) {
   const tmp = await Deno.makeTempDir({ prefix: "docs-figures-" });
   try {
     const inputs = await readReportInputs("paper", fx.reportDeps["paper"], fx.dirs);
-    const written = await writeReport(tmp, variantFigures(inputs), { title: "docs", intro: "" });
+    const figures = [...variantFigures(inputs), ...perceiverFigures(inputs.perceiverValidation)];
+    const written = await writeReport(tmp, figures, { title: "docs", intro: "", sources: inputs.sources });
     const t2 = performance.now();
     await Deno.mkdir(values.out, { recursive: true });
     for (const stem of DOC_FIGURES) {
       const dst = `${values.out}/${stem}.png`;
-      await Deno.copyFile(`${tmp}/figures/${stem}.png`, `${dst}.tmp`);
-      await Deno.rename(`${dst}.tmp`, dst);
+      await writeFileAtomic(dst, await Deno.readFile(`${tmp}/figures/${stem}.png`));
     }
     console.log(
       `fixture (${DOC_VARIANTS.length} variants, ${starts} starts): ${((t1 - t0) / 1000).toFixed(1)} s`,

@@ -20,7 +20,7 @@ import { parseArgs } from "node:util";
 import { buildGrid, type GridRow, modelOfRow } from "../stages/grid.ts";
 import { MICRO_GRID } from "../stages/profile_settings.ts";
 import { resolveTrainConfig, type TrainConfig, trainFlopsPerToken } from "../kernels/train/mod.ts";
-import { writeFileAtomic } from "../kernels/train/atomic.ts";
+import { writeFileAtomic } from "../util/fs.ts";
 
 /** Settings of the study plan. */
 export interface MicroPlanOptions {

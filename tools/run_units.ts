@@ -1,6 +1,13 @@
 /**
- * Executes a folder of training units (the scale-out form of `train.<run>` stages: one folder per run,
- * each with a `run.json` as `stages/train.ts` defines it) one after the other on one WebGPU device, and
+ * The worker side of the executors: runs training units (`run.json` folders, stages/unit.ts) with
+ * {@link executeRunFile}, the very function the train stage runs in process.
+ *
+ * `--unit DIR` runs ONE unit in place (what a Slurm array task of `--executor slurm` runs): resumes from a
+ * checkpoint in DIR, and on SIGTERM, SIGUSR1 or SIGINT checkpoints and exits 130 (the batch script then
+ * requeues the task after a SIGUSR1 time-limit warning). Exit status: 0 finished (done or diverged; see
+ * DIR/result.json), 1 error, 2 bad usage, 130 interrupted with a checkpoint written.
+ *
+ * `<units dir> <out dir>` executes a folder of units (one folder per run) one after the other on one WebGPU device, and
  * writes per run `config.json`, `log.jsonl` and `result.json` (no checkpoints) into `<out dir>/<run id>/`,
  * plus `<out dir>/timings.json` ({@link UnitsTimings}: wall times, throughput and the adapter identity).
  *
@@ -9,27 +16,25 @@
  * A corpus path in a run.json that is relative is taken relative to the current folder (the repo root).
  *
  * Usage: `deno run -A tools/run_units.ts <units dir> <out dir> [--backend gpu|reference] [--only a,b]`
+ *        `deno run --allow-read --allow-write=DIR tools/run_units.ts --unit DIR`
  * @module
  */
-import { type RunResult, runResultOf } from "../kernels/train/result.ts";
+import type { RunResult } from "../kernels/train/result.ts";
 import { parseArgs } from "node:util";
 import { GpuContext } from "../kernels/gpu/context.ts";
 import { createGpuBackend } from "../kernels/gpu/backend.ts";
 import { ReferenceBackend } from "../kernels/reference/backend.ts";
-import { initParams } from "../kernels/init.ts";
 import { type Backend, parameterSpecs } from "../kernels/types.ts";
 import {
   CHECKPOINT_BIN,
   CHECKPOINT_JSON,
-  openCorpus,
-  peakLearningRate,
   readLog,
   resolveTrainConfig,
-  train,
   type TrainConfig,
   trainFlopsPerToken,
   writeFileAtomic,
 } from "../kernels/train/mod.ts";
+import { executeRunFile } from "../stages/unit.ts";
 
 /** One unit as read from `<units dir>/<run id>/run.json` (the `RunFile` of stages/train.ts). */
 export interface Unit {
@@ -226,36 +231,33 @@ export async function runUnits(
         : u.config.corpus;
       await writeFileAtomic(
         `${dir}/run.json`,
-        JSON.stringify(
-          { runId: u.runId, backend: u.backend, config: { ...u.config, corpus: relCorpus } },
-          null,
-          2,
-        ) +
-          "\n",
+        JSON.stringify({ runId: u.runId, backend: u.backend, config: u.config }, null, 2) + "\n",
       );
-      const corpus = await openCorpus(u.config.corpus, u.config.seed, u.config.model.vocabSize);
-      const backend: Backend = u.backend === "gpu"
-        ? await createGpuBackend(u.config.model, { context: context! })
-        : new ReferenceBackend(u.config.model);
-      let res;
-      try {
-        res = await train(u.config, {
-          backend,
-          loader: corpus.data,
-          outDir: dir,
-          initParams: (c) => initParams(c.model, c.seed),
-          resume: true,
-        });
-      } finally {
-        backend.destroy();
-      }
+      const backends: Backend[] = [];
+      const result: UnitResult = await executeRunFile(dir, {
+        createBackend: async (name, model) => {
+          const b = name === "gpu"
+            ? await createGpuBackend(model, { context: context! })
+            : new ReferenceBackend(model);
+          backends.push(b);
+          return b;
+        },
+      });
+      const identity = backends[0]?.identity ?? adapter;
       // config.json as the trainer wrote it, but with the corpus path relative to the repo.
       await writeFileAtomic(
         `${dir}/config.json`,
         JSON.stringify({ ...u.config, corpus: relCorpus }, null, 2) + "\n",
       );
-      const result: UnitResult = runResultOf(u.runId, res, peakLearningRate(u.config), backend.identity);
-      await writeFileAtomic(`${dir}/result.json`, JSON.stringify(result, null, 2) + "\n");
+      // run.json as it came, with the corpus path relative to the repo.
+      await writeFileAtomic(
+        `${dir}/run.json`,
+        JSON.stringify(
+          { runId: u.runId, backend: u.backend, config: { ...u.config, corpus: relCorpus } },
+          null,
+          2,
+        ) + "\n",
+      );
       await removeIfThere(`${dir}/${CHECKPOINT_BIN}`);
       await removeIfThere(`${dir}/${CHECKPOINT_JSON}`);
       const wallSeconds = (performance.now() - u0) / 1000;
@@ -269,21 +271,21 @@ export async function runUnits(
         depth: u.config.model.depth,
         params,
         batchSize: u.config.batchSize,
-        steps: res.steps,
-        tokens: res.tokens,
+        steps: result.steps,
+        tokens: result.tokens,
         wallSeconds,
-        trainSeconds: res.seconds,
-        tokensPerS: res.tokens / wallSeconds,
+        trainSeconds: result.seconds,
+        tokensPerS: result.tokens / wallSeconds,
         steadyTokensPerS: await steadyThroughput(`${dir}/log.jsonl`),
         flopsPerToken: trainFlopsPerToken(u.config.model),
-        status: res.status,
-        finalValLoss: res.finalValLoss,
+        status: result.status,
+        finalValLoss: result.finalValLoss,
       };
       runs.push(t);
       log(
         `${u.runId}: ${t.status} ${t.steps} steps, ${t.tokens} tokens in ${wallSeconds.toFixed(2)} s; ` +
           `${Math.round(t.tokensPerS)} tokens/s overall, ${Math.round(t.steadyTokensPerS)} steady; ` +
-          `val ${t.finalValLoss?.toFixed(4) ?? "-"}; ${backend.identity}`,
+          `val ${t.finalValLoss?.toFixed(4) ?? "-"}; ${identity}`,
       );
     }
   } finally {
@@ -302,6 +304,48 @@ export async function runUnits(
   return timings;
 }
 
+/** Exit status of `--unit` after a stop signal: a checkpoint was written (as `deno task train`). */
+export const UNIT_INTERRUPTED = 130;
+
+/**
+ * Runs the one unit in `dir` in place, stopping with a checkpoint on SIGTERM, SIGUSR1 or SIGINT; returns
+ * the exit status (0 finished, 1 error, 130 interrupted).
+ */
+export async function runOneUnit(dir: string, log: (line: string) => void = console.log): Promise<number> {
+  const ac = new AbortController();
+  const signals: Deno.Signal[] = ["SIGINT", "SIGTERM", "SIGUSR1"];
+  const handlers = signals.map((sig) => {
+    const h = () => {
+      if (ac.signal.aborted) return;
+      log(`run_units: ${sig} received: checkpointing ${dir} at the next step`);
+      ac.abort();
+    };
+    Deno.addSignalListener(sig, h);
+    return [sig, h] as const;
+  });
+  try {
+    const t0 = performance.now();
+    const r = await executeRunFile(dir, { signal: ac.signal });
+    const s = ((performance.now() - t0) / 1000).toFixed(1);
+    if (r.status === "aborted") {
+      log(
+        `run_units: ${r.runId}: stopped at step ${r.steps}, checkpoint written (${s} s); exit ${UNIT_INTERRUPTED}`,
+      );
+      return UNIT_INTERRUPTED;
+    }
+    log(
+      `run_units: ${r.runId}: ${r.status} at step ${r.steps} in ${s} s` +
+        (r.resumedFrom > 0 ? ` (resumed from step ${r.resumedFrom})` : "") + `; val ${r.finalValLoss ?? "-"}`,
+    );
+    return 0;
+  } catch (e) {
+    log(`run_units: ${dir}: ${(e as Error).message}`);
+    return 1;
+  } finally {
+    for (const [sig, h] of handlers) Deno.removeSignalListener(sig, h);
+  }
+}
+
 if (import.meta.main) {
   const { values, positionals } = parseArgs({
     args: Deno.args,
@@ -310,11 +354,20 @@ if (import.meta.main) {
       backend: { type: "string" },
       only: { type: "string" },
       root: { type: "string" },
+      unit: { type: "string" },
     },
   });
+  if (values.unit !== undefined) {
+    if (positionals.length > 0) {
+      console.error("usage: run_units.ts --unit DIR (no other arguments)");
+      Deno.exit(2);
+    }
+    Deno.exit(await runOneUnit(values.unit));
+  }
   if (positionals.length !== 2) {
     console.error(
-      "usage: run_units.ts <units dir> <out dir> [--backend gpu|reference] [--only a,b] [--root .]",
+      "usage: run_units.ts <units dir> <out dir> [--backend gpu|reference] [--only a,b] [--root .]\n" +
+        "       run_units.ts --unit DIR",
     );
     Deno.exit(2);
   }

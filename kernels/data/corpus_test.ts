@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { encodeDocuments, firstInvalidUtf8, prepareCorpus, splitTrainVal } from "./corpus.ts";
 import { markovChain, syntheticEntropyRate } from "./markov.ts";
-import { readTokenFile, sha256Hex, tokensToBytes, writeTokenFile } from "./tokenfile.ts";
+import { readTokenFile, tokensToBytes, writeTokenFile } from "./tokenfile.ts";
+import { sha256Hex } from "../../util/hex.ts";
 import { decodeTokens } from "./tokenizer.ts";
 
 Deno.test("splitTrainVal: evenly spaced contiguous chunks, every token kept once", () => {
@@ -20,7 +21,7 @@ Deno.test("splitTrainVal: evenly spaced contiguous chunks, every token kept once
 Deno.test("token file: SHA-256 known value, atomic write/read round trip, corruption named", async () => {
   // SHA-256 of the empty string (FIPS 180-2 test vector)
   assert.equal(
-    await sha256Hex(new Uint8Array()),
+    sha256Hex(new Uint8Array()),
     "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
   );
   assert.deepEqual(Array.from(tokensToBytes([258, 1])), [2, 1, 1, 0]);

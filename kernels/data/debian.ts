@@ -1,7 +1,8 @@
 /**
  * Real English corpora installable offline from Debian packages. Each entry names the apt packages,
  * the installed files it reads and how to turn them into text documents; `loadDebianCorpus` finds
- * the files and, when they are absent, throws with the `apt-get install` command to run.
+ * the files and, when they are absent, throws with the `apt-get install` command to run (and, when
+ * the process may not read them, says that instead: a permission is not a missing package).
  * @module
  */
 import type { CorpusSource } from "./tokenfile.ts";
@@ -51,12 +52,25 @@ export async function gunzipText(path: string): Promise<string> {
   }
 }
 
-async function exists(path: string): Promise<boolean> {
+/**
+ * Returns true when `path` exists, false when it does not. Any other failure (NotCapable or
+ * PermissionDenied: the process may not read it) is thrown as what it is, naming the path and the read
+ * access it needs.
+ */
+async function exists(path: string, key: string): Promise<boolean> {
   try {
     await Deno.stat(path);
     return true;
-  } catch {
-    return false;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return false;
+    // Deno 2 reports a missing --allow-read as NotCapable, the OS's refusal as PermissionDenied.
+    if (e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied) {
+      throw new Error(
+        `debian corpus "${key}": no permission to read ${path} (${(e as Error).name}); ` +
+          `the task must be given read access to it, e.g. --allow-read=.,${path.replace(/\/[^/]*$/, "")}`,
+      );
+    }
+    throw new Error(`debian corpus "${key}": cannot read ${path}: ${(e as Error).message}`);
   }
 }
 
@@ -82,7 +96,7 @@ export async function loadDebianCorpus(
     );
   }
   for (const f of corpus.files) {
-    if (!(await exists(root + f))) {
+    if (!(await exists(root + f, key))) {
       throw new Error(
         `debian corpus "${key}": ${root + f} not found; install it with: ` +
           `sudo apt-get install -y ${corpus.aptPackages.join(" ")}`,

@@ -72,3 +72,37 @@ Deno.test("stripVerseReferences: removes book-chapter:verse prefixes only", () =
     "The grace.\nAnd Mesha 3:4 stays",
   );
 });
+
+Deno.test("debian: a corpus the process may not read is reported as a permission, never as not found", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    await Deno.mkdir(`${root}/usr/share/doc/jargon-text`, { recursive: true });
+    await Deno.writeFile(`${root}/usr/share/doc/jargon-text/jargon.txt.gz`, await gzip("text\n"));
+    const module = new URL("./debian.ts", import.meta.url).href;
+    const script = `${root}/probe.ts`;
+    await Deno.writeTextFile(
+      script,
+      `import { loadDebianCorpus } from "${module}";
+      try { await loadDebianCorpus("jargon-text", "${root}"); console.log("read"); }
+      catch (e) { console.log(e.message); }`,
+    );
+    // Read access to the code only, as a task with --allow-read=. has: the corpus exists but is off limits.
+    const codeDir = new URL("../..", import.meta.url).pathname;
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", `--allow-read=${codeDir}`, "--no-prompt", script],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(out.stdout);
+    assert.match(
+      text,
+      new RegExp(
+        `no permission to read ${root}/usr/share/doc/jargon-text/jargon\\.txt\\.gz .*read access to it, ` +
+          `e\\.g\\. --allow-read=\\.,${root}/usr/share/doc/jargon-text`,
+      ),
+    );
+    assert.doesNotMatch(text, /not found|apt-get/);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});

@@ -6,7 +6,7 @@
  * and the shape asked for.
  * @module
  */
-import { Rng, type RngState } from "../rng.ts";
+import { Rng, type RngState } from "../../util/rng.ts";
 import { readTokenFile, type TokenFileHeader } from "./tokenfile.ts";
 
 /** JSON-serialisable cursor of a {@link TokenLoader}. */

@@ -6,7 +6,7 @@
  * sees, can do better than H on average: H is the irreducible loss E of a model trained on it.
  * @module
  */
-import { Rng } from "../rng.ts";
+import { Rng } from "../../util/rng.ts";
 
 /** An order-1 Markov chain whose states are emitted as tokens `firstToken + state`. */
 export interface MarkovChain {

@@ -4,6 +4,8 @@
  * renamed into place, so a reader never sees a half-written file.
  * @module
  */
+import { writeFileAtomic } from "../../util/fs.ts";
+import { sha256Hex } from "../../util/hex.ts";
 
 /** Where a corpus came from (recorded in every header). */
 export interface CorpusSource {
@@ -47,12 +49,6 @@ export interface TokenFileHeader {
   readonly source: CorpusSource;
 }
 
-/** Returns the lowercase hex SHA-256 of `bytes`. */
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const d = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>));
-  return Array.from(d, (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
 /** Returns the tokens as little-endian uint16 bytes; throws naming the position of a token outside 0..65535. */
 export function tokensToBytes(tokens: ArrayLike<number>): Uint8Array {
   const bytes = new Uint8Array(tokens.length * 2);
@@ -65,17 +61,6 @@ export function tokensToBytes(tokens: ArrayLike<number>): Uint8Array {
     view.setUint16(2 * i, t, true);
   }
   return bytes;
-}
-
-async function writeAtomic(path: string, data: Uint8Array): Promise<void> {
-  const tmp = `${path}.tmp-${Deno.pid}-${crypto.randomUUID()}`;
-  try {
-    await Deno.writeFile(tmp, data);
-    await Deno.rename(tmp, path);
-  } catch (e) {
-    await Deno.remove(tmp).catch(() => {});
-    throw e;
-  }
 }
 
 /** Writes `<dir>/<split>.bin` and `<dir>/<split>.json` atomically; returns the header written. */
@@ -98,14 +83,17 @@ export async function writeTokenFile(
     split,
     vocabSize: meta.vocabSize,
     count: tokens.length,
-    sha256: await sha256Hex(bytes),
+    sha256: sha256Hex(bytes),
     valFraction: meta.valFraction,
     chunkTokens: meta.chunkTokens,
     source: meta.source,
   };
   await Deno.mkdir(dir, { recursive: true });
-  await writeAtomic(`${dir}/${split}.bin`, bytes);
-  await writeAtomic(`${dir}/${split}.json`, new TextEncoder().encode(JSON.stringify(header, null, 2) + "\n"));
+  await writeFileAtomic(`${dir}/${split}.bin`, bytes);
+  await writeFileAtomic(
+    `${dir}/${split}.json`,
+    new TextEncoder().encode(JSON.stringify(header, null, 2) + "\n"),
+  );
   return header;
 }
 
@@ -148,7 +136,7 @@ export async function readTokenFile(
       `${binPath}: ${bytes.length} bytes, but header field "count" says ${header.count} tokens`,
     );
   }
-  const digest = await sha256Hex(bytes);
+  const digest = sha256Hex(bytes);
   if (digest !== header.sha256) {
     throw new Error(`${binPath}: SHA-256 ${digest} does not match header field "sha256" ${header.sha256}`);
   }

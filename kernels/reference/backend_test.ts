@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Rng } from "../rng.ts";
+import { Rng } from "../../util/rng.ts";
 import { type ModelConfig, type OptimizerStep, parameterSpecs, type TrainState } from "../types.ts";
 import { adamwStep, globalGradNorm } from "./adamw.ts";
 import { ReferenceBackend } from "./backend.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Rng } from "../rng.ts";
+import { Rng } from "../../util/rng.ts";
 import { type ModelConfig, nameTensors, parameterSpecs, paramSpec } from "../types.ts";
 import { maxRelativeError, numericalGradient } from "./gradcheck.ts";
 import { referenceForwardBackward, referenceLoss } from "./model.ts";

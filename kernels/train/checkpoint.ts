@@ -13,7 +13,8 @@
 
 import { type ModelConfig, parameterCount, parameterSpecs, type TrainState } from "../types.ts";
 import type { TrainConfig } from "./config.ts";
-import { exists, writeSynced } from "./atomic.ts";
+import { exists, writeSynced } from "../../util/fs.ts";
+import { sha256Hex } from "../../util/hex.ts";
 
 /** Format tag of checkpoint.json. */
 export const CHECKPOINT_FORMAT = "gemstones-trainer-checkpoint/1";
@@ -58,11 +59,6 @@ export interface CheckpointMeta {
 export const CHECKPOINT_BIN = "checkpoint.bin";
 /** File name of the checkpoint metadata. */
 export const CHECKPOINT_JSON = "checkpoint.json";
-
-async function sha256Hex(data: Uint8Array): Promise<string> {
-  const d = await crypto.subtle.digest("SHA-256", data as Uint8Array<ArrayBuffer>);
-  return Array.from(new Uint8Array(d), (b) => b.toString(16).padStart(2, "0")).join("");
-}
 
 const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
@@ -141,7 +137,7 @@ export async function writeCheckpoint(
     loader,
     loop,
     binBytes: bin.length,
-    binSha256: await sha256Hex(bin),
+    binSha256: sha256Hex(bin),
   };
   const binPath = `${dir}/${CHECKPOINT_BIN}`, jsonPath = `${dir}/${CHECKPOINT_JSON}`;
   await writeSynced(`${binPath}.tmp`, bin);
@@ -191,7 +187,7 @@ export async function readCheckpoint(
     return null;
   }
   const bin = await Deno.readFile(binPath);
-  const sha = await sha256Hex(bin);
+  const sha = sha256Hex(bin);
   let meta = await readMeta(jsonPath);
   if (meta === null || meta.binSha256 !== sha) {
     // Killed between the two renames: the new metadata is still in checkpoint.json.tmp.

@@ -19,6 +19,8 @@
  */
 
 import { type ModelConfig, validateModelConfig } from "../types.ts";
+import { canonicalJson } from "../../util/json.ts";
+import { sha256Hex } from "../../util/hex.ts";
 
 /** Learning-rate schedule after warm-up. */
 export type ScheduleKind = "constant" | "cosine";
@@ -27,12 +29,6 @@ export type ScheduleKind = "constant" | "cosine";
 export interface DivergenceConfig {
   /** Stop when a step's train loss exceeds `spikeFactor ×` the running minimum loss (dimensionless). */
   readonly spikeFactor: number;
-}
-
-/** Hooks for tests of the failure paths; never set in real runs. */
-export interface DebugConfig {
-  /** Use a NaN learning rate at this 0-based step, which poisons the weights (null: off). */
-  readonly nanAtStep: number | null;
 }
 
 /** A fully resolved training configuration (every field set). */
@@ -79,8 +75,6 @@ export interface TrainConfig {
   readonly divergence: DivergenceConfig;
   /** Corpus folder written by `kernels/data/prepare.ts` (train and validation token files). */
   readonly corpus: string;
-  /** Test hooks. */
-  readonly debug: DebugConfig;
 }
 
 /** A partial configuration as read from JSON or flags: anything left out takes its default. */
@@ -127,8 +121,6 @@ export interface TrainConfigInput {
   divergence?: Partial<DivergenceConfig>;
   /** See {@link TrainConfig.corpus}. */
   corpus?: string;
-  /** See {@link TrainConfig.debug}. */
-  debug?: Partial<DebugConfig>;
 }
 
 /** Default model: a micro Gemma-style decoder over the 259-token byte vocabulary of kernels/data. */
@@ -188,7 +180,6 @@ const TOP_KEYS = new Set<string>([
   "checkpointEvery",
   "divergence",
   "corpus",
-  "debug",
 ]);
 const MODEL_KEYS = new Set<string>(Object.keys(DEFAULT_MODEL));
 
@@ -291,12 +282,6 @@ export function resolveTrainConfig(input: TrainConfigInput, where = "train confi
   const div = input.divergence ?? {};
   if (!isObject(div)) fail(where, "divergence", "an object", div);
   checkKeys(where, div, new Set(["spikeFactor"]), "divergence.");
-  const dbg = input.debug ?? {};
-  if (!isObject(dbg)) fail(where, "debug", "an object", dbg);
-  checkKeys(where, dbg, new Set(["nanAtStep"]), "debug.");
-  const nanAtStep = dbg.nanAtStep === undefined || dbg.nanAtStep === null
-    ? null
-    : nonNegInt(where, "debug.nanAtStep", dbg.nanAtStep);
   const corpus = input.corpus;
   if (typeof corpus !== "string" || corpus.length === 0) {
     fail(where, "corpus", "a non-empty folder path", corpus);
@@ -350,7 +335,6 @@ export function resolveTrainConfig(input: TrainConfigInput, where = "train confi
       ),
     },
     corpus,
-    debug: { nanAtStep },
   };
   if (cfg.warmupTokens > totalTokens) {
     fail(where, "warmupTokens", `at most totalTokens (${totalTokens})`, cfg.warmupTokens);
@@ -366,24 +350,12 @@ export function resolveTrainConfig(input: TrainConfigInput, where = "train confi
   return cfg;
 }
 
-/** Returns a canonical JSON string (sorted keys, no spaces) of a JSON-like value. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return "[" + value.map(canonicalJson).join(",") + "]";
-  if (isObject(value)) {
-    const keys = Object.keys(value).filter((k) => value[k] !== undefined).sort();
-    return "{" + keys.map((k) => JSON.stringify(k) + ":" + canonicalJson(value[k])).join(",") + "}";
-  }
-  return JSON.stringify(value);
-}
-
 /**
  * Returns the hex SHA-256 of the fields that determine a run's trajectory (everything but logging,
  * evaluation and checkpoint cadence and the corpus path). A checkpoint resumes only under the same hash.
  */
-export async function trajectoryHash(cfg: TrainConfig): Promise<string> {
+export function trajectoryHash(cfg: TrainConfig): string {
   const { logEvery: _l, checkpointEvery: _c, evalEveryTokens: _e, evalBatches: _b, corpus: _p, ...rest } =
     cfg;
-  const bytes = new TextEncoder().encode(canonicalJson(rest));
-  const digest = await crypto.subtle.digest("SHA-256", bytes);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+  return sha256Hex(canonicalJson(rest, "config"));
 }

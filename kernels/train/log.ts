@@ -5,7 +5,7 @@
  * @module
  */
 
-import { exists, writeFileAtomic } from "./atomic.ts";
+import { exists, writeFileAtomic } from "../../util/fs.ts";
 
 /** File name of the training log inside a run folder. */
 export const LOG_FILE = "log.jsonl";
@@ -79,7 +79,7 @@ export async function readLog(path: string): Promise<LogRecord[]> {
  */
 export async function truncateLog(path: string, lastStep: number): Promise<number> {
   if (!(await exists(path))) {
-    await writeFileAtomic(path, "");
+    await writeFileAtomic(path, "", { sync: true });
     return 0;
   }
   const text = await Deno.readTextFile(path);
@@ -94,6 +94,6 @@ export async function truncateLog(path: string, lastStep: number): Promise<numbe
     }
     if (!("event" in rec) && rec.step <= lastStep) kept.push(line);
   }
-  await writeFileAtomic(path, kept.map((l) => l + "\n").join(""));
+  await writeFileAtomic(path, kept.map((l) => l + "\n").join(""), { sync: true });
   return kept.length;
 }

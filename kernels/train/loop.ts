@@ -16,7 +16,7 @@ import { tokensPerStep, type TrainConfig, trajectoryHash } from "./config.ts";
 import { learningRateAt } from "./schedule.ts";
 import { trainFlopsPerToken } from "./flops.ts";
 import { type LoopState, readCheckpoint, writeCheckpoint } from "./checkpoint.ts";
-import { writeFileAtomic } from "./atomic.ts";
+import { writeFileAtomic } from "../../util/fs.ts";
 import { appendLog, LOG_FILE, readLog, type StepRecord, truncateLog } from "./log.ts";
 
 /** File name of the resolved config a run writes into its folder. */
@@ -73,8 +73,6 @@ export interface TrainOptions {
   readonly signal?: AbortSignal;
   /** Called with every log line written. */
   readonly onProgress?: (record: StepRecord) => void;
-  /** Sleep this many ms after each step (tests use it to kill a run mid-way); default 0. */
-  readonly stepDelayMs?: number;
 }
 
 function zerosLike(ts: Float32Array[]): Float32Array[] {
@@ -136,7 +134,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     await truncateLog(logPath, -1);
   }
 
-  await writeFileAtomic(`${outDir}/${CONFIG_FILE}`, JSON.stringify(config, null, 2) + "\n");
+  await writeFileAtomic(`${outDir}/${CONFIG_FILE}`, JSON.stringify(config, null, 2) + "\n", { sync: true });
 
   let runningMin = loop.runningMinLoss;
   let pendingLosses = [...loop.pendingLosses];
@@ -229,7 +227,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
       };
     }
     const batch = data.nextBatch(B, T);
-    const lr = config.debug.nanAtStep === s ? NaN : learningRateAt(config, s);
+    const lr = learningRateAt(config, s);
     backend.trainStep(batch, B, {
       lr,
       beta1: config.beta1,
@@ -287,7 +285,9 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
       if (!(logDue || evalDue)) windowStartSeconds += elapsed() - c0; // keep it out of the throughput
     }
     if (logDue || evalDue) windowStartSeconds = elapsed();
-    if (options.stepDelayMs) await new Promise((r) => setTimeout(r, options.stepDelayMs));
+    // One macrotask turn per read-back: a signal handler (SIGTERM, ...) that aborts us gets to run
+    // even on a backend whose read-backs resolve without waiting (the float64 reference).
+    if (logDue || evalDue || ckptDue) await new Promise((r) => setTimeout(r, 0));
   }
   await appendLog(logPath, {
     event: "done",

@@ -10,5 +10,5 @@ export * from "./checkpoint.ts";
 export * from "./log.ts";
 export * from "./loop.ts";
 export * from "./data.ts";
-export { exists, writeFileAtomic } from "./atomic.ts";
+export { exists, writeFileAtomic } from "../../util/fs.ts";
 export { type RunResult, runResultOf } from "./result.ts";

@@ -9,9 +9,10 @@ import type { ShapeSpec } from "./shape.ts";
 
 /**
  * Parameter-counting conventions by name; each returns a parameter count. `non_embedding` removes both
- * the input embedding and the untied LM head (2·V·w; the paper's no_embeds variant, which reproduces
- * the published Approach 1 fit), `non_embedding_one` removes one V·w matrix (as the industry table's
- * `non_emb_params` does), `continuous` uses fractional head counts.
+ * the input embedding and the untied LM head (2·V·w; the no_embeds variant's Approach 1, as the
+ * authors' Approach 1 counts it), `non_embedding_one` removes one V·w matrix (the no_embeds variant's
+ * Approach 3, as the authors' Approach 3 counts it, and the industry table's `non_emb_params`),
+ * `continuous` uses fractional head counts.
  */
 export const PARAM_CONVENTIONS: Readonly<Record<string, (shape: ShapeSpec) => number>> = {
   total: gemstonesParams,

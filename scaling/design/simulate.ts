@@ -8,7 +8,7 @@
  */
 import { type AdditiveLaw, evaluateLaw } from "../law.ts";
 import { PARAM_CONVENTIONS, type ShapeSpec } from "../count/mod.ts";
-import { seededRng } from "../fit/prng.ts";
+import { seededRng } from "../../util/rng.ts";
 
 /** One model to simulate: its shape and the tokens its run reaches. */
 export interface SimulatedModel {

@@ -87,14 +87,14 @@ export function approach1Hull(points: readonly Approach1Point[]): Approach1Resul
  * Returns Approach 1 by `bins` log-spaced resource buckets over the data's range: the lowest-loss point
  * of each non-empty bucket (ties: first index), ascending in resource, and power-law fits.
  */
-export function approach1Bins(
+export function approach1Binning(
   points: readonly Approach1Point[],
   options: { readonly bins: number },
 ): Approach1Result {
-  checkPoints(points, "approach1Bins");
+  checkPoints(points, "approach1Binning");
   const bins = options.bins;
   if (!(Number.isInteger(bins) && bins >= 1)) {
-    throw new Error(`approach1Bins: bins must be an integer >= 1, got ${bins}`);
+    throw new Error(`approach1Binning: bins must be an integer >= 1, got ${bins}`);
   }
   const lr = points.map((p) => Math.log(p.resource));
   const lo = Math.min(...lr), hi = Math.max(...lr);
@@ -105,5 +105,5 @@ export function approach1Bins(
     if (best[b] < 0 || points[i].lossNats < points[best[b]].lossNats) best[b] = i;
   });
   const selected = best.filter((i) => i >= 0);
-  return { method: "bins", selected, fits: frontierFits(points, selected, "approach1Bins") };
+  return { method: "binning", selected, fits: frontierFits(points, selected, "approach1Binning") };
 }

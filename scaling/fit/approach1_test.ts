@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { approach1Bins, approach1Hull, lowerConvexHull } from "./approach1.ts";
+import { approach1Binning, approach1Hull, lowerConvexHull } from "./approach1.ts";
 import { predictPowerLaw } from "./ols.ts";
 import type { Approach1Point } from "./types.ts";
 
@@ -43,7 +43,7 @@ Deno.test("approach1Hull: selects the hull and recovers the power laws of the fr
   close(predictPowerLaw(r.fits.params, 1e22) / 1e10, 1, 1e-10);
 });
 
-Deno.test("approach1Bins: lowest loss per log-spaced bucket, then OLS", () => {
+Deno.test("approach1Binning: lowest loss per log-spaced bucket, then OLS", () => {
   // resources 1e18 … 1e21; 3 bins of width 1 decade: [1e18,1e19), [1e19,1e20), [1e20,1e21].
   const pts: Approach1Point[] = [
     { resource: 1e18, lossNats: 3.0, params: 1e7, tokens: 1e10 },
@@ -53,7 +53,7 @@ Deno.test("approach1Bins: lowest loss per log-spaced bucket, then OLS", () => {
     { resource: 1e21, lossNats: 2.2, params: 1.6e8, tokens: 1e12 }, // bin 2 (the right edge belongs to it)
     { resource: 3e20, lossNats: 2.3, params: 1e9, tokens: 1e12 },
   ];
-  const r = approach1Bins(pts, { bins: 3 });
+  const r = approach1Binning(pts, { bins: 3 });
   assert.deepEqual(r.selected, [1, 3, 4]);
   // params 2e7, 8e7, 1.6e8 against 5e18, 8e19, 1e21: reference OLS computed by hand in log space.
   const u = [5e18, 8e19, 1e21].map(Math.log), v = [2e7, 8e7, 1.6e8].map(Math.log);
@@ -63,9 +63,9 @@ Deno.test("approach1Bins: lowest loss per log-spaced bucket, then OLS", () => {
   assert.ok(Math.abs(r.fits.params.slope - slope) < 1e-12);
   assert.ok(Math.abs(r.fits.params.intercept - (mv - slope * mu)) < 1e-9);
   assert.equal(r.fits.params.n, 3);
-  assert.throws(() => approach1Bins(pts, { bins: 1 }), /only 1 frontier point\(s\); need >= 2/);
+  assert.throws(() => approach1Binning(pts, { bins: 1 }), /only 1 frontier point\(s\); need >= 2/);
   assert.throws(
-    () => approach1Bins([{ ...pts[0], tokens: 0, group: "r7" }], { bins: 2 }),
-    /approach1Bins: point 0 \(group "r7"\): field tokens must be a finite number > 0, got 0/,
+    () => approach1Binning([{ ...pts[0], tokens: 0, group: "r7" }], { bins: 2 }),
+    /approach1Binning: point 0 \(group "r7"\): field tokens must be a finite number > 0, got 0/,
   );
 });

@@ -11,12 +11,10 @@ import { lbfgsMinimize } from "./lbfgs.ts";
 import { approach3Objective, type LogData, prepareLogData } from "./objective.ts";
 import type { Approach3Fit, Approach3Options, Approach3Settings, FitPoint, InitGrid } from "./types.ts";
 
-/** Chinchilla's Eq. 1 variables: L(N, D). */
-export const EQ1_VARIABLES: readonly string[] = ["params", "tokens"];
-/** Gemstones' width-depth law (Eq. 2) variables. */
-export const EQ2_VARIABLES: readonly string[] = ["width", "depth", "params", "tokens"];
-/** Gemstones' Eq. 3 variables. */
-export const EQ3_VARIABLES: readonly string[] = ["width", "depth", "tokens"];
+// The forms' variables are declared once, in the law registry; re-exported for the fitter's callers.
+export { EQ1_VARIABLES } from "../laws/eq1.ts";
+export { EQ2_VARIABLES } from "../laws/eq2.ts";
+export { EQ3_VARIABLES } from "../laws/eq3.ts";
 
 /** Relative distance to the best objective within which runs count as "the same optimum" for flatness. */
 export const NEAR_BEST_RELATIVE = 1e-6;

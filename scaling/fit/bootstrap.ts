@@ -5,11 +5,10 @@
  */
 
 import type { AdditiveLaw } from "../law.ts";
-import { approach1Bins, approach1Hull } from "./approach1.ts";
+import { approach1Binning, approach1Hull } from "./approach1.ts";
 import { fitApproach3, lawParameters } from "./approach3.ts";
-import { seededRng } from "./prng.ts";
+import { seededRng } from "../../util/rng.ts";
 import type {
-  Approach1Method,
   Approach1Point,
   Approach1Result,
   Approach3Options,
@@ -17,6 +16,7 @@ import type {
   BootstrapApproach3Result,
   BootstrapOptions,
   FitPoint,
+  FrontierMethod,
   Interval,
 } from "./types.ts";
 
@@ -135,8 +135,8 @@ export function bootstrapApproach3(
   };
 }
 
-function runApproach1(points: readonly Approach1Point[], method: Approach1Method): Approach1Result {
-  return method.method === "hull" ? approach1Hull(points) : approach1Bins(points, { bins: method.bins });
+function runApproach1(points: readonly Approach1Point[], method: FrontierMethod): Approach1Result {
+  return method.method === "hull" ? approach1Hull(points) : approach1Binning(points, { bins: method.bins });
 }
 
 /**
@@ -145,7 +145,7 @@ function runApproach1(points: readonly Approach1Point[], method: Approach1Method
  */
 export function bootstrapApproach1(
   points: readonly Approach1Point[],
-  method: Approach1Method,
+  method: FrontierMethod,
   boot: BootstrapOptions,
 ): BootstrapApproach1Result {
   const confidence = checkBoot(boot, "bootstrapApproach1");

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { type AdditiveLaw, CHINCHILLA_LAW } from "../law.ts";
+import { type AdditiveLaw } from "../law.ts";
+import { CHINCHILLA_LAW } from "../laws/reference.ts";
 import { gemstonesPoints, readGemstones, synthesise } from "../../testing/gemstones.ts";
 import { EQ1_VARIABLES, lawParameters } from "./approach3.ts";
 import { bootstrapApproach1, bootstrapApproach3, quantileSorted } from "./bootstrap.ts";

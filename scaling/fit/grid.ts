@@ -7,7 +7,7 @@
  * @module
  */
 
-import { seededRng } from "./prng.ts";
+import { seededRng } from "../../util/rng.ts";
 import type { InitGrid } from "./types.ts";
 
 /** α values of the Gemstones grid. */

@@ -18,7 +18,7 @@
 export type * from "./types.ts";
 export { huberDerivative, huberLoss } from "./huber.ts";
 export { lbfgsMinimize, type Objective } from "./lbfgs.ts";
-export { type Rng, seededRng } from "./prng.ts";
+export { seededRng, type UniformRng as Rng } from "../../util/rng.ts";
 export { gemstonesGridSize, GRID_ALPHAS, GRID_LOG_A, GRID_LOG_E } from "./grid.ts";
 export { approach3Objective, approach3ObjectiveStable, type LogData, prepareLogData } from "./objective.ts";
 export {
@@ -32,6 +32,6 @@ export {
 } from "./approach3.ts";
 export { fitApproach3Parallel } from "./parallel.ts";
 export { fitLogLog, predictPowerLaw } from "./ols.ts";
-export { approach1Bins, approach1Hull, lowerConvexHull } from "./approach1.ts";
+export { approach1Binning, approach1Hull, lowerConvexHull } from "./approach1.ts";
 export { approach2IsoFlop } from "./approach2.ts";
 export { bootstrapApproach1, bootstrapApproach3, quantileSorted } from "./bootstrap.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { CHINCHILLA_LAW } from "../law.ts";
+import { CHINCHILLA_LAW } from "../laws/reference.ts";
 import { gemstonesPoints, readGemstones, synthesise } from "../../testing/gemstones.ts";
 import { EQ1_VARIABLES, fitApproach3 } from "./approach3.ts";
 import { fitApproach3Parallel } from "./parallel.ts";

@@ -179,7 +179,7 @@ export interface Approach1Point {
 /** Result of Approach 1 (bins or hull). */
 export interface Approach1Result {
   /** How the frontier was picked. */
-  readonly method: "bins" | "hull";
+  readonly method: "binning" | "hull";
   /** Indices (into the input) of the frontier points, ascending in resource. */
   readonly selected: readonly number[];
   /** Power laws of params, tokens and tokens/param against the resource. */
@@ -328,8 +328,8 @@ export interface BootstrapApproach1Result {
   >;
 }
 
-/** How Approach 1 picks its frontier (for the bootstrap). */
-export type Approach1Method = { readonly method: "hull" } | {
-  readonly method: "bins";
+/** How Approach 1 picks its frontier (for the bootstrap): the lower convex hull, or the best point of each of `bins` log-spaced bins. */
+export type FrontierMethod = { readonly method: "hull" } | {
+  readonly method: "binning";
   readonly bins: number;
 };

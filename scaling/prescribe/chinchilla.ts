@@ -43,7 +43,7 @@ export function chinchillaTerms(
 /**
  * Returns the compute-optimal parameters, tokens and loss of a `[params, tokens]` law at `flops` FLOPs
  * under `C = 6·N·D`: `N_opt = G·(C/6)^a`, `D_opt = G^−1·(C/6)^b`, `G = (αA/(βB))^(1/(α+β))`,
- * `a = β/(α+β)`, `b = α/(α+β)`. With CHINCHILLA_LAW, a ≈ 0.452 and b ≈ 0.548.
+ * `a = β/(α+β)`, `b = α/(α+β)`. With CHINCHILLA_LAW (scaling/laws), a ≈ 0.452 and b ≈ 0.548.
  */
 export function chinchillaOptimum(law: AdditiveLaw, flops: number): ChinchillaOptimum {
   if (!(flops > 0) || !Number.isFinite(flops)) {

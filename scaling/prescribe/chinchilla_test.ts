@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { CHINCHILLA_LAW, evaluateLaw } from "../law.ts";
+import { evaluateLaw } from "../law.ts";
+import { CHINCHILLA_LAW } from "../laws/reference.ts";
 import { chinchillaOptimum } from "./chinchilla.ts";
 
 /** Minimises L(N, C/(6N)) over log N by a fine scan then golden-section search: independent of the closed form. */

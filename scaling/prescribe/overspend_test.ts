@@ -1,19 +1,12 @@
 import assert from "node:assert/strict";
-import { type AdditiveLaw, evaluateLaw } from "../law.ts";
+import { evaluateLaw } from "../law.ts";
 import { gemstonesFlopsPerToken } from "../count/flops.ts";
 import { gemstonesParams } from "../count/params.ts";
 import { GEMSTONES_MODELS } from "../count/shapes.ts";
 import { overspend, overspendGrid, tokensToReachLoss } from "./overspend.ts";
+import { EQ2_TEST_LAW } from "../../testing/laws.ts";
 
-const EQ2: AdditiveLaw = {
-  E: 1.6,
-  terms: [
-    { variable: "width", A: 3, alpha: 0.3 },
-    { variable: "depth", A: 0.5, alpha: 0.5 },
-    { variable: "params", A: 400, alpha: 0.34 },
-    { variable: "tokens", A: 410, alpha: 0.28 },
-  ],
-};
+const EQ2 = EQ2_TEST_LAW;
 
 Deno.test("tokensToReachLoss solves the law for tokens (Infinity when unreachable)", () => {
   const shape = { width: 1280, depth: 15 };

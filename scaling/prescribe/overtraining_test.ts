@@ -1,18 +1,12 @@
 import assert from "node:assert/strict";
-import { type AdditiveLaw, CHINCHILLA_LAW, evaluateLaw } from "../law.ts";
+import { evaluateLaw } from "../law.ts";
+import { CHINCHILLA_LAW } from "../laws/reference.ts";
 import { gemstonesFlopsPerToken } from "../count/flops.ts";
 import { chinchillaOptimum } from "./chinchilla.ts";
 import { OVERTRAINING_FACTORS, overtrainingCurve } from "./overtraining.ts";
+import { EQ2_TEST_LAW } from "../../testing/laws.ts";
 
-const EQ2: AdditiveLaw = {
-  E: 1.6,
-  terms: [
-    { variable: "width", A: 3, alpha: 0.3 },
-    { variable: "depth", A: 0.5, alpha: 0.5 },
-    { variable: "params", A: 400, alpha: 0.34 },
-    { variable: "tokens", A: 410, alpha: 0.28 },
-  ],
-};
+const EQ2 = EQ2_TEST_LAW;
 
 function assertMinimumAtOne(curve: { factor: number; lossNats: number; lossIncreaseNats: number }[]) {
   const i1 = curve.findIndex((p) => p.factor === 1);

@@ -11,6 +11,7 @@ import { lawLossWithoutTokens as shapeLoss, lawTokensTerm, type TokensTerm } fro
 import { gemstonesFlopsPerToken } from "../count/flops.ts";
 import { gemstonesParams, gemstonesParamsContinuous } from "../count/params.ts";
 import type { ShapeSpec } from "../count/shape.ts";
+import { logSpace } from "../logspace.ts";
 
 /** Options of the width-depth prescription. Omitted fields take the Gemstones defaults. */
 export interface WidthDepthOptions {
@@ -130,13 +131,6 @@ export function widthDepthSettings(options: WidthDepthOptions = {}): WidthDepthS
   return s;
 }
 
-function logSpace(lo: number, hi: number, n: number): number[] {
-  if (n < 2 || lo === hi) return [lo];
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) out.push(Math.exp(Math.log(lo) + (Math.log(hi) - Math.log(lo)) * i / (n - 1)));
-  return out;
-}
-
 /**
  * A precomputed grid of shapes for one law: per-shape width, depth, params and FLOPs per token (and,
  * hidden, the shape-only part of the loss and FLOPs-per-token^α_D), so that each budget costs one pass
@@ -161,8 +155,9 @@ export function buildWidthDepthGrid(law: AdditiveLaw, options: WidthDepthOptions
   const s = widthDepthSettings(options);
   const widths: number[] = [], depths: number[] = [];
   if (s.relaxed) {
-    const ws = logSpace(s.widthMin, s.widthMax, s.gridPoints),
-      ds = logSpace(s.depthMin, s.depthMax, s.gridPoints);
+    const space = (lo: number, hi: number) =>
+      s.gridPoints < 2 || lo === hi ? [lo] : logSpace(lo, hi, s.gridPoints);
+    const ws = space(s.widthMin, s.widthMax), ds = space(s.depthMin, s.depthMax);
     for (const w of ws) for (const d of ds) widths.push(w), depths.push(d);
   } else {
     for (let heads = Math.ceil(s.widthMin / s.headSize); heads * s.headSize <= s.widthMax; heads++) {

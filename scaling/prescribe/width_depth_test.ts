@@ -1,20 +1,13 @@
 import assert from "node:assert/strict";
-import { type AdditiveLaw, CHINCHILLA_LAW, evaluateLaw } from "../law.ts";
+import { type AdditiveLaw, evaluateLaw } from "../law.ts";
+import { CHINCHILLA_LAW } from "../laws/reference.ts";
 import { gemstonesFlopsPerToken } from "../count/flops.ts";
 import { gemstonesParams, gemstonesParamsContinuous } from "../count/params.ts";
 import { chinchillaOptimum } from "./chinchilla.ts";
 import { prescribeWidthDepth, prescribeWidthDepthCurve } from "./width_depth.ts";
+import { EQ2_TEST_LAW } from "../../testing/laws.ts";
 
-/** An Eq. 2-form law with made-up but plausible coefficients (nats). */
-const EQ2: AdditiveLaw = {
-  E: 1.6,
-  terms: [
-    { variable: "width", A: 3, alpha: 0.3 },
-    { variable: "depth", A: 0.5, alpha: 0.5 },
-    { variable: "params", A: 400, alpha: 0.34 },
-    { variable: "tokens", A: 410, alpha: 0.28 },
-  ],
-};
+const EQ2 = EQ2_TEST_LAW;
 
 /** Eq. 3 form: no params term. */
 const EQ3: AdditiveLaw = {

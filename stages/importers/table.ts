@@ -118,10 +118,3 @@ export function formatCsv(columns: readonly string[], rows: readonly (readonly C
   for (const r of rows) lines.push(r.map(cell).join(","));
   return lines.join("\n") + "\n";
 }
-
-/** Writes `text` to `path` via a temporary file in the same folder renamed into place (never half-written). */
-export async function writeTextAtomic(path: string, text: string): Promise<void> {
-  const tmp = `${path}.tmp-${crypto.randomUUID()}`;
-  await Deno.writeTextFile(tmp, text);
-  await Deno.rename(tmp, path);
-}

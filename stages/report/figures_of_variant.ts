@@ -22,7 +22,7 @@ import {
   perceiverExperimentTable,
   perceiverSelfAttnFlops,
 } from "../../scaling/count/perceiver.ts";
-import type { Figure } from "./figures/common.ts";
+import { type Figure, inPaperOrder } from "./figures/common.ts";
 import { widthDepthFigure } from "./figures/width_depth.ts";
 import { approach1Figure } from "./figures/approach1.ts";
 import { approach3Figure } from "./figures/approach3.ts";
@@ -34,6 +34,7 @@ import { lossCurvesFigure } from "./figures/loss_curves.ts";
 import { type PerceiverExperiment, perceiverFigure } from "./figures/perceiver.ts";
 import { lrSweepFigure } from "./figures/lr_sweep.ts";
 import type { LrSweepRow } from "../lr_sweep_table.ts";
+import type { InputSource } from "./sources.ts";
 
 /** Everything the report of one variant is drawn from (the upstream stages' outputs, parsed). */
 export interface ReportInputs {
@@ -43,12 +44,20 @@ export interface ReportInputs {
   readonly select: SelectSummary;
   /** `select.<variant>/rows.csv`. */
   readonly rows: readonly SelectedRow[];
+  /** The selection of Approach 1's rows (`select_approach1.<variant>/select.json`, else the same as `select`). */
+  readonly approach1Select: SelectSummary;
+  /** Approach 1's rows (`select_approach1.<variant>/rows.csv`, else the same as `rows`). */
+  readonly approach1Rows: readonly SelectedRow[];
   /** `collect/industry.csv`. */
   readonly industry: readonly IndustryRow[];
   /** `approach1.<variant>/approach1.json`. */
   readonly approach1: Approach1Record;
+  /** `approach3_eq1.<variant>/fit.json`. */
+  readonly eq1: Approach3Record;
   /** `approach3_eq2.<variant>/fit.json`. */
   readonly eq2: Approach3Record;
+  /** `approach3_eq3.<variant>/fit.json`. */
+  readonly eq3: Approach3Record;
   /** `prescribe.<variant>/prescriptions.json`. */
   readonly prescriptions: PrescriptionsRecord;
   /** `overtraining.<variant>/overtraining.json`. */
@@ -57,10 +66,12 @@ export interface ReportInputs {
   readonly overspend: OverspendRecord;
   /** Eq. 1 fits of every variant for the rainbow (figure 4 is left out when empty). */
   readonly rainbow: readonly RainbowVariant[];
-  /** `collect/perceiver_val.csv` (figure 9 is left out when empty). */
+  /** `collect/perceiver_val.csv` (drawn by the Perceiver AR report, not by this one). */
   readonly perceiverValidation: readonly PerceiverValRow[];
-  /** The lr_sweep node's `lr_sweep.csv` (figure 10 is left out when absent or empty). */
+  /** The lr_sweep node's `lr_sweep.csv` (the figure is left out when absent or empty). */
   readonly lrSweep?: readonly LrSweepRow[];
+  /** Provenance of every input, by the key figures name in their `reads` (see report/sources.ts). */
+  readonly sources: Readonly<Record<string, InputSource>>;
 }
 
 const PERCEIVER_LABELS: Readonly<Record<string, readonly string[]>> = {
@@ -109,7 +120,11 @@ export function flopCountingShapes(): FlopShape[] {
   return out;
 }
 
-/** Returns every figure of one variant's report, in figure-number order. */
+/**
+ * Returns every figure of one variant's Gemstones report in the paper's order (each declares the paper
+ * figure it reproduces and the inputs it reads). The Perceiver AR figure is not among them: it has its
+ * own report ({@link perceiverFigures}).
+ */
 export function variantFigures(inputs: ReportInputs): Figure[] {
   const v = inputs.variant;
   const subsets = inputs.select.subsets;
@@ -153,13 +168,14 @@ export function variantFigures(inputs: ReportInputs): Figure[] {
     variant: v,
   }));
   figures.push(lossCurvesFigure({ rows: inputs.rows, variant: v, subsets }));
-  if (inputs.perceiverValidation.length > 0) {
-    figures.push(
-      perceiverFigure({ experiments: perceiverExperiments(), validation: inputs.perceiverValidation }),
-    );
-  }
   if (inputs.lrSweep !== undefined && inputs.lrSweep.length > 0) {
     figures.push(lrSweepFigure({ rows: inputs.lrSweep, variant: v }));
   }
-  return figures;
+  return inPaperOrder(figures);
+}
+
+/** Returns the figures of the Perceiver AR report (seed 000): none when there are no validation losses. */
+export function perceiverFigures(validation: readonly PerceiverValRow[]): Figure[] {
+  if (validation.length === 0) return [];
+  return [perceiverFigure({ experiments: perceiverExperiments(), validation })];
 }

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { buildFixture, type Fixture } from "../../testing/report_fixture.ts";
 import { readReportInputs } from "../report.ts";
-import { type ReportInputs, variantFigures } from "./figures_of_variant.ts";
+import { perceiverFigures, type ReportInputs, variantFigures } from "./figures_of_variant.ts";
 import type { Figure } from "./figures/common.ts";
 import { chinchillaClosedForm, evalPower, PF_DAY_FLOPS, referencePrescriptions } from "./figures/common.ts";
 import { eq1Optimum } from "./figures/rainbow.ts";
@@ -33,28 +33,29 @@ async function setup(): Promise<{ inputs: ReportInputs; figures: Figure[] }> {
   return { inputs, figures };
 }
 
-function fig(figs: Figure[], n: number): Figure {
-  const f = figs.find((x) => x.number === n);
-  assert.ok(f, `figure ${n} present`);
+/** Returns the figure reproducing paper figure `n`. */
+function fig(figs: Figure[], n: string): Figure {
+  const f = figs.find((x) => x.paperFigure === n);
+  assert.ok(f, `paper figure ${n} present`);
   return f;
 }
 
 function dataset(f: Figure, name: string): Record<string, unknown>[] {
   const ds = (f.spec.datasets as Record<string, Record<string, unknown>[]>)[name];
-  assert.ok(ds, `dataset ${name} in figure ${f.number}`);
+  assert.ok(ds, `dataset ${name} in paper figure ${f.paperFigure}`);
   return ds;
 }
 
 Deno.test("report figures from the real data", async (t) => {
   const { inputs, figures } = await setup();
   try {
-    await t.step("nine figures, every spec compiles", () => {
-      assert.deepEqual(figures.map((f) => f.number), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    await t.step("the paper's figures in the paper's order, every spec compiles", () => {
+      assert.deepEqual(figures.map((f) => f.paperFigure), ["2", "4", "5", "6", "7", "8", "23", "24"]);
       for (const f of figures) compileVegaLite(f.spec, f.name);
     });
 
     await t.step("figure 1 holds all 22 trained models and every feasible shape", () => {
-      const rows = dataset(fig(figures, 1), "shapes");
+      const rows = dataset(fig(figures, "2"), "shapes");
       const trained = rows.filter((r) => r.kind === "Gemstones (trained)").map((r) => r.label).sort();
       assert.deepEqual(trained, GEMSTONES_MODELS.map((m) => `${m.width}x${m.depth}`).sort());
       assert.equal(trained.length, 22);
@@ -68,14 +69,14 @@ Deno.test("report figures from the real data", async (t) => {
       const rows = inputs.rows;
       const idx = lowerConvexHull(rows.map((r) => Math.log(r.flops)), rows.map((r) => Math.log(r.loss)));
       const expected = idx.map((i) => [rows[i].run_id, rows[i].flops, rows[i].loss]);
-      const hull = dataset(fig(figures, 2), "hullFlops").map((p) => [p.run_id, p.compute, p.loss]);
+      const hull = dataset(fig(figures, "4"), "hullFlops").map((p) => [p.run_id, p.compute, p.loss]);
       assert.deepEqual(hull, expected);
       assert.ok(hull.length >= 3);
-      assert.equal(dataset(fig(figures, 2), "checkpoints").length, 220); // hot subset: 22 runs x 10
+      assert.equal(dataset(fig(figures, "4"), "checkpoints").length, 220); // hot subset: 22 runs x 10
     });
 
     await t.step("figure 4 has one N_opt line per variant with slope beta/(alpha+beta)", () => {
-      const f = fig(figures, 4);
+      const f = fig(figures, "6");
       const lines = dataset(f, "lines");
       const variants = [...new Set(lines.filter((l) => l.kind === "variant").map((l) => l.law))];
       assert.deepEqual(variants, VARIANTS);
@@ -91,7 +92,7 @@ Deno.test("report figures from the real data", async (t) => {
     });
 
     await t.step("figure 7 ratio equals gemstonesFlopsPerToken / 6N at each shape", () => {
-      const rows = dataset(fig(figures, 7), "shapes") as { width: number; depth: number; ratio: number }[];
+      const rows = dataset(fig(figures, "24"), "shapes") as { width: number; depth: number; ratio: number }[];
       for (const shape of [{ width: 1024, depth: 28 }, { width: 768, depth: 3 }, { width: 256, depth: 80 }]) {
         const r = rows.find((x) => x.width === shape.width && x.depth === shape.depth);
         assert.ok(r, `${shape.width}x${shape.depth}`);
@@ -101,10 +102,10 @@ Deno.test("report figures from the real data", async (t) => {
       assert.equal(rows.filter((r) => (r as unknown as { trained: boolean }).trained).length, 22);
     });
 
-    await t.step("figure 8 has one curve per run; figure 9 prints seed 000's Tables 1-4", () => {
-      const curves = dataset(fig(figures, 8), "curves");
+    await t.step("figure 23 has one curve per run; the Perceiver report prints seed 000's Tables 1-4", () => {
+      const curves = dataset(fig(figures, "23"), "curves");
       assert.equal(new Set(curves.map((c) => c.run_id)).size, 22);
-      const f9 = fig(figures, 9);
+      const f9 = fig(perceiverFigures(inputs.perceiverValidation), "tables-1-4");
       const html = f9.tablesHtml ?? "";
       // Table 1, model 2 (seed 000): 624 | 11 | 31421 | 1.29e+09 | 7.27e+07 | 9.58e+05 | 7.17e+07 | 5.91e+17 ...
       for (const cell of ["31421", "1.29e+09", "7.27e+07", "9.58e+05", "7.17e+07", "5.91e+17", "5.54e+17"]) {
@@ -139,18 +140,22 @@ Deno.test("report figures from the real data", async (t) => {
           assert.match(summary, /Data rows: A 220, B 220; 0 only in A, 0 only in B, 220 changed\./);
           // Each changed row names the params under both conventions of collect (reference: PARAM_CONVENTIONS).
           const shape = { width: 1024, depth: 28 };
-          const total = gemstonesParams(shape), noEmb = PARAM_CONVENTIONS["non_embedding"](shape);
+          const total = gemstonesParams(shape), noEmb = PARAM_CONVENTIONS["non_embedding_one"](shape);
           assert.ok(total - noEmb >= GEMSTONES_SHAPE_DEFAULTS.vocabSize * shape.width);
           assert.ok(summary.includes(`PyGemma-1024x28_pretrain step 2385: params: ${total} -> ${noEmb}`));
           for (const c of ["1e+19", "1e+21", "1e+23", "1e+25"]) assert.ok(summary.includes(`eq1   C=${c}`));
           const html = await Deno.readTextFile(`${outDir}/index.html`);
           assert.ok(html.includes("<h2>Fitted coefficients</h2>"));
-          for (const f of ["01-diff-frontiers", "02-diff-prescriptions"]) {
+          for (const f of ["D1-diff-frontiers", "D2-diff-prescriptions"]) {
             for (const ext of ["vl.json", "svg", "png"]) await Deno.stat(`${outDir}/figures/${f}.${ext}`);
           }
-          const frontier = JSON.parse(await Deno.readTextFile(`${outDir}/figures/01-diff-frontiers.vl.json`));
+          const frontier = JSON.parse(await Deno.readTextFile(`${outDir}/figures/D1-diff-frontiers.vl.json`));
           const sides = new Set((frontier.datasets.hulls as { side: string }[]).map((h) => h.side));
           assert.deepEqual([...sides], ["A: paper", "B: no_embeds"]);
+          // The diff figures name both sides' files and fit records.
+          const manifest = JSON.parse(await Deno.readTextFile(`${outDir}/figures/figures.json`));
+          assert.deepEqual(manifest[0].fits, ["approach1.paper", "approach1.no_embeds"]);
+          assert.ok(manifest[0].files.some((f: { path: string }) => f.path === "select.no_embeds/rows.csv"));
         } finally {
           await Deno.remove(outDir, { recursive: true });
         }

@@ -7,6 +7,8 @@
  */
 import { escapeHtml, type Figure, figureStem } from "./figures/common.ts";
 import { packageFile, type RenderedFigure } from "./render.ts";
+import type { FigureProvenance } from "./sources.ts";
+import { PAPER_FIGURES } from "./paper_figures.ts";
 
 /** A figure with its renderings, ready for the page. */
 export interface PageFigure {
@@ -14,6 +16,13 @@ export interface PageFigure {
   readonly figure: Figure;
   /** Its renderings. */
   readonly rendered: RenderedFigure;
+  /** Where it was drawn from (absent: no provenance line). */
+  readonly provenance?: FigureProvenance;
+}
+
+/** Returns the title shown for a figure: "Figure 5. <title>" for a numbered figure, else the title. */
+export function displayTitle(figure: Pick<Figure, "paperFigure" | "title">): string {
+  return /^D?\d/.test(figure.paperFigure) ? `Figure ${figure.paperFigure}. ${figure.title}` : figure.title;
 }
 
 /** Options of {@link buildReportHtml}. */
@@ -24,6 +33,12 @@ export interface PageOptions {
   readonly intro: string;
   /** Extra HTML appended after the figures (already escaped), e.g. coefficient tables. */
   readonly extraHtml?: string;
+  /**
+   * Walk through the Gemstones paper's figures in order (report/paper_figures.ts): each paper figure
+   * gets a section with the authors' subset and law, then ours (or "not reproduced"); figures of other
+   * numbers follow. Default false: the figures in the order given.
+   */
+  readonly paperWalk?: boolean;
 }
 
 let vegaRuntime: string | undefined;
@@ -59,7 +74,12 @@ details { font-size: 0.9em; background: #f7f7f7; padding: 0.4em 0.8em; margin: 0
 table.data { border-collapse: collapse; font-size: 0.8em; margin: 1em 0; }
 table.data td, table.data th { border: 1px solid #ccc; padding: 2px 6px; text-align: right; }
 table.data caption { text-align: left; font-weight: bold; padding: 4px 0; }
+#fits table.data td { white-space: nowrap; }
 nav a { margin-right: 1em; font-size: 0.9em; }
+p.basis { font-size: 0.9em; color: #444; margin: 0.2em 0 0.6em; }
+section.paper > h2 { color: #222; } section.paper p.authors { font-size: 0.9em; color: #555; }
+p.missing { font-style: italic; color: #8a4b00; }
+section.figure h3 { font-size: 1.05em; margin: 1.4em 0 0.3em; }
 `;
 
 const EMBED = `
@@ -83,21 +103,66 @@ export function withoutSchema(spec: Record<string, unknown>): Record<string, unk
   return rest;
 }
 
-/** Returns the report page: every figure with caption, "how to read" and tables; libraries inlined. */
-export async function buildReportHtml(figures: readonly PageFigure[], options: PageOptions): Promise<string> {
-  const runtime = await loadVegaRuntime();
-  const nav = figures.map(({ figure }) => `<a href="#fig-${figure.number}">${figure.number}</a>`).join("");
-  const sections = figures.map(({ figure, rendered }) => {
-    const stem = figureStem(figure);
-    return `<section class="figure" id="fig-${figure.number}">
-<h2>${escapeHtml(figure.title)}</h2>
-<div class="view" id="view-${stem}" data-spec="spec-${stem}">${rendered.svg}</div>
+function figureSection({ figure, rendered, provenance }: PageFigure, heading: "h2" | "h3"): string {
+  const stem = figureStem(figure);
+  const basis = provenance === undefined
+    ? ""
+    : `<p class="basis"><b>Ours:</b> ${escapeHtml(provenance.basis)}</p>\n`;
+  return `<section class="figure" id="${stem}">
+<${heading}>${escapeHtml(displayTitle(figure))}</${heading}>
+${basis}<div class="view" id="view-${stem}" data-spec="spec-${stem}">${rendered.svg}</div>
 <p class="caption">${escapeHtml(figure.caption)}</p>
 <details open><summary>How to read this figure</summary><p>${escapeHtml(figure.howToRead)}</p></details>
 ${figure.tablesHtml ?? ""}
 <script type="application/json" id="spec-${stem}">${jsonForScript(withoutSchema(rendered.vega))}</script>
 </section>`;
-  }).join("\n");
+}
+
+/** Returns the body sections and the nav links of a paper walk (see {@link PageOptions.paperWalk}). */
+function paperWalk(figures: readonly PageFigure[]): { sections: string; nav: string } {
+  const parts: string[] = [];
+  const nav: string[] = [];
+  const listed = new Set(PAPER_FIGURES.map((p) => p.number));
+  for (const p of PAPER_FIGURES) {
+    const ours = figures.filter((f) => f.figure.paperFigure === p.number);
+    if (p.aside !== undefined && ours.length === 0) {
+      // Aside on purpose (the overview diagram, Figure 20): one line saying why, no nav entry.
+      if (p.number !== "1") {
+        parts.push(`<section class="paper aside" id="paper-${p.number}">
+<h2>Paper Figure ${p.number}: ${escapeHtml(p.topic)}</h2>
+<p class="missing">Aside: ${escapeHtml(p.aside)}.</p>
+</section>`);
+      }
+      continue;
+    }
+    nav.push(`<a href="#paper-${p.number}">${p.number}</a>`);
+    const body = ours.length > 0
+      ? ours.map((f) => figureSection(f, "h3")).join("\n")
+      : `<p class="missing">Not reproduced in this report yet.</p>`;
+    parts.push(`<section class="paper" id="paper-${p.number}">
+<h2>Paper Figure ${p.number}: ${escapeHtml(p.topic)}</h2>
+<p class="authors"><b>Authors:</b> ${escapeHtml(p.authors)}</p>
+${body}
+</section>`);
+  }
+  const others = figures.filter((f) => !listed.has(f.figure.paperFigure));
+  for (const f of others) {
+    nav.push(`<a href="#${figureStem(f.figure)}">${escapeHtml(f.figure.paperFigure)}</a>`);
+    parts.push(figureSection(f, "h2"));
+  }
+  return { sections: parts.join("\n"), nav: nav.join("") };
+}
+
+/** Returns the report page: every figure with caption, "how to read" and tables; libraries inlined. */
+export async function buildReportHtml(figures: readonly PageFigure[], options: PageOptions): Promise<string> {
+  const runtime = await loadVegaRuntime();
+  const walk = options.paperWalk ? paperWalk(figures) : {
+    sections: figures.map((f) => figureSection(f, "h2")).join("\n"),
+    nav: figures.map(({ figure }) => `<a href="#${figureStem(figure)}">${escapeHtml(figure.paperFigure)}</a>`)
+      .join(""),
+  };
+  const nav = walk.nav;
+  const sections = walk.sections;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -110,7 +175,7 @@ ${figure.tablesHtml ?? ""}
 <body>
 <h1>${escapeHtml(options.title)}</h1>
 <p>${escapeHtml(options.intro)}</p>
-<nav>Figures: ${nav}</nav>
+<nav>${options.paperWalk ? "Paper figures" : "Figures"}: ${nav}</nav>
 ${sections}
 ${options.extraHtml ?? ""}
 <script>${scriptSafe(runtime)}</script>

@@ -4,60 +4,11 @@
  * @module
  */
 import { readTable } from "../importers/table.ts";
-import {
-  InputError,
-  optionalNumber,
-  requireLoss,
-  requireNumber,
-  requireString,
-} from "../importers/validate.ts";
-import type { IndustryRow, PerceiverValRow, SelectedRow } from "../schemas.ts";
+import { optionalNumber, requireLoss, requireNumber, requireString } from "../importers/validate.ts";
+import type { IndustryRow, PerceiverValRow } from "../schemas.ts";
 
-/** Returns the JSON record at `path`, checking its `kind` field when `kind` is given. */
-export async function readRecord<T>(path: string, kind?: string): Promise<T> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (e) {
-    throw new InputError(path, 0, "", `cannot read: ${(e as Error).message}`);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(path, 0, "", `invalid JSON: ${(e as Error).message}`);
-  }
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new InputError(path, 1, "", "expected a JSON object");
-  }
-  if (kind !== undefined && (value as Record<string, unknown>).kind !== kind) {
-    throw new InputError(
-      path,
-      1,
-      "kind",
-      `expected "${kind}", got ${JSON.stringify((value as Record<string, unknown>).kind)}`,
-    );
-  }
-  return value as T;
-}
-
-/** Returns the rows of a `select.<variant>/rows.csv` file. */
-export async function readSelectedRows(path: string): Promise<SelectedRow[]> {
-  const table = await readTable(path);
-  return table.records.map(({ record: r, at }) => ({
-    run_id: requireString(r, "run_id", at),
-    model: requireString(r, "model", at),
-    width: requireNumber(r, "width", at),
-    depth: requireNumber(r, "depth", at),
-    step: requireNumber(r, "step", at),
-    tokens: requireNumber(r, "tokens", at),
-    params: requireNumber(r, "params", at),
-    flops: requireNumber(r, "flops", at),
-    gpu_hours: optionalNumber(r, "gpu_hours", at),
-    loss: requireLoss(r, "loss", at),
-    subset: requireString(r, "subset", at),
-  }));
-}
+// The validated readers of the fit stages' records live beside their schemas; re-exported for the report.
+export { readRecord, readSelectedRows } from "../schemas.ts";
 
 /** Returns the rows of `collect/industry.csv`. */
 export async function readIndustry(path: string): Promise<IndustryRow[]> {

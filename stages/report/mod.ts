@@ -9,6 +9,9 @@ export * from "./write.ts";
 export * from "./load.ts";
 export * from "./compare.ts";
 export * from "./figures_of_variant.ts";
+export * from "./sources.ts";
+export * from "./paper_figures.ts";
+export * from "./fits_table.ts";
 export * from "./figures/mod.ts";
 export { diffFrontierFigure, diffPrescriptionFigure, type DiffSide } from "./figures/diff.ts";
 // Types of the records the figure and comparison functions take, re-exported so the surface is self-contained.
@@ -24,6 +27,7 @@ export type {
   OvertrainingRecord,
   PerceiverValRow,
   PowerLaw,
+  PowerLawFit,
   Prescription,
   PrescriptionsRecord,
   SelectedRow,

@@ -160,11 +160,3 @@ export async function renderFigure(spec: VlSpec, label = "figure"): Promise<Rend
   const png = await svgToPng(svg);
   return { vegaLite: spec, vega: vegaSpec, svg, png };
 }
-
-/** Writes `data` to `path` atomically (temp file in the same folder, then rename). */
-export async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const tmp = `${path}.tmp-${crypto.randomUUID()}`;
-  if (typeof data === "string") await Deno.writeTextFile(tmp, data);
-  else await Deno.writeFile(tmp, data);
-  await Deno.rename(tmp, path);
-}

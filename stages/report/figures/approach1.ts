@@ -6,15 +6,8 @@
  * @module
  */
 import type { Approach1Method, Approach1Record, FrontierPoint, SelectedRow } from "../../schemas.ts";
-import {
-  evalPower,
-  type Figure,
-  fmt,
-  logSpace,
-  PARAMS_COLOR,
-  referencePrescriptions,
-  topLevel,
-} from "./common.ts";
+import { evalPower, type Figure, fmt, PARAMS_COLOR, referencePrescriptions, topLevel } from "./common.ts";
+import { logSpace } from "../../../scaling/logspace.ts";
 
 /** Input of {@link approach1Figure}. */
 export interface Approach1Data {
@@ -241,9 +234,10 @@ export function approach1Figure(data: Approach1Data): Figure {
     `Chinchilla binning (${record.binsPerDecade} bins/decade): ${methodText(record.flops.binning)}.` +
     (gpu ? ` Hull on GPU-hours: N_opt = ${fmt(gpu.hull.params.k)}·H^${fmt(gpu.hull.params.exponent)}.` : "");
   return {
-    number: 2,
+    paperFigure: "4",
+    reads: ["rows", "approach1"],
     name: "approach1",
-    title: "Figure 2. Approach 1: loss frontiers and tokens per parameter",
+    title: "Approach 1: loss frontiers and tokens per parameter",
     caption,
     howToRead:
       "Top: every dot is a checkpoint, joined per model and coloured by parameter count; the black line is " +

@@ -10,11 +10,11 @@ import {
   type Figure,
   fmt,
   INDUSTRY_TOKENS,
-  logSpace,
   referencePrescriptions,
   shortName,
   topLevel,
 } from "./common.ts";
+import { logSpace } from "../../../scaling/logspace.ts";
 
 /** Input of {@link approach3Figure}. */
 export interface Approach3Data {
@@ -174,9 +174,10 @@ export function approach3Figure(data: Approach3Data): Figure {
     `tokens/param). Industry models at 6·N·D FLOPs with their published token counts.` +
     (boundary > 0 ? ` ${boundary} of ${pres.length} budgets hit the edge of the searched shape range.` : "");
   return {
-    number: 3,
+    paperFigure: "5",
+    reads: ["eq2", "prescriptions", "industry"],
     name: "approach3",
-    title: "Figure 3. Approach 3: prescribed shape and tokens per parameter",
+    title: "Approach 3: prescribed shape and tokens per parameter",
     caption,
     howToRead:
       "The red line is the shape the fitted width-depth law finds best at each budget, searched over every " +

@@ -4,8 +4,9 @@
  * @module
  */
 import type { Approach1Record, Approach3Record, PrescriptionsRecord, SelectedRow } from "../../schemas.ts";
-import { evalPower, type Figure, fmt, logSpace, topLevel } from "./common.ts";
+import { evalPower, type Figure, fmt, topLevel } from "./common.ts";
 import { eq1Optimum } from "./rainbow.ts";
+import { logSpace } from "../../../scaling/logspace.ts";
 
 /** One side of the diff. */
 export interface DiffSide {
@@ -92,9 +93,10 @@ export function diffFrontierFigure(a: DiffSide, b: DiffSide): Figure {
   });
   const h = (s: DiffSide) => s.approach1.flops.hull;
   return {
-    number: 1,
+    paperFigure: "D1",
+    reads: ["rows.a", "rows.b", "approach1.a", "approach1.b"],
     name: "diff-frontiers",
-    title: "Figure D1. Checkpoints, loss curves and Approach 1 hulls of both variants",
+    title: "Checkpoints, loss curves and Approach 1 hulls of both variants",
     caption: `A = ${a.variant}: ${a.rows.length} rows, hull N_opt ∝ C^${fmt(h(a).params.exponent)} ` +
       `(${h(a).points.length} hull points). B = ${b.variant}: ${b.rows.length} rows, hull N_opt ∝ C^` +
       `${fmt(h(b).params.exponent)} (${h(b).points.length} hull points).`,
@@ -193,9 +195,10 @@ export function diffPrescriptionFigure(
   });
   const ea = eq1Optimum(a.eq1), eb = eq1Optimum(b.eq1);
   return {
-    number: 2,
+    paperFigure: "D2",
+    reads: ["prescriptions.a", "prescriptions.b", "approach1.a", "approach1.b"],
     name: "diff-prescriptions",
-    title: "Figure D2. What each variant prescribes",
+    title: "What each variant prescribes",
     caption:
       `Eq. 1 closed form: A N_opt ∝ C^${fmt(ea.params.exponent)}, B N_opt ∝ C^${fmt(eb.params.exponent)}; ` +
       `N_opt(1e23) A ${fmt(evalPower(ea.params, 1e23))}, B ${fmt(evalPower(eb.params, 1e23))}.`,

@@ -100,9 +100,10 @@ export function flopCountingFigure(data: FlopCountingData): Figure {
       }.`
       : ".");
   return {
-    number: 7,
+    paperFigure: "24",
+    reads: ["shapes"],
     name: "flop-counting",
-    title: "Figure 7. FLOP counting matters",
+    title: "FLOP counting matters",
     caption,
     howToRead:
       "Each dot is a shape; its height is how many times more (above 1) or fewer (below 1) training FLOPs " +

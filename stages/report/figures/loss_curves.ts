@@ -57,9 +57,10 @@ export function lossCurvesFigure(data: LossCurvesData): Figure {
   });
   const best = finals[0], worst = finals[finals.length - 1];
   return {
-    number: 8,
+    paperFigure: "23",
+    reads: ["rows"],
     name: "loss-curves",
-    title: "Figure 8. Validation-loss curves",
+    title: "Validation-loss curves",
     caption: `${runs.size} runs, ${rows.length} checkpoints (subsets ${data.subsets.join(", ")}; variant ` +
       `${data.variant}). Final losses from ${fmt(best.last.loss, 4)} (${best.model}) to ${
         fmt(worst.last.loss, 4)

@@ -207,9 +207,10 @@ export function lrSweepFigure(data: LrSweepData): Figure {
     `vertices (max/min): ×${fmt(scaledSpread)} in lr · width · √depth against ×${fmt(lrSpread)} in raw lr: ` +
     `${verdict}${resolution}. Data: ${data.variant}.`;
   return {
-    number: 10,
+    paperFigure: "3",
+    reads: ["lrSweep"],
     name: "lr-sweep",
-    title: "Figure 10. Learning-rate sweep",
+    title: "Learning-rate sweep",
     caption,
     howToRead:
       "Each line is one model trained briefly at several peak learning rates; the left panel puts the final " +

@@ -33,7 +33,7 @@ type Point = Record<string, number | string | boolean | null>;
 Deno.test("lr-sweep figure: points are the table, second panel on lr·width·√depth, diverged marked", () => {
   const table = rows();
   const f = lrSweepFigure({ rows: table, variant: "test" });
-  assert.equal(f.number, 10);
+  assert.equal(f.paperFigure, "3");
   assert.equal(f.name, "lr-sweep");
   compileVegaLite(f.spec, f.name);
   const points = (f.spec.datasets as Record<string, Point[]>).sweep;
@@ -84,14 +84,14 @@ Deno.test("lr-sweep helpers: best run per model and the lr grid step", () => {
   assert.throws(() => lrSweepFigure({ rows: [], variant: "x" }), /no sweep rows/);
 });
 
-Deno.test("report: 9 figures without a sweep, figure 10 from the lr_sweep node's table with one", async () => {
+Deno.test("report: no sweep figure without a sweep, paper figure 3's analogue from the lr_sweep node's table with one", async () => {
   const fixture = await buildFixture(["paper"], { starts: 4 });
   const sweepDir = await Deno.makeTempDir({ prefix: "lr_sweep_report_" });
   try {
     const without = variantFigures(
       await readReportInputs("paper", fixture.reportDeps["paper"], fixture.dirs),
     );
-    assert.deepEqual(without.map((f) => f.number), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert.deepEqual(without.map((f) => f.paperFigure), ["2", "4", "5", "6", "7", "8", "23", "24"]);
     const table = rows();
     await writeLrSweep(sweepDir, table);
     const back = await readLrSweepRows(`${sweepDir}/lr_sweep.csv`);
@@ -104,8 +104,8 @@ Deno.test("report: 9 figures without a sweep, figure 10 from the lr_sweep node's
       { ...fixture.dirs, lr_sweep: sweepDir },
     );
     const figs = variantFigures(inputs);
-    assert.deepEqual(figs.map((f) => f.number), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    const points = (figs[9].spec.datasets as Record<string, Point[]>).sweep;
+    assert.deepEqual(figs.map((f) => f.paperFigure), ["2", "3", "4", "5", "6", "7", "8", "23", "24"]);
+    const points = (figs[1].spec.datasets as Record<string, Point[]>).sweep;
     assert.deepEqual(points.map((p) => p.final_loss), [2.0, 1.5, 1.8, 1.9, 2.2, null]);
     assert.deepEqual(points.map((p) => p.lr), [...LRS, ...LRS]);
   } finally {

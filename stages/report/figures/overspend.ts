@@ -117,9 +117,10 @@ export function overspendFigure(data: OverspendData): Figure {
       }% at ${worstG.targetLabel}.`
       : ".");
   return {
-    number: 5,
+    paperFigure: "7",
+    reads: ["overspend"],
     name: "overspend",
-    title: "Figure 5. The price of stepping off the scaling law",
+    title: "The price of stepping off the scaling law",
     caption,
     howToRead:
       "Each cell is one model shape (width across, depth down); its colour and number say how many percent " +

@@ -94,9 +94,10 @@ export function overtrainingFigure(data: OvertrainingData): Figure {
       `${fmt(at4.loss - best.loss, 2)} nats higher at factor ${fmt(at4.factor)}`;
   });
   return {
-    number: 6,
+    paperFigure: "8",
+    reads: ["overtraining", "industry"],
     name: "overtraining",
-    title: "Figure 6. Overtraining is cheap",
+    title: "Overtraining is cheap",
     caption: `Law ${data.record.form} of variant ${data.variant}. ${parts.join("; ")}.`,
     howToRead:
       "Each line fixes a compute budget and trades model size for tokens: to the right of 1 the model is " +

@@ -10,7 +10,10 @@ import {
   formatPerceiverRow,
   type PerceiverExperimentRow,
 } from "../../../scaling/count/perceiver.ts";
-import { escapeHtml, type Figure, fmt, topLevel } from "./common.ts";
+import { escapeHtml, type Figure, fmt, linearAxisChannel, topLevel } from "./common.ts";
+
+/** Steps before this are not drawn (the first 2,000 steps' losses would dwarf the comparison). */
+const HIDDEN_STEPS = 2999;
 
 /** One model of a Perceiver AR experiment: the article's table row plus what the plot needs. */
 export interface PerceiverModelRow {
@@ -82,6 +85,19 @@ export function perceiverFigure(data: PerceiverData): Figure {
     }
   }
   const refs = data.experiments.map((e) => ({ experiment: e.experiment, cRef: e.cRef }));
+  // Each panel's x axis spans its own drawn points and C_ref (the first 2,000 steps are hidden), with
+  // the report's exponent form on every tick ("6.0e17").
+  const computeAxis = (experiment: string) => {
+    const shown = points.filter((p) => p.experiment === experiment && p.step >= HIDDEN_STEPS).map((p) =>
+      p.compute
+    );
+    const cRef = refs.find((r) => r.experiment === experiment)!.cRef;
+    return linearAxisChannel("compute", {
+      title: "C_self so far (FLOPs)",
+      values: [...shown, cRef],
+      axis: { labelExpr: "replace(format(datum.value, '.1e'), 'e+', 'e')", tickCount: 4 },
+    });
+  };
   const spec = topLevel({
     title: "Perceiver AR: validation loss at equal self-attention compute (seed 000)",
     datasets: { points, refs },
@@ -93,16 +109,11 @@ export function perceiverFigure(data: PerceiverData): Figure {
         {
           data: { name: "points" },
           transform: [{ filter: { field: "experiment", equal: ex.experiment } }, {
-            filter: "datum.step >= 2999",
+            filter: `datum.step >= ${HIDDEN_STEPS}`,
           }],
           mark: { type: "line", strokeWidth: 1.8 },
           encoding: {
-            x: {
-              field: "compute",
-              type: "quantitative",
-              title: "C_self so far (FLOPs)",
-              axis: { format: ".1e" },
-            },
+            x: computeAxis(ex.experiment),
             y: {
               field: "loss",
               type: "quantitative",
@@ -134,9 +145,10 @@ export function perceiverFigure(data: PerceiverData): Figure {
     return html;
   }).join("\n");
   return {
-    number: 9,
+    paperFigure: "tables-1-4",
+    reads: ["perceiverValidation"],
     name: "perceiver-ar",
-    title: "Figure 9. Perceiver AR compute-optimal experiments (seed 000)",
+    title: "Perceiver AR compute-optimal experiments (seed 000)",
     caption:
       `Experiments ${
         data.experiments.map((e) => `${e.experiment} (C_ref = ${e.cRef.toExponential(2)})`).join(", ")

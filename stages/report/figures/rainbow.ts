@@ -10,10 +10,10 @@ import {
   evalPower,
   type Figure,
   fmt,
-  logSpace,
   referencePrescriptions,
   topLevel,
 } from "./common.ts";
+import { logSpace } from "../../../scaling/logspace.ts";
 
 /** One variant's Eq. 1 fit. */
 export interface RainbowVariant {
@@ -146,9 +146,10 @@ export function rainbowFigure(data: RainbowData): Figure {
     `under C = 6ND. Slopes a: ${own.map((s) => `${s.law} ${s.a.toFixed(3)}`).join("; ")}. References: ` +
     slopes.slice(data.variants.length).map((s) => `${s.law} ${s.a.toFixed(3)}`).join("; ") + ".";
   return {
-    number: 4,
+    paperFigure: "6",
+    reads: ["rainbow"],
     name: "rainbow",
-    title: "Figure 4. A rainbow of scaling laws",
+    title: "A rainbow of scaling laws",
     caption,
     howToRead:
       "Each solid line is the compute-optimal model size prescribed by a law fitted to a different subset " +

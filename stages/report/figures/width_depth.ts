@@ -96,9 +96,10 @@ export function widthDepthFigure(data: WidthDepthData): Figure {
       fmt(Math.max(...paramsRange))
     } parameters; ${data.industry.length} industry models. Variant: ${data.variant}.`;
   return {
-    number: 1,
+    paperFigure: "2",
+    reads: ["shapes", "industry"],
     name: "width-depth",
-    title: "Figure 1. The width-depth design space",
+    title: "The width-depth design space",
     caption,
     howToRead:
       "Each grey dot is a (width, depth) shape that satisfies the architecture constraints; red diamonds are the " +

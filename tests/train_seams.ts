@@ -1,0 +1,67 @@
+/**
+ * Test seams of the training loop: backend wrappers that tests pass in (through `train`'s `backend`
+ * option or `main(args, { wrapBackend })` of kernels/cli.ts) to make a run fail or go slowly. They live
+ * here, not in the loop or its config, so no production run can switch them on and no hash sees them.
+ * @module
+ */
+import type { Backend, OptimizerStep, TrainState } from "../kernels/types.ts";
+
+/** A backend that forwards everything to `inner`; subclasses change one call. */
+class ForwardingBackend implements Backend {
+  /** The step the next `trainStep` call takes (0-based), counted from the last `setState`. */
+  protected nextStep = 0;
+  constructor(protected readonly inner: Backend) {}
+  get identity(): string {
+    return this.inner.identity;
+  }
+  async setState(state: TrainState): Promise<void> {
+    this.nextStep = state.step;
+    await this.inner.setState(state);
+  }
+  getState(): Promise<TrainState> {
+    return this.inner.getState();
+  }
+  trainStep(tokens: Int32Array, batchSize: number, opt: OptimizerStep): void {
+    this.inner.trainStep(tokens, batchSize, opt);
+    this.nextStep++;
+  }
+  readTrainLosses(): Promise<{ loss: Float32Array; gradNorm: Float32Array }> {
+    return this.inner.readTrainLosses();
+  }
+  evalLoss(tokens: Int32Array, batchSize: number): Promise<number> {
+    return this.inner.evalLoss(tokens, batchSize);
+  }
+  destroy(): void {
+    this.inner.destroy();
+  }
+}
+
+class NanAtStep extends ForwardingBackend {
+  constructor(inner: Backend, private readonly step: number) {
+    super(inner);
+  }
+  override trainStep(tokens: Int32Array, batchSize: number, opt: OptimizerStep): void {
+    super.trainStep(tokens, batchSize, this.nextStep === this.step ? { ...opt, lr: NaN } : opt);
+  }
+}
+
+class SlowSteps extends ForwardingBackend {
+  private readonly cell = new Int32Array(new SharedArrayBuffer(4));
+  constructor(inner: Backend, private readonly ms: number) {
+    super(inner);
+  }
+  override trainStep(tokens: Int32Array, batchSize: number, opt: OptimizerStep): void {
+    super.trainStep(tokens, batchSize, opt);
+    Atomics.wait(this.cell, 0, 0, this.ms); // a synchronous sleep: trainStep is synchronous
+  }
+}
+
+/** Returns `backend` with a NaN learning rate at 0-based optimizer step `step`, which poisons the weights. */
+export function nanAtStep(backend: Backend, step: number): Backend {
+  return new NanAtStep(backend, step);
+}
+
+/** Returns `backend` sleeping `ms` milliseconds after each optimizer step, so a test can stop a run mid-way. */
+export function slowSteps(backend: Backend, ms: number): Backend {
+  return new SlowSteps(backend, ms);
+}
