@@ -1,15 +1,19 @@
 /**
  * Kernel benchmark: prints the adapter, matmul GFLOP/s at shapes typical of micro models against a
- * plain-TypeScript matmul on the same machine (ratio), and, for three model sizes, the training step
- * time, tokens/s, achieved FLOP/s and MFU against the best measured matmul rate. Shapes are chosen
- * for the adapter: small ones on a software rasteriser (llvmpipe), micro-model sizes on a real GPU.
+ * plain-TypeScript matmul on the same machine (ratio), and, for three model sizes, the training step of
+ * the fused plan (the default) beside today's unfused plan (`fused: false`, the baseline, run in the same
+ * process on the same shapes): dispatches per step (and per layer), step time, tokens/s, achieved FLOP/s,
+ * MFU against the best measured matmul rate and against the adapter's nominal f32 peak (where known), and
+ * the unfused / fused step-time ratio. Shapes are chosen for the adapter: small ones on a software
+ * rasteriser (llvmpipe), micro-model sizes on a real GPU.
  *
  * Run: `deno run -A bench/kernels.ts [--json out.json] [--profile cpu|gpu] [--kernels] [--quick]` (`--kernels`
- * adds a per-kernel time breakdown of one training step).
+ * adds a per-kernel time breakdown of one training step); `deno task bench --only kernels --json FILE`.
  * @module
  */
 import { parseArgs } from "node:util";
 import { createGpuBackend } from "../kernels/gpu/backend.ts";
+import type { DispatchCounts } from "../kernels/gpu/recorder.ts";
 import { GpuContext } from "../kernels/gpu/context.ts";
 import {
   DEFAULT_TILE,
@@ -19,8 +23,10 @@ import {
   WIDE_TILE,
 } from "../kernels/gpu/matmul.ts";
 import { initParams } from "../kernels/init.ts";
+import { NOMINAL_F32_PEAKS } from "../kernels/gpu/peaks.ts";
+import { type FeatureCheck, OPTIONAL_FEATURES } from "../kernels/gpu/features.ts";
 import { trainFlopsPerToken } from "../kernels/train/flops.ts";
-import type { ModelConfig } from "../kernels/types.ts";
+import { type ModelConfig, parameterCount } from "../kernels/types.ts";
 import { writeFileAtomic } from "../util/fs.ts";
 
 /** Options of `benchKernels`. */
@@ -47,17 +53,15 @@ export interface MatmulResult {
   readonly gflops: number;
 }
 
-/** One training measurement. */
-export interface TrainResult {
-  /** Model label. */
-  readonly model: string;
-  /** Parameters (count). */
-  readonly params: number;
-  /** Sequences per step. */
-  readonly batch: number;
-  /** Tokens per sequence. */
-  readonly seqLen: number;
-  /** Mean time of one optimizer step, milliseconds. */
+/** One plan's figures on one model. */
+export interface StepFigures {
+  /** Compute dispatches of one training step. */
+  readonly dispatchesPerStep: number;
+  /** Dispatches of one transformer block (forward and backward). */
+  readonly dispatchesPerLayer: number;
+  /** Dispatches outside the blocks (embedding, head, loss, clip, AdamW). */
+  readonly dispatchesOutsideLayers: number;
+  /** Time of one optimizer step, milliseconds (the best of 3 rounds, alternating with the other plan). */
   readonly stepMs: number;
   /** Training throughput, tokens per second. */
   readonly tokensPerSecond: number;
@@ -65,8 +69,34 @@ export interface TrainResult {
   readonly gflops: number;
   /** Achieved over the best measured matmul rate (model FLOPs utilisation), fraction. */
   readonly mfu: number;
+  /** Achieved over the adapter's nominal f32 peak, fraction; null when the peak is not known. */
+  readonly mfuNominal: number | null;
   /** Loss of the last timed step (nats/token), a sanity check. */
   readonly lastLoss: number;
+}
+
+/** One training measurement: a model, its fused plan and the unfused baseline on the same shapes. */
+export interface TrainResult {
+  /** Model label. */
+  readonly model: string;
+  /** Parameters (count). */
+  readonly params: number;
+  /** Model width. */
+  readonly width: number;
+  /** Transformer blocks. */
+  readonly depth: number;
+  /** Sequences per step. */
+  readonly batch: number;
+  /** Tokens per sequence. */
+  readonly seqLen: number;
+  /** The fused plan (the default). */
+  readonly fused: StepFigures;
+  /** Today's unfused plan (`fused: false`), the baseline. */
+  readonly unfused: StepFigures;
+  /** Unfused step time over fused step time (> 1: the fused plan is faster). */
+  readonly speedup: number;
+  /** Dispatch counts of the fused plan with the tiled flash attention (recorded, not timed). */
+  readonly fusedFlash: DispatchCounts;
 }
 
 /** Everything `benchKernels` measured. */
@@ -79,6 +109,10 @@ export interface BenchResult {
   readonly cpuGflops: number;
   /** Best GPU matmul rate, GFLOP/s. */
   readonly peakGflops: number;
+  /** The adapter's nominal f32 peak, GFLOP/s, or null when not known (software rasterisers). */
+  readonly nominalGflops: number | null;
+  /** The optional features' known-answer checks (the kernels still compute in f32). */
+  readonly features: readonly FeatureCheck[];
   /** Training measurements. */
   readonly train: TrainResult[];
 }
@@ -153,17 +187,31 @@ function model(vocab: number, width: number, depth: number, headSize: number, se
   };
 }
 
-function paramCount(cfg: ModelConfig): number {
-  return initParams(cfg, 0).reduce((s, p) => s + p.length, 0);
+/** Writes a `benchKernels` result as JSON to `path` (a temporary file renamed into place). */
+export async function writeBenchJson(path: string, result: BenchResult): Promise<void> {
+  await writeFileAtomic(path, JSON.stringify(result, null, 2) + "\n");
+}
+
+/** Returns the nominal f32 peak (GFLOP/s) of an adapter from `NOMINAL_F32_PEAKS`, or null. */
+export function nominalGflops(identity: string): number | null {
+  const hit = NOMINAL_F32_PEAKS.find((p) => p.match.test(identity));
+  return hit ? hit.tflops * 1000 : null;
 }
 
 /** Runs the benchmark and prints one line per figure; returns every measurement. */
 export async function benchKernels(options: BenchOptions = {}): Promise<BenchResult> {
   const log = options.log ?? console.log;
-  const ctx = await GpuContext.create();
+  const ctx = await GpuContext.create({ features: OPTIONAL_FEATURES });
   const info = ctx.identity;
   const profile = options.profile ?? (/llvmpipe|lavapipe|swiftshader|fallback/i.test(info) ? "cpu" : "gpu");
   log(`adapter: ${info} (profile ${profile})`);
+  for (const c of ctx.featureChecks) {
+    log(
+      `feature ${c.feature}: ${
+        c.verified ? "verified" : c.offered ? "FAILED its check" : "not offered"
+      } (${c.detail})`,
+    );
+  }
   const gpu = profile === "gpu";
   const quick = options.quick ?? false;
   const shapes: [number, number, number][] = quick
@@ -217,62 +265,110 @@ export async function benchKernels(options: BenchOptions = {}): Promise<BenchRes
       ["small", model(512, 64, 2, 16, 64), 4],
       ["medium", model(1024, 128, 2, 32, 64), 4],
     ];
+  const nominal = nominalGflops(info);
   const train: TrainResult[] = [];
   for (const [name, cfg, batch] of quick ? [models[1]] : models) {
-    const backend = await createGpuBackend(cfg, { context: ctx });
+    const tokens = new Int32Array(batch * (cfg.seqLen + 1)).map((_, i) => (i * 7919) % cfg.vocabSize);
+    const opt = { lr: 1e-3, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, gradClip: 1 };
+    // both plans side by side, timed in alternating rounds (the best round of each), so that load on a
+    // shared machine hits both alike
+    const backends = [
+      await createGpuBackend(cfg, { context: ctx, fused: false }),
+      await createGpuBackend(cfg, { context: ctx, fused: true }),
+    ];
+    const figures: StepFigures[] = [];
     try {
-      const params = initParams(cfg, 1);
-      await backend.setState({
-        params,
-        m: params.map((p) => new Float32Array(p.length)),
-        v: params.map((p) => new Float32Array(p.length)),
-        step: 0,
-      });
-      const tokens = new Int32Array(batch * (cfg.seqLen + 1)).map((_, i) => (i * 7919) % cfg.vocabSize);
-      const opt = { lr: 1e-3, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, gradClip: 1 };
-      backend.trainStep(tokens, batch, opt);
-      await backend.readTrainLosses();
-      const steps = gpu ? 20 : 3;
-      const t0 = performance.now();
-      for (let s = 0; s < steps; s++) backend.trainStep(tokens, batch, opt);
-      const { loss } = await backend.readTrainLosses();
-      const stepS = (performance.now() - t0) / 1000 / steps;
-      const tokensPerStep = batch * cfg.seqLen;
-      const gflops = (trainFlopsPerToken(cfg) * tokensPerStep) / stepS / 1e9;
-      const r: TrainResult = {
-        model: name,
-        params: paramCount(cfg),
-        batch,
-        seqLen: cfg.seqLen,
-        stepMs: stepS * 1000,
-        tokensPerSecond: tokensPerStep / stepS,
-        gflops,
-        mfu: gflops / peak,
-        lastLoss: loss[loss.length - 1],
-      };
-      train.push(r);
-      log(
-        `train ${name} (${(r.params / 1e6).toFixed(2)}M params, width ${cfg.width}, depth ${cfg.depth}, ` +
-          `batch ${batch}x${cfg.seqLen}): ${r.stepMs.toFixed(1)} ms/step, ${
-            r.tokensPerSecond.toFixed(0)
-          } tokens/s, ` +
-          `${gflops.toFixed(1)} GFLOP/s, MFU ${(100 * r.mfu).toFixed(1)}% of measured matmul peak, loss ${
-            r.lastLoss.toFixed(3)
-          }`,
-      );
-      if (options.profileKernels) {
-        const prof = await backend.profileStep(tokens, batch, opt, gpu ? 5 : 1);
-        log(
-          `  per-kernel time of one step (${name}): ` +
-            prof.map((p) => `${p.name} ${p.ms.toFixed(2)} ms`).join(", "),
-        );
+      for (const backend of backends) {
+        const params = initParams(cfg, 1);
+        await backend.setState({
+          params,
+          m: params.map((p) => new Float32Array(p.length)),
+          v: params.map((p) => new Float32Array(p.length)),
+          step: 0,
+        });
+        backend.trainStep(tokens, batch, opt);
+        await backend.readTrainLosses();
+      }
+      const steps = gpu ? 20 : 3, rounds = 3;
+      const best = [Infinity, Infinity], last = [NaN, NaN];
+      for (let round = 0; round < rounds; round++) {
+        for (const [i, backend] of backends.entries()) {
+          const t0 = performance.now();
+          for (let s = 0; s < steps; s++) backend.trainStep(tokens, batch, opt);
+          const { loss } = await backend.readTrainLosses();
+          best[i] = Math.min(best[i], (performance.now() - t0) / 1000 / steps);
+          last[i] = loss[loss.length - 1];
+        }
+      }
+      for (const [i, backend] of backends.entries()) {
+        const stepS = best[i];
+        const tokensPerStep = batch * cfg.seqLen;
+        const gflops = (trainFlopsPerToken(cfg) * tokensPerStep) / stepS / 1e9;
+        const counts = backend.dispatchCounts(batch, cfg.seqLen);
+        figures.push({
+          dispatchesPerStep: counts.total,
+          dispatchesPerLayer: counts.perLayer,
+          dispatchesOutsideLayers: counts.outsideLayers,
+          stepMs: stepS * 1000,
+          tokensPerSecond: tokensPerStep / stepS,
+          gflops,
+          mfu: gflops / peak,
+          mfuNominal: nominal === null ? null : gflops / nominal,
+          lastLoss: last[i],
+        });
+        if (options.profileKernels) {
+          const prof = await backend.profileStep(tokens, batch, opt, gpu ? 5 : 1);
+          log(
+            `  per-kernel time of one step (${name}, ${i === 1 ? "fused" : "unfused"}): ` +
+              prof.map((p) => `${p.name} ${p.ms.toFixed(2)} ms`).join(", "),
+          );
+        }
       }
     } finally {
-      backend.destroy();
+      backends.forEach((b) => b.destroy());
     }
+    const [unfused, fused] = figures;
+    const flash = await createGpuBackend(cfg, { context: ctx, attention: "flash" });
+    const fusedFlash = flash.dispatchCounts(batch, cfg.seqLen);
+    flash.destroy();
+    const r: TrainResult = {
+      model: name,
+      params: parameterCount(cfg),
+      width: cfg.width,
+      depth: cfg.depth,
+      batch,
+      seqLen: cfg.seqLen,
+      fused,
+      unfused,
+      speedup: unfused.stepMs / fused.stepMs,
+      fusedFlash,
+    };
+    train.push(r);
+    const line = (f: StepFigures) =>
+      `${f.dispatchesPerStep} dispatches (${f.dispatchesPerLayer}/layer + ${f.dispatchesOutsideLayers}), ` +
+      `${f.stepMs.toFixed(1)} ms/step, ${f.tokensPerSecond.toFixed(0)} tokens/s, ${
+        f.gflops.toFixed(1)
+      } GFLOP/s, ` +
+      `MFU ${(100 * f.mfu).toFixed(1)}% of measured matmul peak` +
+      (f.mfuNominal === null ? "" : `, ${(100 * f.mfuNominal).toFixed(1)}% of nominal f32 peak`) +
+      `, loss ${f.lastLoss.toFixed(3)}`;
+    log(
+      `train ${name} (${(r.params / 1e6).toFixed(2)}M params, width ${cfg.width}, depth ${cfg.depth}, ` +
+        `batch ${batch}x${cfg.seqLen}):\n  fused:   ${line(fused)}\n  unfused: ${line(unfused)}\n` +
+        `  unfused / fused step time: ${r.speedup.toFixed(2)}x; fused with flash attention: ` +
+        `${fusedFlash.total} dispatches (${fusedFlash.perLayer}/layer + ${fusedFlash.outsideLayers})`,
+    );
   }
   ctx.destroy();
-  return { adapter: info, matmul, cpuGflops: cpu, peakGflops: peak, train };
+  return {
+    adapter: info,
+    matmul,
+    cpuGflops: cpu,
+    peakGflops: peak,
+    nominalGflops: nominal,
+    features: ctx.featureChecks,
+    train,
+  };
 }
 
 if (import.meta.main) {
@@ -290,7 +386,5 @@ if (import.meta.main) {
     throw new Error(`bench: --profile must be "cpu" or "gpu", got "${profile}"`);
   }
   const result = await benchKernels({ profile, profileKernels: values.kernels, quick: values.quick });
-  if (values.json) {
-    await writeFileAtomic(values.json, JSON.stringify(result, null, 2) + "\n");
-  }
+  if (values.json) await writeBenchJson(values.json, result);
 }

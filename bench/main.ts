@@ -4,12 +4,13 @@
  *
  *   deno task bench                      # engine, fitter, prescriptions, kernels, vocabulary split
  *   deno task bench --only engine        # one of: engine, scaling, prescribe, kernels, split
+ *   deno task bench --only kernels --json FILE   # also write the kernel figures (per model) as JSON
  * @module
  */
 import { parseArgs } from "node:util";
 import { benchEngine } from "./engine.ts";
 import { benchScaling } from "./scaling.ts";
-import { benchKernels } from "./kernels.ts";
+import { benchKernels, writeBenchJson } from "./kernels.ts";
 import { benchPrescribe } from "./prescribe.ts";
 import { benchSplit } from "./split.ts";
 
@@ -17,6 +18,7 @@ const SUITES = ["engine", "scaling", "prescribe", "kernels", "split"] as const;
 const USAGE = `usage: deno task bench [--only ${SUITES.join("|")}] [--help]
 
   --only NAME   run one suite (default: all)
+  --json FILE   write the kernel suite's figures (per model: dispatchesPerStep, stepMs, tokens/s, MFU) as JSON
   --help        this text`;
 
 if (import.meta.main) {
@@ -24,7 +26,7 @@ if (import.meta.main) {
   try {
     ({ values } = parseArgs({
       args: Deno.args,
-      options: { only: { type: "string" }, help: { type: "boolean" } },
+      options: { only: { type: "string" }, json: { type: "string" }, help: { type: "boolean" } },
       strict: true,
     }));
   } catch (e) {
@@ -41,6 +43,10 @@ if (import.meta.main) {
     Deno.exit(2);
   }
   const want = (s: string) => only === undefined || only === s;
+  if (values.json !== undefined && !want("kernels")) {
+    console.error(`bench: --json writes the kernel figures; it needs the kernels suite (not --only ${only})`);
+    Deno.exit(2);
+  }
   if (want("engine")) {
     console.log("== engine (pipeline/) ==");
     await benchEngine();
@@ -55,7 +61,8 @@ if (import.meta.main) {
   }
   if (want("kernels")) {
     console.log("== kernels (WebGPU) ==");
-    await benchKernels();
+    const result = await benchKernels();
+    if (values.json !== undefined) await writeBenchJson(values.json, result);
   }
   if (want("split")) {
     console.log("== vocabulary split (WebGPU) ==");

@@ -14,5 +14,8 @@ export {
   type BenchResult,
   cpuMatmulGflops,
   type MatmulResult,
+  nominalGflops,
+  type StepFigures,
   type TrainResult,
+  writeBenchJson,
 } from "./kernels.ts";

@@ -1,8 +1,8 @@
 /**
  * `GpuBackend`: the `Backend` interface on WebGPU, assembled from its parts: the model state on the device
  * (`state.ts`), the step recorder (`recorder.ts`), the matmul tile autotuner (`tuner.ts`) and per-kernel
- * profiling (`profile.ts`). Parameters, gradients and AdamW moments live in one storage buffer per tensor;
- * activations in a workspace per (batch, sequence length) shape. Every dispatch (pipeline, bind group,
+ * profiling (`profile.ts`). Parameters, gradients and AdamW moments live in flat buffers (each named tensor
+ * an offset/length view; one buffer per group for any model that fits a binding); activations in a workspace per (batch, sequence length) shape. Every dispatch (pipeline, bind group,
  * shape uniforms) is recorded once per workspace; `trainStep` writes
  * the tokens and the step uniform with `queue.writeBuffer` and submits ONE command buffer holding
  * forward, backward, global-norm clip and AdamW. Losses and gradient norms stay on the device until
@@ -24,14 +24,20 @@ import {
   validateModelConfig,
 } from "../types.ts";
 import { splitTokens } from "../batch.ts";
-import { GpuContext } from "./context.ts";
+import { GpuContext, type GpuContextOptions } from "./context.ts";
 import type { MatmulTile } from "./matmul.ts";
 import { tokenIndex } from "./embedding.ts";
 import { ropeTablesF32 } from "./rope.ts";
-import { packStep, STEP_BYTES, sumsqGroups } from "./optimizer.ts";
+import { normPartials, packStep, STEP_BYTES } from "./optimizer.ts";
 import { ParameterStore } from "./state.ts";
 import { MatmulTuner } from "./tuner.ts";
-import { type AttentionMode, recordWorkspace, type SharedBuffers, type Workspace } from "./recorder.ts";
+import {
+  type AttentionMode,
+  type DispatchCounts,
+  recordWorkspace,
+  type SharedBuffers,
+  type Workspace,
+} from "./recorder.ts";
 import { type KernelTime, profileDispatches } from "./profile.ts";
 
 export { chooseTile } from "./tuner.ts";
@@ -54,6 +60,11 @@ export interface GpuBackendOptions {
   readonly attention?: AttentionMode;
   /** Memory budget of the dense attention's saved probabilities, bytes (default 4 GiB). */
   readonly denseAttentionBytes?: number;
+  /**
+   * Optional features to request and verify when creating a new context (`GpuContextOptions.features`);
+   * the kernels compute in f32 whatever is verified.
+   */
+  readonly features?: GpuContextOptions["features"];
   /** An existing context to use (not destroyed by `destroy`); default: a new one. */
   readonly context?: GpuContext;
   /**
@@ -71,6 +82,18 @@ export interface GpuBackendOptions {
    * are checked against the adapter's limit only.
    */
   readonly maxBindingBytes?: number;
+  /**
+   * Largest flat buffer of parameters (and of gradients, each AdamW moment), bytes (default and upper bound:
+   * the adapter's binding limit); tensors are packed in canonical order into as few buffers as fit. Smaller
+   * values force several buffers, e.g. in tests.
+   */
+  readonly maxArenaBytes?: number;
+  /**
+   * Record the fused plan (default true): residual adds in the projection epilogues, q and k rotated in one
+   * dispatch, one dispatch per RMSNorm backward, the global norm and AdamW as one dispatch per flat buffer.
+   * `false` records today's unfused plan (the benchmarks' baseline); both give the same bits.
+   */
+  readonly fused?: boolean;
 }
 
 /** A WebGPU implementation of {@link Backend}; see the module doc. Create with `createGpuBackend`. */
@@ -112,7 +135,11 @@ export class GpuBackend implements Backend {
       );
     }
     this.#maxBytes = Math.min(maxBytes, adapterMax);
-    this.#store = new ParameterStore(ctx, cfg, this.#maxBytes);
+    const arenaBytes = Math.min(options.maxArenaBytes ?? adapterMax, adapterMax);
+    this.#store = new ParameterStore(ctx, cfg, {
+      maxBindingBytes: this.#maxBytes,
+      maxArenaBytes: arenaBytes,
+    });
     const uni = GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST;
     const step = ctx.device.createBuffer({ label: "step", size: STEP_BYTES, usage: uni });
     const evalStep = ctx.device.createBuffer({ label: "eval step", size: STEP_BYTES, usage: uni });
@@ -129,7 +156,7 @@ export class GpuBackend implements Backend {
       scale: ctx.storage("clip scale", 1),
       partial: ctx.storage(
         "grad-norm partials",
-        this.#store.blockSizes.flat().reduce((s, n) => s + sumsqGroups(n), 0),
+        normPartials(this.#store.segments().flat()),
       ),
       cos: ctx.upload("rope cos", cos),
       sin: ctx.upload("rope sin", sin),
@@ -173,6 +200,7 @@ export class GpuBackend implements Backend {
         denseAttentionBytes: this.#opts.denseAttentionBytes ?? 4 * 2 ** 30,
         maxBindingBytes: this.#maxBytes,
         tile: this.#opts.tile,
+        fused: this.#opts.fused ?? true,
       },
     );
     this.#workspaces.set(key, ws);
@@ -262,11 +290,11 @@ export class GpuBackend implements Backend {
   }
 
   /**
-   * Returns the dispatches of one training step of `batchSize` sequences of `seqLen` positions (recording
-   * the workspace if needed): the count the benchmarks report as dispatchesPerStep.
+   * Returns the dispatch counts of one training step of `batchSize` sequences of `seqLen` positions
+   * (recording the workspace if needed): what the benchmarks report as dispatchesPerStep.
    */
-  dispatchesPerStep(batchSize: number, seqLen: number): number {
-    return this.#workspace(batchSize, seqLen).train.length;
+  dispatchCounts(batchSize: number, seqLen: number): DispatchCounts {
+    return this.#workspace(batchSize, seqLen).counts;
   }
 
   /**
@@ -307,7 +335,8 @@ export async function createGpuBackend(
   cfg: ModelConfig,
   options: GpuBackendOptions = {},
 ): Promise<GpuBackend> {
-  const ctx = options.context ?? await GpuContext.create({ debug: options.debug });
+  const ctx = options.context ??
+    await GpuContext.create({ debug: options.debug, features: options.features });
   const backend = new GpuBackend(ctx, options.context === undefined, cfg, options);
   await ctx.check();
   return backend;

@@ -126,6 +126,55 @@ Deno.test("GpuBackend: identical runs give bit-identical losses; NaN parameters 
   assert.ok(Number.isNaN(bad[0]), `loss with a NaN parameter was ${bad[0]}`);
 });
 
+Deno.test("GpuBackend: the fused plan gives the unfused plan's bits in far fewer dispatches", async () => {
+  const ctx = await GpuContext.create();
+  try {
+    for (const attention of ["dense", "flash"] as const) {
+      const run = async (fused: boolean) => {
+        const gpu = await createGpuBackend(CFG, { context: ctx, attention, fused });
+        try {
+          await gpu.setState(freshState(CFG, 5));
+          for (let s = 0; s < 3; s++) gpu.trainStep(batchTokens(s), B, OPT);
+          const { loss, gradNorm } = await gpu.readTrainLosses();
+          const evalLoss = await gpu.evalLoss(batchTokens(9), B);
+          return { loss, gradNorm, evalLoss, state: await gpu.getState(), counts: gpu.dispatchCounts(B, 7) };
+        } finally {
+          gpu.destroy();
+        }
+      };
+      const fused = await run(true), unfused = await run(false);
+      const bits = (x: Float32Array) => new Uint32Array(x.buffer);
+      assert.deepEqual(bits(fused.loss), bits(unfused.loss), `${attention}: losses`);
+      assert.deepEqual(bits(fused.gradNorm), bits(unfused.gradNorm), `${attention}: gradient norms`);
+      assert.equal(fused.evalLoss, unfused.evalLoss);
+      for (const g of ["params", "m", "v"] as const) {
+        fused.state[g].forEach((p, i) => assert.deepEqual(bits(p), bits(unfused.state[g][i]), `${g}[${i}]`));
+      }
+      // per layer: 2 copies, 2 RoPE, 2 GEGLU and 2 × 2 RMSNorm-backward dispatches fewer; outside the layers the
+      // 3 + 9 · depth per-tensor sums of squares and AdamW updates become one each, the final norm's backward
+      // takes one dispatch instead of three, one column sum is added and the mean loss joins the norm's dispatch
+      const nt = 3 + 9 * CFG.depth;
+      // (flash: RoPE inside the attention kernels, 2 more)
+      assert.equal(
+        unfused.counts.perLayer - fused.counts.perLayer,
+        attention === "flash" ? 12 : 10,
+        attention,
+      );
+      assert.equal(
+        unfused.counts.outsideLayers - fused.counts.outsideLayers,
+        2 * (nt - 1) + 2 - 1 + 1,
+        attention,
+      );
+      // embedding, final norm, head, loss, head wgrad and dgrad, final norm backward, embedding backward, column
+      // sums, sum of squares, norm (and mean loss), AdamW
+      assert.equal(fused.counts.outsideLayers, 12, attention);
+      assert.equal(fused.counts.total, fused.counts.perLayer * CFG.depth + fused.counts.outsideLayers);
+    }
+  } finally {
+    ctx.destroy();
+  }
+});
+
 Deno.test("GpuBackend: setState rejects a tensor of the wrong size, naming it", async () => {
   const gpu = await createGpuBackend(CFG);
   try {

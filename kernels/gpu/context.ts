@@ -5,6 +5,7 @@
  * @module
  */
 /// <reference types="@webgpu/types" />
+import { type FeatureCheck, type OptionalFeature, verifyFeatures } from "./features.ts";
 
 /** Options of `createGpuContext`. */
 export interface GpuContextOptions {
@@ -12,6 +13,11 @@ export interface GpuContextOptions {
   readonly powerPreference?: GPUPowerPreference;
   /** Wrap pipeline creation and every submission in validation error scopes (slower; default false). */
   readonly debug?: boolean;
+  /**
+   * Optional features to request where the adapter offers them, each then verified by a known-answer
+   * kernel (`features.ts`); default none (f32 only, the reference path).
+   */
+  readonly features?: readonly OptionalFeature[];
 }
 
 /** One compute dispatch recorded once and replayed: pipeline, its bind group and the grid size. */
@@ -71,15 +77,18 @@ export class GpuContext {
   readonly limits: GPUSupportedLimits;
   /** Whether debug error scopes are on. */
   readonly debug: boolean;
+  /** The requested optional features and what their known-answer checks found. */
+  readonly featureChecks: readonly FeatureCheck[];
   #errors: string[] = [];
   #pipelines = new Map<string, GPUComputePipeline>();
   #pending: Promise<void>[] = [];
 
-  private constructor(device: GPUDevice, identity: string, debug: boolean) {
+  private constructor(device: GPUDevice, identity: string, debug: boolean, checks: readonly FeatureCheck[]) {
     this.device = device;
     this.identity = identity;
     this.limits = device.limits;
     this.debug = debug;
+    this.featureChecks = checks;
     device.addEventListener("uncapturederror", (ev) => {
       const e = (ev as GPUUncapturedErrorEvent).error;
       this.#errors.push(`uncaptured WebGPU error: ${e.message}`);
@@ -106,8 +115,20 @@ export class GpuContext {
     }
     const requiredLimits: Record<string, number> = {};
     for (const k of REQUESTED_LIMITS) requiredLimits[k] = adapter.limits[k] as number;
-    const device = await adapter.requestDevice({ requiredLimits, label: "gemstones-trainer" });
-    return new GpuContext(device, adapterIdentity(adapter.info), options.debug ?? false);
+    const requested = options.features ?? [];
+    const requiredFeatures = requested.filter((f) => adapter.features.has(f)) as GPUFeatureName[];
+    const device = await adapter.requestDevice({
+      requiredLimits,
+      requiredFeatures,
+      label: "gemstones-trainer",
+    });
+    const checks = await verifyFeatures(device, requested, device.features as ReadonlySet<string>);
+    return new GpuContext(device, adapterIdentity(adapter.info), options.debug ?? false, checks);
+  }
+
+  /** Whether an optional feature was requested, granted and passed its known-answer kernel. */
+  verified(feature: OptionalFeature): boolean {
+    return this.featureChecks.some((c) => c.feature === feature && c.verified);
   }
 
   /** Throws the first recorded asynchronous error (validation or device loss), if any. */

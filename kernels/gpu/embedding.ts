@@ -9,7 +9,7 @@ import { grid1d, u32 } from "./context.ts";
 import { ENTRY, GLOBAL_INDEX, WG } from "./wgsl.ts";
 
 const FORWARD = `
-struct Params { rows: u32, width: u32, start: u32, count: u32 }
+struct Params { rows: u32, width: u32, start: u32, count: u32, off: u32 }
 @group(0) @binding(0) var<storage, read> table: array<f32>;
 @group(0) @binding(1) var<storage, read> tokens: array<u32>;
 @group(0) @binding(2) var<storage, read_write> y: array<f32>;
@@ -21,11 +21,11 @@ ${ENTRY} {
   let c = gi % p.width;
   let v = tokens[r] - p.start; // wraps around (large) for tokens below start
   if (v >= p.count) { return; }
-  y[gi] = table[v * p.width + c];
+  y[gi] = table[p.off + v * p.width + c];
 }`;
 
 const BACKWARD = `
-struct Params { vocab: u32, width: u32, start: u32 }
+struct Params { vocab: u32, width: u32, start: u32, off: u32 }
 @group(0) @binding(0) var<storage, read> dy: array<f32>;
 @group(0) @binding(1) var<storage, read> offsets: array<u32>;
 @group(0) @binding(2) var<storage, read> positions: array<u32>;
@@ -38,7 +38,7 @@ ${ENTRY} {
   let c = gi % p.width;
   var s = 0.0;
   for (var j = offsets[v]; j < offsets[v + 1u]; j++) { s += dy[positions[j] * p.width + c]; }
-  dtable[gi] = s;
+  dtable[p.off + gi] = s;
 }`;
 
 /**
@@ -88,10 +88,18 @@ export function embeddingForward(
     readonly width: number;
     /** The vocabulary rows `table` holds (default: all). */
     readonly range?: VocabRange;
+    /** Element offset of the table in its buffer, floats (default 0). */
+    readonly tableOffset?: number;
   },
 ): Dispatch {
   const { rows, width } = o, range = o.range ?? { start: 0, count: 0xffffffff };
-  const p = ctx.uniform("embedding_forward", [u32(rows), u32(width), u32(range.start), u32(range.count)]);
+  const p = ctx.uniform("embedding_forward", [
+    u32(rows),
+    u32(width),
+    u32(range.start),
+    u32(range.count),
+    u32(o.tableOffset ?? 0),
+  ]);
   return ctx.dispatch(
     "embedding_forward",
     FORWARD,
@@ -114,10 +122,12 @@ export function embeddingBackward(
     readonly width: number;
     /** Token id of dtable's first row (default 0). */
     readonly start?: number;
+    /** Element offset of dtable in its buffer, floats (default 0). */
+    readonly dtableOffset?: number;
   },
 ): Dispatch {
   const { vocab, width } = o, start = o.start ?? 0;
-  const p = ctx.uniform("embedding_backward", [u32(vocab), u32(width), u32(start)]);
+  const p = ctx.uniform("embedding_backward", [u32(vocab), u32(width), u32(start), u32(o.dtableOffset ?? 0)]);
   return ctx.dispatch(
     "embedding_backward",
     BACKWARD,

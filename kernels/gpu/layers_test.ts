@@ -7,7 +7,7 @@ import { attentionBackward, attentionForward } from "./attention.ts";
 import { denseAttentionBackward, denseAttentionForward, denseScoresSize } from "./attention_dense.ts";
 import { gegluBackward, gegluForward } from "./geglu.ts";
 import { crossEntropyRows, meanLoss } from "./cross_entropy.ts";
-import { adamw, gradNorm, packStep, STEP_BYTES } from "./optimizer.ts";
+import { adamw, gradNorm, normPartials, packStep, STEP_BYTES } from "./optimizer.ts";
 import * as ref from "../reference/layers.ts";
 import { adamwStep } from "../reference/adamw.ts";
 import { randomArray, randomTokens, relError, roundF32 } from "../../testing/gpu.ts";
@@ -99,10 +99,16 @@ Deno.test("RoPE forward and inverse match the reference (long positions, odd hea
   });
 });
 
-Deno.test("causal GQA attention (flash-style and dense) forward and backward match the reference", async () => {
+Deno.test("causal GQA attention (tiled flash, several row tiles and key blocks; dense) forward and backward match the reference", async () => {
   await withCtx(async (ctx) => {
     for (
-      const [B, T, hq, hkv, hs] of [[2, 7, 4, 2, 6], [1, 13, 3, 1, 10], [3, 5, 2, 2, 4], [3, 7, 3, 1, 4]]
+      const [B, T, hq, hkv, hs] of [[2, 7, 4, 2, 6], [1, 13, 3, 1, 10], [3, 5, 2, 2, 4], [3, 7, 3, 1, 4], [
+        1,
+        70,
+        2,
+        1,
+        6,
+      ]]
     ) {
       const shape = { batch: B, seqLen: T, numQueryHeads: hq, numKvHeads: hkv, headSize: hs };
       const q = roundF32(randomArray(B * T * hq * hs, 11, 2)),
@@ -198,7 +204,7 @@ Deno.test("fused softmax cross-entropy: mean loss and dlogits match the referenc
   });
 });
 
-Deno.test("global-norm clipping and AdamW match the float64 reference step", async () => {
+Deno.test("global-norm clipping and AdamW over one flat buffer match the float64 reference step", async () => {
   await withCtx(async (ctx) => {
     const sizes = [3001, 7, 130];
     const decay = [true, false, true];
@@ -207,30 +213,99 @@ Deno.test("global-norm clipping and AdamW match the float64 reference step", asy
     const m = sizes.map((n, i) => roundF32(randomArray(n, 60 + i, 0.01)));
     const v = sizes.map((n, i) => roundF32(randomArray(n, 70 + i, 0.001).map(Math.abs)));
     const opt = { lr: 0.01, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, gradClip: 1.0 };
-    const bp = p.map((x) => ctx.upload("p", f32(x))), bg = g.map((x) => ctx.upload("g", f32(x)));
-    const bm = m.map((x) => ctx.upload("m", f32(x))), bv = v.map((x) => ctx.upload("v", f32(x)));
-    const partial = ctx.storage("partial", 64),
-      norms = ctx.storage("norms", 8),
-      scale = ctx.storage("scale", 1);
+    // the three tensors packed in one flat buffer behind 5 leading values, as the backend's arenas
+    const lead = 5, offsets = [lead, lead + sizes[0], lead + sizes[0] + sizes[1]];
+    const segments = sizes.map((size, i) => ({ offset: offsets[i], size, decay: decay[i] }));
+    const flat = (ts: Float64Array[]) => {
+      const out = new Float32Array(lead + sizes.reduce((a, b) => a + b, 0)).fill(7);
+      ts.forEach((t, i) => out.set(t, offsets[i]));
+      return out;
+    };
     const step = ctx.device.createBuffer({
       size: STEP_BYTES,
       usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
     });
     ctx.device.queue.writeBuffer(step, 0, packStep(opt, 4, 5));
-    ctx.run("opt", [
-      ...gradNorm(ctx, { grads: bg, partial, norms, scale, step }, sizes),
-      ...sizes.map((n, i) =>
-        adamw(ctx, { w: bp[i], g: bg[i], m: bm[i], v: bv[i], scale, step }, { n, decay: decay[i] })
-      ),
-    ]);
+    const run = async (perSegment: boolean) => {
+      const b = {
+        w: ctx.upload("p", flat(p)),
+        g: ctx.upload("g", flat(g)),
+        m: ctx.upload("m", flat(m)),
+        v: ctx.upload("v", flat(v)),
+      };
+      const partial = ctx.storage("partial", normPartials(segments)),
+        norms = ctx.storage("norms", 8),
+        scale = ctx.storage("scale", 1);
+      ctx.run("opt", [
+        ...gradNorm(ctx, { grads: [b.g], partial, norms, scale, step }, [segments], { perSegment }),
+        ...(perSegment ? segments.map((s) => [s]) : [segments]).map((part) =>
+          adamw(ctx, { ...b, scale, step }, part)
+        ),
+      ]);
+      const n = lead + sizes.reduce((a, c) => a + c, 0);
+      return {
+        norm: (await ctx.read(norms, 8))[5],
+        p: await ctx.read(b.w, n),
+        m: await ctx.read(b.m, n),
+        v: await ctx.read(b.v, n),
+      };
+    };
+    const fused = await run(false), each = await run(true);
     const norm = adamwStep(p, g, m, v, decay, 4, opt);
     assert.ok(norm > 1, "test must exercise clipping");
-    const gotNorm = (await ctx.read(norms, 8))[5];
-    assert.ok(Math.abs(gotNorm - norm) < 1e-5 * norm, `norm ${gotNorm} vs ${norm}`);
+    assert.ok(Math.abs(fused.norm - norm) < 1e-5 * norm, `norm ${fused.norm} vs ${norm}`);
     for (let i = 0; i < sizes.length; i++) {
-      assert.ok(relError(await ctx.read(bp[i], sizes[i]), p[i]) < 1e-5, `param ${i}`);
-      assert.ok(relError(await ctx.read(bm[i], sizes[i]), m[i]) < 1e-5, `m ${i}`);
-      assert.ok(relError(await ctx.read(bv[i], sizes[i]), v[i]) < 1e-5, `v ${i}`);
+      const at = (x: Float32Array) => x.subarray(offsets[i], offsets[i] + sizes[i]);
+      assert.ok(relError(at(fused.p), p[i]) < 1e-5, `param ${i}`);
+      assert.ok(relError(at(fused.m), m[i]) < 1e-5, `m ${i}`);
+      assert.ok(relError(at(fused.v), v[i]) < 1e-5, `v ${i}`);
+    }
+    assert.deepEqual(Array.from(fused.p.subarray(0, lead)), [7, 7, 7, 7, 7], "values outside the segments");
+    // one dispatch for all segments or one per segment: the same bits
+    const bits = (x: Float32Array) => new Uint32Array(x.buffer);
+    assert.equal(fused.norm, each.norm);
+    for (const k of ["p", "m", "v"] as const) assert.deepEqual(bits(fused[k]), bits(each[k]), k);
+  });
+});
+
+Deno.test("flash attention with RoPE in its prologue gives the bits of RoPE dispatches around it", async () => {
+  await withCtx(async (ctx) => {
+    const B = 2, T = 70, hq = 4, hkv = 2, hs = 6;
+    const shape = { batch: B, seqLen: T, numQueryHeads: hq, numKvHeads: hkv, headSize: hs };
+    const { cos, sin } = ropeTablesF32(T, hs, 10000);
+    const tables = { cos: ctx.upload("cos", cos), sin: ctx.upload("sin", sin) };
+    const nq = B * T * hq * hs, nk = B * T * hkv * hs;
+    const q = new Float32Array(randomArray(nq, 91, 2)), k = new Float32Array(randomArray(nk, 92, 2));
+    const v = ctx.upload("v", new Float32Array(randomArray(nk, 93))),
+      dout = ctx.upload("do", f32(randomArray(nq, 94)));
+    const bufs = () => ({
+      q: ctx.upload("q", q),
+      k: ctx.upload("k", k),
+      v,
+      dout,
+      o: ctx.storage("o", nq),
+      lse: ctx.storage("lse", B * hq * T),
+      dq: ctx.storage("dq", nq),
+      dk: ctx.storage("dk", nk),
+      dv: ctx.storage("dv", nk),
+      dsum: ctx.storage("dsum", B * hq * T),
+    });
+    const inside = bufs(), around = bufs();
+    const rope = (x: GPUBuffer, heads: number, inverse: boolean) =>
+      ropeDispatch(ctx, { x, ...tables }, { rows: B * T, seqLen: T, heads, headSize: hs, inverse });
+    ctx.run("attn", [
+      attentionForward(ctx, inside, shape, { rope: tables }),
+      ...attentionBackward(ctx, inside, shape, { rope: tables }),
+      rope(around.q, hq, false),
+      rope(around.k, hkv, false),
+      attentionForward(ctx, around, shape),
+      ...attentionBackward(ctx, around, shape),
+      rope(around.dq, hq, true),
+      rope(around.dk, hkv, true),
+    ]);
+    const bits = async (x: GPUBuffer, n: number) => new Uint32Array((await ctx.read(x, n)).buffer);
+    for (const [key, n] of [["o", nq], ["lse", B * hq * T], ["dq", nq], ["dk", nk], ["dv", nk]] as const) {
+      assert.deepEqual(await bits(inside[key], n), await bits(around[key], n), key);
     }
   });
 });

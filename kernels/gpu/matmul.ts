@@ -18,6 +18,7 @@
 import type { Dispatch, GpuContext } from "./context.ts";
 import { f32, grid1d, u32 } from "./context.ts";
 import { ENTRY, GLOBAL_INDEX, WG } from "./wgsl.ts";
+import { gegluBackwardWgsl, gegluWgsl, GELU_WGSL } from "./geglu.ts";
 
 /** Tile configuration of the matmul kernel. Threads per workgroup = (BM/TM)·(BN/TN); TM, TN multiples of 4. */
 export interface MatmulTile {
@@ -68,6 +69,8 @@ export interface MatmulSpec {
   readonly transB?: boolean;
   /** Add into C instead of overwriting it. */
   readonly accumulate?: boolean;
+  /** A fused epilogue (see `MatmulEpilogue`; not with `accumulate`). */
+  readonly epilogue?: MatmulEpilogue;
   /** Tile (default `DEFAULT_TILE`). */
   readonly tile?: MatmulTile;
   /** Number of K slices computed by separate workgroups (default 1; see `chooseSplitK`). */
@@ -104,6 +107,57 @@ export interface MatmulSpec {
 }
 
 const CAUSAL_CODE = { skipUpper: 1, kToRow: 2, kFromRow: 3 } as const;
+
+/**
+ * What the product's epilogue does with each value `y = alpha · (op(A)·op(B))[i]` (extra buffers share C's
+ * indexing; each is bit-identical to the separate kernels it replaces):
+ * - "residual": `C = r + y` (a copy of the residual stream and an accumulating product);
+ * - "geglu": the up projection: `C = y` (up, kept for the backward) and `h = gelu_tanh(gate) · y`;
+ * - "gegluBackward": dh of the down projection, never stored: C holds gate and `up` holds up, overwritten
+ *   in place by dgate and dup (as `gegluBackward`).
+ */
+export type MatmulEpilogue =
+  | { readonly kind: "residual"; readonly r: GPUBuffer }
+  | { readonly kind: "geglu"; readonly gate: GPUBuffer; readonly h: GPUBuffer }
+  | { readonly kind: "gegluBackward"; readonly up: GPUBuffer };
+
+/** Kind of a matmul epilogue ("plain": overwrite or accumulate C). */
+export type EpilogueKind = "plain" | MatmulEpilogue["kind"];
+
+/** WGSL of an epilogue: extra bindings from `first` on, and the statements storing `value` at C[idx]. */
+function epilogueWgsl(kind: EpilogueKind, first: number, value: string): { decl: string; store: string } {
+  const bind = (i: number, name: string, access: string) =>
+    `@group(0) @binding(${first + i}) var<storage, ${access}> ${name}: array<f32>;`;
+  switch (kind) {
+    case "plain":
+      return {
+        decl: "",
+        store:
+          `if (p.acc != 0u) { C[idx] = C[idx] + p.alpha * ${value}; } else { C[idx] = p.alpha * ${value}; }`,
+      };
+    case "residual":
+      return { decl: bind(0, "R", "read"), store: `C[idx] = R[idx] + p.alpha * ${value};` };
+    case "geglu":
+      return {
+        decl: `${bind(0, "G", "read")}\n${bind(1, "H", "read_write")}\n${GELU_WGSL}`,
+        store: `let y = p.alpha * ${value}; C[idx] = y; let x = G[idx]; H[idx] = ${gegluWgsl("x", "y")};`,
+      };
+    case "gegluBackward":
+      return {
+        decl: `${bind(0, "U", "read_write")}\n${GELU_WGSL}`,
+        store: `let d = p.alpha * ${value}; let x = C[idx]; let u = U[idx];\n  ${
+          gegluBackwardWgsl("C[idx]", "U[idx]")
+        }`,
+      };
+  }
+}
+
+function epilogueBuffers(e: MatmulEpilogue | undefined): GPUBuffer[] {
+  if (!e) return [];
+  if (e.kind === "residual") return [e.r];
+  if (e.kind === "geglu") return [e.gate, e.h];
+  return [e.up];
+}
 
 /**
  * Where matrix `(b, h)` of an operand starts: `b·batch + ((h·mul) / div + add)·head` floats (integer
@@ -156,8 +210,14 @@ export function matmulSharedBytes(tile: MatmulTile, transA: boolean, transB: boo
   return 2 * tile.bk * (rowA + rowB) * 16;
 }
 
-/** Returns the WGSL source of the matmul kernel for the given layout and tile. */
-export function matmulWgsl(transA: boolean, transB: boolean, tile: MatmulTile = DEFAULT_TILE): string {
+/** Returns the WGSL source of the matmul kernel for the given layout, tile and epilogue. */
+export function matmulWgsl(
+  transA: boolean,
+  transB: boolean,
+  tile: MatmulTile = DEFAULT_TILE,
+  epilogue: EpilogueKind = "plain",
+): string {
+  const ep = epilogueWgsl(epilogue, 4, "v");
   checkTile(tile);
   const { bm, bn, bk, tm, tn } = tile;
   const tx = bn / tn, ty = bm / tm, threads = tx * ty;
@@ -278,6 +338,7 @@ struct Params { M: u32, N: u32, K: u32, acc: u32, kChunk: u32, split: u32, heads
 @group(0) @binding(1) var<storage, read> B: array<f32>;
 @group(0) @binding(2) var<storage, read_write> C: array<f32>;
 @group(0) @binding(3) var<uniform> p: Params;
+${ep.decl}
 var<workgroup> As: array<vec4f, ${2 * sizeA}>;
 var<workgroup> Bs: array<vec4f, ${2 * sizeB}>;
 
@@ -285,7 +346,7 @@ fn put(m: u32, n: u32, v: f32) {
   if (n >= p.N) { return; }
   if (p.split > 1u) { C[zoff + m * p.N + n] = v; return; }
   let idx = cOff + m * p.ldc + n;
-  if (p.acc != 0u) { C[idx] = C[idx] + p.alpha * v; } else { C[idx] = p.alpha * v; }
+  ${ep.store}
 }
 var<private> zoff: u32;
 var<private> cOff: u32;
@@ -316,11 +377,14 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) li: 
 `;
 }
 
-const SPLIT_SUM = `
+function splitSumWgsl(epilogue: EpilogueKind): string {
+  const ep = epilogueWgsl(epilogue, 3, "s");
+  return `
 struct Params { n: u32, split: u32, acc: u32, alpha: f32, cols: u32, ldc: u32, off: u32 }
 @group(0) @binding(0) var<storage, read> part: array<f32>;
 @group(0) @binding(1) var<storage, read_write> C: array<f32>;
 @group(0) @binding(2) var<uniform> p: Params;
+${ep.decl}
 ${ENTRY} {
   ${GLOBAL_INDEX}
   if (gi >= p.n) { return; }
@@ -328,8 +392,9 @@ ${ENTRY} {
   for (var z = 0u; z < p.split; z++) { s += part[z * p.n + gi]; }
   var idx = p.off + gi;
   if (p.ldc != p.cols) { idx = p.off + gi / p.cols * p.ldc + gi % p.cols; }
-  if (p.acc != 0u) { C[idx] = C[idx] + p.alpha * s; } else { C[idx] = p.alpha * s; }
+  ${ep.store}
 }`;
+}
 
 /**
  * Returns a K-split factor for a product whose output has few workgroup tiles: enough slices for about
@@ -408,7 +473,14 @@ export function matmulDispatch(
         `maxComputeWorkgroupStorageSize ${ctx.limits.maxComputeWorkgroupStorageSize}`,
     );
   }
-  if (layers === 1) return [ctx.dispatch(name, matmulWgsl(ta, tb, tile), [a, b, c, params], grid)];
+  const kind: EpilogueKind = spec.epilogue?.kind ?? "plain";
+  const extra = epilogueBuffers(spec.epilogue);
+  if (spec.epilogue && (spec.accumulate || extra.includes(c))) {
+    throw new Error(`${name}: a ${kind} epilogue needs buffers other than C and no accumulate`);
+  }
+  if (layers === 1) {
+    return [ctx.dispatch(name, matmulWgsl(ta, tb, tile, kind), [a, b, c, params, ...extra], grid)];
+  }
   if (!spec.scratch || spec.scratch.size < layers * spec.m * spec.n * 4) {
     throw new Error(
       `${name}: split-K ${layers} needs a scratch buffer of ${layers * spec.m * spec.n} floats`,
@@ -426,6 +498,11 @@ export function matmulDispatch(
   ]);
   return [
     ctx.dispatch(name, matmulWgsl(ta, tb, tile), [a, b, spec.scratch, params], grid),
-    ctx.dispatch("matmul_split_sum", SPLIT_SUM, [spec.scratch, c, p2], grid1d(Math.ceil(n / WG))),
+    ctx.dispatch(
+      "matmul_split_sum",
+      splitSumWgsl(kind),
+      [spec.scratch, c, p2, ...extra],
+      grid1d(Math.ceil(n / WG)),
+    ),
   ];
 }

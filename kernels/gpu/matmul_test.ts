@@ -12,6 +12,8 @@ import {
   WIDE_TILE,
 } from "./matmul.ts";
 import { createGpuBackend } from "./backend.ts";
+import { copyDispatch } from "./elementwise.ts";
+import { gegluBackward, gegluForward } from "./geglu.ts";
 import { denseAttentionBackward, denseAttentionForward, denseScoresSize } from "./attention_dense.ts";
 import * as ref from "../reference/layers.ts";
 import { initParams } from "../init.ts";
@@ -324,6 +326,55 @@ Deno.test("matmul operand offsets and strides address a column block of a wider 
       for (let r = 0; r < inDim; r++) for (let c = 0; c < n; c++) wantFull[r * V + c0 + c] = g.dW[r * n + c];
       assert.ok(relError(got, wantFull) < 1e-5, `dW split ${splitK} (columns outside the block untouched)`);
     }
+    await ctx.check();
+  } finally {
+    ctx.destroy();
+  }
+});
+
+Deno.test("matmul epilogues (residual, GEGLU, GEGLU backward) give the bits of the separate kernels, with and without split-K", async () => {
+  const ctx = await GpuContext.create();
+  try {
+    const m = 37, n = 29, k = 600; // k long enough for a 3-way split
+    const a = ctx.upload("a", new Float32Array(randomArray(m * k, 81, 0.2)));
+    const b = ctx.upload("b", new Float32Array(randomArray(k * n, 82, 0.2)));
+    const other = (seed: number) => ctx.upload(`x${seed}`, new Float32Array(randomArray(m * n, seed, 2)));
+    const bits = async (x: GPUBuffer) => new Uint32Array((await ctx.read(x, m * n)).buffer);
+    for (const splitK of [1, 3]) {
+      const scratch = ctx.storage("scratch", 3 * m * n);
+      const spec = { m, n, k, splitK, scratch };
+      // residual: C = r + A·B against copy + accumulate
+      const r = other(83), c1 = ctx.storage("c1", m * n), c2 = ctx.storage("c2", m * n);
+      ctx.run("residual", [
+        ...matmulDispatch(ctx, a, b, c1, { ...spec, epilogue: { kind: "residual", r } }),
+        copyDispatch(ctx, { src: r, dst: c2 }, m * n),
+        ...matmulDispatch(ctx, a, b, c2, { ...spec, accumulate: true }),
+      ]);
+      assert.deepEqual(await bits(c1), await bits(c2), `residual, split ${splitK}`);
+      // GEGLU forward: up = A·B and h = gelu(gate)·up against a product and gegluForward
+      const gate = other(84), up1 = ctx.storage("up1", m * n), h1 = ctx.storage("h1", m * n);
+      const up2 = ctx.storage("up2", m * n), h2 = ctx.storage("h2", m * n);
+      ctx.run("geglu", [
+        ...matmulDispatch(ctx, a, b, up1, { ...spec, epilogue: { kind: "geglu", gate, h: h1 } }),
+        ...matmulDispatch(ctx, a, b, up2, spec),
+        gegluForward(ctx, { gate, up: up2, h: h2 }, m * n),
+      ]);
+      assert.deepEqual(await bits(up1), await bits(up2), `geglu up, split ${splitK}`);
+      assert.deepEqual(await bits(h1), await bits(h2), `geglu h, split ${splitK}`);
+      // GEGLU backward: dh = A·B never stored; gate, up overwritten by dgate, dup
+      const g1 = other(85), u1 = other(86), g2 = other(85), u2 = other(86), dh = ctx.storage("dh", m * n);
+      ctx.run("geglu backward", [
+        ...matmulDispatch(ctx, a, b, g1, { ...spec, epilogue: { kind: "gegluBackward", up: u1 } }),
+        ...matmulDispatch(ctx, a, b, dh, spec),
+        gegluBackward(ctx, { gate: g2, up: u2, dh }, m * n),
+      ]);
+      assert.deepEqual(await bits(g1), await bits(g2), `dgate, split ${splitK}`);
+      assert.deepEqual(await bits(u1), await bits(u2), `dup, split ${splitK}`);
+    }
+    assert.throws(
+      () => matmulDispatch(ctx, a, b, a, { m, n, k, epilogue: { kind: "residual", r: a } }),
+      /residual epilogue needs buffers other than C/,
+    );
     await ctx.check();
   } finally {
     ctx.destroy();

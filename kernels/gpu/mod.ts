@@ -7,32 +7,56 @@
  */
 export { createGpuBackend, GpuBackend, type GpuBackendOptions } from "./backend.ts";
 export { chooseTile, MatmulTuner, type MatmulTunerOptions } from "./tuner.ts";
-export { ParameterStore, type StateGroup, type TensorBlocks } from "./state.ts";
+export { type BlockRef, type BoundBlock, ParameterStore, type StateGroup, type TensorRef } from "./state.ts";
 export {
   type AttentionMode,
+  type DispatchCounts,
   type RecordOptions,
   recordWorkspace,
   type SharedBuffers,
   type Workspace,
 } from "./recorder.ts";
 export { type KernelTime, profileDispatches } from "./profile.ts";
+export { NOMINAL_F32_PEAKS, type NominalPeak } from "./peaks.ts";
+export {
+  checkShaderF16,
+  checkSubgroups,
+  type FeatureCheck,
+  halfBits,
+  OPTIONAL_FEATURES,
+  type OptionalFeature,
+  verifyFeatures,
+} from "./features.ts";
 export { adapterIdentity, type Dispatch, GpuContext, type GpuContextOptions } from "./context.ts";
 export {
   BIG_TILE,
   DEFAULT_TILE,
+  type EpilogueKind,
   LARGE_TILE,
+  type MatmulBatch,
   matmulDispatch,
+  type MatmulEpilogue,
   matmulSharedBytes,
   type MatmulSpec,
   type MatmulTile,
   matmulWgsl,
+  type OperandStrides,
   TALL_TILE,
   TUNE_TILES,
   WIDE_TILE,
 } from "./matmul.ts";
 export { embeddingBackward, embeddingForward, tokenIndex, type VocabRange } from "./embedding.ts";
-export { rmsnormBackward, rmsnormForward, rmsnormScratchSize, type RmsnormShape } from "./rmsnorm.ts";
-export { ropeDispatch, type RopeShape, ropeTablesF32 } from "./rope.ts";
+export {
+  columnSums,
+  type ColumnSumSegment,
+  rmsnormBackward,
+  rmsnormBackwardFused,
+  type RmsnormBackwardOptions,
+  rmsnormForward,
+  rmsnormScratchSize,
+  type RmsnormShape,
+} from "./rmsnorm.ts";
+export { ropeDispatch, ropeQK, type RopeShape, ropeTablesF32 } from "./rope.ts";
 export { attentionBackward, type AttentionDims, attentionForward } from "./attention.ts";
 export { denseAttentionBackward, denseAttentionForward, denseScoresSize } from "./attention_dense.ts";
 export { copyDispatch } from "./elementwise.ts";
@@ -46,4 +70,14 @@ export {
   meanLoss,
 } from "./cross_entropy.ts";
 export { joinColumns, refineBounds, splitColumns, type SubBlock, vocabBounds } from "./vocab_split.ts";
-export { adamw, gradNorm, packStep, STEP_BYTES } from "./optimizer.ts";
+export {
+  adamw,
+  gradNorm,
+  gradNormFinish,
+  gradSumsq,
+  normPartials,
+  packStep,
+  type Segment,
+  STEP_BYTES,
+  sumsqGroups,
+} from "./optimizer.ts";

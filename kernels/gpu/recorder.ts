@@ -4,6 +4,17 @@
  * evaluation (forward and loss). `GpuBackend` replays these plans; only tokens and the step uniform change
  * between steps.
  *
+ * Two plans compute the same bits. The fused plan (the default) adds each residual in the epilogue of
+ * the projection matmul that produces it, applies GEGLU in the up projection's epilogue and its backward
+ * in the epilogue of the down projection's input gradient, applies RoPE inside the flash attention kernels
+ * (with the dense attention: rotates q and k in one dispatch), runs each RMSNorm backward as
+ * one dispatch and finishes every gain gradient in one `columnSums`, takes the global norm's sum of squares and AdamW
+ * as one dispatch per parameter arena (one for any model that fits a binding) and logs the mean loss in the
+ * norm's dispatch. The unfused plan
+ * (`fused: false`, today's dispatch structure, kept as the benchmarks' baseline) copies the residual
+ * before accumulating, rotates q and k separately, runs three dispatches per RMSNorm backward and one
+ * sum of squares and one AdamW per tensor.
+ *
  * Attention saves what its backward needs: the probabilities `[B, hq, T, T]` in dense mode, the row
  * log-sum-exp `[B, hq, T]` in flash mode. The vocabulary blocks of the LM head are refined into logits
  * blocks that fit a binding; the split cross-entropy merges each row's running maximum and sum of
@@ -14,10 +25,17 @@ import { type ModelConfig, numKvHeads, numQueryHeads } from "../types.ts";
 import type { Dispatch, GpuContext } from "./context.ts";
 import type { MatmulTile } from "./matmul.ts";
 import type { MatmulTuner } from "./tuner.ts";
-import type { ParameterStore } from "./state.ts";
+import type { BoundBlock, ParameterStore } from "./state.ts";
 import { embeddingBackward, embeddingForward } from "./embedding.ts";
-import { rmsnormBackward, rmsnormForward, rmsnormScratchSize } from "./rmsnorm.ts";
-import { ropeDispatch } from "./rope.ts";
+import {
+  columnSums,
+  type ColumnSumSegment,
+  rmsnormBackward,
+  rmsnormBackwardFused,
+  rmsnormForward,
+  rmsnormScratchSize,
+} from "./rmsnorm.ts";
+import { ropeDispatch, ropeQK } from "./rope.ts";
 import { attentionBackward, type AttentionDims, attentionForward } from "./attention.ts";
 import { denseAttentionBackward, denseAttentionForward, denseScoresSize } from "./attention_dense.ts";
 import { gegluBackward, gegluForward } from "./geglu.ts";
@@ -66,6 +84,18 @@ export interface RecordOptions {
   readonly maxBindingBytes: number;
   /** Fixed matmul tile, if any (also used by the dense attention's batched products). */
   readonly tile?: MatmulTile;
+  /** Record the fused plan (true) or today's unfused one (see the module doc). */
+  readonly fused: boolean;
+}
+
+/** How many dispatches a plan has, inside and outside the transformer blocks. */
+export interface DispatchCounts {
+  /** Dispatches of one training step. */
+  readonly total: number;
+  /** Dispatches of one transformer block, forward and backward (mean over the blocks). */
+  readonly perLayer: number;
+  /** Dispatches outside the blocks: embedding, final norm, head, loss, gain-gradient sums, clip, AdamW. */
+  readonly outsideLayers: number;
 }
 
 /** Recorded plans and the buffers of one (batch, sequence length) shape. */
@@ -86,6 +116,8 @@ export interface Workspace {
   train: Dispatch[];
   /** Every dispatch of an evaluation (forward and mean loss), in order. */
   evalPlan: Dispatch[];
+  /** Dispatch counts of the training step. */
+  readonly counts: DispatchCounts;
   /** Every buffer of the workspace (released with it). */
   readonly buffers: GPUBuffer[];
 }
@@ -146,6 +178,7 @@ export function recordWorkspace(
   const { store, tuner, shared } = parts;
   const { batch, seqLen: T } = shape;
   const key = `${batch}x${T}`;
+  const fused = opts.fused;
   const N = batch * T, w = cfg.width, hs = cfg.headSize, V = cfg.vocabSize;
   const hq = numQueryHeads(cfg), hkv = numKvHeads(cfg), md = cfg.mlpRatio * w;
   const qw = hq * hs, kw = hkv * hs;
@@ -196,61 +229,123 @@ export function recordWorkspace(
   const rowLoss = buf("row loss", N);
   const ceStats = split ? buf("cross-entropy stats", 2 * N) : rowLoss;
   const ceTarget = split ? buf("cross-entropy target logit", N) : rowLoss;
-  const dx = buf("d residual", N * w), dn = buf("d norm out", N * w), dh = buf("d geglu out", N * md);
+  const dx = buf("d residual", N * w),
+    dn = buf("d norm out", N * w),
+    // dh is only stored by the unfused plan (the fused one applies the GEGLU backward in the epilogue)
+    dh = fused ? null : buf("d geglu out", N * md);
   const dO = buf("d attn out", N * qw),
     dq = buf("dq", N * qw),
     dk = buf("dk", N * kw),
     dv = buf("dv", N * kw);
   // the attention backward's scratch: d probabilities [B, hq, T, T] (dense) or D_t = do_t · o_t (flash)
   const attScratch = dense ? buf("attn dprobs", denseScoresSize(att)) : buf("attn row dot", batch * hq * T);
-  const scratch = buf("dg scratch", rmsnormScratchSize(N, w));
-  const one = (bs: readonly GPUBuffer[]) => bs[0];
+  const chunks = rmsnormScratchSize(N, w) / w;
+  // gain-gradient chunk partials: one region per norm in the fused plan (summed once per step), one shared
+  // region in the unfused plan (summed after each norm)
+  const norms = 2 * cfg.depth + 1;
+  const scratch = buf("dg scratch", (fused ? norms : 1) * chunks * w);
+  const dgSums: ColumnSumSegment[][] = store.arenaSizes.map(() => []);
+  const one = <T>(bs: readonly T[]) => bs[0];
   const P = store.named("param"), G = store.named("grad");
   const bounds = store.bounds,
     range = (j: number) => ({ start: bounds[j], count: bounds[j + 1] - bounds[j] });
   const rq = { rows: N, seqLen: T, heads: hq, headSize: hs }, rk = { ...rq, heads: hkv };
-  const rope = (x: GPUBuffer, s: typeof rq, inverse: boolean) =>
-    ropeDispatch(ctx, { x, cos: shared.cos, sin: shared.sin }, { ...s, inverse });
-  const norm = { rows: N, width: w, eps: cfg.normEps };
+  const rope = (inverse: boolean, q: GPUBuffer, k: GPUBuffer) => {
+    const tables = { cos: shared.cos, sin: shared.sin };
+    return fused
+      ? [
+        ropeQK(ctx, { q, k, ...tables }, {
+          rows: N,
+          seqLen: T,
+          qHeads: hq,
+          kHeads: hkv,
+          headSize: hs,
+          inverse,
+        }),
+      ]
+      : [
+        ropeDispatch(ctx, { x: q, ...tables }, { ...rq, inverse }),
+        ropeDispatch(ctx, { x: k, ...tables }, { ...rk, inverse }),
+      ];
+  };
+  // the fused plan rotates q and k inside the flash attention kernels (their prologue and dq/dk epilogue)
+  const flashOpts = fused ? { rope: { cos: shared.cos, sin: shared.sin } } : {};
+  const norm = (x: GPUBuffer, g: BoundBlock, y: GPUBuffer, rstd: GPUBuffer) =>
+    rmsnormForward(ctx, { x, g: g.buffer, y, rstd }, {
+      rows: N,
+      width: w,
+      eps: cfg.normEps,
+      gOffset: g.offset,
+    });
+  // x_out = x_in + op(A)·op(B): a residual epilogue (fused) or a copy and an accumulating product
+  const residual = (xIn: GPUBuffer, xOut: GPUBuffer, a: GPUBuffer, wt: BoundBlock, n: number, k: number) =>
+    fused
+      ? mm(a, wt.buffer, xOut, { m: N, n, k, offsetB: wt.offset, epilogue: { kind: "residual", r: xIn } })
+      : [
+        copyDispatch(ctx, { src: xIn, dst: xOut }, N * w),
+        ...mm(a, wt.buffer, xOut, { m: N, n, k, offsetB: wt.offset, accumulate: true }),
+      ];
+  // y = x·W (NN), dW = xᵀ·dy (TN), dx (+)= dy·Wᵀ (NT) of a parameter matrix at its offset
+  const fwd = (x: GPUBuffer, wt: BoundBlock, y: GPUBuffer, n: number, k: number) =>
+    mm(x, wt.buffer, y, { m: N, n, k, offsetB: wt.offset });
+  const wgrad = (x: GPUBuffer, dy: GPUBuffer, gw: BoundBlock, m: number, n: number) =>
+    mm(x, dy, gw.buffer, { m, n, k: N, transA: true, offsetC: gw.offset });
+  const dgrad = (dy: GPUBuffer, wt: BoundBlock, d: GPUBuffer, n: number, k: number, accumulate = false) =>
+    mm(dy, wt.buffer, d, { m: N, n, k, transB: true, offsetB: wt.offset, accumulate });
 
-  const forward: Dispatch[] = P.embed.length === 1
-    ? [embeddingForward(ctx, { table: one(P.embed), tokens, y: xs[0] }, { rows: N, width: w })]
-    : P.embed.map((table, j) =>
-      embeddingForward(ctx, { table, tokens, y: xs[0] }, { rows: N, width: w, range: range(j) })
-    );
+  const embed = P.embed.map((t, j) =>
+    embeddingForward(ctx, { table: t.buffer, tokens, y: xs[0] }, {
+      rows: N,
+      width: w,
+      tableOffset: t.offset,
+      range: P.embed.length === 1 ? undefined : range(j),
+    })
+  );
+  const forward: Dispatch[] = [...embed];
+  let layerDispatches = 0;
   for (let l = 0; l < cfg.depth; l++) {
     const L = layers[l], W = P.layers[l];
     const A = L.attn;
+    const before = forward.length;
     forward.push(
-      rmsnormForward(ctx, { x: xs[l], g: one(W.attnNorm), y: L.a, rstd: L.aRstd }, norm),
-      ...mm(L.a, one(W.wq), L.q, { m: N, n: qw, k: w }),
-      ...mm(L.a, one(W.wk), L.k, { m: N, n: kw, k: w }),
-      ...mm(L.a, one(W.wv), L.v, { m: N, n: kw, k: w }),
-      rope(L.q, rq, false),
-      rope(L.k, rk, false),
+      norm(xs[l], one(W.attnNorm), L.a, L.aRstd),
+      ...fwd(L.a, one(W.wq), L.q, qw, w),
+      ...fwd(L.a, one(W.wk), L.k, kw, w),
+      ...fwd(L.a, one(W.wv), L.v, kw, w),
+      ...(A.kind === "flash" && fused ? [] : rope(false, L.q, L.k)),
       ...(A.kind === "dense"
         ? denseAttentionForward(ctx, { q: L.q, k: L.k, v: L.v, o: L.o, probs: A.probs }, att, {
           tile: opts.tile,
         })
-        : [attentionForward(ctx, { q: L.q, k: L.k, v: L.v, o: L.o, lse: A.lse }, att)]),
-      copyDispatch(ctx, { src: xs[l], dst: L.xMid }, N * w),
-      ...mm(L.o, one(W.wo), L.xMid, { m: N, n: w, k: qw, accumulate: true }),
-      rmsnormForward(ctx, { x: L.xMid, g: one(W.mlpNorm), y: L.mN, rstd: L.mRstd }, norm),
-      ...mm(L.mN, one(W.wGate), L.gate, { m: N, n: md, k: w }),
-      ...mm(L.mN, one(W.wUp), L.up, { m: N, n: md, k: w }),
-      gegluForward(ctx, { gate: L.gate, up: L.up, h: L.h }, N * md),
-      copyDispatch(ctx, { src: L.xMid, dst: xs[l + 1] }, N * w),
-      ...mm(L.h, one(W.wDown), xs[l + 1], { m: N, n: w, k: md, accumulate: true }),
+        : [attentionForward(ctx, { q: L.q, k: L.k, v: L.v, o: L.o, lse: A.lse }, att, flashOpts)]),
+      ...residual(xs[l], L.xMid, L.o, one(W.wo), w, qw),
+      norm(L.xMid, one(W.mlpNorm), L.mN, L.mRstd),
+      ...fwd(L.mN, one(W.wGate), L.gate, md, w),
+      ...(fused
+        ? mm(L.mN, one(W.wUp).buffer, L.up, {
+          m: N,
+          n: md,
+          k: w,
+          offsetB: one(W.wUp).offset,
+          epilogue: { kind: "geglu", gate: L.gate, h: L.h },
+        })
+        : [
+          ...fwd(L.mN, one(W.wUp), L.up, md, w),
+          gegluForward(ctx, { gate: L.gate, up: L.up, h: L.h }, N * md),
+        ]),
+      ...residual(L.xMid, xs[l + 1], L.h, one(W.wDown), w, md),
     );
+    layerDispatches += forward.length - before;
   }
+  const head = P.lmHead, gHead = G.lmHead;
   forward.push(
-    rmsnormForward(ctx, { x: xs[cfg.depth], g: one(P.finalNorm), y: xf, rstd: fRstd }, norm),
+    norm(xs[cfg.depth], one(P.finalNorm), xf, fRstd),
     ...blocks.flatMap((b, j) =>
-      mm(xf, P.lmHead[b.parent], logits[j], {
+      mm(xf, head[b.parent].buffer, logits[j], {
         m: N,
         n: b.count,
         k: w,
-        offsetB: b.offset,
+        offsetB: head[b.parent].offset + b.offset,
         ldb: b.parentCount,
       })
     ),
@@ -271,13 +366,23 @@ export function recordWorkspace(
     meanLoss(ctx, { rowLoss, losses: shared.evalLog, step: shared.evalStep }, N),
   ];
 
+  let normIndex = 0;
   const normBack = (
-    b: { x: GPUBuffer; g: GPUBuffer; rstd: GPUBuffer; dg: GPUBuffer },
+    b: { x: GPUBuffer; g: BoundBlock; rstd: GPUBuffer; dg: BoundBlock },
     accumulate: boolean,
-  ) => rmsnormBackward(ctx, { ...b, dy: dn, dx, scratch }, { rows: N, width: w, accumulate });
+  ): Dispatch[] => {
+    const o = { rows: N, width: w, accumulate, gOffset: b.g.offset };
+    const common = { x: b.x, g: b.g.buffer, rstd: b.rstd, dy: dn, dx };
+    if (!fused) {
+      return rmsnormBackward(ctx, { ...common, dg: b.dg.buffer, scratch }, { ...o, dgOffset: b.dg.offset });
+    }
+    const partialOffset = normIndex++ * chunks * w;
+    dgSums[store.arenas.grad.indexOf(b.dg.buffer)].push({ partialOffset, chunks, dstOffset: b.dg.offset });
+    return [rmsnormBackwardFused(ctx, { ...common, partial: scratch }, { ...o, partialOffset })];
+  };
   const backward: Dispatch[] = [
     ...(split ? lossStats : [rows(true)]),
-    meanLoss(ctx, { rowLoss, losses: shared.lossLog, step: shared.step }, N),
+    ...(fused ? [] : [meanLoss(ctx, { rowLoss, losses: shared.lossLog, step: shared.step }, N)]),
     // per logits block: its dlogits, dW_head block = xfᵀ·dlogits, dn (+)= dlogits·W_blockᵀ in block order
     ...blocks.flatMap((b, j) => [
       ...(split
@@ -287,20 +392,20 @@ export function recordWorkspace(
           start: b.start,
         })]
         : []),
-      ...mm(xf, logits[j], G.lmHead[b.parent], {
+      ...mm(xf, logits[j], gHead[b.parent].buffer, {
         m: w,
         n: b.count,
         k: N,
         transA: true,
-        offsetC: b.offset,
+        offsetC: gHead[b.parent].offset + b.offset,
         ldc: b.parentCount,
       }),
-      ...mm(logits[j], P.lmHead[b.parent], dn, {
+      ...mm(logits[j], head[b.parent].buffer, dn, {
         m: N,
         n: w,
         k: b.count,
         transB: true,
-        offsetB: b.offset,
+        offsetB: head[b.parent].offset + b.offset,
         ldb: b.parentCount,
         accumulate: j > 0,
       }),
@@ -310,19 +415,31 @@ export function recordWorkspace(
   for (let l = cfg.depth - 1; l >= 0; l--) {
     const L = layers[l], W = P.layers[l], GW = G.layers[l];
     const A = L.attn;
+    const before = backward.length;
     backward.push(
       // MLP branch: xs[l+1] = xMid + h·w_down
-      ...mm(L.h, dx, one(GW.wDown), { m: md, n: w, k: N, transA: true }),
-      ...mm(dx, one(W.wDown), dh, { m: N, n: md, k: w, transB: true }),
-      gegluBackward(ctx, { gate: L.gate, up: L.up, dh }, N * md),
-      ...mm(L.mN, L.gate, one(GW.wGate), { m: w, n: md, k: N, transA: true }),
-      ...mm(L.mN, L.up, one(GW.wUp), { m: w, n: md, k: N, transA: true }),
-      ...mm(L.gate, one(W.wGate), dn, { m: N, n: w, k: md, transB: true }),
-      ...mm(L.up, one(W.wUp), dn, { m: N, n: w, k: md, transB: true, accumulate: true }),
+      ...wgrad(L.h, dx, one(GW.wDown), md, w),
+      ...(dh === null
+        ? mm(dx, one(W.wDown).buffer, L.gate, {
+          m: N,
+          n: md,
+          k: w,
+          transB: true,
+          offsetB: one(W.wDown).offset,
+          epilogue: { kind: "gegluBackward", up: L.up },
+        })
+        : [
+          ...dgrad(dx, one(W.wDown), dh, md, w),
+          gegluBackward(ctx, { gate: L.gate, up: L.up, dh }, N * md),
+        ]),
+      ...wgrad(L.mN, L.gate, one(GW.wGate), w, md),
+      ...wgrad(L.mN, L.up, one(GW.wUp), w, md),
+      ...dgrad(L.gate, one(W.wGate), dn, w, md),
+      ...dgrad(L.up, one(W.wUp), dn, w, md, true),
       ...normBack({ x: L.xMid, g: one(W.mlpNorm), rstd: L.mRstd, dg: one(GW.mlpNorm) }, true),
       // attention branch: xMid = xs[l] + o·wo
-      ...mm(L.o, dx, one(GW.wo), { m: qw, n: w, k: N, transA: true }),
-      ...mm(dx, one(W.wo), dO, { m: N, n: qw, k: w, transB: true }),
+      ...wgrad(L.o, dx, one(GW.wo), qw, w),
+      ...dgrad(dx, one(W.wo), dO, qw, w),
       ...(A.kind === "dense"
         ? denseAttentionBackward(
           ctx,
@@ -334,46 +451,61 @@ export function recordWorkspace(
           ctx,
           { q: L.q, k: L.k, v: L.v, o: L.o, lse: A.lse, dout: dO, dq, dk, dv, dsum: attScratch },
           att,
+          flashOpts,
         )),
-      rope(dq, rq, true),
-      rope(dk, rk, true),
-      ...mm(L.a, dq, one(GW.wq), { m: w, n: qw, k: N, transA: true }),
-      ...mm(L.a, dk, one(GW.wk), { m: w, n: kw, k: N, transA: true }),
-      ...mm(L.a, dv, one(GW.wv), { m: w, n: kw, k: N, transA: true }),
-      ...mm(dq, one(W.wq), dn, { m: N, n: w, k: qw, transB: true }),
-      ...mm(dk, one(W.wk), dn, { m: N, n: w, k: kw, transB: true, accumulate: true }),
-      ...mm(dv, one(W.wv), dn, { m: N, n: w, k: kw, transB: true, accumulate: true }),
+      ...(A.kind === "flash" && fused ? [] : rope(true, dq, dk)),
+      ...wgrad(L.a, dq, one(GW.wq), w, qw),
+      ...wgrad(L.a, dk, one(GW.wk), w, kw),
+      ...wgrad(L.a, dv, one(GW.wv), w, kw),
+      ...dgrad(dq, one(W.wq), dn, w, qw),
+      ...dgrad(dk, one(W.wk), dn, w, kw, true),
+      ...dgrad(dv, one(W.wv), dn, w, kw, true),
       ...normBack({ x: xs[l], g: one(W.attnNorm), rstd: L.aRstd, dg: one(GW.attnNorm) }, true),
     );
+    layerDispatches += backward.length - before;
   }
   backward.push(
-    ...G.embed.map((dtable, j) =>
-      embeddingBackward(ctx, { dy: dx, offsets, positions, dtable }, {
+    ...G.embed.map((dt, j) =>
+      embeddingBackward(ctx, { dy: dx, offsets, positions, dtable: dt.buffer }, {
         vocab: range(j).count,
         width: w,
         start: range(j).start,
+        dtableOffset: dt.offset,
       })
+    ),
+    ...dgSums.flatMap((segs, a) =>
+      segs.length === 0 ? [] : [columnSums(ctx, { partial: scratch, dst: store.arenas.grad[a] }, segs, w)]
     ),
   );
-  const flat = (g: "param" | "grad" | "adam_m" | "adam_v") => store.blocks[g].flat();
-  const [pw, pg, pm, pv] = [flat("param"), flat("grad"), flat("adam_m"), flat("adam_v")];
-  const sizes = store.blockSizes.flat();
-  const decay = store.specs.flatMap((s, i) => store.blockSizes[i].map(() => s.decay));
+  const segments = store.segments();
+  const arenas = store.arenas;
   const optimizer = [
-    ...gradNorm(ctx, {
-      grads: pg,
-      partial: shared.partial,
-      norms: shared.normLog,
-      scale: shared.scale,
-      step: shared.step,
-    }, sizes),
-    ...pw.map((p, i) =>
-      adamw(ctx, { w: p, g: pg[i], m: pm[i], v: pv[i], scale: shared.scale, step: shared.step }, {
-        n: sizes[i],
-        decay: decay[i],
-      })
+    ...gradNorm(
+      ctx,
+      {
+        grads: arenas.grad,
+        partial: shared.partial,
+        norms: shared.normLog,
+        scale: shared.scale,
+        step: shared.step,
+      },
+      segments,
+      { perSegment: !fused, meanLoss: fused ? { rowLoss, losses: shared.lossLog, rows: N } : undefined },
+    ),
+    ...segments.flatMap((segs, a) =>
+      (fused ? [segs] : segs.map((s) => [s])).map((part) =>
+        adamw(ctx, {
+          w: arenas.param[a],
+          g: arenas.grad[a],
+          m: arenas.adam_m[a],
+          v: arenas.adam_v[a],
+          scale: shared.scale,
+          step: shared.step,
+        }, part)
+      )
     ),
   ];
+  const train = [...forward, ...backward, ...optimizer];
   return {
     batch,
     seqLen: T,
@@ -381,8 +513,13 @@ export function recordWorkspace(
     targets,
     offsets,
     positions,
-    train: [...forward, ...backward, ...optimizer],
+    train,
     evalPlan,
+    counts: {
+      total: train.length,
+      perLayer: layerDispatches / cfg.depth,
+      outsideLayers: train.length - layerDispatches,
+    },
     buffers: all,
   };
 }

@@ -31,6 +31,40 @@ ${ENTRY} {
   x[o + p.half] = x2 * c + x1 * s;
 }`;
 
+// q and k of one layer in one dispatch: heads [0, hq) of q, then [0, hkv) of k (the same rotation).
+const ROPE_QK = `
+struct Params { rows: u32, seqLen: u32, hq: u32, hkv: u32, half: u32, sign: f32 }
+@group(0) @binding(0) var<storage, read_write> xq: array<f32>;
+@group(0) @binding(1) var<storage, read_write> xk: array<f32>;
+@group(0) @binding(2) var<storage, read> cosT: array<f32>;
+@group(0) @binding(3) var<storage, read> sinT: array<f32>;
+@group(0) @binding(4) var<uniform> p: Params;
+${ENTRY} {
+  ${GLOBAL_INDEX}
+  let heads = p.hq + p.hkv;
+  if (gi >= p.rows * heads * p.half) { return; }
+  let j = gi % p.half;
+  let rh = gi / p.half;
+  let hh = rh % heads;
+  let r = rh / heads;
+  let t = r % p.seqLen;
+  let c = cosT[t * p.half + j];
+  let s = p.sign * sinT[t * p.half + j];
+  if (hh < p.hq) {
+    let o = r * p.hq * 2u * p.half + hh * 2u * p.half + j;
+    let x1 = xq[o];
+    let x2 = xq[o + p.half];
+    xq[o] = x1 * c - x2 * s;
+    xq[o + p.half] = x2 * c + x1 * s;
+  } else {
+    let o = r * p.hkv * 2u * p.half + (hh - p.hq) * 2u * p.half + j;
+    let x1 = xk[o];
+    let x2 = xk[o + p.half];
+    xk[o] = x1 * c - x2 * s;
+    xk[o + p.half] = x2 * c + x1 * s;
+  }
+}`;
+
 /** Returns float32 RoPE tables cos and sin `[seqLen, headSize/2]` (angle `t·θ^(−2j/headSize)`, radians). */
 export function ropeTablesF32(
   seqLen: number,
@@ -84,4 +118,34 @@ export function ropeDispatch(
     f32(inverse ? -1 : 1),
   ]);
   return ctx.dispatch(name, ROPE, [x, cos, sin, p], grid1d(Math.ceil(shape.rows * shape.heads * half / WG)));
+}
+
+/**
+ * Records the in-place RoPE rotation of a layer's q `[rows, qHeads·headSize]` and k `[rows,
+ * kHeads·headSize]` in one dispatch (the same arithmetic as two `ropeDispatch` calls).
+ */
+export function ropeQK(
+  ctx: GpuContext,
+  b: { q: GPUBuffer; k: GPUBuffer; cos: GPUBuffer; sin: GPUBuffer },
+  shape: Omit<RopeShape, "heads"> & {
+    /** Query heads per row of q. */
+    readonly qHeads: number;
+    /** Key heads per row of k. */
+    readonly kHeads: number;
+    /** Apply the inverse rotation (the backward). */
+    readonly inverse: boolean;
+  },
+): Dispatch {
+  const half = shape.headSize / 2;
+  const name = shape.inverse ? "rope_qk_backward" : "rope_qk_forward";
+  const p = ctx.uniform(name, [
+    u32(shape.rows),
+    u32(shape.seqLen),
+    u32(shape.qHeads),
+    u32(shape.kHeads),
+    u32(half),
+    f32(shape.inverse ? -1 : 1),
+  ]);
+  const n = shape.rows * (shape.qHeads + shape.kHeads) * half;
+  return ctx.dispatch(name, ROPE_QK, [b.q, b.k, b.cos, b.sin, p], grid1d(Math.ceil(n / WG)));
 }

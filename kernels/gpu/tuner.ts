@@ -147,9 +147,7 @@ export class MatmulTuner {
     const out = ctx.storage(
       "tune output",
       Math.max(
-        ...todo.map((p) =>
-          Math.max(p.spec.m * p.spec.n, (p.spec.offsetC ?? 0) + p.spec.m * (p.spec.ldc ?? 0))
-        ),
+        ...todo.map((p) => (p.spec.offsetC ?? 0) + p.spec.m * (p.spec.ldc ?? p.spec.n)),
       ),
     );
     try {

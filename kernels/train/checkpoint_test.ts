@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parameterSpecs } from "../types.ts";
+import { nameTensors, parameterSpecs, paramSpec } from "../types.ts";
 import { resolveTrainConfig } from "./config.ts";
 import { decodeState, encodeState, parameterCount, readCheckpoint, writeCheckpoint } from "./checkpoint.ts";
 
@@ -30,8 +30,13 @@ Deno.test("checkpoint: parameter count and byte layout (params, m, v; float32 LE
   const bytes = encodeState(cfg.model, s);
   assert.equal(bytes.length, 12 * parameterCount(cfg.model));
   const view = new DataView(bytes.buffer);
-  assert.equal(view.getFloat32(4, true), s.params[0][1]);
-  assert.equal(view.getFloat32(4 * parameterCount(cfg.model), true), s.m[0][0]);
+  const params = nameTensors(cfg.model, s.params), m = nameTensors(cfg.model, s.m);
+  assert.equal(view.getFloat32(4, true), params.embed[1]);
+  assert.equal(view.getFloat32(4 * parameterCount(cfg.model), true), m.embed[0]);
+  // every tensor sits at its ParamSpec offset of the flat vector (the GPU's flat buffers share it)
+  const wo = paramSpec(cfg.model, "layers.0.attn.wo");
+  assert.equal(view.getFloat32(4 * (wo.offset + 5), true), params.layers[0].wo[5]);
+  assert.equal(view.getFloat32(4 * (parameterCount(cfg.model) + wo.offset), true), m.layers[0].wo[0]);
   assert.deepEqual(decodeState(cfg.model, bytes, 3, "x"), s);
   assert.throws(
     () => decodeState(cfg.model, bytes.subarray(4), 3, "run/checkpoint.bin"),
