@@ -7,7 +7,7 @@
  * @module
  */
 import type { Params, Stage } from "../pipeline/stage.ts";
-import { approach2IsoFlop } from "../scaling/fit/mod.ts";
+import { isoFlopBins, isoFlopLaws } from "../scaling/fit/mod.ts";
 import { powerLawOf } from "../scaling/laws/power.ts";
 import { type FitHealth, judgePowerLaws } from "../scaling/judge/mod.ts";
 import { selectedRowsOf, writeJson } from "./fit_common.ts";
@@ -46,10 +46,16 @@ export function approach2Record(rows: readonly SelectedRow[], p: Approach2Params
     lossNats: r.loss,
     group: r.run_id,
   }));
-  const base = { kind: "approach2" as const, variant: p.variant, budgets, tolerance: p.tolerance };
+  const base = {
+    kind: "approach2" as const,
+    variant: p.variant,
+    budgets,
+    tolerance: p.tolerance,
+    minBins: p.minBins,
+  };
   let result;
   try {
-    result = approach2IsoFlop(points, { budgets, tolerance: p.tolerance });
+    result = isoFlopBins(points, { budgets, tolerance: p.tolerance });
   } catch (e) {
     return {
       ...base,
@@ -69,12 +75,13 @@ export function approach2Record(rows: readonly SelectedRow[], p: Approach2Params
     tokensOpt: b.tokensOpt,
     lossOpt: b.lossOpt,
   }));
-  const skipped = result.skipped.map((s) => ({ flops: s.flops, points: s.points, reason: s.reason }));
+  const skipped = result.skipped.map((s) => ({ ...s }));
   const available = bins.length >= p.minBins;
   // Identical reasons are counted together; each keeps its real numbers.
   const reasons = new Map<string, number>();
   for (const s of skipped) reasons.set(s.reason, (reasons.get(s.reason) ?? 0) + 1);
   const summary = [...reasons].map(([r, n]) => `${n}× ${r}`).join("; ");
+  const fits = available ? isoFlopLaws(result.bins, "approach2") : null;
   return {
     ...base,
     available,
@@ -84,10 +91,10 @@ export function approach2Record(rows: readonly SelectedRow[], p: Approach2Params
         `(need ${p.minBins}): the model grid does not cluster into isoFLOP bands; skipped: ${summary}`,
     bins,
     skipped,
-    params: available ? powerLawOf(result.fits.params) : null,
-    tokens: available ? powerLawOf(result.fits.tokens) : null,
-    health: available
-      ? judgePowerLaws(result.fits)
+    params: fits === null ? null : powerLawOf(fits.params),
+    tokens: fits === null ? null : powerLawOf(fits.tokens),
+    health: fits !== null
+      ? judgePowerLaws(fits)
       : refusedHealth(`only ${bins.length} isoFLOP budgets could be fitted (need ${p.minBins}).`),
   };
 }

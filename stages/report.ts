@@ -3,7 +3,8 @@
  * self-contained offline HTML page (`index.html`) with captions and a "how to read" per figure.
  *
  * Reads (node ids default to `<stage>.<variant>`): `collect` (industry.csv), `select.V` (rows.csv,
- * select.json), optionally `select_approach1.V` (Approach 1's rows), `approach1.V`, `approach3_eq1.V`,
+ * select.json), optionally `select_approach1.V` (Approach 1's rows), `approach1.V`, `approach2.V` (said in
+ * words, stages/report/approach2_note.ts; its laws in the fits table when fitted), `approach3_eq1.V`,
  * `approach3_eq2.V`, `approach3_eq3.V`, `prescribe.V`, `overtraining.V`, `overspend.V`, and, for the
  * rainbow (paper Figure 6), the `approach3_eq1.<W>` node of every variant W listed in `deps.rainbow`
  * (left out when empty), and, when `deps.lrSweep` names one, the lr_sweep node's `lr_sweep.csv`. Every
@@ -19,6 +20,7 @@ import { escapeHtml } from "./report/figures/common.ts";
 import { gridText } from "./report/figures/approach3.ts";
 import type {
   Approach1Record,
+  Approach2Record,
   Approach3Record,
   BacktestRecord,
   CollectSummary,
@@ -30,6 +32,7 @@ import type {
 import { perceiverFigures, type ReportInputs, variantFigures } from "./report/figures_of_variant.ts";
 import {
   approach1Rows,
+  approach2Rows,
   approach3Rows,
   AUTHORS_APPROACH1_DIR,
   type FitRow,
@@ -38,6 +41,7 @@ import {
 } from "./report/fits_table.ts";
 import { readIndustry, readPerceiverValidation, readRecord, readSelectedRows } from "./report/load.ts";
 // The rendering libraries (vega, vega-lite, resvg) load only when a report is written (in run).
+import { approach2SectionHtml, readApproach2Record } from "./report/approach2_note.ts";
 import { healthSectionHtml, type VariantVerdicts, withHealthNotes } from "./report/health.ts";
 import { FONT_PATH } from "./report/font.ts";
 import { type LrSweepRow, readLrSweepRows } from "./lr_sweep_table.ts";
@@ -56,6 +60,8 @@ export interface ReportDeps {
   readonly selectApproach1?: string;
   /** The Approach 1 node. */
   readonly approach1: string;
+  /** The Approach 2 node (its approach2.json: fitted or why not, stages/report/approach2_note.ts). */
+  readonly approach2: string;
   /** The Approach 3 Eq. 1 node. */
   readonly approach3Eq1: string;
   /** The Approach 3 Eq. 2 node. */
@@ -104,6 +110,7 @@ export function defaultReportDeps(variant: string): ReportDeps {
     collect: "collect",
     select: stageId("select", variant),
     approach1: stageId("approach1", variant),
+    approach2: stageId("approach2", variant),
     approach3Eq1: stageId("approach3_eq1", variant),
     approach3Eq2: stageId("approach3_eq2", variant),
     approach3Eq3: stageId("approach3_eq3", variant),
@@ -122,6 +129,7 @@ export function reportDepIds(deps: ReportDeps): string[] {
       deps.select,
       ...(deps.selectApproach1 === undefined ? [] : [deps.selectApproach1]),
       deps.approach1,
+      deps.approach2,
       deps.approach3Eq1,
       deps.approach3Eq2,
       deps.approach3Eq3,
@@ -492,7 +500,11 @@ function noEmbeds(select: SelectSummary): boolean {
 export async function reportFitRows(
   inputs: ReportInputs,
   deps: ReportDeps,
-  options: { root: string; rainbowFits?: Readonly<Record<string, RainbowFit>> },
+  options: {
+    root: string;
+    rainbowFits?: Readonly<Record<string, RainbowFit>>;
+    approach2?: Approach2Record;
+  },
 ): Promise<FitRow[]> {
   const root = options.root;
   const rows: FitRow[] = [];
@@ -504,6 +516,9 @@ export async function reportFitRows(
     }, root),
   );
   const own = { subsets: inputs.select.subsets, noEmbeds: noEmbeds(inputs.select) };
+  if (options.approach2 !== undefined) {
+    rows.push(...approach2Rows(options.approach2, { fit: deps.approach2, ...own }));
+  }
   const seen = new Set<string>();
   for (
     const [id, rec] of [[deps.approach3Eq1, inputs.eq1], [deps.approach3Eq2, inputs.eq2], [
@@ -572,9 +587,11 @@ export function reportStage(
         rainbow: inputs.rainbow,
       };
       const figures = withHealthNotes(variantFigures({ ...inputs, variant: label }), verdicts);
+      const approach2 = await readApproach2Record(`${ctx.deps[deps.approach2]}/approach2.json`);
       const fitRows = await reportFitRows(inputs, deps, {
         root: ctx.root,
         rainbowFits: ctx.params.rainbowFits,
+        approach2,
       });
       ctx.progress(0, figures.length, "rendering figures");
       const { writeReport } = await import("./report/write.ts");
@@ -592,7 +609,8 @@ export function reportStage(
           `${gridText(inputs.eq2)}; the full grids are a parameter of the fit stages ` +
           `(stages/fit_approach3.ts), left out of the default so that a cold reproduce takes well under ` +
           `three minutes on two cores. Click a legend entry to highlight its line (shift-click for several).`,
-        extraHtml: fitsHtml(fitRows) + healthSectionHtml(verdicts) + provenance.excludedHtml +
+        extraHtml: fitsHtml(fitRows) + approach2SectionHtml(approach2, { rows: inputs.select.rows }) +
+          healthSectionHtml(verdicts) + provenance.excludedHtml +
           (inputs.perceiverValidation.length > 0
             ? `<p>The Perceiver AR runs (seed 000) have their own report: ` +
               `<a href="../report_perceiver/index.html">report_perceiver/index.html</a>.</p>`

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { perceiverReportStage, readProvenance, reportStage } from "./report.ts";
+import type { Approach2Record } from "./schemas.ts";
 import { buildFixture } from "../testing/report_fixture.ts";
 import type { Params, Stage, StageContext } from "../pipeline/stage.ts";
 import { PAPER_FIGURES } from "./report/paper_figures.ts";
@@ -211,6 +212,39 @@ Deno.test("report frame: paper numbering, provenance, the paper walk, fits.csv a
         // The fixture's Approach 1 is fitted on `hot` (not hot_477), which the authors do not publish.
         const slope = row("approach1.paper", "slope N_opt(C)")!;
         assert.equal(slope[col("authors")], "");
+      },
+    );
+
+    await t.step(
+      "the page says Approach 2 is unavailable on the real data, with approach2.json's counts",
+      async () => {
+        const rec = JSON.parse(
+          await Deno.readTextFile(`${fixture.dirs["approach2.paper"]}/approach2.json`),
+        ) as Approach2Record;
+        const count = (code: string) => rec.skipped.filter((s) => s.code === code).length;
+        const budgets = rec.budgets.length, fitted = rec.bins.length;
+        const enough = budgets - count("too_few_sizes") - count("no_points");
+        assert.equal(rec.available, false, "the paper's rows do not cluster into enough isoFLOP bins");
+        assert.ok(fitted > 0 && fitted < rec.minBins && enough > fitted, JSON.stringify(rec.skipped));
+        const html = await Deno.readTextFile(`${outDir}/index.html`);
+        const at = html.indexOf('<section id="approach2">');
+        assert.ok(at > 0, "an Approach 2 section");
+        const section = html.slice(at, html.indexOf("</section>", at));
+        for (
+          const words of [
+            `is not available on these data: only ${fitted} of ${budgets} isoFLOP bins could be fitted`,
+            `Approach 2 needs ${rec.minBins}`,
+            `${enough} of the ${budgets} bins have &gt;= 3 distinct model sizes`,
+            `Of those ${enough}, ${fitted} were fitted`,
+            `${count("no_minimum")} have a parabola with no minimum`,
+            `${count("minimum_outside")} have the parabola's minimum outside`,
+          ]
+        ) {
+          assert.ok(section.includes(words), `"${words}" in ${section.slice(0, 900)}`);
+        }
+        // Not fitted: no Approach 2 row in the fits table.
+        const csv = await Deno.readTextFile(`${outDir}/figures/fits.csv`);
+        assert.ok(!csv.includes("approach2"), "no approach2 rows");
       },
     );
 

@@ -26,7 +26,7 @@
  * @module
  */
 import { parse } from "csv-parse/sync";
-import type { Interval } from "../scaling/fit/types.ts";
+import type { Interval, SkipCode } from "../scaling/fit/types.ts";
 import type { Approach3Health, FitHealth } from "../scaling/judge/health.ts";
 import type { PowerLawFit } from "../scaling/laws/power.ts";
 import type { LawName } from "../scaling/laws/mod.ts";
@@ -40,7 +40,7 @@ import {
   requireString,
 } from "./importers/validate.ts";
 
-export type { Interval } from "../scaling/fit/types.ts";
+export type { Interval, SkipCode } from "../scaling/fit/types.ts";
 export type {
   Approach3Health,
   FitHealth,
@@ -291,6 +291,8 @@ export interface Approach2Record {
   readonly budgets: readonly number[];
   /** Max |ln flops − ln budget| for a checkpoint to join a budget's band. */
   readonly tolerance: number;
+  /** Fitted bins needed to call Approach 2 available. */
+  readonly minBins: number;
   /** Fitted isoFLOP bins: budget, parabola minimum (params, tokens, loss) and member count. */
   readonly bins: readonly {
     readonly flops: number;
@@ -299,8 +301,17 @@ export interface Approach2Record {
     readonly tokensOpt: number;
     readonly lossOpt: number;
   }[];
-  /** Budgets skipped, with the library's reason. */
-  readonly skipped: readonly { readonly flops: number; readonly points: number; readonly reason: string }[];
+  /**
+   * Budgets skipped: budget (FLOPs), points and distinct model sizes in its band, the library's code
+   * (scaling/fit's `SkipCode`) and its reason in words.
+   */
+  readonly skipped: readonly {
+    readonly flops: number;
+    readonly points: number;
+    readonly sizes: number;
+    readonly code: SkipCode;
+    readonly reason: string;
+  }[];
   /** N_opt(C) when available, else null. */
   readonly params: PowerLawFit | null;
   /** D_opt(C) when available, else null. */

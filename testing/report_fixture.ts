@@ -11,6 +11,7 @@ import { collectStage } from "../stages/collect.ts";
 import { selectStage } from "../stages/select.ts";
 import { resolveVariant } from "../stages/variants.ts";
 import { approach1Record, DEFAULT_APPROACH1 } from "../stages/fit_approach1.ts";
+import { approach2Record, DEFAULT_APPROACH2 } from "../stages/fit_approach2.ts";
 import { approach3Record, fitPointsOf } from "../stages/fit_approach3.ts";
 import { OVERTRAINING_FACTORS } from "../scaling/prescribe/mod.ts";
 import { overtrainingRecord } from "../stages/fit_overtraining.ts";
@@ -108,6 +109,11 @@ export async function buildFixture(
       await mk(deps.approach1),
       "approach1.json",
       approach1Record(approach1Rows, { ...DEFAULT_APPROACH1, bootstrapSamples: 0, variant }),
+    );
+    await writeJson(
+      await mk(deps.approach2),
+      "approach2.json",
+      approach2Record(rows, { ...DEFAULT_APPROACH2, variant }),
     );
     const side = defaultDiffSideDeps(variant);
     const laws: Partial<Record<LawForm, AdditiveLaw>> = {};

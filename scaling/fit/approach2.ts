@@ -6,7 +6,15 @@
  */
 
 import { fitLogLog } from "./ols.ts";
-import type { Approach2Options, Approach2Result, IsoFlopBin, IsoFlopPoint, SkippedBin } from "./types.ts";
+import type {
+  Approach2Options,
+  Approach2Result,
+  IsoFlopBin,
+  IsoFlopBins,
+  IsoFlopPoint,
+  LogLogFit,
+  SkippedBin,
+} from "./types.ts";
 
 /** Least-squares parabola y = a u² + b u + c; returns null when the normal equations are singular. */
 function fitParabola(u: readonly number[], y: readonly number[]): { a: number; b: number; c: number } | null {
@@ -38,14 +46,12 @@ function fitParabola(u: readonly number[], y: readonly number[]): { a: number; b
 }
 
 /**
- * Returns the isoFLOP analysis of `points`: fitted bins (parabola, N_opt, D_opt, loss at the minimum),
- * skipped bins with reasons, and power laws N_opt(C), D_opt(C) (C in FLOPs).
+ * Returns the isoFLOP bins of `points`: those fitted (parabola, N_opt, D_opt, loss at the minimum) and
+ * those skipped, each with a code and a reason. Never throws for too few fitted bins (see
+ * {@link approach2IsoFlop}); throws on invalid points or options.
  */
-export function approach2IsoFlop(
-  points: readonly IsoFlopPoint[],
-  options: Approach2Options = {},
-): Approach2Result {
-  const who = "approach2IsoFlop";
+export function isoFlopBins(points: readonly IsoFlopPoint[], options: Approach2Options = {}): IsoFlopBins {
+  const who = "isoFlopBins";
   if (points.length === 0) throw new Error(`${who}: no points`);
   points.forEach((p, i) => {
     for (const field of ["flops", "params", "tokens", "lossNats"] as const) {
@@ -98,29 +104,38 @@ export function approach2IsoFlop(
   const skipped: SkippedBin[] = [];
   members.forEach((idx, j) => {
     if (idx.length === 0) {
-      if (centres[j] !== null) skipped.push({ flops: centres[j] as number, points: 0, reason: "no points" });
+      if (centres[j] !== null) {
+        skipped.push({
+          flops: centres[j] as number,
+          points: 0,
+          sizes: 0,
+          code: "no_points",
+          reason: "no points",
+        });
+      }
       return;
     }
     const flops = centres[j] ?? Math.exp(idx.reduce((s, i) => s + lf[i], 0) / idx.length);
     const u = idx.map((i) => Math.log(points[i].params));
     const distinct = new Set(idx.map((i) => points[i].params)).size;
+    const skip = { flops, points: idx.length, sizes: distinct };
     if (distinct < 3) {
       skipped.push({
-        flops,
-        points: idx.length,
+        ...skip,
+        code: "too_few_sizes",
         reason: `only ${distinct} distinct parameter count(s); need >= 3`,
       });
       return;
     }
     const par = fitParabola(u, idx.map((i) => points[i].lossNats));
     if (par === null) {
-      skipped.push({ flops, points: idx.length, reason: "singular parabola fit" });
+      skipped.push({ ...skip, code: "singular", reason: "singular parabola fit" });
       return;
     }
     if (!(par.a > 0)) {
       skipped.push({
-        flops,
-        points: idx.length,
+        ...skip,
+        code: "no_minimum",
         reason: `parabola has no minimum (curvature ${par.a} <= 0)`,
       });
       return;
@@ -129,8 +144,8 @@ export function approach2IsoFlop(
     const uMin = Math.min(...u), uMax = Math.max(...u);
     if (uOpt < uMin || uOpt > uMax) {
       skipped.push({
-        flops,
-        points: idx.length,
+        ...skip,
+        code: "minimum_outside",
         reason: `minimum at ${Math.exp(uOpt).toPrecision(4)} params is outside the bin's range ` +
           `[${Math.exp(uMin).toPrecision(4)}, ${Math.exp(uMax).toPrecision(4)}]`,
       });
@@ -151,20 +166,37 @@ export function approach2IsoFlop(
     });
   });
   fitted.sort((a, b) => a.flops - b.flops);
-  if (fitted.length < 2) {
-    const why = skipped.map((s) => `${s.flops.toExponential(3)} FLOPs: ${s.reason}`).join("; ");
+  return { bins: fitted, skipped, unassigned };
+}
+
+/** Returns the power laws N_opt(C) and D_opt(C) (C in FLOPs) over fitted bins; throws with fewer than 2. */
+export function isoFlopLaws(
+  bins: readonly IsoFlopBin[],
+  who = "isoFlopLaws",
+): { readonly params: LogLogFit; readonly tokens: LogLogFit } {
+  if (bins.length < 2) throw new Error(`${who}: only ${bins.length} bin(s) could be fitted; need >= 2`);
+  const c = bins.map((b) => b.flops);
+  return {
+    params: fitLogLog(c, bins.map((b) => b.paramsOpt), `${who} (N_opt)`),
+    tokens: fitLogLog(c, bins.map((b) => b.tokensOpt), `${who} (D_opt)`),
+  };
+}
+
+/**
+ * Returns the isoFLOP analysis of `points` ({@link isoFlopBins}) with power laws N_opt(C), D_opt(C) (C in
+ * FLOPs) over the fitted bins; throws, listing the skipped bins, when fewer than 2 bins could be fitted.
+ */
+export function approach2IsoFlop(
+  points: readonly IsoFlopPoint[],
+  options: Approach2Options = {},
+): Approach2Result {
+  const who = "approach2IsoFlop";
+  const r = isoFlopBins(points, options);
+  if (r.bins.length < 2) {
+    const why = r.skipped.map((s) => `${s.flops.toExponential(3)} FLOPs: ${s.reason}`).join("; ");
     throw new Error(
-      `${who}: only ${fitted.length} bin(s) could be fitted; need >= 2 (skipped: ${why || "none"})`,
+      `${who}: only ${r.bins.length} bin(s) could be fitted; need >= 2 (skipped: ${why || "none"})`,
     );
   }
-  const c = fitted.map((b) => b.flops);
-  return {
-    bins: fitted,
-    skipped,
-    unassigned,
-    fits: {
-      params: fitLogLog(c, fitted.map((b) => b.paramsOpt), `${who} (N_opt)`),
-      tokens: fitLogLog(c, fitted.map((b) => b.tokensOpt), `${who} (D_opt)`),
-    },
-  };
+  return { ...r, fits: isoFlopLaws(r.bins, who) };
 }

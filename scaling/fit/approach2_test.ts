@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { approach2IsoFlop } from "./approach2.ts";
+import { approach2IsoFlop, isoFlopBins } from "./approach2.ts";
 import type { IsoFlopPoint } from "./types.ts";
 
 // Known optimum N*(C) = 0.09·C^0.5; within each isoFLOP the loss is an exact parabola in ln N.
@@ -54,5 +54,36 @@ Deno.test("approach2IsoFlop: log-spaced bins; skipped bins say why", () => {
   assert.throws(
     () => approach2IsoFlop(isoFlop(1e20, KS), { budgets: [1e20] }),
     /only 1 bin\(s\) could be fitted/,
+  );
+});
+
+Deno.test("isoFlopBins: every skipped budget carries its code and model-size count; never throws for few bins", () => {
+  // Budget 1e18: a clean parabola (fitted). 1e19: 2 sizes. 1e20: concave. 1e21: minimum outside. 1e22: empty.
+  const concave = isoFlop(1e20, [-1, 0, 1]).map((p, i) => ({ ...p, lossNats: 3 - 0.1 * (i - 1) ** 2 }));
+  const points = [
+    ...isoFlop(1e18, KS),
+    ...isoFlop(1e19, [-1, 1, 1]),
+    ...concave,
+    ...isoFlop(1e21, [1, 2, 3]),
+  ];
+  const r = isoFlopBins(points, { budgets: [1e18, 1e19, 1e20, 1e21, 1e22], tolerance: 0.05 });
+  assert.deepEqual(r.bins.map((b) => b.flops), [1e18]);
+  assert.deepEqual(
+    r.skipped.map((s) => [s.flops, s.code, s.points, s.sizes]),
+    [
+      [1e19, "too_few_sizes", 3, 2],
+      [1e20, "no_minimum", 3, 3],
+      [1e21, "minimum_outside", 3, 3],
+      [1e22, "no_points", 0, 0],
+    ],
+  );
+  assert.match(r.skipped[0].reason, /^only 2 distinct parameter count\(s\); need >= 3$/);
+  // loss = 3 − 0.1 k² with ln N = const + 0.4 k: curvature in ln N is −0.1 / 0.4² = −0.625.
+  const a = Number(/curvature (\S+) <= 0/.exec(r.skipped[1].reason)?.[1]);
+  assert.ok(Math.abs(a + 0.625) < 1e-9, r.skipped[1].reason);
+  // approach2IsoFlop on the same points needs 2 fitted bins and says which were skipped.
+  assert.throws(
+    () => approach2IsoFlop(points, { budgets: [1e18, 1e19, 1e20, 1e21, 1e22] }),
+    /only 1 bin\(s\) could be fitted; need >= 2 \(skipped: 1\.000e\+19 FLOPs: only 2 distinct/,
   );
 });

@@ -33,5 +33,5 @@ export {
 export { fitApproach3Parallel } from "./parallel.ts";
 export { fitLogLog, predictPowerLaw } from "./ols.ts";
 export { approach1Binning, approach1Hull, lowerConvexHull } from "./approach1.ts";
-export { approach2IsoFlop } from "./approach2.ts";
+export { approach2IsoFlop, isoFlopBins, isoFlopLaws } from "./approach2.ts";
 export { bootstrapApproach1, bootstrapApproach3, quantileSorted } from "./bootstrap.ts";

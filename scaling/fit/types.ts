@@ -310,24 +310,40 @@ export interface IsoFlopBin {
   readonly lossOpt: number;
 }
 
+/**
+ * Why a bin was skipped, as a code: `no_points` (no point within the tolerance), `too_few_sizes` (fewer
+ * than 3 distinct parameter counts, so no parabola), `singular` (the parabola's normal equations are
+ * singular), `no_minimum` (curvature <= 0: loss is not convex in ln params), `minimum_outside` (the
+ * parabola's minimum lies outside the bin's range of parameter counts).
+ */
+export type SkipCode = "no_points" | "too_few_sizes" | "singular" | "no_minimum" | "minimum_outside";
+
 /** A bin left out, and why. */
 export interface SkippedBin {
   /** The bin's budget in FLOPs (NaN-free; geometric mean or given budget). */
   readonly flops: number;
   /** Number of points in it. */
   readonly points: number;
-  /** Why it was skipped. */
+  /** Distinct parameter counts (model sizes) among its points. */
+  readonly sizes: number;
+  /** Why it was skipped, as a code. */
+  readonly code: SkipCode;
+  /** Why it was skipped, in words with the numbers. */
   readonly reason: string;
 }
 
-/** Result of `approach2IsoFlop`. */
-export interface Approach2Result {
+/** The isoFLOP bins of a data set: those fitted with a parabola and those skipped (`isoFlopBins`). */
+export interface IsoFlopBins {
   /** Fitted bins, ascending in FLOPs. */
   readonly bins: readonly IsoFlopBin[];
   /** Bins skipped, with reasons. */
   readonly skipped: readonly SkippedBin[];
   /** Points that joined no budget (only with `budgets`). */
   readonly unassigned: number;
+}
+
+/** Result of `approach2IsoFlop`. */
+export interface Approach2Result extends IsoFlopBins {
   /** N_opt(C) and D_opt(C) power laws over the fitted bins. */
   readonly fits: { readonly params: LogLogFit; readonly tokens: LogLogFit };
 }

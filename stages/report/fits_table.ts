@@ -1,6 +1,6 @@
 /**
- * The fits table of a report: every fit the report draws (Approach 1 slopes and every Approach 3 law),
- * one row per fitted quantity, beside the authors' published value from their stored parameters files
+ * The fits table of a report: every fit the report draws (Approach 1 slopes, Approach 2's isoFLOP
+ * laws when the data allowed them, and every Approach 3 law), one row per fitted quantity, beside the authors' published value from their stored parameters files
  * (`data/gemstones/parameters*`, copied byte-identical from github.com/mcleish7/gemstone-scaling-laws)
  * and the difference. Written as `figures/fits.csv` and shown as an HTML table, with one sentence per
  * fit where ours differs from theirs (saying whether our objective is lower, i.e. a flat optimum, or
@@ -12,7 +12,7 @@
  * @module
  */
 import { formatCsv } from "../importers/table.ts";
-import type { Approach1Record, Approach3Record } from "../schemas.ts";
+import type { Approach1Record, Approach2Record, Approach3Record } from "../schemas.ts";
 import { escapeHtml, fmt } from "./figures/common.ts";
 
 /** Repository folder of the authors' Approach 1 parameters files. */
@@ -305,6 +305,29 @@ export async function approach1Rows(
     }
   }
   return rows;
+}
+
+/**
+ * Returns the rows of an Approach 2 record: the isoFLOP power laws N_opt(C) and D_opt(C) (C in FLOPs),
+ * slope and k, when it was available (else none). The authors publish no Approach 2 fit.
+ */
+export function approach2Rows(record: Approach2Record, ctx: FitContext): FitRow[] {
+  if (record.params === null || record.tokens === null) return [];
+  const base = {
+    fit: ctx.fit,
+    subset: ctx.subsets.join(" + "),
+    form: "approach2 isoFLOP (FLOPs)",
+    huberDelta: null,
+    starts: null,
+    converged: null,
+    interval: null,
+    authors: null,
+    authorsFile: null,
+  };
+  return ([["N_opt(C)", record.params], ["D_opt(C)", record.tokens]] as const).flatMap(([label, law]) => [
+    { ...base, quantity: `slope ${label}`, ours: law.exponent },
+    { ...base, quantity: `k ${label}`, ours: law.k },
+  ]);
 }
 
 /** Returns ours − theirs, or null without a published value. */
