@@ -13,6 +13,7 @@ import { resolveVariant } from "../stages/variants.ts";
 import { approach1Record, DEFAULT_APPROACH1 } from "../stages/fit_approach1.ts";
 import { approach2Record, DEFAULT_APPROACH2 } from "../stages/fit_approach2.ts";
 import { approach3Record, fitPointsOf } from "../stages/fit_approach3.ts";
+import { backtestRecord, DEFAULT_HOLDOUT_RUNS } from "../stages/fit_backtest.ts";
 import { OVERTRAINING_FACTORS } from "../scaling/prescribe/mod.ts";
 import { overtrainingRecord } from "../stages/fit_overtraining.ts";
 import { overspendRecord } from "../stages/fit_overspend.ts";
@@ -159,6 +160,18 @@ export async function buildFixture(
       await mk(deps.overspend),
       "overspend.json",
       overspendRecord(eq2, rows, { ...counting, targets: 2 }, longRows),
+    );
+    // The backtest with the stage's own record function (small LHS grids, like the fits above).
+    const lhs = { kind: "lhs" as const, starts, seed: 1 };
+    await writeJson(
+      await mk(side.backtest!),
+      "backtest.json",
+      backtestRecord(rows, {
+        variant,
+        holdoutRuns: DEFAULT_HOLDOUT_RUNS,
+        huberDelta: v.huberDelta,
+        grids: { eq1: lhs, eq2: lhs, eq3: lhs },
+      }),
     );
     reportDeps[variant] = { ...deps, selectApproach1: approach1Select, longRuns };
     diffDeps[variant] = side;
