@@ -14,9 +14,15 @@ const CHINCHILLA: AdditiveLaw = {
 };
 
 async function task(cwd: string, args: string[]): Promise<{ code: number; out: string; err: string }> {
+  // As typed in a shell: `deno task` sets INIT_CWD only when it is not set already, and this suite may
+  // itself run under `npx deno task test`, whose npm sets INIT_CWD to the project root.
+  const env = Deno.env.toObject();
+  delete env.INIT_CWD;
   const o = await new Deno.Command("deno", {
     args: ["task", "-q", ...args],
     cwd,
+    clearEnv: true,
+    env,
     stdout: "piped",
     stderr: "piped",
   })
