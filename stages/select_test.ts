@@ -43,6 +43,15 @@ Deno.test("select: row and run counts of every variant", async () => {
     width_512_only: [175, 5],
     chinchilla_reduced_sampling: [24, 5],
     "huber_1e-3": [220, 22],
+    // The rainbow's and Appendix D's variants: the subsets above under another convention or Huber delta.
+    cooldown_no_embeds: [199, 20],
+    lr_ablation_no_embeds: [200, 20],
+    over_100b_no_embeds: [770, 22],
+    over_120b_only_no_embeds: [528, 22],
+    lr_ablation_reduced_sampling: [23, 5],
+    "over_100b_huber_1e-3": [770, 22],
+    "lr_ablation_huber_1e-3": [200, 20],
+    "cooldown_huber_1e-3": [199, 20],
   });
 });
 
