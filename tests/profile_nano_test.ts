@@ -83,21 +83,34 @@ Deno.test("nano profile: train logs -> collect -> fits -> report", async () => {
     assert.ok(hull[i].compute > hull[i - 1].compute && hull[i].loss < hull[i - 1].loss);
   }
 
-  // The report: the seven figures that own runs support (4 and 9 need the Gemstones grid and the Perceiver
-  // table), each as Vega-Lite, SVG and PNG, and a section of the page for each.
+  // The report: the paper figures that own runs support, each as Vega-Lite, SVG and PNG named by paper
+  // number (Figure 7 twice: the measured and the law view), and a section of the page for each inside the
+  // walk through paper Figures 2-24. Figure 6 (the rainbow), 10-11 and 13-19 need the Gemstones subsets.
   const report = dir("report.paper");
-  const figures: { number: number; stem: string; title: string }[] = JSON.parse(
+  const figures: { paperFigure: string; stem: string; title: string }[] = JSON.parse(
     await Deno.readTextFile(`${report}/figures/figures.json`),
   );
-  assert.deepEqual(figures.map((f) => f.number), [1, 2, 3, 5, 6, 7, 8]);
+  assert.deepEqual(
+    figures.map((f) => f.paperFigure),
+    ["2", "3", "4", "5", "7", "7", "8", "9", "12", "21", "22", "23", "24"],
+  );
+  for (const f of figures) assert.match(f.stem, new RegExp(`^fig${f.paperFigure.padStart(2, "0")}-`));
   const files = new Set([...Deno.readDirSync(`${report}/figures`)].map((e) => e.name));
-  assert.equal(files.size, 3 * figures.length + 1);
+  assert.equal(files.size, 3 * figures.length + 2, "three files per figure, figures.json and fits.csv");
+  assert.ok(files.has("figures.json") && files.has("fits.csv"));
   const html = await Deno.readTextFile(`${report}/index.html`);
   for (const f of figures) {
     for (const ext of [".vl.json", ".svg", ".png"]) assert.ok(files.has(f.stem + ext), f.stem + ext);
-    assert.ok(html.includes(f.title), f.title);
+    assert.ok(html.includes(`<section class="figure" id="${f.stem}">`), f.stem);
   }
-  assert.equal(html.match(/<h2[^>]*>Figure \d/g)?.length, figures.length);
+  assert.equal(html.match(/<section class="figure" id=/g)?.length, figures.length);
+  const walked = [...html.matchAll(/<section class="paper" id="paper-(\d+)">/g)].map((m) => Number(m[1]));
+  assert.deepEqual(walked, [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 21, 22, 23, 24]);
+  const sections = [...html.matchAll(/id="paper-(\d+)"[^]*?(?=id="paper-|$)/g)];
+  assert.deepEqual(
+    sections.filter((m) => m[0].includes("Not reproduced in this report yet")).map((m) => m[1]),
+    ["6", "10", "11", "13", "14", "15", "16", "17", "18", "19"],
+  );
   assert.match(html, /15 rows of 3 runs/);
 
   // A second run restores every stage from the store.
