@@ -33,6 +33,12 @@ import { train, type TrainResult } from "./train/loop.ts";
 
 import { CHECKPOINT_JSON } from "./train/checkpoint.ts";
 import type { StepRecord } from "./train/log.ts";
+import {
+  describeThroughput,
+  formatDuration,
+  type ThroughputEstimate,
+  ThroughputMeter,
+} from "./train/throughput.ts";
 import { exists } from "../util/fs.ts";
 
 /** Usage text printed by --help. */
@@ -216,12 +222,26 @@ async function createBackend(name: "gpu" | "reference", cfg: TrainConfig): Promi
   return await gpu.createGpuBackend(cfg.model);
 }
 
-function progressLine(cfg: TrainConfig, r: StepRecord): string {
+function progressLine(cfg: TrainConfig, r: StepRecord, e: ThroughputEstimate | null): string {
   const val = r.val_loss !== undefined ? `  val ${r.val_loss.toFixed(4)}` : "";
   return `step ${r.step}/${cfg.steps}  loss ${r.train_loss.toFixed(4)}${val}  lr ${r.lr.toExponential(2)}  ` +
     `|g| ${r.grad_norm.toFixed(3)}  ${Math.round(r.tokens_per_s)} tok/s  ${
       (r.flops_per_s / 1e9).toFixed(3)
-    } GFLOP/s`;
+    } GFLOP/s` + (e === null ? "" : `  ${formatDuration(e.remainingSeconds)} left`);
+}
+
+/** Returns the progress printer of a run: each log line, and the measured estimate once it is known. */
+function progressPrinter(cfg: TrainConfig): (r: StepRecord) => void {
+  const meter = new ThroughputMeter(cfg.totalTokens);
+  let told = false;
+  return (r) => {
+    const e = meter.add(r);
+    console.log(progressLine(cfg, r, e));
+    if (e !== null && !told) {
+      told = true;
+      console.log(`train: ${describeThroughput(e)}`);
+    }
+  };
 }
 
 function summary(res: TrainResult): string {
@@ -292,7 +312,7 @@ export async function main(args: string[], seams: TrainSeams = {}): Promise<numb
       initParams: (c) => initParams(c.model, c.seed),
       resume: a.resume,
       signal: ac.signal,
-      onProgress: a.quiet ? undefined : (r) => console.log(progressLine(cfg, r)),
+      onProgress: a.quiet ? undefined : progressPrinter(cfg),
     });
     console.log(summary(res));
     if (res.status === "aborted") {

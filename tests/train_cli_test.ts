@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { main, parseTrainArgs } from "../kernels/cli.ts";
 import { prepareCorpus } from "../kernels/data/corpus.ts";
-import { readLog, resolveTrainConfig } from "../kernels/train/mod.ts";
+import { readLog, resolveTrainConfig, type StepRecord } from "../kernels/train/mod.ts";
 import { nanAtStep } from "../testing/train_seams.ts";
 
 Deno.test("train cli: flags override the --config file; usage errors name the flag or file", async () => {
@@ -95,6 +95,44 @@ Deno.test("train cli: exit 3 on divergence, 1 when resuming under another config
     "done",
   ]);
   assert.equal(await main([...args, `--out=${out}/ok`, "--depth=0"]), 2);
+  await Deno.remove(out, { recursive: true });
+  await Deno.remove(corpus, { recursive: true });
+});
+
+Deno.test("train cli (child process): prints the throughput it measured, warm-up excluded, and the time left", async () => {
+  const corpus = await Deno.makeTempDir();
+  await prepareCorpus({ outDir: corpus, source: "synthetic", tokens: 10_000, seed: 5 });
+  const out = await Deno.makeTempDir();
+  const cli = new URL("../kernels/cli.ts", import.meta.url).pathname;
+  const args = ["--backend=reference", `--corpus=${corpus}`, "--width=16", "--depth=1", "--head-size=8"];
+  args.push("--seq-len=8", "--batch-size=2", "--steps=12", "--log-every=3", `--out=${out}/run`);
+  const p = await new Deno.Command(Deno.execPath(), {
+    args: ["run", `--allow-read`, `--allow-write`, cli, ...args],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(p.stdout);
+  assert.equal(p.code, 0, text + new TextDecoder().decode(p.stderr));
+  const lines = text.trim().split("\n");
+  // The estimate comes right after the second step line, the first being warm-up.
+  const steps = lines.map((l, i) => [l, i] as const).filter(([l]) => l.startsWith("step "));
+  const at = lines.findIndex((l) => l.startsWith("train: measured "));
+  assert.equal(at, steps[1][1] + 1, text);
+  assert.equal(lines.filter((l) => l.startsWith("train: measured ")).length, 1, "printed once");
+  assert.doesNotMatch(steps[0][0], / left$/);
+  for (const [l] of steps.slice(1)) assert.match(l, /  (\d+ s|\d+ min \d\d s) left$/);
+  // Its numbers are those of log.jsonl: tokens of steps 3-6 over their training time and their wall time.
+  const log = (await readLog(`${out}/run/log.jsonl`)).filter((r) => !("event" in r)) as StepRecord[];
+  const [first, second] = log;
+  const train = Math.round(
+    (second.tokens - first.tokens) / ((second.tokens - first.tokens) / second.tokens_per_s),
+  );
+  const wall = Math.round((second.tokens - first.tokens) / (second.seconds - first.seconds));
+  const m = lines[at].match(
+    /^train: measured (\d+) tok\/s training, (\d+) tok\/s with evaluations \(from step 3,/,
+  );
+  assert.ok(m, lines[at]);
+  assert.deepEqual([Number(m[1]), Number(m[2])], [train, wall]);
   await Deno.remove(out, { recursive: true });
   await Deno.remove(corpus, { recursive: true });
 });

@@ -10,5 +10,6 @@ export * from "./checkpoint.ts";
 export * from "./log.ts";
 export * from "./loop.ts";
 export * from "./data.ts";
+export * from "./throughput.ts";
 export { exists, writeFileAtomic } from "../../util/fs.ts";
 export { type RunResult, runResultOf } from "./result.ts";
