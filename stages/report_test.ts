@@ -187,7 +187,7 @@ Deno.test("report frame: paper numbering, provenance, the paper walk, fits.csv a
         assert.match(fig21, /<section class="figure" id="fig21-approach3-eq3">/);
         assert.match(
           html,
-          /<section class="paper aside" id="paper-20">[^]*?Aside: belongs to the fit-trust issue/,
+          /<section class="paper aside" id="paper-20">[^]*?Aside: drawn by the grid_size_study stage/,
         );
         assert.ok(
           html.includes('<a href="../report_perceiver/index.html">'),
