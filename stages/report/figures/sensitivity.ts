@@ -69,7 +69,8 @@ export function gridSizeFigure(record: GridSizeStudyRecord): Figure {
             field: "delta",
             type: "nominal",
             scale: { domain: deltas, range: MPL_CYCLE.slice(0, deltas.length) },
-            legend: { orient: "bottom", direction: "horizontal", title: null },
+            // (the authors' legend has no title; ours names the Huber δ the two lines differ by)
+            legend: { orient: "bottom", direction: "horizontal", title: "Huber δ" },
           },
         },
       },
