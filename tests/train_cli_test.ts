@@ -120,7 +120,7 @@ Deno.test("train cli (child process): prints the throughput it measured, warm-up
   assert.equal(at, steps[1][1] + 1, text);
   assert.equal(lines.filter((l) => l.startsWith("train: measured ")).length, 1, "printed once");
   assert.doesNotMatch(steps[0][0], / left$/);
-  for (const [l] of steps.slice(1)) assert.match(l, /  (\d+ s|\d+ min \d\d s) left$/);
+  for (const [l] of steps.slice(1)) assert.match(l, / {2}(\d+ s|\d+ min \d\d s) left$/);
   // Its numbers are those of log.jsonl: tokens of steps 3-6 over their training time and their wall time.
   const log = (await readLog(`${out}/run/log.jsonl`)).filter((r) => !("event" in r)) as StepRecord[];
   const [first, second] = log;
