@@ -14,6 +14,7 @@ import {
   WIDE_TILE,
 } from "./matmul.ts";
 import { createGpuBackend } from "./backend.ts";
+import { MatmulTuner } from "./tuner.ts";
 import { copyDispatch } from "./elementwise.ts";
 import { gegluBackward, gegluForward } from "./geglu.ts";
 import { denseAttentionBackward, denseAttentionForward, denseScoresSize } from "./attention_dense.ts";
@@ -529,6 +530,36 @@ Deno.test("multi-product matmuls (grouped, summed, GEGLU pair) give the bits of 
         }),
       /do not fit a summed product/,
     );
+    await ctx.check();
+  } finally {
+    ctx.destroy();
+  }
+});
+
+Deno.test("MatmulTuner.recordMulti: one dispatch without a K split, the separate products (same bits) with one", async () => {
+  const ctx = await GpuContext.create();
+  try {
+    const m = 21, n = 13;
+    const tuner = new MatmulTuner(ctx, { splitK: true, tune: false });
+    const plain = new MatmulTuner(ctx, { splitK: true, tune: false });
+    for (const k of [7, 600]) { // 600: long enough for chooseSplitK to split each product
+      const as = [0, 1].map((i) => ctx.upload(`a${i}`, new Float32Array(randomArray(m * k, 101 + i, 0.3))));
+      const b = ctx.upload("b", new Float32Array(randomArray(2 * n * k + 3, 103, 0.3)));
+      const sum = ctx.storage("sum", m * n), ref = ctx.storage("ref", m * n);
+      const parts = as.map((a, i) => ({ a, b, c: sum, n, k, offsetB: i * (n * k + 3) }));
+      const ds = tuner.recordMulti(parts, { kind: "summed", m, transB: true });
+      assert.equal(ds.length, k === 7 ? 1 : 4, `k ${k}: ${ds.map((d) => d.name).join(", ")}`);
+      ctx.run("summed", [
+        ...ds,
+        ...as.flatMap((a, i) =>
+          plain.record(a, b, ref, { m, n, k, transB: true, offsetB: i * (n * k + 3), accumulate: i > 0 })
+        ),
+      ]);
+      const bits = async (x: GPUBuffer) => new Uint32Array((await ctx.read(x, m * n)).buffer);
+      assert.deepEqual(await bits(sum), await bits(ref), `k ${k}`);
+    }
+    tuner.destroy();
+    plain.destroy();
     await ctx.check();
   } finally {
     ctx.destroy();
