@@ -12,7 +12,8 @@
  * transposed into padded rows (no bank conflicts). When the output has few tiles and K is long (weight gradients), K is split over
  * `splitK` workgroup layers writing partial products to a scratch buffer, summed afterwards in a fixed
  * order. Every sum runs in a fixed order, so results are deterministic. Shapes need not be multiples of
- * the tile (bounds are checked).
+ * the tile (bounds are checked). `multiMatmulDispatch` runs up to three products in one dispatch (side by
+ * side, summed, or as a GEGLU gate/up pair), each with the plain kernel's inner loop and hence its bits.
  * @module
  */
 import type { Dispatch, GpuContext } from "./context.ts";

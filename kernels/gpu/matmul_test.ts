@@ -169,8 +169,9 @@ Deno.test("GpuBackend with tile tuning gives bit-identical losses and gradients 
     }
     const [off, on] = runs;
     assert.equal(off.tiles.size, 0);
-    // the distinct products of one layer and the head each got a tile from TUNE_TILES
-    assert.ok(on.tiles.size >= 10, `tuned ${on.tiles.size} products`);
+    // the distinct single products of one layer and the head each got a tile from TUNE_TILES (the fused
+    // plan's multi-product dispatches, q/k/v and gate/up with their gradients, keep their chosen tile)
+    assert.ok(on.tiles.size >= 9, `tuned ${on.tiles.size} products`);
     for (const t of on.tiles.values()) assert.ok(TUNE_TILES.includes(t));
     assert.deepEqual(on.losses, off.losses);
     assert.deepEqual(on.norms, off.norms);

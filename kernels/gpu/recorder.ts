@@ -10,7 +10,11 @@
  * (with the dense attention: rotates q and k in one dispatch), runs each RMSNorm backward as
  * one dispatch and finishes every gain gradient in one `columnSums`, takes the global norm's sum of squares and AdamW
  * as one dispatch per parameter arena (one for any model that fits a binding) and logs the mean loss in the
- * norm's dispatch. The unfused plan
+ * norm's dispatch. It also runs the products that share an operand as one multi-product matmul
+ * (`MatmulTuner.recordMulti`): the q, k and v projections side by side, gate and up as a GEGLU pair, the
+ * weight gradients of wq, wk, wv (and of wGate, wUp) side by side, and the input gradients
+ * `dq·Wqᵀ + dk·Wkᵀ + dv·Wvᵀ` (and `dgate·Wgateᵀ + dup·Wupᵀ`) summed in the unfused plan's order (each
+ * group falls back to separate products when one of them is split over K). The unfused plan
  * (`fused: false`, today's dispatch structure, kept as the benchmarks' baseline) copies the residual
  * before accumulating, rotates q and k separately, runs three dispatches per RMSNorm backward and one
  * sum of squares and one AdamW per tensor.
