@@ -12,7 +12,8 @@
  * transposed into padded rows (no bank conflicts). When the output has few tiles and K is long (weight gradients), K is split over
  * `splitK` workgroup layers writing partial products to a scratch buffer, summed afterwards in a fixed
  * order. Every sum runs in a fixed order, so results are deterministic. Shapes need not be multiples of
- * the tile (bounds are checked).
+ * the tile (bounds are checked). `multiMatmulDispatch` runs up to three products in one dispatch (side by
+ * side, summed, or as a GEGLU gate/up pair), each with the plain kernel's inner loop and hence its bits.
  * @module
  */
 import type { Dispatch, GpuContext } from "./context.ts";
@@ -210,14 +211,24 @@ export function matmulSharedBytes(tile: MatmulTile, transA: boolean, transB: boo
   return 2 * tile.bk * (rowA + rowB) * 16;
 }
 
-/** Returns the WGSL source of the matmul kernel for the given layout, tile and epilogue. */
-export function matmulWgsl(
-  transA: boolean,
-  transB: boolean,
-  tile: MatmulTile = DEFAULT_TILE,
-  epilogue: EpilogueKind = "plain",
-): string {
-  const ep = epilogueWgsl(epilogue, 4, "v");
+/** Names a tile loop reads: operand bindings, the column limit and the operands' row strides. */
+interface TileNames {
+  readonly A: string;
+  readonly B: string;
+  readonly N: string;
+  readonly lda: string;
+  readonly ldb: string;
+}
+
+/** The plain kernel's names. */
+const PLAIN_NAMES: TileNames = { A: "A", B: "B", N: "p.N", lda: "p.lda", ldb: "p.ldb" };
+
+/**
+ * WGSL pieces of one workgroup's tile product (see the module doc): the workgroup arrays' sizes, the
+ * accumulator declarations `c{r}_{j}`, the main loop over `[kBegin, kEnd)` (needs `row0`, `col0`, `iy`, `ix`,
+ * `li`, `aOff`, `bOff`, `kBegin`, `kEnd` and `p.M` in scope) and, per accumulator value, its row and column.
+ */
+function tileCode(transA: boolean, transB: boolean, tile: MatmulTile, names: TileNames) {
   checkTile(tile);
   const { bm, bn, bk, tm, tn } = tile;
   const tx = bn / tn, ty = bm / tm, threads = tx * ty;
@@ -237,17 +248,20 @@ export function matmulWgsl(
       inner.push(`c${r}_${j} = fma(vec4f(a${r >> 2}[${r & 3}]), b${j}, c${r}_${j});`);
     }
   }
-  const decl: string[] = [], store: string[] = [];
+  const decl: string[] = [];
   for (let r = 0; r < tm; r++) for (let j = 0; j < tn4; j++) decl.push(`var c${r}_${j} = vec4f(0.0);`);
-  for (let r = 0; r < tm; r++) {
-    store.push(`{ let gm = row0 + (iy + ${(r >> 2) * ty}u) * 4u + ${r & 3}u; if (gm < p.M) {`);
-    for (let j = 0; j < tn4; j++) {
-      for (let e = 0; e < 4; e++) {
-        store.push(`  put(gm, col0 + (ix + ${j * tx}u) * 4u + ${e}u, c${r}_${j}[${e}]);`);
+  /** Store statements: `row(r)` opens row r's guarded block, `put(r, j, e, col)` stores one value. */
+  const store = (put: (r: number, j: number, e: number, col: string) => string): string[] => {
+    const out: string[] = [];
+    for (let r = 0; r < tm; r++) {
+      out.push(`{ let gm = row0 + (iy + ${(r >> 2) * ty}u) * 4u + ${r & 3}u; if (gm < p.M) {`);
+      for (let j = 0; j < tn4; j++) {
+        for (let e = 0; e < 4; e++) out.push(`  ${put(r, j, e, `col0 + (ix + ${j * tx}u) * 4u + ${e}u`)}`);
       }
+      out.push(`} }`);
     }
-    store.push(`} }`);
-  }
+    return out;
+  };
   // Global → register loads of the next slice (issued before the current slice is multiplied out).
   // K-contiguous operands: each run of 32 invocations reads 8 consecutive k of 4 rows (full 32-byte
   // sectors, distinct banks when stored transposed); the others read consecutive rows/columns.
@@ -286,13 +300,14 @@ export function matmulWgsl(
       );
     }
   };
+  const { A, B, lda, ldb } = names;
   operand(
     "a",
     bm,
     kMajorA,
     sA,
     "p.M",
-    transA ? "A[aOff + gk * p.lda + gm]" : "A[aOff + gm * p.lda + gk]",
+    transA ? `${A}[aOff + gk * ${lda} + gm]` : `${A}[aOff + gm * ${lda} + gk]`,
     "row0",
   );
   operand(
@@ -300,8 +315,8 @@ export function matmulWgsl(
     bn,
     kMajorB,
     sB,
-    "p.N",
-    transB ? "B[bOff + gm * p.ldb + gk]" : "B[bOff + gk * p.ldb + gm]",
+    names.N,
+    transB ? `${B}[bOff + gm * ${ldb} + gk]` : `${B}[bOff + gk * ${ldb} + gm]`,
     "col0",
   );
   const fetchAt = (k: string) => `{ let K0 = ${k};\n    ${fetch.join("\n    ")}\n  }`;
@@ -330,6 +345,25 @@ export function matmulWgsl(
     }
     workgroupBarrier();
   }`;
+  return { sizeA, sizeB, threads, tx, decl, mainLoop, store };
+}
+
+/** Returns the WGSL source of the matmul kernel for the given layout, tile and epilogue. */
+export function matmulWgsl(
+  transA: boolean,
+  transB: boolean,
+  tile: MatmulTile = DEFAULT_TILE,
+  epilogue: EpilogueKind = "plain",
+): string {
+  const ep = epilogueWgsl(epilogue, 4, "v");
+  const { bm, bn, bk } = tile;
+  const { sizeA, sizeB, threads, tx, decl, mainLoop, store: storeOf } = tileCode(
+    transA,
+    transB,
+    tile,
+    PLAIN_NAMES,
+  );
+  const store = storeOf((r, j, e, col) => `put(gm, ${col}, c${r}_${j}[${e}]);`);
   return /* wgsl */ `
 struct Params { M: u32, N: u32, K: u32, acc: u32, kChunk: u32, split: u32, heads: u32, lda: u32, ldb: u32,
   ldc: u32, alpha: f32, aB: u32, aH: u32, aMul: u32, aDiv: u32, aAdd: u32, bB: u32, bH: u32, bMul: u32, bDiv: u32,
@@ -505,4 +539,233 @@ export function matmulDispatch(
       grid1d(Math.ceil(n / WG)),
     ),
   ];
+}
+
+/**
+ * How the products of one multi-product dispatch (`multiMatmulDispatch`) are combined:
+ * - "grouped": side by side, each product its own output (its own column tiles of the grid), e.g. q, k
+ *   and v from one normed input, or the weight gradients of wq, wk and wv;
+ * - "summed": one output, the products added in order (`C = P0; C = C + P1; …`, the bits of an
+ *   overwriting product followed by accumulating ones), e.g. `dx = dq·Wqᵀ + dk·Wkᵀ + dv·Wvᵀ`;
+ * - "geglu": two products of one shape, gate and up: stores both (kept for the backward) and
+ *   `h = gelu_tanh(gate) · up` (the bits of a gate product and an up product with the "geglu" epilogue).
+ */
+export type MultiMatmulKind = "grouped" | "summed" | "geglu";
+
+/** Most products of one multi-product dispatch. */
+export const MAX_PARTS = 3;
+
+/** One product `C = op(A)·op(B)` of a multi-product dispatch (offsets and strides in floats). */
+export interface MatmulPart {
+  /** A operand. */
+  readonly a: GPUBuffer;
+  /** B operand. */
+  readonly b: GPUBuffer;
+  /** Output ("summed": the same for every part; "geglu": gate, then up). */
+  readonly c: GPUBuffer;
+  /** Columns of C. */
+  readonly n: number;
+  /** Inner dimension. */
+  readonly k: number;
+  /** Element offset of A's first value, floats (default 0). */
+  readonly offsetA?: number;
+  /** Element offset of B's first value, floats (default 0). */
+  readonly offsetB?: number;
+  /** Element offset of C's first value, floats (default 0). */
+  readonly offsetC?: number;
+  /** Row stride of A as stored (default: its column count). */
+  readonly lda?: number;
+  /** Row stride of B as stored (default: its column count). */
+  readonly ldb?: number;
+  /** Row stride of C (default n). */
+  readonly ldc?: number;
+}
+
+/** The shared layout of a multi-product dispatch's parts. */
+export interface MultiMatmulSpec {
+  /** How the parts combine. */
+  readonly kind: MultiMatmulKind;
+  /** Rows of every C. */
+  readonly m: number;
+  /** A is stored `[K, M]` (every part). */
+  readonly transA?: boolean;
+  /** B is stored `[N, K]` (every part). */
+  readonly transB?: boolean;
+  /** Tile (default `DEFAULT_TILE`). */
+  readonly tile?: MatmulTile;
+  /** "geglu": the output `h`, laid out as the gate's C. */
+  readonly h?: GPUBuffer;
+}
+
+/** Bindings of a multi-product kernel: `reads` read-only buffers, then `writes` outputs; per part its indices. */
+interface MultiLayout {
+  readonly kind: MultiMatmulKind;
+  readonly reads: number;
+  readonly writes: number;
+  readonly parts: readonly { readonly a: number; readonly b: number; readonly c: number }[];
+}
+
+/**
+ * Returns the WGSL of a multi-product kernel (see `MultiMatmulKind`): bindings `R0…` (read), `W0…`
+ * (read_write; "geglu": gate, up, h), then the uniform. Each part's inner loop is the plain kernel's
+ * (same k order, fused multiply-adds from +0), so each product's bits are those of `matmulWgsl` without a
+ * K split.
+ */
+function multiMatmulWgsl(transA: boolean, transB: boolean, tile: MatmulTile, layout: MultiLayout): string {
+  const { bm, bn } = tile;
+  const { kind, parts } = layout;
+  const count = parts.length;
+  const blocks: string[] = [];
+  let sizes = { sizeA: 0, sizeB: 0, threads: 0, tx: 0 };
+  const saved: string[] = [];
+  parts.forEach((part, i) => {
+    const pc = `p.parts[${i}]`;
+    const t = tileCode(transA, transB, tile, {
+      A: `R${part.a}`,
+      B: `R${part.b}`,
+      N: `${pc}.N`,
+      lda: `${pc}.lda`,
+      ldb: `${pc}.ldb`,
+    });
+    sizes = t;
+    let finish: string[];
+    if (kind === "grouped") {
+      finish = t.store((r, j, e, col) =>
+        `{ let gn = ${col}; if (gn < ${pc}.N) { W${part.c}[${pc}.cOff + gm * ${pc}.ldc + gn] = c${r}_${j}[${e}]; } }`
+      );
+    } else if (i === 0) {
+      finish = t.decl.map((d) => d.replace(/var c(\d+_\d+) = vec4f\(0\.0\);/, "s$1 = c$1;"));
+      saved.push(...t.decl.map((d) => d.replace("var c", "var s")));
+    } else if (kind === "summed") {
+      finish = t.decl.map((d) => d.replace(/var c(\d+_\d+) = vec4f\(0\.0\);/, "s$1 = s$1 + c$1;"));
+    } else {
+      // geglu: s holds gate, c holds up
+      finish = t.store((r, j, e, col) => `put2(gm, ${col}, s${r}_${j}[${e}], c${r}_${j}[${e}]);`);
+    }
+    const body = `{
+  let aOff = ${pc}.aOff; let bOff = ${pc}.bOff; let kBegin = 0u; let kEnd = ${pc}.K;
+  ${t.decl.join("\n  ")}
+  ${t.mainLoop}
+  ${finish.join("\n  ")}
+  }`;
+    blocks.push(kind === "grouped" ? `if (g == ${i}u) ${body}` : body);
+  });
+  if (kind === "summed") {
+    blocks.push(
+      ...tileCode(transA, transB, tile, PLAIN_NAMES).store((r, j, e, col) =>
+        `{ let gn = ${col}; if (gn < p.parts[0].N) { W0[p.parts[0].cOff + gm * p.parts[0].ldc + gn] = s${r}_${j}[${e}]; } }`
+      ),
+    );
+  }
+  const decls = [
+    ...Array.from(
+      { length: layout.reads },
+      (_, i) => `@group(0) @binding(${i}) var<storage, read> R${i}: array<f32>;`,
+    ),
+    ...Array.from(
+      { length: layout.writes },
+      (_, j) => `@group(0) @binding(${layout.reads + j}) var<storage, read_write> W${j}: array<f32>;`,
+    ),
+  ];
+  const geglu = kind !== "geglu" ? "" : `${GELU_WGSL}
+fn put2(m: u32, n: u32, x: f32, y: f32) {
+  if (n >= p.parts[0].N) { return; }
+  let gi = p.parts[0].cOff + m * p.parts[0].ldc + n;
+  let ui = p.parts[1].cOff + m * p.parts[1].ldc + n;
+  W0[gi] = x; W1[ui] = y; W2[gi] = ${gegluWgsl("x", "y")};
+}`;
+  const pick = kind !== "grouped" ? "let col0 = wid.x * " + bn + "u;" : `var g = 0u;
+  for (var i = 1u; i < ${count}u; i++) { if (wid.x >= p.parts[i].tile0) { g = i; } }
+  let col0 = (wid.x - p.parts[g].tile0) * ${bn}u;`;
+  return /* wgsl */ `
+struct Part { N: u32, K: u32, lda: u32, ldb: u32, ldc: u32, aOff: u32, bOff: u32, cOff: u32, tile0: u32,
+  pad0: u32, pad1: u32, pad2: u32 }
+struct Params { M: u32, count: u32, pad0: u32, pad1: u32, parts: array<Part, ${count}> }
+${decls.join("\n")}
+@group(0) @binding(${layout.reads + layout.writes}) var<uniform> p: Params;
+var<workgroup> As: array<vec4f, ${2 * sizes.sizeA}>;
+var<workgroup> Bs: array<vec4f, ${2 * sizes.sizeB}>;
+${geglu}
+
+@compute @workgroup_size(${sizes.threads})
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) li: u32) {
+  let row0 = wid.y * ${bm}u;
+  let iy = li / ${sizes.tx}u;
+  let ix = li % ${sizes.tx}u;
+  ${pick}
+  ${saved.join("\n  ")}
+  ${blocks.join("\n  ")}
+}
+`;
+}
+
+/**
+ * Records up to `MAX_PARTS` products of one M as one dispatch, combined per `spec.kind` (see
+ * `MultiMatmulKind`), each part's bits those of `matmulDispatch` without a K split. Read operands (A, B)
+ * must be other buffers than the outputs; a buffer may serve several parts (bound once).
+ */
+export function multiMatmulDispatch(
+  ctx: GpuContext,
+  parts: readonly MatmulPart[],
+  spec: MultiMatmulSpec,
+): Dispatch {
+  const tile = spec.tile ?? DEFAULT_TILE;
+  const ta = spec.transA ?? false, tb = spec.transB ?? false;
+  const name = `matmul_${spec.kind}_${ta ? "T" : "N"}${tb ? "T" : "N"}`;
+  const n0 = parts[0]?.n;
+  const sameC = (q: MatmulPart) =>
+    q.c === parts[0].c && (q.offsetC ?? 0) === (parts[0].offsetC ?? 0) &&
+    (q.ldc ?? q.n) === (parts[0].ldc ?? n0);
+  if (
+    parts.length < 1 || parts.length > MAX_PARTS ||
+    (spec.kind === "geglu" && (parts.length !== 2 || !spec.h || parts[1].c === parts[0].c)) ||
+    (spec.kind !== "grouped" && parts.some((q) => q.n !== n0)) ||
+    (spec.kind === "summed" && !parts.every(sameC))
+  ) {
+    throw new Error(`${name}: ${parts.length} parts do not fit a ${spec.kind} product`);
+  }
+  const reads: GPUBuffer[] = [], writes: GPUBuffer[] = [];
+  const slot = (list: GPUBuffer[], b: GPUBuffer) => {
+    if (!list.includes(b)) list.push(b);
+    return list.indexOf(b);
+  };
+  const layoutParts = parts.map((q) => ({ a: slot(reads, q.a), b: slot(reads, q.b), c: slot(writes, q.c) }));
+  if (spec.h) slot(writes, spec.h);
+  if (writes.some((b) => reads.includes(b))) throw new Error(`${name}: an output is also an operand`);
+  const shared = matmulSharedBytes(tile, ta, tb);
+  if (shared > ctx.limits.maxComputeWorkgroupStorageSize) {
+    throw new Error(`${name}: tile ${JSON.stringify(tile)} needs ${shared} bytes of workgroup memory`);
+  }
+  const tiles = parts.map((q) => Math.ceil(q.n / tile.bn));
+  const values = [u32(spec.m), u32(parts.length), u32(0), u32(0)];
+  let tile0 = 0;
+  parts.forEach((q, i) => {
+    values.push(
+      u32(q.n),
+      u32(q.k),
+      u32(q.lda ?? (ta ? spec.m : q.k)),
+      u32(q.ldb ?? (tb ? q.k : q.n)),
+      u32(q.ldc ?? q.n),
+      u32(q.offsetA ?? 0),
+      u32(q.offsetB ?? 0),
+      u32(q.offsetC ?? 0),
+      u32(tile0),
+      u32(0),
+      u32(0),
+      u32(0),
+    );
+    tile0 += spec.kind === "grouped" ? tiles[i] : 0;
+  });
+  const code = multiMatmulWgsl(ta, tb, tile, {
+    kind: spec.kind,
+    reads: reads.length,
+    writes: writes.length,
+    parts: layoutParts,
+  });
+  const gx = spec.kind === "grouped" ? tile0 : tiles[0];
+  return ctx.dispatch(name, code, [...reads, ...writes, ctx.uniform(name, values)], [
+    gx,
+    Math.ceil(spec.m / tile.bm),
+    1,
+  ]);
 }

@@ -5,13 +5,16 @@ import {
   DEFAULT_TILE,
   LARGE_TILE,
   matmulDispatch,
+  type MatmulPart,
   matmulSharedBytes,
   type MatmulSpec,
   type MatmulTile,
+  multiMatmulDispatch,
   TUNE_TILES,
   WIDE_TILE,
 } from "./matmul.ts";
 import { createGpuBackend } from "./backend.ts";
+import { MatmulTuner } from "./tuner.ts";
 import { copyDispatch } from "./elementwise.ts";
 import { gegluBackward, gegluForward } from "./geglu.ts";
 import { denseAttentionBackward, denseAttentionForward, denseScoresSize } from "./attention_dense.ts";
@@ -166,8 +169,9 @@ Deno.test("GpuBackend with tile tuning gives bit-identical losses and gradients 
     }
     const [off, on] = runs;
     assert.equal(off.tiles.size, 0);
-    // the distinct products of one layer and the head each got a tile from TUNE_TILES
-    assert.ok(on.tiles.size >= 10, `tuned ${on.tiles.size} products`);
+    // the distinct single products of one layer and the head each got a tile from TUNE_TILES (the fused
+    // plan's multi-product dispatches, q/k/v and gate/up with their gradients, keep their chosen tile)
+    assert.ok(on.tiles.size >= 9, `tuned ${on.tiles.size} products`);
     for (const t of on.tiles.values()) assert.ok(TUNE_TILES.includes(t));
     assert.deepEqual(on.losses, off.losses);
     assert.deepEqual(on.norms, off.norms);
@@ -375,6 +379,188 @@ Deno.test("matmul epilogues (residual, GEGLU, GEGLU backward) give the bits of t
       () => matmulDispatch(ctx, a, b, a, { m, n, k, epilogue: { kind: "residual", r: a } }),
       /residual epilogue needs buffers other than C/,
     );
+    await ctx.check();
+  } finally {
+    ctx.destroy();
+  }
+});
+
+/** Plain CPU `op(A)·op(B)` (float64) of operands stored at element offsets with row strides. */
+function cpuMatmul(
+  a: Float32Array,
+  b: Float32Array,
+  d: { m: number; n: number; k: number; ta: boolean; tb: boolean; offA: number; offB: number },
+): Float64Array {
+  const { m, n, k, ta, tb, offA, offB } = d;
+  const out = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let q = 0; q < k; q++) {
+        s += a[offA + (ta ? q * m + i : i * k + q)] * b[offB + (tb ? j * k + q : q * n + j)];
+      }
+      out[i * n + j] = s;
+    }
+  }
+  return out;
+}
+
+Deno.test("multi-product matmuls (grouped, summed, GEGLU pair) give the bits of separate products and match a CPU matmul", async () => {
+  const ctx = await GpuContext.create();
+  try {
+    const m = 37, ns = [29, 5, 5]; // odd: no shape is a multiple of a tile
+    const bits = async (x: GPUBuffer, n: number, off = 0) =>
+      new Uint32Array((await ctx.read(x, n, off)).buffer);
+    const up = (label: string, n: number, seed: number) =>
+      ctx.upload(label, new Float32Array(randomArray(n, seed, 0.5)));
+    for (const tile of [DEFAULT_TILE, SMALL]) {
+      for (const [ta, tb] of [[false, false], [false, true], [true, false]]) {
+        const form = `${ta ? "T" : "N"}${tb ? "T" : "N"} tile ${tile.bm}x${tile.bn}`;
+        const k = 19;
+        // grouped, one B buffer at offsets (weights in an arena), one C buffer per part
+        const aData = new Float32Array(randomArray(m * k, 91, 0.5));
+        const a = ctx.upload("a", aData);
+        const offB = [0, k * ns[0] + 3, k * (ns[0] + ns[1]) + 7];
+        const bData = new Float32Array(randomArray(offB[2] + k * ns[2], 92, 0.5));
+        const b = ctx.upload("b arena", bData);
+        const cs = ns.map((n, i) => ctx.storage(`c${i}`, m * n)),
+          ref = ns.map((n) => ctx.storage("ref", m * n));
+        const parts: MatmulPart[] = ns.map((n, i) => ({ a, b, c: cs[i], n, k, offsetB: offB[i] }));
+        ctx.run("grouped", [
+          multiMatmulDispatch(ctx, parts, { kind: "grouped", m, transA: ta, transB: tb, tile }),
+          ...ns.flatMap((n, i) =>
+            matmulDispatch(ctx, a, b, ref[i], { m, n, k, offsetB: offB[i], transA: ta, transB: tb, tile })
+          ),
+        ]);
+        for (let i = 0; i < 3; i++) {
+          assert.deepEqual(
+            await bits(cs[i], m * ns[i]),
+            await bits(ref[i], m * ns[i]),
+            `grouped ${i} ${form}`,
+          );
+          const want = cpuMatmul(aData, bData, { m, n: ns[i], k, ta, tb, offA: 0, offB: offB[i] });
+          const e = relError(await ctx.read(cs[i], m * ns[i]), want);
+          assert.ok(e < 1e-5, `grouped ${i} ${form}: relative error ${e}`);
+        }
+        // grouped, one B buffer per part, one C buffer at offsets (weight gradients into an arena)
+        const bs = ns.map((n, i) => up(`b${i}`, k * n, 93 + i));
+        const offC = [5, 5 + m * ns[0] + 2, 7 + m * (ns[0] + ns[1]) + 2];
+        const arena = ctx.storage("c arena", offC[2] + m * ns[2]);
+        ctx.run("grouped arena", [
+          multiMatmulDispatch(
+            ctx,
+            ns.map((n, i) => ({ a, b: bs[i], c: arena, n, k, offsetC: offC[i] })),
+            { kind: "grouped", m, transA: ta, transB: tb, tile },
+          ),
+          ...ns.flatMap((n, i) =>
+            matmulDispatch(ctx, a, bs[i], ref[i], { m, n, k, transA: ta, transB: tb, tile })
+          ),
+        ]);
+        for (let i = 0; i < 3; i++) {
+          assert.deepEqual(
+            await bits(arena, m * ns[i], offC[i]),
+            await bits(ref[i], m * ns[i]),
+            `arena ${i} ${form}`,
+          );
+        }
+        // summed: C = A0·B0 + A1·B1 + A2·B2 with different K (one A buffer per part, B in an arena)
+        const n = 23, ks = [29, 5, 11];
+        const as = ks.map((kk, i) => up(`a${i}`, m * kk, 95 + i));
+        const offS = [2, 2 + n * ks[0] + 1, 3 + n * (ks[0] + ks[1]) + 1];
+        const bS = up("b summed", offS[2] + n * ks[2], 98);
+        const sum = ctx.storage("sum", m * n), sumRef = ctx.storage("sum ref", m * n);
+        ctx.run("summed", [
+          multiMatmulDispatch(
+            ctx,
+            ks.map((kk, i) => ({ a: as[i], b: bS, c: sum, n, k: kk, offsetB: offS[i] })),
+            { kind: "summed", m, transA: ta, transB: tb, tile },
+          ),
+          ...ks.flatMap((kk, i) =>
+            matmulDispatch(ctx, as[i], bS, sumRef, {
+              m,
+              n,
+              k: kk,
+              offsetB: offS[i],
+              transA: ta,
+              transB: tb,
+              accumulate: i > 0,
+              tile,
+            })
+          ),
+        ]);
+        assert.deepEqual(await bits(sum, m * n), await bits(sumRef, m * n), `summed ${form}`);
+        // GEGLU pair: gate = A·Bg, up = A·Bu, h = gelu(gate)·up (against a product and the "geglu" epilogue)
+        const [g1, u1, h1, g2, u2, h2] = ["g1", "u1", "h1", "g2", "u2", "h2"].map((l) =>
+          ctx.storage(l, m * n)
+        );
+        const offG = [1, 1 + k * n + 4];
+        const bG = up("b geglu", offG[1] + k * n, 99);
+        ctx.run("geglu pair", [
+          multiMatmulDispatch(
+            ctx,
+            [{ a, b: bG, c: g1, n, k, offsetB: offG[0] }, { a, b: bG, c: u1, n, k, offsetB: offG[1] }],
+            { kind: "geglu", m, transA: ta, transB: tb, tile, h: h1 },
+          ),
+          ...matmulDispatch(ctx, a, bG, g2, { m, n, k, offsetB: offG[0], transA: ta, transB: tb, tile }),
+          ...matmulDispatch(ctx, a, bG, u2, {
+            m,
+            n,
+            k,
+            offsetB: offG[1],
+            transA: ta,
+            transB: tb,
+            tile,
+            epilogue: { kind: "geglu", gate: g2, h: h2 },
+          }),
+        ]);
+        assert.deepEqual(await bits(g1, m * n), await bits(g2, m * n), `gate ${form}`);
+        assert.deepEqual(await bits(u1, m * n), await bits(u2, m * n), `up ${form}`);
+        assert.deepEqual(await bits(h1, m * n), await bits(h2, m * n), `h ${form}`);
+      }
+    }
+    const a = ctx.storage("a", 4), c = ctx.storage("c", 4);
+    assert.throws(
+      () => multiMatmulDispatch(ctx, [{ a, b: c, c, n: 1, k: 1 }], { kind: "grouped", m: 1 }),
+      /an output is also an operand/,
+    );
+    assert.throws(
+      () =>
+        multiMatmulDispatch(ctx, [{ a, b: a, c, n: 1, k: 1 }, { a, b: a, c, n: 2, k: 1 }], {
+          kind: "summed",
+          m: 1,
+        }),
+      /do not fit a summed product/,
+    );
+    await ctx.check();
+  } finally {
+    ctx.destroy();
+  }
+});
+
+Deno.test("MatmulTuner.recordMulti: one dispatch without a K split, the separate products (same bits) with one", async () => {
+  const ctx = await GpuContext.create();
+  try {
+    const m = 21, n = 13;
+    const tuner = new MatmulTuner(ctx, { splitK: true, tune: false });
+    const plain = new MatmulTuner(ctx, { splitK: true, tune: false });
+    for (const k of [7, 600]) { // 600: long enough for chooseSplitK to split each product
+      const as = [0, 1].map((i) => ctx.upload(`a${i}`, new Float32Array(randomArray(m * k, 101 + i, 0.3))));
+      const b = ctx.upload("b", new Float32Array(randomArray(2 * n * k + 3, 103, 0.3)));
+      const sum = ctx.storage("sum", m * n), ref = ctx.storage("ref", m * n);
+      const parts = as.map((a, i) => ({ a, b, c: sum, n, k, offsetB: i * (n * k + 3) }));
+      const ds = tuner.recordMulti(parts, { kind: "summed", m, transB: true });
+      assert.equal(ds.length, k === 7 ? 1 : 4, `k ${k}: ${ds.map((d) => d.name).join(", ")}`);
+      ctx.run("summed", [
+        ...ds,
+        ...as.flatMap((a, i) =>
+          plain.record(a, b, ref, { m, n, k, transB: true, offsetB: i * (n * k + 3), accumulate: i > 0 })
+        ),
+      ]);
+      const bits = async (x: GPUBuffer) => new Uint32Array((await ctx.read(x, m * n)).buffer);
+      assert.deepEqual(await bits(sum), await bits(ref), `k ${k}`);
+    }
+    tuner.destroy();
+    plain.destroy();
     await ctx.check();
   } finally {
     ctx.destroy();

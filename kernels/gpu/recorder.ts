@@ -10,7 +10,11 @@
  * (with the dense attention: rotates q and k in one dispatch), runs each RMSNorm backward as
  * one dispatch and finishes every gain gradient in one `columnSums`, takes the global norm's sum of squares and AdamW
  * as one dispatch per parameter arena (one for any model that fits a binding) and logs the mean loss in the
- * norm's dispatch. The unfused plan
+ * norm's dispatch. It also runs the products that share an operand as one multi-product matmul
+ * (`MatmulTuner.recordMulti`): the q, k and v projections side by side, gate and up as a GEGLU pair, the
+ * weight gradients of wq, wk, wv (and of wGate, wUp) side by side, and the input gradients
+ * `dq·Wqᵀ + dk·Wkᵀ + dv·Wvᵀ` (and `dgate·Wgateᵀ + dup·Wupᵀ`) summed in the unfused plan's order (each
+ * group falls back to separate products when one of them is split over K). The unfused plan
  * (`fused: false`, today's dispatch structure, kept as the benchmarks' baseline) copies the residual
  * before accumulating, rotates q and k separately, runs three dispatches per RMSNorm backward and one
  * sum of squares and one AdamW per tensor.
@@ -292,6 +296,27 @@ export function recordWorkspace(
     mm(x, dy, gw.buffer, { m, n, k: N, transA: true, offsetC: gw.offset });
   const dgrad = (dy: GPUBuffer, wt: BoundBlock, d: GPUBuffer, n: number, k: number, accumulate = false) =>
     mm(dy, wt.buffer, d, { m: N, n, k, transB: true, offsetB: wt.offset, accumulate });
+  // the fused plan's multi-product dispatches (one dispatch each unless a product is split over K):
+  // projections of one input side by side, weight gradients of one input side by side, and input
+  // gradients summed over the projections in the unfused plan's order
+  const multi = tuner.recordMulti.bind(tuner);
+  const fwdAll = (x: GPUBuffer, ps: readonly { wt: BoundBlock; y: GPUBuffer; n: number }[], k: number) =>
+    multi(ps.map((q) => ({ a: x, b: q.wt.buffer, c: q.y, n: q.n, k, offsetB: q.wt.offset })), {
+      kind: "grouped",
+      m: N,
+    });
+  const wgradAll = (x: GPUBuffer, ps: readonly { dy: GPUBuffer; gw: BoundBlock; n: number }[], m: number) =>
+    multi(ps.map((q) => ({ a: x, b: q.dy, c: q.gw.buffer, n: q.n, k: N, offsetC: q.gw.offset })), {
+      kind: "grouped",
+      m,
+      transA: true,
+    });
+  const dgradSum = (ps: readonly { dy: GPUBuffer; wt: BoundBlock; k: number }[], d: GPUBuffer, n: number) =>
+    multi(ps.map((q) => ({ a: q.dy, b: q.wt.buffer, c: d, n, k: q.k, offsetB: q.wt.offset })), {
+      kind: "summed",
+      m: N,
+      transB: true,
+    });
 
   const embed = P.embed.map((t, j) =>
     embeddingForward(ctx, { table: t.buffer, tokens, y: xs[0] }, {
@@ -309,9 +334,17 @@ export function recordWorkspace(
     const before = forward.length;
     forward.push(
       norm(xs[l], one(W.attnNorm), L.a, L.aRstd),
-      ...fwd(L.a, one(W.wq), L.q, qw, w),
-      ...fwd(L.a, one(W.wk), L.k, kw, w),
-      ...fwd(L.a, one(W.wv), L.v, kw, w),
+      ...(fused
+        ? fwdAll(L.a, [
+          { wt: one(W.wq), y: L.q, n: qw },
+          { wt: one(W.wk), y: L.k, n: kw },
+          { wt: one(W.wv), y: L.v, n: kw },
+        ], w)
+        : [
+          ...fwd(L.a, one(W.wq), L.q, qw, w),
+          ...fwd(L.a, one(W.wk), L.k, kw, w),
+          ...fwd(L.a, one(W.wv), L.v, kw, w),
+        ]),
       ...(A.kind === "flash" && fused ? [] : rope(false, L.q, L.k)),
       ...(A.kind === "dense"
         ? denseAttentionForward(ctx, { q: L.q, k: L.k, v: L.v, o: L.o, probs: A.probs }, att, {
@@ -320,16 +353,13 @@ export function recordWorkspace(
         : [attentionForward(ctx, { q: L.q, k: L.k, v: L.v, o: L.o, lse: A.lse }, att, flashOpts)]),
       ...residual(xs[l], L.xMid, L.o, one(W.wo), w, qw),
       norm(L.xMid, one(W.mlpNorm), L.mN, L.mRstd),
-      ...fwd(L.mN, one(W.wGate), L.gate, md, w),
       ...(fused
-        ? mm(L.mN, one(W.wUp).buffer, L.up, {
-          m: N,
-          n: md,
-          k: w,
-          offsetB: one(W.wUp).offset,
-          epilogue: { kind: "geglu", gate: L.gate, h: L.h },
-        })
+        ? multi([
+          { a: L.mN, b: one(W.wGate).buffer, c: L.gate, n: md, k: w, offsetB: one(W.wGate).offset },
+          { a: L.mN, b: one(W.wUp).buffer, c: L.up, n: md, k: w, offsetB: one(W.wUp).offset },
+        ], { kind: "geglu", m: N, h: L.h })
         : [
+          ...fwd(L.mN, one(W.wGate), L.gate, md, w),
           ...fwd(L.mN, one(W.wUp), L.up, md, w),
           gegluForward(ctx, { gate: L.gate, up: L.up, h: L.h }, N * md),
         ]),
@@ -432,10 +462,21 @@ export function recordWorkspace(
           ...dgrad(dx, one(W.wDown), dh, md, w),
           gegluBackward(ctx, { gate: L.gate, up: L.up, dh }, N * md),
         ]),
-      ...wgrad(L.mN, L.gate, one(GW.wGate), w, md),
-      ...wgrad(L.mN, L.up, one(GW.wUp), w, md),
-      ...dgrad(L.gate, one(W.wGate), dn, w, md),
-      ...dgrad(L.up, one(W.wUp), dn, w, md, true),
+      ...(fused
+        ? [
+          ...wgradAll(
+            L.mN,
+            [{ dy: L.gate, gw: one(GW.wGate), n: md }, { dy: L.up, gw: one(GW.wUp), n: md }],
+            w,
+          ),
+          ...dgradSum([{ dy: L.gate, wt: one(W.wGate), k: md }, { dy: L.up, wt: one(W.wUp), k: md }], dn, w),
+        ]
+        : [
+          ...wgrad(L.mN, L.gate, one(GW.wGate), w, md),
+          ...wgrad(L.mN, L.up, one(GW.wUp), w, md),
+          ...dgrad(L.gate, one(W.wGate), dn, w, md),
+          ...dgrad(L.up, one(W.wUp), dn, w, md, true),
+        ]),
       ...normBack({ x: L.xMid, g: one(W.mlpNorm), rstd: L.mRstd, dg: one(GW.mlpNorm) }, true),
       // attention branch: xMid = xs[l] + o·wo
       ...wgrad(L.o, dx, one(GW.wo), qw, w),
@@ -454,12 +495,31 @@ export function recordWorkspace(
           flashOpts,
         )),
       ...(A.kind === "flash" && fused ? [] : rope(true, dq, dk)),
-      ...wgrad(L.a, dq, one(GW.wq), w, qw),
-      ...wgrad(L.a, dk, one(GW.wk), w, kw),
-      ...wgrad(L.a, dv, one(GW.wv), w, kw),
-      ...dgrad(dq, one(W.wq), dn, w, qw),
-      ...dgrad(dk, one(W.wk), dn, w, kw, true),
-      ...dgrad(dv, one(W.wv), dn, w, kw, true),
+      ...(fused
+        ? [
+          ...wgradAll(L.a, [
+            { dy: dq, gw: one(GW.wq), n: qw },
+            { dy: dk, gw: one(GW.wk), n: kw },
+            { dy: dv, gw: one(GW.wv), n: kw },
+          ], w),
+          ...dgradSum(
+            [
+              { dy: dq, wt: one(W.wq), k: qw },
+              { dy: dk, wt: one(W.wk), k: kw },
+              { dy: dv, wt: one(W.wv), k: kw },
+            ],
+            dn,
+            w,
+          ),
+        ]
+        : [
+          ...wgrad(L.a, dq, one(GW.wq), w, qw),
+          ...wgrad(L.a, dk, one(GW.wk), w, kw),
+          ...wgrad(L.a, dv, one(GW.wv), w, kw),
+          ...dgrad(dq, one(W.wq), dn, w, qw),
+          ...dgrad(dk, one(W.wk), dn, w, kw, true),
+          ...dgrad(dv, one(W.wv), dn, w, kw, true),
+        ]),
       ...normBack({ x: xs[l], g: one(W.attnNorm), rstd: L.aRstd, dg: one(GW.attnNorm) }, true),
     );
     layerDispatches += backward.length - before;

@@ -12,10 +12,13 @@ import {
   chooseSplitK,
   DEFAULT_TILE,
   matmulDispatch,
+  type MatmulPart,
   matmulSharedBytes,
   type MatmulSpec,
   type MatmulTile,
   matmulWgsl,
+  multiMatmulDispatch,
+  type MultiMatmulSpec,
   TUNE_TILES,
   WIDE_TILE,
 } from "./matmul.ts";
@@ -47,6 +50,11 @@ export interface MatmulTunerOptions {
  */
 export function chooseTile(spec: { m: number; n: number }): MatmulTile {
   return spec.m >= 1024 && spec.n >= 1024 ? WIDE_TILE : DEFAULT_TILE;
+}
+
+/** The offsets and strides of a part, as `MatmulSpec` fields. */
+function offsets(q: MatmulPart): Partial<MatmulSpec> {
+  return { offsetA: q.offsetA, offsetB: q.offsetB, offsetC: q.offsetC, lda: q.lda, ldb: q.ldb, ldc: q.ldc };
 }
 
 /** Records matmuls with a chosen (or tuned) tile and tunes them on request; see the module doc. */
@@ -90,6 +98,36 @@ export class MatmulTuner {
       tuned: !this.#opts.tune || spec.tile !== undefined,
     });
     return dispatches;
+  }
+
+  /**
+   * Records the products `parts` combined per `spec.kind` (see `MultiMatmulKind`): as one dispatch when
+   * none of them would be split over K (with the fixed tile, or `chooseTile` of the widest part; such
+   * dispatches are not tuned), otherwise each as `record` would (a sum's first product overwriting, the
+   * others accumulating; the GEGLU pair as the gate product and the up product with the "geglu"
+   * epilogue). The bits are the same either way.
+   */
+  recordMulti(parts: readonly MatmulPart[], spec: MultiMatmulSpec): Dispatch[] {
+    const m = spec.m, t = { transA: spec.transA, transB: spec.transB };
+    const one = (q: MatmulPart) => ({ ...t, m, n: q.n, k: q.k, ...offsets(q) });
+    const base = spec.tile ?? this.#opts.tile ?? chooseTile({ m, n: Math.max(...parts.map((q) => q.n)) });
+    const split = parts.some((q) =>
+      this.#opts.splitK && chooseSplitK(one(q), spec.tile ?? this.#opts.tile ?? chooseTile(one(q))) > 1
+    );
+    if (!split) return [multiMatmulDispatch(this.#ctx, parts, { ...spec, tile: base })];
+    if (spec.kind === "geglu") {
+      const [gate, up] = parts;
+      return [
+        ...this.record(gate.a, gate.b, gate.c, one(gate)),
+        ...this.record(up.a, up.b, up.c, {
+          ...one(up),
+          epilogue: { kind: "geglu", gate: gate.c, h: spec.h! },
+        }),
+      ];
+    }
+    return parts.flatMap((q, i) =>
+      this.record(q.a, q.b, q.c, { ...one(q), accumulate: spec.kind === "summed" && i > 0 })
+    );
   }
 
   /** Returns the tile chosen by tuning for each product key (`"NT MxNxK/splitK"`); empty when tuning is off. */
