@@ -28,7 +28,7 @@ import { diffFrontierFigure, diffPrescriptionFigure, type DiffSide } from "./rep
 import { escapeHtml, fmt } from "./report/figures/common.ts";
 import { readRecord, readSelectedRows } from "./report/load.ts";
 // The rendering libraries (vega, vega-lite, resvg) load only when the diff is written (in run).
-import { diffHealthHtml, type VariantVerdicts } from "./report/health.ts";
+import { diffHealthHtml, diffHealthText, type VariantVerdicts } from "./report/health.ts";
 import { type InputSource, sourceFile } from "./report/sources.ts";
 import { FONT_PATH } from "./report/font.ts";
 import { writeFileAtomic } from "../util/fs.ts";
@@ -235,19 +235,22 @@ export function diffStage(
       const b = await loadSide(options.b, db, ctx.deps);
       const result = compareSides(a, b);
       const figures = [diffFrontierFigure(a, b), diffPrescriptionFigure(a, b)];
+      const verdicts = [await verdictsOf(a, da, ctx.deps), await verdictsOf(b, db, ctx.deps)] as const;
       const { writeReport } = await import("./report/write.ts");
       await writeReport(ctx.outDir, figures, {
         title: `Variant diff: ${options.a} (A) vs ${options.b} (B)`,
         intro: `Both variants fitted on the same pipeline; A = ${options.a} (${a.rows.length} rows), ` +
           `B = ${options.b} (${b.rows.length} rows).`,
-        extraHtml: diffTablesHtml(result) + "\n" +
-          diffHealthHtml(await verdictsOf(a, da, ctx.deps), await verdictsOf(b, db, ctx.deps)),
+        extraHtml: diffTablesHtml(result) + "\n" + diffHealthHtml(...verdicts),
         sources: {
           ...await diffSources("a", options.a, da, ctx.deps),
           ...await diffSources("b", options.b, db, ctx.deps),
         },
       });
-      await writeFileAtomic(`${ctx.outDir}/summary.txt`, summaryText(result));
+      await writeFileAtomic(
+        `${ctx.outDir}/summary.txt`,
+        summaryText(result) + "\n" + diffHealthText(...verdicts),
+      );
       ctx.log(`diff: ${result.coefficients.length} coefficients, ${result.rows.length} differing rows`);
     },
   };

@@ -183,24 +183,53 @@ export function healthSectionHtml(v: VariantVerdicts): string {
     `<th>findings</th></tr>\n${fitRows.join("\n")}\n</table>\n${backtest}\n</section>`;
 }
 
-/** Returns the diff page's section: both variants' verdicts per form and which extrapolates best. */
-export function diffHealthHtml(a: VariantVerdicts, b: VariantVerdicts): string {
+/** One row of the diff's health comparison: a fit of both variants. */
+export interface DiffHealthRow {
+  /** The fit, e.g. "Approach 1 hull, FLOPs" or a law's label. */
+  readonly fit: string;
+  /** Variant A's and B's verdicts (undefined where that variant has no such fit). */
+  readonly health: readonly [FitHealth | undefined, FitHealth | undefined];
+  /** A's and B's backtest mean |relative error| (fraction; undefined for Approach 1 or without a backtest). */
+  readonly backtestError: readonly [number | undefined, number | undefined];
+  /** The variant whose backtest error is lower (A's on a tie), or undefined when one is missing. */
+  readonly better: string | undefined;
+}
+
+/** The diff's comparison of two variants' fit health. */
+export interface DiffHealth {
+  /** Variant names A and B. */
+  readonly variants: readonly [string, string];
+  /** Approach 1 fits first, then every law form either variant fitted. */
+  readonly rows: readonly DiffHealthRow[];
+  /** One sentence: which variant extrapolates better on how many forms. */
+  readonly overall: string;
+  /** "variant: words" for every questionable or refused law of either variant. */
+  readonly notes: readonly string[];
+}
+
+/** Compares the verdicts and backtests of variants `a` and `b`. */
+export function diffHealth(a: VariantVerdicts, b: VariantVerdicts): DiffHealth {
   const forms = [...new Set([...Object.keys(a.fits), ...Object.keys(b.fits)])] as LawForm[];
   const err = (v: VariantVerdicts, form: LawForm) =>
     v.backtest?.forms.find((f) => f.form === form)?.meanAbsRelError;
-  const pct = (x: number | undefined) => (x === undefined ? "–" : `${(100 * x).toFixed(2)}%`);
   const a1b = new Map(approach1Fits(b.approach1));
-  const a1rows = approach1Fits(a.approach1).map(([name, h]) =>
-    `<tr><td>${escapeHtml(name)}</td>${verdictCell(h)}${verdictCell(a1b.get(name))}<td>–</td><td>–</td>` +
-    `<td>–</td></tr>`
-  );
-  const rows = forms.map((form) => {
-    const ea = err(a, form), eb = err(b, form);
-    const better = ea === undefined || eb === undefined ? "–" : ea <= eb ? a.variant : b.variant;
-    return `<tr><td>${escapeHtml(label(form))}</td>${verdictCell(a.fits[form]?.health)}${
-      verdictCell(b.fits[form]?.health)
-    }<td>${pct(ea)}</td><td>${pct(eb)}</td><td>${escapeHtml(better)}</td></tr>`;
-  });
+  const rows: DiffHealthRow[] = [
+    ...approach1Fits(a.approach1).map(([name, h]): DiffHealthRow => ({
+      fit: name,
+      health: [h, a1b.get(name)],
+      backtestError: [undefined, undefined],
+      better: undefined,
+    })),
+    ...forms.map((form): DiffHealthRow => {
+      const ea = err(a, form), eb = err(b, form);
+      return {
+        fit: label(form),
+        health: [a.fits[form]?.health, b.fits[form]?.health],
+        backtestError: [ea, eb],
+        better: ea === undefined || eb === undefined ? undefined : ea <= eb ? a.variant : b.variant,
+      };
+    }),
+  ];
   const wins = (v: VariantVerdicts, w: VariantVerdicts) =>
     forms.filter((f) => {
       const x = err(v, f), y = err(w, f);
@@ -214,14 +243,48 @@ export function diffHealthHtml(a: VariantVerdicts, b: VariantVerdicts): string {
     } of ${forms.length} forms.`;
   const notes = [a, b].flatMap((v) =>
     forms.map((form) => healthWords(form, v.fits[form]?.health)).filter((w) => w !== "").map((w) =>
-      `<li>${escapeHtml(v.variant)}: ${escapeHtml(w)}</li>`
+      `${v.variant}: ${w}`
     )
   );
-  return `<section id="fit-health"><h2>Fit health and backtests</h2>\n<p>${escapeHtml(overall)} Each ` +
+  return { variants: [a.variant, b.variant], rows, overall, notes };
+}
+
+const pct = (x: number | undefined) => (x === undefined ? "–" : `${(100 * x).toFixed(2)}%`);
+
+/** Returns the diff page's section: both variants' verdicts per form and which extrapolates best. */
+export function diffHealthHtml(a: VariantVerdicts, b: VariantVerdicts): string {
+  const d = diffHealth(a, b);
+  const rows = d.rows.map((r) =>
+    `<tr><td>${escapeHtml(r.fit)}</td>${verdictCell(r.health[0])}${verdictCell(r.health[1])}` +
+    `<td>${pct(r.backtestError[0])}</td><td>${pct(r.backtestError[1])}</td><td>${
+      escapeHtml(r.better ?? "–")
+    }</td></tr>`
+  );
+  const notes = d.notes.map((n) => `<li>${escapeHtml(n)}</li>`);
+  return `<section id="fit-health"><h2>Fit health and backtests</h2>\n<p>${escapeHtml(d.overall)} Each ` +
     `variant's backtest holds out its own largest-compute runs (all their checkpoints), so the errors ` +
     `compare how well each variant's fit extrapolates on its own data.</p>\n<table><tr><th>law</th>` +
     `<th>verdict ${escapeHtml(a.variant)}</th><th>verdict ${escapeHtml(b.variant)}</th>` +
     `<th>backtest error ${escapeHtml(a.variant)}</th><th>backtest error ${escapeHtml(b.variant)}</th>` +
-    `<th>extrapolates better</th></tr>\n${[...a1rows, ...rows].join("\n")}\n</table>\n` +
+    `<th>extrapolates better</th></tr>\n${rows.join("\n")}\n</table>\n` +
     (notes.length > 0 ? `<ul>\n${notes.join("\n")}\n</ul>\n` : "") + `</section>`;
+}
+
+/** Returns the same comparison as plain text for the diff's terminal summary (`summary.txt`). */
+export function diffHealthText(a: VariantVerdicts, b: VariantVerdicts): string {
+  const d = diffHealth(a, b);
+  const [va, vb] = d.variants;
+  const width = Math.max(4, ...d.rows.map((r) => r.fit.length)) + 2;
+  const col = (t: string, n: number) => t.padEnd(n);
+  const head = `  ${col("fit", width)}${col(`verdict ${va}`, 16)}${col(`verdict ${vb}`, 16)}` +
+    `${col(`backtest ${va}`, 16)}${col(`backtest ${vb}`, 16)}extrapolates better`;
+  const lines = [`Fit health and backtests: ${d.overall}`, head];
+  for (const r of d.rows) {
+    lines.push(
+      `  ${col(r.fit, width)}${col(r.health[0]?.verdict ?? "–", 16)}${col(r.health[1]?.verdict ?? "–", 16)}` +
+        `${col(pct(r.backtestError[0]), 16)}${col(pct(r.backtestError[1]), 16)}${r.better ?? "–"}`,
+    );
+  }
+  for (const n of d.notes) lines.push(`  ${n}`);
+  return lines.join("\n") + "\n";
 }

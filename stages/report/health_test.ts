@@ -4,6 +4,7 @@ import type { Figure } from "./figures/common.ts";
 import {
   backtestWords,
   diffHealthHtml,
+  diffHealthText,
   formsRead,
   healthSectionHtml,
   healthWords,
@@ -106,6 +107,14 @@ Deno.test("the fit-health section and the diff name each verdict and which varia
   );
   assert.match(withA1, /<td>Approach 1 hull, FLOPs<\/td><td[^>]*>ok<\/td><td[^>]*>warn<\/td>/);
   assert.match(diff, /<li>a: These data do not identify the Eq\. 2/);
+  // The terminal summary says the same in text: verdicts, both backtest errors, the better one, the notes.
+  const text = diffHealthText(
+    { variant: "a", fits: { eq2: fit(refused) }, backtest: backtest(0.03) },
+    { variant: "b", fits: { eq2: fit({ verdict: "ok", findings: [] }) }, backtest: backtest(0.01) },
+  ).split("\n");
+  assert.equal(text[0], "Fit health and backtests: b extrapolates better on 1 of 1 forms.");
+  assert.match(text[2], /^ {2}Eq\. 2 \(L\(w, d, N, D\)[^)]*\)\s+refused\s+ok\s+3\.00%\s+1\.00%\s+b$/);
+  assert.match(text[3], /^ {2}a: These data do not identify the Eq\. 2/);
 });
 
 Deno.test("the rainbow figure names the variants whose Eq. 1 fit is questionable", () => {
