@@ -276,13 +276,14 @@ export function diffHealthText(a: VariantVerdicts, b: VariantVerdicts): string {
   const [va, vb] = d.variants;
   const width = Math.max(4, ...d.rows.map((r) => r.fit.length)) + 2;
   const col = (t: string, n: number) => t.padEnd(n);
-  const head = `  ${col("fit", width)}${col(`verdict ${va}`, 16)}${col(`verdict ${vb}`, 16)}` +
-    `${col(`backtest ${va}`, 16)}${col(`backtest ${vb}`, 16)}extrapolates better`;
+  const w = Math.max(va.length, vb.length) + 11;
+  const head = `  ${col("fit", width)}${col(`verdict ${va}`, w)}${col(`verdict ${vb}`, w)}` +
+    `${col(`backtest ${va}`, w)}${col(`backtest ${vb}`, w)}extrapolates better`;
   const lines = [`Fit health and backtests: ${d.overall}`, head];
   for (const r of d.rows) {
     lines.push(
-      `  ${col(r.fit, width)}${col(r.health[0]?.verdict ?? "–", 16)}${col(r.health[1]?.verdict ?? "–", 16)}` +
-        `${col(pct(r.backtestError[0]), 16)}${col(pct(r.backtestError[1]), 16)}${r.better ?? "–"}`,
+      `  ${col(r.fit, width)}${col(r.health[0]?.verdict ?? "–", w)}${col(r.health[1]?.verdict ?? "–", w)}` +
+        `${col(pct(r.backtestError[0]), w)}${col(pct(r.backtestError[1]), w)}${r.better ?? "–"}`,
     );
   }
   for (const n of d.notes) lines.push(`  ${n}`);
