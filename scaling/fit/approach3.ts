@@ -6,9 +6,9 @@
  */
 
 import type { AdditiveLaw } from "../law.ts";
-import { gridStarts } from "./grid.ts";
+import { fitStarts } from "./grid.ts";
 import { lbfgsMinimize } from "./lbfgs.ts";
-import { fitObjective, type LogData, prepareLogData } from "./objective.ts";
+import { fitObjective, type LogData, prepareLogData, startLbfgsOptions } from "./objective.ts";
 import { polishScreen, runScreenSlice, screenSettings } from "./screen.ts";
 import type { Approach3Fit, Approach3Options, Approach3Settings, FitPoint, InitGrid } from "./types.ts";
 
@@ -82,29 +82,15 @@ export function runStartSlice(
   from: number,
   to: number,
 ): StartSummary {
-  const dim = 2 * data.k + 1;
-  const source = gridStarts(settings.grid, data.k);
+  const starts = fitStarts(settings.grid, data.k, extraStarts);
   const f = fitObjective(data, settings);
-  const x0 = new Float64Array(dim);
+  const options = startLbfgsOptions(settings);
+  const x0 = new Float64Array(2 * data.k + 1);
   const summary: StartSummary = { converged: 0, top: [], near: [], fallback: null };
   let best = Infinity;
   for (let index = from; index < to; index++) {
-    if (index < extraStarts.length) {
-      const e = extraStarts[index];
-      if (e.length !== dim) {
-        throw new Error(`fitApproach3: extra start ${index} has length ${e.length}, expected ${dim}`);
-      }
-      x0.set(e);
-    } else {
-      source.write(index - extraStarts.length, x0);
-    }
-    const r = lbfgsMinimize(f, x0, {
-      memory: settings.memory,
-      maxIterations: settings.maxIterations,
-      gradientTolerance: settings.tolerance,
-      relativeTolerance: settings.relativeTolerance,
-      relativeFloor: settings.relativeFloor ?? 0,
-    });
+    starts.write(index, x0);
+    const r = lbfgsMinimize(f, x0, options);
     if (!Number.isFinite(r.value)) continue;
     const rec: RunRecord = {
       objective: r.value,
@@ -243,7 +229,7 @@ export function fitApproach3(points: readonly FitPoint[], options: Approach3Opti
   const settings = approach3Settings(options);
   const data = prepareLogData(points, options.variables, "fitApproach3");
   const extra = options.extraStarts ?? [];
-  const starts = extra.length + gridStarts(settings.grid, data.k).count;
+  const starts = fitStarts(settings.grid, data.k, extra).count;
   if (settings.screen !== undefined) {
     const screened = runScreenSlice(data, settings, extra, 0, starts);
     const { summary, report } = polishScreen(data, settings, screened, nearThreshold);

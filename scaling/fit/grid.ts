@@ -164,3 +164,27 @@ export function gridStarts(grid: InitGrid, k: number): StartSource {
     },
   };
 }
+
+/**
+ * Returns the starts of a fit: `extraStarts` (each of length 2k+1, e.g. a bootstrap's full-data optimum)
+ * first, then the starts of `grid`. Writing an extra start of another length throws, naming its index.
+ */
+export function fitStarts(
+  grid: InitGrid,
+  k: number,
+  extraStarts: readonly (readonly number[])[],
+): StartSource {
+  const source = gridStarts(grid, k);
+  const dim = 2 * k + 1;
+  return {
+    count: extraStarts.length + source.count,
+    write(index, out) {
+      if (index >= extraStarts.length) return source.write(index - extraStarts.length, out);
+      const e = extraStarts[index];
+      if (e.length !== dim) {
+        throw new Error(`fitApproach3: extra start ${index} has length ${e.length}, expected ${dim}`);
+      }
+      out.set(e);
+    },
+  };
+}

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { gemstonesGridSize, gridStarts, subdividedGridShape } from "./grid.ts";
+import { fitStarts, gemstonesGridSize, gridStarts, subdividedGridShape } from "./grid.ts";
 
 Deno.test("gemstones grid: 4,500 starts for Eq. 1, 4,050,000 for Eq. 2, every combination exactly once", () => {
   assert.equal(gemstonesGridSize(2), 4500);
@@ -81,4 +81,20 @@ Deno.test("subdivided grid: the authors' nearest-size subdivisions, evenly space
   g.write(3086, out);
   assert.deepEqual(Array.from(out), [30, 2.5, 30, 2.5, 1.5]);
   assert.throws(() => subdividedGridShape(0, 2), /target must be an integer >= 1, got 0/);
+});
+
+Deno.test("fitStarts: the extra starts first, then the grid's; an extra start of the wrong length is named", () => {
+  const starts = fitStarts("gemstones", 2, [[1, 2, 3, 4, 5]]);
+  assert.equal(starts.count, 1 + 4500);
+  const out = new Float64Array(5);
+  starts.write(0, out);
+  assert.deepEqual([...out], [1, 2, 3, 4, 5]);
+  const grid = new Float64Array(5);
+  gridStarts("gemstones", 2).write(7, grid);
+  starts.write(8, out);
+  assert.deepEqual([...out], [...grid]);
+  assert.throws(
+    () => fitStarts("gemstones", 2, [[1, 2]]).write(0, out),
+    /fitApproach3: extra start 0 has length 2, expected 5/,
+  );
 });

@@ -8,7 +8,7 @@
  */
 
 import { huberDerivative, huberLoss } from "./huber.ts";
-import type { FitPoint } from "./types.ts";
+import type { Approach3Settings, FitPoint, LbfgsOptions } from "./types.ts";
 
 /** Points prepared for the objective: ln of every variable (point-major) and ln of the loss. */
 export interface LogData {
@@ -269,5 +269,19 @@ export function fitObjective(
     const v = sum(theta, grad);
     for (let j = 0; j < grad.length; j++) grad[j] *= scale;
     return v * scale;
+  };
+}
+
+/** Returns the L-BFGS options of a fit's starts under `settings`, at most `maxIterations` iterations each. */
+export function startLbfgsOptions(
+  settings: Approach3Settings,
+  maxIterations: number = settings.maxIterations,
+): LbfgsOptions {
+  return {
+    memory: settings.memory,
+    maxIterations,
+    gradientTolerance: settings.tolerance,
+    relativeTolerance: settings.relativeTolerance,
+    relativeFloor: settings.relativeFloor ?? 0,
   };
 }

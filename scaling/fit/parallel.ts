@@ -14,7 +14,7 @@ import {
   type StartSummary,
 } from "./approach3.ts";
 import { mergeScreenSummaries, polishScreen, runScreenSlice, type ScreenSummary } from "./screen.ts";
-import { gridStarts } from "./grid.ts";
+import { fitStarts } from "./grid.ts";
 import { type LogData, prepareLogData } from "./objective.ts";
 import type { Approach3Fit, Approach3Options, Approach3Settings, FitPoint } from "./types.ts";
 
@@ -67,7 +67,7 @@ export async function fitApproach3Parallel(
   const settings = approach3Settings(options);
   const data = prepareLogData(points, options.variables, "fitApproach3Parallel");
   const extra = options.extraStarts ?? [];
-  const starts = extra.length + gridStarts(settings.grid, data.k).count;
+  const starts = fitStarts(settings.grid, data.k, extra).count;
   const workers = options.workers ?? 2;
   if (!(Number.isInteger(workers) && workers >= 0)) {
     throw new Error(`fitApproach3Parallel: workers must be an integer >= 0, got ${workers}`);

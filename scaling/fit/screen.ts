@@ -20,9 +20,9 @@
  */
 
 import type { RunRecord, StartSummary } from "./approach3.ts";
-import { gridStarts } from "./grid.ts";
+import { fitStarts } from "./grid.ts";
 import { lbfgsMinimize } from "./lbfgs.ts";
-import { fitObjective, type LogData } from "./objective.ts";
+import { fitObjective, type LogData, startLbfgsOptions } from "./objective.ts";
 import type { Approach3Settings, ScreenOptions, ScreenReport, ScreenSettings } from "./types.ts";
 
 /** Default screen iterations per start. */
@@ -77,30 +77,16 @@ export function runScreenSlice(
 ): ScreenSummary {
   const screen = settings.screen;
   if (screen === undefined) throw new Error("runScreenSlice: the settings have no screen");
-  const dim = 2 * data.k + 1;
-  const source = gridStarts(settings.grid, data.k);
+  const starts = fitStarts(settings.grid, data.k, extraStarts);
   const f = fitObjective(data, settings);
-  const x0 = new Float64Array(dim);
+  const options = startLbfgsOptions(settings, Math.min(screen.iterations, settings.maxIterations));
+  const x0 = new Float64Array(2 * data.k + 1);
   const out: ScreenSummary = { screened: 0, finite: 0, converged: 0, iterations: 0, kept: [] };
   // Kept endpoints are collected in batches and cut back to the best `candidates` when a batch fills.
   let worst = Infinity;
   for (let index = from; index < to; index++) {
-    if (index < extraStarts.length) {
-      const e = extraStarts[index];
-      if (e.length !== dim) {
-        throw new Error(`fitApproach3: extra start ${index} has length ${e.length}, expected ${dim}`);
-      }
-      x0.set(e);
-    } else {
-      source.write(index - extraStarts.length, x0);
-    }
-    const r = lbfgsMinimize(f, x0, {
-      memory: settings.memory,
-      maxIterations: Math.min(screen.iterations, settings.maxIterations),
-      gradientTolerance: settings.tolerance,
-      relativeTolerance: settings.relativeTolerance,
-      relativeFloor: settings.relativeFloor ?? 0,
-    });
+    starts.write(index, x0);
+    const r = lbfgsMinimize(f, x0, options);
     out.screened++;
     out.iterations += r.iterations;
     if (r.converged) out.converged++;
