@@ -95,7 +95,11 @@ ${tiles}
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) li: u32) {`;
 }
 
-function forwardWgsl(hs: number, blk: number, rope: boolean): string {
+// The forward and the dq kernels stage the same key/value blocks: the BLK positions from u0 on of the key and
+// value head kh (the keys rotated as loaded when RoPE is fused), zeros past the end of the sequence.
+const KV_TILES = "var<workgroup> Ks: array<f32, BLK * HS>;\nvar<workgroup> Vs: array<f32, BLK * HS>;";
+
+function stageKeyValueBlock(rope: boolean): string {
   const stageK = rope
     ? `let kb = (b * p.T + uu) * p.hkv * HS + kh * HS;
         let ie = e % HS;
@@ -105,6 +109,19 @@ function forwardWgsl(hs: number, blk: number, rope: boolean): string {
     : `let ko = (b * p.T + uu) * p.hkv * HS + kh * HS + e % HS;
         kx = k[ko];
         vx = v[ko];`;
+  return `for (var e = li; e < BLK * HS; e += ROWS) {
+      let uu = u0 + e / HS;
+      var kx = 0.0;
+      var vx = 0.0;
+      if (uu < p.T) {
+        ${stageK}
+      }
+      Ks[e] = kx;
+      Vs[e] = vx;
+    }`;
+}
+
+function forwardWgsl(hs: number, blk: number, rope: boolean): string {
   const loadQ = rope
     ? `for (var i = 0u; i < HS; i++) {
       ${rotatedElement("r", (j) => `q[qo + ${j}]`, "i", "t")}
@@ -123,7 +140,7 @@ ${
     head(
       hs,
       blk,
-      "var<workgroup> Ks: array<f32, BLK * HS>;\nvar<workgroup> Vs: array<f32, BLK * HS>;",
+      KV_TILES,
       rope ? ropeTables(6) : "",
     )
   }
@@ -141,16 +158,7 @@ ${
   var l = 0.0;
   let last = min(p.T - 1u, t0 + ROWS - 1u);
   for (var u0 = 0u; u0 <= last; u0 += BLK) {
-    for (var e = li; e < BLK * HS; e += ROWS) {
-      let uu = u0 + e / HS;
-      var kx = 0.0;
-      var vx = 0.0;
-      if (uu < p.T) {
-        ${stageK}
-      }
-      Ks[e] = kx;
-      Vs[e] = vx;
-    }
+    ${stageKeyValueBlock(rope)}
     workgroupBarrier();
     if (live) {
       let uEnd = min(u0 + BLK, t + 1u);
@@ -180,15 +188,6 @@ ${
 }
 
 function backwardDqWgsl(hs: number, blk: number, rope: boolean): string {
-  const stageK = rope
-    ? `let kb = (b * p.T + uu) * p.hkv * HS + kh * HS;
-        let ie = e % HS;
-        ${rotatedElement("r", (j) => `k[kb + ${j}]`, "ie", "uu")}
-        kx = r;
-        vx = v[kb + ie];`
-    : `let ko = (b * p.T + uu) * p.hkv * HS + kh * HS + e % HS;
-        kx = k[ko];
-        vx = v[ko];`;
   const loadQ = rope
     ? `${rotatedElement("r", (j) => `q[qo + ${j}]`, "i", "t")}
       qv[i] = r * p.scale;`
@@ -210,7 +209,7 @@ ${
     head(
       hs,
       blk,
-      "var<workgroup> Ks: array<f32, BLK * HS>;\nvar<workgroup> Vs: array<f32, BLK * HS>;",
+      KV_TILES,
       rope ? ropeTables(9) : "",
     )
   }
@@ -239,16 +238,7 @@ ${
   }
   let last = min(p.T - 1u, t0 + ROWS - 1u);
   for (var u0 = 0u; u0 <= last; u0 += BLK) {
-    for (var e = li; e < BLK * HS; e += ROWS) {
-      let uu = u0 + e / HS;
-      var kx = 0.0;
-      var vx = 0.0;
-      if (uu < p.T) {
-        ${stageK}
-      }
-      Ks[e] = kx;
-      Vs[e] = vx;
-    }
+    ${stageKeyValueBlock(rope)}
     workgroupBarrier();
     if (live) {
       let uEnd = min(u0 + BLK, t + 1u);
