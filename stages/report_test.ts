@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { perceiverReportStage, readProvenance, reportStage } from "./report.ts";
 import type { Approach2Record } from "./schemas.ts";
 import { buildFixture } from "../testing/report_fixture.ts";
+import { paperWalk } from "../testing/report_page.ts";
 import type { Params, Stage, StageContext } from "../pipeline/stage.ts";
 import { PAPER_FIGURES } from "./report/paper_figures.ts";
 import { figureProvenance, sha256File } from "./report/sources.ts";
@@ -147,9 +148,7 @@ Deno.test("report frame: paper numbering, provenance, the paper walk, fits.csv a
       "the HTML walks through paper figures 2-24 in order, Figure 20 aside, each with its line",
       async () => {
         const html = await Deno.readTextFile(`${outDir}/index.html`);
-        const walked = [...html.matchAll(/<section class="paper" id="paper-(\d+)">/g)].map((m) =>
-          Number(m[1])
-        );
+        const { walked, missing } = paperWalk(html);
         assert.deepEqual(walked, [
           2,
           3,
@@ -178,10 +177,6 @@ Deno.test("report frame: paper numbering, provenance, the paper walk, fits.csv a
         assert.ok(html.includes(`<p class="basis"><b>Ours:</b> ${escapeHtml(manifest[0].basis)}</p>`));
         // Paper figures without a figure of ours say so instead of disappearing: the fixture has no lr
         // ablation or Appendix D nodes, so Figures 10, 11 and 13-19 are not drawn here.
-        const sections = [...html.matchAll(/id="paper-(\d+)"[^]*?(?=id="paper-|$)/g)];
-        const missing = sections.filter((m) => m[0].includes("Not reproduced in this report yet")).map((m) =>
-          m[1]
-        );
         assert.deepEqual(missing, ["10", "11", "13", "14", "15", "16", "17", "18", "19"]);
         const fig21 = html.slice(html.indexOf('id="paper-21"'), html.indexOf('id="paper-22"'));
         assert.match(fig21, /<section class="figure" id="fig21-approach3-eq3">/);
