@@ -69,13 +69,14 @@ Deno.test("SIGKILL during a stage leaves the store consistent; the next run comp
   assert.ok(entries.length <= 1, "at most the independent side stage was committed");
   // The independent side stage may have run before the kill, and may even have been computed but not yet
   // committed (then the next run computes it again; a committed one it restores).
-  const sideFp = (await planFingerprints(toyStages(), paths)).fingerprints.get("side")!;
+  const { fingerprints } = await planFingerprints(toyStages(), paths);
+  const sideFp = fingerprints.get("side")!;
   const sideCommitted = entries.some((e) => e.name === sideFp);
   const before = await counts(root).catch(() => [] as string[]);
   const sideBefore = before.filter((c) => c === "side").length;
   assert.deepEqual(before.filter((c) => c !== "side"), [], "nothing but side finished before the kill");
   if (sideCommitted) assert.equal(sideBefore, 1, "a committed side stage ran once");
-  const slowFp = (await planFingerprints(toyStages(), paths)).fingerprints.get("slow")!;
+  const slowFp = fingerprints.get("slow")!;
   const locks = (await Array.fromAsync(Deno.readDir(paths.locks))).map((e) => e.name);
   assert.ok(locks.includes(`${slowFp}.lock`), "the killed run left the lock of the slow stage behind");
 

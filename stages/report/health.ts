@@ -146,6 +146,9 @@ function findingsCell(health: FitHealth | undefined): string {
   }</ul></td>`;
 }
 
+/** Formats a fraction as a percentage with two decimals ("–" when undefined). */
+const pct = (x: number | undefined) => (x === undefined ? "–" : `${(100 * x).toFixed(2)}%`);
+
 /** Returns the "Fit health" section: every fit's verdict and findings, and every form's backtest. */
 export function healthSectionHtml(v: VariantVerdicts): string {
   const forms = Object.keys(v.fits) as LawForm[];
@@ -164,7 +167,7 @@ export function healthSectionHtml(v: VariantVerdicts): string {
     const b = v.backtest;
     const rows = b.forms.map((f) =>
       `<tr><td>${escapeHtml(label(f.form))}</td><td>${f.trainRows}</td><td>${f.heldOutRows}</td>` +
-      `<td>${(100 * f.meanAbsRelError).toFixed(2)}%</td><td>${(100 * f.maxAbsRelError).toFixed(2)}%</td>` +
+      `<td>${pct(f.meanAbsRelError)}</td><td>${pct(f.maxAbsRelError)}</td>` +
       `${verdictCell(f.health)}<td>${f.form === b.best ? "best" : ""}</td></tr>`
     );
     backtest = `<h3>Backtest: does the law extrapolate?</h3>\n<p>Each form refitted without the ` +
@@ -248,8 +251,6 @@ export function diffHealth(a: VariantVerdicts, b: VariantVerdicts): DiffHealth {
   );
   return { variants: [a.variant, b.variant], rows, overall, notes };
 }
-
-const pct = (x: number | undefined) => (x === undefined ? "–" : `${(100 * x).toFixed(2)}%`);
 
 /** Returns the diff page's section: both variants' verdicts per form and which extrapolates best. */
 export function diffHealthHtml(a: VariantVerdicts, b: VariantVerdicts): string {
