@@ -444,6 +444,25 @@ export function chooseSplitK(
   return Math.max(1, Math.min(Math.ceil(targetGroups / tiles), Math.floor(spec.k / minChunk), 32));
 }
 
+/** Throws, naming the kernel and tile, when a tile's staged operands exceed the adapter's workgroup memory. */
+function checkWorkgroupMemory(
+  ctx: GpuContext,
+  name: string,
+  tile: MatmulTile,
+  ta: boolean,
+  tb: boolean,
+): void {
+  const shared = matmulSharedBytes(tile, ta, tb);
+  if (shared > ctx.limits.maxComputeWorkgroupStorageSize) {
+    throw new Error(
+      `${name}: tile ${
+        JSON.stringify(tile)
+      } needs ${shared} bytes of workgroup memory, above this adapter's ` +
+        `maxComputeWorkgroupStorageSize ${ctx.limits.maxComputeWorkgroupStorageSize}`,
+    );
+  }
+}
+
 /** Records `C (+)= op(A)·op(B)` as reusable dispatches (one, or two with a K split). */
 export function matmulDispatch(
   ctx: GpuContext,
@@ -498,15 +517,7 @@ export function matmulDispatch(
     ...strides(bt?.c ?? at(spec.offsetC)),
     u32(spec.causal ? CAUSAL_CODE[spec.causal] : 0),
   ]);
-  const shared = matmulSharedBytes(tile, ta, tb);
-  if (shared > ctx.limits.maxComputeWorkgroupStorageSize) {
-    throw new Error(
-      `${name}: tile ${
-        JSON.stringify(tile)
-      } needs ${shared} bytes of workgroup memory, above this adapter's ` +
-        `maxComputeWorkgroupStorageSize ${ctx.limits.maxComputeWorkgroupStorageSize}`,
-    );
-  }
+  checkWorkgroupMemory(ctx, name, tile, ta, tb);
   const kind: EpilogueKind = spec.epilogue?.kind ?? "plain";
   const extra = epilogueBuffers(spec.epilogue);
   if (spec.epilogue && (spec.accumulate || extra.includes(c))) {
@@ -732,10 +743,7 @@ export function multiMatmulDispatch(
   const layoutParts = parts.map((q) => ({ a: slot(reads, q.a), b: slot(reads, q.b), c: slot(writes, q.c) }));
   if (spec.h) slot(writes, spec.h);
   if (writes.some((b) => reads.includes(b))) throw new Error(`${name}: an output is also an operand`);
-  const shared = matmulSharedBytes(tile, ta, tb);
-  if (shared > ctx.limits.maxComputeWorkgroupStorageSize) {
-    throw new Error(`${name}: tile ${JSON.stringify(tile)} needs ${shared} bytes of workgroup memory`);
-  }
+  checkWorkgroupMemory(ctx, name, tile, ta, tb);
   const tiles = parts.map((q) => Math.ceil(q.n / tile.bn));
   const values = [u32(spec.m), u32(parts.length), u32(0), u32(0)];
   let tile0 = 0;
