@@ -67,7 +67,7 @@ const HELP: Record<string, string> = {
   --accept-cost    go on although the training would take long on this machine's software adapter
   --help           this text
 
-Slurm flags (override the keys of slurm.json in the project root, see README "Running on a Slurm cluster"):
+Slurm flags (override the keys of slurm.json in the project root, see docs/slurm.md):
   --slurm-config FILE   settings file (default slurm.json)
   --partition P  --account A  --time HH:MM:SS  --gres G  --cpus-per-task N  --mem M
   --array-parallel N    at most N array tasks at once (%N)

@@ -48,7 +48,7 @@ export interface SlurmConfig {
   jobName?: string;
 }
 
-/** The keys of {@link SlurmConfig} with their types, for validation and for the README. */
+/** The keys of {@link SlurmConfig} with their types, for validation and for docs/slurm.md. */
 export const SLURM_KEYS: Record<keyof SlurmConfig, "string" | "number" | "string[]"> = {
   partition: "string",
   account: "string",

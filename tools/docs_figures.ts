@@ -1,5 +1,5 @@
 /**
- * Regenerates the README's figure PNGs under `docs/figures/` from the real data (without the engine):
+ * Regenerates the documentation's figure PNGs under `docs/figures/` from the real data (without the engine):
  * builds the fixture for several variants (seeded LHS fits), renders the report of `paper` into a
  * temporary folder and copies the key figures. Prints the time each step took.
  *

@@ -75,7 +75,7 @@ export interface PlannedRun {
 /**
  * Returns a rough H100 WebGPU training throughput (tokens/s) for a shape when none was measured: a
  * step costs a fixed 1.5 ms plus 0.35 ms per block (dispatch-bound small kernels) plus its FLOPs at
- * 8 TFLOP/s (about half the measured f32 matmul peak, kernels/gpu/BENCHMARKS.md).
+ * 8 TFLOP/s (about half the measured f32 matmul peak, docs/BENCHMARKS.md).
  */
 export function estimateTokensPerSecond(flopsPerToken: number, depth: number, tokensPerStep: number): number {
   const stepSeconds = 1.5e-3 + 0.35e-3 * depth + (flopsPerToken * tokensPerStep) / 8e12;

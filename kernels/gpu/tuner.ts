@@ -46,7 +46,7 @@ export interface MatmulTunerOptions {
 
 /**
  * Returns the wide tile (64×128) for outputs of at least 1024×1024, where it measured fastest on an
- * H100 (kernels/gpu/BENCHMARKS.md); the default 64×64 tile otherwise.
+ * H100 (docs/BENCHMARKS.md); the default 64×64 tile otherwise.
  */
 export function chooseTile(spec: { m: number; n: number }): MatmulTile {
   return spec.m >= 1024 && spec.n >= 1024 ? WIDE_TILE : DEFAULT_TILE;
