@@ -15,7 +15,7 @@ import {
 import { topologicalOrder } from "./graph.ts";
 import { CodeGraphCache } from "./codegraph.ts";
 import { StatHashCache } from "./statcache.ts";
-import { CachePaths, readManifest, verifyEntry } from "./store.ts";
+import { CachePaths, type OutputRecord, readManifest, verifyEntry } from "./store.ts";
 import { latestRun } from "./runs.ts";
 
 /** The status of one stage. */
@@ -32,6 +32,8 @@ export interface StageStatus {
   lastSeconds?: number;
   /** The fields the fingerprint was computed from. */
   fields: FingerprintFields;
+  /** The verified entry's output records (only when cached). */
+  outputs?: readonly OutputRecord[];
 }
 
 /** Options shared by `statusOf` and the runner. */
@@ -96,6 +98,7 @@ export async function explainStage(
       reasons: [`cached: ran ${when(m.endedAt)} on ${m.host.hostname}, runtime ${m.seconds.toFixed(2)} s`],
       lastSeconds: m.seconds,
       fields,
+      outputs: m.outputs,
     };
   }
   if (previous === undefined) {

@@ -19,7 +19,7 @@
  * @module
  */
 import type { Params, Stage, StageContext } from "../pipeline/stage.ts";
-import type { UnitTask } from "../pipeline/executor_slurm.ts";
+import type { UnitTask } from "../pipeline/executor.ts";
 import { type ModelConfig, validateModelConfig } from "../kernels/types.ts";
 import {
   peakLearningRate,
