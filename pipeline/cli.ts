@@ -7,7 +7,7 @@ import type { PipelineDefinition, Stage } from "./stage.ts";
 import { decideRun, type RunDecision, runPipeline, StageFailedError, type StageResult } from "./runner.ts";
 import { formatStatus, statusOf } from "./status.ts";
 import { gc, parseSize } from "./gc.ts";
-import { defaultReporter, formatTable } from "./progress.ts";
+import { defaultReporter, formatTable, plainReporter } from "./progress.ts";
 import { publishDir, publishEntry } from "./publish.ts";
 import { saveCaches } from "./status.ts";
 import type { StatHashCache } from "./statcache.ts";
@@ -203,11 +203,13 @@ async function execute(
     dryRun: boolean;
     jobs?: number;
     executor?: UnitExecutor;
-    decision?: RunDecision;
+    decision: RunDecision;
   },
   write: (line: string) => void,
 ): Promise<StageResult[]> {
-  const reporter = await defaultReporter(write);
+  // Live bars (and the module that draws them) only when a stage will run.
+  const live = !run.dryRun && run.decision.jobs.some((j) => j.forced || !j.status.cached);
+  const reporter = live ? await defaultReporter(write) : plainReporter(write);
   reporter.line(`== ${label}`);
   try {
     const results = await runPipeline(stages, { ...run, reporter });
