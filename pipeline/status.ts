@@ -14,7 +14,7 @@ import {
 } from "./fingerprint.ts";
 import { topologicalOrder } from "./graph.ts";
 import { CodeGraphCache } from "./codegraph.ts";
-import { StatHashCache } from "./statcache.ts";
+import { SourceSnapshot, StatHashCache } from "./statcache.ts";
 import { CachePaths, type OutputRecord, readManifest, verifyEntry } from "./store.ts";
 import { latestRun } from "./runs.ts";
 
@@ -67,8 +67,9 @@ export async function planFingerprints(stages: readonly Stage[], paths: CachePat
   const graphs = await CodeGraphCache.load(paths.graphCache, paths.root);
   const fields = new Map<string, FingerprintFields>();
   const fingerprints = new Map<string, string>();
+  const sources = new SourceSnapshot(hashes);
   for (const stage of order) {
-    const f = await fingerprintFields(stage, { root: paths.root, hashes, graphs, upstream: fingerprints });
+    const f = await fingerprintFields(stage, { root: paths.root, sources, graphs, upstream: fingerprints });
     fields.set(nodeIdOf(stage), f);
     fingerprints.set(nodeIdOf(stage), fingerprintDigest(f));
   }
