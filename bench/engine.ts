@@ -3,8 +3,10 @@
  * root under `.cache/bench/`. Prints cold fingerprinting throughput (every input read and hashed), warm
  * throughput (stat-keyed fast path), and the wall time of a no-op rerun, in-process and as a fresh
  * `deno run` process beside a bare `deno run` baseline measured in the same session. Then the real
- * pipeline: `deno task reproduce` in the project root, once to bring its cache up to date and three times
- * with nothing changed (the median is printed, Deno's start-up included).
+ * pipeline: `deno task reproduce` in the project root, once to bring its cache up to date, then five
+ * rounds of a no-op `deno task reproduce`, a `deno task status` and Deno's own start-up (`deno eval 0`),
+ * interleaved; it prints the median of each and how far the two commands exceed the start-up (goal: under
+ * 0.3 s each).
  *
  * usage: deno run --allow-read=. --allow-write=. --allow-run=deno --allow-env --allow-sys bench/engine.ts
  * @module
@@ -81,38 +83,64 @@ interface ReproduceRun {
   readonly ran: number;
 }
 
-/** Runs `deno task reproduce` in the project root and returns its wall time and stage counts. */
-async function reproduceOnce(): Promise<ReproduceRun> {
+/** Runs `deno <args>` in the project root; returns its wall time in seconds and its output (stdout+stderr). */
+async function projectCommand(args: string[]): Promise<{ seconds: number; text: string }> {
   const t0 = performance.now();
-  const out = await new Deno.Command("deno", {
-    args: ["task", "--quiet", "reproduce"],
-    cwd: PROJECT_ROOT,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
+  const out = await new Deno.Command("deno", { args, cwd: PROJECT_ROOT, stdout: "piped", stderr: "piped" })
+    .output();
   const seconds = (performance.now() - t0) / 1000;
   const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
-  if (!out.success) throw new Error(`deno task reproduce failed (exit ${out.code}):\n${text}`);
+  if (!out.success) throw new Error(`deno ${args.join(" ")} failed (exit ${out.code}):\n${text}`);
+  return { seconds, text };
+}
+
+/** Runs `deno task reproduce` in the project root and returns its wall time and stage counts. */
+async function reproduceOnce(): Promise<ReproduceRun> {
+  const { seconds, text } = await projectCommand(["task", "--quiet", "reproduce"]);
   const m = text.match(/(\d+) stage\(s\): (\d+) ran, (\d+) cached/);
   if (!m) throw new Error(`deno task reproduce printed no summary line:\n${text}`);
   return { seconds, stages: Number(m[1]), ran: Number(m[2]) };
 }
 
+/** The no-op figures of the real pipeline: medians in seconds, Deno's start-up included. */
+interface NoopFigures {
+  /** The run that brought the cache up to date. */
+  readonly first: ReproduceRun;
+  /** `deno task reproduce` with nothing to do (ran is 0). */
+  readonly reproduce: ReproduceRun;
+  /** `deno task status` (every stage cached). */
+  readonly status: number;
+  /** Deno's own start-up: `deno eval 0`. */
+  readonly startup: number;
+}
+
 /**
- * Measures `deno task reproduce` with nothing changed: one run that brings the paper profile's cache up to
- * date (it computes what is missing), then three that must run no stage. Returns the median of the three
- * and the first run.
+ * Measures the no-op commands: one `deno task reproduce` that brings the paper profile's cache up to date
+ * (it computes what is missing), then `rounds` rounds of a no-op reproduce (it must run and publish
+ * nothing), a `deno task status` (every stage must be cached) and `deno eval 0`. Returns the medians.
  */
-async function benchReproduceNoop(): Promise<{ first: ReproduceRun; noop: ReproduceRun }> {
+async function benchNoop(rounds = 5): Promise<NoopFigures> {
   const first = await reproduceOnce();
-  const runs: ReproduceRun[] = [];
-  for (let k = 0; k < 3; k++) {
+  const reproduce: ReproduceRun[] = [];
+  const status: number[] = [];
+  const startup: number[] = [];
+  for (let k = 0; k < rounds; k++) {
+    startup.push((await projectCommand(["eval", "0"])).seconds);
     const r = await reproduceOnce();
     if (r.ran !== 0) throw new Error(`reproduce with nothing changed ran ${r.ran} stage(s)`);
-    runs.push(r);
+    reproduce.push(r);
+    const st = await projectCommand(["task", "--quiet", "status"]);
+    if (/would run/.test(st.text)) {
+      throw new Error(`status after a no-op names stages that would run:\n${st.text}`);
+    }
+    status.push(st.seconds);
   }
-  const seconds = median(runs.map((r) => r.seconds));
-  return { first, noop: { ...runs[0], seconds } };
+  return {
+    first,
+    reproduce: { ...reproduce[0], seconds: median(reproduce.map((r) => r.seconds)) },
+    status: median(status),
+    startup: median(startup),
+  };
 }
 
 function median(xs: number[]): number {
@@ -168,15 +196,22 @@ export async function benchEngine(): Promise<void> {
     await Deno.remove(root, { recursive: true });
   }
   // The real pipeline, as a user types it.
-  const { first, noop } = await benchReproduceNoop();
+  const n = await benchNoop();
   row(
     "`deno task reproduce`, bringing the cache up to date",
-    `${first.seconds.toFixed(2)} s (${first.ran} of ${first.stages} stages ran)`,
+    `${n.first.seconds.toFixed(2)} s (${n.first.ran} of ${n.first.stages} stages ran)`,
   );
   row(
-    "`deno task reproduce`, nothing changed (median of 3)",
-    `${noop.seconds.toFixed(2)} s (${noop.stages} stages, 0 ran; Deno's start-up included)`,
+    "`deno task reproduce`, nothing changed (median of 5)",
+    `${n.reproduce.seconds.toFixed(3)} s (${n.reproduce.stages} stages, 0 ran; Deno's start-up included)`,
   );
+  row("`deno task status`, nothing changed (median of 5)", `${n.status.toFixed(3)} s`);
+  row("Deno's start-up, `deno eval 0` (median of 5)", `${n.startup.toFixed(3)} s`);
+  row(
+    "no-op reproduce beyond Deno's start-up",
+    `${(n.reproduce.seconds - n.startup).toFixed(3)} s (goal < 0.3 s)`,
+  );
+  row("status beyond Deno's start-up", `${(n.status - n.startup).toFixed(3)} s (goal < 0.3 s)`);
 }
 
 if (import.meta.main) {

@@ -4,11 +4,13 @@
  * @module
  */
 import type { PipelineDefinition, Stage } from "./stage.ts";
-import { runPipeline, StageFailedError, type StageResult } from "./runner.ts";
+import { decideRun, type RunDecision, runPipeline, StageFailedError, type StageResult } from "./runner.ts";
 import { formatStatus, statusOf } from "./status.ts";
 import { gc, parseSize } from "./gc.ts";
-import { defaultReporter, formatTable } from "./progress.ts";
-import { publishDir, publishFolder } from "./publish.ts";
+import { defaultReporter, formatTable, plainReporter } from "./progress.ts";
+import { publishDir, publishEntry } from "./publish.ts";
+import { saveCaches } from "./status.ts";
+import type { StatHashCache } from "./statcache.ts";
 import { sinks } from "./graph.ts";
 import { nodeIdOf } from "./fingerprint.ts";
 import {
@@ -20,16 +22,7 @@ import {
   pickChoice,
   UsageError,
 } from "../cli/mod.ts";
-import { UnitDetachedError, type UnitExecutor } from "./executor.ts";
-import {
-  batchScript,
-  readSlurmConfig,
-  sharedDir,
-  type SlurmConfig,
-  SlurmExecutor,
-  slurmUnitNote,
-  validateSlurmConfig,
-} from "./executor_slurm.ts";
+import { type ExecutorKind, UnitDetachedError, type UnitExecutor } from "./executor.ts";
 
 /** Options of `runCli`. */
 export interface CliOptions {
@@ -39,6 +32,11 @@ export interface CliOptions {
   write?: (line: string) => void;
   /** Where errors go (default console.error). */
   writeError?: (line: string) => void;
+  /**
+   * The remote executors `reproduce --executor NAME` offers besides "local" (e.g. Slurm), each owning its
+   * flags (default: none).
+   */
+  executors?: readonly ExecutorKind[];
 }
 
 const USAGE = `usage: <pipeline> <command> [flags]
@@ -51,9 +49,19 @@ commands:
 
 run "<command> --help" for the flags of a command`;
 
-const HELP: Record<string, string> = {
-  reproduce: `usage: reproduce [--variant NAME | --all-variants] [--profile NAME] [--force ID]... [--only ID]
-                 [--dry-run] [--jobs N] [--executor local|slurm [Slurm flags]]
+/** Returns the help of every command; `reproduce`'s names the executors offered and their flags. */
+function helpTexts(kinds: readonly ExecutorKind[]): Record<string, string> {
+  const names = ["local", ...kinds.map((k) => k.name)].join("|");
+  const flagsOf = kinds.map((k) => ` [${k.label} flags]`).join("");
+  const executorLines = [
+    "  --executor E     where training units run: local (this process, default)",
+    ...kinds.map((k) => `                   or ${k.summary}`),
+  ].join("\n");
+  return {
+    ...HELP,
+    reproduce:
+      `usage: reproduce [--variant NAME | --all-variants] [--profile NAME] [--force ID]... [--only ID]
+                 [--dry-run] [--jobs N] [--executor ${names}${flagsOf}]
 
   --variant NAME   law variant to run (default: the first one)
   --all-variants   run every variant in turn
@@ -62,19 +70,14 @@ const HELP: Record<string, string> = {
   --only ID        run only this stage and its dependencies
   --dry-run        say what would run and why; run nothing
   --jobs N         at most N stages at once (default: number of cores)
-  --executor E     where training units run: local (this process, default) or slurm (one sbatch --array
-                   job for the units not in the store; --dry-run prints its batch script)
+${executorLines}
   --accept-cost    go on although the training would take long on this machine's software adapter
-  --help           this text
+  --help           this text${kinds.map((k) => `\n\n${k.help}`).join("")}`,
+  };
+}
 
-Slurm flags (override the keys of slurm.json in the project root, see docs/slurm.md):
-  --slurm-config FILE   settings file (default slurm.json)
-  --partition P  --account A  --time HH:MM:SS  --gres G  --cpus-per-task N  --mem M
-  --array-parallel N    at most N array tasks at once (%N)
-  --sbatch LINE         an extra #SBATCH line, e.g. --sbatch=--qos=normal (repeatable)
-  --shared DIR          shared folder for units, scripts and logs (default .cache/slurm)
-  --deno CMD            how a node runs Deno (default deno)
-  --detach              submit and return; a later reproduce --executor slurm collects the units`,
+const HELP: Record<string, string> = {
+  reproduce: "", // built by helpTexts: it names the executors offered
   status: `usage: status [--variant NAME | --all-variants] [--profile NAME]
 
   --variant NAME   variant to explain (default: the first one)
@@ -161,6 +164,7 @@ export async function runCli(
   const write = options.write ?? ((line: string) => console.log(line));
   const writeError = options.writeError ?? ((line: string) => console.error(line));
   const [command, ...rest] = args;
+  const kinds = options.executors ?? [];
   try {
     if (command === undefined || command === "--help" || command === "-h" || command === "help") {
       (command === undefined ? writeError : write)(USAGE);
@@ -170,11 +174,11 @@ export async function runCli(
       throw new UsageError(`unknown command "${command}"; valid commands: ${Object.keys(HELP).join(", ")}`);
     }
     if (rest.includes("--help") || rest.includes("-h")) {
-      write(HELP[command]);
+      write(helpTexts(kinds)[command]);
       return EXIT_OK;
     }
-    if (command === "reproduce") return await reproduce(rest, definition, root, write);
-    if (command === "status") return await status(rest, definition, root, write);
+    if (command === "reproduce") return await reproduce(rest, definition, root, write, kinds);
+    if (command === "status") return await status(rest, definition, root, write, kinds);
     if (command === "gc") return await garbageCollect(rest, root, write);
     return await diff(rest, definition, root, write);
   } catch (e) {
@@ -199,10 +203,13 @@ async function execute(
     dryRun: boolean;
     jobs?: number;
     executor?: UnitExecutor;
+    decision: RunDecision;
   },
   write: (line: string) => void,
 ): Promise<StageResult[]> {
-  const reporter = await defaultReporter(write);
+  // Live bars (and the module that draws them) only when a stage will run.
+  const live = !run.dryRun && run.decision.jobs.some((j) => j.forced || !j.status.cached);
+  const reporter = live ? await defaultReporter(write) : plainReporter(write);
   reporter.line(`== ${label}`);
   try {
     const results = await runPipeline(stages, { ...run, reporter });
@@ -227,7 +234,14 @@ async function execute(
   }
 }
 
-async function reproduce(args: string[], def: PipelineDefinition, root: string, write: (l: string) => void) {
+async function reproduce(
+  args: string[],
+  def: PipelineDefinition,
+  root: string,
+  write: (l: string) => void,
+  kinds: readonly ExecutorKind[],
+) {
+  const kindFlags: Flags = Object.assign({}, ...kinds.map((k) => k.flags));
   const { values } = parse("reproduce", args, {
     variant: { type: "string" },
     "all-variants": { type: "boolean" },
@@ -237,7 +251,8 @@ async function reproduce(args: string[], def: PipelineDefinition, root: string, 
     "dry-run": { type: "boolean" },
     jobs: { type: "string" },
     "accept-cost": { type: "boolean" },
-    ...SLURM_FLAGS,
+    executor: { type: "string" },
+    ...kindFlags,
   }, 0);
   if (values.variant !== undefined && values["all-variants"]) {
     throw new UsageError(
@@ -252,18 +267,28 @@ async function reproduce(args: string[], def: PipelineDefinition, root: string, 
   const jobs = positiveInt("--jobs", values.jobs as string | undefined);
   const dryRun = Boolean(values["dry-run"]);
   const executorName = (values.executor as string | undefined) ?? "local";
-  if (executorName !== "local" && executorName !== "slurm") {
+  const kind = kinds.find((k) => k.name === executorName);
+  if (executorName !== "local" && kind === undefined) {
+    const names = ["local", ...kinds.map((k) => k.name)].map((n) => `"${n}"`);
     throw new UsageError(
-      `reproduce: --executor: expected "local" or "slurm", got "${executorName}"`,
+      `reproduce: --executor: expected ${names.slice(0, -1).join(", ")}${names.length > 1 ? " or " : ""}${
+        names.at(-1)
+      }, got "${executorName}"`,
       `hint: run "deno task reproduce --help"`,
     );
   }
-  const slurm = executorName === "slurm" ? await slurmSettings(values, root) : undefined;
-  if (slurm === undefined && SLURM_FLAG_NAMES.some((f) => values[f] !== undefined)) {
-    throw new UsageError(
-      `reproduce: Slurm flags need --executor slurm`,
-      `hint: run "deno task reproduce --help"`,
-    );
+  for (const other of kinds) {
+    if (other === kind) continue;
+    if (Object.keys(other.flags).some((f) => values[f] !== undefined)) {
+      throw new UsageError(
+        `reproduce: ${other.label} flags need --executor ${other.name}`,
+        `hint: run "deno task reproduce --help"`,
+      );
+    }
+  }
+  const settings = kind === undefined ? undefined : await kind.settings(values, root);
+  if (kind !== undefined && !def.unitTask) {
+    throw new UsageError("this pipeline has no unit stages to run remotely");
   }
   for (const variant of variants) {
     const stages = def.build({ variant, profile });
@@ -271,44 +296,27 @@ async function reproduce(args: string[], def: PipelineDefinition, root: string, 
     const only = values.only as string | undefined;
     checkStageIds("reproduce", "--force", force, stages);
     checkStageIds("reproduce", "--only", only === undefined ? [] : [only], stages);
+    // The graph is fingerprinted and explained once; the preflight, the executor and the run share it.
+    const decision = await decideRun(stages, { root, profile, variant, force, only });
+    const todo = decision.jobs.filter((j) => j.forced || !j.status.cached);
     let executor: UnitExecutor | undefined;
-    if (slurm !== undefined) {
-      if (!def.unitTask) throw new UsageError("this pipeline has no unit stages to run on Slurm");
-      const plan = await runPipeline(stages, { root, profile, variant, force, only, dryRun: true });
-      const units = new Set(stages.filter((s) => s.unit).map(nodeIdOf));
-      const forced = new Set(force);
-      const todo = plan.filter((r) => units.has(r.id) && (!r.cached || forced.has(r.id)));
-      const ex = new SlurmExecutor({
+    if (kind !== undefined) {
+      const prepared = kind.prepare(settings, {
         root,
-        config: slurm.config,
-        task: def.unitTask,
-        expected: todo.map((r) => r.fingerprint),
-        detach: slurm.detach,
+        task: def.unitTask!,
+        expected: todo.filter((j) => j.stage.unit).map((j) => j.fingerprint),
         write,
       });
-      if (dryRun) {
-        write(
-          todo.length === 0
-            ? "slurm: every unit is in the store; nothing to submit"
-            : `slurm: would submit ${todo.length} unit(s) as one array job with this batch script:`,
-        );
-        if (todo.length > 0) {
-          write(
-            batchScript(todo.map((r) => ex.unitDir(r.fingerprint)), {
-              config: slurm.config,
-              root,
-              task: def.unitTask,
-            }),
-          );
-        }
-      }
-      executor = ex;
+      if (dryRun) { for (const line of prepared.describe()) write(line); }
+      executor = prepared.executor;
     } else if (def.preflight && !dryRun) {
-      const plan = await runPipeline(stages, { root, profile, variant, force, only, dryRun: true });
-      const cost = await def.preflight(stages, new Set(plan.filter((r) => !r.cached).map((r) => r.id)));
+      const cost = await def.preflight(stages, new Set(todo.map((j) => j.id)));
       if (cost !== null) {
         write(cost.message);
-        if (cost.stop && !values["accept-cost"]) return 1;
+        if (cost.stop && !values["accept-cost"]) {
+          await saveCaches(decision.plan);
+          return 1;
+        }
       }
     }
     let results: StageResult[];
@@ -318,14 +326,16 @@ async function reproduce(args: string[], def: PipelineDefinition, root: string, 
         `variant ${variant}, profile ${profile}${dryRun ? " (dry run)" : ""}${
           executor ? `, executor ${executor.name}` : ""
         }`,
-        { root, profile, variant, force, only, dryRun, jobs, executor },
+        { root, profile, variant, force, only, dryRun, jobs, executor, decision },
         write,
       );
     } catch (e) {
       if (e instanceof StageFailedError && e.cause instanceof UnitDetachedError) {
         write(
-          `detached: the units not yet in the store run in Slurm (first: ${e.cause.stageId} as job ${e.cause.jobId}); ` +
-            `run the same reproduce --executor slurm again to collect them`,
+          `detached: the units not yet in the store run in ${
+            kind?.label ?? "the scheduler"
+          } (first: ${e.cause.stageId} as job ${e.cause.jobId}); ` +
+            `run the same reproduce --executor ${executorName} again to collect them`,
         );
         return 0;
       }
@@ -333,74 +343,47 @@ async function reproduce(args: string[], def: PipelineDefinition, root: string, 
     }
     if (dryRun) continue;
     const ids = new Set(def.publish ?? stages.map(nodeIdOf));
-    for (const r of results) {
-      if (!ids.has(r.id)) continue;
-      const target = publishDir(profile, def.profiles[0], variant, r.id);
-      await publishFolder(r.outDir, `${root}/${target}`);
-      write(`published ${r.id} -> ${target}/`);
-    }
+    await publishResults(
+      results.filter((r) => ids.has(r.id)),
+      (r) => publishDir(profile, def.profiles[0], variant, r.id),
+      root,
+      decision.plan.hashes,
+      write,
+    );
+    await saveCaches(decision.plan);
   }
   return EXIT_OK;
 }
 
-const SLURM_FLAGS: Flags = {
-  executor: { type: "string" },
-  "slurm-config": { type: "string" },
-  partition: { type: "string" },
-  account: { type: "string" },
-  time: { type: "string" },
-  gres: { type: "string" },
-  "cpus-per-task": { type: "string" },
-  mem: { type: "string" },
-  "array-parallel": { type: "string" },
-  sbatch: { type: "string", multiple: true },
-  shared: { type: "string" },
-  deno: { type: "string" },
-  detach: { type: "boolean" },
-};
-const SLURM_FLAG_NAMES = Object.keys(SLURM_FLAGS).filter((f) => f !== "executor");
-
-/** Returns the Slurm settings: the config file (default `<root>/slurm.json`) overridden by the flags. */
-async function slurmSettings(
-  values: Values,
+/**
+ * Publishes each result's store outputs at `<root>/<targetOf(result)>/`, skipping a target that already
+ * holds exactly those outputs (checked through the stat-keyed hash cache `hashes`); says which it
+ * published, and how many were in place. Returns nothing.
+ */
+async function publishResults(
+  results: readonly StageResult[],
+  targetOf: (r: StageResult) => string,
   root: string,
-): Promise<{ config: SlurmConfig; detach: boolean }> {
-  const file = values["slurm-config"] as string | undefined;
-  const path = file === undefined ? `${root}/slurm.json` : file.startsWith("/") ? file : `${root}/${file}`;
-  if (file !== undefined) {
-    try {
-      await Deno.stat(path);
-    } catch {
-      throw new UsageError(`--slurm-config: ${path}: no such file`);
-    }
+  hashes: StatHashCache,
+  write: (l: string) => void,
+): Promise<void> {
+  let inPlace = 0;
+  for (const r of results) {
+    const target = targetOf(r);
+    if (await publishEntry(r.outDir, `${root}/${target}`, r.outputs, hashes)) {
+      write(`published ${r.id} -> ${target}/`);
+    } else inPlace++;
   }
-  const base = await readSlurmConfig(path);
-  const flags: Record<string, unknown> = {};
-  const str: Record<string, keyof SlurmConfig> = {
-    partition: "partition",
-    account: "account",
-    time: "time",
-    gres: "gres",
-    mem: "mem",
-    shared: "shared",
-    deno: "deno",
-  };
-  for (const [flag, key] of Object.entries(str)) if (values[flag] !== undefined) flags[key] = values[flag];
-  const cpus = positiveInt("--cpus-per-task", values["cpus-per-task"] as string | undefined);
-  if (cpus !== undefined) flags.cpusPerTask = cpus;
-  const par = positiveInt("--array-parallel", values["array-parallel"] as string | undefined);
-  if (par !== undefined) flags.parallel = par;
-  if (values.sbatch !== undefined) flags.sbatch = [...(base.sbatch ?? []), ...(values.sbatch as string[])];
-  let config: SlurmConfig;
-  try {
-    config = { ...base, ...validateSlurmConfig(flags, "command line") };
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  return { config, detach: values.detach === true };
+  if (inPlace > 0) write(`${inPlace} published output folder(s) already up to date`);
 }
 
-async function status(args: string[], def: PipelineDefinition, root: string, write: (l: string) => void) {
+async function status(
+  args: string[],
+  def: PipelineDefinition,
+  root: string,
+  write: (l: string) => void,
+  kinds: readonly ExecutorKind[],
+) {
   const { values } = parse("status", args, {
     variant: { type: "string" },
     "all-variants": { type: "boolean" },
@@ -410,17 +393,21 @@ async function status(args: string[], def: PipelineDefinition, root: string, wri
   const variants = values["all-variants"]
     ? [...def.variants]
     : [pick("status", "variant", values.variant as string | undefined, def.variants)];
-  // Units handed to Slurm (by `reproduce --executor slurm`, e.g. with --detach) are named as such.
-  const shared = def.unitTask ? sharedDir(await readSlurmConfig(`${root}/slurm.json`), root) : undefined;
+  // Units handed to a remote executor (by `reproduce --executor NAME`, e.g. with --detach) are named as such.
+  const notes = def.unitTask
+    ? await Promise.all(kinds.flatMap((k) => k.unitNotes ? [k.unitNotes(root, def.unitTask!)] : []))
+    : [];
   for (const variant of variants) {
     write(`== variant ${variant}, profile ${profile}`);
     const stages = def.build({ variant, profile });
     const units = new Set(stages.filter((s) => s.unit).map(nodeIdOf));
     const statuses = await statusOf(stages, { root, profile, variant });
     for (const st of statuses) {
-      if (st.cached || !units.has(st.id) || shared === undefined) continue;
-      const note = await slurmUnitNote(`${shared}/units/${st.fingerprint}`, def.unitTask!);
-      if (note !== null) st.reasons.push(note);
+      if (st.cached || !units.has(st.id)) continue;
+      for (const noteOf of notes) {
+        const note = await noteOf(st.fingerprint);
+        if (note !== null) st.reasons.push(note);
+      }
     }
     for (const line of formatStatus(statuses)) write(line);
   }
@@ -491,26 +478,29 @@ async function diff(args: string[], def: PipelineDefinition, root: string, write
   const force = (values.force as string[] | undefined) ?? [];
   checkStageIds("diff", "--force", force, stages);
   const key = `${a}-vs-${b}`;
+  const variant = `diff-${key}`;
+  const decision = await decideRun(stages, { root, profile, variant, force });
   const results = await execute(
     stages,
     `diff ${a} vs ${b}, profile ${profile}${dryRun ? " (dry run)" : ""}`,
     {
       root,
       profile,
-      variant: `diff-${key}`,
+      variant,
       force,
       dryRun,
       jobs,
+      decision,
     },
     write,
   );
   if (dryRun) return 0;
   const ids = new Set(def.diffPublish ? def.diffPublish({ a, b }) : sinks(stages));
   const base = profile === def.profiles[0] ? `reports/diff/${key}` : `reports/${profile}/diff/${key}`;
-  for (const r of results) {
-    if (!ids.has(r.id)) continue;
-    await publishFolder(r.outDir, `${root}/${base}/${r.id}`);
-    write(`published ${r.id} -> ${base}/${r.id}/`);
+  const published = results.filter((r) => ids.has(r.id));
+  await publishResults(published, (r) => `${base}/${r.id}`, root, decision.plan.hashes, write);
+  await saveCaches(decision.plan);
+  for (const r of published) {
     const summary = await readTextIfExists(`${r.outDir}/summary.txt`);
     if (summary !== null) write(summary.trimEnd());
   }

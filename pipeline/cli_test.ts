@@ -94,6 +94,34 @@ Deno.test("cli: bad usage exits 2 with a hint; unknown variant or profile lists 
   assert.deepEqual(p.calls, {});
 });
 
+Deno.test("cli: a no-op reproduce publishes nothing, yet restores a deleted or edited published file", async () => {
+  const p = await makeToyProject();
+  const published = `${p.root}/reports/paper/report/report/summary.txt`;
+  let r = await cli(p, ["reproduce"]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /^published report -> reports\/paper\/report\/$/m);
+  const before = (await Deno.stat(published)).ino;
+  r = await cli(p, ["reproduce"]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /3 stage\(s\): 0 ran, 3 cached/);
+  assert.doesNotMatch(r.out, /^published /m, "nothing is republished");
+  assert.match(r.out, /^1 published output folder\(s\) already up to date$/m);
+  assert.equal((await Deno.stat(published)).ino, before, "the published file was left in place");
+  await Deno.remove(published);
+  r = await cli(p, ["reproduce"]);
+  assert.match(r.out, /^published report -> reports\/paper\/report\/$/m);
+  assert.equal(await Deno.readTextFile(published), "sum=12 files=2\n", "a deleted file is back");
+  await Deno.writeTextFile(published, "sum=99 files=2\n"); // same size, other content
+  r = await cli(p, ["reproduce"]);
+  assert.match(r.out, /^published report -> reports\/paper\/report\/$/m);
+  assert.equal(await Deno.readTextFile(published), "sum=12 files=2\n", "an edited file is restored");
+  await Deno.writeTextFile(`${p.root}/reports/paper/report/report/extra.txt`, "x\n");
+  r = await cli(p, ["reproduce"]);
+  assert.match(r.out, /^published report -> reports\/paper\/report\/$/m);
+  await assert.rejects(Deno.stat(`${p.root}/reports/paper/report/report/extra.txt`), Deno.errors.NotFound);
+  assert.deepEqual(p.calls, { source: 1, sum: 1, report: 1 }, "no stage ran again");
+});
+
 Deno.test("cli: --dry-run runs nothing and says why", async () => {
   const p = await makeToyProject();
   const r = await cli(p, ["reproduce", "--dry-run"]);

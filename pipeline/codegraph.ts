@@ -124,6 +124,7 @@ export function graphFromInfo(info: InfoOutput, moduleUrl: string): CodeGraph {
 /** Caches module graphs in a JSON file under the cache folder, keyed on file stats. */
 export class CodeGraphCache {
   #data: Record<string, CachedGraph> = {};
+  #stats = new Map<string, Promise<string>>();
   #dirty = false;
   /** Number of `deno info` calls made by this instance. */
   infoCalls = 0;
@@ -141,13 +142,23 @@ export class CodeGraphCache {
     return [`${this.root}/deno.json`, `${this.root}/deno.jsonc`, `${this.root}/deno.lock`];
   }
 
+  /** Returns the stat key of a path (or "missing"), stat'ed once per instance: one plan's snapshot. */
+  #statOf(path: string): Promise<string> {
+    let p = this.#stats.get(path);
+    if (p === undefined) {
+      p = statOrMissing(path);
+      this.#stats.set(path, p);
+    }
+    return p;
+  }
+
   /** Returns the code graph of a module URL, calling `deno info` only when a file of the graph changed. */
   async graph(moduleUrl: string): Promise<CodeGraph> {
     const cached = this.#data[moduleUrl];
     if (cached) {
       let fresh = true;
       for (const [path, key] of Object.entries(cached.stats)) {
-        if ((await statOrMissing(path)) !== key) {
+        if ((await this.#statOf(path)) !== key) {
           fresh = false;
           break;
         }

@@ -11,7 +11,7 @@
  * with its job id and log. A unit already submitted and still in Slurm is waited for, never resubmitted.
  * @module
  */
-import type { UnitExecutor, UnitRef } from "./executor.ts";
+import type { UnitExecutor, UnitRef, UnitTask } from "./executor.ts";
 import { UnitDetachedError } from "./executor.ts";
 
 /** Settings of the Slurm executor, as in `slurm.json` (every key optional). */
@@ -114,14 +114,6 @@ export async function readSlurmConfig(path: string): Promise<SlurmConfig> {
     throw new Error(`${path}: not valid JSON (${(e as Error).message})`);
   }
   return validateSlurmConfig(raw, path);
-}
-
-/** What a node runs for one unit; `$UNIT` holds the unit's folder. */
-export interface UnitTask {
-  /** Returns the shell command that runs the unit in `"$UNIT"`, given how the node runs Deno and the folders it may read and write. */
-  command(deno: string, readable: readonly string[], writable: readonly string[]): string;
-  /** True when the unit folder holds finished outputs. */
-  isComplete(dir: string): Promise<boolean>;
 }
 
 function shellQuote(s: string): string {

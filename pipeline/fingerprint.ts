@@ -6,8 +6,7 @@
 import type { Params, Stage } from "./stage.ts";
 import { canonicalJson, hashFields } from "./hash.ts";
 import type { CodeGraphCache } from "./codegraph.ts";
-import type { StatHashCache } from "./statcache.ts";
-import { listFiles } from "./fsutil.ts";
+import type { SourceSnapshot } from "./statcache.ts";
 
 /** Every field folded into a stage's fingerprint. */
 export interface FingerprintFields {
@@ -56,8 +55,8 @@ export function relativeToRoot(root: string, absPath: string): string {
 export interface FingerprintContext {
   /** Absolute project root. */
   root: string;
-  /** Stat-keyed hash cache for code and input files. */
-  hashes: StatHashCache;
+  /** The plan's view of code and input files: each stat'ed, listed and hashed once (stat-keyed cache). */
+  sources: SourceSnapshot;
   /** Cache of module graphs. */
   graphs: CodeGraphCache;
   /** Upstream node id -> fingerprint. */
@@ -84,7 +83,9 @@ export async function fingerprintFields(stage: Stage, ctx: FingerprintContext): 
     throw new Error(`stage ${id}: cannot read the module graph of ${stage.module}: ${(e as Error).message}`);
   }
   const code: Record<string, string> = {};
-  for (const file of graph.files) code[relativeToRoot(ctx.root, file)] = (await ctx.hashes.hash(file)).sha256;
+  for (const file of graph.files) {
+    code[relativeToRoot(ctx.root, file)] = (await ctx.sources.hash(file)).sha256;
+  }
   let params: string;
   try {
     params = canonicalJson(validatedParams(stage), "params");
@@ -96,7 +97,7 @@ export async function fingerprintFields(stage: Stage, ctx: FingerprintContext): 
     const abs = input.startsWith("/") ? input : `${ctx.root}/${input}`;
     let info: Deno.FileInfo;
     try {
-      info = await Deno.stat(abs);
+      info = await ctx.sources.stat(abs);
     } catch (e) {
       if (e instanceof Deno.errors.NotFound) {
         throw new Error(`stage ${id}: declared input ${input} does not exist (looked at ${abs})`);
@@ -105,11 +106,11 @@ export async function fingerprintFields(stage: Stage, ctx: FingerprintContext): 
     }
     const base = input.replace(/\/+$/, "");
     if (info.isDirectory) {
-      for (const rel of await listFiles(abs)) {
-        inputs[`${base}/${rel}`] = (await ctx.hashes.hash(`${abs.replace(/\/+$/, "")}/${rel}`)).sha256;
+      for (const rel of await ctx.sources.files(abs)) {
+        inputs[`${base}/${rel}`] = (await ctx.sources.hash(`${abs.replace(/\/+$/, "")}/${rel}`)).sha256;
       }
     } else {
-      inputs[base] = (await ctx.hashes.hash(abs)).sha256;
+      inputs[base] = (await ctx.sources.hash(abs)).sha256;
     }
   }
   const deps = stage.deps.map((dep) => {

@@ -49,13 +49,12 @@ export {
 } from "./progress.ts";
 export { latestRun, readHistory, type RunHistory, type RunRecord } from "./runs.ts";
 export { publishDir, publishFolder } from "./publish.ts";
-export { UnitDetachedError, type UnitExecutor, type UnitRef } from "./executor.ts";
+export { UnitDetachedError, type UnitExecutor, type UnitRef, type UnitTask } from "./executor.ts";
 export {
   batchScript,
   readSlurmConfig,
   type SlurmConfig,
   SlurmExecutor,
   type SlurmExecutorOptions,
-  type UnitTask,
   validateSlurmConfig,
 } from "./executor_slurm.ts";

@@ -8,10 +8,18 @@
 import type { Stage, StageContext } from "./stage.ts";
 import { nodeIdOf, validatedParams } from "./fingerprint.ts";
 import { withDependencies } from "./graph.ts";
-import { CachePaths, collectOutputs, commitEntry, type Manifest, touchEntry, verifyEntry } from "./store.ts";
+import {
+  CachePaths,
+  collectOutputs,
+  commitEntry,
+  type Manifest,
+  type OutputRecord,
+  touchEntry,
+  verifyEntry,
+} from "./store.ts";
 import { acquireLock } from "./lock.ts";
 import { latestRun, recordRun } from "./runs.ts";
-import { explainStage, planFingerprints, saveCaches, type StageStatus } from "./status.ts";
+import { explainStage, planFingerprints, type Planned, saveCaches, type StageStatus } from "./status.ts";
 import type { Reporter } from "./progress.ts";
 import { hostName } from "./fsutil.ts";
 import { runtimeIdentity } from "./fingerprint.ts";
@@ -41,6 +49,11 @@ export interface RunOptions {
   lockStaleMs?: number;
   /** Where unit stages run their units (default: in this process). */
   executor?: UnitExecutor;
+  /**
+   * What `decideRun` decided for the same stages and options (e.g. for a preflight), so the graph is
+   * fingerprinted and explained once per command (default: decided here).
+   */
+  decision?: RunDecision;
 }
 
 /** The outcome of one stage. */
@@ -57,6 +70,8 @@ export interface StageResult {
   outDir: string;
   /** Why it was cached or ran, in words. */
   reasons: string[];
+  /** The entry's output records (paths, sizes in bytes, SHA-256); empty in a dry run for a stage that would run. */
+  outputs: readonly OutputRecord[];
 }
 
 /** A stage failed: names the stage, the error and where its log was kept. */
@@ -73,21 +88,39 @@ function isoNow(): string {
   return new Date().toISOString();
 }
 
-interface Job {
-  stage: Stage;
-  id: string;
-  fingerprint: string;
-  status: StageStatus;
-  forced: boolean;
+/** One selected stage of a run, decided before anything runs. */
+export interface Job {
+  /** The stage. */
+  readonly stage: Stage;
+  /** Its node id. */
+  readonly id: string;
+  /** Its fingerprint (hex SHA-256). */
+  readonly fingerprint: string;
+  /** Whether its entry is cached, and why (a forced stage's reasons say so first). */
+  readonly status: StageStatus;
+  /** True when `--force` names it. */
+  readonly forced: boolean;
 }
 
-/** Runs a graph of stages and returns one result per selected stage, in topological order; throws
- * `StageFailedError` (after in-flight stages settle) when a stage fails. */
-export async function runPipeline(stages: readonly Stage[], options: RunOptions): Promise<StageResult[]> {
+/** What a run will do: the graph's fingerprints (with the caches used) and the selected stages' status. */
+export interface RunDecision {
+  /** Fingerprints and caches of the whole graph. */
+  readonly plan: Planned;
+  /** The selected stages, in topological order. */
+  readonly jobs: readonly Job[];
+  /** Node ids of the whole graph. */
+  readonly known: ReadonlySet<string>;
+  /** The ids `only` selects (undefined: every stage). */
+  readonly selected?: ReadonlySet<string>;
+}
+
+/** Fingerprints a graph and says for each selected stage whether it would run and why; runs nothing, saves
+ * nothing (the caches are saved by the run or by `saveCaches`). Throws on an unknown `--force` id. */
+export async function decideRun(
+  stages: readonly Stage[],
+  options: Pick<RunOptions, "root" | "profile" | "variant" | "force" | "only">,
+): Promise<RunDecision> {
   const paths = new CachePaths(options.root);
-  const profile = options.profile ?? "default";
-  const variant = options.variant ?? "default";
-  const reporter = options.reporter;
   const plan = await planFingerprints(stages, paths);
   const selected = options.only !== undefined ? withDependencies(stages, options.only) : undefined;
   const force = new Set(options.force ?? []);
@@ -95,7 +128,7 @@ export async function runPipeline(stages: readonly Stage[], options: RunOptions)
   for (const id of force) {
     if (!known.has(id)) throw new Error(`--force ${id}: unknown stage (known: ${[...known].join(", ")})`);
   }
-  const previous = await latestRun(paths, profile, variant);
+  const previous = await latestRun(paths, options.profile ?? "default", options.variant ?? "default");
   const jobs: Job[] = [];
   for (const stage of plan.order) {
     const id = nodeIdOf(stage);
@@ -113,16 +146,31 @@ export async function runPipeline(stages: readonly Stage[], options: RunOptions)
     if (forced) status.reasons = ["forced (--force)", ...status.reasons];
     jobs.push({ stage, id, fingerprint, status, forced });
   }
+  return { plan, jobs, known, selected };
+}
+
+/** Runs a graph of stages and returns one result per selected stage, in topological order; throws
+ * `StageFailedError` (after in-flight stages settle) when a stage fails. */
+export async function runPipeline(stages: readonly Stage[], options: RunOptions): Promise<StageResult[]> {
+  const paths = new CachePaths(options.root);
+  const profile = options.profile ?? "default";
+  const variant = options.variant ?? "default";
+  const reporter = options.reporter;
+  const { plan, jobs, known, selected } = options.decision ?? await decideRun(stages, options);
   if (options.dryRun) {
     await saveCaches(plan);
-    return jobs.map((j) => ({
-      id: j.id,
-      fingerprint: j.fingerprint,
-      cached: j.status.cached && !j.forced,
-      seconds: 0,
-      outDir: paths.outDir(j.fingerprint),
-      reasons: j.status.reasons,
-    }));
+    return jobs.map((j) => {
+      const cached = j.status.cached && !j.forced;
+      return {
+        id: j.id,
+        fingerprint: j.fingerprint,
+        cached,
+        seconds: 0,
+        outDir: paths.outDir(j.fingerprint),
+        reasons: j.status.reasons,
+        outputs: cached ? j.status.outputs ?? [] : [],
+      };
+    });
   }
 
   await Deno.mkdir(paths.tmp, { recursive: true });
@@ -139,7 +187,7 @@ export async function runPipeline(stages: readonly Stage[], options: RunOptions)
 
   const runJob = async (job: Job): Promise<void> => {
     const t0 = performance.now();
-    const cached = await obtain(job, paths, plan.hashes, reporter, options, abort.signal);
+    const { cached, outputs } = await obtain(job, paths, plan.hashes, reporter, options, abort.signal);
     const seconds = (performance.now() - t0) / 1000;
     reporter?.stageEnd(job.id, cached, seconds);
     results.set(job.id, {
@@ -149,6 +197,7 @@ export async function runPipeline(stages: readonly Stage[], options: RunOptions)
       seconds,
       outDir: paths.outDir(job.fingerprint),
       reasons: job.status.reasons,
+      outputs,
     });
   };
 
@@ -191,7 +240,7 @@ export async function runPipeline(stages: readonly Stage[], options: RunOptions)
   return ordered;
 }
 
-/** Restores or computes one stage; returns true when it came from the store. */
+/** Restores or computes one stage; returns whether it came from the store, and its output records. */
 async function obtain(
   job: Job,
   paths: CachePaths,
@@ -199,13 +248,19 @@ async function obtain(
   reporter: Reporter | undefined,
   options: RunOptions,
   signal: AbortSignal,
-): Promise<boolean> {
+): Promise<{ cached: boolean; outputs: readonly OutputRecord[] }> {
   const { id, fingerprint } = job;
-  if (!job.forced && job.status.cached) {
+  if (!job.forced && job.status.cached && job.status.outputs) {
     await touchEntry(paths, fingerprint);
-    return true;
+    return { cached: true, outputs: job.status.outputs };
   }
-  const isDone = async () => !job.forced && (await verifyEntry(paths, fingerprint, hashes)).ok;
+  let done: readonly OutputRecord[] | undefined;
+  const isDone = async () => {
+    if (job.forced) return false;
+    const v = await verifyEntry(paths, fingerprint, hashes);
+    if (v.ok) done = v.manifest.outputs;
+    return v.ok;
+  };
   const lock = await acquireLock(paths.lock(fingerprint), {
     staleMs: options.lockStaleMs,
     signal,
@@ -218,23 +273,25 @@ async function obtain(
       ),
   });
   if (!lock) {
+    // Another process committed the entry while this one waited (the lock's `satisfied` check).
     await touchEntry(paths, fingerprint);
-    return true;
+    return { cached: true, outputs: done ?? [] };
   }
   try {
     if (await isDone()) {
       await touchEntry(paths, fingerprint);
-      return true;
+      return { cached: true, outputs: done ?? [] };
     }
     reporter?.line(`[why] ${id}: ${job.status.reasons.join("; ")}`);
-    await compute(job, paths, hashes, reporter, signal, options.executor);
-    return false;
+    const outputs = await compute(job, paths, hashes, reporter, signal, options.executor);
+    return { cached: false, outputs };
   } finally {
     await lock.release();
   }
 }
 
-/** Runs a stage into a temporary folder and commits it to the store; throws StageFailedError. */
+/** Runs a stage into a temporary folder and commits it to the store; returns its output records; throws
+ * StageFailedError. */
 async function compute(
   job: Job,
   paths: CachePaths,
@@ -242,7 +299,7 @@ async function compute(
   reporter: Reporter | undefined,
   signal: AbortSignal,
   executor: UnitExecutor | undefined,
-): Promise<void> {
+): Promise<OutputRecord[]> {
   const { stage, id, fingerprint } = job;
   const build = `${paths.tmp}/${fingerprint.slice(0, 16)}-${Deno.pid}-${randomHex(8)}`;
   const outDir = `${build}/out`;
@@ -293,6 +350,7 @@ async function compute(
     log(`# finished in ${seconds.toFixed(3)} s`);
     await Deno.writeTextFile(`${build}/manifest.json`, JSON.stringify(manifest, null, 1));
     await commitEntry(paths, fingerprint, build);
+    return outputs;
   } catch (e) {
     const kept = `${paths.logs}/${id.replace(/[^A-Za-z0-9._-]/g, "_")}-${
       startedAt.replace(/[:.]/g, "-")

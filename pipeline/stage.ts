@@ -22,8 +22,7 @@
  * ```
  * @module
  */
-import type { UnitExecutor } from "./executor.ts";
-import type { UnitTask } from "./executor_slurm.ts";
+import type { UnitExecutor, UnitTask } from "./executor.ts";
 
 /** A JSON value allowed as a stage parameter (canonicalised with sorted keys before hashing). */
 export type ParamValue = string | number | boolean | null | ParamValue[] | { [key: string]: ParamValue };

@@ -6,7 +6,7 @@
  * @module
  */
 import { sha256File } from "./hash.ts";
-import { readJsonOr } from "./fsutil.ts";
+import { listFiles, readJsonOr } from "./fsutil.ts";
 import { writeFileAtomic } from "../util/fs.ts";
 
 /** One cached hash: stat key -> SHA-256 and size in bytes. */
@@ -78,4 +78,51 @@ export class StatHashCache {
     await writeFileAtomic(this.path, JSON.stringify(Object.fromEntries(this.#entries)));
     this.#dirty = false;
   }
+}
+
+/** A file's SHA-256 (hex) and size in bytes. */
+export interface FileHash {
+  /** Hex SHA-256 of the content. */
+  sha256: string;
+  /** Size in bytes. */
+  size: number;
+}
+
+/**
+ * The source files of one plan, each stat'ed, listed or hashed at most once: a plan fingerprints every
+ * stage of a graph at one moment, and the stages share most of their modules and inputs, so a file seen
+ * by one stage is not looked at again for the next (hashes go through the stat-keyed `cache`). Only for
+ * files that do not change while the plan is made (code and declared inputs), never for outputs.
+ */
+export class SourceSnapshot {
+  #hashes = new Map<string, Promise<FileHash>>();
+  #stats = new Map<string, Promise<Deno.FileInfo>>();
+  #lists = new Map<string, Promise<string[]>>();
+
+  /** Creates a snapshot reading hashes through `cache`. */
+  constructor(readonly cache: StatHashCache) {}
+
+  /** Returns the SHA-256 and size of a file (see StatHashCache.hash), once per snapshot. */
+  hash(absPath: string): Promise<FileHash> {
+    return memo(this.#hashes, absPath, () => this.cache.hash(absPath));
+  }
+
+  /** Returns `Deno.stat` of a path, once per snapshot (a rejection, e.g. NotFound, is kept too). */
+  stat(absPath: string): Promise<Deno.FileInfo> {
+    return memo(this.#stats, absPath, () => Deno.stat(absPath));
+  }
+
+  /** Returns the files under a folder (relative, sorted), once per snapshot. */
+  files(dir: string): Promise<string[]> {
+    return memo(this.#lists, dir, () => listFiles(dir));
+  }
+}
+
+function memo<T>(map: Map<string, Promise<T>>, key: string, make: () => Promise<T>): Promise<T> {
+  let p = map.get(key);
+  if (p === undefined) {
+    p = make();
+    map.set(key, p);
+  }
+  return p;
 }

@@ -14,8 +14,8 @@ import {
 } from "./fingerprint.ts";
 import { topologicalOrder } from "./graph.ts";
 import { CodeGraphCache } from "./codegraph.ts";
-import { StatHashCache } from "./statcache.ts";
-import { CachePaths, readManifest, verifyEntry } from "./store.ts";
+import { SourceSnapshot, StatHashCache } from "./statcache.ts";
+import { CachePaths, type OutputRecord, readManifest, verifyEntry } from "./store.ts";
 import { latestRun } from "./runs.ts";
 
 /** The status of one stage. */
@@ -32,6 +32,8 @@ export interface StageStatus {
   lastSeconds?: number;
   /** The fields the fingerprint was computed from. */
   fields: FingerprintFields;
+  /** The verified entry's output records (only when cached). */
+  outputs?: readonly OutputRecord[];
 }
 
 /** Options shared by `statusOf` and the runner. */
@@ -65,8 +67,9 @@ export async function planFingerprints(stages: readonly Stage[], paths: CachePat
   const graphs = await CodeGraphCache.load(paths.graphCache, paths.root);
   const fields = new Map<string, FingerprintFields>();
   const fingerprints = new Map<string, string>();
+  const sources = new SourceSnapshot(hashes);
   for (const stage of order) {
-    const f = await fingerprintFields(stage, { root: paths.root, hashes, graphs, upstream: fingerprints });
+    const f = await fingerprintFields(stage, { root: paths.root, sources, graphs, upstream: fingerprints });
     fields.set(nodeIdOf(stage), f);
     fingerprints.set(nodeIdOf(stage), fingerprintDigest(f));
   }
@@ -96,6 +99,7 @@ export async function explainStage(
       reasons: [`cached: ran ${when(m.endedAt)} on ${m.host.hostname}, runtime ${m.seconds.toFixed(2)} s`],
       lastSeconds: m.seconds,
       fields,
+      outputs: m.outputs,
     };
   }
   if (previous === undefined) {

@@ -176,7 +176,7 @@ export async function writeLrSweep(outDir: string, rows: readonly LrSweepRow[]):
 /**
  * Returns an lr_sweep stage (id "lr_sweep" by default) reading imported runs instead of train stages: for
  * each (model, lr) of `s`, the folder `<dir>/<sweepRunId>` (relative to the project root) with the
- * `config.json` and `result.json` of tools/run_units.ts. Checks that each config's width, depth and peak
+ * `config.json` and `result.json` of stages/run_units.ts. Checks that each config's width, depth and peak
  * lr match the settings; writes the same table and specs as {@link lrSweepStage}. Diverged runs are kept
  * (final_loss empty, diverged true).
  */

@@ -55,7 +55,7 @@ export type MicroStudySettings = {
   corpus: string;
   /** Node id of the lr_sweep stage whose optimum sets every run's lr. */
   lrSweep: string;
-  /** Measured throughput: a timings.json of tools/run_units.ts (runs[].depth, flopsPerToken, steadyTokensPerS), under the root. */
+  /** Measured throughput: a timings.json of stages/run_units.ts (runs[].depth, flopsPerToken, steadyTokensPerS), under the root. */
   throughputFile: string;
   /** GPU-time budget of the whole study (the sweep included when the plan is given it), s. */
   budgetSeconds: number;
@@ -315,7 +315,7 @@ export function seedSpreadStage(s: MicroStudySettings): Stage<{ pairs: string[][
   };
 }
 
-/** Reads the throughput samples of a tools/run_units.ts timings.json; throws naming the file, run and field. */
+/** Reads the throughput samples of a stages/run_units.ts timings.json; throws naming the file, run and field. */
 export async function readThroughputSamples(path: string): Promise<ThroughputSample[]> {
   const t = JSON.parse(await Deno.readTextFile(path)) as { runs?: Record<string, unknown>[] };
   if (!Array.isArray(t.runs)) throw new Error(`${path}: field "runs" must be an array`);

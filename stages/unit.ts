@@ -2,7 +2,7 @@
  * One unit of training work: a folder holding `run.json` ({@link RunFile}), which any machine with this
  * repository and Deno can execute ({@link executeRunFile}) into `config.json`, `log.jsonl` and
  * `result.json` beside it, resuming from a checkpoint there. The train stage runs it in process; the
- * Slurm executor's array tasks run it through `tools/run_units.ts --unit DIR`; {@link verifyUnit} is how
+ * Slurm executor's array tasks run it through `stages/run_units.ts --unit DIR`; {@link verifyUnit} is how
  * either side decides that a unit is finished. Imports nothing from npm, so it runs on a bare `deno`.
  * @module
  */
@@ -53,21 +53,54 @@ async function createBackend(name: BackendName, model: ModelConfig): Promise<Bac
   return name === "reference" ? new ReferenceBackend(model) : await createGpuBackend(model);
 }
 
-/** Returns the run file `dir/run.json`, checked; throws naming the file and field. */
-export async function readRunFile(dir: string): Promise<RunFile> {
+/**
+ * Returns `raw` (the parsed content of the run file `path`) checked as a {@link RunFile}: an object whose
+ * `runId` is a name of letters, digits, '.', '_' and '-' (it names folders), whose `backend` is "gpu" or
+ * "reference" and whose `config` is a training configuration (resolved, defaults filled). A relative
+ * `config.corpus` is taken relative to `root` when one is given (else left as it is). Throws naming the
+ * file and the field. The one set of rules for every reader of a run.json (the train stage, the workers).
+ */
+export function parseRunFile(raw: unknown, path: string, root?: string): RunFile {
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    throw new Error(`${path}: expected a JSON object`);
+  }
+  const r = raw as Record<string, unknown>;
+  if (typeof r.runId !== "string" || !/^[A-Za-z0-9._-]+$/.test(r.runId)) {
+    throw new Error(
+      `${path}: field "runId" must be a name of letters, digits, '.', '_', '-', got ${
+        JSON.stringify(r.runId)
+      }`,
+    );
+  }
+  if (r.backend !== "gpu" && r.backend !== "reference") {
+    throw new Error(
+      `${path}: field "backend" must be "gpu" or "reference", got ${JSON.stringify(r.backend)}`,
+    );
+  }
+  if (r.config === null || typeof r.config !== "object" || Array.isArray(r.config)) {
+    throw new Error(`${path}: field "config" must be an object`);
+  }
+  const cfg = r.config as Record<string, unknown>;
+  const corpus = root !== undefined && typeof cfg.corpus === "string" && !cfg.corpus.startsWith("/")
+    ? `${root}/${cfg.corpus}`
+    : cfg.corpus;
+  const config = resolveTrainConfig({ ...cfg, corpus } as Parameters<typeof resolveTrainConfig>[0], path);
+  return { runId: r.runId, backend: r.backend, config };
+}
+
+/**
+ * Returns the run file `dir/run.json`, checked by {@link parseRunFile} (a relative corpus taken from
+ * `root` when given); throws naming the file and field.
+ */
+export async function readRunFile(dir: string, root?: string): Promise<RunFile> {
   const path = `${dir}/run.json`;
-  let run: RunFile;
+  let raw: unknown;
   try {
-    run = JSON.parse(await Deno.readTextFile(path)) as RunFile;
+    raw = JSON.parse(await Deno.readTextFile(path));
   } catch (e) {
     throw new Error(`${path}: cannot read the run file: ${(e as Error).message}`);
   }
-  if (run.backend !== "gpu" && run.backend !== "reference") {
-    throw new Error(
-      `${path}: field "backend" must be "gpu" or "reference", got ${JSON.stringify(run.backend)}`,
-    );
-  }
-  return { ...run, config: resolveTrainConfig(run.config, path) };
+  return parseRunFile(raw, path, root);
 }
 
 /**

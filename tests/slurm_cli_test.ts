@@ -3,12 +3,14 @@
 // nothing; bad executor names and Slurm flags without the Slurm executor are usage errors (exit 2).
 import assert from "node:assert/strict";
 import { runCli } from "../pipeline/cli.ts";
+import { SLURM_EXECUTOR } from "../pipeline/executor_slurm_cli.ts";
 import { definition } from "../stages/pipeline.ts";
 
 async function cli(args: string[], root: string): Promise<{ code: number; out: string }> {
   const lines: string[] = [];
   const code = await runCli(args, definition, {
     root,
+    executors: [SLURM_EXECUTOR],
     write: (l) => lines.push(l),
     writeError: (l) => lines.push(l),
   });

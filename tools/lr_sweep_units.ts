@@ -1,6 +1,6 @@
 /**
  * Plans the learning-rate sweep of issue 6 (`MICRO_LR_SWEEP` of stages/profile_settings.ts: a wide and a deep
- * model at two sizes × 7 peak learning rates) as training units for `tools/run_units.ts`, sized for a lent
+ * model at two sizes × 7 peak learning rates) as training units for `stages/run_units.ts`, sized for a lent
  * H100 (`MICRO_H100_LR_SWEEP`): each run is short (default 400 steps of 64 × 128 tokens, the micro corpus), constant lr after a
  * 5 % warm-up, with `evals` evenly spaced validation evaluations. Writes `<out>/<run id>/run.json` (the
  * `RunFile` of stages/train.ts, corpus path relative to the repo) and prints the predicted device time

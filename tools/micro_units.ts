@@ -1,7 +1,7 @@
 /**
  * Plans the micro scaling study as training units that fit a fixed device-time budget, and writes one
  * folder per run (`<out>/<run id>/run.json`, the `RunFile` of stages/train.ts with the corpus given by a
- * path relative to the repo) for `tools/run_units.ts` to execute on another machine.
+ * path relative to the repo) for `stages/run_units.ts` to execute on another machine.
  *
  * Shapes are MICRO_GRID's (byte vocabulary 259, context 128, head 16, ~15 models of 0.1M-10M params).
  * Each model is trained on `tokensPerParam · N` tokens clamped to [minTokens, cap] with a constant

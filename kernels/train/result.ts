@@ -1,5 +1,5 @@
 /**
- * `result.json`: how one training run ended, as the `train` stage and `tools/run_units.ts` both record it
+ * `result.json`: how one training run ended, as the `train` stage and `stages/run_units.ts` both record it
  * (npm-free, so it also travels to machines without node_modules).
  * @module
  */

@@ -12,11 +12,11 @@
  * plus `<out dir>/timings.json` ({@link UnitsTimings}: wall times, throughput and the adapter identity).
  *
  * It imports nothing from npm (only kernels/), so it runs with a bare `deno` binary and no node_modules,
- * e.g. on a lent GPU machine: `deno run -A --no-check tools/run_units.ts .micro/units out/runs`.
+ * e.g. on a lent GPU machine: `deno run -A --no-check stages/run_units.ts .micro/units out/runs`.
  * A corpus path in a run.json that is relative is taken relative to the current folder (the repo root).
  *
- * Usage: `deno run -A tools/run_units.ts <units dir> <out dir> [--backend gpu|reference] [--only a,b]`
- *        `deno run --allow-read --allow-write=DIR tools/run_units.ts --unit DIR`
+ * Usage: `deno run -A stages/run_units.ts <units dir> <out dir> [--backend gpu|reference] [--only a,b]`
+ *        `deno run --allow-read --allow-write=DIR stages/run_units.ts --unit DIR`
  * @module
  */
 import type { RunResult } from "../kernels/train/result.ts";
@@ -29,21 +29,13 @@ import {
   CHECKPOINT_BIN,
   CHECKPOINT_JSON,
   readLog,
-  resolveTrainConfig,
-  type TrainConfig,
   trainFlopsPerToken,
   writeFileAtomic,
 } from "../kernels/train/mod.ts";
-import { executeRunFile } from "../stages/unit.ts";
+import { type BackendName, executeRunFile, readRunFile, type RunFile } from "./unit.ts";
 
-/** One unit as read from `<units dir>/<run id>/run.json` (the `RunFile` of stages/train.ts). */
-export interface Unit {
-  /** Run identifier (also the folder name of its output). */
-  readonly runId: string;
-  /** Backend named in the file ("gpu" or "reference"). */
-  readonly backend: "gpu" | "reference";
-  /** The resolved training configuration, corpus path made absolute. */
-  readonly config: TrainConfig;
+/** One unit as read from `<units dir>/<run id>/run.json` (a {@link RunFile}, corpus path made absolute). */
+export interface Unit extends RunFile {
   /** Path of the run.json it came from. */
   readonly file: string;
 }
@@ -119,43 +111,13 @@ export async function listUnits(unitsDir: string): Promise<string[]> {
   return ids.sort();
 }
 
-function isAbsolute(p: string): boolean {
-  return p.startsWith("/");
-}
-
 /**
- * Returns the unit in `dir/run.json` with its config resolved (defaults filled, corpus made absolute
- * against `root`); throws naming the file and field on bad input.
+ * Returns the unit in `dir/run.json`, read by the train stage's own reader (`readRunFile`, stages/unit.ts:
+ * one set of rules), its corpus made absolute against `root`; throws naming the file and field.
  */
 export async function readUnit(dir: string, root: string): Promise<Unit> {
-  const file = `${dir}/run.json`;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(await Deno.readTextFile(file));
-  } catch (e) {
-    throw new Error(`${file}: cannot read the run file: ${(e as Error).message}`);
-  }
-  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
-    throw new Error(`${file}: expected a JSON object`);
-  }
-  const r = raw as Record<string, unknown>;
-  if (typeof r.runId !== "string" || !/^[A-Za-z0-9._-]+$/.test(r.runId)) {
-    throw new Error(`${file}: field "runId" must be a name of letters, digits, '.', '_', '-'`);
-  }
-  if (r.backend !== "gpu" && r.backend !== "reference") {
-    throw new Error(
-      `${file}: field "backend" must be "gpu" or "reference", got ${JSON.stringify(r.backend)}`,
-    );
-  }
-  if (r.config === null || typeof r.config !== "object") {
-    throw new Error(`${file}: field "config" must be an object`);
-  }
-  const cfgIn = r.config as Record<string, unknown>;
-  const corpus = typeof cfgIn.corpus === "string" && !isAbsolute(cfgIn.corpus)
-    ? `${root}/${cfgIn.corpus}`
-    : cfgIn.corpus;
-  const config = resolveTrainConfig({ ...cfgIn, corpus } as Parameters<typeof resolveTrainConfig>[0], file);
-  return { runId: r.runId, backend: r.backend, config, file };
+  const run = await readRunFile(dir, root);
+  return { ...run, file: `${dir}/run.json` };
 }
 
 function median(xs: number[]): number {
@@ -187,7 +149,7 @@ export interface RunUnitsOptions {
   /** Only these run ids (default: all). */
   readonly only?: readonly string[];
   /** Override the backend of every unit. */
-  readonly backend?: "gpu" | "reference";
+  readonly backend?: BackendName;
   /** Where progress lines go (default console.log). */
   readonly log?: (line: string) => void;
 }
