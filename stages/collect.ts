@@ -7,7 +7,8 @@
  * @module
  */
 import type { Params, Stage } from "../pipeline/stage.ts";
-import { FLOP_COUNTERS, PARAM_CONVENTIONS } from "../scaling/count/mod.ts";
+import { FLOP_COUNTERS } from "../scaling/count/flops.ts";
+import { PARAM_CONVENTIONS } from "../scaling/count/conventions.ts";
 import { runsColumns, shapeOfRow } from "./runs_table.ts";
 /** Parameter-counting conventions by name (scaling/count's; collect's columns `params_<name>`). */
 export { PARAM_CONVENTIONS };
@@ -18,21 +19,19 @@ import type {
   PerceiverEstimateRow,
   PerceiverValRow,
 } from "./schemas.ts";
+import { type ColumnMapping, parseMappedTable } from "./importers/generic.ts";
+import { formatCsv } from "./importers/table.ts";
 import {
-  type ColumnMapping,
-  formatCsv,
   gemstonesSubset,
-  type ImportedRow,
-  InputError,
   isChinchillaSubset,
   parseChinchillaPoints,
   parseGemstonesRuns,
-  parseIndustryModels,
-  parseMappedTable,
-  parsePerceiverEstimates,
-  parsePerceiverValidation,
-  readOwnRun,
-} from "./importers/mod.ts";
+} from "./importers/gemstones.ts";
+import type { ImportedRow } from "./importers/row.ts";
+import { InputError } from "./importers/validate.ts";
+import { parseIndustryModels } from "./importers/industry.ts";
+import { parsePerceiverEstimates, parsePerceiverValidation } from "./importers/perceiver.ts";
+import { readOwnRun } from "./importers/own.ts";
 
 /** A user table to import with a column mapping (see importers/generic.ts). */
 export type UserTableParam = { path: string; subset: string; mapping: { [field: string]: string } };

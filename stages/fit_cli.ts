@@ -19,21 +19,12 @@ import {
   UsageError,
   userPath,
 } from "../cli/mod.ts";
-import {
-  type Approach3Fit,
-  bootstrapApproach3,
-  type BootstrapApproach3Result,
-  fitApproach3,
-  type FitPoint,
-  type InitGrid,
-} from "../scaling/fit/mod.ts";
-import {
-  type Approach3Health,
-  backtestApproach3,
-  judgeApproach3,
-  largestRows,
-} from "../scaling/judge/mod.ts";
-import { LAW_NAMES, lawSpec } from "../scaling/laws/mod.ts";
+import type { Approach3Fit, BootstrapApproach3Result, FitPoint, InitGrid } from "../scaling/fit/types.ts";
+import { bootstrapApproach3 } from "../scaling/fit/bootstrap.ts";
+import { fitApproach3 } from "../scaling/fit/approach3.ts";
+import { type Approach3Health, judgeApproach3 } from "../scaling/judge/health.ts";
+import { backtestApproach3, largestRows } from "../scaling/judge/backtest.ts";
+import { LAW_NAMES, lawSpec } from "../scaling/laws/registry.ts";
 import { readTable, requireColumns } from "./importers/table.ts";
 import {
   InputError,

@@ -4,8 +4,11 @@
  * convention (scaling/count PARAM_CONVENTIONS) and FLOP counter computed from each row's shape.
  * @module
  */
-import { FLOP_COUNTERS, PARAM_CONVENTIONS, type ShapeSpec } from "../scaling/count/mod.ts";
-import { formatCsv, type ImportedRow } from "./importers/mod.ts";
+import { FLOP_COUNTERS } from "../scaling/count/flops.ts";
+import { PARAM_CONVENTIONS } from "../scaling/count/conventions.ts";
+import type { ShapeSpec } from "../scaling/count/shape.ts";
+import { formatCsv } from "./importers/table.ts";
+import type { ImportedRow } from "./importers/row.ts";
 
 /** Returns the columns of runs.csv, in order. */
 export function runsColumns(): string[] {

@@ -24,9 +24,11 @@ import {
   type SensitivityResult,
   sensitivityStudy,
 } from "../scaling/fit/sensitivity.ts";
-import { EQ1_VARIABLES, type FitPoint, type InitGrid } from "../scaling/fit/mod.ts";
+import { EQ1_VARIABLES } from "../scaling/fit/approach3.ts";
+import type { FitPoint, InitGrid } from "../scaling/fit/types.ts";
 import { prescribeWidthDepth } from "../scaling/prescribe/width_depth.ts";
-import { countingOf, writeJson } from "./fit_common.ts";
+import { countingOf } from "../scaling/count/conventions.ts";
+import { writeJson } from "./fit_common.ts";
 import { fitPointsOf } from "./fit_approach3.ts";
 import { type SelectParams, selectRows } from "./select.ts";
 import { readRecord, readRunsRows, type SelectedRow, stageId } from "./schemas.ts";

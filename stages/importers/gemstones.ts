@@ -4,7 +4,7 @@
  * @module
  */
 import type { ChinchillaRow } from "../schemas.ts";
-import { gpuHours } from "../../scaling/count/mod.ts";
+import { gpuHours } from "../../scaling/count/time.ts";
 import type { ImportedRow } from "./row.ts";
 import { parseJsonl, requireColumns } from "./table.ts";
 import { DuplicateChecker, InputError, requireLoss, requirePositive, requireString } from "./validate.ts";
