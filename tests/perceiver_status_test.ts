@@ -1,5 +1,5 @@
 /**
- * Fingerprints follow real use (issue 17 item 3): a comment added to `scaling/count/perceiver.ts`, the
+ * Fingerprints follow real use: a comment added to `scaling/count/perceiver.ts`, the
  * Perceiver AR counts that only the Perceiver report draws, makes the real `status` of the paper profile
  * name only the report stages as changed. Before stages imported modules directly, the `scaling/count`
  * barrel put that file under all 85 stages, `collect` included.

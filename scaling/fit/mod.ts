@@ -1,7 +1,8 @@
 /**
  * Scaling-law fitting: L-BFGS with a strong-Wolfe line search, the Huber loss, Approach 1 (bins and
  * lower convex hull), Approach 2 (isoFLOP parabolas), Approach 3 (additive law fitted in log space from
- * a grid of starts), bootstraps over runs and the sensitivity of a fit to its choices (Appendix D). Pure library: no file I/O, deterministic.
+ * a grid of starts), bootstraps over runs and the sensitivity of a fit to its choices (Appendix D).
+ * Pure library: no file I/O, deterministic.
  *
  * @example
  * ```ts
