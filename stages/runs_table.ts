@@ -36,11 +36,24 @@ export function shapeOfRow(row: ImportedRow): ShapeSpec {
   return { width: row.width, depth: row.depth, ...row.shape };
 }
 
-/** Returns the cells of runs.csv ({@link runsColumns} order) of imported rows, counts from each row's shape. */
+/**
+ * Returns the cells of runs.csv ({@link runsColumns} order) of imported rows, in their order, counts from
+ * each row's shape (computed once per distinct shape: a run's checkpoints share one).
+ */
 export function runsCellsOf(rows: readonly ImportedRow[]): (string | number | boolean)[][] {
   const paramNames = Object.keys(PARAM_CONVENTIONS), flopNames = Object.keys(FLOP_COUNTERS);
+  const byShape = new Map<string, { params: number[]; flopsPerToken: number[] }>();
   return rows.map((r) => {
     const shape = shapeOfRow(r);
+    const key = JSON.stringify(shape);
+    let counts = byShape.get(key);
+    if (counts === undefined) {
+      counts = {
+        params: paramNames.map((n) => PARAM_CONVENTIONS[n](shape)),
+        flopsPerToken: flopNames.map((n) => FLOP_COUNTERS[n](shape)),
+      };
+      byShape.set(key, counts);
+    }
     return [
       r.run_id,
       `${r.width}x${r.depth}`,
@@ -49,8 +62,8 @@ export function runsCellsOf(rows: readonly ImportedRow[]): (string | number | bo
       r.step,
       r.tokens,
       r.params_published,
-      ...paramNames.map((n) => PARAM_CONVENTIONS[n](shape)),
-      ...flopNames.map((n) => FLOP_COUNTERS[n](shape) * r.tokens),
+      ...counts.params,
+      ...counts.flopsPerToken.map((f) => f * r.tokens),
       r.gpu_hours,
       r.loss,
       r.subset,
