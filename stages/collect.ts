@@ -7,8 +7,9 @@
  * @module
  */
 import type { Params, Stage } from "../pipeline/stage.ts";
-import { FLOP_COUNTERS, PARAM_CONVENTIONS } from "../scaling/count/mod.ts";
-import { runsColumns, shapeOfRow } from "./runs_table.ts";
+import { FLOP_COUNTERS } from "../scaling/count/flops.ts";
+import { PARAM_CONVENTIONS } from "../scaling/count/conventions.ts";
+import { runsCellsOf, runsColumns } from "./runs_table.ts";
 /** Parameter-counting conventions by name (scaling/count's; collect's columns `params_<name>`). */
 export { PARAM_CONVENTIONS };
 import type {
@@ -18,21 +19,19 @@ import type {
   PerceiverEstimateRow,
   PerceiverValRow,
 } from "./schemas.ts";
+import { type ColumnMapping, parseMappedTable } from "./importers/generic.ts";
+import { formatCsv } from "./importers/table.ts";
 import {
-  type ColumnMapping,
-  formatCsv,
   gemstonesSubset,
-  type ImportedRow,
-  InputError,
   isChinchillaSubset,
   parseChinchillaPoints,
   parseGemstonesRuns,
-  parseIndustryModels,
-  parseMappedTable,
-  parsePerceiverEstimates,
-  parsePerceiverValidation,
-  readOwnRun,
-} from "./importers/mod.ts";
+} from "./importers/gemstones.ts";
+import type { ImportedRow } from "./importers/row.ts";
+import { InputError } from "./importers/validate.ts";
+import { parseIndustryModels } from "./importers/industry.ts";
+import { parsePerceiverEstimates, parsePerceiverValidation } from "./importers/perceiver.ts";
+import { readOwnRun } from "./importers/own.ts";
 
 /** A user table to import with a column mapping (see importers/generic.ts). */
 export type UserTableParam = { path: string; subset: string; mapping: { [field: string]: string } };
@@ -166,58 +165,33 @@ export async function collectTables(
   const paramNames = Object.keys(PARAM_CONVENTIONS);
   const flopNames = Object.keys(FLOP_COUNTERS);
   const runColumns = runsColumns();
-  const shapeCache = new Map<string, { params: number[]; flopsPerToken: number[] }>();
-  const records = imported.map((r) => {
-    const shape = shapeOfRow(r);
-    const key = JSON.stringify(shape);
-    let counts = shapeCache.get(key);
-    if (!counts) {
-      counts = {
-        params: paramNames.map((n) => PARAM_CONVENTIONS[n](shape)),
-        flopsPerToken: flopNames.map((n) => FLOP_COUNTERS[n](shape)),
-      };
-      shapeCache.set(key, counts);
-    }
-    if (r.source === "gemstones" && Math.abs(counts.params[0] - r.params_published) > 0.5) {
+  const cells = runsCellsOf(imported);
+  // A Gemstones row's published parameter count must be the count of its shape (first convention).
+  const counted = runColumns.indexOf(`params_${paramNames[0]}`);
+  imported.forEach((r, i) => {
+    const count = cells[i][counted] as number;
+    if (r.source === "gemstones" && Math.abs(count - r.params_published) > 0.5) {
       throw new InputError(
         r.file,
         r.line,
         "params_active_precise",
-        `${r.params_published} differs from the count of ${r.width}x${r.depth} (${counts.params[0]})`,
+        `${r.params_published} differs from the count of ${r.width}x${r.depth} (${count})`,
       );
     }
-    const rec: Record<string, string | number | boolean> = {
-      run_id: r.run_id,
-      model: `${r.width}x${r.depth}`,
-      width: r.width,
-      depth: r.depth,
-      step: r.step,
-      tokens: r.tokens,
-      params_published: r.params_published,
-    };
-    paramNames.forEach((n, i) => rec[`params_${n}`] = counts.params[i]);
-    flopNames.forEach((n, i) => rec[`flops_${n}`] = counts.flopsPerToken[i] * r.tokens);
-    Object.assign(rec, {
-      gpu_hours: r.gpu_hours,
-      loss: r.loss,
-      subset: r.subset,
-      cooldown: r.cooldown,
-      lr_ablation: r.lr_ablation,
-      source: r.source,
-    });
-    return rec;
   });
-  records.sort((a, b) =>
-    String(a.subset).localeCompare(String(b.subset)) || String(a.run_id).localeCompare(String(b.run_id)) ||
-    (a.step as number) - (b.step as number)
+  // runs.csv lists the checkpoints by subset, run and step (a stable sort: ties keep the import order).
+  const order = imported.map((_, i) => i).sort((i, j) =>
+    imported[i].subset.localeCompare(imported[j].subset) ||
+    imported[i].run_id.localeCompare(imported[j].run_id) || imported[i].step - imported[j].step
   );
-  // The tidy table as a DataFrame: one row per (subset, run, step), columns in runColumns order.
+  // The tidy table as a DataFrame (one row per checkpoint, columns in runColumns order); its subset
+  // column's value counts are the summary's checkpoints per subset.
   const runs: (string | number | boolean)[][] = [];
   const subsets: Record<string, number> = {};
-  if (records.length > 0) {
+  if (order.length > 0) {
     // danfojs (with TensorFlow.js) takes about a second to load: only collect's run pays for it.
     const dfd = await import("danfojs");
-    const df = new dfd.DataFrame(records, { columns: runColumns });
+    const df = new dfd.DataFrame(order.map((i) => cells[i]), { columns: runColumns });
     for (const row of df.values as (string | number | boolean)[][]) runs.push(row);
     const counts = df.column("subset").valueCounts();
     (counts.index as string[]).forEach((s, i) => subsets[s] = (counts.values as number[])[i]);

@@ -6,15 +6,11 @@
  * @module
  */
 import type { Params, Stage } from "../pipeline/stage.ts";
-import {
-  approach1Binning,
-  approach1Hull,
-  type Approach1Point,
-  type Approach1Result,
-  bootstrapApproach1,
-} from "../scaling/fit/mod.ts";
+import { approach1Binning, approach1Hull } from "../scaling/fit/approach1.ts";
+import type { Approach1Point, Approach1Result } from "../scaling/fit/types.ts";
+import { bootstrapApproach1 } from "../scaling/fit/bootstrap.ts";
 import { powerLawOf } from "../scaling/laws/power.ts";
-import { judgePowerLaws } from "../scaling/judge/mod.ts";
+import { judgePowerLaws } from "../scaling/judge/health.ts";
 import { selectedRowsOf, writeJson } from "./fit_common.ts";
 import { type Approach1Method, type Approach1Record, type SelectedRow, stageId } from "./schemas.ts";
 

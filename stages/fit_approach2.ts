@@ -7,9 +7,9 @@
  * @module
  */
 import type { Params, Stage } from "../pipeline/stage.ts";
-import { isoFlopBins, isoFlopLaws } from "../scaling/fit/mod.ts";
+import { isoFlopBins, isoFlopLaws } from "../scaling/fit/approach2.ts";
 import { powerLawOf } from "../scaling/laws/power.ts";
-import { type FitHealth, judgePowerLaws } from "../scaling/judge/mod.ts";
+import { type FitHealth, judgePowerLaws } from "../scaling/judge/health.ts";
 import { selectedRowsOf, writeJson } from "./fit_common.ts";
 import { type Approach2Record, type SelectedRow, stageId } from "./schemas.ts";
 import { logSpace } from "../scaling/logspace.ts";

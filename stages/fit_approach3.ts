@@ -11,15 +11,12 @@
  * @module
  */
 import type { Params, ParamValue, Stage } from "../pipeline/stage.ts";
-import {
-  bootstrapApproach3,
-  fitApproach3,
-  type FitPoint,
-  gemstonesGridSize,
-  type InitGrid,
-} from "../scaling/fit/mod.ts";
-import { type Approach3Health, type HealthOptions, judgeApproach3 } from "../scaling/judge/mod.ts";
-import { LAW_NAMES, LAW_SPECS, lawSpec } from "../scaling/laws/mod.ts";
+import { bootstrapApproach3 } from "../scaling/fit/bootstrap.ts";
+import { fitApproach3 } from "../scaling/fit/approach3.ts";
+import type { FitPoint, InitGrid } from "../scaling/fit/types.ts";
+import { gemstonesGridSize } from "../scaling/fit/grid.ts";
+import { type Approach3Health, type HealthOptions, judgeApproach3 } from "../scaling/judge/health.ts";
+import { LAW_NAMES, LAW_SPECS, lawSpec } from "../scaling/laws/registry.ts";
 import { selectedRowsOf, writeJson } from "./fit_common.ts";
 import { type Approach3Record, type LawForm, type SelectedRow, stageId } from "./schemas.ts";
 

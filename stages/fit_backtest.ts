@@ -8,8 +8,8 @@
  * @module
  */
 import type { Params, ParamValue, Stage } from "../pipeline/stage.ts";
-import { backtestApproach3, largestGroups } from "../scaling/judge/mod.ts";
-import { LAW_NAMES, lawSpec } from "../scaling/laws/mod.ts";
+import { backtestApproach3, largestGroups } from "../scaling/judge/backtest.ts";
+import { LAW_NAMES, lawSpec } from "../scaling/laws/registry.ts";
 import { selectedRowsOf, writeJson } from "./fit_common.ts";
 import { DEFAULT_FIT_OPTIONS, fitPointsOf, healthOptionsOf } from "./fit_approach3.ts";
 import { type BacktestRecord, type LawForm, type SelectedRow, stageId } from "./schemas.ts";

@@ -19,21 +19,12 @@ import {
   UsageError,
   userPath,
 } from "../cli/mod.ts";
-import {
-  type Approach3Fit,
-  bootstrapApproach3,
-  type BootstrapApproach3Result,
-  fitApproach3,
-  type FitPoint,
-  type InitGrid,
-} from "../scaling/fit/mod.ts";
-import {
-  type Approach3Health,
-  backtestApproach3,
-  judgeApproach3,
-  largestRows,
-} from "../scaling/judge/mod.ts";
-import { LAW_NAMES, lawSpec } from "../scaling/laws/mod.ts";
+import type { Approach3Fit, BootstrapApproach3Result, FitPoint, InitGrid } from "../scaling/fit/types.ts";
+import { bootstrapApproach3 } from "../scaling/fit/bootstrap.ts";
+import { fitApproach3 } from "../scaling/fit/approach3.ts";
+import { type Approach3Health, judgeApproach3 } from "../scaling/judge/health.ts";
+import { backtestApproach3, largestRows } from "../scaling/judge/backtest.ts";
+import { LAW_NAMES, lawSpec } from "../scaling/laws/registry.ts";
 import { readTable, requireColumns } from "./importers/table.ts";
 import {
   InputError,
@@ -44,8 +35,7 @@ import {
 } from "./importers/validate.ts";
 
 /** Usage text of the CLI. */
-export const FIT_USAGE =
-  `usage: deno task fit --input FILE (--x COL[,COL...] | --law NAME) --loss COL [options]
+const FIT_USAGE = `usage: deno task fit --input FILE (--x COL[,COL...] | --law NAME) --loss COL [options]
 
 Fits L = E + sum_i A_i * x_i^(-alpha_i) (Huber loss on ln L, L-BFGS from a grid of starts) and
 judges it: the verdict ok / warn / refused with its findings (exit 0, 0, 4).
@@ -229,7 +219,7 @@ export function parseFitArgs(args: readonly string[]): FitCliOptions | null {
 }
 
 /** The validated rows of the input: fit points, each row's line, its compute and its hold-out rank value. */
-export interface FitTable {
+interface FitTable {
   /** One point per row. */
   readonly points: FitPoint[];
   /** 1-based line of each row in the input file. */
@@ -241,7 +231,7 @@ export interface FitTable {
 }
 
 /** Reads and validates the input table; returns its rows (errors name file, line and field). */
-export async function readFitTable(o: FitCliOptions): Promise<FitTable> {
+async function readFitTable(o: FitCliOptions): Promise<FitTable> {
   const table = await readTable(o.input);
   const extra = [o.group, o.compute, o.holdoutBy].filter((c): c is string => c !== undefined);
   requireColumns(table, [...o.x, o.loss, ...extra]);
@@ -262,16 +252,11 @@ export async function readFitTable(o: FitCliOptions): Promise<FitTable> {
   return { points, lines: table.records.map((r) => r.at.line), compute, rank };
 }
 
-/** Reads and validates the input table; returns the fit points (errors name file, line and field). */
-export async function readFitPoints(o: FitCliOptions): Promise<FitPoint[]> {
-  return (await readFitTable(o)).points;
-}
-
 /**
  * Returns the fit of the table's rows under `o` (the same library calls as the fit stages), judged;
  * with `o.holdoutTop`, the fit of the rows left after holding out the largest, and its backtest.
  */
-export function fitPoints(input: readonly FitPoint[] | FitTable, o: FitCliOptions): FitCliResult {
+function fitPoints(input: readonly FitPoint[] | FitTable, o: FitCliOptions): FitCliResult {
   const t: FitTable = "points" in input ? input : {
     points: [...input],
     lines: input.map((_, i) => i + 1),
@@ -334,7 +319,7 @@ function resultOf(
 }
 
 /** Returns the readable summary of a fit. */
-export function formatSummary(r: FitCliResult, o: FitCliOptions): string {
+function formatSummary(r: FitCliResult, o: FitCliOptions): string {
   const g = (v: number) => v.toPrecision(5);
   const iv = (name: string) => {
     const i = r.bootstrap?.parameters[name];

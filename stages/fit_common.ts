@@ -6,7 +6,6 @@
 import type { AdditiveLaw } from "../scaling/law.ts";
 import type { Approach3Record, LawForm, SelectedRow } from "./schemas.ts";
 import { readRecord, readSelectedRows, stageId } from "./schemas.ts";
-export { countingOf } from "../scaling/count/mod.ts";
 
 /** Returns the selected rows from the output folder of the select stage `selectId` (default `select.<variant>`). */
 export async function selectedRowsOf(

@@ -14,9 +14,10 @@
  */
 import type { Params, Stage } from "../pipeline/stage.ts";
 import type { AdditiveLaw } from "../scaling/law.ts";
-import type { ShapeSpec } from "../scaling/count/mod.ts";
-import { measuredOverspend, overspendGrid } from "../scaling/prescribe/mod.ts";
-import { countingOf, fittedLawOf, selectedRowsOf, writeJson } from "./fit_common.ts";
+import type { ShapeSpec } from "../scaling/count/shape.ts";
+import { measuredOverspend, overspendGrid } from "../scaling/prescribe/overspend.ts";
+import { countingOf } from "../scaling/count/conventions.ts";
+import { fittedLawOf, selectedRowsOf, writeJson } from "./fit_common.ts";
 import {
   type LawForm,
   type MeasuredOverspendRecord,

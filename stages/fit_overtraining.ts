@@ -5,9 +5,10 @@
  * @module
  */
 import type { Params, Stage } from "../pipeline/stage.ts";
-import { OVERTRAINING_FACTORS, overtrainingCurve } from "../scaling/prescribe/mod.ts";
+import { OVERTRAINING_FACTORS, overtrainingCurve } from "../scaling/prescribe/overtraining.ts";
 import type { AdditiveLaw } from "../scaling/law.ts";
-import { countingOf, fittedLawOf, writeJson } from "./fit_common.ts";
+import { countingOf } from "../scaling/count/conventions.ts";
+import { fittedLawOf, writeJson } from "./fit_common.ts";
 import { type LawForm, type OvertrainingRecord, stageId } from "./schemas.ts";
 import type { VariantSettings } from "./variants.ts";
 

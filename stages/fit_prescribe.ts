@@ -6,8 +6,9 @@
  * @module
  */
 import type { Params, Stage } from "../pipeline/stage.ts";
-import { LAW_NAMES, LAW_SPECS } from "../scaling/laws/mod.ts";
-import { countingOf, fittedLawOf, writeJson } from "./fit_common.ts";
+import { LAW_NAMES, LAW_SPECS } from "../scaling/laws/registry.ts";
+import { countingOf } from "../scaling/count/conventions.ts";
+import { fittedLawOf, writeJson } from "./fit_common.ts";
 import type { AdditiveLaw } from "../scaling/law.ts";
 import { type LawForm, type PrescriptionsRecord, stageId } from "./schemas.ts";
 import type { VariantSettings } from "./variants.ts";

@@ -11,16 +11,12 @@
  * @module
  */
 import type { Params, Stage } from "../pipeline/stage.ts";
-import {
-  activationMemory,
-  enumerateShapes,
-  gemstonesFlopsPerToken,
-  gemstonesParams,
-  type GridShape,
-  modelStateMemory,
-  type ShapeSpec,
-} from "../scaling/count/mod.ts";
-import { pickSpanning } from "../scaling/design/mod.ts";
+import { activationMemory, modelStateMemory } from "../scaling/count/memory.ts";
+import { enumerateShapes, type GridShape } from "../scaling/count/shapes.ts";
+import { gemstonesFlopsPerToken } from "../scaling/count/flops.ts";
+import { gemstonesParams } from "../scaling/count/params.ts";
+import type { ShapeSpec } from "../scaling/count/shape.ts";
+import { pickSpanning } from "../scaling/design/spanning.ts";
 import type { ModelConfig } from "../kernels/types.ts";
 import { formatCsv } from "./importers/table.ts";
 import { readCsvObjects } from "./schemas.ts";

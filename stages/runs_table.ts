@@ -4,8 +4,11 @@
  * convention (scaling/count PARAM_CONVENTIONS) and FLOP counter computed from each row's shape.
  * @module
  */
-import { FLOP_COUNTERS, PARAM_CONVENTIONS, type ShapeSpec } from "../scaling/count/mod.ts";
-import { formatCsv, type ImportedRow } from "./importers/mod.ts";
+import { FLOP_COUNTERS } from "../scaling/count/flops.ts";
+import { PARAM_CONVENTIONS } from "../scaling/count/conventions.ts";
+import type { ShapeSpec } from "../scaling/count/shape.ts";
+import { formatCsv } from "./importers/table.ts";
+import type { ImportedRow } from "./importers/row.ts";
 
 /** Returns the columns of runs.csv, in order. */
 export function runsColumns(): string[] {
@@ -33,11 +36,24 @@ export function shapeOfRow(row: ImportedRow): ShapeSpec {
   return { width: row.width, depth: row.depth, ...row.shape };
 }
 
-/** Returns the cells of runs.csv ({@link runsColumns} order) of imported rows, counts from each row's shape. */
+/**
+ * Returns the cells of runs.csv ({@link runsColumns} order) of imported rows, in their order, counts from
+ * each row's shape (computed once per distinct shape: a run's checkpoints share one).
+ */
 export function runsCellsOf(rows: readonly ImportedRow[]): (string | number | boolean)[][] {
   const paramNames = Object.keys(PARAM_CONVENTIONS), flopNames = Object.keys(FLOP_COUNTERS);
+  const byShape = new Map<string, { params: number[]; flopsPerToken: number[] }>();
   return rows.map((r) => {
     const shape = shapeOfRow(r);
+    const key = JSON.stringify(shape);
+    let counts = byShape.get(key);
+    if (counts === undefined) {
+      counts = {
+        params: paramNames.map((n) => PARAM_CONVENTIONS[n](shape)),
+        flopsPerToken: flopNames.map((n) => FLOP_COUNTERS[n](shape)),
+      };
+      byShape.set(key, counts);
+    }
     return [
       r.run_id,
       `${r.width}x${r.depth}`,
@@ -46,8 +62,8 @@ export function runsCellsOf(rows: readonly ImportedRow[]): (string | number | bo
       r.step,
       r.tokens,
       r.params_published,
-      ...paramNames.map((n) => PARAM_CONVENTIONS[n](shape)),
-      ...flopNames.map((n) => FLOP_COUNTERS[n](shape) * r.tokens),
+      ...counts.params,
+      ...counts.flopsPerToken.map((f) => f * r.tokens),
       r.gpu_hours,
       r.loss,
       r.subset,

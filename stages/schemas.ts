@@ -29,7 +29,7 @@ import { parse } from "csv-parse/sync";
 import type { Interval, SkipCode } from "../scaling/fit/types.ts";
 import type { Approach3Health, FitHealth } from "../scaling/judge/health.ts";
 import type { PowerLawFit } from "../scaling/laws/power.ts";
-import type { LawName } from "../scaling/laws/mod.ts";
+import type { LawName } from "../scaling/laws/registry.ts";
 import { readTable } from "./importers/table.ts";
 import {
   InputError,

@@ -24,12 +24,14 @@ import {
   type SensitivityResult,
   sensitivityStudy,
 } from "../scaling/fit/sensitivity.ts";
-import { EQ1_VARIABLES, type FitPoint, type InitGrid } from "../scaling/fit/mod.ts";
+import { EQ1_VARIABLES } from "../scaling/fit/approach3.ts";
+import type { FitPoint, InitGrid } from "../scaling/fit/types.ts";
 import { prescribeWidthDepth } from "../scaling/prescribe/width_depth.ts";
-import { countingOf, writeJson } from "./fit_common.ts";
+import { countingOf } from "../scaling/count/conventions.ts";
+import { writeJson } from "./fit_common.ts";
 import { fitPointsOf } from "./fit_approach3.ts";
 import { type SelectParams, selectRows } from "./select.ts";
-import { readRecord, readRunsRows, type SelectedRow, stageId } from "./schemas.ts";
+import { readRunsRows, type SelectedRow, stageId } from "./schemas.ts";
 
 /** The subset of the authors' grid-size study (plotters/slope_analysis.py reads `hot` by default). */
 export const GRID_SIZE_SUBSET = "hot";
@@ -204,7 +206,7 @@ export type SensitivityParams = {
 };
 
 /** Default budget of the tornado: 1e23 FLOPs. */
-export const SENSITIVITY_FLOPS = 1e23;
+const SENSITIVITY_FLOPS = 1e23;
 
 /** Returns the default sensitivity parameters of a variant (alternatives sized for a quick `reproduce`). */
 export function sensitivityParams(
@@ -385,14 +387,4 @@ export function sensitivityStage(params: SensitivityParams): Stage<SensitivityPa
       await writeJson(ctx.outDir, "sensitivity.json", record);
     },
   };
-}
-
-/** Reads a grid_size_study record (for the report). */
-export function readGridSizeStudy(path: string): Promise<GridSizeStudyRecord> {
-  return readRecord<GridSizeStudyRecord>(path);
-}
-
-/** Reads a sensitivity record (for the report). */
-export function readSensitivity(path: string): Promise<SensitivityRecord> {
-  return readRecord<SensitivityRecord>(path);
 }

@@ -19,8 +19,8 @@ import {
   type SimulatedModel,
   type SimulationOptions,
   validateSimulationOptions,
-} from "../scaling/design/mod.ts";
-import type { ImportedRow } from "./importers/mod.ts";
+} from "../scaling/design/simulate.ts";
+import type { ImportedRow } from "./importers/row.ts";
 import { runsCsvOf } from "./runs_table.ts";
 import { type Approach3Record, readRecord } from "./schemas.ts";
 import { type GridParams, gridShape, readGridCsv } from "./grid.ts";

@@ -26,7 +26,7 @@ import {
   resolveTrainConfig,
   type TrainConfig,
   type TrainConfigInput,
-} from "../kernels/train/mod.ts";
+} from "../kernels/train/config.ts";
 import { adapterIdentity } from "../kernels/gpu/context.ts";
 import { prepareCorpus } from "../kernels/data/corpus.ts";
 import { canonicalJson, sha256Hex } from "../pipeline/hash.ts";

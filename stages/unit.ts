@@ -6,17 +6,11 @@
  * either side decides that a unit is finished. Imports nothing from npm, so it runs on a bare `deno`.
  * @module
  */
-import {
-  LOG_FILE,
-  openCorpus,
-  peakLearningRate,
-  readLog,
-  resolveTrainConfig,
-  type StepRecord,
-  train,
-  type TrainConfig,
-  writeFileAtomic,
-} from "../kernels/train/mod.ts";
+import { LOG_FILE, readLog, type StepRecord } from "../kernels/train/log.ts";
+import { openCorpus } from "../kernels/train/data.ts";
+import { peakLearningRate, resolveTrainConfig, type TrainConfig } from "../kernels/train/config.ts";
+import { train } from "../kernels/train/loop.ts";
+import { writeFileAtomic } from "../util/fs.ts";
 import { initParams } from "../kernels/init.ts";
 import { ReferenceBackend } from "../kernels/reference/backend.ts";
 import { createGpuBackend } from "../kernels/gpu/backend.ts";

@@ -7,7 +7,8 @@
  * @module
  */
 import { type AdditiveLaw, evaluateLaw } from "../law.ts";
-import { PARAM_CONVENTIONS, type ShapeSpec } from "../count/mod.ts";
+import { PARAM_CONVENTIONS } from "../count/conventions.ts";
+import type { ShapeSpec } from "../count/shape.ts";
 import { seededRng } from "../../util/rng.ts";
 
 /** One model to simulate: its shape and the tokens its run reaches. */

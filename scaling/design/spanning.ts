@@ -3,7 +3,7 @@
  * (seed 002 §3: "one standard, one wide and one deep" at large sizes, up to 5 at small ones).
  * @module
  */
-import type { GridShape } from "../count/mod.ts";
+import type { GridShape } from "../count/shapes.ts";
 
 /** A picked shape and its role: "deep", "standard", "wide" or "between". */
 export interface SpanningPick {

@@ -1,7 +1,8 @@
 /**
  * Scaling-law fitting: L-BFGS with a strong-Wolfe line search, the Huber loss, Approach 1 (bins and
  * lower convex hull), Approach 2 (isoFLOP parabolas), Approach 3 (additive law fitted in log space from
- * a grid of starts) and bootstraps over runs. Pure library: no file I/O, deterministic.
+ * a grid of starts), bootstraps over runs and the sensitivity of a fit to its choices (Appendix D).
+ * Pure library: no file I/O, deterministic.
  *
  * @example
  * ```ts
@@ -35,3 +36,14 @@ export { fitLogLog, predictPowerLaw } from "./ols.ts";
 export { approach1Binning, approach1Hull, lowerConvexHull } from "./approach1.ts";
 export { approach2IsoFlop, isoFlopBins, isoFlopLaws } from "./approach2.ts";
 export { bootstrapApproach1, bootstrapApproach3, quantileSorted } from "./bootstrap.ts";
+export {
+  AUTHORS_OPTIMISER,
+  FIGURE20_DELTAS,
+  FIGURE20_GRID_SIZES,
+  type GridSizePoint,
+  gridSizeStudy,
+  type GridSizeStudyOptions,
+  type SensitivityCase,
+  type SensitivityResult,
+  sensitivityStudy,
+} from "./sensitivity.ts";

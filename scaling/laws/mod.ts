@@ -1,7 +1,7 @@
 /**
- * The law registry: one file per law form (its variables, fit defaults, prescription), the reference
+ * Law forms: one file per law form (its variables, fit defaults, prescription), the reference
  * laws the paper compares against, and the power-law type of prescriptions. Look a form up by name
- * with {@link lawSpec}; add a form by writing one file like `eq3.ts` and listing it in {@link LAW_SPECS}.
+ * with {@link lawSpec}; add a form by writing one file like `eq3.ts` and listing it in `LAW_SPECS` (`registry.ts`).
  *
  * @example
  * ```ts
@@ -10,11 +10,6 @@
  * ```
  * @module
  */
-import { EQ1 } from "./eq1.ts";
-import { EQ2 } from "./eq2.ts";
-import { EQ3 } from "./eq3.ts";
-import type { LawSpec } from "./types.ts";
-
 export type * from "./types.ts";
 export { EQ1, EQ1_VARIABLES } from "./eq1.ts";
 export { EQ2, EQ2_VARIABLES } from "./eq2.ts";
@@ -22,27 +17,4 @@ export { EQ3, EQ3_VARIABLES } from "./eq3.ts";
 export { prescribeByShape } from "./width_depth.ts";
 export * from "./power.ts";
 export * from "./reference.ts";
-
-/** Every registered law form, by name (the order the pipeline and the report list them). */
-export const LAW_SPECS = { eq1: EQ1, eq2: EQ2, eq3: EQ3 } as const satisfies Readonly<
-  Record<string, LawSpec>
->;
-
-/** Name of a registered law form ("eq1", "eq2", "eq3"). */
-export type LawName = keyof typeof LAW_SPECS;
-
-/** Names of the registered forms, in registry order. */
-export const LAW_NAMES: readonly LawName[] = Object.keys(LAW_SPECS) as LawName[];
-
-/** Returns true when `name` is a registered law form. */
-export function isLawName(name: string): name is LawName {
-  return Object.hasOwn(LAW_SPECS, name);
-}
-
-/** Returns the law form named `name`; throws listing the registered names otherwise. */
-export function lawSpec(name: string): LawSpec {
-  if (!isLawName(name)) {
-    throw new Error(`unknown law form "${name}"; registered: ${LAW_NAMES.join(", ")}`);
-  }
-  return LAW_SPECS[name];
-}
+export { isLawName, LAW_NAMES, LAW_SPECS, type LawName, lawSpec } from "./registry.ts";

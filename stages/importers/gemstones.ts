@@ -4,13 +4,13 @@
  * @module
  */
 import type { ChinchillaRow } from "../schemas.ts";
-import { gpuHours } from "../../scaling/count/mod.ts";
+import { gpuHours } from "../../scaling/count/time.ts";
 import type { ImportedRow } from "./row.ts";
 import { parseJsonl, requireColumns } from "./table.ts";
 import { DuplicateChecker, InputError, requireLoss, requirePositive, requireString } from "./validate.ts";
 
 /** Columns every Gemstones run file must have. */
-export const GEMSTONES_COLUMNS: readonly string[] = [
+const GEMSTONES_COLUMNS: readonly string[] = [
   "run_name",
   "params_active_precise",
   "width",
@@ -23,7 +23,7 @@ export const GEMSTONES_COLUMNS: readonly string[] = [
 ];
 
 /** Columns of the `*slim_chinchilla` files. */
-export const CHINCHILLA_COLUMNS: readonly string[] = [
+const CHINCHILLA_COLUMNS: readonly string[] = [
   "params_active_precise",
   "tokens",
   "FLOPs",
@@ -45,7 +45,7 @@ export function isChinchillaSubset(subset: string): boolean {
 }
 
 /** Returns the model shape "WxD" named in a Gemstones run name, or null. */
-export function modelOfRunName(runName: string): string | null {
+function modelOfRunName(runName: string): string | null {
   const m = runName.match(/(\d+)x(\d+)/);
   return m ? `${m[1]}x${m[2]}` : null;
 }
@@ -104,14 +104,4 @@ export function parseChinchillaPoints(text: string, file: string): ChinchillaRow
     loss: requireLoss(record, "final_loss", at),
     subset,
   }));
-}
-
-/** Reads a Gemstones run file (see {@link parseGemstonesRuns}). */
-export async function readGemstonesRuns(path: string): Promise<ImportedRow[]> {
-  return parseGemstonesRuns(await Deno.readTextFile(path), path);
-}
-
-/** Reads a `*slim_chinchilla` file (see {@link parseChinchillaPoints}). */
-export async function readChinchillaPoints(path: string): Promise<ChinchillaRow[]> {
-  return parseChinchillaPoints(await Deno.readTextFile(path), path);
 }

@@ -1,14 +1,10 @@
 import assert from "node:assert/strict";
-import {
-  InputError,
-  parseChinchillaPoints,
-  parseGemstonesRuns,
-  parseIndustryModels,
-  parseMappedTable,
-  parseOwnRun,
-  parsePerceiverEstimates,
-  parsePerceiverValidation,
-} from "./mod.ts";
+import { InputError } from "./validate.ts";
+import { parseChinchillaPoints, parseGemstonesRuns } from "./gemstones.ts";
+import { parseIndustryModels } from "./industry.ts";
+import { parseMappedTable } from "./generic.ts";
+import { parseOwnRun } from "./own.ts";
+import { parsePerceiverEstimates, parsePerceiverValidation } from "./perceiver.ts";
 
 const GEM_FILE = "data/gemstones/wandb_dfs/wandb_df_for_fitting_hot.jsonl";
 const good = {

@@ -1,0 +1,33 @@
+/**
+ * The law registry: every registered law form by name. Look a form up with {@link lawSpec}; add a form by
+ * writing one file like `eq3.ts` and listing it in {@link LAW_SPECS}.
+ * @module
+ */
+import { EQ1 } from "./eq1.ts";
+import { EQ2 } from "./eq2.ts";
+import { EQ3 } from "./eq3.ts";
+import type { LawSpec } from "./types.ts";
+
+/** Every registered law form, by name (the order the pipeline and the report list them). */
+export const LAW_SPECS = { eq1: EQ1, eq2: EQ2, eq3: EQ3 } as const satisfies Readonly<
+  Record<string, LawSpec>
+>;
+
+/** Name of a registered law form ("eq1", "eq2", "eq3"). */
+export type LawName = keyof typeof LAW_SPECS;
+
+/** Names of the registered forms, in registry order. */
+export const LAW_NAMES: readonly LawName[] = Object.keys(LAW_SPECS) as LawName[];
+
+/** Returns true when `name` is a registered law form. */
+export function isLawName(name: string): name is LawName {
+  return Object.hasOwn(LAW_SPECS, name);
+}
+
+/** Returns the law form named `name`; throws listing the registered names otherwise. */
+export function lawSpec(name: string): LawSpec {
+  if (!isLawName(name)) {
+    throw new Error(`unknown law form "${name}"; registered: ${LAW_NAMES.join(", ")}`);
+  }
+  return LAW_SPECS[name];
+}
