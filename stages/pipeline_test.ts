@@ -65,6 +65,24 @@ Deno.test("micro profile: the micro study, every train stage at the sweep's opti
   assert.ok(!nano.get("report.paper")!.deps.includes("lr_sweep"), "nano has no sweep");
 });
 
+Deno.test("nano profile: each train stage's parameters as published (steps, evaluations, checkpoints, lr)", () => {
+  const nano = buildVariant("paper", "nano").filter((s) => s.name === "train");
+  assert.deepEqual(nano.map((s) => s.id), ["train.nano_32x1", "train.nano_32x2", "train.nano_64x1"]);
+  for (const s of nano) {
+    assert.deepEqual((s.params as { train: unknown }).train, {
+      steps: 120,
+      batchSize: 8,
+      lrBase: 2.5,
+      evalEveryTokens: 24 * 8 * 32, // 120 steps / 5 evaluations
+      evalBatches: 8,
+      logEvery: 24,
+      checkpointEvery: 50,
+      seed: 0,
+    });
+    assert.deepEqual(s.deps, ["corpus"]);
+  }
+});
+
 Deno.test("nano profile: exactly three tiny models; simulate profile: the paper grid through simulate", () => {
   const nano = assertWellFormed(buildVariant("paper", "nano"));
   assert.deepEqual(buildGrid(NANO_GRID).map((r) => r.model), ["32x1", "32x2", "64x1"]);
