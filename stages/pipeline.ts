@@ -90,6 +90,7 @@ import {
   PROFILE_SETTINGS,
   type ProfileSettings,
   type SimulateProfile,
+  studySettingsOf,
   type TrainingProfile,
 } from "./profile_settings.ts";
 
@@ -344,7 +345,7 @@ export function sourcesOf(p: ProfileSettings, variant: string): Sources {
       return { stages: [offThread(collectStage)], collect: "collect", subset: null };
     case "train": {
       // The micro-study design (lr from the sweep, log-spaced checkpoints, seeds) or one run per grid row.
-      const trains = p.study ? microStudyStagesOf(p.study, p.lrSweep) : trainStagesOf(p);
+      const trains = p.study ? microStudyStagesOf(studySettingsOf(p, p.study), p.lrSweep) : trainStagesOf(p);
       return {
         stages: [
           offThread(gridStage, p.grid),

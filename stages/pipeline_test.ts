@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import type { Stage } from "../pipeline/stage.ts";
-import { buildVariant, PROFILES } from "./pipeline.ts";
-import { MICRO_STUDY, MICRO_STUDY_GRID, NANO_GRID, SIMULATE_GRID } from "./profile_settings.ts";
+import { buildVariant, PROFILES, profileStages } from "./pipeline.ts";
+import {
+  MICRO,
+  MICRO_STUDY,
+  MICRO_STUDY_GRID,
+  NANO_GRID,
+  SIMULATE_GRID,
+  type TrainingProfile,
+} from "./profile_settings.ts";
 import { microRuns } from "./micro_study.ts";
 import { buildGrid } from "./grid.ts";
 
@@ -63,6 +70,31 @@ Deno.test("micro profile: the micro study, every train stage at the sweep's opti
   assert.ok(stages.get("report.paper")!.deps.includes("lr_sweep"), "the micro report draws the lr sweep");
   const nano = assertWellFormed(buildVariant("paper", "nano"));
   assert.ok(!nano.get("report.paper")!.deps.includes("lr_sweep"), "nano has no sweep");
+});
+
+/** The evaluation and checkpoint settings of the study's train stages (the sweep's left out) of `stages`. */
+function studyTrainSettings(stages: readonly Stage[]) {
+  return stages.filter((s) => s.name === "train" && s.deps.includes("lr_optimum")).map((s) => {
+    const t = (s.params as { train: { evalSteps: number[]; evalBatches: number; checkpointEvery: number } })
+      .train;
+    return {
+      checkpoints: t.evalSteps.length,
+      evalBatches: t.evalBatches,
+      checkpointEvery: t.checkpointEvery,
+    };
+  });
+}
+
+Deno.test("micro profile: its evalsPerRun, evalBatches and checkpointEvery reach every train stage of the study", () => {
+  assert.deepEqual([MICRO.evalsPerRun, MICRO.evalBatches, MICRO.checkpointEvery], [6, 4, 500]);
+  const micro = studyTrainSettings(buildVariant("paper", "micro"));
+  assert.equal(micro.length, 17);
+  for (const t of micro) assert.deepEqual(t, { checkpoints: 6, evalBatches: 4, checkpointEvery: 500 });
+  // Edit the profile: the stages follow.
+  const edited: TrainingProfile = { ...MICRO, evalsPerRun: 4, evalBatches: 3, checkpointEvery: 70 };
+  const changed = studyTrainSettings(profileStages(edited, "paper"));
+  assert.equal(changed.length, 17);
+  for (const t of changed) assert.deepEqual(t, { checkpoints: 4, evalBatches: 3, checkpointEvery: 70 });
 });
 
 Deno.test("nano profile: each train stage's parameters as published (steps, evaluations, checkpoints, lr)", () => {
