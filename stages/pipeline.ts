@@ -52,13 +52,7 @@ import { backtestStage } from "./fit_backtest.ts";
 import { overtrainingStage } from "./fit_overtraining.ts";
 import { overspendStage } from "./fit_overspend.ts";
 import { perceiverReportStage, type RainbowFit, reportStage } from "./report.ts";
-import {
-  GRID_SIZE_SUBSET,
-  gridSizesFromEnv,
-  gridSizeStudyStage,
-  sensitivityParams,
-  sensitivityStage,
-} from "./sensitivity.ts";
+import { GRID_SIZE_SUBSET, gridSizeStudyStage, sensitivityParams, sensitivityStage } from "./sensitivity.ts";
 import { FIGURE20_DELTAS } from "../scaling/fit/sensitivity.ts";
 import { diffStage, diffStageId } from "./diff.ts";
 import { buildGrid, gridStage, modelOfRow } from "./grid.ts";
@@ -412,7 +406,7 @@ export function profileStages(p: ProfileSettings, variant: string): Stage[] {
     stages.push(
       offThread(gridSizeStudyStage, {
         subset: GRID_SIZE_SUBSET,
-        gridSizes: gridSizesFromEnv(),
+        gridSizes: [...p.figure20GridSizes],
         deltas: [...FIGURE20_DELTAS],
       }),
       offThread(sensitivityStage, sensitivityParams(variant, selectParams(variant, v), v)),

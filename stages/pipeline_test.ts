@@ -6,11 +6,13 @@ import {
   MICRO_STUDY,
   MICRO_STUDY_GRID,
   NANO_GRID,
+  PAPER,
   SIMULATE_GRID,
   type TrainingProfile,
 } from "./profile_settings.ts";
 import { microRuns } from "./micro_study.ts";
 import { buildGrid } from "./grid.ts";
+import { FIGURE20_GRID_SIZES } from "../scaling/fit/sensitivity.ts";
 
 function assertWellFormed(stages: readonly Stage[]): Map<string, Stage> {
   const byId = new Map<string, Stage>();
@@ -113,6 +115,15 @@ Deno.test("nano profile: each train stage's parameters as published (steps, eval
     });
     assert.deepEqual(s.deps, ["corpus"]);
   }
+});
+
+Deno.test("paper profile: grid_size_study runs the profile's Figure 20 grid sizes (8 by default, all 20 when set)", () => {
+  const sizes = (stages: readonly Stage[]) =>
+    (stages.find((s) => s.id === "grid_size_study")!.params as { gridSizes: number[] }).gridSizes;
+  assert.deepEqual(sizes(buildVariant("paper")), [3000, 4000, 5000, 6000, 7000, 8000, 9000, 10000]);
+  const full = sizes(profileStages({ ...PAPER, figure20GridSizes: FIGURE20_GRID_SIZES }, "paper"));
+  assert.equal(full.length, 20);
+  assert.deepEqual(full, FIGURE20_GRID_SIZES);
 });
 
 Deno.test("nano profile: exactly three tiny models; simulate profile: the paper grid through simulate", () => {

@@ -9,6 +9,7 @@ import { exactGrid, type GridParams, PAPER_GRID } from "./grid.ts";
 import { DEFAULT_FIT_OPTIONS, type FitOptions } from "./fit_approach3.ts";
 import type { LrSweepSettings } from "./lr_sweep.ts";
 import type { MicroStudySettings } from "./micro_study.ts";
+import { DEFAULT_GRID_SIZES } from "./sensitivity.ts";
 import type { BackendName, CorpusSpec } from "./train.ts";
 import type { LawForm } from "./schemas.ts";
 
@@ -21,6 +22,11 @@ export interface PaperProfile {
   readonly kind: "paper";
   /** Approach 3 options. */
   readonly fit: FitTable;
+  /**
+   * Start-grid sizes (starts per fit) of the grid_size_study stage, Gemstones Figure 20: a subset of the
+   * authors' twenty, FIGURE20_GRID_SIZES of scaling/fit/sensitivity.ts (all twenty: 1,224,000 Eq. 1 fits).
+   */
+  readonly figure20GridSizes: readonly number[];
 }
 
 /** A profile that trains its own grid (one train stage per grid row) on a corpus. */
@@ -214,7 +220,12 @@ export const MICRO_H100_RUNS: readonly string[] = [
 ];
 
 /** The paper profile (default). */
-export const PAPER: PaperProfile = { kind: "paper", fit: DEFAULT_FIT_OPTIONS };
+export const PAPER: PaperProfile = {
+  kind: "paper",
+  fit: DEFAULT_FIT_OPTIONS,
+  // The authors' eight smallest grids (3,000-10,000 starts); FIGURE20_GRID_SIZES runs all twenty.
+  figure20GridSizes: DEFAULT_GRID_SIZES,
+};
 
 /**
  * The micro study's grid (issue 14): byte vocabulary, context 128, head 8, depth at most 10, targets
