@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { sinks, topologicalOrder, withDependencies } from "./graph.ts";
+import {
+  requireWorkers,
+  sinks,
+  topologicalOrder,
+  uniqueStages,
+  usesDevice,
+  withDependencies,
+} from "./graph.ts";
 import type { Stage } from "./stage.ts";
 
 const node = (id: string, deps: string[] = []): Stage => ({
@@ -31,4 +38,41 @@ Deno.test("cycles, unknown deps and duplicate ids are errors naming them", () =>
   );
   assert.throws(() => topologicalOrder([node("a"), node("a")]), /duplicate stage id: a/);
   assert.throws(() => withDependencies([node("a")], "q"), /unknown stage q \(known: a\)/);
+});
+
+Deno.test("uniqueStages keeps a repeated node once, at its first place, and refuses two stages under one id", () => {
+  const a = { ...node("a"), params: { x: 1 }, worker: { factory: "f", args: [1] } };
+  const b = node("b", ["a"]);
+  const merged = uniqueStages([a, b, { ...a, params: { x: 1 } }, node("c")]);
+  assert.deepEqual(merged.map((s) => s.name), ["a", "b", "c"]);
+  assert.equal(merged[0], a);
+  assert.throws(
+    () => uniqueStages([a, { ...a, params: { x: 2 } }]),
+    { message: 'two different stages share the id a: params "{\\"x\\":1}" vs "{\\"x\\":2}"' },
+  );
+  assert.throws(
+    () => uniqueStages([a, { ...a, worker: undefined }]),
+    /two different stages share the id a: worker \{"factory":"f","args":\[1\]\} vs null/,
+  );
+  assert.throws(
+    () => uniqueStages([a, { ...a, worker: { factory: "f", args: [2] } }]),
+    /share the id a: worker/,
+  );
+  assert.throws(() => uniqueStages([b, node("b", ["c"])]), /share the id b: deps \["a"\] vs \["c"\]/);
+});
+
+Deno.test("requireWorkers refuses a CPU stage without a worker, naming it; device stages may run here", () => {
+  const cpu = (id: string) => ({ ...node(id), worker: { factory: "make", args: [id] } });
+  const gpu = { ...node("train.x"), envIdentity: () => Promise.resolve("webgpu:test") };
+  requireWorkers([cpu("a"), gpu, cpu("b")]);
+  assert.equal(usesDevice(gpu), true);
+  assert.equal(usesDevice(cpu("a")), false);
+  assert.throws(() => requireWorkers([cpu("a"), node("collect"), gpu]), {
+    message: "stage collect would run on the main thread: a stage that computes on the CPU must be built " +
+      "with offThread (pipeline/off_thread.ts), so that it runs in a worker",
+  });
+  assert.throws(
+    () => requireWorkers([node("p"), node("q")]),
+    /^Error: stages p, q would run on the main thread/,
+  );
 });

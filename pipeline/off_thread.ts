@@ -3,7 +3,9 @@
  * {@link offThread} carries the name of its factory (an export of its module) and the factory's
  * arguments; the runner rebuilds it in a fresh Web Worker (`stage_worker.ts`) and runs it there
  * ({@link runInWorker}), relaying progress and log lines. The rebuilt stage must have the same parameters
- * as the graph's (checked), so the fingerprint still describes what ran.
+ * as the graph's (checked), so the fingerprint still describes what ran. A pipeline definition may require
+ * it of every stage that computes on the CPU (`requireWorkers` of pipeline/graph.ts; stages/pipeline.ts
+ * does).
  * @module
  */
 import type { Params, Stage, StageContext } from "./stage.ts";

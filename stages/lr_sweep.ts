@@ -4,7 +4,8 @@
  * the sweep is cached run by run. The `lr_sweep` stage gathers the final validation losses into
  * `lr_sweep.csv` ({@link LrSweepRow}) and two Vega-Lite specs: loss against lr (`loss_vs_lr.vl.json`)
  * and loss against lr·width·√depth (`loss_vs_scaled_lr.vl.json`), where the curves of the four models
- * should collapse onto one if the width-depth rule lr ∝ 1/(width·√depth) holds.
+ * should collapse onto one if the width-depth rule lr ∝ 1/(width·√depth) holds. This module holds the
+ * stage factories; stages/pipeline.ts composes the sweep's graph from them.
  * @module
  */
 import type { Params, Stage } from "../pipeline/stage.ts";
@@ -52,28 +53,24 @@ export function sweepRunId(m: SweepModel, lr: number): string {
   return `lr_${m.width}x${m.depth}_${lr.toExponential().replace("+", "")}`;
 }
 
-/** Returns one train stage per (model, learning rate): lrBase = lr · width · √depth, constant schedule. */
-export function sweepTrainStages(s: LrSweepSettings): Stage[] {
-  return s.models.flatMap((m) =>
-    s.learningRates.map((lr) =>
-      trainStage({
-        runId: sweepRunId(m, lr),
-        model: { ...s.architecture, width: m.width, depth: m.depth },
-        train: {
-          steps: s.steps,
-          batchSize: s.batchSize,
-          lrBase: lr * m.width * Math.sqrt(m.depth),
-          evalEveryTokens: 0,
-          evalBatches: s.evalBatches,
-          logEvery: Math.max(1, Math.min(50, s.steps)),
-          checkpointEvery: 0,
-          seed: 0,
-        },
-        corpus: s.corpus,
-        backend: s.backend,
-      })
-    )
-  );
+/** Returns the train stage of model `m` of sweep `s` at peak lr `lr`: lrBase = lr · width · √depth, constant schedule. */
+export function sweepTrainStage(s: LrSweepSettings, m: SweepModel, lr: number): Stage {
+  return trainStage({
+    runId: sweepRunId(m, lr),
+    model: { ...s.architecture, width: m.width, depth: m.depth },
+    train: {
+      steps: s.steps,
+      batchSize: s.batchSize,
+      lrBase: lr * m.width * Math.sqrt(m.depth),
+      evalEveryTokens: 0,
+      evalBatches: s.evalBatches,
+      logEvery: Math.max(1, Math.min(50, s.steps)),
+      checkpointEvery: 0,
+      seed: 0,
+    },
+    corpus: s.corpus,
+    backend: s.backend,
+  });
 }
 
 /** Returns the two Vega-Lite specs (loss vs lr; loss vs lr·width·√depth) of the sweep's rows. */
@@ -231,9 +228,4 @@ export function importedLrSweepStage(
       ctx.log(`lr_sweep: ${rows.length} runs, ${rows.filter((r) => r.diverged).length} diverged`);
     },
   };
-}
-
-/** Returns the sweep's stages: one train stage per (model, lr) and the lr_sweep stage (the corpus stage is the caller's). */
-export function lrSweepStages(s: LrSweepSettings): Stage[] {
-  return [...sweepTrainStages(s), lrSweepStage(s)];
 }

@@ -3,7 +3,8 @@ import { compile } from "vega-lite";
 import { runPipeline } from "../pipeline/mod.ts";
 import { readCsvObjects } from "./schemas.ts";
 import { corpusStage } from "./train.ts";
-import { type LrSweepSettings, lrSweepStages, sweepRunId } from "./lr_sweep.ts";
+import { type LrSweepSettings, sweepRunId } from "./lr_sweep.ts";
+import { lrSweepStagesOf } from "./pipeline.ts";
 
 const SWEEP: LrSweepSettings = {
   models: [
@@ -34,7 +35,7 @@ Deno.test("lr sweep: one run per (model, lr), table of final losses and lr·widt
   try {
     const stages = [
       corpusStage({ source: "synthetic", tokens: 20_000, seed: 2, alphabetSize: 8 }),
-      ...lrSweepStages(SWEEP),
+      ...lrSweepStagesOf(SWEEP),
     ];
     assert.equal(stages.length, 1 + 12 + 1);
     const results = await runPipeline(stages, { root, jobs: 2 });

@@ -12,7 +12,8 @@
  * `lr_optimum` is the fitted optimum of lr·width·√depth: per sweep model, the vertex of the parabola in
  * ln lr through its lowest final loss and the two neighbours (`lrSweepBest`), then the geometric mean over
  * the models. Each train stage depends on it and reads it when it runs, so a change of the sweep reruns
- * the grid. `study_plan` depends on nothing the runs read: remeasuring throughput retrains nothing.
+ * the grid. `study_plan` depends on nothing the runs read: remeasuring throughput retrains nothing. This
+ * module holds the science and the stage factories; stages/pipeline.ts composes the study's graph.
  * @module
  */
 import type { Params, Stage } from "../pipeline/stage.ts";
@@ -222,25 +223,23 @@ export function sweptTrainStage(spec: RunSpec): Stage<RunSpec & Params> {
   };
 }
 
-/** Returns the train stages of study `s` (one per run), each at the sweep's optimum lr. */
-export function microTrainStages(s: MicroStudySettings): Stage[] {
-  return microRuns(s).map((r) =>
-    sweptTrainStage({
-      runId: r.runId,
-      model: r.model,
-      train: {
-        steps: r.steps,
-        batchSize: s.grid.batchSize,
-        evalSteps: [...r.evalSteps],
-        evalBatches: s.evalBatches,
-        logEvery: Math.max(1, Math.min(r.evalSteps[0], 50)),
-        checkpointEvery: s.checkpointEvery,
-        seed: r.seed,
-      },
-      corpus: s.corpus,
-      backend: s.backend,
-    })
-  );
+/** Returns the train stage of run `r` of study `s`, at the sweep's optimum lr. */
+export function microTrainStage(s: MicroStudySettings, r: MicroRun): Stage {
+  return sweptTrainStage({
+    runId: r.runId,
+    model: r.model,
+    train: {
+      steps: r.steps,
+      batchSize: s.grid.batchSize,
+      evalSteps: [...r.evalSteps],
+      evalBatches: s.evalBatches,
+      logEvery: Math.max(1, Math.min(r.evalSteps[0], 50)),
+      checkpointEvery: s.checkpointEvery,
+      seed: r.seed,
+    },
+    corpus: s.corpus,
+    backend: s.backend,
+  });
 }
 
 /** `seed_spread.json`: the final validation loss of each shape trained with two seeds. */
@@ -367,12 +366,4 @@ export function studyPlanStage(
       for (const line of text.split("\n")) ctx.log(`study_plan: ${line}`);
     },
   };
-}
-
-/**
- * Returns every stage of study `s` after its corpus and sweep: lr_optimum, the train stages, seed_spread
- * and study_plan (which costs the sweep `sweep` too, when given).
- */
-export function microStudyStages(s: MicroStudySettings, sweep: LrSweepSettings | null = null): Stage[] {
-  return [lrOptimumStage(s.lrSweep), ...microTrainStages(s), seedSpreadStage(s), studyPlanStage(s, sweep)];
 }

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { runPipeline } from "../pipeline/mod.ts";
 import { corpusStage } from "./train.ts";
 import { exactGrid, PAPER_GRID } from "./grid.ts";
-import { type LrSweepSettings, lrSweepStages } from "./lr_sweep.ts";
+import type { LrSweepSettings } from "./lr_sweep.ts";
+import { lrSweepStagesOf, microStudyStagesOf } from "./pipeline.ts";
 import type { LrSweepRow } from "./lr_sweep_table.ts";
 import { readLrSweepRows } from "./lr_sweep_table.ts";
 import { lrSweepBest } from "./report/figures/lr_sweep.ts";
@@ -12,7 +13,6 @@ import {
   microPlanRuns,
   microRuns,
   type MicroStudySettings,
-  microStudyStages,
   readThroughputSamples,
   seedSpreadOf,
   sweepPlanRuns,
@@ -75,8 +75,8 @@ Deno.test("micro study at nano size: sweep optimum -> grid lr, log-spaced decade
     await Deno.writeTextFile(`${root}/timings.json`, JSON.stringify({ runs }));
     const stages = [
       corpusStage({ source: "synthetic", tokens: 40_000, seed: 3, alphabetSize: 8 }),
-      ...lrSweepStages(SWEEP),
-      ...microStudyStages(STUDY),
+      ...lrSweepStagesOf(SWEEP),
+      ...microStudyStagesOf(STUDY),
     ];
     const results = await runPipeline(stages, { root, jobs: 2 });
     const dir = (id: string) => results.find((r) => r.id === id)!.outDir;

@@ -31,11 +31,16 @@
  * runs fit subset "own" (or "simulated"/"simulated_cool"); diverged runs are left out by collect_trained.
  *
  * Every CPU-bound stage is built with `offThread`, so the runner runs it in a worker of its own and
- * `--jobs N` keeps N cores busy; train stages (GPU) run on the main thread.
+ * `--jobs N` keeps N cores busy; train stages (GPU: they name their adapter in `envIdentity`) run on the
+ * main thread. {@link buildVariant} and {@link diffStages} enforce it (pipeline/graph.ts `requireWorkers`),
+ * and a node shared by two parts of a graph (a rainbow fit that Appendix D fits too) must be the same stage
+ * in both (`uniqueStages`). This module alone composes the graph: the stage modules (the lr sweep and the
+ * micro study included) export stage factories, and the profiles' settings are data.
  * @module
  */
 import type { PipelineDefinition, Stage } from "../pipeline/stage.ts";
 import { offThread } from "../pipeline/off_thread.ts";
+import { requireWorkers, uniqueStages } from "../pipeline/graph.ts";
 import { collectStage } from "./collect.ts";
 import { collectImportedStage, collectSimulatedStage, collectTrainedStage } from "./collect_own.ts";
 import { selectParams, selectStage } from "./select.ts";
@@ -47,20 +52,21 @@ import { backtestStage } from "./fit_backtest.ts";
 import { overtrainingStage } from "./fit_overtraining.ts";
 import { overspendStage } from "./fit_overspend.ts";
 import { perceiverReportStage, type RainbowFit, reportStage } from "./report.ts";
-import {
-  GRID_SIZE_SUBSET,
-  gridSizesFromEnv,
-  gridSizeStudyStage,
-  sensitivityParams,
-  sensitivityStage,
-} from "./sensitivity.ts";
+import { GRID_SIZE_SUBSET, gridSizeStudyStage, sensitivityParams, sensitivityStage } from "./sensitivity.ts";
 import { FIGURE20_DELTAS } from "../scaling/fit/sensitivity.ts";
 import { diffStage, diffStageId } from "./diff.ts";
 import { buildGrid, gridStage, modelOfRow } from "./grid.ts";
 import { SIMULATED_COOL_SUBSET, SIMULATED_SUBSET, simulateStage } from "./simulate.ts";
-import { importedLrSweepStage, lrSweepStages } from "./lr_sweep.ts";
+import { importedLrSweepStage, type LrSweepSettings, lrSweepStage, sweepTrainStage } from "./lr_sweep.ts";
 import { corpusStage, trainStage } from "./train.ts";
-import { microStudyStages } from "./micro_study.ts";
+import {
+  lrOptimumStage,
+  microRuns,
+  type MicroStudySettings,
+  microTrainStage,
+  seedSpreadStage,
+  studyPlanStage,
+} from "./micro_study.ts";
 import { paperLawStage } from "./paper_law.ts";
 import {
   RAINBOW_APPROACH1,
@@ -78,6 +84,7 @@ import {
   PROFILE_SETTINGS,
   type ProfileSettings,
   type SimulateProfile,
+  studySettingsOf,
   type TrainingProfile,
 } from "./profile_settings.ts";
 
@@ -163,17 +170,6 @@ export const APPENDIX_D_VARIANTS: readonly string[] = [
 /** Hoffmann et al.'s points (collect's chinchilla.csv) as a rainbow law of their own: name -> subset. */
 const CHINCHILLA_POINTS: Readonly<Record<string, string>> = { slim_chinchilla: "slim_chinchilla" };
 
-/** Returns `stages` with later duplicates of a node id dropped. */
-function uniqueStages(stages: readonly Stage[]): Stage[] {
-  const seen = new Set<string>();
-  return stages.filter((s) => {
-    const id = s.id ?? s.name;
-    if (seen.has(id)) return false;
-    seen.add(id);
-    return true;
-  });
-}
-
 /**
  * Returns the paper profile's extra report inputs for `variant` and their stages: the fits of its width-depth
  * variant, the rainbow's 14 Eq. 1 and 10 Approach 1 fits (Figure 6) and the relaxed prescriptions of
@@ -192,9 +188,17 @@ function paperReportStages(
     : fitStages(wd, resolveVariant(wd), { fit, collect }).filter((s) => s.id !== stageId("backtest", wd));
   const rainbow: Record<string, string> = {};
   const rainbowFits: Record<string, RainbowFit> = {};
+  // Another variant's fit stages, `kinds` of them only: the very stages its own graph builds.
+  const fitsOf = (w: string, kinds: readonly string[]) => {
+    const keep = kinds.map((k) => stageId(k, w));
+    return fitStages(w, resolveVariant(w), { fit, collect }).filter((s) => keep.includes(s.id ?? ""));
+  };
   for (const { variant: w, label } of RAINBOW_EQ1) {
     if (CHINCHILLA_POINTS[w] !== undefined) {
-      stages.push(selectChinchillaStage(w, CHINCHILLA_POINTS[w]), approach3Stage(w, "eq1", fit.eq1));
+      stages.push(
+        offThread(selectChinchillaStage, w, CHINCHILLA_POINTS[w]),
+        offThread(approach3Stage, w, "eq1", fit.eq1),
+      );
       rainbowFits[label] = { subsets: [CHINCHILLA_POINTS[w]], noEmbeds: false };
     } else {
       const settings = resolveVariant(w);
@@ -202,27 +206,18 @@ function paperReportStages(
         subsets: [...settings.subsets],
         noEmbeds: settings.paramsConvention.startsWith("non_embedding"),
       };
-      stages.push(
-        selectStage(w, settings, { collect }),
-        approach3Stage(w, "eq1", { ...fit.eq1, huberDelta: settings.huberDelta }),
-      );
+      stages.push(...fitsOf(w, ["select", "approach3_eq1"]));
     }
     rainbow[label] = stageId("approach3_eq1", w);
   }
   const rainbowApproach1: Record<string, string> = {};
   for (const { variant: w, label } of RAINBOW_APPROACH1) {
-    stages.push(
-      selectStage(w, resolveVariant(w), { purpose: "approach1", collect }),
-      approach1Stage(w, {}, stageId("select_approach1", w)),
-    );
+    stages.push(...fitsOf(w, ["select_approach1", "approach1"]));
     rainbowApproach1[label] = stageId("approach1", w);
   }
   const relaxed: Record<string, string> = {};
   for (const w of APPENDIX_D_VARIANTS) {
-    const keep = ["select", "approach3_eq1", "approach3_eq2", "prescribe_relaxed"].map((s) => stageId(s, w));
-    stages.push(
-      ...fitStages(w, resolveVariant(w), { fit, collect }).filter((s) => keep.includes(s.id ?? "")),
-    );
+    stages.push(...fitsOf(w, ["select", "approach3_eq1", "approach3_eq2", "prescribe_relaxed"]));
     relaxed[w] = stageId("prescribe_relaxed", w);
   }
   return {
@@ -273,6 +268,28 @@ export function trainStagesOf(s: TrainingProfile, corpusId = "corpus"): Stage[] 
   });
 }
 
+/** Returns the stages of learning-rate sweep `s`: one train stage per (model, lr), model-major, then `lr_sweep`. */
+export function lrSweepStagesOf(s: LrSweepSettings): Stage[] {
+  return [
+    ...s.models.flatMap((m) => s.learningRates.map((lr) => sweepTrainStage(s, m, lr))),
+    offThread(lrSweepStage, s),
+  ];
+}
+
+/**
+ * Returns the stages of micro study `s` after its corpus and sweep: `lr_optimum`, one train stage per run
+ * (stages/micro_study.ts `microRuns`), `seed_spread` and `study_plan` (which costs the sweep `sweep` too,
+ * when given).
+ */
+export function microStudyStagesOf(s: MicroStudySettings, sweep: LrSweepSettings | null = null): Stage[] {
+  return [
+    offThread(lrOptimumStage, s.lrSweep),
+    ...microRuns(s).map((r) => microTrainStage(s, r)),
+    offThread(seedSpreadStage, s),
+    offThread(studyPlanStage, s, sweep),
+  ];
+}
+
 /** Returns the sources of the simulate profile `s` for `variant` (its cooldown variants fit the cooled runs). */
 function simulateSources(s: SimulateProfile, variant: string): Sources {
   const paper = resolveVariant("paper");
@@ -291,7 +308,7 @@ function simulateSources(s: SimulateProfile, variant: string): Sources {
   return {
     stages: [
       ...lawStages,
-      gridStage(s.grid),
+      offThread(gridStage, s.grid),
       offThread(simulateStage, {
         grid: "grid",
         architecture,
@@ -322,13 +339,13 @@ export function sourcesOf(p: ProfileSettings, variant: string): Sources {
       return { stages: [offThread(collectStage)], collect: "collect", subset: null };
     case "train": {
       // The micro-study design (lr from the sweep, log-spaced checkpoints, seeds) or one run per grid row.
-      const trains = p.study ? microStudyStages(p.study, p.lrSweep) : trainStagesOf(p);
+      const trains = p.study ? microStudyStagesOf(studySettingsOf(p, p.study), p.lrSweep) : trainStagesOf(p);
       return {
         stages: [
-          gridStage(p.grid),
-          corpusStage(p.corpus),
+          offThread(gridStage, p.grid),
+          offThread(corpusStage, p.corpus),
           ...trains,
-          ...(p.lrSweep ? lrSweepStages(p.lrSweep) : []),
+          ...(p.lrSweep ? lrSweepStagesOf(p.lrSweep) : []),
           offThread(collectTrainedStage, trains.filter((t) => t.name === "train").map((t) => t.id!)),
         ],
         collect: "collect_trained",
@@ -342,7 +359,7 @@ export function sourcesOf(p: ProfileSettings, variant: string): Sources {
       return {
         stages: [
           offThread(collectImportedStage, p.runs.map((id) => `${p.runsDir}/${id}`)),
-          ...(p.lrSweep ? [importedLrSweepStage(p.lrSweep, p.lrSweepDir)] : []),
+          ...(p.lrSweep ? [offThread(importedLrSweepStage, p.lrSweep, p.lrSweepDir)] : []),
         ],
         collect: "collect_imported",
         subset: "own",
@@ -387,12 +404,12 @@ export function profileStages(p: ProfileSettings, variant: string): Stage[] {
     : {};
   if (p.kind === "paper") {
     stages.push(
-      gridSizeStudyStage({
+      offThread(gridSizeStudyStage, {
         subset: GRID_SIZE_SUBSET,
-        gridSizes: gridSizesFromEnv(),
+        gridSizes: [...p.figure20GridSizes],
         deltas: [...FIGURE20_DELTAS],
       }),
-      sensitivityStage(sensitivityParams(variant, selectParams(variant, v), v)),
+      offThread(sensitivityStage, sensitivityParams(variant, selectParams(variant, v), v)),
     );
   }
   const lrSweep = sources.lrSweep === undefined ? {} : { lrSweep: sources.lrSweep };
@@ -409,7 +426,7 @@ export function profileStages(p: ProfileSettings, variant: string): Stage[] {
         },
       }),
     );
-    return stages;
+    return uniqueStages(stages);
   }
   const extra = paperReportStages(variant, v, p.fit, sources.collect);
   stages.push(
@@ -440,31 +457,26 @@ export function profileSettings(name: string): ProfileSettings {
   return p;
 }
 
-/** Returns every stage of one variant's run under `profile` (default "paper"). */
+/**
+ * Returns every stage of one variant's run under `profile` (default "paper"); throws naming any stage that
+ * would compute on the CPU on the main thread (pipeline/graph.ts `requireWorkers`).
+ */
 export function buildVariant(variant: string, profile = "paper"): Stage[] {
-  return profileStages(profileSettings(profile), variant);
+  const stages = profileStages(profileSettings(profile), variant);
+  requireWorkers(stages);
+  return stages;
 }
 
 /** Returns the stages of the diff of variants `a` and `b` under `profile`: both sides' sources and fits, and the diff. */
 export function diffStages(a: string, b: string, profile = "paper"): Stage[] {
   const p = profileSettings(profile);
-  const seen = new Set<string>();
-  const stages: Stage[] = [];
-  for (const variant of [a, b]) {
+  const stages = uniqueStages([a, b].flatMap((variant) => {
     const sources = sourcesOf(p, variant);
-    const fits = fitStages(variant, variantOfSources(variant, sources), {
-      fit: p.fit,
-      collect: sources.collect,
-    });
-    for (const s of [...sources.stages, ...fits]) {
-      const id = s.id ?? s.name;
-      if (!seen.has(id)) {
-        seen.add(id);
-        stages.push(s);
-      }
-    }
-  }
+    const v = variantOfSources(variant, sources);
+    return [...sources.stages, ...fitStages(variant, v, { fit: p.fit, collect: sources.collect })];
+  }));
   stages.push(offThread(diffStage, { a, b }));
+  requireWorkers(stages);
   return stages;
 }
 

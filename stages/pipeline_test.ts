@@ -1,9 +1,18 @@
 import assert from "node:assert/strict";
 import type { Stage } from "../pipeline/stage.ts";
-import { buildVariant, PROFILES } from "./pipeline.ts";
-import { MICRO_STUDY, MICRO_STUDY_GRID, NANO_GRID, SIMULATE_GRID } from "./profile_settings.ts";
+import { buildVariant, PROFILES, profileStages } from "./pipeline.ts";
+import {
+  MICRO,
+  MICRO_STUDY,
+  MICRO_STUDY_GRID,
+  NANO_GRID,
+  PAPER,
+  SIMULATE_GRID,
+  type TrainingProfile,
+} from "./profile_settings.ts";
 import { microRuns } from "./micro_study.ts";
 import { buildGrid } from "./grid.ts";
+import { FIGURE20_GRID_SIZES } from "../scaling/fit/sensitivity.ts";
 
 function assertWellFormed(stages: readonly Stage[]): Map<string, Stage> {
   const byId = new Map<string, Stage>();
@@ -63,6 +72,58 @@ Deno.test("micro profile: the micro study, every train stage at the sweep's opti
   assert.ok(stages.get("report.paper")!.deps.includes("lr_sweep"), "the micro report draws the lr sweep");
   const nano = assertWellFormed(buildVariant("paper", "nano"));
   assert.ok(!nano.get("report.paper")!.deps.includes("lr_sweep"), "nano has no sweep");
+});
+
+/** The evaluation and checkpoint settings of the study's train stages (the sweep's left out) of `stages`. */
+function studyTrainSettings(stages: readonly Stage[]) {
+  return stages.filter((s) => s.name === "train" && s.deps.includes("lr_optimum")).map((s) => {
+    const t = (s.params as { train: { evalSteps: number[]; evalBatches: number; checkpointEvery: number } })
+      .train;
+    return {
+      checkpoints: t.evalSteps.length,
+      evalBatches: t.evalBatches,
+      checkpointEvery: t.checkpointEvery,
+    };
+  });
+}
+
+Deno.test("micro profile: its evalsPerRun, evalBatches and checkpointEvery reach every train stage of the study", () => {
+  assert.deepEqual([MICRO.evalsPerRun, MICRO.evalBatches, MICRO.checkpointEvery], [6, 4, 500]);
+  const micro = studyTrainSettings(buildVariant("paper", "micro"));
+  assert.equal(micro.length, 17);
+  for (const t of micro) assert.deepEqual(t, { checkpoints: 6, evalBatches: 4, checkpointEvery: 500 });
+  // Edit the profile: the stages follow.
+  const edited: TrainingProfile = { ...MICRO, evalsPerRun: 4, evalBatches: 3, checkpointEvery: 70 };
+  const changed = studyTrainSettings(profileStages(edited, "paper"));
+  assert.equal(changed.length, 17);
+  for (const t of changed) assert.deepEqual(t, { checkpoints: 4, evalBatches: 3, checkpointEvery: 70 });
+});
+
+Deno.test("nano profile: each train stage's parameters as published (steps, evaluations, checkpoints, lr)", () => {
+  const nano = buildVariant("paper", "nano").filter((s) => s.name === "train");
+  assert.deepEqual(nano.map((s) => s.id), ["train.nano_32x1", "train.nano_32x2", "train.nano_64x1"]);
+  for (const s of nano) {
+    assert.deepEqual((s.params as { train: unknown }).train, {
+      steps: 120,
+      batchSize: 8,
+      lrBase: 2.5,
+      evalEveryTokens: 24 * 8 * 32, // 120 steps / 5 evaluations
+      evalBatches: 8,
+      logEvery: 24,
+      checkpointEvery: 50,
+      seed: 0,
+    });
+    assert.deepEqual(s.deps, ["corpus"]);
+  }
+});
+
+Deno.test("paper profile: grid_size_study runs the profile's Figure 20 grid sizes (8 by default, all 20 when set)", () => {
+  const sizes = (stages: readonly Stage[]) =>
+    (stages.find((s) => s.id === "grid_size_study")!.params as { gridSizes: number[] }).gridSizes;
+  assert.deepEqual(sizes(buildVariant("paper")), [3000, 4000, 5000, 6000, 7000, 8000, 9000, 10000]);
+  const full = sizes(profileStages({ ...PAPER, figure20GridSizes: FIGURE20_GRID_SIZES }, "paper"));
+  assert.equal(full.length, 20);
+  assert.deepEqual(full, FIGURE20_GRID_SIZES);
 });
 
 Deno.test("nano profile: exactly three tiny models; simulate profile: the paper grid through simulate", () => {

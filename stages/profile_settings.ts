@@ -9,6 +9,7 @@ import { exactGrid, type GridParams, PAPER_GRID } from "./grid.ts";
 import { DEFAULT_FIT_OPTIONS, type FitOptions } from "./fit_approach3.ts";
 import type { LrSweepSettings } from "./lr_sweep.ts";
 import type { MicroStudySettings } from "./micro_study.ts";
+import { DEFAULT_GRID_SIZES } from "./sensitivity.ts";
 import type { BackendName, CorpusSpec } from "./train.ts";
 import type { LawForm } from "./schemas.ts";
 
@@ -21,6 +22,11 @@ export interface PaperProfile {
   readonly kind: "paper";
   /** Approach 3 options. */
   readonly fit: FitTable;
+  /**
+   * Start-grid sizes (starts per fit) of the grid_size_study stage, Gemstones Figure 20: a subset of the
+   * authors' twenty, FIGURE20_GRID_SIZES of scaling/fit/sensitivity.ts (all twenty: 1,224,000 Eq. 1 fits).
+   */
+  readonly figure20GridSizes: readonly number[];
 }
 
 /** A profile that trains its own grid (one train stage per grid row) on a corpus. */
@@ -35,7 +41,7 @@ export interface TrainingProfile {
   readonly corpus: CorpusSpec;
   /** Backend of the runs. */
   readonly backend: BackendName;
-  /** Validation checkpoints per run (evenly spaced in tokens). */
+  /** Validation checkpoints per run (evenly spaced in tokens; log-spaced in tokens in a `study`). */
   readonly evalsPerRun: number;
   /** Fixed validation batches per evaluation. */
   readonly evalBatches: number;
@@ -49,10 +55,18 @@ export interface TrainingProfile {
   readonly lrSweep: LrSweepSettings | null;
   /**
    * The micro-study design (stages/micro_study.ts): when given, the runs are its train stages (lr from the
-   * sweep's optimum, log-spaced checkpoints, two seeds for a subset) instead of one per `grid` row.
+   * sweep's optimum, log-spaced checkpoints, two seeds for a subset) instead of one per `grid` row; the
+   * profile's name, grid, backend, `evalsPerRun`, `evalBatches` and `checkpointEvery` apply to them
+   * ({@link studySettingsOf}).
    */
-  readonly study?: MicroStudySettings;
+  readonly study?: StudyDesign;
 }
+
+/** What a micro study adds to its training profile's settings: the tokens per parameter, the seed shapes and the plan. */
+export type StudyDesign = Pick<
+  MicroStudySettings,
+  "tokensPerParam" | "seedShapes" | "throughputFile" | "budgetSeconds"
+>;
 
 /** A profile that simulates its grid's runs from a known law (no GPU). */
 export interface SimulateProfile {
@@ -206,7 +220,12 @@ export const MICRO_H100_RUNS: readonly string[] = [
 ];
 
 /** The paper profile (default). */
-export const PAPER: PaperProfile = { kind: "paper", fit: DEFAULT_FIT_OPTIONS };
+export const PAPER: PaperProfile = {
+  kind: "paper",
+  fit: DEFAULT_FIT_OPTIONS,
+  // The authors' eight smallest grids (3,000-10,000 starts); FIGURE20_GRID_SIZES runs all twenty.
+  figure20GridSizes: DEFAULT_GRID_SIZES,
+};
 
 /**
  * The micro study's grid (issue 14): byte vocabulary, context 128, head 8, depth at most 10, targets
@@ -234,39 +253,52 @@ export const MICRO_STUDY_GRID: GridParams = {
 };
 
 /**
- * The micro study: every model at the sweep's fitted lr·width·√depth, 10 to 100 tokens per parameter with 6
- * checkpoints log-spaced in tokens, a second seed for four small shapes, planned against the H100
- * throughput of data/micro-h100/timings.json and an 8-minute budget (sweep included).
+ * The micro profile: jargon-text, WebGPU, the micro study (13 models of 0.02M-0.5M params, 4 seed pairs) and
+ * the lr sweep. Every model trains at the sweep's fitted lr·width·√depth, 10 to 100 tokens per parameter
+ * with 6 validation checkpoints log-spaced in tokens (4 batches each), a second seed for four small shapes,
+ * planned against the H100 throughput of data/micro-h100/timings.json and an 8-minute budget (sweep
+ * included).
  */
-export const MICRO_STUDY: MicroStudySettings = {
-  name: "micro",
-  grid: MICRO_STUDY_GRID,
-  tokensPerParam: [10, 100],
-  checkpoints: 6,
-  seedShapes: ["16x3", "32x2", "48x2", "64x3"],
-  evalBatches: 4,
-  checkpointEvery: 500,
-  backend: "gpu",
-  corpus: "corpus",
-  lrSweep: "lr_sweep",
-  throughputFile: "data/micro-h100/timings.json",
-  budgetSeconds: 480,
-};
-
-/** The micro profile: jargon-text, WebGPU, the micro study (13 models of 0.02M-0.5M params, 4 seed pairs) and the lr sweep. */
 export const MICRO: TrainingProfile = {
   kind: "train",
   name: "micro",
   grid: MICRO_STUDY_GRID,
-  study: MICRO_STUDY,
+  study: {
+    tokensPerParam: [10, 100],
+    seedShapes: ["16x3", "32x2", "48x2", "64x3"],
+    throughputFile: "data/micro-h100/timings.json",
+    budgetSeconds: 480,
+  },
   corpus: { source: "debian", package: "jargon-text" },
   backend: "gpu",
-  evalsPerRun: 8,
-  evalBatches: 8,
-  checkpointEvery: 200,
+  evalsPerRun: 6,
+  evalBatches: 4,
+  checkpointEvery: 500,
   fit: DEFAULT_FIT_OPTIONS,
   lrSweep: MICRO_H100_LR_SWEEP,
 };
+
+/**
+ * Returns the settings of the micro study of training profile `p` with design `study`: the profile's name,
+ * grid, backend, checkpoints (`evalsPerRun`), evaluation batches and checkpoint interval, the corpus
+ * stage "corpus" and the optimum of the sweep stage "lr_sweep".
+ */
+export function studySettingsOf(p: TrainingProfile, study: StudyDesign): MicroStudySettings {
+  return {
+    name: p.name,
+    grid: p.grid,
+    ...study,
+    checkpoints: p.evalsPerRun,
+    evalBatches: p.evalBatches,
+    checkpointEvery: p.checkpointEvery,
+    backend: p.backend,
+    corpus: "corpus",
+    lrSweep: "lr_sweep",
+  };
+}
+
+/** The micro profile's study, resolved ({@link studySettingsOf}). */
+export const MICRO_STUDY: MicroStudySettings = studySettingsOf(MICRO, MICRO.study!);
 
 /** The nano profile: synthetic language, WebGPU, 3 tiny models; minutes on llvmpipe. */
 export const NANO: TrainingProfile = {

@@ -37,20 +37,12 @@ import { readRunsRows, type SelectedRow, stageId } from "./schemas.ts";
 export const GRID_SIZE_SUBSET = "hot";
 
 /**
- * Grid sizes a default `reproduce` runs: the authors' eight smallest (3,000-10,000 starts, 104,000 Eq. 1
- * fits over both deltas, about 10-20 s on two idle cores), so that a cold `reproduce` stays well under 3
- * minutes. `GEMSTONES_FIGURE20=full` in the environment of `deno task reproduce` runs all twenty
+ * Grid sizes the paper profile runs (its `figure20GridSizes` in stages/profile_settings.ts): the authors'
+ * eight smallest (3,000-10,000 starts, 104,000 Eq. 1 fits over both deltas, about 10-20 s on two idle
+ * cores), so that a cold `reproduce` stays well under 3 minutes. FIGURE20_GRID_SIZES there runs all twenty
  * (1,224,000 fits, several minutes); the record and the caption name the sizes run.
  */
 export const DEFAULT_GRID_SIZES: readonly number[] = FIGURE20_GRID_SIZES.slice(0, 8);
-
-/** Returns the grid sizes `reproduce` runs: all of the authors' with GEMSTONES_FIGURE20=full, else the default. */
-export function gridSizesFromEnv(): number[] {
-  const v = Deno.env.get("GEMSTONES_FIGURE20");
-  if (v === undefined || v === "" || v === "default") return [...DEFAULT_GRID_SIZES];
-  if (v === "full") return [...FIGURE20_GRID_SIZES];
-  throw new Error(`GEMSTONES_FIGURE20 must be "full" or "default", got "${v}"`);
-}
 
 /** Parameters of the grid_size_study stage. */
 export type GridSizeStudyParams = {

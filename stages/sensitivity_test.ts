@@ -4,14 +4,12 @@ import { readRunsRows } from "./schemas.ts";
 import { selectParams } from "./select.ts";
 import {
   DEFAULT_GRID_SIZES,
-  gridSizesFromEnv,
   readPublishedGridFit,
   sensitivityCases,
   sensitivityParams,
   shapeOptimum,
 } from "./sensitivity.ts";
 import { resolveVariant } from "./variants.ts";
-import { FIGURE20_GRID_SIZES } from "../scaling/fit/sensitivity.ts";
 import { CHINCHILLA_LAW } from "../scaling/laws/reference.ts";
 import { chinchillaOptimum } from "../scaling/prescribe/chinchilla.ts";
 
@@ -71,20 +69,8 @@ Deno.test("shapeOptimum under 6N is the Chinchilla closed form (continuous shape
   assert.ok(Math.abs(o.tokensOpt / want.tokensOpt - 1) < 0.02, `${o.tokensOpt} vs ${want.tokensOpt}`);
 });
 
-Deno.test("grid_size_study: default and full sizes; the authors' stored fits are read and named on error", async () => {
+Deno.test("grid_size_study: the default sizes; the authors' stored fits are read and named on error", async () => {
   assert.deepEqual(DEFAULT_GRID_SIZES, [3000, 4000, 5000, 6000, 7000, 8000, 9000, 10000]);
-  const prev = Deno.env.get("GEMSTONES_FIGURE20");
-  try {
-    Deno.env.delete("GEMSTONES_FIGURE20");
-    assert.deepEqual(gridSizesFromEnv(), DEFAULT_GRID_SIZES);
-    Deno.env.set("GEMSTONES_FIGURE20", "full");
-    assert.deepEqual(gridSizesFromEnv(), FIGURE20_GRID_SIZES);
-    Deno.env.set("GEMSTONES_FIGURE20", "al");
-    assert.throws(() => gridSizesFromEnv(), /GEMSTONES_FIGURE20 must be "full" or "default", got "al"/);
-  } finally {
-    if (prev === undefined) Deno.env.delete("GEMSTONES_FIGURE20");
-    else Deno.env.set("GEMSTONES_FIGURE20", prev);
-  }
   const d4 = await readPublishedGridFit(
     `${ROOT}/data/gemstones/parameters_delta-4/approach_3_parameters_grid_search_0_hot.json`,
     1e-4,
