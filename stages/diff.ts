@@ -23,14 +23,14 @@ import {
   type DiffResult,
   diffRows,
   summaryText,
-} from "./report/compare.ts";
-import { diffFrontierFigure, diffPrescriptionFigure, type DiffSide } from "./report/figures/diff.ts";
-import { escapeHtml, fmt } from "./report/figures/common.ts";
-import { readRecord, readSelectedRows } from "./report/load.ts";
+} from "../figures/compare.ts";
+import { diffFrontierFigure, diffPrescriptionFigure, type DiffSide } from "../figures/specs/diff.ts";
+import { escapeHtml, fmt } from "../figures/specs/common.ts";
+import { readRecord, readSelectedRows } from "../figures/load.ts";
 // The rendering libraries (vega, vega-lite, resvg) load only when the diff is written (in run).
-import { diffHealthHtml, diffHealthText, type VariantVerdicts } from "./report/health.ts";
-import { type InputSource, sourceFile } from "./report/sources.ts";
-import { FONT_PATH } from "./report/font.ts";
+import { diffHealthHtml, diffHealthText, type VariantVerdicts } from "../figures/health.ts";
+import { type InputSource, sourceFile } from "../figures/sources.ts";
+import { FONT_PATH } from "../figures/font.ts";
 import { writeFileAtomic } from "../util/fs.ts";
 
 /** Upstream node ids of one side of the diff. */
@@ -162,7 +162,7 @@ export function diffTablesHtml(d: DiffResult): string {
 <table class="data"><tr><th>change</th><th>run</th><th>step</th><th>detail</th></tr>${rows}</table></details>`;
 }
 
-/** Returns one side's fits and backtest for the fit-health section (stages/report/health.ts). */
+/** Returns one side's fits and backtest for the fit-health section (figures/health.ts). */
 async function verdictsOf(
   side: LoadedSide,
   deps: DiffSideDeps,
@@ -236,7 +236,7 @@ export function diffStage(
       const result = compareSides(a, b);
       const figures = [diffFrontierFigure(a, b), diffPrescriptionFigure(a, b)];
       const verdicts = [await verdictsOf(a, da, ctx.deps), await verdictsOf(b, db, ctx.deps)] as const;
-      const { writeReport } = await import("./report/write.ts");
+      const { writeReport } = await import("../figures/write.ts");
       await writeReport(ctx.outDir, figures, {
         title: `Variant diff: ${options.a} (A) vs ${options.b} (B)`,
         intro: `Both variants fitted on the same pipeline; A = ${options.a} (${a.rows.length} rows), ` +

@@ -5,7 +5,7 @@ import { exactGrid, PAPER_GRID } from "./grid.ts";
 import { type LrSweepSettings, lrSweepStages } from "./lr_sweep.ts";
 import type { LrSweepRow } from "./lr_sweep_table.ts";
 import { readLrSweepRows } from "./lr_sweep_table.ts";
-import { lrSweepBest } from "./report/figures/lr_sweep.ts";
+import { lrSweepBest } from "../figures/specs/lr_sweep.ts";
 import {
   LR_OPTIMUM_ID,
   lrOptimumOf,

@@ -4,7 +4,7 @@
  *
  * Reads (node ids default to `<stage>.<variant>`): `collect` (industry.csv), `select.V` (rows.csv,
  * select.json), optionally `select_approach1.V` (Approach 1's rows), `approach1.V`, `approach2.V` (said in
- * words, stages/report/approach2_note.ts; its laws in the fits table when fitted), `approach3_eq1.V`,
+ * words, figures/approach2_note.ts; its laws in the fits table when fitted), `approach3_eq1.V`,
  * `approach3_eq2.V`, `approach3_eq3.V`, `prescribe.V`, `overtraining.V`, `overspend.V`, and, for the
  * rainbow (paper Figure 6), the `approach3_eq1.<W>` node of every variant W listed in `deps.rainbow`
  * (left out when empty), and, when `deps.lrSweep` names one, the lr_sweep node's `lr_sweep.csv`. Every
@@ -16,8 +16,8 @@
  */
 import type { Stage } from "../pipeline/stage.ts";
 import { readCsvObjects, stageId } from "./schemas.ts";
-import { escapeHtml } from "./report/figures/common.ts";
-import { gridText } from "./report/figures/approach3.ts";
+import { escapeHtml } from "../figures/specs/common.ts";
+import { gridText } from "../figures/specs/approach3.ts";
 import type {
   Approach1Record,
   Approach2Record,
@@ -29,7 +29,7 @@ import type {
   PrescriptionsRecord,
   SelectSummary,
 } from "./schemas.ts";
-import { perceiverFigures, type ReportInputs, variantFigures } from "./report/figures_of_variant.ts";
+import { perceiverFigures, type ReportInputs, variantFigures } from "../figures/figures_of_variant.ts";
 import {
   approach1Rows,
   approach2Rows,
@@ -38,15 +38,15 @@ import {
   type FitRow,
   fitsCsv,
   fitsHtml,
-} from "./report/fits_table.ts";
-import { readIndustry, readPerceiverValidation, readRecord, readSelectedRows } from "./report/load.ts";
+} from "../figures/fits_table.ts";
+import { readIndustry, readPerceiverValidation, readRecord, readSelectedRows } from "../figures/load.ts";
 // The rendering libraries (vega, vega-lite, resvg) load only when a report is written (in run).
-import { approach2SectionHtml, readApproach2Record } from "./report/approach2_note.ts";
-import { healthSectionHtml, type VariantVerdicts, withHealthNotes } from "./report/health.ts";
-import { FONT_PATH } from "./report/font.ts";
+import { approach2SectionHtml, readApproach2Record } from "../figures/approach2_note.ts";
+import { healthSectionHtml, type VariantVerdicts, withHealthNotes } from "../figures/health.ts";
+import { FONT_PATH } from "../figures/font.ts";
 import { type LrSweepRow, readLrSweepRows } from "./lr_sweep_table.ts";
-import { MUP_SWEEP_PATH, readMupSweep } from "./report/figures/mup_sweep.ts";
-import { type InputSource, type SourceFile, sourceFile } from "./report/sources.ts";
+import { MUP_SWEEP_PATH, readMupSweep } from "../figures/specs/mup_sweep.ts";
+import { type InputSource, type SourceFile, sourceFile } from "../figures/sources.ts";
 import type { GridSizeStudyRecord, SensitivityRecord } from "./sensitivity.ts";
 import { exists } from "../util/fs.ts";
 
@@ -60,7 +60,7 @@ export interface ReportDeps {
   readonly selectApproach1?: string;
   /** The Approach 1 node. */
   readonly approach1: string;
-  /** The Approach 2 node (its approach2.json: fitted or why not, stages/report/approach2_note.ts). */
+  /** The Approach 2 node (its approach2.json: fitted or why not, figures/approach2_note.ts). */
   readonly approach2: string;
   /** The Approach 3 Eq. 1 node. */
   readonly approach3Eq1: string;
@@ -100,7 +100,7 @@ export interface ReportDeps {
    * 12: hot_100b+ for paper); default `approach3Eq2`.
    */
   readonly widthDepthEq2?: string;
-  /** The backtest node; absent leaves the backtest out of the fit-health notes (stages/report/health.ts). */
+  /** The backtest node; absent leaves the backtest out of the fit-health notes (figures/health.ts). */
   readonly backtest?: string;
 }
 
@@ -594,7 +594,7 @@ export function reportStage(
         approach2,
       });
       ctx.progress(0, figures.length, "rendering figures");
-      const { writeReport } = await import("./report/write.ts");
+      const { writeReport } = await import("../figures/write.ts");
       const written = await writeReport(ctx.outDir, figures, {
         title: `Scaling-law report: variant ${options.variant}` +
           (provenance.ownRuns ? ` (this project's own runs)` : ""),
@@ -661,7 +661,7 @@ export function perceiverReportStage(options: { collect?: string } = {}): Stage<
         if (!(e instanceof Deno.errors.NotFound)) throw e;
       }
       const figures = perceiverFigures(validation);
-      const { writeReport } = await import("./report/write.ts");
+      const { writeReport } = await import("../figures/write.ts");
       await writeReport(ctx.outDir, figures, {
         title: "Perceiver AR compute-optimal scaling (seed 000)",
         intro: figures.length > 0

@@ -4,10 +4,10 @@ import type { Approach2Record } from "./schemas.ts";
 import { buildFixture } from "../testing/report_fixture.ts";
 import { paperWalk } from "../testing/report_page.ts";
 import type { Params, Stage, StageContext } from "../pipeline/stage.ts";
-import { PAPER_FIGURES } from "./report/paper_figures.ts";
-import { figureProvenance, sha256File } from "./report/sources.ts";
-import { withPaperTitle } from "./report/write.ts";
-import { escapeHtml, figureStem, inPaperOrder } from "./report/figures/common.ts";
+import { PAPER_FIGURES } from "../figures/paper_figures.ts";
+import { figureProvenance, sha256File } from "../figures/sources.ts";
+import { withPaperTitle } from "../figures/write.ts";
+import { escapeHtml, figureStem, inPaperOrder } from "../figures/specs/common.ts";
 
 async function collectDir(summary: Record<string, unknown>, ownRuns?: string): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "provenance-" });

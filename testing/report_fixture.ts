@@ -21,7 +21,7 @@ import { DEFAULT_PRESCRIBE, prescriptionsRecord } from "../stages/fit_prescribe.
 import type { AdditiveLaw } from "../scaling/law.ts";
 import { defaultReportDeps, type ReportDeps } from "../stages/report.ts";
 import { defaultDiffSideDeps, type DiffSideDeps } from "../stages/diff.ts";
-import { readSelectedRows } from "../stages/report/load.ts";
+import { readSelectedRows } from "../figures/load.ts";
 
 async function runStage(stage: Stage, root: string, deps: Record<string, string>): Promise<string> {
   const outDir = await Deno.makeTempDir({ prefix: `fixture-${stage.id ?? stage.name}-` });

@@ -9,8 +9,8 @@
 import { parseArgs } from "node:util";
 import { buildFixture } from "../testing/report_fixture.ts";
 import { readReportInputs } from "../stages/report.ts";
-import { perceiverFigures, variantFigures } from "../stages/report/figures_of_variant.ts";
-import { writeReport } from "../stages/report/write.ts";
+import { perceiverFigures, variantFigures } from "../figures/figures_of_variant.ts";
+import { writeReport } from "../figures/write.ts";
 import { writeFileAtomic } from "../util/fs.ts";
 
 /** Figures copied to docs/figures (stems, named after the paper figure they reproduce). */
