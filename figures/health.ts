@@ -6,7 +6,13 @@
  * @module
  */
 import { isLawName, LAW_NAMES, lawSpec } from "../scaling/laws/mod.ts";
-import type { Approach1Record, Approach3Record, BacktestRecord, FitHealth, LawForm } from "../stages/schemas.ts";
+import type {
+  Approach1Record,
+  Approach3Record,
+  BacktestRecord,
+  FitHealth,
+  LawForm,
+} from "../stages/schemas.ts";
 import { escapeHtml, type Figure, fmt } from "./specs/common.ts";
 
 /** A mean |relative error| of the held-out losses above this (2%) counts as a failed backtest. */

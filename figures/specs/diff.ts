@@ -3,7 +3,12 @@
  * and what the laws prescribe (N_opt, tokens per parameter, width/depth) against FLOPs.
  * @module
  */
-import type { Approach1Record, Approach3Record, PrescriptionsRecord, SelectedRow } from "../../stages/schemas.ts";
+import type {
+  Approach1Record,
+  Approach3Record,
+  PrescriptionsRecord,
+  SelectedRow,
+} from "../../stages/schemas.ts";
 import { evalPower, type Figure, fmt, logAxisChannel, topLevel } from "./common.ts";
 import { eq1Optimum } from "./rainbow.ts";
 import { logSpace } from "../../scaling/logspace.ts";
