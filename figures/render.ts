@@ -35,8 +35,13 @@ let svgQueue: Promise<unknown> = Promise.resolve();
  * other figures the process rendered before it.
  */
 export function renderSvg(spec: VlSpec, label = "figure"): Promise<string> {
+  return renderVegaSvg(compileVegaLite(spec, label), label);
+}
+
+/** Returns the SVG text of an already compiled Vega spec (see {@link renderSvg}); `label` names it in errors. */
+export function renderVegaSvg(vegaSpec: VegaSpec, label = "figure"): Promise<string> {
   const render = async () => {
-    const view = new vega.View(vega.parse(compileVegaLite(spec, label) as vega.Spec), { renderer: "none" });
+    const view = new vega.View(vega.parse(vegaSpec as vega.Spec), { renderer: "none" });
     try {
       vega.resetSVGDefIds();
       return await view.toSVG();
@@ -150,10 +155,10 @@ export interface RenderedFigure {
   readonly png: Uint8Array;
 }
 
-/** Returns the spec rendered every way the report needs (Vega, SVG, PNG). */
+/** Returns the spec rendered every way the report needs (Vega, SVG, PNG), compiling it once. */
 export async function renderFigure(spec: VlSpec, label = "figure"): Promise<RenderedFigure> {
   const vegaSpec = compileVegaLite(spec, label);
-  const svg = await renderSvg(spec, label);
+  const svg = await renderVegaSvg(vegaSpec, label);
   const png = await svgToPng(svg);
   return { vegaLite: spec, vega: vegaSpec, svg, png };
 }
