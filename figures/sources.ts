@@ -6,7 +6,7 @@
  * @module
  */
 import type { Figure } from "./specs/common.ts";
-import { sha256Hex } from "../util/hex.ts";
+import { sha256File } from "../util/hex.ts";
 
 /** One file a figure was drawn from. */
 export interface SourceFile {
@@ -38,20 +38,13 @@ export interface FigureProvenance {
   readonly fits: readonly string[];
 }
 
-/** Returns the SHA-256 of the file at `path` (lowercase hex); throws naming the file when unreadable. */
-export async function sha256File(path: string): Promise<string> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await Deno.readFile(path);
-  } catch (e) {
-    throw new Error(`report: cannot hash ${path}: ${(e as Error).message}`);
-  }
-  return sha256Hex(bytes);
-}
-
-/** Returns the {@link SourceFile} of `abs` shown as `display`. */
+/** Returns the {@link SourceFile} of `abs` shown as `display`; throws naming the file when unreadable. */
 export async function sourceFile(abs: string, display: string): Promise<SourceFile> {
-  return { path: display, sha256: await sha256File(abs) };
+  try {
+    return { path: display, sha256: (await sha256File(abs)).sha256 };
+  } catch (e) {
+    throw new Error(`report: cannot hash ${abs}: ${(e as Error).message}`);
+  }
 }
 
 /**

@@ -5,7 +5,8 @@ import { buildFixture } from "../testing/report_fixture.ts";
 import { paperWalk } from "../testing/report_page.ts";
 import type { Params, Stage, StageContext } from "../pipeline/stage.ts";
 import { PAPER_FIGURES } from "../figures/paper_figures.ts";
-import { figureProvenance, sha256File } from "../figures/sources.ts";
+import { figureProvenance } from "../figures/sources.ts";
+import { sha256File } from "../util/hex.ts";
 import { withPaperTitle } from "../figures/write.ts";
 import { escapeHtml, figureStem, inPaperOrder } from "../figures/specs/common.ts";
 
@@ -129,7 +130,10 @@ Deno.test("report frame: paper numbering, provenance, the paper walk, fits.csv a
         const out = new Deno.Command("sha256sum", { args: [subset.path], stdout: "piped" }).outputSync();
         assert.equal(subset.sha256, new TextDecoder().decode(out.stdout).split(" ")[0]);
         const rows = loss.files.find((f) => f.path === "select_approach1.over_100b/rows.csv")!;
-        assert.equal(rows.sha256, await sha256File(`${fixture.dirs["select_approach1.over_100b"]}/rows.csv`));
+        assert.equal(
+          rows.sha256,
+          (await sha256File(`${fixture.dirs["select_approach1.over_100b"]}/rows.csv`)).sha256,
+        );
         assert.match(loss.basis, /^subset hot_100b\+_477 \(3850 rows of 22 runs, params = params_total\)$/);
         const flops = manifest.find((m) => m.paperFigure === "24")!;
         assert.deepEqual(flops.files, []);
