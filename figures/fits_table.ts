@@ -6,130 +6,18 @@
  * fit where ours differs from theirs (saying whether our objective is lower, i.e. a flat optimum, or
  * higher, i.e. our starts missed theirs).
  *
- * The authors' files store Approach 3 laws in log space (their prediction is
- * `logsumexp(coef_i - exp_i · log x_i, e)`), so A_i = exp(coef_i) and E = exp(e); their Approach 1
- * files store a least-squares line in log-log space, so k = exp(intercept) and the slope is `coef[0]`.
+ * The authors' files are read by stages/importers/authors_parameters.ts.
  * @module
  */
 import { formatCsv } from "../stages/importers/table.ts";
 import type { Approach1Record, Approach2Record, Approach3Record } from "../stages/schemas.ts";
 import { escapeHtml, fmt } from "./specs/common.ts";
-
-/** Repository folder of the authors' Approach 1 parameters files. */
-export const AUTHORS_APPROACH1_DIR = "data/gemstones/parameters";
-
-/** Returns the repository folder of the authors' Approach 3 parameters files for a Huber δ (1e-3 or 1e-4), or null. */
-export function authorsApproach3Dir(huberDelta: number): string | null {
-  if (Math.abs(huberDelta - 1e-4) < 1e-12) return "data/gemstones/parameters_delta-4";
-  if (Math.abs(huberDelta - 1e-3) < 1e-12) return "data/gemstones/parameters_delta-3";
-  return null;
-}
-
-/** The authors' stored-file name part of each law form (their `approach_3<part>grid_search_0<subset>.json`). */
-const APPROACH3_PART: Readonly<Record<string, string>> = {
-  eq1: "_parameters_",
-  eq2: "_width_depth_parameters_",
-  eq3: "_width_depth_",
-};
-
-/** The authors' Approach 1 file suffix of each subset file they fit Approach 1 on. */
-const APPROACH1_SUFFIX: Readonly<Record<string, string>> = {
-  hot_477: "",
-  "hot_100b+_477": "_100b+",
-  "hot_120b+_only_477": "_120b+_only",
-  cool_end: "_cooldown",
-  lr_ablation_hot_477: "_lr_ablation",
-};
-
-/**
- * Returns the repository path of the authors' stored Approach 3 fit of `form` on `subset` with Huber
- * `huberDelta` (without embeddings when `noEmbeds`), or null when they publish none of that name.
- */
-export function authorsApproach3Path(
-  form: string,
-  subset: string,
-  options: { huberDelta: number; noEmbeds: boolean },
-): string | null {
-  const dir = authorsApproach3Dir(options.huberDelta);
-  const part = APPROACH3_PART[form];
-  if (dir === null || part === undefined) return null;
-  return `${dir}/approach_3${part}grid_search_0_${subset}${options.noEmbeds ? "_no_embeds" : ""}.json`;
-}
-
-/** Returns the repository path of the authors' Approach 1 line of `quantity` for `subset`, or null. */
-export function authorsApproach1Path(
-  quantity: "params" | "tokens" | "tokens_per_param",
-  subset: string,
-  noEmbeds: boolean,
-): string | null {
-  const suffix = APPROACH1_SUFFIX[subset];
-  if (suffix === undefined) return null;
-  return `${AUTHORS_APPROACH1_DIR}/approach_1_linear_regression_${quantity}${suffix}${
-    noEmbeds ? "_no_embeds" : ""
-  }.json`;
-}
-
-/** An authors' Approach 3 fit in natural units. */
-export interface AuthorsApproach3 {
-  /** Irreducible loss E = exp(e). */
-  readonly E: number;
-  /** A_i = exp(coef_i), in the order of the law's variables. */
-  readonly A: readonly number[];
-  /** Exponents, same order. */
-  readonly alpha: readonly number[];
-  /** Their Huber objective. */
-  readonly objective: number;
-}
-
-function firstOf(value: unknown, path: string, field: string): unknown {
-  if (value === null || typeof value !== "object" || !("0" in (value as object))) {
-    throw new Error(`${path}: field "${field}" is not a {"0": ...} column`);
-  }
-  return (value as Record<string, unknown>)["0"];
-}
-
-function numbers(value: unknown, path: string, field: string): number[] {
-  if (!Array.isArray(value) || value.some((v) => typeof v !== "number")) {
-    throw new Error(`${path}: field "${field}" is not an array of numbers`);
-  }
-  return value as number[];
-}
-
-/** Parses an authors' Approach 3 parameters file (`text` read from `path`); throws naming the file and field. */
-export function parseAuthorsApproach3(text: string, path: string): AuthorsApproach3 {
-  let j: Record<string, unknown>;
-  try {
-    j = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`${path}: invalid JSON: ${(e as Error).message}`);
-  }
-  const coefs = numbers(firstOf(j.coefficients, path, "coefficients"), path, "coefficients");
-  const exps = numbers(firstOf(j.exponents, path, "exponents"), path, "exponents");
-  const e = firstOf(j.irreducible_error, path, "irreducible_error");
-  const loss = firstOf(j.loss, path, "loss");
-  if (typeof e !== "number" || typeof loss !== "number") {
-    throw new Error(`${path}: fields "irreducible_error" and "loss" must be numbers`);
-  }
-  if (coefs.length !== exps.length) {
-    throw new Error(`${path}: ${coefs.length} coefficients, ${exps.length} exponents`);
-  }
-  return { E: Math.exp(e), A: coefs.map(Math.exp), alpha: exps, objective: loss };
-}
-
-/** Parses an authors' Approach 1 file: returns the slope and k = exp(intercept). */
-export function parseAuthorsApproach1(text: string, path: string): { slope: number; k: number } {
-  let j: Record<string, unknown>;
-  try {
-    j = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`${path}: invalid JSON: ${(e as Error).message}`);
-  }
-  const coef = numbers(j.coef, path, "coef");
-  if (coef.length !== 1 || typeof j.intercept !== "number") {
-    throw new Error(`${path}: expected "coef" of one number and a numeric "intercept"`);
-  }
-  return { slope: coef[0], k: Math.exp(j.intercept) };
-}
+import {
+  authorsApproach1Path,
+  authorsApproach3Path,
+  parseAuthorsApproach1,
+  parseAuthorsApproach3,
+} from "../stages/importers/authors_parameters.ts";
 
 /** One row of the fits table: one fitted quantity of one fit. */
 export interface FitRow {

@@ -34,7 +34,6 @@ import {
   approach1Rows,
   approach2Rows,
   approach3Rows,
-  AUTHORS_APPROACH1_DIR,
   type FitRow,
   fitsCsv,
   fitsHtml,
@@ -49,6 +48,7 @@ import { MUP_SWEEP_PATH, readMupSweep } from "../figures/specs/mup_sweep.ts";
 import { type InputSource, type SourceFile, sourceFile } from "../figures/sources.ts";
 import type { GridSizeStudyRecord, SensitivityRecord } from "./sensitivity.ts";
 import { exists } from "../util/fs.ts";
+import { AUTHORS_PARAMETER_DIRS } from "./importers/authors_parameters.ts";
 
 /** Upstream node ids the report reads. */
 export interface ReportDeps {
@@ -538,13 +538,6 @@ export async function reportFitRows(
   }
   return rows;
 }
-
-/** Repository folders of the authors' stored fits, read by the fits table. */
-export const AUTHORS_PARAMETER_DIRS: readonly string[] = [
-  AUTHORS_APPROACH1_DIR,
-  "data/gemstones/parameters_delta-3",
-  "data/gemstones/parameters_delta-4",
-];
 
 /**
  * Returns the report stage of one variant (id defaults to `report.<variant>`); `rainbowFits` says what
