@@ -4,13 +4,10 @@
  */
 import assert from "node:assert/strict";
 import { buildFixture, type Fixture } from "../testing/report_fixture.ts";
-import { readReportInputs } from "../stages/report.ts";
-import {
-  FULL_DESIGN_SPACE,
-  perceiverFigures,
-  type ReportInputs,
-  variantFigures,
-} from "./figures_of_variant.ts";
+import { readReportInputs, type ReportInputs } from "./inputs.ts";
+import { drawFigures } from "./figure_module.ts";
+import { PERCEIVER_REPORT_FIGURES, REPORT_FIGURES } from "./registry.ts";
+import { FULL_DESIGN_SPACE } from "./paper/fig22_design_space.ts";
 import type { Figure } from "./specs/common.ts";
 import { chinchillaClosedForm, evalPower, PF_DAY_FLOPS, referencePrescriptions } from "./specs/common.ts";
 import { eq1Optimum } from "./specs/rainbow.ts";
@@ -33,7 +30,7 @@ async function setup(): Promise<{ inputs: ReportInputs; figures: Figure[] }> {
   if (!fixture || !inputs) {
     fixture = await buildFixture(VARIANTS, { starts: 12 });
     inputs = await readReportInputs("paper", fixture.reportDeps["paper"], fixture.dirs);
-    figures = variantFigures(inputs);
+    figures = drawFigures(REPORT_FIGURES, inputs, { variant: inputs.variant });
   }
   return { inputs, figures };
 }
@@ -112,7 +109,7 @@ Deno.test("report figures from the real data", async (t) => {
     await t.step(
       "figure 4 draws curves and hull from the same rows: every hull point lies on a curve",
       () => {
-        const rows = inputs.approach1Rows ?? [];
+        const rows = inputs.approach1Rows.rows;
         assert.ok(rows.every((r) => r.subset === "hot_477"), "Approach 1 rows are hot_477, as the authors'");
         const idx = lowerConvexHull(rows.map((r) => Math.log(r.flops)), rows.map((r) => Math.log(r.loss)));
         const expected = idx.map((i) => [rows[i].run_id, rows[i].flops, rows[i].loss]);
@@ -135,7 +132,7 @@ Deno.test("report figures from the real data", async (t) => {
     await t.step("figure 11 is Approach 1 on the cooldown runs (cool_end), hull points on its curves", () => {
       const f = fig(figures, "11");
       const curves = dataset(f, "checkpoints");
-      const cool = inputs.approach1Ablations?.find((a) => a.variant === "cooldown");
+      const cool = inputs.approach1Ablations.find((a) => a.variant === "cooldown");
       assert.ok(cool);
       assert.ok(cool.rows.every((r) => r.subset === "cool_end"));
       assert.equal(curves.length, cool.rows.length);
@@ -187,7 +184,7 @@ Deno.test("report figures from the real data", async (t) => {
           assert.ok(Math.abs(slope - beta / (alpha + beta)) < 1e-9, `${v.variant}: slope ${slope}`);
           assert.ok(f.caption.includes(`${v.variant} ${(beta / (alpha + beta)).toFixed(3)}`));
         }
-        for (const a of inputs.rainbowApproach1 ?? []) {
+        for (const a of inputs.rainbowApproach1) {
           const pts = lines.filter((l) => l.law === a.label) as { flops: number; paramsOpt: number }[];
           const c = pts[5].flops;
           assert.ok(
@@ -240,7 +237,10 @@ Deno.test("report figures from the real data", async (t) => {
         const curves = dataset(fig(figures, "23"), "curves");
         assert.equal(new Set(curves.map((c) => c.run_id)).size, 22);
         assert.ok(Math.max(...curves.map((c) => c.tokens as number)) > 349e9);
-        const f9 = fig(perceiverFigures(inputs.perceiverValidation), "tables-1-4");
+        const f9 = fig(
+          drawFigures(PERCEIVER_REPORT_FIGURES, inputs, { variant: inputs.variant }),
+          "tables-1-4",
+        );
         const html = f9.tablesHtml ?? "";
         // Table 1, model 2 (seed 000): 624 | 11 | 31421 | 1.29e+09 | 7.27e+07 | 9.58e+05 | 7.17e+07 | 5.91e+17 ...
         for (

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { perceiverReportStage, readProvenance, reportStage } from "./report.ts";
+import { perceiverReportStage, reportStage } from "./report.ts";
+import { readProvenance } from "../figures/provenance.ts";
 import type { Approach2Record } from "./schemas.ts";
 import { buildFixture } from "../testing/report_fixture.ts";
 import { paperWalk } from "../testing/report_page.ts";

@@ -19,7 +19,7 @@ import { overtrainingRecord } from "../stages/fit_overtraining.ts";
 import { overspendRecord } from "../stages/fit_overspend.ts";
 import { DEFAULT_PRESCRIBE, prescriptionsRecord } from "../stages/fit_prescribe.ts";
 import type { AdditiveLaw } from "../scaling/law.ts";
-import { defaultReportDeps, type ReportDeps } from "../stages/report.ts";
+import { defaultReportDeps, type ReportDeps } from "../figures/inputs.ts";
 import { defaultDiffSideDeps, type DiffSideDeps } from "../stages/diff.ts";
 import { readSelectedRows } from "../figures/load.ts";
 

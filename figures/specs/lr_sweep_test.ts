@@ -10,8 +10,9 @@ import {
   writeLrSweep,
 } from "../../stages/lr_sweep.ts";
 import { buildFixture } from "../../testing/report_fixture.ts";
-import { readReportInputs } from "../../stages/report.ts";
-import { variantFigures } from "../figures_of_variant.ts";
+import { readReportInputs } from "../inputs.ts";
+import { drawFigures } from "../figure_module.ts";
+import { REPORT_FIGURES } from "../registry.ts";
 
 const WIDE: SweepModel = { role: "wide", size: "small", width: 64, depth: 1 };
 const DEEP: SweepModel = { role: "deep", size: "small", width: 16, depth: 9 };
@@ -88,8 +89,10 @@ Deno.test("report: no sweep figure without a sweep, paper figure 3's analogue fr
   const fixture = await buildFixture(["paper"], { starts: 4 });
   const sweepDir = await Deno.makeTempDir({ prefix: "lr_sweep_report_" });
   try {
-    const without = variantFigures(
+    const without = drawFigures(
+      REPORT_FIGURES,
       await readReportInputs("paper", fixture.reportDeps["paper"], fixture.dirs),
+      { variant: "paper" },
     );
     const paper = ["2", "3", "4", "5", "6", "7", "7", "8", "9", "12", "21", "22", "23", "24"];
     assert.deepEqual(without.map((f) => f.paperFigure), paper);
@@ -104,7 +107,7 @@ Deno.test("report: no sweep figure without a sweep, paper figure 3's analogue fr
       { ...fixture.reportDeps["paper"], lrSweep: "lr_sweep" },
       { ...fixture.dirs, lr_sweep: sweepDir },
     );
-    const figs = variantFigures(inputs);
+    const figs = drawFigures(REPORT_FIGURES, inputs, { variant: "paper" });
     // With a sweep of its own the report draws it as Figure 3's analogue, in place of the Gemstones sweep.
     assert.deepEqual(figs.map((f) => f.paperFigure), paper);
     const points = (figs[1].spec.datasets as Record<string, Point[]>).sweep;
