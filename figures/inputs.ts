@@ -21,6 +21,7 @@ import type {
   SelectedRow,
   SelectSummary,
 } from "../stages/schemas.ts";
+import { stageId } from "../stages/schemas.ts";
 import type { GridSizeStudyRecord, SensitivityRecord } from "../stages/sensitivity.ts";
 import { type LrSweepRow, readLrSweepRows } from "../stages/lr_sweep_table.ts";
 import { LAW_NAMES } from "../scaling/laws/mod.ts";
@@ -82,22 +83,17 @@ export interface ReportDeps {
   readonly backtest?: string;
 }
 
-/** Returns the `<stage>.<variant>` node id (as stages/schemas.ts's stageId). */
-function nodeId(stage: string, variant: string): string {
-  return `${stage}.${variant}`;
-}
-
 /** Returns the default node ids of the report of `variant` (no rainbow, Approach 1 on the fits' rows). */
 export function defaultReportDeps(variant: string): ReportDeps {
   return {
     collect: "collect",
-    select: nodeId("select", variant),
-    approach1: nodeId("approach1", variant),
-    approach2: nodeId("approach2", variant),
-    approach3: Object.fromEntries(LAW_NAMES.map((f) => [f, nodeId(`approach3_${f}`, variant)])),
-    prescribe: nodeId("prescribe", variant),
-    overtraining: nodeId("overtraining", variant),
-    overspend: nodeId("overspend", variant),
+    select: stageId("select", variant),
+    approach1: stageId("approach1", variant),
+    approach2: stageId("approach2", variant),
+    approach3: Object.fromEntries(LAW_NAMES.map((f) => [f, stageId(`approach3_${f}`, variant)])),
+    prescribe: stageId("prescribe", variant),
+    overtraining: stageId("overtraining", variant),
+    overspend: stageId("overspend", variant),
     rainbow: {},
   };
 }

@@ -20,7 +20,7 @@ import { overspendRecord } from "../stages/fit_overspend.ts";
 import { DEFAULT_PRESCRIBE, prescriptionsRecord } from "../stages/fit_prescribe.ts";
 import type { AdditiveLaw } from "../scaling/law.ts";
 import { defaultReportDeps, type ReportDeps } from "../figures/inputs.ts";
-import { defaultDiffSideDeps, type DiffSideDeps } from "../stages/diff.ts";
+import { defaultDiffSideDeps, type DiffSideDeps } from "../figures/diff_report.ts";
 import { readSelectedRows } from "../figures/load.ts";
 
 async function runStage(stage: Stage, root: string, deps: Record<string, string>): Promise<string> {
