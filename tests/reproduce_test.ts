@@ -2,8 +2,9 @@
  * End to end, as a new user runs it: `deno task reproduce` (the task's own permissions, from deno.json) on
  * a copy of the project with an empty cache, then again, then `deno task status`.
  *
- * Asserts what the README promises: the report of the default variant is published with its nine figures
- * and fit records, the second run recomputes nothing, and status says every stage is cached.
+ * Asserts what the README promises: the report of the default variant is published with its figures (the
+ * paper's Figures 2-24, Figure 7 twice, and the tornado S1) and fit records, the second run recomputes nothing,
+ * and status says every stage is cached.
  */
 import assert from "node:assert/strict";
 
