@@ -6,22 +6,7 @@
 import { createHash } from "node:crypto";
 
 export { canonicalJson } from "../util/json.ts";
-export { sha256Hex } from "../util/hex.ts";
-
-/** Returns the hex SHA-256 and the size in bytes of a file, read in streaming chunks. */
-export async function sha256File(path: string): Promise<{ sha256: string; size: number }> {
-  const hash = createHash("sha256");
-  let size = 0;
-  using file = await Deno.open(path, { read: true });
-  const buf = new Uint8Array(1 << 20);
-  while (true) {
-    const n = await file.read(buf);
-    if (n === null) break;
-    size += n;
-    hash.update(buf.subarray(0, n));
-  }
-  return { sha256: hash.digest("hex"), size };
-}
+export { sha256File, sha256Hex } from "../util/hex.ts";
 
 const encoder = new TextEncoder();
 

@@ -23,7 +23,7 @@ import { buildGrid, type GridParams, modelOfRow } from "./grid.ts";
 import { type BackendName, type RunResult, type RunSpec, trainStage, trainStageId } from "./train.ts";
 import { readLrSweepRows } from "./lr_sweep_table.ts";
 import { type LrSweepSettings, sweepRunId } from "./lr_sweep.ts";
-import { lrSweepBest } from "./report/figures/lr_sweep.ts";
+import { lrSweepBest } from "../figures/specs/lr_sweep.ts";
 import {
   checkpointSteps,
   fitThroughput,

@@ -6,7 +6,7 @@ import type { LrSweepSettings } from "./lr_sweep.ts";
 import { lrSweepStagesOf, microStudyStagesOf } from "./pipeline.ts";
 import type { LrSweepRow } from "./lr_sweep_table.ts";
 import { readLrSweepRows } from "./lr_sweep_table.ts";
-import { lrSweepBest } from "./report/figures/lr_sweep.ts";
+import { lrSweepBest } from "../figures/specs/lr_sweep.ts";
 import {
   LR_OPTIMUM_ID,
   lrOptimumOf,

@@ -1,13 +1,15 @@
 import assert from "node:assert/strict";
-import { perceiverReportStage, readProvenance, reportStage } from "./report.ts";
+import { perceiverReportStage, reportStage } from "./report.ts";
+import { readProvenance } from "../figures/provenance.ts";
 import type { Approach2Record } from "./schemas.ts";
 import { buildFixture } from "../testing/report_fixture.ts";
 import { paperWalk } from "../testing/report_page.ts";
 import type { Params, Stage, StageContext } from "../pipeline/stage.ts";
-import { PAPER_FIGURES } from "./report/paper_figures.ts";
-import { figureProvenance, sha256File } from "./report/sources.ts";
-import { withPaperTitle } from "./report/write.ts";
-import { escapeHtml, figureStem, inPaperOrder } from "./report/figures/common.ts";
+import { PAPER_FIGURES } from "../figures/paper_figures.ts";
+import { figureProvenance } from "../figures/sources.ts";
+import { sha256File } from "../util/hex.ts";
+import { withPaperTitle } from "../figures/write.ts";
+import { escapeHtml, figureStem, inPaperOrder } from "../figures/specs/common.ts";
 
 async function collectDir(summary: Record<string, unknown>, ownRuns?: string): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "provenance-" });
@@ -129,7 +131,10 @@ Deno.test("report frame: paper numbering, provenance, the paper walk, fits.csv a
         const out = new Deno.Command("sha256sum", { args: [subset.path], stdout: "piped" }).outputSync();
         assert.equal(subset.sha256, new TextDecoder().decode(out.stdout).split(" ")[0]);
         const rows = loss.files.find((f) => f.path === "select_approach1.over_100b/rows.csv")!;
-        assert.equal(rows.sha256, await sha256File(`${fixture.dirs["select_approach1.over_100b"]}/rows.csv`));
+        assert.equal(
+          rows.sha256,
+          (await sha256File(`${fixture.dirs["select_approach1.over_100b"]}/rows.csv`)).sha256,
+        );
         assert.match(loss.basis, /^subset hot_100b\+_477 \(3850 rows of 22 runs, params = params_total\)$/);
         const flops = manifest.find((m) => m.paperFigure === "24")!;
         assert.deepEqual(flops.files, []);

@@ -31,7 +31,8 @@ import { countingOf } from "../scaling/count/conventions.ts";
 import { writeJson } from "./fit_common.ts";
 import { fitPointsOf } from "./fit_approach3.ts";
 import { type SelectParams, selectRows } from "./select.ts";
-import { readRunsRows, type SelectedRow, stageId } from "./schemas.ts";
+import { readRecord, readRunsRows, type SelectedRow, stageId } from "./schemas.ts";
+import { authorsApproach3Path, readAuthorsApproach3 } from "./importers/authors_parameters.ts";
 
 /** The subset of the authors' grid-size study (plotters/slope_analysis.py reads `hot` by default). */
 export const GRID_SIZE_SUBSET = "hot";
@@ -81,30 +82,17 @@ export interface GridSizeStudyRecord {
   readonly published: readonly PublishedGridFit[];
 }
 
-/** Folder of the authors' stored fits for a delta: data/gemstones/parameters_delta-<n>/. */
+/** Repository path of the authors' stored Eq. 1 fit of `subset` at Huber `delta`, or null when they store none. */
 function publishedPath(delta: number, subset: string): string | null {
-  const n = -Math.log10(delta);
-  if (!(Math.abs(n - Math.round(n)) < 1e-9 && (Math.round(n) === 3 || Math.round(n) === 4))) return null;
-  return `data/gemstones/parameters_delta-${
-    Math.round(n)
-  }/approach_3_parameters_grid_search_0_${subset}.json`;
+  return authorsApproach3Path("eq1", subset, { huberDelta: delta, noEmbeds: false });
 }
 
-/** Reads one of the authors' stored fits (pandas' column-oriented JSON); errors name the file and field. */
+/** Reads one of the authors' stored Eq. 1 fits ([α, β]); errors name the file and field. */
 export async function readPublishedGridFit(path: string, delta: number): Promise<PublishedGridFit> {
-  const raw = JSON.parse(await Deno.readTextFile(path));
-  const first = (field: string) => {
-    const col = raw?.[field];
-    const v = col && typeof col === "object" ? Object.values(col)[0] : undefined;
-    if (v === undefined) throw new Error(`${path}: field ${field} is missing`);
-    return v;
-  };
-  const loss = first("loss"), exps = first("exponents");
-  if (typeof loss !== "number" || !Array.isArray(exps) || exps.length !== 2) {
-    throw new Error(`${path}: fields loss (number) and exponents ([α, β]) expected`);
-  }
-  const [alpha, beta] = exps as number[];
-  return { delta, objective: loss, alpha, beta, ratio: alpha / (alpha + beta) };
+  const fit = await readAuthorsApproach3(path);
+  if (fit.alpha.length !== 2) throw new Error(`${path}: field "exponents": expected [α, β]`);
+  const [alpha, beta] = fit.alpha;
+  return { delta, objective: fit.objective, alpha, beta, ratio: alpha / (alpha + beta) };
 }
 
 /** Returns the Eq. 1 fit points of the rows of `subset` in collect's runs.csv (params incl. embeddings). */

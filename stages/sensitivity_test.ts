@@ -83,7 +83,10 @@ Deno.test("grid_size_study: the default sizes; the authors' stored fits are read
     ratio: 0.2989180518 / (0.2989180518 + 0.6928331414),
   });
   const bad = await Deno.makeTempFile({ suffix: ".json" });
-  await Deno.writeTextFile(bad, JSON.stringify({ loss: { "0": 1 } }));
-  await assert.rejects(() => readPublishedGridFit(bad, 1e-4), /field exponents is missing/);
+  await Deno.writeTextFile(bad, JSON.stringify({ loss: { "0": 1 }, coefficients: { "0": [1, 2] } }));
+  await assert.rejects(
+    () => readPublishedGridFit(bad, 1e-4),
+    /field "exponents" is not a \{"0": \.\.\.\} column/,
+  );
   await Deno.remove(bad);
 });

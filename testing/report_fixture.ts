@@ -19,9 +19,9 @@ import { overtrainingRecord } from "../stages/fit_overtraining.ts";
 import { overspendRecord } from "../stages/fit_overspend.ts";
 import { DEFAULT_PRESCRIBE, prescriptionsRecord } from "../stages/fit_prescribe.ts";
 import type { AdditiveLaw } from "../scaling/law.ts";
-import { defaultReportDeps, type ReportDeps } from "../stages/report.ts";
-import { defaultDiffSideDeps, type DiffSideDeps } from "../stages/diff.ts";
-import { readSelectedRows } from "../stages/report/load.ts";
+import { defaultReportDeps, type ReportDeps } from "../figures/inputs.ts";
+import { defaultDiffSideDeps, type DiffSideDeps } from "../figures/diff_report.ts";
+import { readSelectedRows } from "../figures/load.ts";
 
 async function runStage(stage: Stage, root: string, deps: Record<string, string>): Promise<string> {
   const outDir = await Deno.makeTempDir({ prefix: `fixture-${stage.id ?? stage.name}-` });

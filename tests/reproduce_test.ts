@@ -3,8 +3,8 @@
  * a copy of the project with an empty cache, then again, then `deno task status`.
  *
  * Asserts what the README promises: the report of the default variant is published with its figures (the
- * paper's Figures 2-24, Figure 7 twice, and the sensitivity tornado S1) and fit records, the second run
- * recomputes nothing, and status says every stage is cached.
+ * paper's Figures 2-24, Figure 7 twice, and the tornado S1) and fit records, the second run recomputes nothing,
+ * and status says every stage is cached.
  */
 import assert from "node:assert/strict";
 

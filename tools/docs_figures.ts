@@ -1,73 +1,85 @@
 /**
- * Regenerates the documentation's figure PNGs under `docs/figures/` from the real data (without the engine):
- * builds the fixture for several variants (seeded LHS fits), renders the report of `paper` into a
- * temporary folder and copies the key figures. Prints the time each step took.
+ * Copies the README's figure PNGs into `docs/figures/` from the published outputs of a real reproduce
+ * (`reports/`), so the README shows exactly what `deno task reproduce` draws (the fits' full start grids,
+ * not a test fixture's). Run after:
  *
- * Usage: `deno run -A tools/docs_figures.ts [--starts 60] [--out docs/figures]`
+ *     deno task reproduce --all-variants          # the paper profile: its report and the Perceiver AR report
+ *     deno task reproduce --profile micro-h100    # the micro study's figures
+ *     deno run --allow-read=reports --allow-write=docs/figures tools/docs_figures.ts [--reports reports] [--out docs/figures]
+ *
+ * A figure whose source is missing fails the whole copy, naming the file and the reproduce that makes it.
  * @module
  */
 import { parseArgs } from "node:util";
-import { buildFixture } from "../testing/report_fixture.ts";
-import { readReportInputs } from "../stages/report.ts";
-import { perceiverFigures, variantFigures } from "../stages/report/figures_of_variant.ts";
-import { writeReport } from "../stages/report/write.ts";
 import { writeFileAtomic } from "../util/fs.ts";
 
-/** Figures copied to docs/figures (stems, named after the paper figure they reproduce). */
-export const DOC_FIGURES: readonly string[] = [
-  "fig02-width-depth",
-  "fig04-approach1",
-  "fig05-approach3",
-  "fig06-rainbow",
-  "fig07-overspend",
-  "fig08-overtraining",
-  "fig23-loss-curves",
-  "fig24-flop-counting",
-  "tables-1-4-perceiver-ar",
+/** One README figure: its name under docs/figures and the published PNG it is copied from. */
+export interface DocFigure {
+  /** File name under docs/figures, e.g. "fig05-approach3.png". */
+  readonly name: string;
+  /** Path of the published PNG, relative to the reports folder. */
+  readonly source: string;
+  /** The command that publishes it. */
+  readonly reproduce: string;
+}
+
+const PAPER = "deno task reproduce --all-variants";
+const MICRO = "deno task reproduce --profile micro-h100";
+
+/** Returns the docs figure `name` copied from figure `stem` of a report folder under reports/. */
+function fromReport(name: string, report: string, stem: string, reproduce: string): DocFigure {
+  return { name: `${name}.png`, source: `${report}/figures/${stem}.png`, reproduce };
+}
+
+/** The README's figures, each from the report that publishes it (stems named after the paper figure). */
+export const DOC_FIGURES: readonly DocFigure[] = [
+  ...[
+    "fig02-width-depth",
+    "fig04-approach1",
+    "fig05-approach3",
+    "fig06-rainbow",
+    "fig07-overspend",
+    "fig08-overtraining",
+    "fig23-loss-curves",
+    "fig24-flop-counting",
+  ].map((stem) => fromReport(stem, "paper/report.paper", stem, PAPER)),
+  fromReport("tables-1-4-perceiver-ar", "paper/report_perceiver", "tables-1-4-perceiver-ar", PAPER),
+  fromReport("micro-approach1", "micro-h100/paper/report.paper", "fig04-approach1", MICRO),
+  fromReport("micro-loss-curves", "micro-h100/paper/report.paper", "fig23-loss-curves", MICRO),
+  fromReport("micro-lr-sweep", "micro-h100/paper/report.paper", "fig03-lr-sweep", MICRO),
 ];
 
-/** Variants of the rainbow in the docs figure. */
-export const DOC_VARIANTS: readonly string[] = [
-  "paper",
-  "no_embeds",
-  "cooldown",
-  "lr_ablation",
-  "over_100b",
-  "width_512_only",
-  "chinchilla_reduced_sampling",
-];
+/**
+ * Copies every {@link DOC_FIGURES} PNG from `reports` to `out` (each written atomically); returns the names
+ * written. Throws before writing anything when a source is missing, naming it and the command that makes it.
+ */
+export async function copyDocFigures(reports: string, out: string): Promise<string[]> {
+  const missing: string[] = [];
+  const bytes: Uint8Array[] = [];
+  for (const f of DOC_FIGURES) {
+    try {
+      bytes.push(await Deno.readFile(`${reports}/${f.source}`));
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+      missing.push(`${reports}/${f.source} (run: ${f.reproduce})`);
+    }
+  }
+  if (missing.length > 0) {
+    throw new Error(`docs_figures: published figures missing:\n  ${missing.join("\n  ")}`);
+  }
+  await Deno.mkdir(out, { recursive: true });
+  for (const [i, f] of DOC_FIGURES.entries()) await writeFileAtomic(`${out}/${f.name}`, bytes[i]);
+  return DOC_FIGURES.map((f) => f.name);
+}
 
 if (import.meta.main) {
   const { values } = parseArgs({
     args: Deno.args,
-    options: { starts: { type: "string", default: "60" }, out: { type: "string", default: "docs/figures" } },
+    options: {
+      reports: { type: "string", default: "reports" },
+      out: { type: "string", default: "docs/figures" },
+    },
   });
-  const starts = Number(values.starts);
-  if (!Number.isInteger(starts) || starts < 1) {
-    throw new Error(`--starts must be a positive integer, got ${values.starts}`);
-  }
-  const t0 = performance.now();
-  const fx = await buildFixture(DOC_VARIANTS, { starts });
-  const t1 = performance.now();
-  const tmp = await Deno.makeTempDir({ prefix: "docs-figures-" });
-  try {
-    const inputs = await readReportInputs("paper", fx.reportDeps["paper"], fx.dirs);
-    const figures = [...variantFigures(inputs), ...perceiverFigures(inputs.perceiverValidation)];
-    const written = await writeReport(tmp, figures, { title: "docs", intro: "", sources: inputs.sources });
-    const t2 = performance.now();
-    await Deno.mkdir(values.out, { recursive: true });
-    for (const stem of DOC_FIGURES) {
-      const dst = `${values.out}/${stem}.png`;
-      await writeFileAtomic(dst, await Deno.readFile(`${tmp}/figures/${stem}.png`));
-    }
-    console.log(
-      `fixture (${DOC_VARIANTS.length} variants, ${starts} starts): ${((t1 - t0) / 1000).toFixed(1)} s`,
-    );
-    console.log(`render ${written.stems.length} figures: ${((t2 - t1) / 1000).toFixed(1)} s`);
-    for (const [stem, ms] of Object.entries(written.renderMs)) console.log(`  ${stem}: ${ms.toFixed(0)} ms`);
-    console.log(`wrote ${DOC_FIGURES.length} PNGs to ${values.out}`);
-  } finally {
-    await fx.cleanup();
-    await Deno.remove(tmp, { recursive: true });
-  }
+  const names = await copyDocFigures(values.reports, values.out);
+  console.log(`copied ${names.length} PNGs from ${values.reports}/ to ${values.out}/`);
 }

@@ -1,5 +1,5 @@
 /**
- * Hex digests: bytes as lowercase hex, and the SHA-256 of text or bytes as 64 hex characters.
+ * Hex digests: bytes as lowercase hex, and the SHA-256 of text, bytes or a file as 64 hex characters.
  * @module
  */
 import { createHash } from "node:crypto";
@@ -12,4 +12,19 @@ export function hex(bytes: Uint8Array): string {
 /** Returns the lowercase hex SHA-256 (64 chars) of a string (as UTF-8) or of bytes. */
 export function sha256Hex(data: string | Uint8Array): string {
   return createHash("sha256").update(data).digest("hex");
+}
+
+/** Returns the hex SHA-256 and the size in bytes of a file, read in streaming chunks. */
+export async function sha256File(path: string): Promise<{ sha256: string; size: number }> {
+  const hash = createHash("sha256");
+  let size = 0;
+  using file = await Deno.open(path, { read: true });
+  const buf = new Uint8Array(1 << 20);
+  while (true) {
+    const n = await file.read(buf);
+    if (n === null) break;
+    size += n;
+    hash.update(buf.subarray(0, n));
+  }
+  return { sha256: hash.digest("hex"), size };
 }

@@ -1,0 +1,37 @@
+/**
+ * Reading the upstream stages' outputs (schemas in `stages/schemas.ts`) into typed records, with
+ * errors that name the file, the line and the field.
+ * @module
+ */
+import { readTable } from "../stages/importers/table.ts";
+import { optionalNumber, requireLoss, requireNumber, requireString } from "../stages/importers/validate.ts";
+import type { IndustryRow, PerceiverValRow } from "../stages/schemas.ts";
+
+// The validated readers of the fit stages' records live beside their schemas; re-exported for the report.
+export { readRecord, readSelectedRows } from "../stages/schemas.ts";
+
+/** Returns the rows of `collect/industry.csv`. */
+export async function readIndustry(path: string): Promise<IndustryRow[]> {
+  const table = await readTable(path);
+  return table.records.map(({ record: r, at }) => ({
+    hf_name: requireString(r, "hf_name", at),
+    loss: requireLoss(r, "loss", at),
+    params: requireNumber(r, "params", at),
+    non_emb_params: requireNumber(r, "non_emb_params", at),
+    width: requireNumber(r, "width", at),
+    depth: requireNumber(r, "depth", at),
+    vocab_size: requireNumber(r, "vocab_size", at),
+  }));
+}
+
+/** Returns the rows of `collect/perceiver_val.csv`. */
+export async function readPerceiverValidation(path: string): Promise<PerceiverValRow[]> {
+  const table = await readTable(path);
+  return table.records.map(({ record: r, at }) => ({
+    experiment: requireString(r, "experiment", at),
+    version: requireNumber(r, "version", at),
+    step: requireNumber(r, "step", at),
+    wall_time: optionalNumber(r, "wall_time", at),
+    loss: requireLoss(r, "loss", at),
+  }));
+}

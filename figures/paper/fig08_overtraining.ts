@@ -1,0 +1,12 @@
+/** Paper Figure 8: overtraining at fixed FLOPs. @module */
+import { figureModule } from "../figure_module.ts";
+import { overtrainingFigure } from "../specs/overtraining.ts";
+
+/** Paper Figure 8 (reads overtraining, the Eq. 2 fit it comes from and the industry models). */
+export const FIG08 = figureModule({
+  paperFigure: "8",
+  reads: ["overtraining", "widthDepthEq2", "industry"],
+  draw: ({ overtraining, industry }) => [
+    overtrainingFigure({ record: overtraining, industry, variant: overtraining.variant }),
+  ],
+});
