@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { runCli } from "./cli.ts";
 import type { PipelineDefinition, Stage } from "./stage.ts";
+import type { ExecutorKind } from "./executor.ts";
 import { makeToyProject, type ToyProject } from "../testing/engine/toy_project.ts";
 
 function definition(p: ToyProject, paperOffset = 0): PipelineDefinition {
@@ -120,6 +121,56 @@ Deno.test("cli: a no-op reproduce publishes nothing, yet restores a deleted or e
   assert.match(r.out, /^published report -> reports\/paper\/report\/$/m);
   await assert.rejects(Deno.stat(`${p.root}/reports/paper/report/report/extra.txt`), Deno.errors.NotFound);
   assert.deepEqual(p.calls, { source: 1, sum: 1, report: 1 }, "no stage ran again");
+});
+
+Deno.test("cli: the generic CLI knows no executor flags; an executor kind brings its own", async () => {
+  const p = await makeToyProject();
+  let r = await cli(p, ["reproduce", "--executor", "slurm"]);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /--executor: expected "local", got "slurm"/);
+  r = await cli(p, ["reproduce", "--partition", "gpu"]);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /unknown option --partition/);
+  const seen: unknown[] = [];
+  const kind: ExecutorKind = {
+    name: "toy",
+    label: "Toy",
+    summary: "toy (runs units here)",
+    flags: { "toy-queue": { type: "string" } },
+    help: "Toy flags:\n  --toy-queue Q   the queue",
+    settings: (values) => Promise.resolve(values["toy-queue"]),
+    prepare(settings, setup) {
+      seen.push(settings, setup.expected.length);
+      return {
+        executor: { name: "toy", remote: false, unitDir: (fp) => fp, run: (_u, here) => here() },
+        describe: () => ["toy: 0 unit(s)"],
+      };
+    },
+  };
+  const withKind = async (args: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runCli(args, {
+      ...definition(p),
+      unitTask: { command: () => "", isComplete: () => Promise.resolve(true) },
+    }, {
+      root: p.root,
+      executors: [kind],
+      write: (l) => out.push(l),
+      writeError: (l) => err.push(l),
+    });
+    return { code, out: out.join("\n"), err: err.join("\n") };
+  };
+  r = await withKind(["reproduce", "--help"]);
+  assert.match(r.out, /--executor local\|toy \[Toy flags\]/);
+  assert.match(r.out, /^Toy flags:\n  --toy-queue Q/m);
+  r = await withKind(["reproduce", "--toy-queue", "q1"]);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /reproduce: Toy flags need --executor toy/);
+  r = await withKind(["reproduce", "--executor", "toy", "--toy-queue", "q1", "--dry-run"]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /^toy: 0 unit\(s\)$/m);
+  assert.deepEqual(seen, ["q1", 0], "the kind got its own flag's value and the run's units (none here)");
 });
 
 Deno.test("cli: --dry-run runs nothing and says why", async () => {

@@ -43,9 +43,9 @@ interface InfoOutput {
   npmPackages?: Record<string, { name: string; version: string; dependencies?: string[] }>;
 }
 
-async function statOrMissing(path: string): Promise<string> {
+function statOrMissing(path: string): string {
   try {
-    return statKey(await Deno.stat(path));
+    return statKey(Deno.statSync(path));
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return "missing";
     throw e;
@@ -57,8 +57,8 @@ async function denoInfo(moduleUrl: string, root: string): Promise<InfoOutput> {
   const args = ["info", "--json", moduleUrl];
   // Resolve with the project's configuration (import map, lock) when the root has one; otherwise with
   // whatever configuration the current directory has.
-  const hasConfig = (await statOrMissing(`${root}/deno.json`)) !== "missing" ||
-    (await statOrMissing(`${root}/deno.jsonc`)) !== "missing";
+  const hasConfig = statOrMissing(`${root}/deno.json`) !== "missing" ||
+    statOrMissing(`${root}/deno.jsonc`) !== "missing";
   const opts: Deno.CommandOptions = {
     args,
     stdout: "piped",
@@ -124,7 +124,7 @@ export function graphFromInfo(info: InfoOutput, moduleUrl: string): CodeGraph {
 /** Caches module graphs in a JSON file under the cache folder, keyed on file stats. */
 export class CodeGraphCache {
   #data: Record<string, CachedGraph> = {};
-  #stats = new Map<string, Promise<string>>();
+  #stats = new Map<string, string>();
   #dirty = false;
   /** Number of `deno info` calls made by this instance. */
   infoCalls = 0;
@@ -143,13 +143,13 @@ export class CodeGraphCache {
   }
 
   /** Returns the stat key of a path (or "missing"), stat'ed once per instance: one plan's snapshot. */
-  #statOf(path: string): Promise<string> {
-    let p = this.#stats.get(path);
-    if (p === undefined) {
-      p = statOrMissing(path);
-      this.#stats.set(path, p);
+  #statOf(path: string): string {
+    let key = this.#stats.get(path);
+    if (key === undefined) {
+      key = statOrMissing(path);
+      this.#stats.set(path, key);
     }
-    return p;
+    return key;
   }
 
   /** Returns the code graph of a module URL, calling `deno info` only when a file of the graph changed. */
@@ -158,7 +158,7 @@ export class CodeGraphCache {
     if (cached) {
       let fresh = true;
       for (const [path, key] of Object.entries(cached.stats)) {
-        if ((await this.#statOf(path)) !== key) {
+        if (this.#statOf(path) !== key) {
           fresh = false;
           break;
         }
@@ -166,10 +166,10 @@ export class CodeGraphCache {
       if (fresh) return cached.graph;
     }
     const stats: Record<string, string> = {};
-    for (const path of this.#configFiles()) stats[path] = await statOrMissing(path);
+    for (const path of this.#configFiles()) stats[path] = statOrMissing(path);
     this.infoCalls++;
     const graph = graphFromInfo(await denoInfo(moduleUrl, this.root), moduleUrl);
-    for (const path of graph.files) stats[path] = await statOrMissing(path);
+    for (const path of graph.files) stats[path] = statOrMissing(path);
     this.#data[moduleUrl] = { graph, stats };
     this.#dirty = true;
     return graph;

@@ -46,6 +46,8 @@ export interface UnitTask {
   command(deno: string, readable: readonly string[], writable: readonly string[]): string;
   /** True when the unit folder holds finished outputs. */
   isComplete(dir: string): Promise<boolean>;
+  /** Optional: the unit's progress (`done` of `total`, e.g. steps) read from its folder; null before any. */
+  progress?(dir: string): Promise<{ done: number; total: number } | null>;
 }
 
 /** A unit was handed to a scheduler and left there (`--detach`): not a failure, collect it later. */

@@ -406,7 +406,7 @@ export class SlurmExecutor implements UnitExecutor {
         if (state !== undefined) {
           if (state === "PENDING" || state === "REQUEUED") pending++;
           else running++;
-          const steps = await loggedSteps(w.unit.dir);
+          const steps = (await this.options.task.progress?.(w.unit.dir)) ?? null;
           w.unit.progress(steps?.done ?? 0, steps?.total ?? 1, `${state} in job ${s.jobId}_${s.task}`);
           continue;
         }
@@ -472,19 +472,4 @@ async function readSubmission(dir: string): Promise<Submission | null> {
   } catch {
     return null;
   }
-}
-
-/** Returns the last logged step and the run's steps of a unit folder, if it has logged any. */
-async function loggedSteps(dir: string): Promise<{ done: number; total: number } | null> {
-  try {
-    const run = JSON.parse(await Deno.readTextFile(`${dir}/run.json`)) as { config?: { steps?: number } };
-    const lines = (await Deno.readTextFile(`${dir}/log.jsonl`)).trimEnd().split("\n");
-    for (let i = lines.length - 1; i >= 0; i--) {
-      try {
-        const r = JSON.parse(lines[i]);
-        if (typeof r.step === "number") return { done: r.step, total: run.config?.steps ?? r.step };
-      } catch { /* a torn line */ }
-    }
-  } catch { /* not started */ }
-  return null;
 }

@@ -97,7 +97,7 @@ export async function fingerprintFields(stage: Stage, ctx: FingerprintContext): 
     const abs = input.startsWith("/") ? input : `${ctx.root}/${input}`;
     let info: Deno.FileInfo;
     try {
-      info = await ctx.sources.stat(abs);
+      info = ctx.sources.stat(abs);
     } catch (e) {
       if (e instanceof Deno.errors.NotFound) {
         throw new Error(`stage ${id}: declared input ${input} does not exist (looked at ${abs})`);
@@ -106,7 +106,7 @@ export async function fingerprintFields(stage: Stage, ctx: FingerprintContext): 
     }
     const base = input.replace(/\/+$/, "");
     if (info.isDirectory) {
-      for (const rel of await ctx.sources.files(abs)) {
+      for (const rel of ctx.sources.files(abs)) {
         inputs[`${base}/${rel}`] = (await ctx.sources.hash(`${abs.replace(/\/+$/, "")}/${rel}`)).sha256;
       }
     } else {

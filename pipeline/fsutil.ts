@@ -19,22 +19,25 @@ export async function readJsonOr<T>(path: string): Promise<T | undefined> {
   }
 }
 
-/** Returns the relative paths (sorted, "/"-separated) of every regular file under a folder, recursively. */
-export async function listFiles(dir: string): Promise<string[]> {
+/**
+ * Returns the relative paths (sorted, "/"-separated) of every regular file under a folder, recursively.
+ * Synchronous: the engine lists small folders (store entries, published outputs, declared inputs) by the
+ * hundred in a no-op, and a blocking call costs microseconds where an async one waits for a pool thread.
+ */
+export function listFiles(dir: string): string[] {
   const out: string[] = [];
-  async function walk(rel: string): Promise<void> {
+  function walk(rel: string): void {
     const abs = rel === "" ? dir : `${dir}/${rel}`;
-    for await (const entry of Deno.readDir(abs)) {
+    for (const entry of Deno.readDirSync(abs)) {
       const child = rel === "" ? entry.name : `${rel}/${entry.name}`;
-      if (entry.isDirectory) await walk(child);
+      if (entry.isDirectory) walk(child);
       else if (entry.isSymlink) {
-        const info = await Deno.stat(`${dir}/${child}`);
-        if (info.isDirectory) await walk(child);
+        if (Deno.statSync(`${dir}/${child}`).isDirectory) walk(child);
         else out.push(child);
       } else out.push(child);
     }
   }
-  await walk("");
+  walk("");
   return out.sort();
 }
 

@@ -4,7 +4,15 @@
  * @module
  */
 export type { Params, ParamValue, PipelineDefinition, Stage, StageContext } from "./stage.ts";
-export { type RunOptions, runPipeline, StageFailedError, type StageResult } from "./runner.ts";
+export {
+  decideRun,
+  type Job,
+  type RunDecision,
+  type RunOptions,
+  runPipeline,
+  StageFailedError,
+  type StageResult,
+} from "./runner.ts";
 export { offThread, runInWorker } from "./off_thread.ts";
 export {
   explainStage,
@@ -27,7 +35,7 @@ export {
   runtimeIdentity,
 } from "./fingerprint.ts";
 export { canonicalJson, hashFields, sha256File, sha256Hex } from "./hash.ts";
-export { StatHashCache } from "./statcache.ts";
+export { type FileHash, SourceSnapshot, StatHashCache } from "./statcache.ts";
 export { type CodeGraph, CodeGraphCache } from "./codegraph.ts";
 export {
   CachePaths,
@@ -48,8 +56,18 @@ export {
   type TableRow,
 } from "./progress.ts";
 export { latestRun, readHistory, type RunHistory, type RunRecord } from "./runs.ts";
-export { publishDir, publishFolder } from "./publish.ts";
-export { UnitDetachedError, type UnitExecutor, type UnitRef, type UnitTask } from "./executor.ts";
+export { isPublished, publishDir, publishEntry, publishFolder } from "./publish.ts";
+export {
+  type ExecutorFlags,
+  type ExecutorKind,
+  type ExecutorSetup,
+  type PreparedExecutor,
+  UnitDetachedError,
+  type UnitExecutor,
+  type UnitRef,
+  type UnitTask,
+} from "./executor.ts";
+export { SLURM_EXECUTOR, type SlurmSettings, slurmSettings } from "./executor_slurm_cli.ts";
 export {
   batchScript,
   readSlurmConfig,

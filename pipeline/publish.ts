@@ -44,7 +44,7 @@ export async function isPublished(
 ): Promise<boolean> {
   let present: string[];
   try {
-    present = await listFiles(target);
+    present = listFiles(target);
   } catch (e) {
     if (e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotADirectory) return false;
     throw e;

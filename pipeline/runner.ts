@@ -251,7 +251,7 @@ async function obtain(
 ): Promise<{ cached: boolean; outputs: readonly OutputRecord[] }> {
   const { id, fingerprint } = job;
   if (!job.forced && job.status.cached && job.status.outputs) {
-    await touchEntry(paths, fingerprint);
+    touchEntry(paths, fingerprint);
     return { cached: true, outputs: job.status.outputs };
   }
   let done: readonly OutputRecord[] | undefined;
@@ -274,12 +274,12 @@ async function obtain(
   });
   if (!lock) {
     // Another process committed the entry while this one waited (the lock's `satisfied` check).
-    await touchEntry(paths, fingerprint);
+    touchEntry(paths, fingerprint);
     return { cached: true, outputs: done ?? [] };
   }
   try {
     if (await isDone()) {
-      await touchEntry(paths, fingerprint);
+      touchEntry(paths, fingerprint);
       return { cached: true, outputs: done ?? [] };
     }
     reporter?.line(`[why] ${id}: ${job.status.reasons.join("; ")}`);

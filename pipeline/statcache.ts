@@ -52,7 +52,8 @@ export class StatHashCache {
   /** Returns the SHA-256 (hex) and size in bytes of a file, reading it only when its stat key changed. */
   async hash(absPath: string): Promise<{ sha256: string; size: number }> {
     const now = Date.now();
-    const before = await Deno.stat(absPath);
+    // Synchronous: on a hit this stat is all the work, and a no-op makes thousands of them.
+    const before = Deno.statSync(absPath);
     const key = statKey(before);
     const hit = this.#entries.get(absPath);
     if (hit && hit.key === key) return { sha256: hit.sha256, size: hit.size };
@@ -96,8 +97,8 @@ export interface FileHash {
  */
 export class SourceSnapshot {
   #hashes = new Map<string, Promise<FileHash>>();
-  #stats = new Map<string, Promise<Deno.FileInfo>>();
-  #lists = new Map<string, Promise<string[]>>();
+  #stats = new Map<string, Deno.FileInfo>();
+  #lists = new Map<string, string[]>();
 
   /** Creates a snapshot reading hashes through `cache`. */
   constructor(readonly cache: StatHashCache) {}
@@ -107,22 +108,22 @@ export class SourceSnapshot {
     return memo(this.#hashes, absPath, () => this.cache.hash(absPath));
   }
 
-  /** Returns `Deno.stat` of a path, once per snapshot (a rejection, e.g. NotFound, is kept too). */
-  stat(absPath: string): Promise<Deno.FileInfo> {
-    return memo(this.#stats, absPath, () => Deno.stat(absPath));
+  /** Returns `Deno.statSync` of a path, once per snapshot (throws, e.g. NotFound, each time it is asked). */
+  stat(absPath: string): Deno.FileInfo {
+    return memo(this.#stats, absPath, () => Deno.statSync(absPath));
   }
 
   /** Returns the files under a folder (relative, sorted), once per snapshot. */
-  files(dir: string): Promise<string[]> {
+  files(dir: string): string[] {
     return memo(this.#lists, dir, () => listFiles(dir));
   }
 }
 
-function memo<T>(map: Map<string, Promise<T>>, key: string, make: () => Promise<T>): Promise<T> {
-  let p = map.get(key);
-  if (p === undefined) {
-    p = make();
-    map.set(key, p);
+function memo<T>(map: Map<string, T>, key: string, make: () => T): T {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = make();
+    map.set(key, value);
   }
-  return p;
+  return value;
 }

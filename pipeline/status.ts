@@ -115,7 +115,7 @@ export async function explainStage(
       fields,
     };
   }
-  const before = await readManifest(paths, previous);
+  const before = readManifest(paths, previous);
   if (!before) {
     return {
       id,

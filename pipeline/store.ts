@@ -7,7 +7,7 @@
  */
 import type { FingerprintFields } from "./fingerprint.ts";
 import type { StatHashCache } from "./statcache.ts";
-import { listFiles, readJsonOr } from "./fsutil.ts";
+import { listFiles } from "./fsutil.ts";
 import { exists, randomHex } from "../util/fs.ts";
 
 /** One output file recorded in a manifest. */
@@ -96,9 +96,27 @@ export class CachePaths {
 }
 
 /** Returns the manifest of an entry, or undefined when it is missing or unreadable. */
-export async function readManifest(paths: CachePaths, fingerprint: string): Promise<Manifest | undefined> {
-  const m = await readJsonOr<Manifest>(`${paths.entry(fingerprint)}/manifest.json`);
+export function readManifest(paths: CachePaths, fingerprint: string): Manifest | undefined {
+  let m: Manifest;
+  try {
+    // Synchronous: a no-op reads every stage's manifest, each a few kB.
+    m = JSON.parse(Deno.readTextFileSync(`${paths.entry(fingerprint)}/manifest.json`)) as Manifest;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound || e instanceof SyntaxError) return undefined;
+    throw e;
+  }
   return m && m.fingerprint === fingerprint && Array.isArray(m.outputs) ? m : undefined;
+}
+
+/** Returns whether a path exists (a synchronous stat). */
+function isPresent(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return false;
+    throw e;
+  }
 }
 
 /** Verifies an entry against its manifest: every output present with its size and hash, nothing extra. */
@@ -107,13 +125,13 @@ export async function verifyEntry(
   fingerprint: string,
   hashes: StatHashCache,
 ): Promise<Verification> {
-  if (!(await exists(paths.entry(fingerprint)))) return { ok: false, reason: "no store entry" };
-  const manifest = await readManifest(paths, fingerprint);
+  if (!isPresent(paths.entry(fingerprint))) return { ok: false, reason: "no store entry" };
+  const manifest = readManifest(paths, fingerprint);
   if (!manifest) return { ok: false, reason: "store entry has no valid manifest" };
   const outDir = paths.outDir(fingerprint);
   let present: string[];
   try {
-    present = await listFiles(outDir);
+    present = listFiles(outDir);
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return { ok: false, reason: "store entry has no output folder" };
     throw e;
@@ -125,7 +143,7 @@ export async function verifyEntry(
   const presentSet = new Set(present);
   for (const out of manifest.outputs) {
     if (!presentSet.has(out.path)) return { ok: false, reason: `cached output ${out.path} is missing` };
-    const info = await Deno.stat(`${outDir}/${out.path}`);
+    const info = Deno.statSync(`${outDir}/${out.path}`);
     if (info.size !== out.size) {
       return {
         ok: false,
@@ -148,7 +166,7 @@ export async function collectOutputs(
   declared: readonly string[],
   hashes: StatHashCache,
 ): Promise<OutputRecord[]> {
-  const files = await listFiles(outDir);
+  const files = listFiles(outDir);
   const declaredFiles = new Set(declared.filter((d) => !d.endsWith("/")).map((d) => d.replace(/^\.\//, "")));
   const declaredDirs = declared.filter((d) => d.endsWith("/")).map((d) => d.replace(/^\.\//, ""));
   const undeclared = files.filter((f) => !declaredFiles.has(f) && !declaredDirs.some((d) => f.startsWith(d)));
@@ -196,11 +214,23 @@ export async function commitEntry(paths: CachePaths, fingerprint: string, builtD
 }
 
 /** Records that an entry was used now (for least-recently-used eviction). Returns nothing. */
-export async function touchEntry(paths: CachePaths, fingerprint: string): Promise<void> {
+export function touchEntry(paths: CachePaths, fingerprint: string): void {
+  const mark = `${paths.entry(fingerprint)}/last-used`;
+  const now = new Date();
   try {
-    await Deno.writeTextFile(`${paths.entry(fingerprint)}/last-used`, new Date().toISOString());
+    // Synchronous, and only the mark's times when it exists: a no-op touches every cached stage's entry,
+    // and rewriting a file costs far more than setting its modification time.
+    Deno.utimeSync(mark, now, now);
   } catch (e) {
-    if (!(e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotCapable)) throw e;
+    if (!(e instanceof Deno.errors.NotFound)) {
+      if (e instanceof Deno.errors.NotCapable) return;
+      throw e;
+    }
+    try {
+      Deno.writeTextFileSync(mark, now.toISOString());
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotCapable)) throw e;
+    }
   }
 }
 

@@ -2,6 +2,10 @@
  * The worker side of the executors: runs training units (`run.json` folders, stages/unit.ts) with
  * {@link executeRunFile}, the very function the train stage runs in process.
  *
+ * Production code (not a dev tool): the batch script of `--executor slurm` (pipeline/executor_slurm.ts)
+ * runs it on every array task through `TRAIN_UNIT_TASK` (stages/train.ts). It reads each run.json with
+ * the train stage's own reader (`readRunFile`, stages/unit.ts).
+ *
  * `--unit DIR` runs ONE unit in place (what a Slurm array task of `--executor slurm` runs): resumes from a
  * checkpoint in DIR, and on SIGTERM, SIGUSR1 or SIGINT checkpoints and exits 130 (the batch script then
  * requeues the task after a SIGUSR1 time-limit warning). Exit status: 0 finished (done or diverged; see
@@ -11,7 +15,7 @@
  * writes per run `config.json`, `log.jsonl` and `result.json` (no checkpoints) into `<out dir>/<run id>/`,
  * plus `<out dir>/timings.json` ({@link UnitsTimings}: wall times, throughput and the adapter identity).
  *
- * It imports nothing from npm (only kernels/), so it runs with a bare `deno` binary and no node_modules,
+ * It imports nothing from npm (only kernels/ and stages/unit.ts), so it runs with a bare `deno` binary and no node_modules,
  * e.g. on a lent GPU machine: `deno run -A --no-check stages/run_units.ts .micro/units out/runs`.
  * A corpus path in a run.json that is relative is taken relative to the current folder (the repo root).
  *

@@ -103,7 +103,14 @@ export type RunSpec = {
 };
 
 import type { RunResult } from "../kernels/train/result.ts";
-import { type BackendName, executeRunFile, type RunFile, UNIT_OUTPUTS, verifyUnit } from "./unit.ts";
+import {
+  type BackendName,
+  executeRunFile,
+  type RunFile,
+  UNIT_OUTPUTS,
+  unitProgress,
+  verifyUnit,
+} from "./unit.ts";
 export type { BackendName, RunFile, RunResult };
 export { executeRunFile };
 import { writeFileAtomic } from "../util/fs.ts";
@@ -134,6 +141,7 @@ export const TRAIN_UNIT_TASK: UnitTask = {
     `${deno} run --allow-read=${[CODE_ROOT, ...readable].join(",")} --allow-write=${writable.join(",")} ` +
     `--deny-net ${CODE_ROOT}/stages/run_units.ts --unit "$UNIT"`,
   isComplete: async (dir) => (await verifyUnit(dir)) !== null,
+  progress: unitProgress,
 };
 
 /** Files a train stage writes. */

@@ -126,6 +126,28 @@ export async function executeRunFile(dir: string, options: ExecuteOptions = {}):
 }
 
 /**
+ * Returns the progress of the unit in `dir`: its last logged step of the run's `steps`, or null before its
+ * first step line (or while its run.json or log cannot be read; a torn last line is skipped).
+ */
+export async function unitProgress(dir: string): Promise<{ done: number; total: number } | null> {
+  let total: number;
+  let lines: string[];
+  try {
+    total = (await readRunFile(dir)).config.steps;
+    lines = (await Deno.readTextFile(`${dir}/${LOG_FILE}`)).trimEnd().split("\n");
+  } catch {
+    return null; // not started
+  }
+  for (let i = lines.length - 1; i >= 0; i--) {
+    try {
+      const r = JSON.parse(lines[i]);
+      if (typeof r.step === "number") return { done: r.step, total };
+    } catch { /* a torn line */ }
+  }
+  return null;
+}
+
+/**
  * Returns the result of the unit in `dir` when it is finished (every output there, `result.json` says
  * "done" or "diverged" and the log ends with that event), else null. Throws on a corrupt file, naming it.
  */

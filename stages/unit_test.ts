@@ -3,7 +3,7 @@
  * the field, the same way for the train stage (executeRunFile) and the worker (stages/run_units.ts).
  */
 import assert from "node:assert/strict";
-import { executeRunFile, parseRunFile, readRunFile } from "./unit.ts";
+import { executeRunFile, parseRunFile, readRunFile, unitProgress } from "./unit.ts";
 import { readUnit } from "./run_units.ts";
 
 const MODEL = {
@@ -70,6 +70,26 @@ Deno.test("run.json: the train stage and the worker refuse a bad file with the s
       () => readRunFile(dir),
       new RegExp(`${dir}/run\\.json: cannot read the run file: `),
     );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("unitProgress: the last logged step of the run's steps; null before the first (a torn line skipped)", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "unit_" });
+  try {
+    assert.equal(await unitProgress(dir), null, "no run.json yet");
+    await Deno.writeTextFile(
+      `${dir}/run.json`,
+      JSON.stringify({ ...GOOD, config: { ...GOOD.config, steps: 120 } }),
+    );
+    assert.equal(await unitProgress(dir), null, "no log yet");
+    await Deno.writeTextFile(`${dir}/log.jsonl`, '{"event":"start"}\n');
+    assert.equal(await unitProgress(dir), null, "no step line yet");
+    await Deno.writeTextFile(`${dir}/log.jsonl`, '{"step":10,"loss":2}\n{"step":20,"loss":1}\n{"step":3', {
+      append: true,
+    });
+    assert.deepEqual(await unitProgress(dir), { done: 20, total: 120 });
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
