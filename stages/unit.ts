@@ -18,13 +18,11 @@ import {
   writeFileAtomic,
 } from "../kernels/train/mod.ts";
 import { initParams } from "../kernels/init.ts";
-import { ReferenceBackend } from "../kernels/reference/backend.ts";
-import { createGpuBackend } from "../kernels/gpu/backend.ts";
+import { type BackendName, backendOf } from "../kernels/backend_of.ts";
 import type { Backend, ModelConfig } from "../kernels/types.ts";
 import { type RunResult, runResultOf } from "../kernels/train/result.ts";
 
-/** Compute backend of a run: the WebGPU trainer or the float64 CPU reference. */
-export type BackendName = "gpu" | "reference";
+export type { BackendName };
 
 /** `run.json`: one self-contained unit of work (resolved config with the corpus folder). */
 export interface RunFile {
@@ -47,10 +45,6 @@ export interface ExecuteOptions {
   readonly onProgress?: (record: StepRecord, steps: number) => void;
   /** Creates the backend (default: a fresh WebGPU device, or the float64 reference). */
   readonly createBackend?: (name: BackendName, model: ModelConfig) => Promise<Backend>;
-}
-
-async function createBackend(name: BackendName, model: ModelConfig): Promise<Backend> {
-  return name === "reference" ? new ReferenceBackend(model) : await createGpuBackend(model);
 }
 
 /** Returns the run file `dir/run.json`, checked; throws naming the file and field. */
@@ -79,7 +73,7 @@ export async function executeRunFile(dir: string, options: ExecuteOptions = {}):
   const cfg = run.config;
   await writeFileAtomic(`${dir}/config.json`, JSON.stringify(cfg, null, 2) + "\n");
   const corpus = await openCorpus(cfg.corpus, cfg.seed, cfg.model.vocabSize);
-  const backend = await (options.createBackend ?? createBackend)(run.backend, cfg.model);
+  const backend = await (options.createBackend ?? backendOf)(run.backend, cfg.model);
   try {
     const res = await train(cfg, {
       backend,
