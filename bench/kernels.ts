@@ -1,7 +1,7 @@
 /**
  * Kernel benchmark: prints the adapter, matmul GFLOP/s at shapes typical of micro models against a
  * plain-TypeScript matmul on the same machine (ratio), and, for three model sizes, the training step of
- * the fused plan (the default) beside today's unfused plan (`fused: false`, the baseline, run in the same
+ * the fused plan (the default) beside the unfused plan (`fused: false`, the baseline, run in the same
  * process on the same shapes): dispatches per step (and per layer), step time, tokens/s, achieved FLOP/s,
  * MFU against the best measured matmul rate and against the adapter's nominal f32 peak (where known), and
  * the unfused / fused step-time ratio. Shapes are chosen for the adapter: small ones on a software
@@ -15,6 +15,7 @@ import { parseArgs } from "node:util";
 import { createGpuBackend } from "../kernels/gpu/backend.ts";
 import type { DispatchCounts } from "../kernels/gpu/recorder.ts";
 import { GpuContext } from "../kernels/gpu/context.ts";
+import { isSoftwareAdapter } from "../kernels/gpu/software.ts";
 import {
   DEFAULT_TILE,
   LARGE_TILE,
@@ -91,7 +92,7 @@ export interface TrainResult {
   readonly seqLen: number;
   /** The fused plan (the default). */
   readonly fused: StepFigures;
-  /** Today's unfused plan (`fused: false`), the baseline. */
+  /** The unfused plan (`fused: false`), the baseline. */
   readonly unfused: StepFigures;
   /** Unfused step time over fused step time (> 1: the fused plan is faster). */
   readonly speedup: number;
@@ -203,7 +204,7 @@ export async function benchKernels(options: BenchOptions = {}): Promise<BenchRes
   const log = options.log ?? console.log;
   const ctx = await GpuContext.create({ features: OPTIONAL_FEATURES });
   const info = ctx.identity;
-  const profile = options.profile ?? (/llvmpipe|lavapipe|swiftshader|fallback/i.test(info) ? "cpu" : "gpu");
+  const profile = options.profile ?? (isSoftwareAdapter(info) ? "cpu" : "gpu");
   log(`adapter: ${info} (profile ${profile})`);
   for (const c of ctx.featureChecks) {
     log(

@@ -18,9 +18,9 @@ import {
   UsageError,
   userPath,
 } from "../cli/mod.ts";
-import type { Backend } from "./types.ts";
+import type { Backend, ModelConfig } from "./types.ts";
 import { initParams } from "./init.ts";
-import { ReferenceBackend } from "./reference/backend.ts";
+import { type BackendName, backendOf, isBackendName } from "./backend_of.ts";
 import {
   peakLearningRate,
   resolveTrainConfig,
@@ -81,15 +81,6 @@ export const EXIT_INTERRUPTED = 130;
 /** Signals that stop a run with a checkpoint (each handled like Ctrl-C). */
 export const STOP_SIGNALS: readonly Deno.Signal[] = ["SIGINT", "SIGTERM", "SIGUSR1"];
 
-/**
- * Test seams of {@link main}: passed by tests only, never set from the command line or a config, and
- * part of no hash. `wrapBackend` replaces the backend the run uses (e.g. to poison a step or slow it).
- */
-export interface TrainSeams {
-  /** Returns the backend to train with, given the one the command line asked for. */
-  readonly wrapBackend?: (backend: Backend) => Backend;
-}
-
 /** What the command line asks for. */
 export interface TrainArgs {
   /** Partial config: the --config file merged with the flags. */
@@ -99,7 +90,7 @@ export interface TrainArgs {
   /** Run folder. */
   readonly out: string;
   /** Backend name. */
-  readonly backend: "gpu" | "reference";
+  readonly backend: BackendName;
   /** Whether to resume from a checkpoint. */
   readonly resume: boolean;
   /** Suppress progress lines. */
@@ -203,7 +194,7 @@ export async function parseTrainArgs(args: string[]): Promise<TrainArgs | null> 
   if (typeof values.schedule === "string") config.schedule = values.schedule as ScheduleKind;
   if (typeof values.out !== "string") throw new UsageError("train: --out DIR is required", helpHint("train"));
   const backend = values.backend ?? "gpu";
-  if (backend !== "gpu" && backend !== "reference") {
+  if (!isBackendName(backend)) {
     throw new Error(`--backend: expected "gpu" or "reference", got "${backend}"`);
   }
   return {
@@ -214,12 +205,6 @@ export async function parseTrainArgs(args: string[]): Promise<TrainArgs | null> 
     resume: values.resume === true,
     quiet: values.quiet === true,
   };
-}
-
-async function createBackend(name: "gpu" | "reference", cfg: TrainConfig): Promise<Backend> {
-  if (name === "reference") return new ReferenceBackend(cfg.model);
-  const gpu = await import("./gpu/mod.ts");
-  return await gpu.createGpuBackend(cfg.model);
 }
 
 function progressLine(cfg: TrainConfig, r: StepRecord, e: ThroughputEstimate | null): string {
@@ -253,8 +238,19 @@ function summary(res: TrainResult): string {
     (res.status === "aborted" ? "; checkpoint written, continue with --resume" : "");
 }
 
-/** Runs the command line; returns the process exit status (see module doc). `seams` is for tests only. */
-export async function main(args: string[], seams: TrainSeams = {}): Promise<number> {
+/** Makes the backend a run trains with, from its name and model. */
+export type BackendMaker = (name: BackendName, model: ModelConfig) => Promise<Backend>;
+
+/** Runs the command line; returns the process exit status (see module doc). */
+export function main(args: string[]): Promise<number> {
+  return runTrainCommand(args, backendOf);
+}
+
+/**
+ * Runs the command line with the backend made by `makeBackend` (`main` passes `backendOf`; a test entry
+ * module passes a wrapper of it that poisons or slows the steps); returns the process exit status.
+ */
+export async function runTrainCommand(args: string[], makeBackend: BackendMaker): Promise<number> {
   let parsed: TrainArgs | null;
   let cfg: TrainConfig;
   try {
@@ -295,8 +291,7 @@ export async function main(args: string[], seams: TrainSeams = {}): Promise<numb
       );
     }
     const corpus = await openCorpus(cfg.corpus, cfg.seed, cfg.model.vocabSize);
-    const created = await createBackend(a.backend, cfg);
-    backend = seams.wrapBackend ? seams.wrapBackend(created) : created;
+    backend = await makeBackend(a.backend, cfg.model);
     if (!a.quiet) {
       console.log(
         `train: ${backend.identity}; width ${cfg.model.width} depth ${cfg.model.depth}, ` +

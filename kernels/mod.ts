@@ -20,6 +20,7 @@ export * from "./init.ts";
 export { Rng, type RngState } from "../util/rng.ts";
 export * from "./train/mod.ts";
 export { ReferenceBackend } from "./reference/backend.ts";
+export { BACKEND_NAMES, type BackendName, backendOf, isBackendName } from "./backend_of.ts";
 export { createGpuBackend, GpuBackend, type GpuBackendOptions } from "./gpu/backend.ts";
 export { type Dispatch, GpuContext, type ParamValue as UniformValue } from "./gpu/context.ts";
 export type { MatmulTile } from "./gpu/matmul.ts";

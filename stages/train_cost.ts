@@ -6,7 +6,8 @@
  * @module
  */
 import type { Stage } from "../pipeline/stage.ts";
-import { createGpuBackend } from "../kernels/gpu/backend.ts";
+import { backendOf } from "../kernels/backend_of.ts";
+import { isSoftwareAdapter } from "../kernels/gpu/software.ts";
 import { initParams } from "../kernels/init.ts";
 import { trainFlopsPerToken } from "../kernels/train/flops.ts";
 import type { TrainConfig } from "../kernels/train/config.ts";
@@ -14,11 +15,6 @@ import { runConfig, type RunSpec } from "./train.ts";
 
 /** Longest estimated training (seconds) started on a software adapter without `--accept-cost`. */
 export const SOFTWARE_LIMIT_SECONDS = 60 * 60;
-
-/** Returns true when an adapter identity names a software rasteriser, not a GPU. */
-export function isSoftwareAdapter(identity: string): boolean {
-  return /llvmpipe|lavapipe|swiftshader|software/i.test(identity);
-}
 
 /** Returns the training FLOPs of one run (6N-style count per token × tokens; evaluations left out). */
 export function runFlops(cfg: TrainConfig): number {
@@ -29,7 +25,7 @@ export function runFlops(cfg: TrainConfig): number {
 export async function measureStepFlops(
   cfg: TrainConfig,
 ): Promise<{ flopsPerSecond: number; identity: string }> {
-  const backend = await createGpuBackend(cfg.model);
+  const backend = await backendOf("gpu", cfg.model);
   try {
     const params = initParams(cfg.model, cfg.seed);
     const zeros = () => params.map((p) => new Float32Array(p.length));

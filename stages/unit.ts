@@ -12,13 +12,11 @@ import { peakLearningRate, resolveTrainConfig, type TrainConfig } from "../kerne
 import { train } from "../kernels/train/loop.ts";
 import { writeFileAtomic } from "../util/fs.ts";
 import { initParams } from "../kernels/init.ts";
-import { ReferenceBackend } from "../kernels/reference/backend.ts";
-import { createGpuBackend } from "../kernels/gpu/backend.ts";
+import { BACKEND_NAMES, type BackendName, backendOf, isBackendName } from "../kernels/backend_of.ts";
 import type { Backend, ModelConfig } from "../kernels/types.ts";
 import { type RunResult, runResultOf } from "../kernels/train/result.ts";
 
-/** Compute backend of a run: the WebGPU trainer or the float64 CPU reference. */
-export type BackendName = "gpu" | "reference";
+export type { BackendName };
 
 /** `run.json`: one self-contained unit of work (resolved config with the corpus folder). */
 export interface RunFile {
@@ -43,10 +41,6 @@ export interface ExecuteOptions {
   readonly createBackend?: (name: BackendName, model: ModelConfig) => Promise<Backend>;
 }
 
-async function createBackend(name: BackendName, model: ModelConfig): Promise<Backend> {
-  return name === "reference" ? new ReferenceBackend(model) : await createGpuBackend(model);
-}
-
 /**
  * Returns `raw` (the parsed content of the run file `path`) checked as a {@link RunFile}: an object whose
  * `runId` is a name of letters, digits, '.', '_' and '-' (it names folders), whose `backend` is "gpu" or
@@ -66,9 +60,11 @@ export function parseRunFile(raw: unknown, path: string, root?: string): RunFile
       }`,
     );
   }
-  if (r.backend !== "gpu" && r.backend !== "reference") {
+  if (!isBackendName(r.backend)) {
     throw new Error(
-      `${path}: field "backend" must be "gpu" or "reference", got ${JSON.stringify(r.backend)}`,
+      `${path}: field "backend" must be ${BACKEND_NAMES.map((n) => `"${n}"`).join(" or ")}, got ${
+        JSON.stringify(r.backend)
+      }`,
     );
   }
   if (r.config === null || typeof r.config !== "object" || Array.isArray(r.config)) {
@@ -106,7 +102,7 @@ export async function executeRunFile(dir: string, options: ExecuteOptions = {}):
   const cfg = run.config;
   await writeFileAtomic(`${dir}/config.json`, JSON.stringify(cfg, null, 2) + "\n");
   const corpus = await openCorpus(cfg.corpus, cfg.seed, cfg.model.vocabSize);
-  const backend = await (options.createBackend ?? createBackend)(run.backend, cfg.model);
+  const backend = await (options.createBackend ?? backendOf)(run.backend, cfg.model);
   try {
     const res = await train(cfg, {
       backend,

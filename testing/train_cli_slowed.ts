@@ -4,8 +4,8 @@
  * kill the run mid-way. Same arguments and exit status as `deno task train`.
  * @module
  */
-import { main } from "../kernels/cli.ts";
-import { slowSteps } from "./train_seams.ts";
+import { runTrainCommand } from "../kernels/cli.ts";
+import { slowSteps, wrappedBackendOf } from "./train_seams.ts";
 
 const ms = Number(Deno.env.get("TRAIN_TEST_STEP_DELAY_MS") ?? "0");
-Deno.exit(await main(Deno.args, { wrapBackend: (b) => slowSteps(b, ms) }));
+Deno.exit(await runTrainCommand(Deno.args, wrappedBackendOf((b) => slowSteps(b, ms))));

@@ -1,10 +1,13 @@
 /**
  * Test seams of the training loop: backend wrappers that tests pass in (through `train`'s `backend`
- * option or `main(args, { wrapBackend })` of kernels/cli.ts) to make a run fail or go slowly. They live
- * here, not in the loop or its config, so no production run can switch them on and no hash sees them.
+ * option, or as the backend maker of `runTrainCommand` in kernels/cli.ts, see `wrappedBackendOf`) to make a
+ * run fail or go slowly. They live here, not in the loop, its config or the train command's `main`, so no
+ * production run can switch them on and no hash sees them.
  * @module
  */
 import type { Backend, OptimizerStep, TrainState } from "../kernels/types.ts";
+import { backendOf } from "../kernels/backend_of.ts";
+import type { BackendMaker } from "../kernels/cli.ts";
 
 /** A backend that forwards everything to `inner`; subclasses change one call. */
 class ForwardingBackend implements Backend {
@@ -64,4 +67,12 @@ export function nanAtStep(backend: Backend, step: number): Backend {
 /** Returns `backend` sleeping `ms` milliseconds after each optimizer step, so a test can stop a run mid-way. */
 export function slowSteps(backend: Backend, ms: number): Backend {
   return new SlowSteps(backend, ms);
+}
+
+/**
+ * Returns a backend maker for `runTrainCommand` (kernels/cli.ts): `backendOf`, with each backend it makes
+ * passed through `wrap` (e.g. `(b) => nanAtStep(b, 4)`).
+ */
+export function wrappedBackendOf(wrap: (backend: Backend) => Backend): BackendMaker {
+  return async (name, model) => wrap(await backendOf(name, model));
 }

@@ -1,10 +1,10 @@
 // The `deno task train` command line: flag parsing over a --config file, usage errors, exit codes for
 // divergence and for resuming under another configuration (in-process, reference backend).
 import assert from "node:assert/strict";
-import { main, parseTrainArgs } from "../kernels/cli.ts";
+import { main, parseTrainArgs, runTrainCommand } from "../kernels/cli.ts";
 import { prepareCorpus } from "../kernels/data/corpus.ts";
 import { readLog, resolveTrainConfig, type StepRecord } from "../kernels/train/mod.ts";
-import { nanAtStep } from "../testing/train_seams.ts";
+import { nanAtStep, wrappedBackendOf } from "../testing/train_seams.ts";
 
 Deno.test("train cli: flags override the --config file; usage errors name the flag or file", async () => {
   const dir = await Deno.makeTempDir();
@@ -82,7 +82,8 @@ Deno.test("train cli: exit 3 on divergence, 1 when resuming under another config
     "--checkpoint-every=3",
     "--quiet",
   ];
-  assert.equal(await main([...args, `--out=${out}/nan`], { wrapBackend: (b) => nanAtStep(b, 4) }), 3);
+  const poisoned = wrappedBackendOf((b) => nanAtStep(b, 4));
+  assert.equal(await runTrainCommand([...args, `--out=${out}/nan`], poisoned), 3);
   const last = (await readLog(`${out}/nan/log.jsonl`)).at(-1);
   assert.deepEqual(last, { event: "diverged", reason: "non-finite train loss NaN", step: 6, tokens: 6 * 16 });
   assert.equal(await main([...args, `--out=${out}/ok`, "--steps=6"]), 0);

@@ -1,9 +1,10 @@
 /**
  * `GpuBackend`: the `Backend` interface on WebGPU, assembled from its parts: the model state on the device
- * (`state.ts`), the step recorder (`recorder.ts`), the matmul tile autotuner (`tuner.ts`) and per-kernel
- * profiling (`profile.ts`). Parameters, gradients and AdamW moments live in flat buffers (each named tensor
- * an offset/length view; one buffer per group for any model that fits a binding); activations in a workspace per (batch, sequence length) shape. Every dispatch (pipeline, bind group,
- * shape uniforms) is recorded once per workspace; `trainStep` writes
+ * (`state.ts`), the step recorder (`recorder.ts`, its fused and unfused plans in `step_plan.ts`), the
+ * matmul tile autotuner (`tuner.ts`) and per-kernel profiling (`profile.ts`). Parameters, gradients and
+ * AdamW moments live in flat buffers (each named tensor an offset/length view; one buffer per group for
+ * any model that fits a binding); activations in a workspace per (batch, sequence length) shape. Every
+ * dispatch (pipeline, bind group, shape uniforms) is recorded once per workspace; `trainStep` writes
  * the tokens and the step uniform with `queue.writeBuffer` and submits ONE command buffer holding
  * forward, backward, global-norm clip and AdamW. Losses and gradient norms stay on the device until
  * `readTrainLosses`.
@@ -31,13 +32,9 @@ import { ropeTablesF32 } from "./rope.ts";
 import { normPartials, packStep, STEP_BYTES } from "./optimizer.ts";
 import { ParameterStore } from "./state.ts";
 import { MatmulTuner } from "./tuner.ts";
-import {
-  type AttentionMode,
-  type DispatchCounts,
-  recordWorkspace,
-  type SharedBuffers,
-  type Workspace,
-} from "./recorder.ts";
+import { isSoftwareAdapter } from "./software.ts";
+import { type AttentionMode, type DispatchCounts, recordWorkspace, type Workspace } from "./recorder.ts";
+import type { SharedBuffers } from "./step_plan.ts";
 import { type KernelTime, profileDispatches } from "./profile.ts";
 
 export { chooseTile } from "./tuner.ts";
@@ -91,7 +88,8 @@ export interface GpuBackendOptions {
   /**
    * Record the fused plan (default true): residual adds in the projection epilogues, q and k rotated in one
    * dispatch, one dispatch per RMSNorm backward, the global norm and AdamW as one dispatch per flat buffer.
-   * `false` records today's unfused plan (the benchmarks' baseline); both give the same bits.
+   * `false` records the unfused plan, one kernel per operation (the benchmarks' baseline); both give the
+   * same bits.
    */
   readonly fused?: boolean;
 }
@@ -123,7 +121,7 @@ export class GpuBackend implements Backend {
     this.#opts = options;
     this.identity = ctx.identity;
     const tune = options.tune ??
-      (options.tile === undefined && !/llvmpipe|lavapipe|swiftshader|fallback/i.test(ctx.identity));
+      (options.tile === undefined && !isSoftwareAdapter(ctx.identity));
     this.#tuner = new MatmulTuner(ctx, { tile: options.tile, splitK: options.splitK ?? true, tune });
     const adapterMax = Math.min(ctx.limits.maxStorageBufferBindingSize, ctx.limits.maxBufferSize);
     const maxBytes = options.maxBindingBytes ?? adapterMax;

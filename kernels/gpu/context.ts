@@ -52,7 +52,7 @@ export function adapterIdentity(info: GPUAdapterInfo): string {
 }
 
 /** Limits requested explicitly from the adapter (each set to the adapter's maximum). */
-export const REQUESTED_LIMITS: readonly (keyof GPUSupportedLimits)[] = [
+const REQUESTED_LIMITS: readonly (keyof GPUSupportedLimits)[] = [
   "maxStorageBufferBindingSize",
   "maxBufferSize",
   "maxComputeWorkgroupStorageSize",
@@ -290,6 +290,3 @@ export function grid1d(groups: number, maxPerDim = 65535): [number, number, numb
   const y = Math.ceil(groups / maxPerDim);
   return [Math.ceil(groups / y), y, 1];
 }
-
-/** WGSL snippet: flat workgroup index from a 2-D grid (`wid`, `nwg` builtins must be in scope). */
-export const FLAT_GROUP = "(wid.y * nwg.x + wid.x)";

@@ -13,9 +13,11 @@ export {
   type DispatchCounts,
   type RecordOptions,
   recordWorkspace,
-  type SharedBuffers,
   type Workspace,
 } from "./recorder.ts";
+export { type SharedBuffers, type StepPlan, stepPlan } from "./step_plan.ts";
+export { type StepProducts, stepProducts } from "./products.ts";
+export { isSoftwareAdapter, SOFTWARE_ADAPTER_WORDS } from "./software.ts";
 export { type KernelTime, profileDispatches } from "./profile.ts";
 export { NOMINAL_F32_PEAKS, type NominalPeak } from "./peaks.ts";
 export {

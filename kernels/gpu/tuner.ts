@@ -23,7 +23,7 @@ import {
   WIDE_TILE,
 } from "./matmul.ts";
 
-/** One recorded matmul: operands, the full spec it was recorded with and its dispatches. */
+/** One recorded matmul that tuning may re-record: operands, the full spec it was recorded with and its dispatches. */
 interface Product {
   readonly a: GPUBuffer;
   readonly b: GPUBuffer;
@@ -31,7 +31,6 @@ interface Product {
   readonly spec: MatmulSpec;
   readonly key: string;
   readonly dispatches: Dispatch[];
-  tuned: boolean;
 }
 
 /** Options of a `MatmulTuner`. */
@@ -40,7 +39,7 @@ export interface MatmulTunerOptions {
   readonly tile?: MatmulTile;
   /** Split the K dimension of products with few output tiles over more workgroups. */
   readonly splitK: boolean;
-  /** Time the candidate tiles (`tune`); when false, `tune` is a no-op. */
+  /** Time the candidate tiles (`tune`); when false, nothing is kept for tuning and `tune` is a no-op. */
   readonly tune: boolean;
 }
 
@@ -88,15 +87,10 @@ export class MatmulTuner {
     }
     const full = { ...spec, tile, splitK, scratch };
     const dispatches = matmulDispatch(this.#ctx, a, b, c, full);
-    this.#products.push({
-      a,
-      b,
-      c,
-      spec: full,
-      key,
-      dispatches,
-      tuned: !this.#opts.tune || spec.tile !== undefined,
-    });
+    // only a product that tuning may re-record is kept (none when tuning is off or its tile is fixed)
+    if (this.#opts.tune && spec.tile === undefined) {
+      this.#products.push({ a, b, c, spec: full, key, dispatches });
+    }
     return dispatches;
   }
 
@@ -179,7 +173,8 @@ export class MatmulTuner {
    */
   async tune(): Promise<Map<Dispatch, Dispatch>> {
     const swap = new Map<Dispatch, Dispatch>();
-    const todo = this.#products.filter((p) => !p.tuned);
+    // each product is tuned once: taken off the list here
+    const todo = this.#products.splice(0);
     if (todo.length === 0) return swap;
     const ctx = this.#ctx;
     const out = ctx.storage(
@@ -207,7 +202,6 @@ export class MatmulTuner {
           const fresh = matmulDispatch(ctx, p.a, p.b, p.c, { ...p.spec, tile: best });
           p.dispatches.forEach((d, i) => swap.set(d, fresh[i]));
         }
-        p.tuned = true;
       }
     } finally {
       await ctx.device.queue.onSubmittedWorkDone();

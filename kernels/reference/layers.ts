@@ -163,7 +163,7 @@ export function rmsnormBackward(
 }
 
 /** Returns RoPE tables cos and sin, each `[seqLen, headSize/2]`: angle `t · θ^(−2j/headSize)` (radians). */
-export function ropeTables(
+function ropeTables(
   seqLen: number,
   headSize: number,
   theta: number,
@@ -428,9 +428,4 @@ export function residualForward(a: Float64Array, b: Float64Array): Float64Array 
   const y = new Float64Array(a.length);
   for (let i = 0; i < a.length; i++) y[i] = a[i] + b[i];
   return y;
-}
-
-/** Returns the gradients of `a + b`: both equal dy (the same array, not copied). */
-export function residualBackward(dy: Float64Array): { da: Float64Array; db: Float64Array } {
-  return { da: dy, db: dy };
 }
