@@ -126,9 +126,11 @@ export interface BackwardBuffers {
   readonly dx: GPUBuffer;
   /** Gradient of a norm's output `[rows, width]`. */
   readonly dn: GPUBuffer;
-  /** dq `[rows, qWidth]`, dk and dv `[rows, kvWidth]` (the attention backward's outputs). */
+  /** dq `[rows, qWidth]` (an output of the attention backward). */
   readonly dq: GPUBuffer;
+  /** dk `[rows, kvWidth]`. */
   readonly dk: GPUBuffer;
+  /** dv `[rows, kvWidth]`. */
   readonly dv: GPUBuffer;
   /** Per-row loss `[rows]`. */
   readonly rowLoss: GPUBuffer;
@@ -136,11 +138,17 @@ export interface BackwardBuffers {
 
 /** What a plan is recorded with. */
 export interface PlanEnv {
+  /** The device. */
   readonly ctx: GpuContext;
+  /** Sizes of the step. */
   readonly dims: StepDims;
+  /** Parameters, gradients and AdamW moments. */
   readonly store: ParameterStore;
+  /** Buffers shared by every workspace. */
   readonly shared: SharedBuffers;
+  /** The step's products (through the tuner). */
   readonly mm: StepProducts;
+  /** The backward buffers. */
   readonly grads: BackwardBuffers;
   /** Allocates a workspace buffer of `n` floats, released with the workspace. */
   readonly alloc: (label: string, n: number) => GPUBuffer;
@@ -153,8 +161,8 @@ export interface StepPlan {
   /** q, k, v = a·Wq, a·Wk, a·Wv. */
   qkvForward(L: BlockActivations, W: BlockWeights): Dispatch[];
   /**
-   * RoPE of q and k (`inverse`: of dq and dk) around an attention kernel that does not apply it; with the
-   * flash attention, `[]` when `flash.rope` is set.
+   * RoPE of q and k (`inverse`: of dq and dk) in dispatches of their own, for an attention kernel that
+   * does not apply it (the dense one; the flash one when `flash.rope` is unset).
    */
   rope(inverse: boolean, q: GPUBuffer, k: GPUBuffer): Dispatch[];
   /** `xOut = xIn + a·W` (`a` of `k` columns, `W` `[k, width]`). */
@@ -190,6 +198,7 @@ function normScratch(env: PlanEnv, norms: number): { scratch: GPUBuffer; chunks:
   return { scratch: env.alloc("dg scratch", norms * chunks * width), chunks };
 }
 
+/** The RoPE tables `[seqLen, headSize/2]`. */
 function ropeTables(env: PlanEnv): { cos: GPUBuffer; sin: GPUBuffer } {
   return { cos: env.shared.cos, sin: env.shared.sin };
 }
