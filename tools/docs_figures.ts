@@ -5,7 +5,7 @@
  *
  *     deno task reproduce --all-variants          # the paper profile: its report and the Perceiver AR report
  *     deno task reproduce --profile micro-h100    # the micro study's figures
- *     deno run --allow-read=reports --allow-write=docs/figures tools/docs_figures.ts [--reports reports] [--out docs/figures]
+ *     deno run --allow-read=reports,docs/figures --allow-write=docs/figures tools/docs_figures.ts [--reports reports] [--out docs/figures]
  *
  * A figure whose source is missing fails the whole copy, naming the file and the reproduce that makes it.
  * @module
