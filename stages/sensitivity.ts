@@ -210,6 +210,16 @@ export function sensitivityParams(
   };
 }
 
+/** An alternative of the tornado left out because it does not apply to the variant's data. */
+export interface SkippedCase {
+  /** The choice ("token cut-off"). */
+  readonly choice: string;
+  /** The alternative, in words (e.g. "tokens ≤ 6.0e+10"). */
+  readonly option: string;
+  /** Why it was left out. */
+  readonly reason: string;
+}
+
 /** `sensitivity.<variant>/sensitivity.json`. */
 export interface SensitivityRecord {
   readonly kind: "sensitivity";
@@ -220,6 +230,8 @@ export interface SensitivityRecord {
   readonly flops: number;
   /** The baseline first, then one result per alternative. */
   readonly results: readonly SensitivityResult[];
+  /** Alternatives left out (present only when any was: e.g. a token cut-off no checkpoint of the variant passes). */
+  readonly skipped?: readonly SkippedCase[];
 }
 
 const gridLabel = (g: SensitivityParams["grids"][number]): string =>
@@ -231,7 +243,13 @@ const gridLabel = (g: SensitivityParams["grids"][number]): string =>
 export function sensitivityCases(
   runs: Parameters<typeof selectRows>[0],
   p: SensitivityParams,
-): { cases: SensitivityCase[]; counting: { paramsConvention: string; flopsCounter: string }[] } {
+): {
+  cases: SensitivityCase[];
+  counting: { paramsConvention: string; flopsCounter: string }[];
+  skipped: SkippedCase[];
+} {
+  const skipped: SkippedCase[] = [];
+  const noRows = "the variant has no checkpoint on that side of the cut-off";
   const counting: { paramsConvention: string; flopsCounter: string }[] = [];
   const countingIndex = (paramsConvention: string, flopsCounter: string) => {
     countingOf(paramsConvention, flopsCounter); // validates the names
@@ -287,6 +305,10 @@ export function sensitivityCases(
     });
   }
   for (const t of p.minTokens) {
+    if (!base.some((pt) => pt.x.tokens >= t)) {
+      skipped.push({ choice: "token cut-off", option: `tokens ≥ ${t.toExponential(1)}`, reason: noRows });
+      continue;
+    }
     cases.push({
       choice: "token cut-off",
       option: `tokens ≥ ${t.toExponential(1)}`,
@@ -296,6 +318,10 @@ export function sensitivityCases(
     });
   }
   for (const t of p.maxTokens) {
+    if (!base.some((pt) => pt.x.tokens <= t)) {
+      skipped.push({ choice: "token cut-off", option: `tokens ≤ ${t.toExponential(1)}`, reason: noRows });
+      continue;
+    }
     cases.push({
       choice: "token cut-off",
       option: `tokens ≤ ${t.toExponential(1)}`,
@@ -316,7 +342,7 @@ export function sensitivityCases(
       counting: countingIndex(p.paramsConvention, c),
     });
   }
-  return { cases, counting };
+  return { cases, counting, skipped };
 }
 
 /** Returns N_opt and D_opt of `law` at `flops` over continuous shapes under a params convention and FLOP counter. */
@@ -353,7 +379,7 @@ export function sensitivityStage(params: SensitivityParams): Stage<SensitivityPa
     async run(ctx) {
       const p = ctx.params;
       const runs = await readRunsRows(`${ctx.deps["collect"]}/runs.csv`);
-      const { cases, counting } = sensitivityCases(runs, p);
+      const { cases, counting, skipped } = sensitivityCases(runs, p);
       const optimum = counting.map((c) => shapeOptimum(c.paramsConvention, c.flopsCounter));
       const results = await sensitivityStudy(cases, p.flops, optimum);
       const record: SensitivityRecord = {
@@ -362,7 +388,11 @@ export function sensitivityStage(params: SensitivityParams): Stage<SensitivityPa
         form: "eq1",
         flops: p.flops,
         results,
+        ...(skipped.length > 0 ? { skipped } : {}),
       };
+      for (const k of skipped) {
+        ctx.log(`sensitivity ${p.variant}: left out ${k.choice} ${k.option}: ${k.reason}`);
+      }
       ctx.log(`sensitivity ${p.variant}: ${results.length} cases at ${p.flops.toExponential(0)} FLOPs`);
       await writeJson(ctx.outDir, "sensitivity.json", record);
     },

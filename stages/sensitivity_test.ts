@@ -22,7 +22,8 @@ await Deno.remove(dir, { recursive: true });
 Deno.test("sensitivity cases of paper: one choice changed per case, data choices re-select the rows", () => {
   const v = resolveVariant("paper");
   const p = sensitivityParams("paper", selectParams("paper", v), v);
-  const { cases, counting } = sensitivityCases(runs, p);
+  const { cases, counting, skipped } = sensitivityCases(runs, p);
+  assert.deepEqual(skipped, []);
   assert.deepEqual(cases.map((c) => [c.choice, c.option]), [
     ["baseline", "the variant"],
     ["Huber δ", "δ = 0.001"],
@@ -60,6 +61,23 @@ Deno.test("sensitivity cases of paper: one choice changed per case, data choices
   ]);
   assert.deepEqual(cases.slice(9).map((c) => c.counting), [2, 3, 4]);
   for (const c of cases.slice(9)) assert.equal(c.points, base.points);
+});
+
+Deno.test("sensitivity cases of over_120b_only: a token cut-off no checkpoint passes is left out, and said", () => {
+  // hot_120b+_only: every checkpoint has more than 120B tokens, so none is <= 6e10 (the stage failed with
+  // "no rows selected" before); tokens >= 3e10 keeps every one of them.
+  const v = resolveVariant("over_120b_only");
+  const p = sensitivityParams("over_120b_only", selectParams("over_120b_only", v), v);
+  const { cases, skipped } = sensitivityCases(runs, p);
+  assert.ok(cases[0].points.every((pt) => pt.x.tokens > 1.2e11));
+  const cut = cases.filter((c) => c.choice === "token cut-off");
+  assert.deepEqual(cut.map((c) => c.option), ["tokens ≥ 3.0e+10"]);
+  assert.equal(cut[0].points.length, cases[0].points.length);
+  assert.deepEqual(skipped, [{
+    choice: "token cut-off",
+    option: "tokens ≤ 6.0e+10",
+    reason: "the variant has no checkpoint on that side of the cut-off",
+  }]);
 });
 
 Deno.test("shapeOptimum under 6N is the Chinchilla closed form (continuous shapes)", () => {
