@@ -16,7 +16,7 @@ import type {
   SelectedRow,
 } from "../stages/schemas.ts";
 import { stageId } from "../stages/schemas.ts";
-import { LAW_NAMES } from "../scaling/laws/mod.ts";
+import { LAW_NAMES } from "../scaling/laws/registry.ts";
 import {
   compareApproach1,
   compareApproach3,

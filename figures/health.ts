@@ -5,7 +5,7 @@
  * the diff which variant extrapolates best.
  * @module
  */
-import { isLawName, LAW_NAMES, lawSpec } from "../scaling/laws/mod.ts";
+import { isLawName, LAW_NAMES, lawSpec } from "../scaling/laws/registry.ts";
 import type {
   Approach1Record,
   Approach3Record,

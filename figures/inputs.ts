@@ -24,7 +24,7 @@ import type {
 import { stageId } from "../stages/schemas.ts";
 import type { GridSizeStudyRecord, SensitivityRecord } from "../stages/sensitivity.ts";
 import { type LrSweepRow, readLrSweepRows } from "../stages/lr_sweep_table.ts";
-import { LAW_NAMES } from "../scaling/laws/mod.ts";
+import { LAW_NAMES } from "../scaling/laws/registry.ts";
 import { exists } from "../util/fs.ts";
 import { readIndustry, readPerceiverValidation, readRecord, readSelectedRows } from "./load.ts";
 import { readApproach2Record } from "./approach2_note.ts";

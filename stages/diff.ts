@@ -5,7 +5,7 @@
  * @module
  */
 import type { Stage } from "../pipeline/stage.ts";
-import { LAW_NAMES } from "../scaling/laws/mod.ts";
+import { LAW_NAMES } from "../scaling/laws/registry.ts";
 import { FONT_PATH } from "../figures/font.ts";
 import { defaultDiffSideDeps, type DiffSideDeps, writeDiffReport } from "../figures/diff_report.ts";
 

@@ -77,7 +77,7 @@ import {
 } from "./variants.ts";
 import { selectChinchillaStage } from "./select_chinchilla.ts";
 import { type LawForm, stageId } from "./schemas.ts";
-import { LAW_NAMES } from "../scaling/laws/mod.ts";
+import { LAW_NAMES } from "../scaling/laws/registry.ts";
 import {
   type FitTable,
   PAPER,

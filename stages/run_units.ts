@@ -29,13 +29,10 @@ import { GpuContext } from "../kernels/gpu/context.ts";
 import { createGpuBackend } from "../kernels/gpu/backend.ts";
 import { ReferenceBackend } from "../kernels/reference/backend.ts";
 import { type Backend, parameterSpecs } from "../kernels/types.ts";
-import {
-  CHECKPOINT_BIN,
-  CHECKPOINT_JSON,
-  readLog,
-  trainFlopsPerToken,
-  writeFileAtomic,
-} from "../kernels/train/mod.ts";
+import { CHECKPOINT_BIN, CHECKPOINT_JSON } from "../kernels/train/checkpoint.ts";
+import { readLog } from "../kernels/train/log.ts";
+import { trainFlopsPerToken } from "../kernels/train/flops.ts";
+import { writeFileAtomic } from "../util/fs.ts";
 import { type BackendName, executeRunFile, readRunFile, type RunFile } from "./unit.ts";
 
 /** One unit as read from `<units dir>/<run id>/run.json` (a {@link RunFile}, corpus path made absolute). */

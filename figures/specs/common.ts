@@ -86,14 +86,13 @@ export function fmt(x: number, digits = 3): string {
 }
 
 // The power-law type and the published reference laws live in the law registry (scaling/laws).
+export { evalPower, type PowerLaw as Power } from "../../scaling/laws/power.ts";
 export {
   chinchillaClosedForm,
-  evalPower,
   PF_DAY_FLOPS,
-  type PowerLaw as Power,
   type ReferencePrescription,
   referencePrescriptions,
-} from "../../scaling/laws/mod.ts";
+} from "../../scaling/laws/reference.ts";
 
 /** Industry models' published training tokens (paper's Figure 5 and 8 overlays; model cards). */
 export const INDUSTRY_TOKENS: Readonly<Record<string, number>> = {
