@@ -1,6 +1,6 @@
 /**
  * The registry of the report's figures: every figure module in the paper's order. The report stage of a
- * variant draws {@link REPORT_FIGURES}; the Perceiver AR report draws {@link PERCEIVER_REPORT_FIGURES}.
+ * variant draws {@link REPORT_FIGURES}; the Perceiver AR report's figures are listed in perceiver_report.ts.
  * Adding a figure is writing its module under figures/paper/ and listing it here.
  * @module
  */
@@ -24,7 +24,6 @@ import { FIG22 } from "./paper/fig22_design_space.ts";
 import { FIG23 } from "./paper/fig23_loss_curves.ts";
 import { FIG24 } from "./paper/fig24_flop_counting.ts";
 import { S1_TORNADO } from "./paper/sensitivity_tornado.ts";
-import { PERCEIVER_TABLES } from "./paper/perceiver_tables.ts";
 
 /** The figures of a variant's Gemstones report, in the paper's order (the Perceiver AR's have their own). */
 export const REPORT_FIGURES: readonly FigureModule<InputKey>[] = [
@@ -48,9 +47,4 @@ export const REPORT_FIGURES: readonly FigureModule<InputKey>[] = [
   FIG23,
   FIG24,
   S1_TORNADO,
-];
-
-/** The figures of the Perceiver AR report (seed 000). */
-export const PERCEIVER_REPORT_FIGURES: readonly FigureModule<InputKey>[] = [
-  PERCEIVER_TABLES,
 ];

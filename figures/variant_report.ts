@@ -1,8 +1,9 @@
 /**
- * The report of one variant, and the Perceiver AR report, written from the upstream folders: read the
+ * The report of one variant, written from the upstream folders: read the
  * inputs (inputs.ts), draw the registered figures (registry.ts) with their fit-health notes, and write the
  * figures, `figures/fits.csv` and the page (write.ts, loaded only here because it loads the renderers).
- * The stages in stages/report.ts declare the graph and call these.
+ * The stage in stages/report.ts declares the graph and calls it; the Perceiver AR report is
+ * figures/perceiver_report.ts.
  * @module
  */
 import type { SelectSummary } from "../stages/schemas.ts";
@@ -12,7 +13,7 @@ import { approach2SectionHtml } from "./approach2_note.ts";
 import { healthSectionHtml, type VariantVerdicts, withHealthNotes } from "./health.ts";
 import { approach3Node, readReportInputs, type ReportDeps, type ReportInputs } from "./inputs.ts";
 import { drawFigures } from "./figure_module.ts";
-import { PERCEIVER_REPORT_FIGURES, REPORT_FIGURES } from "./registry.ts";
+import { REPORT_FIGURES } from "./registry.ts";
 
 /** What a rainbow fit was fitted on, for the fits table: its subsets and whether params drop embeddings. */
 export type RainbowFit = {
@@ -131,25 +132,4 @@ export async function writeVariantReport(
     run.log(`rendered ${stem} in ${ms.toFixed(0)} ms`);
   }
   run.progress(figures.length, figures.length, "done");
-}
-
-/**
- * Writes the Perceiver AR report (seed 000's experiments, Tables 1-4) from collect's perceiver_val.csv
- * under node `deps.collect`; a collect without Perceiver runs gives a page saying so.
- */
-export async function writePerceiverReport(deps: ReportDeps, run: ReportRun): Promise<void> {
-  const inputs = await readReportInputs("perceiver", deps, run.dirs, {
-    root: run.root,
-    keys: ["perceiverValidation"],
-  });
-  const figures = drawFigures(PERCEIVER_REPORT_FIGURES, inputs, { variant: "perceiver" });
-  const { writeReport } = await import("./write.ts");
-  await writeReport(run.outDir, figures, {
-    title: "Perceiver AR compute-optimal scaling (seed 000)",
-    intro: figures.length > 0
-      ? "Martin Krasser's Perceiver AR scaling experiments (seed 000): the article's Tables 1-4 and the " +
-        "validation loss of every run against self-attention compute, from the shipped TensorBoard exports."
-      : "No Perceiver AR validation losses were collected (data/krasserm-perceiver-ar is absent).",
-    sources: inputs.sources,
-  });
 }

@@ -1,9 +1,9 @@
 /**
  * The `report` stage: every paper figure of one variant as Vega-Lite JSON, SVG and PNG, and one
- * self-contained offline HTML page (`index.html`) with captions and a "how to read" per figure; and the
- * Perceiver AR report (seed 000) on its own page, {@link perceiverReportStage}. Thin adapters: the inputs
- * they read are the rows of figures/inputs.ts (the stage's deps are their upstream nodes), the figures
- * those registered in figures/registry.ts, and the page is written by figures/variant_report.ts.
+ * self-contained offline HTML page (`index.html`) with captions and a "how to read" per figure. A thin
+ * adapter: the inputs it reads are the rows of figures/inputs.ts (the stage's deps are their upstream
+ * nodes), the figures those registered in figures/registry.ts, and the page is written by
+ * figures/variant_report.ts. The Perceiver AR report (seed 000) is stages/report_perceiver.ts.
  * @module
  */
 import type { Stage } from "../pipeline/stage.ts";
@@ -11,7 +11,7 @@ import { stageId } from "./schemas.ts";
 import { FONT_PATH } from "../figures/font.ts";
 import { MUP_SWEEP_PATH } from "../figures/specs/mup_sweep.ts";
 import { defaultReportDeps, INDUSTRY_PATH, reportDepIds, type ReportDeps } from "../figures/inputs.ts";
-import { type RainbowFit, writePerceiverReport, writeVariantReport } from "../figures/variant_report.ts";
+import { type RainbowFit, writeVariantReport } from "../figures/variant_report.ts";
 import { AUTHORS_PARAMETER_DIRS } from "./importers/authors_parameters.ts";
 
 export type { RainbowFit } from "../figures/variant_report.ts";
@@ -55,36 +55,6 @@ export function reportStage(
     outputs: ["index.html", "figures/"],
     run: (ctx) =>
       writeVariantReport(options.variant, deps, ctx.params.rainbowFits, {
-        outDir: ctx.outDir,
-        dirs: ctx.deps,
-        root: ctx.root,
-        log: (line) => ctx.log(line),
-        progress: (done, total, what) => ctx.progress(done, total, what),
-      }),
-  };
-}
-
-/** Parameters of the Perceiver AR report stage (none: it reads collect's perceiver_val.csv). */
-export type PerceiverReportParams = Record<string, never>;
-
-/**
- * Returns the Perceiver AR report stage (id `report_perceiver`): seed 000's experiments (validation
- * loss against self-attention compute, Tables 1-4) on their own page, apart from the Gemstones report.
- * Depends on `collect` (its perceiver_val.csv); a collect without Perceiver runs gives a page saying so.
- */
-export function perceiverReportStage(options: { collect?: string } = {}): Stage<PerceiverReportParams> {
-  const collect = options.collect ?? "collect";
-  return {
-    name: "report_perceiver",
-    id: "report_perceiver",
-    module: import.meta.url,
-    deps: [collect],
-    params: {},
-    inputs: [FONT_PATH],
-    outputs: ["index.html", "figures/"],
-    run: (ctx) =>
-      // Only the perceiverValidation input is read: of the deps, only `collect` is used.
-      writePerceiverReport({ ...defaultReportDeps("perceiver"), collect }, {
         outDir: ctx.outDir,
         dirs: ctx.deps,
         root: ctx.root,

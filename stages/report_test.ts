@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { perceiverReportStage, reportStage } from "./report.ts";
+import { reportStage } from "./report.ts";
+import { perceiverReportStage } from "./report_perceiver.ts";
 import { readProvenance } from "../figures/provenance.ts";
 import type { Approach2Record } from "./schemas.ts";
 import { buildFixture } from "../testing/report_fixture.ts";

@@ -31,7 +31,7 @@ import { countingOf } from "../scaling/count/conventions.ts";
 import { writeJson } from "./fit_common.ts";
 import { fitPointsOf } from "./fit_approach3.ts";
 import { type SelectParams, selectRows } from "./select.ts";
-import { readRecord, readRunsRows, type SelectedRow, stageId } from "./schemas.ts";
+import { readRunsRows, type SelectedRow, stageId } from "./schemas.ts";
 import { authorsApproach3Path, readAuthorsApproach3 } from "./importers/authors_parameters.ts";
 
 /** The subset of the authors' grid-size study (plotters/slope_analysis.py reads `hot` by default). */
