@@ -125,8 +125,7 @@ export const SLURM_EXECUTOR: ExecutorKind = {
     deno: { type: "string" },
     detach: { type: "boolean" },
   },
-  help:
-    `Slurm flags (override the keys of slurm.json in the project root, see docs/slurm.md):
+  help: `Slurm flags (override the keys of slurm.json in the project root, see docs/slurm.md):
   --slurm-config FILE   settings file (default slurm.json)
   --partition P  --account A  --time HH:MM:SS  --gres G  --cpus-per-task N  --mem M
   --array-parallel N    at most N array tasks at once (%N)

@@ -17,4 +17,12 @@ export { EQ3, EQ3_VARIABLES } from "./eq3.ts";
 export { prescribeByShape } from "./width_depth.ts";
 export * from "./power.ts";
 export * from "./reference.ts";
-export { isLawName, LAW_NAMES, LAW_SPECS, type LawName, lawSpec, registerLaw, unregisterLaw } from "./registry.ts";
+export {
+  isLawName,
+  LAW_NAMES,
+  LAW_SPECS,
+  type LawName,
+  lawSpec,
+  registerLaw,
+  unregisterLaw,
+} from "./registry.ts";
