@@ -5,9 +5,9 @@
  * record checks every field the note uses and names the file and field when one is wrong.
  * @module
  */
-import type { Approach2Record, SkipCode } from "../stages/schemas.ts";
-import { readRecord } from "../stages/schemas.ts";
-import { InputError } from "../stages/importers/validate.ts";
+import type { Approach2Record, SkipCode } from "../records/schemas.ts";
+import { readRecord } from "../records/schemas.ts";
+import { InputError } from "../records/importers/validate.ts";
 import { escapeHtml, fmt } from "./specs/common.ts";
 
 const SKIP_CODES: readonly SkipCode[] = [

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { approach2Note, approach2SectionHtml, readApproach2Record } from "./approach2_note.ts";
 import { approach2Rows } from "./fits_table.ts";
 import { approach2Record, DEFAULT_APPROACH2 } from "../stages/fit_approach2.ts";
-import type { Approach2Record, SelectedRow } from "../stages/schemas.ts";
+import type { Approach2Record, SelectedRow } from "../records/schemas.ts";
 import { buildVariant, PROFILES } from "../stages/pipeline.ts";
 
 // Rows with a known isoFLOP optimum N*(C) = 0.09·C^0.5 (so D*(C) = C / (6 N*) = C^0.5 / 0.54): at

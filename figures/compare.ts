@@ -12,7 +12,7 @@ import type {
   Prescription,
   PrescriptionsRecord,
   SelectedRow,
-} from "../stages/schemas.ts";
+} from "../records/schemas.ts";
 import { fmt } from "./specs/common.ts";
 
 /** One coefficient of one law in both variants. */

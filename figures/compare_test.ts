@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { compareApproach3, comparePrescriptions, diffRows, prescriptionAt, summaryText } from "./compare.ts";
-import type { Approach3Record, Prescription, PrescriptionsRecord, SelectedRow } from "../stages/schemas.ts";
+import type { Approach3Record, Prescription, PrescriptionsRecord, SelectedRow } from "../records/schemas.ts";
 
 function fit(E: number, alpha: number, lo: number | null): Approach3Record {
   return {

@@ -14,8 +14,8 @@ import type {
   LawForm,
   PrescriptionsRecord,
   SelectedRow,
-} from "../stages/schemas.ts";
-import { stageId } from "../stages/schemas.ts";
+} from "../records/schemas.ts";
+import { stageId } from "../records/schemas.ts";
 import { LAW_NAMES } from "../scaling/laws/registry.ts";
 import {
   compareApproach1,

@@ -6,18 +6,18 @@
  * fit where ours differs from theirs (saying whether our objective is lower, i.e. a flat optimum, or
  * higher, i.e. our starts missed theirs).
  *
- * The authors' files are read by stages/importers/authors_parameters.ts.
+ * The authors' files are read by records/importers/authors_parameters.ts.
  * @module
  */
-import { formatCsv } from "../stages/importers/table.ts";
-import type { Approach1Record, Approach2Record, Approach3Record } from "../stages/schemas.ts";
+import { formatCsv } from "../records/importers/table.ts";
+import type { Approach1Record, Approach2Record, Approach3Record } from "../records/schemas.ts";
 import { escapeHtml, fmt } from "./specs/common.ts";
 import {
   authorsApproach1Path,
   authorsApproach3Path,
   parseAuthorsApproach1,
   parseAuthorsApproach3,
-} from "../stages/importers/authors_parameters.ts";
+} from "../records/importers/authors_parameters.ts";
 
 /** One row of the fits table: one fitted quantity of one fit. */
 export interface FitRow {

@@ -6,11 +6,11 @@
 import assert from "node:assert/strict";
 import { collectTables, writeCollected } from "../stages/collect.ts";
 import { approach3Record, DEFAULT_FIT_OPTIONS, fitPointsOf } from "../stages/fit_approach3.ts";
-import { readRunsRows } from "../stages/schemas.ts";
+import { readRunsRows } from "../records/schemas.ts";
 import { selectParams, selectRows } from "../stages/select.ts";
 import { resolveVariant } from "../stages/variants.ts";
 import { approach3Rows, differenceNotes, fitsCsv } from "./fits_table.ts";
-import { authorsApproach3Path, readAuthorsApproach3 } from "../stages/importers/authors_parameters.ts";
+import { authorsApproach3Path, readAuthorsApproach3 } from "../records/importers/authors_parameters.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const collectDir = await Deno.makeTempDir({ prefix: "fits-table-" });

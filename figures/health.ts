@@ -12,7 +12,7 @@ import type {
   BacktestRecord,
   FitHealth,
   LawForm,
-} from "../stages/schemas.ts";
+} from "../records/schemas.ts";
 import { escapeHtml, type Figure, fmt } from "./specs/common.ts";
 
 /** A mean |relative error| of the held-out losses above this (2%) counts as a failed backtest. */

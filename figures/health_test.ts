@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { Approach1Record, Approach3Record, BacktestRecord, FitHealth } from "../stages/schemas.ts";
+import type { Approach1Record, Approach3Record, BacktestRecord, FitHealth } from "../records/schemas.ts";
 import type { Figure } from "./specs/common.ts";
 import {
   backtestWords,

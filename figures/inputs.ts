@@ -20,10 +20,10 @@ import type {
   PrescriptionsRecord,
   SelectedRow,
   SelectSummary,
-} from "../stages/schemas.ts";
-import { stageId } from "../stages/schemas.ts";
-import type { GridSizeStudyRecord, SensitivityRecord } from "../stages/sensitivity.ts";
-import { type LrSweepRow, readLrSweepRows } from "../stages/lr_sweep_table.ts";
+} from "../records/schemas.ts";
+import { stageId } from "../records/schemas.ts";
+import type { GridSizeStudyRecord, SensitivityRecord } from "../records/sensitivity.ts";
+import { type LrSweepRow, readLrSweepRows } from "../records/lr_sweep_table.ts";
 import { LAW_NAMES } from "../scaling/laws/registry.ts";
 import { exists } from "../util/fs.ts";
 import { readIndustry, readPerceiverValidation, readRecord, readSelectedRows } from "./load.ts";

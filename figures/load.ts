@@ -1,14 +1,14 @@
 /**
- * Reading the upstream stages' outputs (schemas in `stages/schemas.ts`) into typed records, with
+ * Reading the upstream stages' outputs (schemas in `records/schemas.ts`) into typed records, with
  * errors that name the file, the line and the field.
  * @module
  */
-import { readTable } from "../stages/importers/table.ts";
-import { optionalNumber, requireLoss, requireNumber, requireString } from "../stages/importers/validate.ts";
-import type { IndustryRow, PerceiverValRow } from "../stages/schemas.ts";
+import { readTable } from "../records/importers/table.ts";
+import { optionalNumber, requireLoss, requireNumber, requireString } from "../records/importers/validate.ts";
+import type { IndustryRow, PerceiverValRow } from "../records/schemas.ts";
 
 // The validated readers of the fit stages' records live beside their schemas; re-exported for the report.
-export { readRecord, readSelectedRows } from "../stages/schemas.ts";
+export { readRecord, readSelectedRows } from "../records/schemas.ts";
 
 /** Returns the rows of `collect/industry.csv`. */
 export async function readIndustry(path: string): Promise<IndustryRow[]> {

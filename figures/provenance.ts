@@ -3,7 +3,7 @@
  * the fits because they diverged (`own_runs.csv`), with the page's section listing them.
  * @module
  */
-import { type CollectSummary, readCsvObjects, readRecord } from "../stages/schemas.ts";
+import { type CollectSummary, readCsvObjects, readRecord } from "../records/schemas.ts";
 import { escapeHtml } from "./specs/common.ts";
 
 /** Where the report's rows come from, and which trained runs were left out of the fits. */

@@ -6,7 +6,7 @@
  * figures/perceiver_report.ts.
  * @module
  */
-import type { SelectSummary } from "../stages/schemas.ts";
+import type { SelectSummary } from "../records/schemas.ts";
 import { gridText } from "./specs/approach3.ts";
 import { approach1Rows, approach2Rows, approach3Rows, type FitRow, fitsCsv, fitsHtml } from "./fits_table.ts";
 import { approach2SectionHtml } from "./approach2_note.ts";

@@ -163,7 +163,7 @@ Deno.test("cli: the generic CLI knows no executor flags; an executor kind brings
   };
   r = await withKind(["reproduce", "--help"]);
   assert.match(r.out, /--executor local\|toy \[Toy flags\]/);
-  assert.match(r.out, /^Toy flags:\n  --toy-queue Q/m);
+  assert.match(r.out, /^Toy flags:\n {2}--toy-queue Q/m);
   r = await withKind(["reproduce", "--toy-queue", "q1"]);
   assert.equal(r.code, 2);
   assert.match(r.err, /reproduce: Toy flags need --executor toy/);

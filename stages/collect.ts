@@ -2,7 +2,7 @@
  * The `collect` stage: reads every real run under `data/` (declared inputs), validates each record,
  * and writes one tidy table of checkpoints (`runs.csv`, built as a danfojs DataFrame) with every
  * parameter-counting convention and every FLOP counter side by side, plus the industry-models,
- * Chinchilla-points and Perceiver AR tables. Output shapes: see `stages/schemas.ts`.
+ * Chinchilla-points and Perceiver AR tables. Output shapes: see `records/schemas.ts`.
  * A failed validation throws, so nothing is cached from a failed collect.
  * @module
  */
@@ -18,20 +18,20 @@ import type {
   IndustryRow,
   PerceiverEstimateRow,
   PerceiverValRow,
-} from "./schemas.ts";
-import { type ColumnMapping, parseMappedTable } from "./importers/generic.ts";
-import { formatCsv } from "./importers/table.ts";
+} from "../records/schemas.ts";
+import { type ColumnMapping, parseMappedTable } from "../records/importers/generic.ts";
+import { formatCsv } from "../records/importers/table.ts";
 import {
   gemstonesSubset,
   isChinchillaSubset,
   parseChinchillaPoints,
   parseGemstonesRuns,
-} from "./importers/gemstones.ts";
-import type { ImportedRow } from "./importers/row.ts";
-import { InputError } from "./importers/validate.ts";
-import { parseIndustryModels } from "./importers/industry.ts";
-import { parsePerceiverEstimates, parsePerceiverValidation } from "./importers/perceiver.ts";
-import { readOwnRun } from "./importers/own.ts";
+} from "../records/importers/gemstones.ts";
+import type { ImportedRow } from "../records/importers/row.ts";
+import { InputError } from "../records/importers/validate.ts";
+import { parseIndustryModels } from "../records/importers/industry.ts";
+import { parsePerceiverEstimates, parsePerceiverValidation } from "../records/importers/perceiver.ts";
+import { readOwnRun } from "../records/importers/own.ts";
 
 /** A user table to import with a column mapping (see importers/generic.ts). */
 export type UserTableParam = { path: string; subset: string; mapping: { [field: string]: string } };

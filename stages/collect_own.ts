@@ -12,9 +12,9 @@
  */
 import type { Params, Stage, StageContext } from "../pipeline/stage.ts";
 import { COLLECT_OUTPUTS, writeCollected } from "./collect.ts";
-import { type CollectSummary, readCsvObjects } from "./schemas.ts";
-import { formatCsv } from "./importers/table.ts";
-import { parseOwnRun, readOwnRun } from "./importers/own.ts";
+import { type CollectSummary, readCsvObjects } from "../records/schemas.ts";
+import { formatCsv } from "../records/importers/table.ts";
+import { parseOwnRun, readOwnRun } from "../records/importers/own.ts";
 import { runsCellsOf, runsColumns } from "./runs_table.ts";
 import type { RunResult } from "./train.ts";
 

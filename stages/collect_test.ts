@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { type CollectedTables, collectStage, collectTables, DEFAULT_COLLECT_PARAMS } from "./collect.ts";
 import { gemstonesFlopsPerToken, sixNFlopsPerToken } from "../scaling/count/mod.ts";
-import { readRunsRows } from "./schemas.ts";
+import { readRunsRows } from "../records/schemas.ts";
 import type { StageContext } from "../pipeline/stage.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");

@@ -12,7 +12,7 @@ import { bootstrapApproach1 } from "../scaling/fit/bootstrap.ts";
 import { powerLawOf } from "../scaling/laws/power.ts";
 import { judgePowerLaws } from "../scaling/judge/health.ts";
 import { selectedRowsOf, writeJson } from "./fit_common.ts";
-import { type Approach1Method, type Approach1Record, type SelectedRow, stageId } from "./schemas.ts";
+import { type Approach1Method, type Approach1Record, type SelectedRow, stageId } from "../records/schemas.ts";
 
 /** Parameters of an Approach 1 stage. */
 export type Approach1Params = {

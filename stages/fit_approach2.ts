@@ -11,7 +11,7 @@ import { isoFlopBins, isoFlopLaws } from "../scaling/fit/approach2.ts";
 import { powerLawOf } from "../scaling/laws/power.ts";
 import { type FitHealth, judgePowerLaws } from "../scaling/judge/health.ts";
 import { selectedRowsOf, writeJson } from "./fit_common.ts";
-import { type Approach2Record, type SelectedRow, stageId } from "./schemas.ts";
+import { type Approach2Record, type SelectedRow, stageId } from "../records/schemas.ts";
 import { logSpace } from "../scaling/logspace.ts";
 
 /** Parameters of an Approach 2 stage. */

@@ -18,7 +18,7 @@ import { gemstonesGridSize } from "../scaling/fit/grid.ts";
 import { type Approach3Health, type HealthOptions, judgeApproach3 } from "../scaling/judge/health.ts";
 import { LAW_NAMES, LAW_SPECS, lawSpec } from "../scaling/laws/registry.ts";
 import { selectedRowsOf, writeJson } from "./fit_common.ts";
-import { type Approach3Record, type LawForm, type SelectedRow, stageId } from "./schemas.ts";
+import { type Approach3Record, type LawForm, type SelectedRow, stageId } from "../records/schemas.ts";
 
 /** Variables of each law form, in term order (from the law registry, scaling/laws). */
 export const FORM_VARIABLES: Readonly<Record<LawForm, readonly string[]>> = Object.fromEntries(

@@ -12,7 +12,7 @@ import { backtestApproach3, largestGroups } from "../scaling/judge/backtest.ts";
 import { LAW_NAMES, lawSpec } from "../scaling/laws/registry.ts";
 import { selectedRowsOf, writeJson } from "./fit_common.ts";
 import { DEFAULT_FIT_OPTIONS, fitPointsOf, healthOptionsOf } from "./fit_approach3.ts";
-import { type BacktestRecord, type LawForm, type SelectedRow, stageId } from "./schemas.ts";
+import { type BacktestRecord, type LawForm, type SelectedRow, stageId } from "../records/schemas.ts";
 
 /** Parameters of a backtest stage (JSON, part of the fingerprint). */
 export type BacktestParams = {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { evaluateLaw } from "../scaling/law.ts";
 import { CHINCHILLA_LAW } from "../scaling/laws/reference.ts";
 import { backtestRecord } from "./fit_backtest.ts";
-import type { SelectedRow } from "./schemas.ts";
+import type { SelectedRow } from "../records/schemas.ts";
 
 // 8 runs (model N = 5e7·2^i) with 5 checkpoints each, losses from Chinchilla's law (noise-free).
 const rows: SelectedRow[] = [];

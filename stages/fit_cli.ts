@@ -25,14 +25,14 @@ import { fitApproach3 } from "../scaling/fit/approach3.ts";
 import { type Approach3Health, judgeApproach3 } from "../scaling/judge/health.ts";
 import { backtestApproach3, largestRows } from "../scaling/judge/backtest.ts";
 import { LAW_NAMES, lawSpec } from "../scaling/laws/registry.ts";
-import { readTable, requireColumns } from "./importers/table.ts";
+import { readTable, requireColumns } from "../records/importers/table.ts";
 import {
   InputError,
   requireLoss,
   requireNumber,
   requirePositive,
   requireString,
-} from "./importers/validate.ts";
+} from "../records/importers/validate.ts";
 
 /** Usage text of the CLI. */
 const FIT_USAGE = `usage: deno task fit --input FILE (--x COL[,COL...] | --law NAME) --loss COL [options]

@@ -1,11 +1,11 @@
 /**
  * Helpers shared by the fit stages: reading a variant's selected rows, converting library fits to
- * the record shapes of stages/schemas.ts, and writing JSON records.
+ * the record shapes of records/schemas.ts, and writing JSON records.
  * @module
  */
 import type { AdditiveLaw } from "../scaling/law.ts";
-import type { Approach3Record, LawForm, SelectedRow } from "./schemas.ts";
-import { readRecord, readSelectedRows, stageId } from "./schemas.ts";
+import type { Approach3Record, LawForm, SelectedRow } from "../records/schemas.ts";
+import { readRecord, readSelectedRows, stageId } from "../records/schemas.ts";
 
 /** Returns the selected rows from the output folder of the select stage `selectId` (default `select.<variant>`). */
 export async function selectedRowsOf(

@@ -24,7 +24,7 @@ import {
   type OverspendRecord,
   type SelectedRow,
   stageId,
-} from "./schemas.ts";
+} from "../records/schemas.ts";
 import type { VariantSettings } from "./variants.ts";
 import { logSpace } from "../scaling/logspace.ts";
 

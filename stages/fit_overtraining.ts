@@ -9,7 +9,7 @@ import { OVERTRAINING_FACTORS, overtrainingCurve } from "../scaling/prescribe/ov
 import type { AdditiveLaw } from "../scaling/law.ts";
 import { countingOf } from "../scaling/count/conventions.ts";
 import { fittedLawOf, writeJson } from "./fit_common.ts";
-import { type LawForm, type OvertrainingRecord, stageId } from "./schemas.ts";
+import { type LawForm, type OvertrainingRecord, stageId } from "../records/schemas.ts";
 import type { VariantSettings } from "./variants.ts";
 
 /** Parameters of the overtraining stage. */

@@ -10,7 +10,7 @@ import { LAW_NAMES, LAW_SPECS } from "../scaling/laws/registry.ts";
 import { countingOf } from "../scaling/count/conventions.ts";
 import { fittedLawOf, writeJson } from "./fit_common.ts";
 import type { AdditiveLaw } from "../scaling/law.ts";
-import { type LawForm, type PrescriptionsRecord, stageId } from "./schemas.ts";
+import { type LawForm, type PrescriptionsRecord, stageId } from "../records/schemas.ts";
 import type { VariantSettings } from "./variants.ts";
 import { logSpace } from "../scaling/logspace.ts";
 

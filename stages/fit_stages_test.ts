@@ -9,7 +9,13 @@ import { approach3Record, DEFAULT_FIT_OPTIONS, fitPointsOf } from "./fit_approac
 import { DEFAULT_PRESCRIBE, prescriptionsRecord } from "./fit_prescribe.ts";
 import { overtrainingRecord } from "./fit_overtraining.ts";
 import { overspendRecord } from "./fit_overspend.ts";
-import { type Approach1Record, readRecord, readRunsRows, type RunsRow, type SelectedRow } from "./schemas.ts";
+import {
+  type Approach1Record,
+  readRecord,
+  readRunsRows,
+  type RunsRow,
+  type SelectedRow,
+} from "../records/schemas.ts";
 import { selectParams, selectRows, selectStage } from "./select.ts";
 import { resolveVariant } from "./variants.ts";
 

@@ -18,8 +18,8 @@ import { gemstonesParams } from "../scaling/count/params.ts";
 import type { ShapeSpec } from "../scaling/count/shape.ts";
 import { pickSpanning } from "../scaling/design/spanning.ts";
 import type { ModelConfig } from "../kernels/types.ts";
-import { formatCsv } from "./importers/table.ts";
-import { readCsvObjects } from "./schemas.ts";
+import { formatCsv } from "../records/importers/table.ts";
+import { readCsvObjects } from "../records/schemas.ts";
 import { writeFileAtomic } from "../util/fs.ts";
 
 /** Parameters of the grid (JSON; part of the fingerprint). Units: params in parameters, tokens in tokens. */

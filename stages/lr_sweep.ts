@@ -10,9 +10,9 @@
  */
 import type { Params, Stage } from "../pipeline/stage.ts";
 import type { ModelConfig } from "../kernels/types.ts";
-import { formatCsv } from "./importers/table.ts";
+import { formatCsv } from "../records/importers/table.ts";
 import { type BackendName, type RunResult, trainStage, trainStageId } from "./train.ts";
-import { LR_SWEEP_COLUMNS, type LrSweepRow, readLrSweepRows } from "./lr_sweep_table.ts";
+import { LR_SWEEP_COLUMNS, type LrSweepRow, readLrSweepRows } from "../records/lr_sweep_table.ts";
 import { writeFileAtomic } from "../util/fs.ts";
 export { LR_SWEEP_COLUMNS, type LrSweepRow, readLrSweepRows };
 

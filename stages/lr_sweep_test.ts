@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { compile } from "vega-lite";
 import { runPipeline } from "../pipeline/mod.ts";
-import { readCsvObjects } from "./schemas.ts";
+import { readCsvObjects } from "../records/schemas.ts";
 import { corpusStage } from "./train.ts";
 import { type LrSweepSettings, sweepRunId } from "./lr_sweep.ts";
 import { lrSweepStagesOf } from "./pipeline.ts";

@@ -21,7 +21,7 @@ import type { ModelConfig } from "../kernels/types.ts";
 import { trainFlopsPerToken } from "../kernels/train/flops.ts";
 import { buildGrid, type GridParams, modelOfRow } from "./grid.ts";
 import { type BackendName, type RunResult, type RunSpec, trainStage, trainStageId } from "./train.ts";
-import { readLrSweepRows } from "./lr_sweep_table.ts";
+import { readLrSweepRows } from "../records/lr_sweep_table.ts";
 import { type LrSweepSettings, sweepRunId } from "./lr_sweep.ts";
 import { lrSweepBest } from "../figures/specs/lr_sweep.ts";
 import {

@@ -4,8 +4,8 @@ import { corpusStage } from "./train.ts";
 import { exactGrid, PAPER_GRID } from "./grid.ts";
 import type { LrSweepSettings } from "./lr_sweep.ts";
 import { lrSweepStagesOf, microStudyStagesOf } from "./pipeline.ts";
-import type { LrSweepRow } from "./lr_sweep_table.ts";
-import { readLrSweepRows } from "./lr_sweep_table.ts";
+import type { LrSweepRow } from "../records/lr_sweep_table.ts";
+import { readLrSweepRows } from "../records/lr_sweep_table.ts";
 import { lrSweepBest } from "../figures/specs/lr_sweep.ts";
 import {
   LR_OPTIMUM_ID,

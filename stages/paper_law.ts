@@ -8,7 +8,7 @@ import type { Params, Stage } from "../pipeline/stage.ts";
 import { type SelectParams, selectRows } from "./select.ts";
 import { writeJson } from "./fit_common.ts";
 import { type Approach3Params, approach3Record, type FitOptions, fitPointsOf } from "./fit_approach3.ts";
-import { readRunsRows } from "./schemas.ts";
+import { readRunsRows } from "../records/schemas.ts";
 
 /** Parameters of `paper_law`: the Approach 3 options of Eq. 2 and the rows it fits. */
 export type PaperLawParams = Approach3Params & {

@@ -77,7 +77,7 @@ import {
   type VariantSettings,
 } from "./variants.ts";
 import { selectChinchillaStage } from "./select_chinchilla.ts";
-import { type LawForm, stageId } from "./schemas.ts";
+import { type LawForm, stageId } from "../records/schemas.ts";
 import { LAW_NAMES } from "../scaling/laws/registry.ts";
 import {
   type FitTable,

@@ -11,7 +11,7 @@ import type { LrSweepSettings } from "./lr_sweep.ts";
 import type { MicroStudySettings } from "./micro_study.ts";
 import { DEFAULT_GRID_SIZES } from "./sensitivity.ts";
 import type { BackendName, CorpusSpec } from "./train.ts";
-import type { LawForm } from "./schemas.ts";
+import type { LawForm } from "../records/schemas.ts";
 
 /** Approach 3 options per law form (each form's Huber delta is replaced by the variant's). */
 export type FitTable = Readonly<Record<LawForm, FitOptions>>;

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { collectTables, writeCollected } from "./collect.ts";
 import { approach1Record, DEFAULT_APPROACH1 } from "./fit_approach1.ts";
-import { readRunsRows } from "./schemas.ts";
+import { readRunsRows } from "../records/schemas.ts";
 import { selectParams, selectRows } from "./select.ts";
 import { RAINBOW_APPROACH1, resolveVariant } from "./variants.ts";
 

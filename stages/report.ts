@@ -7,12 +7,12 @@
  * @module
  */
 import type { Stage } from "../pipeline/stage.ts";
-import { stageId } from "./schemas.ts";
+import { stageId } from "../records/schemas.ts";
 import { FONT_PATH } from "../figures/font.ts";
 import { MUP_SWEEP_PATH } from "../figures/specs/mup_sweep.ts";
 import { defaultReportDeps, INDUSTRY_PATH, reportDepIds, type ReportDeps } from "../figures/inputs.ts";
 import { type RainbowFit, writeVariantReport } from "../figures/variant_report.ts";
-import { AUTHORS_PARAMETER_DIRS } from "./importers/authors_parameters.ts";
+import { AUTHORS_PARAMETER_DIRS } from "../records/importers/authors_parameters.ts";
 
 export type { RainbowFit } from "../figures/variant_report.ts";
 

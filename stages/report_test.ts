@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { reportStage } from "./report.ts";
 import { perceiverReportStage } from "./report_perceiver.ts";
 import { readProvenance } from "../figures/provenance.ts";
-import type { Approach2Record } from "./schemas.ts";
+import type { Approach2Record } from "../records/schemas.ts";
 import { buildFixture } from "../testing/report_fixture.ts";
 import { paperWalk } from "../testing/report_page.ts";
 import type { Params, Stage, StageContext } from "../pipeline/stage.ts";

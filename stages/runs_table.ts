@@ -7,8 +7,8 @@
 import { FLOP_COUNTERS } from "../scaling/count/flops.ts";
 import { PARAM_CONVENTIONS } from "../scaling/count/conventions.ts";
 import type { ShapeSpec } from "../scaling/count/shape.ts";
-import { formatCsv } from "./importers/table.ts";
-import type { ImportedRow } from "./importers/row.ts";
+import { formatCsv } from "../records/importers/table.ts";
+import type { ImportedRow } from "../records/importers/row.ts";
 
 /** Returns the columns of runs.csv, in order. */
 export function runsColumns(): string[] {

@@ -1,13 +1,19 @@
 /**
  * The `select.<variant>` stage: the rows of collect's `runs.csv` that a variant fits, with its
  * counting conventions resolved into `params` and `flops` columns (`rows.csv`, so that diff can list
- * the rows that differ between two variants), and a `select.json` summary. Shapes: stages/schemas.ts.
+ * the rows that differ between two variants), and a `select.json` summary. Shapes: records/schemas.ts.
  * The Huber delta is deliberately not a parameter here, so changing it reruns only the Approach 3 stages.
  * @module
  */
 import type { Params, Stage } from "../pipeline/stage.ts";
-import { formatCsv } from "./importers/table.ts";
-import { readRunsRows, type RunsRow, type SelectedRow, type SelectSummary, stageId } from "./schemas.ts";
+import { formatCsv } from "../records/importers/table.ts";
+import {
+  readRunsRows,
+  type RunsRow,
+  type SelectedRow,
+  type SelectSummary,
+  stageId,
+} from "../records/schemas.ts";
 // Type-only: the stage's code must not depend on the variants file, or editing one variant would change
 // the code fingerprint of every variant's stages (variants reach stages only as parameters).
 import type { VariantSettings } from "./variants.ts";

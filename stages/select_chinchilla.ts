@@ -7,8 +7,8 @@
  * @module
  */
 import type { Params, Stage } from "../pipeline/stage.ts";
-import { formatCsv } from "./importers/table.ts";
-import { readCsvObjects, type SelectedRow, type SelectSummary, stageId } from "./schemas.ts";
+import { formatCsv } from "../records/importers/table.ts";
+import { readCsvObjects, type SelectedRow, type SelectSummary, stageId } from "../records/schemas.ts";
 import { SELECTED_COLUMNS } from "./select.ts";
 
 /** Parameters of the Chinchilla-points select stage. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { chinchillaRows } from "./select_chinchilla.ts";
-import { readCsvObjects } from "./schemas.ts";
+import { readCsvObjects } from "../records/schemas.ts";
 import { collectStage } from "./collect.ts";
 
 Deno.test("chinchillaRows keeps one subset of chinchilla.csv as selected rows, and names bad fields", () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { collectTables, writeCollected } from "./collect.ts";
-import { readRunsRows, type RunsRow } from "./schemas.ts";
+import { readRunsRows, type RunsRow } from "../records/schemas.ts";
 import { selectParams, selectRows } from "./select.ts";
 import { resolveVariant, VARIANT_NAMES } from "./variants.ts";
 

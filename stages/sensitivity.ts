@@ -18,10 +18,8 @@ import {
   AUTHORS_OPTIMISER,
   FIGURE20_DELTAS,
   FIGURE20_GRID_SIZES,
-  type GridSizePoint,
   gridSizeStudy,
   type SensitivityCase,
-  type SensitivityResult,
   sensitivityStudy,
 } from "../scaling/fit/sensitivity.ts";
 import { EQ1_VARIABLES } from "../scaling/fit/approach3.ts";
@@ -31,8 +29,14 @@ import { countingOf } from "../scaling/count/conventions.ts";
 import { writeJson } from "./fit_common.ts";
 import { fitPointsOf } from "./fit_approach3.ts";
 import { type SelectParams, selectRows } from "./select.ts";
-import { readRunsRows, type SelectedRow, stageId } from "./schemas.ts";
-import { authorsApproach3Path, readAuthorsApproach3 } from "./importers/authors_parameters.ts";
+import { readRunsRows, type SelectedRow, stageId } from "../records/schemas.ts";
+import type {
+  GridSizeStudyRecord,
+  PublishedGridFit,
+  SensitivityRecord,
+  SkippedCase,
+} from "../records/sensitivity.ts";
+import { authorsApproach3Path, readAuthorsApproach3 } from "../records/importers/authors_parameters.ts";
 
 /** The subset of the authors' grid-size study (plotters/slope_analysis.py reads `hot` by default). */
 export const GRID_SIZE_SUBSET = "hot";
@@ -54,33 +58,6 @@ export type GridSizeStudyParams = {
   /** Huber deltas (the authors': 1e-3, 1e-4). */
   deltas: number[];
 };
-
-/** The authors' stored Eq. 1 fit of one delta (their main 4,500-start grid, scipy). */
-export interface PublishedGridFit {
-  /** Huber delta. */
-  readonly delta: number;
-  /** Their objective. */
-  readonly objective: number;
-  /** α (params) and β (tokens). */
-  readonly alpha: number;
-  readonly beta: number;
-  /** α / (α + β). */
-  readonly ratio: number;
-}
-
-/** `grid_size_study/grid_size_study.json`. */
-export interface GridSizeStudyRecord {
-  readonly kind: "grid_size_study";
-  /** Subset fitted and its number of rows. */
-  readonly subset: string;
-  readonly rows: number;
-  /** The optimiser settings every fit used (the authors'). */
-  readonly optimiser: typeof AUTHORS_OPTIMISER;
-  /** One point per (delta, grid size), delta-major in the order of the parameters. */
-  readonly points: readonly GridSizePoint[];
-  /** The authors' stored fits of the same subset, one per delta (empty for a delta they did not store). */
-  readonly published: readonly PublishedGridFit[];
-}
 
 /** Repository path of the authors' stored Eq. 1 fit of `subset` at Huber `delta`, or null when they store none. */
 function publishedPath(delta: number, subset: string): string | null {
@@ -208,30 +185,6 @@ export function sensitivityParams(
     minTokens: [3e10],
     maxTokens: [6e10],
   };
-}
-
-/** An alternative of the tornado left out because it does not apply to the variant's data. */
-export interface SkippedCase {
-  /** The choice ("token cut-off"). */
-  readonly choice: string;
-  /** The alternative, in words (e.g. "tokens ≤ 6.0e+10"). */
-  readonly option: string;
-  /** Why it was left out. */
-  readonly reason: string;
-}
-
-/** `sensitivity.<variant>/sensitivity.json`. */
-export interface SensitivityRecord {
-  readonly kind: "sensitivity";
-  readonly variant: string;
-  /** The law refitted. */
-  readonly form: "eq1";
-  /** Budget, FLOPs. */
-  readonly flops: number;
-  /** The baseline first, then one result per alternative. */
-  readonly results: readonly SensitivityResult[];
-  /** Alternatives left out (present only when any was: e.g. a token cut-off no checkpoint of the variant passes). */
-  readonly skipped?: readonly SkippedCase[];
 }
 
 const gridLabel = (g: SensitivityParams["grids"][number]): string =>

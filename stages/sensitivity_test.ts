@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { collectTables, writeCollected } from "./collect.ts";
-import { readRunsRows } from "./schemas.ts";
+import { readRunsRows } from "../records/schemas.ts";
 import { selectParams } from "./select.ts";
 import {
   DEFAULT_GRID_SIZES,

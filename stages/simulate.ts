@@ -20,9 +20,9 @@ import {
   type SimulationOptions,
   validateSimulationOptions,
 } from "../scaling/design/simulate.ts";
-import type { ImportedRow } from "./importers/row.ts";
+import type { ImportedRow } from "../records/importers/row.ts";
 import { runsCsvOf } from "./runs_table.ts";
-import { type Approach3Record, readRecord } from "./schemas.ts";
+import { type Approach3Record, readRecord } from "../records/schemas.ts";
 import { type GridParams, gridShape, readGridCsv } from "./grid.ts";
 import { writeFileAtomic } from "../util/fs.ts";
 

@@ -7,7 +7,7 @@ import {
   type FitPoint,
 } from "../scaling/fit/mod.ts";
 import type { AdditiveLaw } from "../scaling/law.ts";
-import { readRunsRows } from "./schemas.ts";
+import { readRunsRows } from "../records/schemas.ts";
 import { buildGrid, type GridParams, gridShape, PAPER_GRID } from "./grid.ts";
 import { simulatedRows } from "./simulate.ts";
 import { runsCsvOf } from "./runs_table.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 import type { Stage, StageContext } from "../pipeline/stage.ts";
-import { type LawForm, type SelectedRow, stageId } from "../stages/schemas.ts";
+import { type LawForm, type SelectedRow, stageId } from "../records/schemas.ts";
 import { collectStage } from "../stages/collect.ts";
 import { selectStage } from "../stages/select.ts";
 import { resolveVariant } from "../stages/variants.ts";

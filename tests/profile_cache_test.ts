@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { runPipeline, type StageResult } from "../pipeline/mod.ts";
-import { readCsvObjects, readRunsRows } from "../stages/schemas.ts";
+import { readCsvObjects, readRunsRows } from "../records/schemas.ts";
 import { SMALL_FIT, type TrainingProfile } from "../stages/profile_settings.ts";
 import { trainStagesOf } from "../stages/pipeline.ts";
 import { collectTrainedStage } from "../stages/collect_own.ts";

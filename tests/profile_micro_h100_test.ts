@@ -3,7 +3,7 @@ import type { Stage } from "../pipeline/stage.ts";
 import { MICRO_GRID, MICRO_H100_DIR, MICRO_H100_RUNS } from "../stages/profile_settings.ts";
 import { buildVariant, PROFILES } from "../stages/pipeline.ts";
 import { buildGrid } from "../stages/grid.ts";
-import { readCsvObjects, readRunsRows } from "../stages/schemas.ts";
+import { readCsvObjects, readRunsRows } from "../records/schemas.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 

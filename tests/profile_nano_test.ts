@@ -7,8 +7,8 @@ import assert from "node:assert/strict";
 import { runPipeline } from "../pipeline/mod.ts";
 import { buildVariant } from "../stages/pipeline.ts";
 import { NANO } from "../stages/profile_settings.ts";
-import { readCsvObjects, readRecord, readRunsRows } from "../stages/schemas.ts";
-import type { Approach1Record, Approach3Record } from "../stages/schemas.ts";
+import { readCsvObjects, readRecord, readRunsRows } from "../records/schemas.ts";
+import type { Approach1Record, Approach3Record } from "../records/schemas.ts";
 import { paperWalk } from "../testing/report_page.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");

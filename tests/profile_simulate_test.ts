@@ -4,8 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { runPipeline } from "../pipeline/mod.ts";
-import { readCsvObjects, readRecord, readRunsRows } from "../stages/schemas.ts";
-import type { Approach3Record } from "../stages/schemas.ts";
+import { readCsvObjects, readRecord, readRunsRows } from "../records/schemas.ts";
+import type { Approach3Record } from "../records/schemas.ts";
 import { buildGrid } from "../stages/grid.ts";
 import { MICRO_GRID, SIMULATE, SMALL_FIT } from "../stages/profile_settings.ts";
 import { profileStages } from "../stages/pipeline.ts";

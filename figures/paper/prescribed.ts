@@ -1,5 +1,5 @@
 /** The prescriptions of one law form in a prescriptions record, for the Approach 3 figures. @module */
-import type { PrescriptionsRecord } from "../../stages/schemas.ts";
+import type { PrescriptionsRecord } from "../../records/schemas.ts";
 
 /** Returns the prescriptions of `form` in `record`; throws naming the variant when missing. */
 export function formOf(record: PrescriptionsRecord, form: string) {

@@ -5,7 +5,7 @@
  * hull fit and of the binning fit against FLOPs, with the Hoffmann, Epoch and Kaplan reference lines.
  * @module
  */
-import type { Approach1Method, Approach1Record, FrontierPoint, SelectedRow } from "../../stages/schemas.ts";
+import type { Approach1Method, Approach1Record, FrontierPoint, SelectedRow } from "../../records/schemas.ts";
 import { evalPower, type Figure, fmt, PARAMS_COLOR, referencePrescriptions, topLevel } from "./common.ts";
 import { logSpace } from "../../scaling/logspace.ts";
 

@@ -3,7 +3,7 @@
  * itself is drawn by ./prescriptions.ts.)
  * @module
  */
-import type { Approach3Record } from "../../stages/schemas.ts";
+import type { Approach3Record } from "../../records/schemas.ts";
 import { fmt } from "./common.ts";
 
 /**

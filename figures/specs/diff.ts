@@ -8,7 +8,7 @@ import type {
   Approach3Record,
   PrescriptionsRecord,
   SelectedRow,
-} from "../../stages/schemas.ts";
+} from "../../records/schemas.ts";
 import { evalPower, type Figure, fmt, logAxisChannel, topLevel } from "./common.ts";
 import { eq1Optimum } from "./rainbow.ts";
 import { logSpace } from "../../scaling/logspace.ts";

@@ -2,7 +2,7 @@
  * Figure 8 (seed 002 Appendix F, Figure 23): validation-loss curves of every run against tokens.
  * @module
  */
-import type { SelectedRow } from "../../stages/schemas.ts";
+import type { SelectedRow } from "../../records/schemas.ts";
 import { type Figure, fmt, topLevel } from "./common.ts";
 
 /**

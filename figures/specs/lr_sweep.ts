@@ -6,7 +6,7 @@
  * @module
  */
 import { type Figure, fmt, topLevel } from "./common.ts";
-import type { LrSweepRow } from "../../stages/lr_sweep_table.ts";
+import type { LrSweepRow } from "../../records/lr_sweep_table.ts";
 
 /** Input of {@link lrSweepFigure}. */
 export interface LrSweepData {

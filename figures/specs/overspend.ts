@@ -8,7 +8,7 @@
  * target with a shape.
  * @module
  */
-import type { OverspendRecord } from "../../stages/schemas.ts";
+import type { OverspendRecord } from "../../records/schemas.ts";
 import { type Figure, fmt, topLevel } from "./common.ts";
 
 /** Input of {@link overspendFigure}. */

@@ -3,7 +3,7 @@
  * at several fixed FLOP budgets, with industry models' losses on the same validation set for scale.
  * @module
  */
-import type { IndustryRow, OvertrainingRecord } from "../../stages/schemas.ts";
+import type { IndustryRow, OvertrainingRecord } from "../../records/schemas.ts";
 import { type Figure, fmt, shortName, topLevel } from "./common.ts";
 
 /** Input of {@link overtrainingFigure}. */

@@ -4,7 +4,7 @@
  * article's Tables 1-4 (experiment setups and cross-attention ratios) as HTML tables.
  * @module
  */
-import type { PerceiverValRow } from "../../stages/schemas.ts";
+import type { PerceiverValRow } from "../../records/schemas.ts";
 import {
   formatExp2,
   formatPerceiverRow,

@@ -8,7 +8,7 @@
  * per ablation and Huber δ) and 21 (Eq. 3).
  * @module
  */
-import type { IndustryRow, Prescription } from "../../stages/schemas.ts";
+import type { IndustryRow, Prescription } from "../../records/schemas.ts";
 import {
   evalPower,
   type Figure,

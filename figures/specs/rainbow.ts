@@ -4,7 +4,7 @@
  * a table of slopes, plus the Hoffmann, Epoch and Kaplan references.
  * @module
  */
-import type { Approach1Record, Approach3Record } from "../../stages/schemas.ts";
+import type { Approach1Record, Approach3Record } from "../../records/schemas.ts";
 import {
   chinchillaClosedForm,
   evalPower,

@@ -4,7 +4,7 @@
  * and D_opt at one budget over the choices around a fit.
  * @module
  */
-import type { GridSizeStudyRecord, SensitivityRecord } from "../../stages/sensitivity.ts";
+import type { GridSizeStudyRecord, SensitivityRecord } from "../../records/sensitivity.ts";
 import { escapeHtml, type Figure, fmt, topLevel } from "./common.ts";
 
 /** Returns `x` as Python's `f"{x}"` prints a float (0.001, 0.0001, 1e-05): the authors' legend labels. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { FIGURE20_DELTAS, FIGURE20_GRID_SIZES } from "../../scaling/fit/sensitivity.ts";
-import type { GridSizeStudyRecord, SensitivityRecord } from "../../stages/sensitivity.ts";
+import type { GridSizeStudyRecord, SensitivityRecord } from "../../records/sensitivity.ts";
 import { gridSizeData, gridSizeFigure, pythonFloat, tornadoBars, tornadoFigure } from "./sensitivity.ts";
 
 /** A study record over the authors' 20 sizes and both deltas (ratios made up: the drawing is under test). */
