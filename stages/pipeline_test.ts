@@ -190,11 +190,10 @@ Deno.test("every profile: one collect node per graph, each collect stage its own
     ], profile);
     const select = stages.get("select.paper")!;
     assert.equal(select.deps.length, 1);
-    assert.deepEqual(
-      stages.get("report.paper")!.deps[0],
-      select.deps[0],
-      `${profile}: report reads the same collect`,
-    );
+    // (The report's deps come in the order of its inputs table, figures/inputs.ts.)
+    const report = stages.get("report.paper")!;
+    assert.ok(report.deps.includes(select.deps[0]), `${profile}: report reads the same collect`);
+    assert.equal(report.deps.filter((d) => d.startsWith("collect")).length, 1, `${profile}: one collect`);
   }
   assert.deepEqual(collectIds, {
     collect: "collect",
