@@ -22,7 +22,7 @@ Deno.test("slurm cli: --dry-run prints the array script of the nano units; usage
   try {
     // The graph's declared inputs (the report's fonts, ...) as the project has them.
     const repo = new URL("..", import.meta.url).pathname;
-    for (const d of ["stages", "data"]) await Deno.symlink(`${repo}${d}`, `${root}/${d}`);
+    for (const d of ["stages", "figures", "data"]) await Deno.symlink(`${repo}${d}`, `${root}/${d}`);
     await Deno.writeTextFile(`${root}/slurm.json`, JSON.stringify({ partition: "gpu", parallel: 4 }));
     const dry = await cli(
       [
