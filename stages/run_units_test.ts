@@ -4,18 +4,7 @@ import { ReferenceBackend } from "../kernels/reference/backend.ts";
 import { initParams } from "../kernels/init.ts";
 import { openCorpus, readLog, resolveTrainConfig, type StepRecord, train } from "../kernels/train/mod.ts";
 import { runUnits } from "./run_units.ts";
-
-const MODEL = {
-  vocabSize: 259,
-  width: 16,
-  depth: 1,
-  headSize: 8,
-  gqaRatio: 2,
-  mlpRatio: 2,
-  seqLen: 8,
-  ropeTheta: 10000,
-  normEps: 1e-6,
-};
+import { UNIT_TEST_MODEL as MODEL } from "../testing/units.ts";
 
 async function setup(): Promise<string> {
   const root = await Deno.makeTempDir({ prefix: "run_units_" });

@@ -5,18 +5,8 @@
 import assert from "node:assert/strict";
 import { executeRunFile, parseRunFile, readRunFile, unitProgress } from "./unit.ts";
 import { readUnit } from "./run_units.ts";
+import { UNIT_TEST_MODEL as MODEL } from "../testing/units.ts";
 
-const MODEL = {
-  vocabSize: 259,
-  width: 16,
-  depth: 1,
-  headSize: 8,
-  gqaRatio: 2,
-  mlpRatio: 2,
-  seqLen: 8,
-  ropeTheta: 10000,
-  normEps: 1e-6,
-};
 const GOOD = {
   runId: "nano_16x1",
   backend: "reference",
