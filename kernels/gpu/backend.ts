@@ -118,6 +118,11 @@ export class GpuBackend implements Backend {
     this.#ctx = ctx;
     this.#ownsCtx = ownsCtx;
     this.#cfg = validateModelConfig(cfg);
+    if (cfg.mixer !== undefined && cfg.mixer.kind !== "softmax") {
+      throw new Error(
+        `gpu backend: mixer kind "${cfg.mixer.kind}" has no WebGPU kernels yet; train it with --backend reference`,
+      );
+    }
     this.#opts = options;
     this.identity = ctx.identity;
     const tune = options.tune ??
