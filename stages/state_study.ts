@@ -1,0 +1,448 @@
+/**
+ * The state study (seed 003, issue 18): models whose sequence mixer carries a state of chosen size
+ * (kernels/mixer.ts: softmax, window, taylor, power, each with its knob) trained on multi-query associative
+ * recall (kernels/data/mqar.ts) across contexts T in two regimes (K pairs growing with T, and K fixed) and
+ * two widths, at the learning rate of a short sweep, a second seed on a few cells; then the runs' tables,
+ * seed 003's fits and its report. Its stages:
+ *
+ * ```
+ * corpus_T<T>_K<K> × contexts ──► lr_<W>x<D>_<lr> × lrs ──► lr_sweep ──► lr_optimum
+ *                         └──────────────────► train.<name>_<mixer>_w<W>_T<T>_K<K>[_s<seed>] × runs
+ *                                                   ──► collect_state ──► state_fits ──► report_state
+ * ```
+ *
+ * This module holds the design (which runs, {@link stateRuns}) and the stage factories of `collect_state`
+ * and `state_fits`; stages/pipeline.ts composes the graph and stages/profile_settings.ts holds the sizes.
+ * @module
+ */
+import type { Params, Stage } from "../pipeline/stage.ts";
+import type { ModelConfig } from "../kernels/types.ts";
+import type { Mixer } from "../kernels/mixer.ts";
+import { mixerNonEmbeddingParams, stateSize } from "../scaling/count/state.ts";
+import { type BackendName, type CorpusSpec, type RunResult, trainStageId } from "./train.ts";
+import { sweptTrainStage } from "./micro_study.ts";
+import type { LrSweepSettings } from "./lr_sweep.ts";
+import { readLog } from "../kernels/train/log.ts";
+import { formatCsv } from "../records/importers/table.ts";
+import {
+  readStateRuns,
+  STATE_CURVE_COLUMNS,
+  STATE_RUN_COLUMNS,
+  type StateCurveRow,
+  type StateFits,
+  type StateRunRow,
+} from "../records/state_runs.ts";
+import { writeFileAtomic } from "../util/fs.ts";
+import { fitStateLaw } from "../scaling/state/state_law.ts";
+import { fitRecallLaw } from "../scaling/state/recall_law.ts";
+import { fitContextLaw } from "../scaling/state/context_law.ts";
+import { stateStar } from "../scaling/state/state_star.ts";
+
+/** A mixer of the study under a label (e.g. "taylor_d4"). */
+export type StateMixer = { label: string; mixer: Mixer };
+
+/** A training context: T tokens with K pairs per example. */
+export type StateContext = { seqLen: number; pairs: number };
+
+/** A block of runs: every mixer × width × context listed (the study is the union of its blocks). */
+export type StateBlock = { mixers: string[]; widths: number[]; contexts: StateContext[] };
+
+/** Settings of a state study (JSON). */
+export type StateStudySettings = {
+  /** Prefix of run ids. */
+  name: string;
+  /** The MQAR task shared by every context: vocabulary, set sizes, seed of the training examples. */
+  task: { vocabSize: number; trainExamples: number; testExamples: number; seed: number };
+  /** The mixers by label. */
+  mixers: StateMixer[];
+  /** The two regimes: contexts with K growing with T, and with K fixed. */
+  regimes: { growing: StateContext[]; fixed: StateContext[] };
+  /** The runs. */
+  blocks: StateBlock[];
+  /** Cells also trained with seed 1, as `<mixer>_w<W>_T<T>_K<K>`. */
+  seedCells: string[];
+  /** Architecture shared by the models (width, seqLen and mixer set per run). */
+  architecture: Omit<ModelConfig, "width" | "seqLen" | "mixer" | "vocabSize">;
+  /** Optimizer steps per run. */
+  steps: number;
+  /** Sequences (examples) per step. */
+  batchSize: number;
+  /** Validation checkpoints per run, evenly spaced in steps (the heat map's slider). */
+  evalsPerRun: number;
+  /** Validation batches per checkpoint. */
+  evalBatches: number;
+  /** The learning-rate sweep: one model (mixer, width, context) at each lr. */
+  lrSweep: { mixer: string; width: number; context: StateContext; learningRates: number[]; steps: number };
+  /** Backend of every run. */
+  backend: BackendName;
+};
+
+/** One run of the study. */
+export type StateRun = {
+  /** Run id. */
+  runId: string;
+  /** Mixer label. */
+  mixer: string;
+  /** Model config (its mixer absent for softmax). */
+  model: ModelConfig;
+  /** Context and pairs. */
+  context: StateContext;
+  /** Training seed. */
+  seed: number;
+  /** State at context T, floats (all layers). */
+  state: number;
+  /** Non-embedding parameters. */
+  params: number;
+};
+
+/** Returns the label of a context, "T<T>_K<K>". */
+export function contextLabel(c: StateContext): string {
+  return `T${c.seqLen}_K${c.pairs}`;
+}
+
+/** Returns the node id of the corpus stage of context `c`. */
+export function stateCorpusId(c: StateContext): string {
+  return `corpus_${contextLabel(c)}`;
+}
+
+/** Returns the cell label of a run, `<mixer>_w<W>_T<T>_K<K>`. */
+export function cellLabel(mixer: string, width: number, c: StateContext): string {
+  return `${mixer}_w${width}_${contextLabel(c)}`;
+}
+
+function mixerOf(s: StateStudySettings, label: string): Mixer {
+  const m = s.mixers.find((x) => x.label === label);
+  if (m === undefined) {
+    throw new Error(
+      `state study: unknown mixer "${label}"; defined: ${s.mixers.map((x) => x.label).join(", ")}`,
+    );
+  }
+  return m.mixer;
+}
+
+/** Returns the model of `mixer` at `width` and context `c` (no `mixer` field for softmax: today's model). */
+export function stateModel(
+  s: StateStudySettings,
+  mixer: string,
+  width: number,
+  c: StateContext,
+): ModelConfig {
+  const m = mixerOf(s, mixer);
+  return {
+    ...s.architecture,
+    vocabSize: s.task.vocabSize,
+    width,
+    seqLen: c.seqLen,
+    ...(m.kind === "softmax" ? {} : { mixer: m }),
+  };
+}
+
+/** Returns the distinct contexts of the study (both regimes, the blocks and the sweep), in first-seen order. */
+export function stateContexts(s: StateStudySettings): StateContext[] {
+  const all = [
+    ...s.regimes.growing,
+    ...s.regimes.fixed,
+    ...s.blocks.flatMap((b) => b.contexts),
+    s.lrSweep.context,
+  ];
+  const seen = new Map<string, StateContext>();
+  for (const c of all) if (!seen.has(contextLabel(c))) seen.set(contextLabel(c), c);
+  return [...seen.values()];
+}
+
+/** Returns every run of the study: the union of its blocks (each cell once), then the seed-1 cells. */
+export function stateRuns(s: StateStudySettings): StateRun[] {
+  const out: StateRun[] = [];
+  const seen = new Set<string>();
+  const add = (mixer: string, width: number, c: StateContext, seed: number) => {
+    const cell = cellLabel(mixer, width, c);
+    const runId = `${s.name}_${cell}${seed === 0 ? "" : `_s${seed}`}`;
+    if (seen.has(runId)) return;
+    seen.add(runId);
+    const model = stateModel(s, mixer, width, c);
+    const m = mixerOf(s, mixer);
+    out.push({
+      runId,
+      mixer,
+      model,
+      context: c,
+      seed,
+      state: stateSize(model, m, c.seqLen).floats,
+      params: mixerNonEmbeddingParams(model, m),
+    });
+  };
+  for (const b of s.blocks) {
+    for (const m of b.mixers) for (const w of b.widths) for (const c of b.contexts) add(m, w, c, 0);
+  }
+  for (const cell of s.seedCells) {
+    const run = out.find((r) => cellLabel(r.mixer, r.model.width, r.context) === cell);
+    if (run === undefined) throw new Error(`state study: seed cell "${cell}" is not a cell of any block`);
+    add(run.mixer, run.model.width, run.context, 1);
+  }
+  return out;
+}
+
+/** Returns the corpus specs of the study, one per context. */
+export function stateCorpora(s: StateStudySettings): { id: string; spec: CorpusSpec }[] {
+  return stateContexts(s).map((c) => ({
+    id: stateCorpusId(c),
+    spec: { source: "mqar", vocabSize: s.task.vocabSize, seqLen: c.seqLen, pairs: c.pairs, ...taskSizes(s) },
+  }));
+}
+
+function taskSizes(s: StateStudySettings) {
+  return { trainExamples: s.task.trainExamples, testExamples: s.task.testExamples, seed: s.task.seed };
+}
+
+/** Returns the study's learning-rate sweep as the lr-sweep blocks take it (one model, constant lr). */
+export function stateLrSweep(s: StateStudySettings): LrSweepSettings {
+  const w = s.lrSweep;
+  const { width: _w, depth, ...architecture } = stateModel(s, w.mixer, w.width, w.context);
+  return {
+    models: [{ role: "wide", size: "small", width: w.width, depth }],
+    learningRates: [...w.learningRates],
+    architecture,
+    steps: w.steps,
+    batchSize: s.batchSize,
+    evalBatches: s.evalBatches,
+    corpus: stateCorpusId(w.context),
+    backend: s.backend,
+  };
+}
+
+/** Returns the evaluation steps of a run: `evalsPerRun` evenly spaced, the last at `steps`. */
+export function stateEvalSteps(s: StateStudySettings): number[] {
+  const out = new Set<number>();
+  for (let i = 1; i <= s.evalsPerRun; i++) out.add(Math.max(1, Math.round(s.steps * i / s.evalsPerRun)));
+  return [...out];
+}
+
+/** Returns the train stage of run `r`, at the sweep's optimum lr (stages/micro_study.ts `sweptTrainStage`). */
+export function stateTrainStage(s: StateStudySettings, r: StateRun): Stage {
+  return sweptTrainStage({
+    runId: r.runId,
+    model: r.model,
+    train: {
+      steps: s.steps,
+      batchSize: s.batchSize,
+      evalSteps: stateEvalSteps(s),
+      evalBatches: s.evalBatches,
+      logEvery: Math.max(1, Math.min(50, Math.floor(s.steps / s.evalsPerRun))),
+      checkpointEvery: 0,
+      seed: r.seed,
+    },
+    corpus: stateCorpusId(r.context),
+    backend: s.backend,
+  });
+}
+
+/** A run as `collect_state` is told about it (JSON): what the table needs besides the run's log. */
+export type StateRunInfo = {
+  runId: string;
+  stage: string;
+  mixer: string;
+  kind: string;
+  width: number;
+  depth: number;
+  context: number;
+  pairs: number;
+  seed: number;
+  state: number;
+  params: number;
+};
+
+/** Returns the run information `collect_state` takes. */
+export function stateRunInfos(s: StateStudySettings): StateRunInfo[] {
+  return stateRuns(s).map((r) => ({
+    runId: r.runId,
+    stage: trainStageId(r.runId),
+    mixer: r.mixer,
+    kind: r.model.mixer?.kind ?? "softmax",
+    width: r.model.width,
+    depth: r.model.depth,
+    context: r.context.seqLen,
+    pairs: r.context.pairs,
+    seed: r.seed,
+    state: r.state,
+    params: r.params,
+  }));
+}
+
+/** Returns the accuracy logged at a validation checkpoint (`val_accuracy`), NaN when the log has none. */
+function accuracyOf(rec: Record<string, unknown>): number {
+  const a = rec.val_accuracy;
+  return typeof a === "number" && Number.isFinite(a) ? a : NaN;
+}
+
+/**
+ * Returns the `collect_state` stage: reads every run's `log.jsonl` and `result.json` and writes
+ * `state_runs.csv` (one row per run) and `state_curves.csv` (one row per validation checkpoint).
+ */
+export function collectStateStage(runs: readonly StateRunInfo[]): Stage<{ runs: StateRunInfo[] } & Params> {
+  return {
+    name: "collect_state",
+    id: "collect_state",
+    module: import.meta.url,
+    deps: runs.map((r) => r.stage),
+    params: { runs: runs.map((r) => ({ ...r })) } as { runs: StateRunInfo[] } & Params,
+    inputs: [],
+    outputs: ["state_runs.csv", "state_curves.csv"],
+    async run(ctx) {
+      const rows: StateRunRow[] = [];
+      const curves: StateCurveRow[] = [];
+      for (const r of ctx.params.runs) {
+        const dir = ctx.deps[r.stage];
+        const result = JSON.parse(await Deno.readTextFile(`${dir}/result.json`)) as RunResult;
+        const evals = (await readLog(`${dir}/log.jsonl`)).filter((x) =>
+          "val_loss" in x && typeof x.val_loss === "number"
+        ) as unknown as (Record<string, unknown> & { step: number; tokens: number; val_loss: number })[];
+        for (const e of evals) {
+          curves.push({
+            run_id: r.runId,
+            step: e.step,
+            tokens: e.tokens,
+            loss: e.val_loss,
+            accuracy: accuracyOf(e),
+          });
+        }
+        const last = evals.at(-1);
+        rows.push({
+          run_id: r.runId,
+          mixer: r.mixer,
+          kind: r.kind,
+          width: r.width,
+          depth: r.depth,
+          context: r.context,
+          pairs: r.pairs,
+          seed: r.seed,
+          state: r.state,
+          params: r.params,
+          tokens: result.tokens,
+          loss: result.diverged || last === undefined ? NaN : last.val_loss,
+          accuracy: result.diverged || last === undefined ? NaN : accuracyOf(last),
+          diverged: result.diverged,
+        });
+        if (result.diverged) {
+          ctx.log(`collect_state: run ${r.runId} diverged (${result.reason}); left out of the fits`);
+        }
+      }
+      const cells = (o: object, cols: readonly string[]) =>
+        cols.map((c) => (o as Record<string, string | number | boolean>)[c]);
+      await writeFileAtomic(
+        `${ctx.outDir}/state_runs.csv`,
+        formatCsv(STATE_RUN_COLUMNS, rows.map((r) => cells(r, STATE_RUN_COLUMNS))),
+      );
+      await writeFileAtomic(
+        `${ctx.outDir}/state_curves.csv`,
+        formatCsv(STATE_CURVE_COLUMNS, curves.map((r) => cells(r, STATE_CURVE_COLUMNS))),
+      );
+      ctx.log(`collect_state: ${rows.length} runs, ${curves.length} checkpoints`);
+    },
+  };
+}
+
+/** Settings of the fits (JSON). */
+export type StateFitSettings = {
+  /** Contexts of the growing regime, "T<T>_K<K>". */
+  growing: string[];
+  /** Contexts of the fixed regime. */
+  fixed: string[];
+  /** Vocabulary (chance recall = 2 / V: one of the V/2 values). */
+  vocabSize: number;
+  /** Bootstrap resamples of each fit. */
+  bootstrapSamples: number;
+};
+
+export type { StateFits };
+
+/** Returns the fits of the study's runs (see {@link StateFits}); pure. */
+export function stateFitsOf(rows: readonly StateRunRow[], f: StateFitSettings): StateFits {
+  const ok = rows.filter((r) => !r.diverged && Number.isFinite(r.loss) && r.loss > 0);
+  const label = (r: StateRunRow) => `T${r.context}_K${r.pairs}`;
+  const growing = ok.filter((r) => f.growing.includes(label(r)));
+  const skipped: string[] = [];
+  const stateLaws: StateFits["stateLaws"][number][] = [];
+  const kinds = [...new Set(ok.map((r) => r.kind))];
+  const widths = [...new Set(ok.map((r) => r.width))].sort((a, b) => a - b);
+  for (const width of widths) {
+    const atWidth = growing.filter((r) => r.width === width);
+    if (atWidth.length === 0) continue;
+    const context = Math.max(...atWidth.map((r) => r.context));
+    const here = atWidth.filter((r) => r.context === context);
+    const softmax = here.filter((r) => r.kind === "softmax");
+    const softmaxLoss = softmax.length > 0 ? Math.min(...softmax.map((r) => r.loss)) : NaN;
+    for (const kind of kinds.filter((k) => k !== "softmax")) {
+      const pts = here.filter((r) => r.kind === kind);
+      if (pts.length < 2) {
+        skipped.push(`state law of ${kind} at width ${width}, T ${context}: ${pts.length} run(s)`);
+        continue;
+      }
+      const loss = fitStateLaw(
+        pts.map((r) => ({ state: r.state, lossNats: r.loss, group: r.run_id })),
+        { bootstrapSamples: f.bootstrapSamples },
+      );
+      const acc = pts.filter((r) => Number.isFinite(r.accuracy));
+      const recall = acc.length >= 2
+        ? fitRecallLaw(acc.map((r) => ({ state: r.state, accuracy: r.accuracy })), 2 / f.vocabSize)
+        : null;
+      const star = Number.isFinite(softmaxLoss)
+        ? stateStar(loss, pts.map((r) => ({ state: r.state, lossNats: r.loss })), softmaxLoss, pts[0].params)
+        : null;
+      stateLaws.push({ kind, width, context, loss, recall, star });
+    }
+  }
+  const contextLaws: StateFits["contextLaws"][number][] = [];
+  for (const regime of ["growing", "fixed"] as const) {
+    const inRegime = ok.filter((r) => f[regime].includes(label(r)));
+    for (const width of widths) {
+      for (const kind of kinds.filter((k) => k !== "softmax")) {
+        const pts = inRegime.filter((r) => r.width === width && r.kind === kind);
+        if (pts.length < 3) {
+          if (pts.length > 0) {
+            skipped.push(`heat-map law of ${kind}, ${regime} K, width ${width}: ${pts.length} run(s)`);
+          }
+          continue;
+        }
+        const fit = fitContextLaw(
+          pts.map((r) => ({ state: r.state, context: r.context, lossNats: r.loss, group: r.run_id })),
+          { bootstrapSamples: f.bootstrapSamples },
+        );
+        contextLaws.push({ regime, kind, width, fit });
+      }
+    }
+  }
+  return { stateLaws, contextLaws, skipped };
+}
+
+/** Returns the `state_fits` stage: reads `collect_state`'s state_runs.csv and writes `state_fits.json`. */
+export function stateFitsStage(f: StateFitSettings): Stage<StateFitSettings & Params> {
+  return {
+    name: "state_fits",
+    id: "state_fits",
+    module: import.meta.url,
+    deps: ["collect_state"],
+    params: f as StateFitSettings & Params,
+    inputs: [],
+    outputs: ["state_fits.json"],
+    async run(ctx) {
+      const rows = await readStateRuns(`${ctx.deps["collect_state"]}/state_runs.csv`);
+      const fits = stateFitsOf(rows, ctx.params);
+      await writeFileAtomic(`${ctx.outDir}/state_fits.json`, JSON.stringify(fits, null, 1) + "\n");
+      for (const l of fits.stateLaws) {
+        ctx.log(
+          `state_fits: ${l.kind} w${l.width} T${l.context}: L(S) = ${l.loss.E.toPrecision(3)} + ${
+            l.loss.A.toPrecision(3)
+          }·S^−${l.loss.alpha.toPrecision(3)} (${l.loss.health.verdict})`,
+        );
+      }
+      for (const c of fits.contextLaws) {
+        ctx.log(
+          `state_fits: ${c.kind} ${c.regime} K w${c.width}: γ = ${
+            c.fit.gamma.toPrecision(3)
+          } (${c.fit.health.verdict})`,
+        );
+      }
+      for (const s of fits.skipped) ctx.log(`state_fits: not fitted: ${s}`);
+    },
+  };
+}
