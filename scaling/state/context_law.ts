@@ -136,15 +136,17 @@ function profileGamma(
   grid: InitGrid,
   huberDelta: number,
   extra: readonly (readonly number[])[],
-): { gamma: number; scan: { gamma: number; objective: number }[] } {
+): { gamma: number; scan: { gamma: number; objective: number }[]; theta: readonly number[] } {
   const [lo, hi] = range;
   const scan: { gamma: number; objective: number }[] = [];
+  const thetas: (readonly number[])[] = [];
   let prev: readonly (readonly number[])[] = extra;
   for (let i = 0; i < steps; i++) {
     const gamma = lo + (hi - lo) * i / (steps - 1);
     const { fit } = fitAt(points, gamma, grid, huberDelta, prev);
     prev = [...extra, fit.theta];
     scan.push({ gamma, objective: fit.objective });
+    thetas.push(fit.theta);
   }
   let best = 0;
   scan.forEach((s, i) => {
@@ -152,8 +154,11 @@ function profileGamma(
   });
   const step = (hi - lo) / (steps - 1);
   const a = Math.max(lo, scan[best].gamma - step), b = Math.min(hi, scan[best].gamma + step);
-  const g = goldenGamma(points, a, b, grid, huberDelta, extra);
-  return { gamma: g.objective <= scan[best].objective ? g.gamma : scan[best].gamma, scan };
+  // Warm-started from the best scan point's optimum, so the search never ends above the scan's best.
+  const g = goldenGamma(points, a, b, grid, huberDelta, [...extra, thetas[best]]);
+  return g.objective <= scan[best].objective
+    ? { gamma: g.gamma, scan, theta: g.theta }
+    : { gamma: scan[best].gamma, scan, theta: thetas[best] };
 }
 
 /** Golden-section search for the γ of lowest objective in [a, b] (to 1e-4). */
@@ -164,7 +169,7 @@ function goldenGamma(
   grid: InitGrid,
   huberDelta: number,
   extra: readonly (readonly number[])[],
-): { gamma: number; objective: number } {
+): { gamma: number; objective: number; theta: readonly number[] } {
   const f = (g: number) => fitAt(points, g, grid, huberDelta, extra).fit.objective;
   let c = b - PHI * (b - a), d = a + PHI * (b - a);
   let fc = f(c), fd = f(d);
@@ -176,7 +181,8 @@ function goldenGamma(
     }
   }
   const gamma = (a + b) / 2;
-  return { gamma, objective: f(gamma) };
+  const { fit } = fitAt(points, gamma, grid, huberDelta, extra);
+  return { gamma, objective: fit.objective, theta: fit.theta };
 }
 
 /**
@@ -198,8 +204,8 @@ export function fitContextLaw(
   }
   const grid = options.grid ?? { kind: "lhs", starts: 40, seed: 1 };
   const delta = options.huberDelta ?? 1e-3;
-  const { gamma, scan } = profileGamma(points, range, steps, grid, delta, []);
-  const { fit, fp } = fitAt(points, gamma, grid, delta, []);
+  const { gamma, scan, theta } = profileGamma(points, range, steps, grid, delta, []);
+  const { fit, fp } = fitAt(points, gamma, grid, delta, [theta]);
   const findings: HealthFinding[] = [];
   if (points.length <= 4) {
     findings.push({
