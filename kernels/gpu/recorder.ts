@@ -134,6 +134,13 @@ function useDense(ctx: GpuContext, cfg: ModelConfig, att: AttentionDims, opts: R
     if (opts.attention === "flash") {
       throw new Error(`GpuBackend: attention "flash" has no ${mixer.kind} mixer; use "dense" or "auto"`);
     }
+    if (scoreBytes > ctx.limits.maxStorageBufferBindingSize) {
+      throw new Error(
+        `GpuBackend: the ${mixer.kind} mixer needs dense attention scores of ${scoreBytes} bytes per layer ` +
+          `(batch ${att.batch} × ${att.numQueryHeads} heads × seqLen ${att.seqLen}²), above the binding limit ` +
+          `${ctx.limits.maxStorageBufferBindingSize}; use a smaller batch or context`,
+      );
+    }
     return true;
   }
   return opts.attention === "dense" ||
