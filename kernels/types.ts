@@ -8,7 +8,7 @@
  * - activations are `[batch · seqLen, width]`, token index = `b · seqLen + t`.
  * @module
  */
-import { type Mixer, queryKeyDim, validateMixer } from "./mixer.ts";
+import { type Mixer, queryKeyDim, validateMixer } from "../scaling/count/mixer.ts";
 
 /** Architecture of a Gemma-style decoder (seed 002 §3), scaled by configuration. */
 export interface ModelConfig {

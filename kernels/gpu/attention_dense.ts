@@ -21,7 +21,7 @@ import { grid1d, u32 } from "./context.ts";
 import { matmulDispatch, type MatmulTile } from "./matmul.ts";
 import type { AttentionDims } from "./attention.ts";
 import { ENTRY, GROUP_INDEX, TREE_SUM, WG } from "./wgsl.ts";
-import { type Mixer, POWER_EPS } from "../mixer.ts";
+import { type Mixer, POWER_EPS } from "../../scaling/count/mixer.ts";
 
 /** Shape of a dense attention call: attention's, plus the mixer and its q/k size. */
 export interface DenseAttentionDims extends AttentionDims {

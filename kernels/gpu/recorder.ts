@@ -32,7 +32,7 @@ import {
   denseKeepsScores,
   denseScoresSize,
 } from "./attention_dense.ts";
-import { mixerOf, queryKeyDim } from "../mixer.ts";
+import { mixerOf, queryKeyDim } from "../../scaling/count/mixer.ts";
 import {
   crossEntropyBlockGrad,
   crossEntropyBlockStats,

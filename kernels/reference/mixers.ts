@@ -13,7 +13,7 @@
  * `p · s^(p−1)`); `dq_t += g_u · k_u`, `dk_u += g_u · q_t`.
  * @module
  */
-import { type Mixer, POWER_EPS } from "../mixer.ts";
+import { type Mixer, POWER_EPS } from "../../scaling/count/mixer.ts";
 import { attentionBackward, attentionForward, type AttentionShape } from "./layers.ts";
 
 /** Shape of a mixer's inputs: attention's, plus the per-head q/k size (d' of a linear mixer). */

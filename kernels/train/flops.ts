@@ -22,7 +22,7 @@
  */
 
 import { type ModelConfig, numKvHeads, numQueryHeads } from "../types.ts";
-import { queryKeyDim } from "../mixer.ts";
+import { queryKeyDim } from "../../scaling/count/mixer.ts";
 
 /** Returns the number of parameters that enter a matrix multiply (all but embedding and norm gains). */
 export function matmulParams(cfg: ModelConfig): number {
