@@ -31,7 +31,7 @@ export interface ModelConfig {
   /** RMSNorm epsilon. */
   readonly normEps: number;
   /**
-   * Sequence mixer (`kernels/mixer.ts`). Absent means softmax attention, and is never written then: a
+   * Sequence mixer (`scaling/count/mixer.ts`). Absent means softmax attention, and is never written then: a
    * config without it is byte-identical to one from before mixers existed.
    */
   readonly mixer?: Mixer;

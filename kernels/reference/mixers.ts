@@ -1,5 +1,5 @@
 /**
- * Float64 reference of every sequence mixer (`kernels/mixer.ts`) in the parallel, masked quadratic form the
+ * Float64 reference of every sequence mixer (`scaling/count/mixer.ts`) in the parallel, masked quadratic form the
  * trainer uses: one explicit forward and one explicit backward, llm.c style. Softmax is `layers.ts`'s
  * `attentionForward`/`attentionBackward`, unchanged; the others share one formula.
  *

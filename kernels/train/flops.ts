@@ -14,7 +14,7 @@
  *
  * Total: `flopsPerToken = 6 · N + 6 · depth · width_attn · (seqLen + 1)`.
  *
- * A linear mixer (`kernels/mixer.ts`) has q/k of d' per head: wq and wk count `d'` columns per head and
+ * A linear mixer (`scaling/count/mixer.ts`) has q/k of d' per head: wq and wk count `d'` columns per head and
  * Q·Kᵀ costs `2 · d' · numQueryHeads` per pair, so the attention term is
  * `3 · depth · (d' + headSize) · numQueryHeads · (seqLen + 1)`, the parallel form as trained (the window's
  * dense kernels also compute every causal pair). For softmax (d' = headSize) it is the total above.
