@@ -8,7 +8,7 @@
  * - activations are `[batch · seqLen, width]`, token index = `b · seqLen + t`.
  * @module
  */
-import { type Mixer, queryKeyDim, validateMixer } from "./mixer.ts";
+import { type Mixer, queryKeyDim, validateMixer } from "../scaling/count/mixer.ts";
 
 /** Architecture of a Gemma-style decoder (seed 002 §3), scaled by configuration. */
 export interface ModelConfig {
@@ -31,7 +31,7 @@ export interface ModelConfig {
   /** RMSNorm epsilon. */
   readonly normEps: number;
   /**
-   * Sequence mixer (`kernels/mixer.ts`). Absent means softmax attention, and is never written then: a
+   * Sequence mixer (`scaling/count/mixer.ts`). Absent means softmax attention, and is never written then: a
    * config without it is byte-identical to one from before mixers existed.
    */
   readonly mixer?: Mixer;

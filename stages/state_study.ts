@@ -1,6 +1,6 @@
 /**
  * The state study (seed 003, issue 18): models whose sequence mixer carries a state of chosen size
- * (kernels/mixer.ts: softmax, window, taylor, power, each with its knob) trained on multi-query associative
+ * (scaling/count/mixer.ts: softmax, window, taylor, power, each with its knob) trained on multi-query associative
  * recall (kernels/data/mqar.ts) across contexts T in two regimes (K pairs growing with T, and K fixed) and
  * two widths, at the learning rate of a short sweep, a second seed on a few cells; then the runs' tables,
  * seed 003's fits and its report. Its stages:
@@ -17,7 +17,7 @@
  */
 import type { Params, Stage } from "../pipeline/stage.ts";
 import type { ModelConfig } from "../kernels/types.ts";
-import type { Mixer } from "../kernels/mixer.ts";
+import type { Mixer } from "../scaling/count/mixer.ts";
 import { mixerNonEmbeddingParams, stateSize } from "../scaling/count/state.ts";
 import { type BackendName, type CorpusSpec, type RunResult, trainStageId } from "./train.ts";
 import { sweptTrainStage } from "./micro_study.ts";

@@ -8,7 +8,7 @@
  *   a fixed order). Deterministic; no atomics. The products skip the causally masked half: score tiles
  *   above the diagonal are not computed, and products over keys stop (or start) at the diagonal.
  *
- * Other mixers (`kernels/mixer.ts`, the formulas of `kernels/reference/mixers.ts`) reuse the products:
+ * Other mixers (`scaling/count/mixer.ts`, the formulas of `kernels/reference/mixers.ts`) reuse the products:
  * - `window`: the same, with the softmax (forward) over `t − window < u ≤ t` only; its backward is the
  *   softmax's, since P is zero outside the window;
  * - `taylor` and `power`: `S = Q·Kᵀ` (no scale, q/k size d') into a kept `scores` buffer, then a row kernel
@@ -21,7 +21,7 @@ import { grid1d, u32 } from "./context.ts";
 import { matmulDispatch, type MatmulTile } from "./matmul.ts";
 import type { AttentionDims } from "./attention.ts";
 import { ENTRY, GROUP_INDEX, TREE_SUM, WG } from "./wgsl.ts";
-import { type Mixer, POWER_EPS } from "../mixer.ts";
+import { type Mixer, POWER_EPS } from "../../scaling/count/mixer.ts";
 
 /** Shape of a dense attention call: attention's, plus the mixer and its q/k size. */
 export interface DenseAttentionDims extends AttentionDims {

@@ -31,7 +31,7 @@ import { GpuContext, type GpuContextOptions } from "./context.ts";
 import type { MatmulTile } from "./matmul.ts";
 import { tokenIndex } from "./embedding.ts";
 import { ropeTablesF32 } from "./rope.ts";
-import { queryKeyDim } from "../mixer.ts";
+import { queryKeyDim } from "../../scaling/count/mixer.ts";
 import { normPartials, packStep, STEP_BYTES } from "./optimizer.ts";
 import { ParameterStore } from "./state.ts";
 import { MatmulTuner } from "./tuner.ts";

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { createGpuBackend } from "./backend.ts";
 import { GpuContext } from "./context.ts";
-import type { Mixer } from "../mixer.ts";
+import type { Mixer } from "../../scaling/count/mixer.ts";
 import { type ModelConfig, type OptimizerStep, parameterSpecs } from "../types.ts";
 import { referenceForwardBackward } from "../reference/model.ts";
 import { freshState, randomTokens, relError } from "../../testing/gpu.ts";

@@ -35,7 +35,7 @@ import {
   denseKeepsScores,
   denseScoresSize,
 } from "./attention_dense.ts";
-import { mixerOf, queryKeyDim } from "../mixer.ts";
+import { mixerOf, queryKeyDim } from "../../scaling/count/mixer.ts";
 import {
   crossEntropyBlockGrad,
   crossEntropyBlockStats,
@@ -141,6 +141,13 @@ function useDense(ctx: GpuContext, cfg: ModelConfig, att: AttentionDims, opts: R
     // only the dense attention has the other mixers
     if (opts.attention === "flash") {
       throw new Error(`GpuBackend: attention "flash" has no ${mixer.kind} mixer; use "dense" or "auto"`);
+    }
+    if (scoreBytes > ctx.limits.maxStorageBufferBindingSize) {
+      throw new Error(
+        `GpuBackend: the ${mixer.kind} mixer needs dense attention scores of ${scoreBytes} bytes per layer ` +
+          `(batch ${att.batch} × ${att.numQueryHeads} heads × seqLen ${att.seqLen}²), above the binding limit ` +
+          `${ctx.limits.maxStorageBufferBindingSize}; use a smaller batch or context`,
+      );
     }
     return true;
   }

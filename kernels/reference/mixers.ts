@@ -1,5 +1,5 @@
 /**
- * Float64 reference of every sequence mixer (`kernels/mixer.ts`) in the parallel, masked quadratic form the
+ * Float64 reference of every sequence mixer (`scaling/count/mixer.ts`) in the parallel, masked quadratic form the
  * trainer uses: one explicit forward and one explicit backward, llm.c style. Softmax is `layers.ts`'s
  * `attentionForward`/`attentionBackward`, unchanged; the others share one formula.
  *
@@ -13,7 +13,7 @@
  * `p · s^(p−1)`); `dq_t += g_u · k_u`, `dk_u += g_u · q_t`.
  * @module
  */
-import { type Mixer, POWER_EPS } from "../mixer.ts";
+import { type Mixer, POWER_EPS } from "../../scaling/count/mixer.ts";
 import { attentionBackward, attentionForward, type AttentionShape } from "./layers.ts";
 
 /** Shape of a mixer's inputs: attention's, plus the per-head q/k size (d' of a linear mixer). */

@@ -27,7 +27,7 @@ import {
 } from "./layers.ts";
 import { splitTokens } from "../batch.ts";
 import { mixerBackward, type MixerCache, mixerForward, type MixerShape } from "./mixers.ts";
-import { mixerOf, queryKeyDim } from "../mixer.ts";
+import { mixerOf, queryKeyDim } from "../../scaling/count/mixer.ts";
 
 /** Loss (nats/token, mean over all target positions) and gradients in `parameterSpecs` order. */
 export interface ForwardBackwardResult {

@@ -14,7 +14,7 @@
  * - power p: for every multiset α of p indices, `√(p!/∏α_i!) · ∏ x_i^α_i`: `D = C(d' + p − 1, p)`.
  * @module
  */
-import { type Mixer, POWER_EPS } from "../mixer.ts";
+import { type Mixer, POWER_EPS } from "../../scaling/count/mixer.ts";
 import type { MixerShape } from "./mixers.ts";
 
 /** Returns the feature map φ(x) of a linear mixer (taylor or power) for x of its q/k size. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Rng } from "../../util/rng.ts";
-import type { Mixer } from "../mixer.ts";
+import type { Mixer } from "../../scaling/count/mixer.ts";
 import { mixerForward, type MixerShape } from "./mixers.ts";
 import { featureMap, recurrentMixerForward } from "./recurrent.ts";
 

@@ -19,7 +19,7 @@
  */
 
 import { type ModelConfig, validateModelConfig } from "../types.ts";
-import { validateMixer } from "../mixer.ts";
+import { validateMixer } from "../../scaling/count/mixer.ts";
 import { canonicalJson } from "../../util/json.ts";
 import { sha256Hex } from "../../util/hex.ts";
 

@@ -14,7 +14,7 @@
  *
  * Total: `flopsPerToken = 6 · N + 6 · depth · width_attn · (seqLen + 1)`.
  *
- * A linear mixer (`kernels/mixer.ts`) has q/k of d' per head: wq and wk count `d'` columns per head and
+ * A linear mixer (`scaling/count/mixer.ts`) has q/k of d' per head: wq and wk count `d'` columns per head and
  * Q·Kᵀ costs `2 · d' · numQueryHeads` per pair, so the attention term is
  * `3 · depth · (d' + headSize) · numQueryHeads · (seqLen + 1)`, the parallel form as trained (the window's
  * dense kernels also compute every causal pair). For softmax (d' = headSize) it is the total above.
@@ -22,7 +22,7 @@
  */
 
 import { type ModelConfig, numKvHeads, numQueryHeads } from "../types.ts";
-import { queryKeyDim } from "../mixer.ts";
+import { queryKeyDim } from "../../scaling/count/mixer.ts";
 
 /** Returns the number of parameters that enter a matrix multiply (all but embedding and norm gains). */
 export function matmulParams(cfg: ModelConfig): number {

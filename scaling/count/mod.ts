@@ -93,3 +93,15 @@ export {
   type StateSize,
   stateSize,
 } from "./state.ts";
+export {
+  isLinearMixer,
+  type Mixer,
+  MIXER_KINDS,
+  type MixerKind,
+  mixerLabel,
+  mixerOf,
+  POWER_EPS,
+  queryKeyDim,
+  SOFTMAX,
+  validateMixer,
+} from "./mixer.ts";

@@ -16,7 +16,7 @@
  * changes it). `kernels/reference/recurrent.ts` holds exactly these floats (tested).
  * @module
  */
-import { type Mixer, queryKeyDim } from "../../kernels/mixer.ts";
+import { type Mixer, queryKeyDim } from "./mixer.ts";
 import { blockMatrixParams } from "./params.ts";
 import { resolveShape, type ShapeSpec } from "./shape.ts";
 

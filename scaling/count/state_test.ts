@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Rng } from "../../util/rng.ts";
-import { type Mixer, queryKeyDim } from "../../kernels/mixer.ts";
+import { type Mixer, queryKeyDim } from "./mixer.ts";
 import { type ModelConfig, numKvHeads, numQueryHeads, parameterCount } from "../../kernels/types.ts";
 import { recurrentMixerForward } from "../../kernels/reference/recurrent.ts";
 import { binomial, featureCount, mixerNonEmbeddingParams, stateSize } from "./state.ts";
