@@ -6,7 +6,7 @@
  * @module
  */
 import { escapeHtml, type Figure, fmt } from "./specs/common.ts";
-import { centralSpec, heatMapSpec, learningCurvesSpec, stateLawSpec } from "./specs/state.ts";
+import { centralSpec, heatMapLaw, heatMapSpec, learningCurvesSpec, stateLawSpec } from "./specs/state.ts";
 import { sourceFile } from "./sources.ts";
 import type { InputSource } from "./sources.ts";
 import { readStateCurves, readStateRuns, type StateFits, type StateRunRow } from "../records/state_runs.ts";
@@ -21,6 +21,8 @@ export interface StateReportRun {
   readonly fitsDir: string;
   /** Contexts of the growing-K regime ("T<T>_K<K>"), for the heat map. */
   readonly growing: readonly string[];
+  /** Contexts of the fixed-K regime. */
+  readonly fixed: readonly string[];
   /** What tier of the study this is (said on the page). */
   readonly tier: string;
   /** Log line sink. */
@@ -139,9 +141,9 @@ export async function writeStateReport(run: StateReportRun): Promise<void> {
       spec: centralSpec(rows, fits),
     });
   }
-  const heat = heatMapSpec(rows, curves, fits, run.growing);
-  if (heat !== null) {
-    const law = fits.contextLaws.find((c) => c.regime === "growing") ?? fits.contextLaws[0];
+  const heat = heatMapSpec(rows, curves, fits, run.growing, run.fixed);
+  const law = heatMapLaw(fits);
+  if (heat !== null && law !== undefined) {
     figures.push({
       paperFigure: "S3",
       name: "heat-map",

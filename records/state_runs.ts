@@ -156,6 +156,7 @@ export interface StateFits {
     readonly kind: string;
     readonly width: number;
     readonly context: number;
+    readonly pairs: number;
     readonly loss: StateLawFit;
     readonly recall: RecallLawFit | null;
     readonly star: StateStar | null;

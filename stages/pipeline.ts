@@ -325,7 +325,11 @@ export function stateStagesOf(p: StateProfile): Stage[] {
       vocabSize: s.task.vocabSize,
       bootstrapSamples: p.bootstrapSamples,
     }),
-    offThread(stateReportStage, { growing: s.regimes.growing.map(contextLabel), tier: p.tier }),
+    offThread(stateReportStage, {
+      growing: s.regimes.growing.map(contextLabel),
+      fixed: s.regimes.fixed.map(contextLabel),
+      tier: p.tier,
+    }),
   ]);
 }
 

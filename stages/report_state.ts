@@ -7,8 +7,8 @@ import type { Params, Stage } from "../pipeline/stage.ts";
 import { FONT_PATH } from "../figures/font.ts";
 import { writeStateReport } from "../figures/state_report.ts";
 
-/** Parameters of the state report: the growing-K contexts and the tier line. */
-export type StateReportParams = { growing: string[]; tier: string };
+/** Parameters of the state report: the contexts of the two regimes and the tier line. */
+export type StateReportParams = { growing: string[]; fixed: string[]; tier: string };
 
 /** Returns the `report_state` stage reading `collect_state` and `state_fits`. */
 export function stateReportStage(p: StateReportParams): Stage<StateReportParams & Params> {
@@ -26,6 +26,7 @@ export function stateReportStage(p: StateReportParams): Stage<StateReportParams 
         collectDir: ctx.deps["collect_state"],
         fitsDir: ctx.deps["state_fits"],
         growing: ctx.params.growing,
+        fixed: ctx.params.fixed,
         tier: ctx.params.tier,
         log: (line) => ctx.log(line),
       }),

@@ -369,6 +369,7 @@ export function stateFitsOf(rows: readonly StateRunRow[], f: StateFitSettings): 
     if (atWidth.length === 0) continue;
     const context = Math.max(...atWidth.map((r) => r.context));
     const here = atWidth.filter((r) => r.context === context);
+    const pairs = here[0].pairs;
     const softmax = here.filter((r) => r.kind === "softmax");
     const softmaxLoss = softmax.length > 0 ? Math.min(...softmax.map((r) => r.loss)) : NaN;
     for (const kind of kinds.filter((k) => k !== "softmax")) {
@@ -388,7 +389,7 @@ export function stateFitsOf(rows: readonly StateRunRow[], f: StateFitSettings): 
       const star = Number.isFinite(softmaxLoss)
         ? stateStar(loss, pts.map((r) => ({ state: r.state, lossNats: r.loss })), softmaxLoss, pts[0].params)
         : null;
-      stateLaws.push({ kind, width, context, loss, recall, star });
+      stateLaws.push({ kind, width, context, pairs, loss, recall, star });
     }
   }
   const contextLaws: StateFits["contextLaws"][number][] = [];

@@ -33,8 +33,8 @@ const usable = (r: StateRunRow) => !r.diverged && Number.isFinite(r.loss);
 
 /** The runs each state law was fitted to (largest growing context of each width), with the width's label. */
 function lawRuns(rows: readonly StateRunRow[], fits: StateFits): StateRunRow[] {
-  const ctx = new Map(fits.stateLaws.map((l) => [l.width, l.context]));
-  return rows.filter((r) => usable(r) && ctx.get(r.width) === r.context);
+  const ctx = new Map(fits.stateLaws.map((l) => [l.width, `T${l.context}_K${l.pairs}`]));
+  return rows.filter((r) => usable(r) && ctx.get(r.width) === `T${r.context}_K${r.pairs}`);
 }
 
 /** Figure: loss and recall against state size per mixer (log x), at the smallest width, with the fitted laws. */
@@ -43,13 +43,16 @@ export function stateLawSpec(rows: readonly StateRunRow[], fits: StateFits): VlS
   const pts = lawRuns(rows, fits).filter((r) => r.width === width);
   const states = pts.map((r) => r.state);
   const laws = fits.stateLaws.filter((l) => l.width === width);
+  // A refused fit is not drawn (its law says nothing); the table under the figures lists every verdict.
   const curve = laws.flatMap((l) => {
     const own = pts.filter((r) => r.kind === l.kind).map((r) => r.state);
     return logSpace(Math.min(...own), Math.max(...own), 30).map((state) => ({
       kind: l.kind,
       state,
-      loss: stateLawLoss(l.loss, state),
-      accuracy: l.recall ? recallAt(l.recall, state) : null,
+      verdict: l.loss.health.verdict,
+      loss: l.loss.health.verdict === "refused" ? null : stateLawLoss(l.loss, state),
+      // A recall curve is drawn only when its fit is ok (a warned one has no transition in the data).
+      accuracy: l.recall?.health.verdict === "ok" ? recallAt(l.recall, state) : null,
     }));
   });
   const x = logAxisChannel("state", { title: "state size S (floats, all layers)", values: states });
@@ -60,7 +63,18 @@ export function stateLawSpec(rows: readonly StateRunRow[], fits: StateFits): VlS
       {
         data: { values: curve.filter((c) => c[field] !== null) },
         mark: { type: "line", clip: true },
-        encoding: { x, y: { field, type: "quantitative", title, scale: { zero: false } }, color: KIND_COLOR },
+        encoding: {
+          x,
+          y: { field, type: "quantitative", title, scale: { zero: false } },
+          color: KIND_COLOR,
+          detail: { field: "kind" },
+          strokeDash: {
+            field: "verdict",
+            type: "nominal",
+            title: "fit verdict",
+            scale: { domain: ["ok", "warn"], range: [[1, 0], [5, 3]] },
+          },
+        },
       },
       {
         data: { values: pts.filter((r) => Number.isFinite(r[field])) },
@@ -177,6 +191,14 @@ function heatRows(
   return out;
 }
 
+/** The context law the heat map draws: the first one not refused, growing-K regime first (else the first). */
+export function heatMapLaw(fits: StateFits): StateFits["contextLaws"][number] | undefined {
+  const order = [...fits.contextLaws].sort((a, b) =>
+    (a.regime === "growing" ? 0 : 1) - (b.regime === "growing" ? 0 : 1)
+  );
+  return order.find((c) => c.fit.health.verdict !== "refused") ?? order[0];
+}
+
 /**
  * Figure: the heat map of the first fitted context law (context up, state across, colour = loss), a slider
  * over the validation checkpoints, and the fitted iso-loss line S ∝ T^γ through the median final loss.
@@ -186,10 +208,11 @@ export function heatMapSpec(
   curves: readonly StateCurveRow[],
   fits: StateFits,
   contexts: readonly string[],
+  fixed: readonly string[],
 ): VlSpec | null {
-  const law = fits.contextLaws.find((c) => c.regime === "growing") ?? fits.contextLaws[0];
+  const law = heatMapLaw(fits);
   if (law === undefined) return null;
-  const pts = heatRows(rows, curves, law.kind, law.width, contexts);
+  const pts = heatRows(rows, curves, law.kind, law.width, law.regime === "growing" ? contexts : fixed);
   if (pts.length === 0) return null;
   const last = Math.max(...pts.map((p) => p.checkpoint));
   const finals = pts.filter((p) => p.checkpoint === last).map((p) => p.loss).sort((a, b) => a - b);
@@ -207,7 +230,7 @@ export function heatMapSpec(
   return topLevel({
     title: `Loss over context × state (${law.kind}, width ${law.width}, ${law.regime} K): γ = ${
       law.fit.gamma.toFixed(2)
-    }`,
+    } (fit ${law.fit.health.verdict})`,
     width: 420,
     height: 300,
     params: [{
