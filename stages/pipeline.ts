@@ -72,16 +72,8 @@ import {
   studyPlanStage,
 } from "./micro_study.ts";
 import { paperLawStage } from "./paper_law.ts";
-import {
-  collectStateStage,
-  contextLabel,
-  stateCorpora,
-  stateFitsStage,
-  stateLrSweep,
-  stateRunInfos,
-  stateRuns,
-  stateTrainStage,
-} from "./state_study.ts";
+import { collectStateStage, stateFitsStage, stateRunInfos, stateTrainStage } from "./state_study.ts";
+import { contextLabel, stateCorpora, stateLrSweep, stateRuns } from "./state_design.ts";
 import { stateReportStage } from "./report_state.ts";
 import {
   RAINBOW_APPROACH1,
