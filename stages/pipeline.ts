@@ -300,17 +300,24 @@ export function microStudyStagesOf(s: MicroStudySettings, sweep: LrSweepSettings
 
 /**
  * Returns the stages of a state profile (seed 003): its MQAR corpora, the lr sweep and its optimum, one
- * train stage per run, `collect_state`, `state_fits` and `report_state`. The study has its own fits, not the
+ * train stage per run (or, with `runsDir`, none: collect reads shipped logs), `collect_state`, `state_fits`
+ * and `report_state`. The study has its own fits, not the
  * Chinchilla ones, so the variant does not change it.
  */
 export function stateStagesOf(p: StateProfile): Stage[] {
   const s = p.study;
+  // Shipped logs (the GPU tier run elsewhere): no corpora, sweep or training, collect reads the folder.
+  const training = p.runsDir === undefined
+    ? [
+      ...stateCorpora(s).map(({ id, spec }) => offThread(corpusStage, spec, id)),
+      ...lrSweepStagesOf(stateLrSweep(s)),
+      offThread(lrOptimumStage, "lr_sweep"),
+      ...stateRuns(s).map((r) => stateTrainStage(s, r)),
+    ]
+    : [];
   return uniqueStages([
-    ...stateCorpora(s).map(({ id, spec }) => offThread(corpusStage, spec, id)),
-    ...lrSweepStagesOf(stateLrSweep(s)),
-    offThread(lrOptimumStage, "lr_sweep"),
-    ...stateRuns(s).map((r) => stateTrainStage(s, r)),
-    offThread(collectStateStage, stateRunInfos(s)),
+    ...training,
+    offThread(collectStateStage, stateRunInfos(s), p.runsDir ?? null),
     offThread(stateFitsStage, {
       growing: s.regimes.growing.map(contextLabel),
       fixed: s.regimes.fixed.map(contextLabel),

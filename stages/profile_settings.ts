@@ -118,6 +118,11 @@ export interface StateProfile {
   readonly bootstrapSamples: number;
   /** What the report says this run is (e.g. "a smoke-size run that checks the machinery, not science"). */
   readonly tier: string;
+  /**
+   * Folder of shipped runs (`<run id>/{config,log.jsonl,result}.json`, as tools/state_units.ts writes them)
+   * to read instead of training (absent: the profile trains its runs).
+   */
+  readonly runsDir?: string;
   /** Approach 3 options (unused by the state fits; kept so every profile has a fit table). */
   readonly fit: FitTable;
 }

@@ -99,24 +99,46 @@ function accuracyOf(rec: Record<string, unknown>): number {
   return typeof a === "number" && Number.isFinite(a) ? a : NaN;
 }
 
+/** Parameters of `collect_state`: the runs and, for shipped logs, their folder (relative to the project root). */
+export type CollectStateParams = { runs: StateRunInfo[]; runsDir: string | null };
+
 /**
- * Returns the `collect_state` stage: reads every run's `log.jsonl` and `result.json` and writes
- * `state_runs.csv` (one row per run) and `state_curves.csv` (one row per validation checkpoint).
+ * Returns the `collect_state` stage: reads every run's `log.jsonl` and `result.json` (from its train stage,
+ * or, with `runsDir`, from `<runsDir>/<run id>/` as tools/state_units.ts writes them, checking each
+ * `config.json`'s width and mixer against the design) and writes `state_runs.csv` (one row per run) and
+ * `state_curves.csv` (one row per validation checkpoint).
  */
-export function collectStateStage(runs: readonly StateRunInfo[]): Stage<{ runs: StateRunInfo[] } & Params> {
+export function collectStateStage(
+  runs: readonly StateRunInfo[],
+  runsDir: string | null = null,
+): Stage<CollectStateParams & Params> {
+  const files = (r: StateRunInfo) =>
+    ["config.json", "log.jsonl", "result.json"].map((f) => `${runsDir}/${r.runId}/${f}`);
   return {
     name: "collect_state",
     id: "collect_state",
     module: import.meta.url,
-    deps: runs.map((r) => r.stage),
-    params: { runs: runs.map((r) => ({ ...r })) } as { runs: StateRunInfo[] } & Params,
-    inputs: [],
+    deps: runsDir === null ? runs.map((r) => r.stage) : [],
+    params: { runs: runs.map((r) => ({ ...r })), runsDir } as CollectStateParams & Params,
+    inputs: runsDir === null ? [] : runs.flatMap(files),
     outputs: ["state_runs.csv", "state_curves.csv"],
     async run(ctx) {
       const rows: StateRunRow[] = [];
       const curves: StateCurveRow[] = [];
+      const shipped = ctx.params.runsDir;
       for (const r of ctx.params.runs) {
-        const dir = ctx.deps[r.stage];
+        const dir = shipped === null ? ctx.deps[r.stage] : `${ctx.root}/${shipped}/${r.runId}`;
+        if (shipped !== null) {
+          const path = `${shipped}/${r.runId}/config.json`;
+          const model = JSON.parse(await Deno.readTextFile(`${ctx.root}/${path}`)).model ?? {};
+          const kind = model.mixer?.kind ?? "softmax";
+          if (model.width !== r.width || kind !== r.kind) {
+            throw new Error(
+              `${path}: run ${r.runId} should have width ${r.width} and mixer ${r.kind}, got width ${model.width} ` +
+                `and mixer ${JSON.stringify(model.mixer ?? "softmax")}`,
+            );
+          }
+        }
         const result = JSON.parse(await Deno.readTextFile(`${dir}/result.json`)) as RunResult;
         const evals = (await readLog(`${dir}/log.jsonl`)).filter((x) =>
           "val_loss" in x && typeof x.val_loss === "number"

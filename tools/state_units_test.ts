@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import { runStateTier, sweepConfigs } from "./state_units.ts";
-import type { StateStudySettings } from "../stages/state_design.ts";
+import { type StateStudySettings } from "../stages/state_design.ts";
+import { collectStateStage, stateRunInfos } from "../stages/state_study.ts";
+import { readStateRuns } from "../records/state_runs.ts";
+import type { StageContext } from "../pipeline/stage.ts";
 
 /** A rehearsal of the GPU tier at the smallest size: two mixers, one context, a 2-lr sweep, 8 steps. */
 const TINY: StateStudySettings = {
@@ -28,7 +31,7 @@ const TINY: StateStudySettings = {
   backend: "reference",
 };
 
-Deno.test("state_units rehearses the GPU tier: corpora, sweep, the lowest-loss lr, every run's logs", async () => {
+Deno.test("state_units rehearses the GPU tier: corpora, sweep, the lowest-loss lr, every run's logs, read back by collect_state", async () => {
   const root = Deno.cwd();
   const out = await Deno.makeTempDir({ dir: `${root}/.cache`, prefix: "state-units-" });
   try {
@@ -59,6 +62,36 @@ Deno.test("state_units rehearses the GPU tier: corpora, sweep, the lowest-loss l
       JSON.parse(await Deno.readTextFile(`${out}/runs/tiny_taylor_d2_w16_T8_K1/config.json`)).model.mixer
         .kind,
       "taylor",
+    );
+    // The shipped logs as the state-h100 report would read them (collect_state with runsDir).
+    const runsDir = `${out.slice(root.length + 1)}/runs`;
+    const stage = collectStateStage(stateRunInfos(TINY), runsDir);
+    assert.equal(stage.inputs.length, 6);
+    const collected = await Deno.makeTempDir({ dir: `${root}/.cache`, prefix: "collect-state-" });
+    const ctx: StageContext<typeof stage.params> = {
+      id: "collect_state",
+      params: stage.params,
+      outDir: collected,
+      root,
+      deps: {},
+      progress() {},
+      log() {},
+      signal: new AbortController().signal,
+    };
+    await stage.run(ctx);
+    const rows = await readStateRuns(`${collected}/state_runs.csv`);
+    assert.deepEqual(rows.map((r) => [r.run_id, r.kind, r.state]), [
+      ["tiny_softmax_w16_T8_K1", "softmax", 2 * 8 * 16],
+      ["tiny_taylor_d2_w16_T8_K1", "taylor", 2 * (1 + 2 + 3) * (8 + 1)],
+    ]);
+    await Deno.remove(collected, { recursive: true });
+    // A shipped run whose config disagrees with the design is named with its file.
+    const wrong = `${out}/runs/tiny_taylor_d2_w16_T8_K1/config.json`;
+    const cfg = JSON.parse(await Deno.readTextFile(wrong));
+    await Deno.writeTextFile(wrong, JSON.stringify({ ...cfg, model: { ...cfg.model, width: 32 } }));
+    await assert.rejects(
+      () => stage.run({ ...ctx, outDir: out }),
+      /config\.json: run tiny_taylor_d2_w16_T8_K1 should have width 16/,
     );
   } finally {
     await Deno.remove(out, { recursive: true });
