@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { runPipeline } from "../pipeline/mod.ts";
 import { buildVariant } from "../stages/pipeline.ts";
 import { STATE } from "../stages/profile_settings.ts";
-import { stateRuns } from "../stages/state_study.ts";
+import { stateRuns } from "../stages/state_design.ts";
 import { readStateCurves, readStateRuns, type StateFits } from "../records/state_runs.ts";
 import { stateSize } from "../scaling/count/state.ts";
 import { CHROMIUM, CHROMIUM_ARGS, loadPlaywright } from "../testing/chromium.ts";
