@@ -99,8 +99,8 @@ import {
 /** Names of the profiles, the default (`paper`: the real runs shipped under data/) first. */
 export const PROFILES: readonly string[] = Object.keys(PROFILE_SETTINGS);
 
-/** The profiles whose variants can be diffed (all but the state profiles, which fit no law variant). */
-export const DIFF_PROFILES: readonly string[] = PROFILES.filter((p) => PROFILE_SETTINGS[p].kind !== "state");
+/** The profiles whose runs the law variants fit and diff (all but the state profiles, which have their own fits). */
+export const LAW_PROFILES: readonly string[] = PROFILES.filter((p) => PROFILE_SETTINGS[p].kind !== "state");
 
 /** The law forms every variant fits: every form of the law registry (scaling/laws). */
 const FORMS: readonly LawForm[] = LAW_NAMES;
