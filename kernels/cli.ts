@@ -58,6 +58,10 @@ DIR/config.json and DIR/checkpoint.{bin,json}.
                            if there is none); without --config, the run's own --out/config.json is
                            the base config
   --width N --depth N --head-size N --seq-len N --vocab-size N
+  --mixer softmax|window|taylor|power
+                           sequence mixer (default softmax; docs/training.md#mixers); replaces the
+                           config file's mixer; its knob: --window N (window), --feature-dim N (q/k
+                           size per head of taylor and power), --power N (even power p of power)
   --batch-size N           sequences per step (default 8)
   --tokens N | --steps N   run length (tokens are rounded up to whole steps)
   --lr-base X              lr = X / (width · sqrt(depth)) (default 5)
@@ -114,6 +118,9 @@ const INT_FLAGS: Record<string, [keyof TrainConfigInput | `model.${string}` | "d
   "eval-every-tokens": ["evalEveryTokens"],
   "eval-batches": ["evalBatches"],
   "checkpoint-every": ["checkpointEvery"],
+  "window": ["model.mixer.window"],
+  "feature-dim": ["model.mixer.featureDim"],
+  "power": ["model.mixer.power"],
 };
 const NUM_FLAGS: Record<string, string> = {
   "lr-base": "lrBase",
@@ -147,6 +154,7 @@ export async function parseTrainArgs(args: string[]): Promise<TrainArgs | null> 
     out: { type: "string" },
     backend: { type: "string" },
     schedule: { type: "string" },
+    mixer: { type: "string" },
     resume: { type: "boolean" },
     quiet: { type: "boolean" },
   };
@@ -184,6 +192,7 @@ export async function parseTrainArgs(args: string[]): Promise<TrainArgs | null> 
     }
     where += " + flags";
   }
+  if (typeof values.mixer === "string") setPath(config, "model.mixer", { kind: values.mixer });
   for (const [flag, [path]] of Object.entries(INT_FLAGS)) {
     const v = values[flag];
     if (typeof v === "string") setPath(config, path, parseNumber(flag, v, true));

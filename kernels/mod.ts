@@ -15,6 +15,7 @@
  * @module
  */
 export * from "./types.ts";
+export * from "../scaling/count/mixer.ts";
 export * from "./batch.ts";
 export * from "./init.ts";
 export { Rng, type RngState } from "../util/rng.ts";

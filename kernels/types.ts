@@ -8,6 +8,7 @@
  * - activations are `[batch · seqLen, width]`, token index = `b · seqLen + t`.
  * @module
  */
+import { type Mixer, queryKeyDim, validateMixer } from "../scaling/count/mixer.ts";
 
 /** Architecture of a Gemma-style decoder (seed 002 §3), scaled by configuration. */
 export interface ModelConfig {
@@ -29,6 +30,11 @@ export interface ModelConfig {
   readonly ropeTheta: number;
   /** RMSNorm epsilon. */
   readonly normEps: number;
+  /**
+   * Sequence mixer (`scaling/count/mixer.ts`). Absent means softmax attention, and is never written then: a
+   * config without it is byte-identical to one from before mixers existed.
+   */
+  readonly mixer?: Mixer;
 }
 
 /** Kinds of the tensors of one transformer block, in canonical (checkpoint) order. */
@@ -117,18 +123,19 @@ export function numKvHeads(cfg: ModelConfig): number {
 
 /**
  * Returns the model's parameter tensors in canonical order (the order of checkpoints and of the
- * flat parameter vector). Per layer: attn_norm [w], wq [w, hq·hs], wk [w, hkv·hs], wv [w, hkv·hs],
+ * flat parameter vector). Per layer: attn_norm [w], wq [w, hq·dqk], wk [w, hkv·dqk], wv [w, hkv·hs],
  * wo [hq·hs, w], mlp_norm [w], w_gate [w, m], w_up [w, m], w_down [m, w]; then final_norm [w],
- * lm_head [w, V]; the token embedding [V, w] comes first.
+ * lm_head [w, V]; the token embedding [V, w] comes first. `dqk` is `queryKeyDim(cfg)`: the head size,
+ * or the feature dimension d' of a linear mixer.
  */
 export function parameterSpecs(cfg: ModelConfig): ParamSpec[] {
-  const w = cfg.width, hs = cfg.headSize;
+  const w = cfg.width, hs = cfg.headSize, dqk = queryKeyDim(cfg);
   const hq = numQueryHeads(cfg), hkv = numKvHeads(cfg);
   const m = cfg.mlpRatio * w;
   const shapes: Record<LayerTensorKind, number[]> = {
     attnNorm: [w],
-    wq: [w, hq * hs],
-    wk: [w, hkv * hs],
+    wq: [w, hq * dqk],
+    wk: [w, hkv * dqk],
     wv: [w, hkv * hs],
     wo: [hq * hs, w],
     mlpNorm: [w],
@@ -193,7 +200,7 @@ export function paramSpec(cfg: ModelConfig, name: string): ParamSpec {
 
 /** Validates a config; throws an Error naming the field and what was expected. */
 export function validateModelConfig(cfg: ModelConfig): ModelConfig {
-  const ints: (keyof ModelConfig)[] = [
+  const ints: (keyof Omit<ModelConfig, "mixer">)[] = [
     "vocabSize",
     "width",
     "depth",
@@ -219,6 +226,7 @@ export function validateModelConfig(cfg: ModelConfig): ModelConfig {
   if (cfg.headSize % 2 !== 0) {
     throw new Error(`model config: headSize must be even for RoPE, got ${cfg.headSize}`);
   }
+  if (cfg.mixer !== undefined) validateMixer(cfg.mixer, "model config: mixer");
   return cfg;
 }
 

@@ -6,6 +6,46 @@ import { prepareCorpus } from "../kernels/data/corpus.ts";
 import { readLog, resolveTrainConfig, type StepRecord } from "../kernels/train/mod.ts";
 import { nanAtStep, wrappedBackendOf } from "../testing/train_seams.ts";
 
+Deno.test("train cli: --mixer and its knob flags replace the config file's mixer; bad knobs name the field", async () => {
+  const dir = await Deno.makeTempDir();
+  const file = `${dir}/run.json`;
+  await Deno.writeTextFile(
+    file,
+    JSON.stringify({ model: { mixer: { kind: "taylor", featureDim: 8 } }, steps: 2, corpus: "x" }),
+  );
+  const kept = await parseTrainArgs(["--config", file, "--feature-dim", "4", "--out", `${dir}/o`]);
+  assert.deepEqual(resolveTrainConfig(kept!.config, kept!.where).model.mixer, {
+    kind: "taylor",
+    featureDim: 4,
+  });
+  const win = await parseTrainArgs([
+    "--config",
+    file,
+    "--mixer",
+    "window",
+    "--window",
+    "16",
+    "--out",
+    `${dir}/o`,
+  ]);
+  assert.deepEqual(resolveTrainConfig(win!.config, win!.where).model.mixer, { kind: "window", window: 16 });
+  const bad = await parseTrainArgs([
+    "--config",
+    file,
+    "--mixer",
+    "power",
+    "--power",
+    "3",
+    "--out",
+    `${dir}/o`,
+  ]);
+  assert.throws(
+    () => resolveTrainConfig(bad!.config, bad!.where),
+    /model\.mixer\.power must be a positive even integer, got 3/,
+  );
+  await Deno.remove(dir, { recursive: true });
+});
+
 Deno.test("train cli: flags override the --config file; usage errors name the flag or file", async () => {
   const dir = await Deno.makeTempDir();
   const file = `${dir}/run.json`;

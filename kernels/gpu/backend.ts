@@ -31,6 +31,7 @@ import { GpuContext, type GpuContextOptions } from "./context.ts";
 import type { MatmulTile } from "./matmul.ts";
 import { tokenIndex } from "./embedding.ts";
 import { ropeTablesF32 } from "./rope.ts";
+import { queryKeyDim } from "../../scaling/count/mixer.ts";
 import { normPartials, packStep, STEP_BYTES } from "./optimizer.ts";
 import { ParameterStore } from "./state.ts";
 import { MatmulTuner } from "./tuner.ts";
@@ -146,7 +147,8 @@ export class GpuBackend implements Backend {
     const zeroOpt = { lr: 0, beta1: 0, beta2: 0, eps: 0, weightDecay: 0, gradClip: 0 };
     ctx.device.queue.writeBuffer(evalStep, 0, packStep(zeroOpt, 0, 0));
     this.#capacity = options.maxPendingSteps ?? 65536;
-    const { cos, sin } = ropeTablesF32(cfg.seqLen, cfg.headSize, cfg.ropeTheta);
+    // RoPE rotates q and k heads: headSize, or a linear mixer's feature dimension d'
+    const { cos, sin } = ropeTablesF32(cfg.seqLen, queryKeyDim(cfg), cfg.ropeTheta);
     this.#shared = {
       step,
       evalStep,

@@ -28,7 +28,14 @@ import type { BoundBlock, ParameterStore } from "./state.ts";
 import { embeddingBackward, embeddingForward } from "./embedding.ts";
 import { rmsnormForward } from "./rmsnorm.ts";
 import { attentionBackward, type AttentionDims, attentionForward } from "./attention.ts";
-import { denseAttentionBackward, denseAttentionForward, denseScoresSize } from "./attention_dense.ts";
+import {
+  denseAttentionBackward,
+  type DenseAttentionDims,
+  denseAttentionForward,
+  denseKeepsScores,
+  denseScoresSize,
+} from "./attention_dense.ts";
+import { mixerOf, queryKeyDim } from "../../scaling/count/mixer.ts";
 import {
   crossEntropyBlockGrad,
   crossEntropyBlockStats,
@@ -113,6 +120,8 @@ interface LayerBuffers extends BlockActivations {
    * log-sum-exp of the scaled scores `[B, hq, T]` (flash).
    */
   readonly saved: GPUBuffer;
+  /** Raw scores `[B, hq, T, T]` and row sums `[B, hq, T]` a linear mixer's dense backward reads. */
+  readonly linear?: { readonly scores: GPUBuffer; readonly rowSum: GPUBuffer };
   /** Residual stream after the attention branch `[N, w]`. */
   readonly xMid: GPUBuffer;
   /** mlp_norm's `1/rms` per row `[N]`. */
@@ -127,6 +136,21 @@ function blockOf(t: LayerTensors<readonly BoundBlock[]>): BlockWeights {
 /** Returns whether a workspace of shape `att` uses the dense attention under `opts`. */
 function useDense(ctx: GpuContext, cfg: ModelConfig, att: AttentionDims, opts: RecordOptions): boolean {
   const scoreBytes = denseScoresSize(att) * 4;
+  const mixer = mixerOf(cfg);
+  if (mixer.kind !== "softmax") {
+    // only the dense attention has the other mixers
+    if (opts.attention === "flash") {
+      throw new Error(`GpuBackend: attention "flash" has no ${mixer.kind} mixer; use "dense" or "auto"`);
+    }
+    if (scoreBytes > ctx.limits.maxStorageBufferBindingSize) {
+      throw new Error(
+        `GpuBackend: the ${mixer.kind} mixer needs dense attention scores of ${scoreBytes} bytes per layer ` +
+          `(batch ${att.batch} × ${att.numQueryHeads} heads × seqLen ${att.seqLen}²), above the binding limit ` +
+          `${ctx.limits.maxStorageBufferBindingSize}; use a smaller batch or context`,
+      );
+    }
+    return true;
+  }
   return opts.attention === "dense" ||
     (opts.attention === "auto" && scoreBytes <= ctx.limits.maxStorageBufferBindingSize &&
       scoreBytes * (cfg.depth + 1) <= opts.denseAttentionBytes);
@@ -154,19 +178,21 @@ interface AttentionGrads {
 function denseAttention(
   ctx: GpuContext,
   plan: StepPlan,
-  att: AttentionDims,
+  att: DenseAttentionDims,
   { dO, dq, dk, dv, scratch }: AttentionGrads,
   tile: MatmulTile | undefined,
 ): AttentionOps {
   return {
     forward: (L) => [
       ...plan.rope(false, L.q, L.k),
-      ...denseAttentionForward(ctx, { q: L.q, k: L.k, v: L.v, o: L.o, probs: L.saved }, att, { tile }),
+      ...denseAttentionForward(ctx, { q: L.q, k: L.k, v: L.v, o: L.o, probs: L.saved, ...L.linear }, att, {
+        tile,
+      }),
     ],
     backward: (L) => [
       ...denseAttentionBackward(
         ctx,
-        { q: L.q, k: L.k, v: L.v, probs: L.saved, dout: dO, dq, dk, dv, dprobs: scratch },
+        { q: L.q, k: L.k, v: L.v, probs: L.saved, dout: dO, dq, dk, dv, dprobs: scratch, ...L.linear },
         att,
         { tile },
       ),
@@ -217,7 +243,9 @@ export function recordWorkspace(
   const key = `${batch}x${T}${shape.weighted ? " weighted" : ""}`;
   const N = batch * T, w = cfg.width, hs = cfg.headSize, V = cfg.vocabSize;
   const hq = numQueryHeads(cfg), hkv = numKvHeads(cfg), md = cfg.mlpRatio * w;
-  const qw = hq * hs, kw = hkv * hs;
+  // q and k have dqk per head (a linear mixer's d'), v and o headSize
+  const dqk = queryKeyDim(cfg), mixer = mixerOf(cfg);
+  const qw = hq * hs, kw = hkv * hs, qkw = hq * dqk, kkw = hkv * dqk;
   const dims: StepDims = {
     depth: cfg.depth,
     rows: N,
@@ -226,7 +254,9 @@ export function recordWorkspace(
     qHeads: hq,
     kvHeads: hkv,
     headSize: hs,
-    qWidth: qw,
+    keyDim: dqk,
+    qWidth: qkw,
+    keyWidth: kkw,
     kvWidth: kw,
     mlpWidth: md,
   };
@@ -241,16 +271,31 @@ export function recordWorkspace(
   const tokens = buf("tokens", N), targets = buf("targets", N);
   const offsets = buf("token offsets", V + 1), positions = buf("token positions", N);
   const xs = Array.from({ length: cfg.depth + 1 }, (_, l) => buf(`residual ${l}`, N * w));
-  const att: AttentionDims = { batch, seqLen: T, numQueryHeads: hq, numKvHeads: hkv, headSize: hs };
+  const att: DenseAttentionDims = {
+    batch,
+    seqLen: T,
+    numQueryHeads: hq,
+    numKvHeads: hkv,
+    headSize: hs,
+    ...(mixer.kind === "softmax" ? {} : { keyDim: dqk, mixer }),
+  };
   const dense = useDense(ctx, cfg, att, opts);
   const layers: LayerBuffers[] = Array.from({ length: cfg.depth }, (_, l) => ({
     a: buf(`l${l} attn_norm out`, N * w),
     aRstd: buf(`l${l} attn_norm rstd`, N),
-    q: buf(`l${l} q`, N * qw),
-    k: buf(`l${l} k`, N * kw),
+    q: buf(`l${l} q`, N * qkw),
+    k: buf(`l${l} k`, N * kkw),
     v: buf(`l${l} v`, N * kw),
     o: buf(`l${l} attn out`, N * qw),
     saved: dense ? buf(`l${l} attn probs`, denseScoresSize(att)) : buf(`l${l} attn lse`, batch * hq * T),
+    ...(denseKeepsScores(att)
+      ? {
+        linear: {
+          scores: buf(`l${l} attn scores`, denseScoresSize(att)),
+          rowSum: buf(`l${l} attn row sums`, batch * hq * T),
+        },
+      }
+      : {}),
     xMid: buf(`l${l} residual mid`, N * w),
     mN: buf(`l${l} mlp_norm out`, N * w),
     mRstd: buf(`l${l} mlp_norm rstd`, N),
@@ -282,8 +327,8 @@ export function recordWorkspace(
   const ceTarget = split ? buf("cross-entropy target logit", N) : rowLoss;
   const dx = buf("d residual", N * w), dn = buf("d norm out", N * w);
   const dO = buf("d attn out", N * qw),
-    dq = buf("dq", N * qw),
-    dk = buf("dk", N * kw),
+    dq = buf("dq", N * qkw),
+    dk = buf("dk", N * kkw),
     dv = buf("dv", N * kw);
   // the attention backward's scratch: d probabilities [B, hq, T, T] (dense) or D_t = do_t · o_t (flash)
   const attScratch = dense ? buf("attn dprobs", denseScoresSize(att)) : buf("attn row dot", batch * hq * T);

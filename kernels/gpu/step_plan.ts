@@ -55,9 +55,9 @@ export interface SharedBuffers {
   readonly scale: GPUBuffer;
   /** Per-workgroup partial sums of squares of the gradient norm. */
   readonly partial: GPUBuffer;
-  /** RoPE cos table `[seqLen, headSize/2]`. */
+  /** RoPE cos table `[seqLen, keyDim/2]`. */
   readonly cos: GPUBuffer;
-  /** RoPE sin table `[seqLen, headSize/2]`. */
+  /** RoPE sin table `[seqLen, keyDim/2]`. */
   readonly sin: GPUBuffer;
 }
 
@@ -75,11 +75,15 @@ export interface StepDims {
   readonly qHeads: number;
   /** Key/value heads. */
   readonly kvHeads: number;
-  /** Floats per head. */
+  /** Floats per value head. */
   readonly headSize: number;
-  /** Width of q (`qHeads · headSize`). */
+  /** Floats per q/k head, RoPE's dimension: `headSize`, or a linear mixer's feature dimension d'. */
+  readonly keyDim: number;
+  /** Width of q (`qHeads · keyDim`). */
   readonly qWidth: number;
-  /** Width of k and v (`kvHeads · headSize`). */
+  /** Width of k (`kvHeads · keyDim`). */
+  readonly keyWidth: number;
+  /** Width of v (`kvHeads · headSize`). */
   readonly kvWidth: number;
   /** Width of the MLP's hidden layer (`mlpRatio · width`). */
   readonly mlpWidth: number;
@@ -91,7 +95,7 @@ export interface BlockActivations {
   readonly a: GPUBuffer;
   /** q `[rows, qWidth]`. */
   readonly q: GPUBuffer;
-  /** k `[rows, kvWidth]`. */
+  /** k `[rows, keyWidth]`. */
   readonly k: GPUBuffer;
   /** v `[rows, kvWidth]`. */
   readonly v: GPUBuffer;
@@ -128,7 +132,7 @@ export interface BackwardBuffers {
   readonly dn: GPUBuffer;
   /** dq `[rows, qWidth]` (an output of the attention backward). */
   readonly dq: GPUBuffer;
-  /** dk `[rows, kvWidth]`. */
+  /** dk `[rows, keyWidth]`. */
   readonly dk: GPUBuffer;
   /** dv `[rows, kvWidth]`. */
   readonly dv: GPUBuffer;
@@ -198,7 +202,7 @@ function normScratch(env: PlanEnv, norms: number): { scratch: GPUBuffer; chunks:
   return { scratch: env.alloc("dg scratch", norms * chunks * width), chunks };
 }
 
-/** The RoPE tables `[seqLen, headSize/2]`. */
+/** The RoPE tables `[seqLen, keyDim/2]`. */
 function ropeTables(env: PlanEnv): { cos: GPUBuffer; sin: GPUBuffer } {
   return { cos: env.shared.cos, sin: env.shared.sin };
 }
@@ -241,7 +245,7 @@ function fusedPlan(env: PlanEnv): StepPlan {
     qkvForward: (L, W) =>
       mm.forwardAll(L.a, [
         { wt: W.wq, y: L.q, n: d.qWidth },
-        { wt: W.wk, y: L.k, n: d.kvWidth },
+        { wt: W.wk, y: L.k, n: d.keyWidth },
         { wt: W.wv, y: L.v, n: d.kvWidth },
       ], w),
     rope: (inverse, q, k) => [
@@ -250,7 +254,7 @@ function fusedPlan(env: PlanEnv): StepPlan {
         seqLen: d.seqLen,
         qHeads: d.qHeads,
         kHeads: d.kvHeads,
-        headSize: d.headSize,
+        headSize: d.keyDim,
         inverse,
       }),
     ],
@@ -265,13 +269,13 @@ function fusedPlan(env: PlanEnv): StepPlan {
     qkvBackward: (L, W, GW) => [
       ...mm.weightGradAll(L.a, [
         { dy: dq, gw: GW.wq, n: d.qWidth },
-        { dy: dk, gw: GW.wk, n: d.kvWidth },
+        { dy: dk, gw: GW.wk, n: d.keyWidth },
         { dy: dv, gw: GW.wv, n: d.kvWidth },
       ], w),
       ...mm.inputGradSum(
         [
           { dy: dq, wt: W.wq, k: d.qWidth },
-          { dy: dk, wt: W.wk, k: d.kvWidth },
+          { dy: dk, wt: W.wk, k: d.keyWidth },
           { dy: dv, wt: W.wv, k: d.kvWidth },
         ],
         dn,
@@ -314,13 +318,13 @@ function unfusedPlan(env: PlanEnv): StepPlan {
   // one shared region of gain-gradient chunk partials, summed after each norm
   const { scratch } = normScratch(env, 1);
   const segments = store.segments();
-  const rq = { rows: d.rows, seqLen: d.seqLen, heads: d.qHeads, headSize: d.headSize };
+  const rq = { rows: d.rows, seqLen: d.seqLen, heads: d.qHeads, headSize: d.keyDim };
   const rk = { ...rq, heads: d.kvHeads };
   return {
     flash: {},
     qkvForward: (L, W) => [
       ...mm.forward(L.a, W.wq, L.q, d.qWidth, w),
-      ...mm.forward(L.a, W.wk, L.k, d.kvWidth, w),
+      ...mm.forward(L.a, W.wk, L.k, d.keyWidth, w),
       ...mm.forward(L.a, W.wv, L.v, d.kvWidth, w),
     ],
     rope: (inverse, q, k) => [
@@ -346,10 +350,10 @@ function unfusedPlan(env: PlanEnv): StepPlan {
     ],
     qkvBackward: (L, W, GW) => [
       ...mm.weightGrad(L.a, dq, GW.wq, w, d.qWidth),
-      ...mm.weightGrad(L.a, dk, GW.wk, w, d.kvWidth),
+      ...mm.weightGrad(L.a, dk, GW.wk, w, d.keyWidth),
       ...mm.weightGrad(L.a, dv, GW.wv, w, d.kvWidth),
       ...mm.inputGrad(dq, W.wq, dn, w, d.qWidth),
-      ...mm.inputGrad(dk, W.wk, dn, w, d.kvWidth, { accumulate: true }),
+      ...mm.inputGrad(dk, W.wk, dn, w, d.keyWidth, { accumulate: true }),
       ...mm.inputGrad(dv, W.wv, dn, w, d.kvWidth, { accumulate: true }),
     ],
     normBackward: (b, accumulate) =>

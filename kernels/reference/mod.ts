@@ -6,6 +6,8 @@
  */
 export * from "./layers.ts";
 export * from "./model.ts";
+export * from "./mixers.ts";
+export * from "./recurrent.ts";
 export * from "./gradcheck.ts";
 export * from "./adamw.ts";
 export * from "./backend.ts";

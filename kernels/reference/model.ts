@@ -4,7 +4,7 @@
  * Tokens are `batchSize` sequences of `T + 1` tokens each (`T = tokens.length / batchSize − 1 ≤ cfg.seqLen`):
  * inputs are positions `[0, T)`, targets `[1, T]`. Per layer l (pre-norm residual blocks):
  * `a = rmsnorm(x, attn_norm)`, `q = rope(a·wq)`, `k = rope(a·wk)`, `v = a·wv`,
- * `x = x + attention(q, k, v)·wo`; `m = rmsnorm(x, mlp_norm)`,
+ * `x = x + mixer(q, k, v)·wo` (the config's mixer, `mixers.ts`; softmax attention by default); `m = rmsnorm(x, mlp_norm)`,
  * `x = x + (gelu_tanh(m·w_gate) ⊙ (m·w_up))·w_down`. Then `logits = rmsnorm(x, final_norm)·lm_head`
  * and the loss is the mean softmax cross-entropy in nats/token (weighted by per-target `weights` when given:
  * `Σ w·ℓ / Σ w`, the loss mask of a recall task), with the accuracy at the same positions.
@@ -12,9 +12,6 @@
  */
 import { type ModelConfig, nameTensors, numKvHeads, numQueryHeads, parameterSpecs } from "../types.ts";
 import {
-  attentionBackward,
-  attentionForward,
-  type AttentionShape,
   embeddingBackward,
   embeddingForward,
   gegluBackward,
@@ -29,6 +26,8 @@ import {
   softmaxCrossEntropy,
 } from "./layers.ts";
 import { splitTokens } from "../batch.ts";
+import { mixerBackward, type MixerCache, mixerForward, type MixerShape } from "./mixers.ts";
+import { mixerOf, queryKeyDim } from "../../scaling/count/mixer.ts";
 
 /** Loss (nats/token, mean over all target positions) and gradients in `parameterSpecs` order. */
 export interface ForwardBackwardResult {
@@ -61,7 +60,7 @@ interface LayerCache {
   q: Float64Array;
   k: Float64Array;
   v: Float64Array;
-  probs: Float64Array;
+  mix: MixerCache;
   att: Float64Array;
   xMid: Float64Array;
   m: Float64Array;
@@ -89,7 +88,15 @@ function run(
   if (T > cfg.seqLen) throw new Error(`tokens: sequence length ${T} exceeds cfg.seqLen ${cfg.seqLen}`);
   const B = batchSize, N = B * T, w = cfg.width, hs = cfg.headSize, V = cfg.vocabSize;
   const hq = numQueryHeads(cfg), hkv = numKvHeads(cfg), mdim = cfg.mlpRatio * w;
-  const shape: AttentionShape = { batch: B, seqLen: T, numQueryHeads: hq, numKvHeads: hkv, headSize: hs };
+  const dk = queryKeyDim(cfg), mixer = mixerOf(cfg);
+  const shape: MixerShape = {
+    batch: B,
+    seqLen: T,
+    numQueryHeads: hq,
+    numKvHeads: hkv,
+    headSize: hs,
+    keyDim: dk,
+  };
   const P = nameTensors(cfg, params);
 
   let x = embeddingForward(P.embed, inputs, V, w);
@@ -98,17 +105,17 @@ function run(
     const L = P.layers[l];
     const xIn = x;
     const { y: a, rstd: aRstd } = rmsnormForward(xIn, L.attnNorm, N, w, cfg.normEps);
-    const q = ropeForward(matmulForward(a, L.wq, N, w, hq * hs), B, T, hq, hs, cfg.ropeTheta);
-    const k = ropeForward(matmulForward(a, L.wk, N, w, hkv * hs), B, T, hkv, hs, cfg.ropeTheta);
+    const q = ropeForward(matmulForward(a, L.wq, N, w, hq * dk), B, T, hq, dk, cfg.ropeTheta);
+    const k = ropeForward(matmulForward(a, L.wk, N, w, hkv * dk), B, T, hkv, dk, cfg.ropeTheta);
     const v = matmulForward(a, L.wv, N, w, hkv * hs);
-    const { out: att, probs } = attentionForward(q, k, v, shape);
+    const { out: att, cache: mix } = mixerForward(q, k, v, shape, mixer);
     const xMid = residualForward(xIn, matmulForward(att, L.wo, N, hq * hs, w));
     const { y: m, rstd: mRstd } = rmsnormForward(xMid, L.mlpNorm, N, w, cfg.normEps);
     const gate = matmulForward(m, L.wGate, N, w, mdim);
     const up = matmulForward(m, L.wUp, N, w, mdim);
     const h = gegluForward(gate, up);
     x = residualForward(xMid, matmulForward(h, L.wDown, N, mdim, w));
-    if (withGrad) caches.push({ xIn, a, aRstd, q, k, v, probs, att, xMid, m, mRstd, gate, up, h });
+    if (withGrad) caches.push({ xIn, a, aRstd, q, k, v, mix, att, xMid, m, mRstd, gate, up, h });
   }
   const { y: xf, rstd: fRstd } = rmsnormForward(x, P.finalNorm, N, w, cfg.normEps);
   const logits = matmulForward(xf, P.lmHead, N, w, V);
@@ -139,11 +146,11 @@ function run(
     // attention branch: xMid = xIn + att·wo
     const dO = matmulBackward(c.att, L.wo, dxMid, N, hq * hs, w);
     GL.wo.set(dO.dW);
-    const { dq, dk, dv } = attentionBackward(c.q, c.k, c.v, c.probs, dO.dx, shape);
-    const dqPre = ropeBackward(dq, B, T, hq, hs, cfg.ropeTheta);
-    const dkPre = ropeBackward(dk, B, T, hkv, hs, cfg.ropeTheta);
-    const dQ = matmulBackward(c.a, L.wq, dqPre, N, w, hq * hs);
-    const dK = matmulBackward(c.a, L.wk, dkPre, N, w, hkv * hs);
+    const { dq, dk: dkey, dv } = mixerBackward(c.q, c.k, c.v, c.mix, dO.dx, shape, mixer);
+    const dqPre = ropeBackward(dq, B, T, hq, dk, cfg.ropeTheta);
+    const dkPre = ropeBackward(dkey, B, T, hkv, dk, cfg.ropeTheta);
+    const dQ = matmulBackward(c.a, L.wq, dqPre, N, w, hq * dk);
+    const dK = matmulBackward(c.a, L.wk, dkPre, N, w, hkv * dk);
     const dV = matmulBackward(c.a, L.wv, dv, N, w, hkv * hs);
     GL.wq.set(dQ.dW);
     GL.wk.set(dK.dW);

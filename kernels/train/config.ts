@@ -19,6 +19,7 @@
  */
 
 import { type ModelConfig, validateModelConfig } from "../types.ts";
+import { validateMixer } from "../../scaling/count/mixer.ts";
 import { canonicalJson } from "../../util/json.ts";
 import { sha256Hex } from "../../util/hex.ts";
 
@@ -189,7 +190,7 @@ const TOP_KEYS = new Set<string>([
   "divergence",
   "corpus",
 ]);
-const MODEL_KEYS = new Set<string>(Object.keys(DEFAULT_MODEL));
+const MODEL_KEYS = new Set<string>([...Object.keys(DEFAULT_MODEL), "mixer"]);
 
 /** Returns the peak learning rate of a config by the width-depth rule lrBase / (width · √depth). */
 export function peakLearningRate(cfg: Pick<TrainConfig, "lrBase" | "model">): number {
@@ -265,7 +266,14 @@ export function resolveTrainConfig(input: TrainConfigInput, where = "train confi
   const modelIn = input.model ?? {};
   if (!isObject(modelIn)) fail(where, "model", "an object", modelIn);
   checkKeys(where, modelIn, MODEL_KEYS, "model.");
-  const model: ModelConfig = { ...DEFAULT_MODEL, ...modelIn };
+  const { mixer: mixerIn, ...plain } = modelIn;
+  const mixer = mixerIn === undefined ? undefined : validateMixer(mixerIn, `${where}: model.mixer`);
+  // softmax is the default: never written, so such a config (and its hash) equals one without the field.
+  const model: ModelConfig = {
+    ...DEFAULT_MODEL,
+    ...plain,
+    ...(mixer === undefined || mixer.kind === "softmax" ? {} : { mixer }),
+  };
   for (const k of ["ropeTheta", "normEps"] as const) {
     finite(where, `model.${k}`, model[k], Number.MIN_VALUE, Infinity, "a positive finite number");
   }

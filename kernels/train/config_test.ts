@@ -41,8 +41,22 @@ Deno.test("config: errors name the source and the field", () => {
     [{ steps: 5, corpus: "c", debug: { nanAtStep: 2 } } as TrainConfigInput, /unknown field "debug"/],
     [{ steps: 5, corpus: "c", evalSteps: [2, 2] }, /field "evalSteps" must be strictly increasing/],
     [{ steps: 5, corpus: "c", evalSteps: [1, 6] }, /field "evalSteps" must be .* in \[1, 5\]/],
+    [
+      { steps: 5, corpus: "c", model: { mixer: { kind: "taylor", featureDim: 0 } } } as TrainConfigInput,
+      /run\.json: model\.mixer\.featureDim must be a positive even integer, got 0/,
+    ],
   ];
   for (const [input, re] of bad) assert.throws(() => resolveTrainConfig(input, w), re, JSON.stringify(input));
+});
+
+Deno.test("config: a mixer is kept; softmax, the default, is never written, so the hash is unchanged", () => {
+  const plain = resolveTrainConfig({ steps: 5, corpus: "c" });
+  const soft = resolveTrainConfig({ steps: 5, corpus: "c", model: { mixer: { kind: "softmax" } } });
+  assert.equal("mixer" in soft.model, false);
+  assert.equal(trajectoryHash(soft), trajectoryHash(plain));
+  const win = resolveTrainConfig({ steps: 5, corpus: "c", model: { mixer: { kind: "window", window: 8 } } });
+  assert.deepEqual(win.model.mixer, { kind: "window", window: 8 });
+  assert.notEqual(trajectoryHash(win), trajectoryHash(plain));
 });
 
 Deno.test("config: trajectory hash ignores log/eval/checkpoint cadence, not the lr", async () => {

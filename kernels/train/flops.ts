@@ -13,23 +13,29 @@
  *   where `width_attn = headSize · numQueryHeads` (= width).
  *
  * Total: `flopsPerToken = 6 · N + 6 · depth · width_attn · (seqLen + 1)`.
+ *
+ * A linear mixer (`scaling/count/mixer.ts`) has q/k of d' per head: wq and wk count `d'` columns per head and
+ * Q·Kᵀ costs `2 · d' · numQueryHeads` per pair, so the attention term is
+ * `3 · depth · (d' + headSize) · numQueryHeads · (seqLen + 1)`, the parallel form as trained (the window's
+ * dense kernels also compute every causal pair). For softmax (d' = headSize) it is the total above.
  * @module
  */
 
 import { type ModelConfig, numKvHeads, numQueryHeads } from "../types.ts";
+import { queryKeyDim } from "../../scaling/count/mixer.ts";
 
 /** Returns the number of parameters that enter a matrix multiply (all but embedding and norm gains). */
 export function matmulParams(cfg: ModelConfig): number {
-  const w = cfg.width, hs = cfg.headSize;
+  const w = cfg.width, hs = cfg.headSize, dqk = queryKeyDim(cfg);
   const hq = numQueryHeads(cfg), hkv = numKvHeads(cfg);
   const m = cfg.mlpRatio * w;
-  const attn = w * hq * hs + 2 * w * hkv * hs + hq * hs * w;
+  const attn = w * hq * dqk + w * hkv * dqk + w * hkv * hs + hq * hs * w;
   const mlp = 3 * w * m;
   return cfg.depth * (attn + mlp) + w * cfg.vocabSize;
 }
 
 /** Returns the training FLOPs per token (forward + backward) of the model, see the module doc. */
 export function trainFlopsPerToken(cfg: ModelConfig): number {
-  const widthAttn = cfg.headSize * numQueryHeads(cfg);
-  return 6 * matmulParams(cfg) + 6 * cfg.depth * widthAttn * (cfg.seqLen + 1);
+  const pairCost = (queryKeyDim(cfg) + cfg.headSize) * numQueryHeads(cfg);
+  return 6 * matmulParams(cfg) + 3 * cfg.depth * pairCost * (cfg.seqLen + 1);
 }

@@ -1,7 +1,7 @@
 /**
  * Counting for scaling laws: parameters, training FLOPs per token under several conventions, memory,
  * time and GPU-hours, the Gemstones shape grid, the Perceiver AR estimator of seed 000 and its
- * fixed-exponent compute-optimal laws. Pure functions, no I/O.
+ * fixed-exponent compute-optimal laws, and the recurrent state size of a sequence mixer. Pure functions, no I/O.
  * @module
  */
 export {
@@ -85,3 +85,23 @@ export {
   formatFixedExponentLaw,
 } from "./fixed_exponent.ts";
 export { countingOf, PARAM_CONVENTIONS } from "./conventions.ts";
+export {
+  binomial,
+  featureCount,
+  mixerNonEmbeddingParams,
+  STATE_BYTES_PER_FLOAT,
+  type StateSize,
+  stateSize,
+} from "./state.ts";
+export {
+  isLinearMixer,
+  type Mixer,
+  MIXER_KINDS,
+  type MixerKind,
+  mixerLabel,
+  mixerOf,
+  POWER_EPS,
+  queryKeyDim,
+  SOFTMAX,
+  validateMixer,
+} from "./mixer.ts";

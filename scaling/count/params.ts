@@ -11,11 +11,13 @@ export type EmbeddingConvention = "drop_both" | "drop_one";
 /**
  * Returns the weight-matrix parameters of one block (attention + MLP, no norms): q, k, v and output
  * projections with integer head counts, plus the GEGLU MLP's three matrices `3 · mlpRatio · w²`.
+ * `queryKeyDim` is the per-head size of q and k (default headSize; a linear mixer's feature dimension d').
  */
-export function blockMatrixParams(shape: ShapeSpec): number {
+export function blockMatrixParams(shape: ShapeSpec, queryKeyDim?: number): number {
   const r = resolveShape(shape);
   const hq = Math.max(1, Math.floor(r.width / r.headSize)), hkv = Math.max(1, Math.floor(hq / r.gqaRatio));
-  const attention = r.width * (hq + 2 * hkv) * r.headSize + r.headSize * hq * r.width;
+  const dqk = queryKeyDim ?? r.headSize;
+  const attention = r.width * (hq + hkv) * dqk + r.width * hkv * r.headSize + r.headSize * hq * r.width;
   const mlp = 3 * r.mlpRatio * r.width * r.width;
   return attention + mlp;
 }
