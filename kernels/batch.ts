@@ -28,3 +28,40 @@ export function splitTokens(
   }
   return { inputs, targets, seqLen: T };
 }
+
+/**
+ * A batch as the training loop hands it to a backend: `tokens` as above and, for a task scored at some
+ * positions only (the associative-recall set, `kernels/data/mqar.ts`), per-target loss weights.
+ */
+export interface TokenBatch {
+  /** `batchSize` sequences of `seqLen + 1` tokens, concatenated. */
+  readonly tokens: Int32Array;
+  /**
+   * Weight of each target `[batchSize · seqLen]`, index `b · seqLen + t` (the target is token t + 1 of
+   * sequence b): the loss is `Σ w·ℓ / Σ w` and the accuracy `Σ w·[argmax = target] / Σ w`. Absent: the
+   * plain mean over every target.
+   */
+  readonly weights?: Float32Array;
+}
+
+/**
+ * Checks per-target weights for `rows` targets (finite, ≥ 0, not all zero); returns their sum `Σ w`.
+ * Throws naming the first bad entry and its value.
+ */
+export function checkWeights(weights: ArrayLike<number>, rows: number): number {
+  if (weights.length !== rows) {
+    throw new Error(
+      `weights: ${weights.length} entries, expected one per target (batchSize · seqLen = ${rows})`,
+    );
+  }
+  let sum = 0;
+  for (let r = 0; r < rows; r++) {
+    const w = weights[r];
+    if (!(Number.isFinite(w) && w >= 0)) {
+      throw new Error(`weights: entry ${r} is ${w}; weights must be finite and ≥ 0`);
+    }
+    sum += w;
+  }
+  if (sum === 0) throw new Error("weights: all zero; at least one target must count");
+  return sum;
+}

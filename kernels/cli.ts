@@ -49,7 +49,9 @@ Writes DIR/log.jsonl (one JSON line per logged step, then {"event":"done"} or "d
 DIR/config.json and DIR/checkpoint.{bin,json}.
 
   --config FILE            JSON TrainConfig (partial; flags below override it)
-  --corpus DIR             corpus folder (train.bin/.json, val.bin/.json)
+  --corpus DIR             corpus folder (train.bin/.json, val.bin/.json); an associative-recall
+                           set (prepare --source mqar) trains on whole examples, with loss and
+                           accuracy at the answers only (--seq-len must be its T)
   --out DIR                run folder
   --backend gpu|reference  compute backend (default gpu)
   --resume                 continue from the checkpoint in --out (required if one exists; an error
@@ -217,7 +219,8 @@ export async function parseTrainArgs(args: string[]): Promise<TrainArgs | null> 
 }
 
 function progressLine(cfg: TrainConfig, r: StepRecord, e: ThroughputEstimate | null): string {
-  const val = r.val_loss !== undefined ? `  val ${r.val_loss.toFixed(4)}` : "";
+  const val = (r.val_loss !== undefined ? `  val ${r.val_loss.toFixed(4)}` : "") +
+    (r.val_accuracy !== undefined ? `  val acc ${r.val_accuracy.toFixed(3)}` : "");
   return `step ${r.step}/${cfg.steps}  loss ${r.train_loss.toFixed(4)}${val}  lr ${r.lr.toExponential(2)}  ` +
     `|g| ${r.grad_norm.toFixed(3)}  ${Math.round(r.tokens_per_s)} tok/s  ${
       (r.flops_per_s / 1e9).toFixed(3)
@@ -241,7 +244,9 @@ function progressPrinter(cfg: TrainConfig): (r: StepRecord) => void {
 function summary(res: TrainResult): string {
   const f = (x: number | null) => (x === null ? "n/a" : x.toFixed(4));
   return `${res.status}: ${res.steps} steps, ${res.tokens} tokens, train loss ${f(res.finalTrainLoss)}, ` +
-    `val loss ${f(res.finalValLoss)}, ${res.seconds.toFixed(1)} s` +
+    `val loss ${f(res.finalValLoss)}` +
+    (res.finalValAccuracy !== undefined ? `, val accuracy ${f(res.finalValAccuracy)}` : "") +
+    `, ${res.seconds.toFixed(1)} s` +
     (res.resumedFrom > 0 ? ` (resumed at step ${res.resumedFrom})` : "") +
     (res.reason ? `; ${res.reason}` : "") +
     (res.status === "aborted" ? "; checkpoint written, continue with --resume" : "");

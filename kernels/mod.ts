@@ -27,6 +27,8 @@ export { type Dispatch, GpuContext, type ParamValue as UniformValue } from "./gp
 export type { MatmulTile } from "./gpu/matmul.ts";
 export { type LoaderState, TokenLoader } from "./data/loader.ts";
 export { prepareCorpus, type PrepareOptions } from "./data/corpus.ts";
+export { type MqarManifest, type MqarPrepareOptions, prepareMqar, resolveMqarPrepare } from "./data/mqar.ts";
+export { ExampleLoader, type ExampleLoaderState } from "./data/examples.ts";
 export type { CorpusSource, TokenFileHeader } from "./data/tokenfile.ts";
 export { main as trainMain, parseTrainArgs, TRAIN_USAGE, type TrainArgs } from "./cli.ts";
 export * as reference from "./reference/mod.ts";

@@ -258,6 +258,14 @@ export interface TrainState {
   readonly step: number;
 }
 
+/** What `Backend.evalWeighted` returns. */
+export interface WeightedEval {
+  /** Weighted mean cross-entropy, nats/token. */
+  readonly loss: number;
+  /** Weighted fraction of targets whose logit is the row maximum (argmax = target), in [0, 1]. */
+  readonly accuracy: number;
+}
+
 /**
  * A compute backend that can train the model. The WebGPU backend records one command buffer per
  * `trainStep` (forward, backward, global-norm clip, AdamW); the reference backend does the same in
@@ -273,13 +281,19 @@ export interface Backend {
   /**
    * One optimizer step on a batch of `batchSize` sequences of `seqLen + 1` tokens each
    * (inputs are tokens [0, seqLen), targets [1, seqLen]). The mean train loss (nats/token) is kept
-   * on the device until `readTrainLosses`.
+   * on the device until `readTrainLosses`. With per-target `weights` `[batchSize · seqLen]`
+   * (`TokenBatch.weights` of kernels/batch.ts) the loss is `Σ w·ℓ / Σ w` and its gradient follows.
    */
-  trainStep(tokens: Int32Array, batchSize: number, opt: OptimizerStep): void;
+  trainStep(tokens: Int32Array, batchSize: number, opt: OptimizerStep, weights?: Float32Array): void;
   /** Mean train losses (nats/token) and pre-clip global gradient norms of the steps since the last call. */
   readTrainLosses(): Promise<{ loss: Float32Array; gradNorm: Float32Array }>;
   /** Mean loss (nats/token) of a batch, no gradient. */
   evalLoss(tokens: Int32Array, batchSize: number): Promise<number>;
+  /**
+   * Loss `Σ w·ℓ / Σ w` (nats/token) and accuracy `Σ w·[argmax = target] / Σ w` of a batch under
+   * per-target `weights` `[batchSize · seqLen]` (1 at the answers of a recall task, 0 elsewhere), no gradient.
+   */
+  evalWeighted(tokens: Int32Array, batchSize: number, weights: Float32Array): Promise<WeightedEval>;
   /** Release device resources. */
   destroy(): void;
 }

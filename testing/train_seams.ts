@@ -5,7 +5,7 @@
  * production run can switch them on and no hash sees them.
  * @module
  */
-import type { Backend, OptimizerStep, TrainState } from "../kernels/types.ts";
+import type { Backend, OptimizerStep, TrainState, WeightedEval } from "../kernels/types.ts";
 import { backendOf } from "../kernels/backend_of.ts";
 import type { BackendMaker } from "../kernels/cli.ts";
 
@@ -24,8 +24,8 @@ class ForwardingBackend implements Backend {
   getState(): Promise<TrainState> {
     return this.inner.getState();
   }
-  trainStep(tokens: Int32Array, batchSize: number, opt: OptimizerStep): void {
-    this.inner.trainStep(tokens, batchSize, opt);
+  trainStep(tokens: Int32Array, batchSize: number, opt: OptimizerStep, weights?: Float32Array): void {
+    this.inner.trainStep(tokens, batchSize, opt, weights);
     this.nextStep++;
   }
   readTrainLosses(): Promise<{ loss: Float32Array; gradNorm: Float32Array }> {
@@ -33,6 +33,9 @@ class ForwardingBackend implements Backend {
   }
   evalLoss(tokens: Int32Array, batchSize: number): Promise<number> {
     return this.inner.evalLoss(tokens, batchSize);
+  }
+  evalWeighted(tokens: Int32Array, batchSize: number, weights: Float32Array): Promise<WeightedEval> {
+    return this.inner.evalWeighted(tokens, batchSize, weights);
   }
   destroy(): void {
     this.inner.destroy();
@@ -43,8 +46,13 @@ class NanAtStep extends ForwardingBackend {
   constructor(inner: Backend, private readonly step: number) {
     super(inner);
   }
-  override trainStep(tokens: Int32Array, batchSize: number, opt: OptimizerStep): void {
-    super.trainStep(tokens, batchSize, this.nextStep === this.step ? { ...opt, lr: NaN } : opt);
+  override trainStep(
+    tokens: Int32Array,
+    batchSize: number,
+    opt: OptimizerStep,
+    weights?: Float32Array,
+  ): void {
+    super.trainStep(tokens, batchSize, this.nextStep === this.step ? { ...opt, lr: NaN } : opt, weights);
   }
 }
 
@@ -53,8 +61,13 @@ class SlowSteps extends ForwardingBackend {
   constructor(inner: Backend, private readonly ms: number) {
     super(inner);
   }
-  override trainStep(tokens: Int32Array, batchSize: number, opt: OptimizerStep): void {
-    super.trainStep(tokens, batchSize, opt);
+  override trainStep(
+    tokens: Int32Array,
+    batchSize: number,
+    opt: OptimizerStep,
+    weights?: Float32Array,
+  ): void {
+    super.trainStep(tokens, batchSize, opt, weights);
     Atomics.wait(this.cell, 0, 0, this.ms); // a synchronous sleep: trainStep is synchronous
   }
 }

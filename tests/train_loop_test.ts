@@ -158,7 +158,7 @@ Deno.test("train: on the synthetic Markov language the validation loss approache
   const chain = markovChain(ALPHABET, SEED, SHARPNESS);
   const { data } = await openCorpus(dir, 0, 259);
   let nll = 0, n = 0;
-  for (const b of data.validationBatches(cfg.evalBatches, cfg.batchSize, cfg.model.seqLen)) {
+  for (const { tokens: b } of data.validationBatches(cfg.evalBatches, cfg.batchSize, cfg.model.seqLen)) {
     for (let s = 0; s < cfg.batchSize; s++) {
       for (let t = 0; t < cfg.model.seqLen; t++) {
         const i = b[s * 17 + t] - chain.firstToken, j = b[s * 17 + t + 1] - chain.firstToken;

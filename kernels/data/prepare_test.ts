@@ -24,7 +24,7 @@ Deno.test("prepare CLI: arguments map to options; missing or bad flags are named
   );
   assert.throws(
     () => parsePrepareArgs(["--source", "web", "--out", "d"]),
-    /--source: expected text, synthetic or debian/,
+    /--source: expected text, synthetic, debian or mqar/,
   );
   assert.throws(() => parsePrepareArgs(["--source", "debian"]), /--out: required/);
 });

@@ -9,8 +9,11 @@ import { sha256Hex } from "../../util/hex.ts";
 
 /** Where a corpus came from (recorded in every header). */
 export interface CorpusSource {
-  /** "text" (user files), "synthetic" (Markov chain) or "debian" (an installed package). */
-  readonly kind: "text" | "synthetic" | "debian";
+  /**
+   * "text" (user files), "synthetic" (Markov chain), "debian" (an installed package) or "mqar" (the
+   * associative-recall task, `mqar.ts`; its options are in the folder's `mqar.json`).
+   */
+  readonly kind: "text" | "synthetic" | "debian" | "mqar";
   /** One line saying what the tokens are. */
   readonly description: string;
   /** Input files, for "text" and "debian". */
@@ -19,7 +22,7 @@ export interface CorpusSource {
   readonly package?: string;
   /** License of the text, where known. */
   readonly license?: string;
-  /** Seed, for "synthetic". */
+  /** Seed, for "synthetic" and "mqar". */
   readonly seed?: number;
   /** Alphabet size K, for "synthetic". */
   readonly alphabetSize?: number;

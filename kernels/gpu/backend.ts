@@ -23,8 +23,10 @@ import {
   type OptimizerStep,
   type TrainState,
   validateModelConfig,
+  type WeightedEval,
 } from "../types.ts";
 import { splitTokens } from "../batch.ts";
+import { meanOneWeights } from "./cross_entropy.ts";
 import { GpuContext, type GpuContextOptions } from "./context.ts";
 import type { MatmulTile } from "./matmul.ts";
 import { tokenIndex } from "./embedding.ts";
@@ -186,15 +188,15 @@ export class GpuBackend implements Backend {
     }
   }
 
-  #workspace(batch: number, seqLen: number): Workspace {
-    const key = `${batch}x${seqLen}`;
+  #workspace(batch: number, seqLen: number, weighted = false): Workspace {
+    const key = `${batch}x${seqLen}${weighted ? "w" : ""}`;
     const hit = this.#workspaces.get(key);
     if (hit) return hit;
     const ws = recordWorkspace(
       this.#ctx,
       this.#cfg,
       { store: this.#store, tuner: this.#tuner, shared: this.#shared },
-      { batch, seqLen },
+      { batch, seqLen, weighted },
       {
         attention: this.#opts.attention ?? "auto",
         denseAttentionBytes: this.#opts.denseAttentionBytes ?? 4 * 2 ** 30,
@@ -207,8 +209,11 @@ export class GpuBackend implements Backend {
     return ws;
   }
 
-  /** Checks and splits a batch (`splitTokens`), uploads it into its workspace and returns the workspace. */
-  #load(tokens: Int32Array, batchSize: number, what: string): Workspace {
+  /**
+   * Checks and splits a batch (`splitTokens`), uploads it (and its weights, normalised to mean 1, into a
+   * weighted workspace) and returns the workspace.
+   */
+  #load(tokens: Int32Array, batchSize: number, what: string, weights?: Float32Array): Workspace {
     if (this.#destroyed) throw new Error(`GpuBackend.${what}: backend was destroyed`);
     let batch: ReturnType<typeof splitTokens>;
     try {
@@ -230,9 +235,16 @@ export class GpuBackend implements Backend {
         );
       }
     }
-    const ws = this.#workspace(batchSize, T);
+    let u: Float32Array | undefined;
+    try {
+      u = weights === undefined ? undefined : meanOneWeights(weights, batch.targets.length);
+    } catch (e) {
+      throw new Error(`GpuBackend.${what}: ${(e as Error).message}`);
+    }
+    const ws = this.#workspace(batchSize, T, u !== undefined);
     const { offsets, positions } = tokenIndex(batch.inputs, V);
     const q = this.#ctx.device.queue;
+    if (u !== undefined) q.writeBuffer(ws.weights!, 0, u);
     q.writeBuffer(ws.tokens, 0, new Uint32Array(batch.inputs.buffer));
     q.writeBuffer(ws.targets, 0, new Uint32Array(batch.targets.buffer));
     q.writeBuffer(ws.offsets, 0, offsets);
@@ -240,14 +252,17 @@ export class GpuBackend implements Backend {
     return ws;
   }
 
-  /** Records and submits one optimizer step (one command buffer); loss and norm are logged on the device. */
-  trainStep(tokens: Int32Array, batchSize: number, opt: OptimizerStep): void {
+  /**
+   * Records and submits one optimizer step (one command buffer; loss weighted by `weights` when given); loss
+   * and norm are logged on the device.
+   */
+  trainStep(tokens: Int32Array, batchSize: number, opt: OptimizerStep, weights?: Float32Array): void {
     if (this.#pending >= this.#capacity) {
       throw new Error(
         `GpuBackend.trainStep: ${this.#pending} steps since the last readTrainLosses (capacity ${this.#capacity})`,
       );
     }
-    const ws = this.#load(tokens, batchSize, "trainStep");
+    const ws = this.#load(tokens, batchSize, "trainStep", weights);
     this.#ctx.device.queue.writeBuffer(this.#shared.step, 0, packStep(opt, this.#step, this.#pending));
     this.#ctx.run("trainStep", ws.train);
     this.#step++;
@@ -270,6 +285,16 @@ export class GpuBackend implements Backend {
     await this.#tune();
     this.#ctx.run("evalLoss", ws.evalPlan);
     return (await this.#ctx.read(this.#shared.evalLog, 1))[0];
+  }
+
+  /** Returns the weighted loss (nats/token) and accuracy of a batch, forward only; the state is unchanged. */
+  async evalWeighted(tokens: Int32Array, batchSize: number, weights: Float32Array): Promise<WeightedEval> {
+    const ws = this.#load(tokens, batchSize, "evalWeighted", weights);
+    await this.#tune();
+    this.#ctx.run("evalWeighted", ws.evalPlan);
+    const loss = (await this.#ctx.read(this.#shared.evalLog, 1))[0];
+    const accuracy = (await this.#ctx.read(ws.accuracy!, 1))[0];
+    return { loss, accuracy };
   }
 
   /** Replaces parameters, AdamW moments and the step count; throws naming a tensor of the wrong size. */

@@ -70,6 +70,8 @@ export {
   crossEntropyBlockStats,
   crossEntropyRows,
   meanLoss,
+  meanOneWeights,
+  type RowWeights,
 } from "./cross_entropy.ts";
 export { joinColumns, refineBounds, splitColumns, type SubBlock, vocabBounds } from "./vocab_split.ts";
 export {

@@ -15,6 +15,9 @@
  * log-sum-exp `[B, hq, T]` in flash mode. The vocabulary blocks of the LM head are refined into logits
  * blocks that fit a binding; the split cross-entropy merges each row's running maximum and sum of
  * exponentials block by block in a fixed order, and `dx` of the LM head accumulates over the blocks in order.
+ *
+ * A weighted workspace (per-target loss weights, the mask of a recall task) records the weighted variants of
+ * the cross-entropy kernels (`cross_entropy.ts`): the same plan otherwise, plus the evaluation's accuracy.
  * @module
  */
 import { type LayerTensors, type ModelConfig, numKvHeads, numQueryHeads } from "../types.ts";
@@ -38,6 +41,7 @@ import {
   crossEntropyBlockStats,
   crossEntropyRows,
   meanLoss,
+  type RowWeights,
 } from "./cross_entropy.ts";
 import { refineBounds } from "./vocab_split.ts";
 import { stepProducts } from "./products.ts";
@@ -91,6 +95,10 @@ export interface Workspace {
   readonly offsets: GPUBuffer;
   /** `tokenIndex` positions `[B·T]` (u32). */
   readonly positions: GPUBuffer;
+  /** Weighted workspaces only: per-target weights normalised to mean 1 `[B·T]` (`meanOneWeights`). */
+  readonly weights?: GPUBuffer;
+  /** Weighted workspaces only: the evaluation's weighted accuracy `[1]`, written by `evalPlan`. */
+  readonly accuracy?: GPUBuffer;
   /** Every dispatch of a training step, in order. */
   train: Dispatch[];
   /** Every dispatch of an evaluation (forward and mean loss), in order. */
@@ -227,12 +235,12 @@ export function recordWorkspace(
   ctx: GpuContext,
   cfg: ModelConfig,
   parts: { readonly store: ParameterStore; readonly tuner: MatmulTuner; readonly shared: SharedBuffers },
-  shape: { readonly batch: number; readonly seqLen: number },
+  shape: { readonly batch: number; readonly seqLen: number; readonly weighted?: boolean },
   opts: RecordOptions,
 ): Workspace {
   const { store, tuner, shared } = parts;
   const { batch, seqLen: T } = shape;
-  const key = `${batch}x${T}`;
+  const key = `${batch}x${T}${shape.weighted ? " weighted" : ""}`;
   const N = batch * T, w = cfg.width, hs = cfg.headSize, V = cfg.vocabSize;
   const hq = numQueryHeads(cfg), hkv = numKvHeads(cfg), md = cfg.mlpRatio * w;
   // q and k have dqk per head (a linear mixer's d'), v and o headSize
@@ -311,6 +319,10 @@ export function recordWorkspace(
     buf(split ? `logits [${b.start}:${b.start + b.count})` : "logits", N * b.count)
   );
   const rowLoss = buf("row loss", N);
+  const weighted: RowWeights | undefined = shape.weighted
+    ? { weights: buf("loss weights", N), rowCorrect: buf("row correct", N) }
+    : undefined;
+  const accuracy = weighted ? buf("eval accuracy", 1) : undefined;
   const ceStats = split ? buf("cross-entropy stats", 2 * N) : rowLoss;
   const ceTarget = split ? buf("cross-entropy target logit", N) : rowLoss;
   const dx = buf("d residual", N * w), dn = buf("d norm out", N * w);
@@ -384,19 +396,19 @@ export function recordWorkspace(
     blocks.map((b, j) =>
       crossEntropyBlockStats(
         ctx,
-        { logits: logits[j], targets, stats: ceStats, targetLogit: ceTarget, rowLoss },
+        { logits: logits[j], targets, stats: ceStats, targetLogit: ceTarget, rowLoss, weighted },
         { rows: N, cols: b.count, start: b.start, first: j === 0, last: j === blocks.length - 1 },
       )
     );
   const rows = (grad: boolean) =>
-    crossEntropyRows(ctx, { logits: logits[0], targets, rowLoss }, { rows: N, vocab: V, grad });
+    crossEntropyRows(ctx, { logits: logits[0], targets, rowLoss, weighted }, { rows: N, vocab: V, grad });
 
   // ---- backward
   // per logits block: its dlogits, dW_head block = xfᵀ·dlogits, dn (+)= dlogits·W_blockᵀ in block order
   const headBackward = (): Dispatch[] => [
     ...blocks.flatMap((b, j) => [
       ...(split
-        ? [crossEntropyBlockGrad(ctx, { logits: logits[j], targets, stats: ceStats }, {
+        ? [crossEntropyBlockGrad(ctx, { logits: logits[j], targets, stats: ceStats, weighted }, {
           rows: N,
           cols: b.count,
           start: b.start,
@@ -461,6 +473,9 @@ export function recordWorkspace(
     ...forward,
     ...(split ? stats : [rows(false)]),
     meanLoss(ctx, { rowLoss, losses: shared.evalLog, step: shared.evalStep }, N),
+    ...(weighted && accuracy
+      ? [meanLoss(ctx, { rowLoss: weighted.rowCorrect, losses: accuracy, step: shared.evalStep }, N)]
+      : []),
   ];
   const backward = [...(split ? stats : [rows(true)]), ...plan.lossLog(), ...headBackward()];
   for (let l = cfg.depth - 1; l >= 0; l--) {
@@ -477,6 +492,8 @@ export function recordWorkspace(
     targets,
     offsets,
     positions,
+    weights: weighted?.weights,
+    accuracy,
     train,
     evalPlan,
     counts: {

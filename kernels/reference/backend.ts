@@ -10,9 +10,10 @@ import {
   parameterSpecs,
   type TrainState,
   validateModelConfig,
+  type WeightedEval,
 } from "../types.ts";
 import { adamwStep } from "./adamw.ts";
-import { referenceForwardBackward, referenceLoss } from "./model.ts";
+import { referenceEval, referenceForwardBackward, referenceLoss } from "./model.ts";
 
 /** A float64 CPU implementation of {@link Backend}; its identity is "reference-f64". */
 export class ReferenceBackend implements Backend {
@@ -83,9 +84,12 @@ export class ReferenceBackend implements Backend {
     return Promise.resolve({ params: f32(this.#params), m: f32(this.#m), v: f32(this.#v), step: this.#step });
   }
 
-  /** Runs forward, backward, clip and AdamW on one batch; the loss and pre-clip norm are queued. */
-  trainStep(tokens: Int32Array, batchSize: number, opt: OptimizerStep): void {
-    const { loss, grads } = referenceForwardBackward(this.#cfg, this.#params, tokens, batchSize);
+  /**
+   * Runs forward, backward, clip and AdamW on one batch (loss weighted by `weights` when given); the loss
+   * and pre-clip norm are queued.
+   */
+  trainStep(tokens: Int32Array, batchSize: number, opt: OptimizerStep, weights?: Float32Array): void {
+    const { loss, grads } = referenceForwardBackward(this.#cfg, this.#params, tokens, batchSize, weights);
     const norm = adamwStep(this.#params, grads, this.#m, this.#v, this.#decay, this.#step, opt);
     this.#step++;
     this.#losses.push(loss);
@@ -104,6 +108,15 @@ export class ReferenceBackend implements Backend {
   evalLoss(tokens: Int32Array, batchSize: number): Promise<number> {
     try {
       return Promise.resolve(referenceLoss(this.#cfg, this.#params, tokens, batchSize));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /** Returns the weighted loss (nats/token) and accuracy of a batch without changing the state. */
+  evalWeighted(tokens: Int32Array, batchSize: number, weights: Float32Array): Promise<WeightedEval> {
+    try {
+      return Promise.resolve(referenceEval(this.#cfg, this.#params, tokens, batchSize, weights));
     } catch (e) {
       return Promise.reject(e);
     }

@@ -23,10 +23,12 @@
  * - gelu_tanh: `0.5 · x · (1 + tanh(c · (x + 0.044715 · x³)))`, `c = sqrt(2/π)`.
  * - GEGLU: `h = gelu_tanh(gate) ⊙ up` where `gate = x·W_gate`, `up = x·W_up`; then `h · W_down`.
  * - softmax cross-entropy (fused): `loss = mean_r(logsumexp(z_r) − z_r[target_r])` in nats/token;
- *   `dz = (softmax(z_r) − onehot(target_r)) / rows` (gradient of the mean).
+ *   `dz = (softmax(z_r) − onehot(target_r)) / rows` (gradient of the mean). With per-target weights w
+ *   (the loss mask of a recall task): `loss = Σ_r w_r·ℓ_r / Σ w`, `dz_r = w_r·(softmax − onehot) / Σ w`.
  * - residual: `y = a + b`; backward passes dy to both.
  * @module
  */
+import { checkWeights } from "../batch.ts";
 
 /** Returns `y = x · W` as `[rows, outDim]`; x is `[rows, inDim]`, W is `[inDim, outDim]`. */
 export function matmulForward(
@@ -392,16 +394,22 @@ export function gegluBackward(
 
 /**
  * Fused softmax cross-entropy over logits `[rows, vocab]` and integer targets `[rows]`: returns the mean
- * loss (nats/token) and dlogits `[rows, vocab]`, the gradient of that mean.
+ * loss (nats/token), dlogits `[rows, vocab]` (the gradient of that mean) and the accuracy (fraction of rows
+ * whose target logit is the row maximum, i.e. argmax = target, ties counted as hits). With per-row
+ * `weights` w (checked by `checkWeights`), the mean is weighted: `loss = Σ w·ℓ / Σ w`,
+ * `dz_r = w_r·(softmax(z_r) − onehot(target_r)) / Σ w`, `accuracy = Σ w·hit / Σ w`; without them every
+ * row weighs 1 (the arithmetic of the unweighted mean is kept as it was).
  */
 export function softmaxCrossEntropy(
   logits: Float64Array,
   targets: ArrayLike<number>,
   rows: number,
   vocab: number,
-): { loss: number; dlogits: Float64Array } {
+  weights?: ArrayLike<number>,
+): { loss: number; dlogits: Float64Array; accuracy: number } {
   const dlogits = new Float64Array(rows * vocab);
-  let total = 0;
+  const wsum = weights === undefined ? rows : checkWeights(weights, rows);
+  let total = 0, hits = 0;
   for (let r = 0; r < rows; r++) {
     const o = r * vocab;
     const tgt = targets[r];
@@ -416,11 +424,20 @@ export function softmaxCrossEntropy(
       dlogits[o + i] = e;
       sum += e;
     }
-    total += Math.log(sum) + max - logits[o + tgt];
-    for (let i = 0; i < vocab; i++) dlogits[o + i] /= sum * rows;
-    dlogits[o + tgt] -= 1 / rows;
+    if (weights === undefined) {
+      total += Math.log(sum) + max - logits[o + tgt];
+      if (logits[o + tgt] >= max) hits++;
+      for (let i = 0; i < vocab; i++) dlogits[o + i] /= sum * rows;
+      dlogits[o + tgt] -= 1 / rows;
+    } else {
+      const w = weights[r];
+      total += w * (Math.log(sum) + max - logits[o + tgt]);
+      if (logits[o + tgt] >= max) hits += w;
+      for (let i = 0; i < vocab; i++) dlogits[o + i] = (dlogits[o + i] * w) / (sum * wsum);
+      dlogits[o + tgt] -= w / wsum;
+    }
   }
-  return { loss: total / rows, dlogits };
+  return { loss: total / wsum, dlogits, accuracy: hits / wsum };
 }
 
 /** Returns `a + b` elementwise. */

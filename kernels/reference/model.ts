@@ -6,7 +6,8 @@
  * `a = rmsnorm(x, attn_norm)`, `q = rope(a·wq)`, `k = rope(a·wk)`, `v = a·wv`,
  * `x = x + mixer(q, k, v)·wo` (the config's mixer, `mixers.ts`; softmax attention by default); `m = rmsnorm(x, mlp_norm)`,
  * `x = x + (gelu_tanh(m·w_gate) ⊙ (m·w_up))·w_down`. Then `logits = rmsnorm(x, final_norm)·lm_head`
- * and the loss is the mean softmax cross-entropy in nats/token.
+ * and the loss is the mean softmax cross-entropy in nats/token (weighted by per-target `weights` when given:
+ * `Σ w·ℓ / Σ w`, the loss mask of a recall task), with the accuracy at the same positions.
  * @module
  */
 import { type ModelConfig, nameTensors, numKvHeads, numQueryHeads, parameterSpecs } from "../types.ts";
@@ -30,8 +31,10 @@ import { mixerOf, queryKeyDim } from "../../scaling/count/mixer.ts";
 
 /** Loss (nats/token, mean over all target positions) and gradients in `parameterSpecs` order. */
 export interface ForwardBackwardResult {
-  /** Mean cross-entropy, nats/token. */
+  /** Mean cross-entropy, nats/token (weighted by the per-target weights when given). */
   readonly loss: number;
+  /** Fraction of targets (weighted likewise) whose logit is the row maximum (argmax = target). */
+  readonly accuracy: number;
   /** d loss / d parameter, one tensor per `parameterSpecs(cfg)` entry. */
   readonly grads: Float64Array[];
 }
@@ -77,6 +80,7 @@ function run(
   tokens: ArrayLike<number>,
   batchSize: number,
   withGrad: boolean,
+  weights?: ArrayLike<number>,
 ): ForwardBackwardResult {
   checkParams(cfg, rawParams);
   const params = rawParams.map(toF64);
@@ -115,8 +119,8 @@ function run(
   }
   const { y: xf, rstd: fRstd } = rmsnormForward(x, P.finalNorm, N, w, cfg.normEps);
   const logits = matmulForward(xf, P.lmHead, N, w, V);
-  const { loss, dlogits } = softmaxCrossEntropy(logits, targets, N, V);
-  if (!withGrad) return { loss, grads: [] };
+  const { loss, dlogits, accuracy } = softmaxCrossEntropy(logits, targets, N, V, weights);
+  if (!withGrad) return { loss, accuracy, grads: [] };
 
   const grads: Float64Array[] = params.map((p) => new Float64Array(p.length));
   const G = nameTensors(cfg, grads);
@@ -158,20 +162,22 @@ function run(
     dx = residualForward(dxMid, aN.dx);
   }
   G.embed.set(embeddingBackward(dx, inputs, V, w));
-  return { loss, grads };
+  return { loss, accuracy, grads };
 }
 
 /**
  * Runs forward and backward on `batchSize` sequences of `T+1` tokens; returns the mean loss
- * (nats/token) and the gradients in `parameterSpecs(cfg)` order (float64).
+ * (nats/token; weighted by `weights` `[batchSize · T]` when given) and the gradients in
+ * `parameterSpecs(cfg)` order (float64).
  */
 export function referenceForwardBackward(
   cfg: ModelConfig,
   params: ArrayLike<number>[],
   tokens: ArrayLike<number>,
   batchSize: number,
+  weights?: ArrayLike<number>,
 ): ForwardBackwardResult {
-  return run(cfg, params, tokens, batchSize, true);
+  return run(cfg, params, tokens, batchSize, true, weights);
 }
 
 /** Returns the mean cross-entropy loss (nats/token) of a batch, forward only. */
@@ -182,4 +188,19 @@ export function referenceLoss(
   batchSize: number,
 ): number {
   return run(cfg, params, tokens, batchSize, false).loss;
+}
+
+/**
+ * Returns the loss (nats/token) and accuracy of a batch, forward only, both weighted by `weights`
+ * `[batchSize · T]` when given (e.g. 1 at the answers of a recall task, 0 elsewhere).
+ */
+export function referenceEval(
+  cfg: ModelConfig,
+  params: ArrayLike<number>[],
+  tokens: ArrayLike<number>,
+  batchSize: number,
+  weights?: ArrayLike<number>,
+): { loss: number; accuracy: number } {
+  const { loss, accuracy } = run(cfg, params, tokens, batchSize, false, weights);
+  return { loss, accuracy };
 }

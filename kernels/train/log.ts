@@ -22,6 +22,11 @@ export interface StepRecord {
   train_loss_last: number;
   /** Mean validation loss on the fixed held-out batches (nats/token), when evaluated at this step. */
   val_loss?: number;
+  /**
+   * Validation accuracy at the weighted targets (the answers of an associative-recall set: the weighted
+   * fraction whose argmax is the target), when evaluated at this step on a set with weights.
+   */
+  val_accuracy?: number;
   /** Learning rate of this (the last) step. */
   lr: number;
   /** Mean pre-clip global gradient L2 norm over the steps since the previous log line. */
@@ -36,7 +41,14 @@ export interface StepRecord {
 
 /** The final event of a run. */
 export type EventRecord =
-  | { event: "done"; step: number; tokens: number; final_val_loss: number | null }
+  | {
+    event: "done";
+    step: number;
+    tokens: number;
+    final_val_loss: number | null;
+    /** Last validation accuracy, on a set with weights only. */
+    final_val_accuracy?: number | null;
+  }
   | { event: "diverged"; reason: string; step: number; tokens: number };
 
 /** Any log line. */

@@ -1,7 +1,9 @@
 /**
  * The training loop: create or resume the state, run optimizer steps on a {@link Backend}, read losses
  * back only every `logEvery` steps (and at evaluations and checkpoints), evaluate the validation loss on a
- * fixed held-out sample, write `log.jsonl` and checkpoints, and stop on divergence.
+ * fixed held-out sample, write `log.jsonl` and checkpoints, and stop on divergence. Batches that carry
+ * per-target weights (an associative-recall set: 1 at the answers) train on the weighted loss and are
+ * evaluated on the weighted loss and accuracy (`val_accuracy` in the log).
  *
  * Determinism: after writing a checkpoint the loop loads that very state back into the backend, so an
  * uninterrupted run and a run resumed from the checkpoint continue from the same float32 state; with a
@@ -11,6 +13,7 @@
  */
 
 import { type Backend, parameterSpecs, type TrainState } from "../types.ts";
+import type { TokenBatch } from "../batch.ts";
 import { initParams } from "../init.ts";
 import { tokensPerStep, type TrainConfig, trajectoryHash } from "./config.ts";
 import { learningRateAt } from "./schedule.ts";
@@ -24,14 +27,14 @@ export const CONFIG_FILE = "config.json";
 
 /** The data the loop needs: a resumable training stream and a fixed validation sample. */
 export interface TrainingData {
-  /** Returns the next training batch: batchSize sequences of seqLen + 1 tokens. */
-  nextBatch(batchSize: number, seqLen: number): Int32Array;
+  /** Returns the next training batch: batchSize sequences of seqLen + 1 tokens (and target weights, if any). */
+  nextBatch(batchSize: number, seqLen: number): TokenBatch;
   /** Returns the JSON-serialisable cursor and RNG state. */
   state(): unknown;
   /** Restores a state returned by `state()`. */
   restore(state: unknown): void;
   /** Returns `n` fixed validation batches (the same on every call). */
-  validationBatches(n: number, batchSize: number, seqLen: number): Int32Array[];
+  validationBatches(n: number, batchSize: number, seqLen: number): TokenBatch[];
 }
 
 /** How a run ended. */
@@ -49,6 +52,8 @@ export interface TrainResult {
   readonly finalTrainLoss: number | null;
   /** Last validation loss (nats/token), null if none. */
   readonly finalValLoss: number | null;
+  /** Last validation accuracy at the weighted targets (batches with weights only), null if none. */
+  readonly finalValAccuracy?: number | null;
   /** Divergence reason, when diverged. */
   readonly reason?: string;
   /** Step at which the run was resumed (0 for a fresh run). */
@@ -145,12 +150,29 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
   let windowStartStep = startStep;
   let lastTrainLoss: number | null = null;
   let lastValLoss: number | null = null;
+  let lastValAccuracy: number | null = null;
   const valBatches = data.validationBatches(config.evalBatches, B, T);
+  const weighted = valBatches.some((b) => b.weights !== undefined);
 
-  const evaluate = async (): Promise<number> => {
-    let s = 0;
-    for (const batch of valBatches) s += await backend.evalLoss(batch, B);
-    return s / valBatches.length;
+  /** The validation loss (mean over the batches) and, for weighted batches, the accuracy (weighted means). */
+  const evaluate = async (): Promise<{ loss: number; accuracy?: number }> => {
+    if (!weighted) {
+      let s = 0;
+      for (const batch of valBatches) s += await backend.evalLoss(batch.tokens, B);
+      return { loss: s / valBatches.length };
+    }
+    let loss = 0, accuracy = 0, total = 0;
+    for (const batch of valBatches) {
+      if (batch.weights === undefined) {
+        throw new Error("validation batches: some carry weights and some do not");
+      }
+      const w = batch.weights.reduce((a, b) => a + b, 0);
+      const r = await backend.evalWeighted(batch.tokens, B, batch.weights);
+      loss += w * r.loss;
+      accuracy += w * r.accuracy;
+      total += w;
+    }
+    return { loss: loss / total, accuracy: accuracy / total };
   };
 
   const diverged = async (reason: string, step: number): Promise<TrainResult> => {
@@ -161,6 +183,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
       tokens: step * tps,
       finalTrainLoss: lastTrainLoss,
       finalValLoss: lastValLoss,
+      ...(weighted ? { finalValAccuracy: lastValAccuracy } : {}),
       reason,
       resumedFrom: startStep,
       seconds: elapsed(),
@@ -208,6 +231,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     if (last !== undefined && !("event" in last)) {
       lastTrainLoss = last.train_loss;
       lastValLoss = last.val_loss ?? null;
+      lastValAccuracy = last.val_accuracy ?? null;
     }
   }
 
@@ -222,20 +246,21 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
         tokens: s * tps,
         finalTrainLoss: lastTrainLoss,
         finalValLoss: lastValLoss,
+        ...(weighted ? { finalValAccuracy: lastValAccuracy } : {}),
         resumedFrom: startStep,
         seconds: elapsed(),
       };
     }
     const batch = data.nextBatch(B, T);
     const lr = learningRateAt(config, s);
-    backend.trainStep(batch, B, {
+    backend.trainStep(batch.tokens, B, {
       lr,
       beta1: config.beta1,
       beta2: config.beta2,
       eps: config.eps,
       weightDecay: config.weightDecay,
       gradClip: config.gradClip,
-    });
+    }, batch.weights);
     const done = s + 1;
     const logDue = done % config.logEvery === 0 || done === config.steps;
     const evalDue = done === config.steps || (config.evalSteps?.includes(done) ?? false) ||
@@ -250,11 +275,12 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
       trainedAt = elapsed(); // the read-back waited for the device: steps up to `done` are finished
     }
     if (logDue || evalDue) {
-      let val: number | undefined;
+      let val: number | undefined, acc: number | undefined;
       if (evalDue) {
-        val = await evaluate();
+        ({ loss: val, accuracy: acc } = await evaluate());
         if (!Number.isFinite(val)) return await diverged(`non-finite validation loss ${val}`, done);
         lastValLoss = val;
+        if (acc !== undefined) lastValAccuracy = acc;
       }
       const now = elapsed();
       // Throughput counts training time only: evaluation and checkpoint writing are left out.
@@ -266,6 +292,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
         train_loss: mean(pendingLosses),
         train_loss_last: pendingLosses[pendingLosses.length - 1],
         ...(val !== undefined ? { val_loss: val } : {}),
+        ...(acc !== undefined ? { val_accuracy: acc } : {}),
         lr,
         grad_norm: mean(pendingNorms),
         seconds: now,
@@ -294,6 +321,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     step: config.steps,
     tokens: config.totalTokens,
     final_val_loss: lastValLoss,
+    ...(weighted ? { final_val_accuracy: lastValAccuracy } : {}),
   });
   return {
     status: "done",
@@ -301,6 +329,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     tokens: config.totalTokens,
     finalTrainLoss: lastTrainLoss,
     finalValLoss: lastValLoss,
+    ...(weighted ? { finalValAccuracy: lastValAccuracy } : {}),
     resumedFrom: startStep,
     seconds: elapsed(),
   };
