@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { mixerLabel, mixerOf, queryKeyDim, validateMixer } from "./mixer.ts";
-import { type ModelConfig, parameterCount, parameterSpecs, validateModelConfig } from "../../kernels/types.ts";
+import {
+  type ModelConfig,
+  parameterCount,
+  parameterSpecs,
+  validateModelConfig,
+} from "../../kernels/types.ts";
 
 const base: ModelConfig = {
   vocabSize: 11,
