@@ -127,6 +127,24 @@ Deno.test("report figures from the real data", async (t) => {
           );
         }
         assert.ok(f4.caption.startsWith(`${rows.length} checkpoints`), f4.caption.slice(0, 40));
+        // Row two as the authors': binning over 750 log-spaced buckets on FLOPs and on GPU-hours, both panels
+        // spanning the data's range (no empty decades), the binning's points drawn beside the hull's.
+        assert.equal(inputs.approach1.bins, 750);
+        const bins = dataset(f4, "binningTokensPerParam");
+        for (const column of ["flops", "gpu_hours"]) {
+          const m = column === "flops" ? inputs.approach1.flops : inputs.approach1.gpuHours!;
+          assert.equal(bins.filter((b) => b.column === column).length, m.binning.points.length, column);
+        }
+        assert.equal(inputs.approach1.flops.binning.points.length, 506);
+        const panels = (f4.spec.vconcat as {
+          hconcat: { layer: { encoding: { x: { scale: { domain: number[] } } } }[] }[];
+        }[])[1].hconcat;
+        assert.equal(panels.length, 2);
+        const flops = rows.map((r) => r.flops);
+        assert.deepEqual(panels[0].layer[0].encoding.x.scale.domain, [
+          Math.min(...flops),
+          Math.max(...flops),
+        ]);
       },
     );
 
@@ -339,11 +357,10 @@ Deno.test("ratioTo6N is counted FLOPs per token over 6N", () => {
   assert.equal(ratioTo6N({ flopsPerToken: 1200, params: 100 }), 2);
 });
 
-Deno.test("approach1 prescription panel spans the data's FLOPs: a decade below to four decades above", async () => {
-  const { defaultFlopsRange } = await import("./specs/approach1.ts");
-  assert.deepEqual(defaultFlopsRange([4.2e18, 2.2e21]), [1e17, 1e26]); // the Gemstones runs
-  assert.deepEqual(defaultFlopsRange([2.3e11, 5.1e14]), [1e10, 1e19]); // the micro study
-  assert.deepEqual(defaultFlopsRange([]), [1e17, 1e25]);
+Deno.test("approach1 panels span the data's compute range only, no empty decades", async () => {
+  const { dataRange } = await import("./specs/approach1.ts");
+  assert.deepEqual(dataRange([4.2e18, NaN, 2.2e21, 0, 7e19]), [4.2e18, 2.2e21]);
+  assert.throws(() => dataRange([NaN]), /no positive compute values/);
 });
 
 Deno.test("approach3 caption says which starts the fit used (the default is a subset of the full grid)", async () => {

@@ -273,8 +273,8 @@ export interface Approach1Record {
   readonly flops: { readonly hull: Approach1Method; readonly binning: Approach1Method };
   /** Results on GPU-hours, or null when the selected rows have no GPU-hours. */
   readonly gpuHours: { readonly hull: Approach1Method; readonly binning: Approach1Method } | null;
-  /** Bins per decade used by binning. */
-  readonly binsPerDecade: number;
+  /** Log-spaced buckets over the compute range used by binning (the authors' 750). */
+  readonly bins: number;
 }
 
 /** `approach2.<variant>/approach2.json`: isoFLOP profiles, or why they cannot be made. */
