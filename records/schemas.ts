@@ -470,7 +470,7 @@ export interface OvertrainingRecord {
   readonly curves: readonly {
     readonly flops: number;
     readonly points: readonly {
-      /** tokens / optimal tokens for that shape. */
+      /** Overtraining factor f: tokens are √f × the optimal tokens (the authors'), tokens/param about f ×. */
       readonly factor: number;
       readonly params: number;
       readonly tokens: number;
@@ -483,6 +483,8 @@ export interface OvertrainingRecord {
       /** Loss minus the compute-optimal loss at this budget, nats per token. */
       readonly lossIncrease: number;
     }[];
+    /** Factors left out, and why (outside the searched shapes, or on the edge of the authors' box). */
+    readonly leftOut: readonly { readonly factor: number; readonly reason: string }[];
   }[];
 }
 

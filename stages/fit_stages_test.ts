@@ -265,7 +265,7 @@ Deno.test("prescriptions of a subset of forms (the relaxed Appendix D stages): o
   );
 });
 
-Deno.test("overtraining Eq. 1: the loss increase is the closed form A·N*^-α·(f^α − 1) + B·D*^-β·(f^-β − 1)", async () => {
+Deno.test("overtraining Eq. 1: tokens ×√f, the loss increase A·N*^-α·(f^(α/2) − 1) + B·D*^-β·(f^(-β/2) − 1)", async () => {
   const law = (await laws()).eq1;
   const flops = 1e20;
   const r = overtrainingRecord(law, {
@@ -286,11 +286,13 @@ Deno.test("overtraining Eq. 1: the loss increase is the closed form A·N*^-α·(
   assert.deepEqual(pts.map((p) => p.factor), [0.25, 0.5, 1, 2, 4]);
   for (const p of pts) {
     const f = p.factor;
-    const want = A * Math.pow(nOpt, -alpha) * (Math.pow(f, alpha) - 1) +
-      B * Math.pow(dOpt, -beta) * (Math.pow(f, -beta) - 1);
+    // The authors' factor (overtrained_single_parabola.py): D = √f·D*, so N = N*/√f.
+    const want = A * Math.pow(nOpt, -alpha) * (Math.pow(f, alpha / 2) - 1) +
+      B * Math.pow(dOpt, -beta) * (Math.pow(f, -beta / 2) - 1);
     assert.ok(Math.abs(p.lossIncrease - want) < 1e-12, `factor ${f}: ${p.lossIncrease} vs ${want}`);
     assert.ok(
-      Math.abs(p.tokens / (f * dOpt) - 1) < 1e-12 && Math.abs(6 * p.params * p.tokens / flops - 1) < 1e-12,
+      Math.abs(p.tokens / (Math.sqrt(f) * dOpt) - 1) < 1e-12 &&
+        Math.abs(6 * p.params * p.tokens / flops - 1) < 1e-12,
     );
     if (f !== 1) assert.ok(p.lossIncrease > 1e-4, `factor ${f} is off the optimum: ${p.lossIncrease}`);
   }
