@@ -21,6 +21,7 @@ import { compileVegaLite } from "./render.ts";
 import { diffStage } from "../stages/diff.ts";
 import { PARAM_CONVENTIONS } from "../stages/collect.ts";
 import { GEMSTONES_SHAPE_DEFAULTS } from "../scaling/count/shape.ts";
+import { AUTHORS_OVERTRAINING_BUDGETS } from "../scaling/prescribe/overtraining.ts";
 
 const VARIANTS = ["paper", "no_embeds", "cooldown"];
 let fixture: Fixture | undefined;
@@ -182,8 +183,31 @@ Deno.test("report figures from the real data", async (t) => {
         }
         const edges = eq2.filter((p) => p.atBoundary).length;
         if (edges > 0) assert.ok(f5.caption.includes(`${edges} of ${eq2.length} budgets`), f5.caption);
+        // The industry models with published token counts in every tokens-per-parameter panel (5, 12, 21 here;
+        // 13-19 in specs/prescriptions_test.ts), at their tokens / params.
+        for (const n of ["5", "12", "21"]) {
+          const tpp = dataset(fig(figures, n), "industry").filter((r) => r.panel === "tokensPerParam");
+          assert.equal(tpp.length, 15, `figure ${n}`);
+          const llama = tpp.find((r) => r.name === "Llama-2-7b-hf");
+          const m = inputs.industry.find((r) => r.hf_name === "meta-llama/Llama-2-7b-hf")!;
+          assert.equal(llama?.value, 2e12 / m.params, `figure ${n}`);
+        }
       },
     );
+
+    await t.step("figure 8: tokens ×√f at the authors' four budgets, one panel each", () => {
+      const f8 = fig(figures, "8");
+      const curves = dataset(f8, "curves") as { flops: number; factor: number; tokens: number }[];
+      const budgets = [...new Set(curves.map((c) => c.flops))];
+      assert.deepEqual(budgets, [...AUTHORS_OVERTRAINING_BUDGETS].filter((b) => budgets.includes(b)));
+      assert.ok(budgets.length >= 3, `${budgets.length} panels`);
+      for (const b of budgets) {
+        const at1 = curves.find((c) => c.flops === b && c.factor === 1)!;
+        for (const c of curves.filter((c) => c.flops === b)) {
+          assert.ok(Math.abs(c.tokens / at1.tokens / Math.sqrt(c.factor) - 1) < 1e-9, `${b} f=${c.factor}`);
+        }
+      }
+    });
 
     await t.step(
       "figure 6 has one N_opt line per law with slope beta/(alpha+beta), Approach 1 lines too",
