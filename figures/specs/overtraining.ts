@@ -69,7 +69,7 @@ export function overtrainingFigure(data: OvertrainingData): Figure {
   const colourOf = (name: string) => colours[allNames.indexOf(name)];
   const factors = points.map((p) => p.factor);
   const xDomain = [Math.min(...factors) / 1.3, Math.max(...factors) * 1.3];
-  const panels = curves.map((c) => {
+  const panels = curves.map((c, i) => {
     const title = panelTitle(c.flops);
     const band = industryInBand(data.industry, c.points.map((p) => p.loss));
     const names = band.map((r) => shortName(r.hf_name));
@@ -77,7 +77,8 @@ export function overtrainingFigure(data: OvertrainingData): Figure {
       field: "factor",
       type: "quantitative",
       scale: { type: "log", domain: xDomain, nice: false },
-      title: "overtraining factor f (tokens ×√f, tokens per parameter ×≈f)",
+      // One x title, under the last panel (the authors' shared x axis).
+      title: i === curves.length - 1 ? "overtraining factor f (tokens ×√f, tokens per parameter ×≈f)" : null,
     };
     const y = { field: "loss", type: "quantitative", scale: { zero: false }, title: "loss" };
     return {
@@ -164,9 +165,10 @@ export function overtrainingFigure(data: OvertrainingData): Figure {
       `per parameter grow by about f); budgets at rows 2, 5, 9 and 12 of their 13-bucket relaxed minima table ` +
       `over 1e18-1e26 FLOPs; points on the edge of their box (width ≤ 257, depth ≤ 2) left out. ` +
       `${parts.join("; ")}. Dashed: industry models within ±${INDUSTRY_LOSS_BOUND} of each panel's losses ` +
-      `(Llama-3.1-70B left out, as theirs). What differs from the authors': our Eq. 2 fit is not theirs (a lower ` +
-      `objective in a flat valley), so the optimum and the curves sit elsewhere; each budget is its bucket's ` +
-      `upper edge, where their minimum row lies within one step of their token grid.`,
+      `(Llama-3.1-70B left out, as theirs). What differs from the authors': we trace our own Eq. 2 fit, not ` +
+      `their stored one, so the optimum and the curves sit elsewhere; each budget is its bucket's upper edge, ` +
+      `where their minimum row lies within one step of their token grid; the shape for each f is found by a ` +
+      `search over widths at fixed FLOPs (theirs: SLSQP from a grid of starts), the same objective.`,
     howToRead:
       "Each panel fixes a compute budget and trades model size for tokens: right of f = 1 the model is smaller " +
       "and trained on more tokens than optimal (overtrained). The curves are flat near their minimum, more so at " +
