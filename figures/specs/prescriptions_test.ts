@@ -54,14 +54,22 @@ function record(variant: string): PrescriptionsRecord {
     flopsCounting: "C = 6ND",
     prescriptions: prescriptions(budgets, shape),
   });
-  return { kind: "prescriptions", variant, forms: [form("eq1", false), form("eq2", true), form("eq3", true)] };
+  return {
+    kind: "prescriptions",
+    variant,
+    forms: [form("eq1", false), form("eq2", true), form("eq3", true)],
+  };
 }
 
 /** Asserts that the tokens-per-parameter panel of `f` holds every industry model with a token count. */
 function assertIndustryInTokensPerParam(f: Figure): void {
   const rows = (f.spec.datasets as Record<string, Record<string, unknown>[]>).industry
     .filter((r) => r.panel === "tokensPerParam");
-  assert.deepEqual(rows.map((r) => r.name).sort(), Object.keys(AUTHORS_TOKENS).sort(), `figure ${f.paperFigure}`);
+  assert.deepEqual(
+    rows.map((r) => r.name).sort(),
+    Object.keys(AUTHORS_TOKENS).sort(),
+    `figure ${f.paperFigure}`,
+  );
   for (const r of rows) {
     const m = industry.find((x) => x.hf_name.endsWith(`/${r.name}`))!;
     const tokens = AUTHORS_TOKENS[r.name as string];
