@@ -21,6 +21,7 @@ import { compileVegaLite } from "./render.ts";
 import { diffStage } from "../stages/diff.ts";
 import { PARAM_CONVENTIONS } from "../stages/collect.ts";
 import { GEMSTONES_SHAPE_DEFAULTS } from "../scaling/count/shape.ts";
+import { AUTHORS_OVERTRAINING_BUDGETS } from "../scaling/prescribe/overtraining.ts";
 
 const VARIANTS = ["paper", "no_embeds", "cooldown"];
 let fixture: Fixture | undefined;
@@ -127,6 +128,24 @@ Deno.test("report figures from the real data", async (t) => {
           );
         }
         assert.ok(f4.caption.startsWith(`${rows.length} checkpoints`), f4.caption.slice(0, 40));
+        // Row two as the authors': binning over 750 log-spaced buckets on FLOPs and on GPU-hours, both panels
+        // spanning the data's range (no empty decades), the binning's points drawn beside the hull's.
+        assert.equal(inputs.approach1.bins, 750);
+        const bins = dataset(f4, "binningTokensPerParam");
+        for (const column of ["flops", "gpu_hours"]) {
+          const m = column === "flops" ? inputs.approach1.flops : inputs.approach1.gpuHours!;
+          assert.equal(bins.filter((b) => b.column === column).length, m.binning.points.length, column);
+        }
+        assert.equal(inputs.approach1.flops.binning.points.length, 506);
+        const panels = (f4.spec.vconcat as {
+          hconcat: { layer: { encoding: { x: { scale: { domain: number[] } } } }[] }[];
+        }[])[1].hconcat;
+        assert.equal(panels.length, 2);
+        const flops = rows.map((r) => r.flops);
+        assert.deepEqual(panels[0].layer[0].encoding.x.scale.domain, [
+          Math.min(...flops),
+          Math.max(...flops),
+        ]);
       },
     );
 
@@ -164,8 +183,31 @@ Deno.test("report figures from the real data", async (t) => {
         }
         const edges = eq2.filter((p) => p.atBoundary).length;
         if (edges > 0) assert.ok(f5.caption.includes(`${edges} of ${eq2.length} budgets`), f5.caption);
+        // The industry models with published token counts in every tokens-per-parameter panel (5, 12, 21 here;
+        // 13-19 in specs/prescriptions_test.ts), at their tokens / params.
+        for (const n of ["5", "12", "21"]) {
+          const tpp = dataset(fig(figures, n), "industry").filter((r) => r.panel === "tokensPerParam");
+          assert.equal(tpp.length, 15, `figure ${n}`);
+          const llama = tpp.find((r) => r.name === "Llama-2-7b-hf");
+          const m = inputs.industry.find((r) => r.hf_name === "meta-llama/Llama-2-7b-hf")!;
+          assert.equal(llama?.value, 2e12 / m.params, `figure ${n}`);
+        }
       },
     );
+
+    await t.step("figure 8: tokens ×√f at the authors' four budgets, one panel each", () => {
+      const f8 = fig(figures, "8");
+      const curves = dataset(f8, "curves") as { flops: number; factor: number; tokens: number }[];
+      const budgets = [...new Set(curves.map((c) => c.flops))];
+      assert.deepEqual(budgets, [...AUTHORS_OVERTRAINING_BUDGETS].filter((b) => budgets.includes(b)));
+      assert.ok(budgets.length >= 3, `${budgets.length} panels`);
+      for (const b of budgets) {
+        const at1 = curves.find((c) => c.flops === b && c.factor === 1)!;
+        for (const c of curves.filter((c) => c.flops === b)) {
+          assert.ok(Math.abs(c.tokens / at1.tokens / Math.sqrt(c.factor) - 1) < 1e-9, `${b} f=${c.factor}`);
+        }
+      }
+    });
 
     await t.step(
       "figure 6 has one N_opt line per law with slope beta/(alpha+beta), Approach 1 lines too",
@@ -339,11 +381,10 @@ Deno.test("ratioTo6N is counted FLOPs per token over 6N", () => {
   assert.equal(ratioTo6N({ flopsPerToken: 1200, params: 100 }), 2);
 });
 
-Deno.test("approach1 prescription panel spans the data's FLOPs: a decade below to four decades above", async () => {
-  const { defaultFlopsRange } = await import("./specs/approach1.ts");
-  assert.deepEqual(defaultFlopsRange([4.2e18, 2.2e21]), [1e17, 1e26]); // the Gemstones runs
-  assert.deepEqual(defaultFlopsRange([2.3e11, 5.1e14]), [1e10, 1e19]); // the micro study
-  assert.deepEqual(defaultFlopsRange([]), [1e17, 1e25]);
+Deno.test("approach1 panels span the data's compute range only, no empty decades", async () => {
+  const { dataRange } = await import("./specs/approach1.ts");
+  assert.deepEqual(dataRange([4.2e18, NaN, 2.2e21, 0, 7e19]), [4.2e18, 2.2e21]);
+  assert.throws(() => dataRange([NaN]), /no positive compute values/);
 });
 
 Deno.test("approach3 caption says which starts the fit used (the default is a subset of the full grid)", async () => {

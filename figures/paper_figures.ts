@@ -36,7 +36,8 @@ export const PAPER_FIGURES: readonly PaperFigure[] = [
   {
     number: "4",
     topic: "Approach 1: loss frontiers on FLOPs and GPU-hours, tokens per parameter",
-    authors: "hot_477 (every recorded checkpoint to 100B tokens); convex hull, then a line in log-log",
+    authors: "hot_477 (every recorded checkpoint to 100B tokens); convex hull, then a line in log-log; " +
+      "binning: the lowest loss in each of 750 log-spaced buckets",
   },
   {
     number: "5",
@@ -56,7 +57,7 @@ export const PAPER_FIGURES: readonly PaperFigure[] = [
   {
     number: "8",
     topic: "overtraining at fixed FLOPs",
-    authors: "hot_100b+; Eq. 2 (width-depth law)",
+    authors: "hot_100b+; Eq. 2 (width-depth law), relaxed minima rows 2, 5, 9, 12; tokens ×√f",
   },
   {
     number: "9",

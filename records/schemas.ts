@@ -273,8 +273,8 @@ export interface Approach1Record {
   readonly flops: { readonly hull: Approach1Method; readonly binning: Approach1Method };
   /** Results on GPU-hours, or null when the selected rows have no GPU-hours. */
   readonly gpuHours: { readonly hull: Approach1Method; readonly binning: Approach1Method } | null;
-  /** Bins per decade used by binning. */
-  readonly binsPerDecade: number;
+  /** Log-spaced buckets over the compute range used by binning (the authors' 750). */
+  readonly bins: number;
 }
 
 /** `approach2.<variant>/approach2.json`: isoFLOP profiles, or why they cannot be made. */
@@ -470,7 +470,7 @@ export interface OvertrainingRecord {
   readonly curves: readonly {
     readonly flops: number;
     readonly points: readonly {
-      /** tokens / optimal tokens for that shape. */
+      /** Overtraining factor f: tokens are √f × the optimal tokens (the authors'), tokens/param about f ×. */
       readonly factor: number;
       readonly params: number;
       readonly tokens: number;
@@ -483,6 +483,8 @@ export interface OvertrainingRecord {
       /** Loss minus the compute-optimal loss at this budget, nats per token. */
       readonly lossIncrease: number;
     }[];
+    /** Factors left out, and why (outside the searched shapes, or on the edge of the authors' box). */
+    readonly leftOut: readonly { readonly factor: number; readonly reason: string }[];
   }[];
 }
 

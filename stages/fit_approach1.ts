@@ -1,12 +1,12 @@
 /**
  * The `approach1.<variant>` stage: the compute-efficient frontier of the selected checkpoints by the
- * Gemstones lower convex hull and by Chinchilla's log-spaced bins, on training FLOPs and on GPU-hours,
+ * Gemstones lower convex hull and by log-spaced bins (the authors' 750 over the range), on training FLOPs and on GPU-hours,
  * with power laws N_opt(C), D_opt(C), (D/N)_opt(C) and a bootstrap over runs of the hull fit.
  * Output: `approach1.json` ({@link Approach1Record}).
  * @module
  */
 import type { Params, Stage } from "../pipeline/stage.ts";
-import { approach1Binning, approach1Hull } from "../scaling/fit/approach1.ts";
+import { approach1Binning, approach1Hull, AUTHORS_BINNING_BUCKETS } from "../scaling/fit/approach1.ts";
 import type { Approach1Point, Approach1Result } from "../scaling/fit/types.ts";
 import { bootstrapApproach1 } from "../scaling/fit/bootstrap.ts";
 import { powerLawOf } from "../scaling/laws/power.ts";
@@ -18,8 +18,8 @@ import { type Approach1Method, type Approach1Record, type SelectedRow, stageId }
 export type Approach1Params = {
   /** Variant name. */
   variant: string;
-  /** Log-spaced bins per decade of compute for the binning method. */
-  binsPerDecade: number;
+  /** Log-spaced buckets over the whole compute range for the binning method (the authors': 750). */
+  bins: number;
   /** Bootstrap resamples of the hull fit (0 disables). */
   bootstrapSamples: number;
   /** Bootstrap seed. */
@@ -28,7 +28,7 @@ export type Approach1Params = {
 
 /** Default Approach 1 parameters. */
 export const DEFAULT_APPROACH1: Omit<Approach1Params, "variant"> = {
-  binsPerDecade: 5,
+  bins: AUTHORS_BINNING_BUCKETS,
   bootstrapSamples: 200,
   seed: 1,
 };
@@ -71,9 +71,6 @@ export function approach1On(
     tokens: r.tokens,
     group: r.run_id,
   }));
-  const lr = points.map((q) => Math.log10(q.resource));
-  const decades = Math.max(...lr) - Math.min(...lr);
-  const bins = Math.max(1, Math.round(decades * p.binsPerDecade));
   const hull = approach1Hull(points);
   let boot: Approach1Method["bootstrap"] = null;
   if (p.bootstrapSamples > 0) {
@@ -102,7 +99,7 @@ export function approach1On(
   }
   return {
     hull: methodRecord(rows, points, hull, boot),
-    binning: methodRecord(rows, points, approach1Binning(points, { bins }), null),
+    binning: methodRecord(rows, points, approach1Binning(points, { bins: p.bins }), null),
   };
 }
 
@@ -114,7 +111,7 @@ export function approach1Record(rows: readonly SelectedRow[], p: Approach1Params
     variant: p.variant,
     flops: approach1On(rows, (r) => r.flops, p),
     gpuHours: haveHours ? approach1On(rows, (r) => r.gpu_hours, p) : null,
-    binsPerDecade: p.binsPerDecade,
+    bins: p.bins,
   };
 }
 

@@ -1,11 +1,17 @@
 /**
- * The `overtraining.<variant>` stage (seed 002 Figure 8): at fixed FLOP budgets, the loss the Eq. 2
- * law predicts when training on `factor` × the compute-optimal tokens (with the model that spends the
- * same budget), for factors 1/16 … 16. Output: `overtraining.json` ({@link OvertrainingRecord}).
+ * The `overtraining.<variant>` stage (seed 002 Figure 8): at the authors' four FLOP budgets, the loss the
+ * Eq. 2 law predicts when training on √factor × the compute-optimal tokens (with the model that spends the
+ * same budget), for factors 1/16 … 16, as plotters/overtrained_single_parabola.py. Points on the edge of
+ * the authors' box (width ≤ 257 or depth ≤ 2) are left out, as theirs are. Output: `overtraining.json`
+ * ({@link OvertrainingRecord}).
  * @module
  */
 import type { Params, Stage } from "../pipeline/stage.ts";
-import { OVERTRAINING_FACTORS, overtrainingCurve } from "../scaling/prescribe/overtraining.ts";
+import {
+  AUTHORS_OVERTRAINING_BUDGETS,
+  OVERTRAINING_FACTORS,
+  overtrainingCurve,
+} from "../scaling/prescribe/overtraining.ts";
 import type { AdditiveLaw } from "../scaling/law.ts";
 import { countingOf } from "../scaling/count/conventions.ts";
 import { fittedLawOf, writeJson } from "./fit_common.ts";
@@ -22,14 +28,17 @@ export type OvertrainingParams = {
   paramsConvention: string;
   /** FLOP counter of the variant. */
   flopsCounter: string;
-  /** FLOP budgets, one curve each. */
+  /** FLOP budgets, one curve each (the authors' four: rows 2, 5, 9, 12 of their relaxed minima table). */
   budgets: number[];
-  /** Overtraining factors (tokens / optimal tokens). */
+  /** Overtraining factors f (tokens are √f × the optimal tokens). */
   factors: number[];
 };
 
-/** Default budgets (FLOPs) of the overtraining curves. */
-export const DEFAULT_OVERTRAINING_BUDGETS: readonly number[] = [1e19, 1e20, 1e21, 1e22, 1e23];
+/**
+ * Smallest width and depth a point may have, exclusive: the authors drop points on the edge of their box
+ * (`temp_df["width"] > 257`, `temp_df["depth"] > 2`).
+ */
+export const OVERTRAINING_EDGE = { width: 257, depth: 2 } as const;
 
 /** Returns the overtraining record of `law` under `p`. */
 export function overtrainingRecord(law: AdditiveLaw, p: OvertrainingParams): OvertrainingRecord {
@@ -38,14 +47,27 @@ export function overtrainingRecord(law: AdditiveLaw, p: OvertrainingParams): Ove
     kind: "overtraining",
     variant: p.variant,
     form: p.form,
-    curves: p.budgets.map((flops) => ({
-      flops,
+    curves: p.budgets.map((flops) => {
+      const leftOut: { factor: number; reason: string }[] = [];
       // One factor at a time: a factor whose model falls outside the searched shape range is left out.
-      points: p.factors.flatMap((factor) => {
+      const points = p.factors.flatMap((factor) => {
         let q;
         try {
           [q] = overtrainingCurve(law, flops, [factor], { flopsPerToken: counting.flopsPerToken });
         } catch {
+          leftOut.push({ factor, reason: "no shape in the searched range spends the budget" });
+          return [];
+        }
+        if (
+          q.width !== undefined && q.depth !== undefined &&
+          (q.width <= OVERTRAINING_EDGE.width || q.depth <= OVERTRAINING_EDGE.depth)
+        ) {
+          leftOut.push({
+            factor,
+            reason: `on the edge of the authors' box (width ${q.width.toFixed(0)}, depth ${
+              q.depth.toFixed(2)
+            })`,
+          });
           return [];
         }
         return [{
@@ -57,8 +79,9 @@ export function overtrainingRecord(law: AdditiveLaw, p: OvertrainingParams): Ove
           loss: q.lossNats,
           lossIncrease: q.lossIncreaseNats,
         }];
-      }),
-    })),
+      });
+      return { flops, points, leftOut };
+    }),
   };
 }
 
@@ -78,7 +101,7 @@ export function overtrainingStage(
       form,
       paramsConvention: v.paramsConvention,
       flopsCounter: v.flopsCounter,
-      budgets: [...DEFAULT_OVERTRAINING_BUDGETS],
+      budgets: [...AUTHORS_OVERTRAINING_BUDGETS],
       factors: [...OVERTRAINING_FACTORS],
     },
     inputs: [],

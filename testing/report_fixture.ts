@@ -14,7 +14,7 @@ import { approach1Record, DEFAULT_APPROACH1 } from "../stages/fit_approach1.ts";
 import { approach2Record, DEFAULT_APPROACH2 } from "../stages/fit_approach2.ts";
 import { approach3Record, fitPointsOf } from "../stages/fit_approach3.ts";
 import { backtestRecord, DEFAULT_HOLDOUT_RUNS } from "../stages/fit_backtest.ts";
-import { OVERTRAINING_FACTORS } from "../scaling/prescribe/mod.ts";
+import { AUTHORS_OVERTRAINING_BUDGETS, OVERTRAINING_FACTORS } from "../scaling/prescribe/overtraining.ts";
 import { overtrainingRecord } from "../stages/fit_overtraining.ts";
 import { overspendRecord } from "../stages/fit_overspend.ts";
 import { DEFAULT_PRESCRIBE, prescriptionsRecord } from "../stages/fit_prescribe.ts";
@@ -152,7 +152,7 @@ export async function buildFixture(
       "overtraining.json",
       overtrainingRecord(eq2, {
         ...counting,
-        budgets: [1e19, 1e21, 1e23],
+        budgets: [...AUTHORS_OVERTRAINING_BUDGETS],
         factors: [...OVERTRAINING_FACTORS],
       }),
     );

@@ -11,7 +11,14 @@ import assert from "node:assert/strict";
 import { prepareMqar, resolveMqarPrepare } from "../kernels/data/mqar.ts";
 import { initParams } from "../kernels/init.ts";
 import { ReferenceBackend } from "../kernels/reference/backend.ts";
-import { openCorpus, readLog, resolveTrainConfig, type StepRecord, train } from "../kernels/train/mod.ts";
+import {
+  openCorpus,
+  readLog,
+  resolveTrainConfig,
+  type StepRecord,
+  train,
+  type TrainConfig,
+} from "../kernels/train/mod.ts";
 
 const STEPS = 200;
 
@@ -66,5 +73,66 @@ Deno.test("mqar: a tiny reference model trained on answers only lowers its maske
   } finally {
     await Deno.remove(dir, { recursive: true });
     await Deno.remove(out, { recursive: true });
+  }
+});
+
+Deno.test("mqar: an aborted run resumes across epochs of examples exactly as an uninterrupted run", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "mqar_corpus_" });
+  const full = await Deno.makeTempDir(), cut = await Deno.makeTempDir();
+  try {
+    // 10 training examples, 3 per step: the 12 steps walk 3.6 epochs, each in a fresh order
+    await prepareMqar(resolveMqarPrepare({
+      outDir: dir,
+      vocabSize: 16,
+      seqLen: 16,
+      pairs: 2,
+      trainExamples: 10,
+      testExamples: 6,
+      seed: 2,
+    }));
+    const cfg = resolveTrainConfig({
+      model: { vocabSize: 16, width: 8, depth: 1, headSize: 4, seqLen: 16 },
+      batchSize: 3,
+      steps: 12,
+      lrBase: 1,
+      logEvery: 2,
+      evalEveryTokens: 4 * 3 * 16,
+      evalBatches: 2,
+      // the reference keeps float64 weights and a checkpoint rounds them: checkpoint where the other aborts
+      checkpointEvery: 7,
+      corpus: dir,
+    });
+    const run = async (c: TrainConfig, out: string, abortAt?: number) => {
+      const { data } = await openCorpus(dir, c.seed, c.model.vocabSize);
+      const ac = new AbortController();
+      let drawn = 0;
+      return await train(c, {
+        backend: new ReferenceBackend(c.model),
+        loader: {
+          ...data,
+          nextBatch: (b, t) => {
+            if (++drawn === abortAt) ac.abort();
+            return data.nextBatch(b, t);
+          },
+        },
+        outDir: out,
+        initParams: (x) => initParams(x.model, x.seed),
+        signal: ac.signal,
+      });
+    };
+    assert.equal((await run(cfg, full)).status, "done");
+    assert.equal((await run(cfg, cut, 7)).status, "aborted");
+    const second = await run(cfg, cut);
+    assert.equal(second.resumedFrom, 7);
+    const strip = (rs: object[]) =>
+      rs.map((r) => {
+        const { seconds: _s, tokens_per_s: _t, flops_per_s: _f, ...rest } = r as StepRecord;
+        return rest;
+      });
+    const want = strip(await readLog(`${full}/log.jsonl`));
+    assert.deepEqual(strip(await readLog(`${cut}/log.jsonl`)), want);
+    assert.equal(want.filter((r) => "val_accuracy" in r).length, 3); // steps 4, 8, 12
+  } finally {
+    for (const d of [dir, full, cut]) await Deno.remove(d, { recursive: true });
   }
 });

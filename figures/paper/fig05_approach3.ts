@@ -29,8 +29,10 @@ export const FIG05 = figureModule({
       howToRead:
         "The red line is the shape the fitted width-depth law finds best at each budget, searched over every " +
         "shape and token count. Left: its width/depth ratio grows only slowly with compute. Right: its tokens per " +
-        "parameter, against the Chinchilla, Epoch and Kaplan prescriptions (dashed). Crosses are industry models; " +
-        "open red circles mark budgets whose optimum touches the edge of the searched box.",
+        "parameter, against the Chinchilla, Epoch and Kaplan prescriptions (dashed). The coloured markers are " +
+        "industry models (Llama ×, Gemma ○, Qwen2 △): on the right they train on tens to thousands of tokens " +
+        "per parameter, far more than any prescription. Open red circles mark budgets whose optimum touches the " +
+        "edge of the searched box.",
     })];
   },
 });

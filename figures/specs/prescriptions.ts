@@ -19,6 +19,7 @@ import {
   topLevel,
 } from "./common.ts";
 import { logSpace } from "../../scaling/logspace.ts";
+import { industryChannels } from "./industry_style.ts";
 
 /** A quantity a panel plots against FLOPs. */
 export type PrescriptionPanel = "ratio" | "tokensPerParam" | "params" | "tokens" | "width" | "depth";
@@ -56,7 +57,10 @@ export interface PrescriptionsData {
   readonly panels: readonly PrescriptionPanel[];
   /** Lines; the first is the figure's own law. */
   readonly series: readonly PrescriptionSeries[];
-  /** Industry models (drawn on the ratio, params and tokens panels, as the authors do). */
+  /**
+   * Industry models, drawn as the authors' `plot_industrial` draws them on the ratio, params and tokens
+   * panels, and on the tokens-per-parameter panel (its "tokens/param" mode), at 6·N·D FLOPs.
+   */
   readonly industry: readonly IndustryRow[];
   /** One sentence: which subset, law form, Huber δ and search the figure uses. */
   readonly source: string;
@@ -64,7 +68,8 @@ export interface PrescriptionsData {
   readonly howToRead: string;
 }
 
-type Row = Record<string, number | string | boolean | null>;
+/** One data row of a prescription figure's datasets. */
+export type Row = Record<string, number | string | boolean | null>;
 
 /** Colours of a figure's own lines, in series order. */
 const SERIES_COLOURS = ["#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e"];
@@ -101,6 +106,39 @@ function rowsOf(series: PrescriptionSeries, panels: readonly PrescriptionPanel[]
   return out;
 }
 
+/** The panels the industry models are drawn on (the authors' three, and tokens per parameter). */
+const INDUSTRY_PANELS: ReadonlySet<PrescriptionPanel> = new Set([
+  "ratio",
+  "tokensPerParam",
+  "params",
+  "tokens",
+]);
+
+/**
+ * Returns the industry models' rows of the panels among `panels` that draw them: one per model with a
+ * published token count ({@link INDUSTRY_TOKENS}) per panel, at 6·N·D FLOPs, in the order of `industry`.
+ */
+export function industryRows(industry: readonly IndustryRow[], panels: readonly PrescriptionPanel[]): Row[] {
+  const out: Row[] = [];
+  for (const r of industry) {
+    const tokens = INDUSTRY_TOKENS[r.hf_name];
+    if (tokens === undefined) continue;
+    const v: Partial<Record<PrescriptionPanel, number>> = {
+      ratio: r.width / r.depth,
+      tokensPerParam: tokens / r.params,
+      params: r.params,
+      tokens,
+    };
+    for (const panel of panels) {
+      const value = v[panel];
+      if (INDUSTRY_PANELS.has(panel) && value !== undefined) {
+        out.push({ panel, flops: 6 * r.params * tokens, value, name: shortName(r.hf_name) });
+      }
+    }
+  }
+  return out;
+}
+
 /** Returns a prescription figure (see module doc). */
 export function prescriptionsFigure(data: PrescriptionsData): Figure {
   if (data.series.length === 0 || data.series[0].prescriptions.length === 0) {
@@ -119,28 +157,8 @@ export function prescriptionsFigure(data: PrescriptionsData): Figure {
       }
     }
   }
-  const industry: Row[] = [];
-  for (const r of data.industry) {
-    const tokens = INDUSTRY_TOKENS[r.hf_name];
-    if (tokens === undefined) continue;
-    const v: Partial<Record<PrescriptionPanel, number>> = {
-      ratio: r.width / r.depth,
-      params: r.params,
-      tokens,
-      width: r.width,
-      depth: r.depth,
-    };
-    for (const panel of data.panels) {
-      if (v[panel] !== undefined) {
-        industry.push({
-          panel,
-          flops: 6 * r.params * tokens,
-          value: v[panel] as number,
-          name: shortName(r.hf_name),
-        });
-      }
-    }
-  }
+  const industry = industryRows(data.industry, data.panels);
+  const industryNames = [...new Set(industry.map((r) => r.name as string))];
   const labels = data.series.map((s) => s.label);
   const x = {
     field: "flops",
@@ -215,8 +233,17 @@ export function prescriptionsFigure(data: PrescriptionsData): Figure {
         {
           data: { name: "industry" },
           transform: [only],
-          mark: { type: "point", shape: "cross", filled: true, size: 50, color: "#8c564b", clip: true },
-          encoding: { x, y, tooltip: [{ field: "name" }] },
+          mark: { type: "point", size: 60, strokeWidth: 2, opacity: 1, clip: true },
+          encoding: {
+            x,
+            y,
+            ...industryChannels(industryNames, data.industry.map((r) => r.hf_name)),
+            tooltip: [{ field: "name" }, { field: "flops", type: "quantitative", format: ".2e" }, {
+              field: "value",
+              type: "quantitative",
+              format: ".3s",
+            }],
+          },
         },
       ],
     };
@@ -227,7 +254,7 @@ export function prescriptionsFigure(data: PrescriptionsData): Figure {
     title: data.title,
     datasets: { prescriptions: rows, references: refs, industry },
     vconcat: rowsOfPanels.map((ps) => ({ hconcat: ps.map(panelSpec) })),
-    resolve: { scale: { color: "shared" } },
+    resolve: { scale: { color: "shared", fill: "shared", stroke: "shared", shape: "shared" } },
   });
   const edges = data.series.map((s) => {
     const e = s.prescriptions.filter((p) => p.atBoundary === true);
@@ -247,7 +274,11 @@ export function prescriptionsFigure(data: PrescriptionsData): Figure {
     `${fmt(first.tokens / first.params)} tokens/param; at ${fmt(last.flops)} FLOPs ${shape(last)}, ` +
     `${fmt(last.tokens / last.params)} tokens/param.` + (edges.length > 0 ? " " + edges.join(" ") : "") +
     " Dashed grey lines: Chinchilla (Hoffmann, black), its Epoch replication (dark grey), Kaplan (light " +
-    "grey); brown crosses: industry models at 6·N·D FLOPs with their published token counts (names in the tooltip).";
+    `grey). Industry models (${industryNames.length} with published token counts; Qwen2.5 has none) at 6·N·D ` +
+    "FLOPs, one colour each and a marker per family (Llama ×, Gemma ○, Qwen2 △) as the authors' " +
+    "plot_industrial draws them; the authors put them on the ratio, params and tokens panels, we add them on " +
+    "the tokens-per-parameter panel (their plotter's tokens/param mode), where they sit far above every " +
+    "prescription.";
   return {
     paperFigure: String(data.number),
     reads: data.reads,

@@ -23,7 +23,8 @@
  * label; here an example is one stream of T + 1 tokens and the value is written into the stream after its
  * query (the model predicts it from the query before it sees it, so the task is the same; later queries
  * see earlier answers in their context). Zoology also asserts V > T, which the task itself does not need;
- * here only what the generation needs is checked (T even, 4K ≤ T, K < V/2).
+ * here only what the generation needs is checked (T even, 4K ≤ T, K < V/2). Zoology's `num_passes` (the
+ * pairs repeated, after JRT) is fixed at its default, one pass.
  *
  * A prepared folder holds `train.bin/.json` and `val.bin/.json` (token files, `tokenfile.ts`; each a
  * concatenation of whole examples of T + 1 tokens), `train.mask.bin` and `val.mask.bin` (one byte per

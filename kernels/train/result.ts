@@ -23,6 +23,8 @@ export interface RunResult {
   readonly finalValLoss: number | null;
   /** Last train loss, nats/token (null if none). */
   readonly finalTrainLoss: number | null;
+  /** Last validation accuracy at the answers, on an associative-recall set only (absent on text). */
+  readonly finalValAccuracy?: number | null;
   /** Peak learning rate. */
   readonly peakLr: number;
   /** Wall-clock seconds of training. */
@@ -47,6 +49,7 @@ export function runResultOf(runId: string, res: TrainResult, peakLr: number, dev
     tokens: res.tokens,
     finalValLoss: res.finalValLoss,
     finalTrainLoss: res.finalTrainLoss,
+    ...(res.finalValAccuracy !== undefined ? { finalValAccuracy: res.finalValAccuracy } : {}),
     peakLr,
     seconds: res.seconds,
     resumedFrom: res.resumedFrom,

@@ -84,8 +84,17 @@ export function approach1Hull(points: readonly Approach1Point[]): Approach1Resul
 }
 
 /**
+ * The Gemstones authors' number of binning buckets (plotters/approach_1.py `get_bucket_minimizers`,
+ * `n_buckets=750`): log-spaced over the whole resource range, not per decade.
+ */
+export const AUTHORS_BINNING_BUCKETS = 750;
+
+/**
  * Returns Approach 1 by `bins` log-spaced resource buckets over the data's range: the lowest-loss point
- * of each non-empty bucket (ties: first index), ascending in resource, and power-law fits.
+ * of each non-empty bucket (ties: first index), ascending in resource, and power-law fits. Buckets are
+ * bounded by `10^linspace(log10 min, log10 max, bins + 1)` and closed on the right, the lowest one also on
+ * the left, as the authors' `pd.cut(..., include_lowest=True)`: a point on an inner edge belongs to the
+ * bucket below it.
  */
 export function approach1Binning(
   points: readonly Approach1Point[],
@@ -96,13 +105,20 @@ export function approach1Binning(
   if (!(Number.isInteger(bins) && bins >= 1)) {
     throw new Error(`approach1Binning: bins must be an integer >= 1, got ${bins}`);
   }
-  const lr = points.map((p) => Math.log(p.resource));
+  const lr = points.map((p) => Math.log10(p.resource));
   const lo = Math.min(...lr), hi = Math.max(...lr);
-  const width = (hi - lo) / bins;
+  const edges = Array.from({ length: bins + 1 }, (_, k) => Math.pow(10, lo + ((hi - lo) * k) / bins));
   const best = new Array<number>(bins).fill(-1);
-  lr.forEach((v, i) => {
-    const b = width > 0 ? Math.min(bins - 1, Math.floor((v - lo) / width)) : 0;
-    if (best[b] < 0 || points[i].lossNats < points[best[b]].lossNats) best[b] = i;
+  points.forEach((p, i) => {
+    // The first edge >= the point's resource closes its bucket (binary search over the edges).
+    let a = 1, b = bins;
+    while (a < b) {
+      const m = (a + b) >> 1;
+      if (edges[m] >= p.resource) b = m;
+      else a = m + 1;
+    }
+    const k = a - 1;
+    if (best[k] < 0 || p.lossNats < points[best[k]].lossNats) best[k] = i;
   });
   const selected = best.filter((i) => i >= 0);
   return { method: "binning", selected, fits: frontierFits(points, selected, "approach1Binning") };

@@ -64,6 +64,12 @@ Deno.test("approach1Binning: lowest loss per log-spaced bucket, then OLS", () =>
   assert.ok(Math.abs(r.fits.params.intercept - (mv - slope * mu)) < 1e-9);
   assert.equal(r.fits.params.n, 3);
   assert.throws(() => approach1Binning(pts, { bins: 1 }), /only 1 frontier point\(s\); need >= 2/);
+  // As the authors' pd.cut(include_lowest=True): buckets are closed on the right, so a point on the inner
+  // edge 1e19 belongs to the bucket below it and wins it with the lowest loss.
+  const onEdge = approach1Binning([...pts, { resource: 1e19, lossNats: 2.0, params: 3e7, tokens: 1e10 }], {
+    bins: 3,
+  });
+  assert.deepEqual(onEdge.selected, [6, 3, 4]);
   assert.throws(
     () => approach1Binning([{ ...pts[0], tokens: 0, group: "r7" }], { bins: 2 }),
     /approach1Binning: point 0 \(group "r7"\): field tokens must be a finite number > 0, got 0/,

@@ -1,7 +1,9 @@
 /**
  * Over- and under-training at a fixed FLOP budget (seed 002 §4, Figure 8): fix the budget, move along
  * the path of model sizes and token counts that spend exactly that budget, and record the loss against
- * the overtraining factor = tokens / compute-optimal tokens.
+ * the overtraining factor f. As the authors' plotters/overtrained_single_parabola.py, factor f trains on
+ * √f × the compute-optimal tokens (`row["tokens"] * np.sqrt(overtrain_factor)`), so the model shrinks by
+ * about √f and tokens per parameter grow by about f (exactly f under C = 6·N·D).
  * @module
  */
 import { type AdditiveLaw, evaluateLaw } from "../law.ts";
@@ -10,14 +12,32 @@ import { chinchillaOptimum } from "./chinchilla.ts";
 import { lawLossWithoutTokens, lawTokensTerm } from "./law_parts.ts";
 import { prescribeWidthDepth, type WidthDepthOptions, widthDepthSettings } from "./width_depth.ts";
 
-/** The default overtraining factors 2^−4 … 2^4 (1/16× to 16×). */
+/** The default overtraining factors 2^−4 … 2^4 (1/16× to 16×), the authors'. */
 export const OVERTRAINING_FACTORS: readonly number[] = [-4, -3, -2, -1, 0, 1, 2, 3, 4].map((k) =>
   Math.pow(2, k)
 );
 
+/**
+ * The FLOP budgets (FLOPs) of the authors' Figure 8: rows 2, 5, 9 and 12 of their relaxed minima table,
+ * whose row i is the lowest-loss shape in the i-th of 13 log-spaced buckets over [1e18, 1e26] FLOPs
+ * (approach_3_brute_force.py, `num_buckets = 13`). Loss falls with compute, so each bucket's minimum sits at
+ * its upper edge, 10^(18 + 8·(i+1)/13): the authors' row lies within one step of their token grid below it.
+ */
+export const AUTHORS_OVERTRAINING_BUDGETS: readonly number[] = [2, 5, 9, 12].map((i) =>
+  Math.pow(10, 18 + (8 * (i + 1)) / 13)
+);
+
+/** Returns the tokens trained on at overtraining factor `factor`: √factor × the compute-optimal tokens. */
+export function overtrainedTokens(optimalTokens: number, factor: number): number {
+  return Math.sqrt(factor) * optimalTokens;
+}
+
 /** One point of an overtraining curve. */
 export interface OvertrainingPoint {
-  /** Overtraining factor: tokens / compute-optimal tokens (dimensionless). */
+  /**
+   * Overtraining factor f (dimensionless): tokens are √f × the compute-optimal tokens, so tokens per
+   * parameter are about f × the optimum's.
+   */
   readonly factor: number;
   /** Training tokens. */
   readonly tokens: number;
@@ -35,7 +55,7 @@ export interface OvertrainingPoint {
 
 /**
  * Returns the loss at fixed `flops` against the overtraining factor. For a `[params, tokens]` law the
- * budget is `C = 6·N·D`, so `D = factor · D_opt` and `N = C / (6·D)` (closed form). For a law with width
+ * budget is `C = 6·N·D`, so `D = √factor · D_opt` and `N = C / (6·D)` (closed form). For a law with width
  * or depth terms the path is traced in the relaxed (continuous) shape space: for each factor the token
  * count is fixed, and among all widths (with the depth that spends the budget on those tokens under
  * `options.flopsPerToken`) the lowest loss is taken.
@@ -53,7 +73,7 @@ export function overtrainingCurve(
   if (!variables.has("width") && !variables.has("depth")) {
     const opt = chinchillaOptimum(law, flops);
     return factors.map((factor) => {
-      const tokens = factor * opt.tokensOpt, params = flops / (6 * tokens);
+      const tokens = overtrainedTokens(opt.tokensOpt, factor), params = flops / (6 * tokens);
       const lossNats = evaluateLaw(law, { params, tokens });
       return { factor, tokens, params, lossNats, lossIncreaseNats: lossNats - opt.lossNats };
     });
@@ -95,7 +115,7 @@ function widthDepthCurve(
   };
 
   return factors.map((factor) => {
-    const tokens = factor * optimum.tokens;
+    const tokens = overtrainedTokens(optimum.tokens, factor);
     const n = s.gridPoints;
     let bestK = -1, bestLoss = Infinity;
     for (let k = 0; k < n; k++) {
