@@ -32,36 +32,50 @@ export interface StateReportRun {
 const verdictOf = (v: string) => (v === "ok" ? "ok" : v === "warn" ? "warn" : "REFUSED");
 
 function interval(iv: { lower: number; upper: number } | null | undefined): string {
-  return iv ? ` [${fmt(iv.lower)}, ${fmt(iv.upper)}]` : "";
+  return iv ? ` [${num(iv.lower)}, ${num(iv.upper)}]` : "";
+}
+
+/** Returns `x` for a table cell: "—" when it is not a finite number (JSON writes ∞ and NaN as null). */
+function num(x: number | null | undefined): string {
+  return typeof x === "number" && Number.isFinite(x) ? fmt(x) : "—";
+}
+
+/** Returns `S^−α` written with one sign: `S^−0.5`, or `S^0.03` for a negative α. */
+function power(variable: string, alpha: number): string {
+  return alpha >= 0 ? `${variable}^−${num(alpha)}` : `${variable}^${num(-alpha)}`;
+}
+
+/** Returns a verdict and its finding codes as one cell. */
+function verdictCell(h: { verdict: string; findings: readonly { code: string }[] }): string {
+  const codes = h.findings.map((f) => f.code).join(", ");
+  return `${verdictOf(h.verdict)}${codes ? `: ${escapeHtml(codes)}` : ""}`;
 }
 
 /** Returns the HTML table of every fit with its verdict and findings. */
 export function stateFitsTable(fits: StateFits): string {
-  const rows = fits.stateLaws.map((l) => {
-    const findings = [...l.loss.health.findings, ...(l.recall?.health.findings ?? [])].map((f) => f.code)
-      .join(", ");
-    return `<tr><td>${escapeHtml(l.kind)}</td><td>${l.width}</td><td>${l.context}</td><td>L(S) = ${
-      fmt(l.loss.E)
-    } + ${fmt(l.loss.A)}·S^−${fmt(l.loss.alpha)}${escapeHtml(interval(l.loss.intervals?.alpha))}</td><td>${
-      l.recall ? `S½ = ${fmt(l.recall.halfState)}, k = ${fmt(l.recall.steepness)}` : "—"
-    }</td><td>${l.star?.fittedRatio != null ? fmt(l.star.fittedRatio) : "never within 5 %"}${
-      l.star?.measuredRatio != null ? ` (measured ${fmt(l.star.measuredRatio)})` : ""
-    }</td><td>${verdictOf(l.loss.health.verdict)}${findings ? `: ${escapeHtml(findings)}` : ""}</td></tr>`;
-  }).join("\n");
-  const ctx = fits.contextLaws.map((c) =>
-    `<tr><td>${escapeHtml(c.kind)}</td><td>${c.width}</td><td>${c.regime}</td><td>γ = ${fmt(c.fit.gamma)}${
-      escapeHtml(interval(c.fit.gammaInterval))
-    }; α = ${fmt(c.fit.alpha)}, κ = ${fmt(c.fit.kappa)}</td><td>${verdictOf(c.fit.health.verdict)}${
-      c.fit.health.findings.length
-        ? `: ${escapeHtml(c.fit.health.findings.map((f) => f.code).join(", "))}`
-        : ""
+  const rows = fits.stateLaws.map((l) =>
+    `<tr><td>${escapeHtml(l.kind)}</td><td>${l.width}</td><td>${l.context}</td><td>L(S) = ${
+      num(l.loss.E)
+    } + ${num(l.loss.A)}·${power("S", l.loss.alpha)}${
+      escapeHtml(interval(l.loss.intervals?.alpha))
+    }</td><td>${verdictCell(l.loss.health)}</td><td>${
+      l.recall
+        ? `S½ = ${num(l.recall.halfState)}, k = ${num(l.recall.steepness)} (${verdictCell(l.recall.health)})`
+        : "—"
+    }</td><td>${l.star?.fittedRatio != null ? num(l.star.fittedRatio) : "never within 5 %"}${
+      l.star?.measuredRatio != null ? ` (measured ${num(l.star.measuredRatio)})` : ""
     }</td></tr>`
+  ).join("\n");
+  const ctx = fits.contextLaws.map((c) =>
+    `<tr><td>${escapeHtml(c.kind)}</td><td>${c.width}</td><td>${c.regime}</td><td>γ = ${num(c.fit.gamma)}${
+      escapeHtml(interval(c.fit.gammaInterval))
+    }; α = ${num(c.fit.alpha)}, κ = ${num(c.fit.kappa)}</td><td>${verdictCell(c.fit.health)}</td></tr>`
   ).join("\n");
   const skipped = fits.skipped.length
     ? `<p>Not fitted (too few runs): ${escapeHtml(fits.skipped.join("; "))}.</p>`
     : "";
   return `<h2>Fits</h2>
-<table><thead><tr><th>mixer</th><th>width</th><th>T</th><th>loss law (α 95 % interval)</th><th>recall</th><th>S* ÷ N</th><th>verdict</th></tr></thead>
+<table><thead><tr><th>mixer</th><th>width</th><th>T</th><th>loss law (α 95 % interval)</th><th>verdict</th><th>recall (verdict)</th><th>S* ÷ N</th></tr></thead>
 <tbody>${rows}</tbody></table>
 <table><thead><tr><th>mixer</th><th>width</th><th>K regime</th><th>heat-map law L = E + A·T^κ·S^−α (γ = κ/α, 95 % interval)</th><th>verdict</th></tr></thead>
 <tbody>${ctx}</tbody></table>${skipped}`;
