@@ -233,8 +233,15 @@ export function stateFitsOf(rows: readonly StateRunRow[], f: StateFitSettings): 
       const recall = acc.length >= 2
         ? fitRecallLaw(acc.map((r) => ({ state: r.state, accuracy: r.accuracy })), 2 / f.vocabSize)
         : null;
+      // N: the softmax model's non-embedding parameters at this width (the model size; a linear mixer's
+      // q/k of d' per head changes N by a few per cent between knobs).
       const star = Number.isFinite(softmaxLoss)
-        ? stateStar(loss, pts.map((r) => ({ state: r.state, lossNats: r.loss })), softmaxLoss, pts[0].params)
+        ? stateStar(
+          loss,
+          pts.map((r) => ({ state: r.state, lossNats: r.loss })),
+          softmaxLoss,
+          softmax[0].params,
+        )
         : null;
       stateLaws.push({ kind, width, context, pairs, loss, recall, star });
     }
