@@ -165,7 +165,8 @@ export async function writeStateReport(run: StateReportRun): Promise<void> {
       reads: ["curves", "runs", "fits"],
       caption:
         `Loss (colour) of each run by training context T (up) and state S (across); the slider steps through ` +
-        `the validation checkpoints (the static image shows the last). Dashed: the fitted iso-loss line S ∝ T^γ, ` +
+        `the validation checkpoints (the static image shows the last). Dashed: the fitted iso-loss line S ∝ T^γ ` +
+        `through the median final loss (fitted to the final losses), ` +
         `γ = ${fmt(law.fit.gamma)}${
           interval(law.fit.gammaInterval)
         } (${law.fit.health.verdict}); seed 003's rule ` +
