@@ -16,6 +16,7 @@ import type {
   IndustryRow,
   OverspendRecord,
   OvertrainingRecord,
+  PerceiverEstimateRow,
   PerceiverValRow,
   PrescriptionsRecord,
   SelectedRow,
@@ -26,7 +27,13 @@ import type { GridSizeStudyRecord, SensitivityRecord } from "../records/sensitiv
 import { type LrSweepRow, readLrSweepRows } from "../records/lr_sweep_table.ts";
 import { LAW_NAMES } from "../scaling/laws/registry.ts";
 import { exists } from "../util/fs.ts";
-import { readIndustry, readPerceiverValidation, readRecord, readSelectedRows } from "./load.ts";
+import {
+  readIndustry,
+  readPerceiverEstimates,
+  readPerceiverValidation,
+  readRecord,
+  readSelectedRows,
+} from "./load.ts";
 import { readApproach2Record } from "./approach2_note.ts";
 import { MUP_SWEEP_PATH, type MupRun, readMupSweep } from "./specs/mup_sweep.ts";
 import type { RainbowApproach1, RainbowVariant } from "./specs/rainbow.ts";
@@ -524,6 +531,26 @@ export const REPORT_INPUTS = {
           files: [await ctx.nodeFile(ctx.deps.collect, "perceiver_val.csv")],
           fits: [],
           describe: "Perceiver AR validation losses (seed 000, data/krasserm-perceiver-ar)",
+        },
+      };
+    },
+  }),
+  perceiverEstimates: row<readonly PerceiverEstimateRow[]>({
+    upstream: (d) => [d.collect],
+    file: "perceiver_estimates.csv",
+    description:
+      "Chinchilla's compute-optimal estimates seed 000 fits its laws to (empty when collect has none)",
+    load: async (ctx) => {
+      const path = `${ctx.dir(ctx.deps.collect)}/perceiver_estimates.csv`;
+      if (!await exists(path)) return { value: [] };
+      const value = await readPerceiverEstimates(path);
+      return {
+        value,
+        source: {
+          files: [await ctx.nodeFile(ctx.deps.collect, "perceiver_estimates.csv")],
+          fits: [],
+          describe: `Chinchilla's compute-optimal estimates (Tables 3 and A3, ${value.length} rows, ` +
+            "data/krasserm-perceiver-ar/data/estimates)",
         },
       };
     },

@@ -308,7 +308,10 @@ Deno.test("report frame: paper numbering, provenance, the paper walk, fits.csv a
       await p.run(ctxOf(p, perceiverDir));
       const m = JSON.parse(await Deno.readTextFile(`${perceiverDir}/figures/figures.json`));
       assert.deepEqual(m.map((x: { stem: string }) => x.stem), ["tables-1-4-perceiver-ar"]);
-      assert.deepEqual(m[0].files.map((f: { path: string }) => f.path), ["collect/perceiver_val.csv"]);
+      assert.deepEqual(m[0].files.map((f: { path: string }) => f.path), [
+        "collect/perceiver_val.csv",
+        "collect/perceiver_estimates.csv",
+      ]);
       const html = await Deno.readTextFile(`${perceiverDir}/index.html`);
       assert.ok(html.includes("<title>Perceiver AR compute-optimal scaling (seed 000)</title>"));
     });
