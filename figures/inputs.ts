@@ -22,7 +22,7 @@ import type {
   SelectedRow,
   SelectSummary,
 } from "../records/schemas.ts";
-import { RELAXED_FORMS, stageId, variantOfStageId } from "../records/schemas.ts";
+import { type LawForm, stageId } from "../records/schemas.ts";
 import type { GridSizeStudyRecord, SensitivityRecord } from "../records/sensitivity.ts";
 import { type LrSweepRow, readLrSweepRows } from "../records/lr_sweep_table.ts";
 import { LAW_NAMES } from "../scaling/laws/registry.ts";
@@ -211,6 +211,19 @@ async function selection(ctx: LoadContext, id: string): Promise<Loaded<Selection
   const describe = `subset ${summary.subsets.join(" + ")} (${summary.rows} rows of ${summary.runs} runs, ` +
     `params = ${summary.paramsColumn})`;
   return { value: { summary, rows }, source: { files, fits: [], describe } };
+}
+
+/**
+ * The law forms a relaxed prescriptions record holds (`prescribe_relaxed.<variant>`: paper Figures 13-19
+ * draw Eq. 1 and Eq. 2); the graph (stages/pipeline.ts) builds those stages with these forms.
+ */
+export const RELAXED_FORMS: readonly LawForm[] = ["eq1", "eq2"];
+
+/** Returns the variant of a per-variant node id `<stage>.<variant>`; throws naming an id without one. */
+function variantOfStageId(id: string): string {
+  const dot = id.indexOf(".");
+  if (dot <= 0 || dot === id.length - 1) throw new Error(`report: node id "${id}" is not <stage>.<variant>`);
+  return id.slice(dot + 1);
 }
 
 /**

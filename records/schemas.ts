@@ -56,16 +56,6 @@ export function stageId(stage: string, variant: string): string {
   return `${stage}.${variant}`;
 }
 
-/** Returns the variant of a per-variant node id `<stage>.<variant>` (the inverse of {@link stageId}); throws naming the id without one. */
-export function variantOfStageId(id: string): string {
-  const dot = id.indexOf(".");
-  if (dot <= 0 || dot === id.length - 1) throw new Error(`node id "${id}" is not <stage>.<variant>`);
-  return id.slice(dot + 1);
-}
-
-/** The law forms a relaxed prescriptions record holds (`prescribe_relaxed.<variant>`, paper Figures 13-19). */
-export const RELAXED_FORMS: readonly LawForm[] = ["eq1", "eq2"];
-
 /** Where a row came from. */
 export type RowSource = "gemstones" | "own" | "user";
 

@@ -77,7 +77,8 @@ import {
   type VariantSettings,
 } from "./variants.ts";
 import { selectChinchillaStage } from "./select_chinchilla.ts";
-import { type LawForm, RELAXED_FORMS, stageId } from "../records/schemas.ts";
+import { type LawForm, stageId } from "../records/schemas.ts";
+import { RELAXED_FORMS } from "../figures/inputs.ts";
 import { LAW_NAMES } from "../scaling/laws/registry.ts";
 import {
   type FitTable,

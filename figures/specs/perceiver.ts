@@ -182,6 +182,8 @@ export function perceiverFigure(data: PerceiverData): Figure {
               field: "model",
               type: "nominal",
               title: null,
+              // matplotlib's default colour cycle (C0-C4), the article's line colours.
+              scale: { range: ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd"] },
               legend: { orient: "right", labelLimit: 420 },
             },
             tooltip: [{ field: "model" }, { field: "step", type: "quantitative" }, {
