@@ -241,6 +241,9 @@ export function relativeDifference(row: FitRow): number | null {
   return row.authors === null || row.authors === 0 ? null : (row.ours - row.authors) / Math.abs(row.authors);
 }
 
+/** The form of the grid-size study's rows, before "(N target starts)". */
+const GRID_SIZE_FORM = "eq1 grid-size study";
+
 /**
  * Returns the rows of the grid-size study (paper Figure 20): per Huber δ and grid size, the best
  * converged start's α, β, α/(α+β) and objective, beside the authors' stored full-grid (4,500-start)
@@ -253,7 +256,7 @@ export function gridSizeRows(record: GridSizeStudyRecord, fit: string): FitRow[]
     const base = {
       fit,
       subset: record.subset,
-      form: `eq1 grid-size study (${p.gridSize} target starts)`,
+      form: `${GRID_SIZE_FORM} (${p.gridSize} target starts)`,
       huberDelta: p.delta,
       starts: p.starts,
       converged: p.converged,
@@ -378,9 +381,15 @@ export function fitsCsv(rows: readonly FitRow[]): string {
  */
 export function differenceNotes(rows: readonly FitRow[], tolerance = 0.005): string[] {
   const notes: string[] = [];
+  // One group per fit (and form and δ); the grid-size study's points are compared on Figure 20 itself.
   const byFit = new Map<string, FitRow[]>();
-  for (const r of rows) if (r.huberDelta !== null) byFit.set(r.fit, [...(byFit.get(r.fit) ?? []), r]);
-  for (const [fit, rs] of byFit) {
+  for (const r of rows) {
+    if (r.huberDelta === null || r.form.startsWith(GRID_SIZE_FORM)) continue;
+    const key = `${r.fit}|${r.form}|${r.huberDelta}`;
+    byFit.set(key, [...(byFit.get(key) ?? []), r]);
+  }
+  for (const rs of byFit.values()) {
+    const fit = rs[0].fit;
     const obj = rs.find((r) => r.quantity === "objective");
     const exps = rs.filter((r) => r.quantity.startsWith("alpha_") || r.quantity.startsWith("a = "));
     if (!obj || obj.authors === null) continue;

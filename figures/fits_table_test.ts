@@ -153,6 +153,9 @@ Deno.test("Figure 20's grid-size fits are rows beside the authors' stored fit of
   assert.ok(
     Math.abs(relativeDifference(ratio)! - (ratio.ours - ratio.authors!) / Math.abs(ratio.authors!)) < 1e-15,
   );
+  // Its points are compared on Figure 20 itself, not in one sentence each.
+  const far = { ...point(1e-3), beta: 0.6, ratio: 0.2928929408 / (0.2928929408 + 0.6) };
+  assert.deepEqual(differenceNotes(gridSizeRows({ ...record, points: [far] }, "grid_size_study")), []);
   // The authors store no δ = 1e-5 fit: its rows have no authors' value.
   assert.ok(
     rows.filter((r) => r.huberDelta === 1e-5).every((r) => r.authors === null && r.authorsFile === null),
