@@ -25,7 +25,7 @@ export interface PaperProfile {
   /**
    * Start-grid sizes (starts per fit) of the grid_size_study stage, Gemstones Figure 20: a subset of the
    * authors' twenty, FIGURE20_GRID_SIZES of scaling/fit/sensitivity.ts (all twenty at the three deltas:
-   * 1,823,000 Eq. 1 fits, 10 minutes or more on two cores).
+   * 1,823,000 Eq. 1 fits, 5 minutes or more on two idle cores).
    */
   readonly figure20GridSizes: readonly number[];
 }

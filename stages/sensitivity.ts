@@ -45,7 +45,7 @@ export const GRID_SIZE_SUBSET = "hot";
  * Grid sizes the paper profile runs (its `figure20GridSizes` in stages/profile_settings.ts): the authors'
  * eight smallest (3,000-10,000 starts, 156,000 Eq. 1 fits over the three deltas, about 15-30 s on two
  * idle cores), so that a cold `reproduce` stays under 3 minutes. FIGURE20_GRID_SIZES there runs all
- * twenty (1,823,000 fits, about 0.4 ms each on these cores: 10 minutes or more); the record and the
+ * twenty (1,823,000 fits, about 0.17 ms each on two idle cores: 5 minutes or more); the record and the
  * caption name the sizes run.
  */
 export const DEFAULT_GRID_SIZES: readonly number[] = FIGURE20_GRID_SIZES.slice(0, 8);
