@@ -9,7 +9,16 @@ import { approach3Record, DEFAULT_FIT_OPTIONS, fitPointsOf } from "../stages/fit
 import { readRunsRows } from "../records/schemas.ts";
 import { selectParams, selectRows } from "../stages/select.ts";
 import { resolveVariant } from "../stages/variants.ts";
-import { approach3Rows, differenceNotes, fitsCsv } from "./fits_table.ts";
+import {
+  approach3Rows,
+  differenceNotes,
+  drawnFitIds,
+  drawnLawIds,
+  fitsCsv,
+  gridSizeRows,
+  relativeDifference,
+} from "./fits_table.ts";
+import { AUTHORS_OPTIMISER } from "../scaling/fit/sensitivity.ts";
 import { authorsApproach3Path, readAuthorsApproach3 } from "../records/importers/authors_parameters.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
@@ -105,7 +114,78 @@ Deno.test("the report says in words where ours differs with a lower objective (E
   const csv = fitsCsv(rows).split("\n");
   assert.equal(
     csv[0],
-    "fit,subset_file,form,huber_delta,starts,converged,quantity,ours,ci95_lo,ci95_hi,authors,difference,authors_file",
+    "fit,subset_file,form,huber_delta,starts,converged,quantity,ours,ci95_lo,ci95_hi,authors,difference," +
+      "relative_difference,objective_ours,objective_authors,authors_file",
   );
   assert.equal(csv.filter((l) => l !== "").length, 1 + rows.length);
+});
+
+Deno.test("Figure 20's grid-size fits are rows beside the authors' stored fit of the same δ; none for δ = 1e-5", async () => {
+  const path = authorsApproach3Path("eq1", "hot", { huberDelta: 1e-3, noEmbeds: false })!;
+  const theirs = await authors(path);
+  const [alpha, beta] = theirs.alpha;
+  const point = (delta: number) => ({
+    delta,
+    gridSize: 3000,
+    starts: 3087,
+    converged: 3087,
+    objective: 0.0019816128,
+    alpha: 0.2928929408,
+    beta: 0.7129589321,
+    ratio: 0.2928929408 / (0.2928929408 + 0.7129589321),
+  });
+  const record = {
+    kind: "grid_size_study" as const,
+    subset: "hot",
+    rows: 220,
+    optimiser: AUTHORS_OPTIMISER,
+    points: [point(1e-3), point(1e-5)],
+    published: [{ delta: 1e-3, objective: theirs.objective, alpha, beta, ratio: alpha / (alpha + beta) }],
+  };
+  const rows = gridSizeRows(record, "grid_size_study");
+  assert.equal(rows.length, 8);
+  const ratio = rows.find((r) => r.huberDelta === 1e-3 && r.quantity === "alpha/(alpha+beta)")!;
+  assert.equal(ratio.authors, alpha / (alpha + beta));
+  assert.equal(ratio.authorsFile, path);
+  assert.equal(ratio.authorsObjective, theirs.objective);
+  // Their δ = 1e-3 objective is 1.9816e-3 (parameters_delta-3): ours equals it to 5 digits.
+  assert.ok(Math.abs(theirs.objective / 0.0019816128 - 1) < 1e-4, `${theirs.objective}`);
+  assert.ok(
+    Math.abs(relativeDifference(ratio)! - (ratio.ours - ratio.authors!) / Math.abs(ratio.authors!)) < 1e-15,
+  );
+  // Its points are compared on Figure 20 itself, not in one sentence each.
+  const far = { ...point(1e-3), beta: 0.6, ratio: 0.2928929408 / (0.2928929408 + 0.6) };
+  assert.deepEqual(differenceNotes(gridSizeRows({ ...record, points: [far] }, "grid_size_study")), []);
+  // The authors store no δ = 1e-5 fit: its rows have no authors' value.
+  assert.ok(
+    rows.filter((r) => r.huberDelta === 1e-5).every((r) => r.authors === null && r.authorsFile === null),
+  );
+});
+
+Deno.test("drawnFitIds reads each figure's inputs' fit records once, in order; drawnLawIds keeps the laws", () => {
+  const sources = {
+    prescriptions: { fits: ["prescribe.over_100b", "approach3_eq1.over_100b", "approach3_eq2.over_100b"] },
+    widthDepthEq2: { fits: ["approach3_eq2.over_100b"] },
+    gridSizeStudy: { fits: ["grid_size_study"] },
+    industry: { fits: [] },
+  };
+  const ids = drawnFitIds([
+    { reads: ["widthDepthEq2", "prescriptions", "industry"] },
+    { reads: ["gridSizeStudy"] },
+  ], sources);
+  assert.deepEqual(ids, [
+    "approach3_eq2.over_100b",
+    "prescribe.over_100b",
+    "approach3_eq1.over_100b",
+    "grid_size_study",
+  ]);
+  assert.deepEqual(drawnLawIds(ids, ["grid_size_study"]), [
+    "approach3_eq2.over_100b",
+    "approach3_eq1.over_100b",
+    "grid_size_study",
+  ]);
+  assert.deepEqual(drawnLawIds(["approach1.paper", "approach2.paper", "overspend.paper"]), [
+    "approach1.paper",
+    "approach2.paper",
+  ]);
 });

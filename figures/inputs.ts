@@ -16,17 +16,24 @@ import type {
   IndustryRow,
   OverspendRecord,
   OvertrainingRecord,
+  PerceiverEstimateRow,
   PerceiverValRow,
   PrescriptionsRecord,
   SelectedRow,
   SelectSummary,
 } from "../records/schemas.ts";
-import { stageId } from "../records/schemas.ts";
+import { type LawForm, stageId } from "../records/schemas.ts";
 import type { GridSizeStudyRecord, SensitivityRecord } from "../records/sensitivity.ts";
 import { type LrSweepRow, readLrSweepRows } from "../records/lr_sweep_table.ts";
 import { LAW_NAMES } from "../scaling/laws/registry.ts";
 import { exists } from "../util/fs.ts";
-import { readIndustry, readPerceiverValidation, readRecord, readSelectedRows } from "./load.ts";
+import {
+  readIndustry,
+  readPerceiverEstimates,
+  readPerceiverValidation,
+  readRecord,
+  readSelectedRows,
+} from "./load.ts";
 import { readApproach2Record } from "./approach2_note.ts";
 import { MUP_SWEEP_PATH, type MupRun, readMupSweep } from "./specs/mup_sweep.ts";
 import type { RainbowApproach1, RainbowVariant } from "./specs/rainbow.ts";
@@ -206,10 +213,38 @@ async function selection(ctx: LoadContext, id: string): Promise<Loaded<Selection
   return { value: { summary, rows }, source: { files, fits: [], describe } };
 }
 
-/** Returns the node ids of the law fits a record derived from `form` uses (empty for an unknown form). */
-function lawFit(deps: ReportDeps, form: string): string[] {
-  const id = deps.approach3[form];
-  return id === undefined ? [] : [id];
+/**
+ * The law forms a relaxed prescriptions record holds (`prescribe_relaxed.<variant>`: paper Figures 13-19
+ * draw Eq. 1 and Eq. 2); the graph (stages/pipeline.ts) builds those stages with these forms.
+ */
+export const RELAXED_FORMS: readonly LawForm[] = ["eq1", "eq2"];
+
+/** Returns the variant of a per-variant node id `<stage>.<variant>`; throws naming an id without one. */
+function variantOfStageId(id: string): string {
+  const dot = id.indexOf(".");
+  if (dot <= 0 || dot === id.length - 1) throw new Error(`report: node id "${id}" is not <stage>.<variant>`);
+  return id.slice(dot + 1);
+}
+
+/**
+ * Returns the node id of the law fit of `form` that the derived node `id` (`prescribe.<variant>`,
+ * `overtraining.<variant>`, ...) was computed from: `approach3_<form>.<variant>`, as the graph wires it.
+ */
+export function lawNodeOf(id: string, form: string): string {
+  return stageId(`approach3_${form}`, variantOfStageId(id));
+}
+
+/** Returns whether node `id` holds a fitted law: `approach1.*`, `approach2.*` or `approach3_<form>.*`. */
+export function isLawNode(id: string): boolean {
+  return /^(approach1|approach2|approach3_[^.]+)\.[^.]/.test(id);
+}
+
+/**
+ * Returns the select node of the rows law node `id` was fitted on (`select_approach1.<variant>` for
+ * Approach 1, else `select.<variant>`): its select.json names the subsets and the params column.
+ */
+export function selectOfLaw(id: string): string {
+  return stageId(id.startsWith("approach1.") ? "select_approach1" : "select", variantOfStageId(id));
 }
 
 /** Reads the records of the nodes of `ids` (label -> node id), `file` each, in order. */
@@ -306,7 +341,7 @@ export const REPORT_INPUTS = {
     }),
   }),
   prescriptions: row<PrescriptionsRecord>({
-    upstream: (d) => [d.prescribe],
+    upstream: (d) => [d.prescribe, ...LAW_NAMES.map((f) => lawNodeOf(d.prescribe, f))],
     file: "prescriptions.json",
     description: "compute-optimal prescriptions of every form",
     load: async (ctx) => {
@@ -319,7 +354,7 @@ export const REPORT_INPUTS = {
         value,
         source: {
           files: [await ctx.nodeFile(id, "prescriptions.json")],
-          fits: [id, ...value.forms.flatMap((f) => lawFit(ctx.deps, f.form))],
+          fits: [id, ...value.forms.map((f) => lawNodeOf(id, f.form))],
           describe: `prescriptions of ${
             value.forms.map((f) => `${f.form} (${f.method.replace("_", " ")})`).join(", ")
           }`,
@@ -338,7 +373,7 @@ export const REPORT_INPUTS = {
         value,
         source: {
           files: [await ctx.nodeFile(id, "overtraining.json")],
-          fits: [id, ...lawFit(ctx.deps, value.form)],
+          fits: [id, lawNodeOf(id, value.form)],
           describe: `overtraining curves of the ${value.form} law`,
         },
       };
@@ -355,7 +390,7 @@ export const REPORT_INPUTS = {
         value,
         source: {
           files: [await ctx.nodeFile(id, "overspend.json")],
-          fits: [id, ...lawFit(ctx.deps, value.form)],
+          fits: [id, lawNodeOf(id, value.form)],
           describe: `overspend from the ${value.form} law`,
         },
       };
@@ -396,7 +431,8 @@ export const REPORT_INPUTS = {
     },
   }),
   relaxed: row<readonly { readonly variant: string; readonly record: PrescriptionsRecord }[]>({
-    upstream: (d) => Object.values(d.relaxed ?? {}),
+    upstream: (d) =>
+      Object.values(d.relaxed ?? {}).flatMap((id) => [id, ...RELAXED_FORMS.map((f) => lawNodeOf(id, f))]),
     file: "prescriptions.json",
     description: "prescriptions without integer constraints per variant (paper Figures 13-19)",
     load: async (ctx) => {
@@ -407,7 +443,10 @@ export const REPORT_INPUTS = {
         value,
         source: {
           files: await Promise.all(Object.values(ids).map((id) => ctx.nodeFile(id, "prescriptions.json"))),
-          fits: Object.values(ids),
+          fits: Object.entries(ids).flatMap(([variant, id]) => [
+            id,
+            ...value.find((v) => v.variant === variant)!.record.forms.map((f) => lawNodeOf(id, f.form)),
+          ]),
           describe: `prescriptions with the integer constraints removed (${Object.keys(ids).join(", ")})`,
         },
       };
@@ -505,6 +544,26 @@ export const REPORT_INPUTS = {
           files: [await ctx.nodeFile(ctx.deps.collect, "perceiver_val.csv")],
           fits: [],
           describe: "Perceiver AR validation losses (seed 000, data/krasserm-perceiver-ar)",
+        },
+      };
+    },
+  }),
+  perceiverEstimates: row<readonly PerceiverEstimateRow[]>({
+    upstream: (d) => [d.collect],
+    file: "perceiver_estimates.csv",
+    description:
+      "Chinchilla's compute-optimal estimates seed 000 fits its laws to (empty when collect has none)",
+    load: async (ctx) => {
+      const path = `${ctx.dir(ctx.deps.collect)}/perceiver_estimates.csv`;
+      if (!await exists(path)) return { value: [] };
+      const value = await readPerceiverEstimates(path);
+      return {
+        value,
+        source: {
+          files: [await ctx.nodeFile(ctx.deps.collect, "perceiver_estimates.csv")],
+          fits: [],
+          describe: `Chinchilla's compute-optimal estimates (Tables 3 and A3, ${value.length} rows, ` +
+            "data/krasserm-perceiver-ar/data/estimates)",
         },
       };
     },
@@ -633,9 +692,13 @@ export type ReportInputs = { readonly [K in InputKey]: InputValue<K> } & {
   readonly sources: Readonly<Record<string, InputSource>>;
 };
 
-/** Returns every upstream node id of the report with `deps`, each once (the stage's deps). */
+/**
+ * Returns every upstream node id of the report with `deps`, each once (the stage's deps): every input's
+ * upstream nodes and the select node of every law fit among them (the fits table reads its subsets).
+ */
 export function reportDepIds(deps: ReportDeps): string[] {
-  return [...new Set(Object.values(REPORT_INPUTS).flatMap((input) => input.upstream(deps)))];
+  const ids = Object.values(REPORT_INPUTS).flatMap((input) => input.upstream(deps));
+  return [...new Set([...ids, ...ids.filter(isLawNode).map(selectOfLaw)])];
 }
 
 /** Options of {@link readReportInputs}. */

@@ -5,7 +5,7 @@
  */
 import { readTable } from "../records/importers/table.ts";
 import { optionalNumber, requireLoss, requireNumber, requireString } from "../records/importers/validate.ts";
-import type { IndustryRow, PerceiverValRow } from "../records/schemas.ts";
+import type { IndustryRow, PerceiverEstimateRow, PerceiverValRow } from "../records/schemas.ts";
 
 // The validated readers of the fit stages' records live beside their schemas; re-exported for the report.
 export { readRecord, readSelectedRows } from "../records/schemas.ts";
@@ -33,5 +33,16 @@ export async function readPerceiverValidation(path: string): Promise<PerceiverVa
     step: requireNumber(r, "step", at),
     wall_time: optionalNumber(r, "wall_time", at),
     loss: requireLoss(r, "loss", at),
+  }));
+}
+
+/** Returns the rows of `collect/perceiver_estimates.csv` (Chinchilla's Tables 3 and A3, as seed 000 reads them). */
+export async function readPerceiverEstimates(path: string): Promise<PerceiverEstimateRow[]> {
+  const table = await readTable(path);
+  return table.records.map(({ record: r, at }) => ({
+    approach: requireNumber(r, "approach", at),
+    flops: requireNumber(r, "flops", at),
+    params: requireNumber(r, "params", at),
+    tokens: requireNumber(r, "tokens", at),
   }));
 }

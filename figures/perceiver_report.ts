@@ -22,15 +22,17 @@ export const PERCEIVER_REPORT_FIGURES: readonly FigureModule<InputKey>[] = [
 export async function writePerceiverReport(deps: ReportDeps, run: ReportRun): Promise<void> {
   const inputs = await readReportInputs("perceiver", deps, run.dirs, {
     root: run.root,
-    keys: ["perceiverValidation"],
+    keys: ["perceiverValidation", "perceiverEstimates"],
   });
   const figures = drawFigures(PERCEIVER_REPORT_FIGURES, inputs, { variant: "perceiver" });
   const { writeReport } = await import("./write.ts");
   await writeReport(run.outDir, figures, {
     title: "Perceiver AR compute-optimal scaling (seed 000)",
     intro: figures.length > 0
-      ? "Martin Krasser's Perceiver AR scaling experiments (seed 000): the article's Tables 1-4 and the " +
-        "validation loss of every run against self-attention compute, from the shipped TensorBoard exports."
+      ? "Martin Krasser's Perceiver AR scaling experiments (seed 000): the article's Tables 1-4, its " +
+        "compute-optimal laws and N_opt predictions beside ours, and the validation loss of every run " +
+        "against its training FLOPs over the self-attention budget (the article's x axis), from the shipped " +
+        "TensorBoard exports."
       : "No Perceiver AR validation losses were collected (data/krasserm-perceiver-ar is absent).",
     sources: inputs.sources,
   });

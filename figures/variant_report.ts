@@ -6,37 +6,71 @@
  * figures/perceiver_report.ts.
  * @module
  */
-import type { SelectSummary } from "../records/schemas.ts";
+import type { Approach1Record, Approach3Record, SelectSummary } from "../records/schemas.ts";
 import { gridText } from "./specs/approach3.ts";
-import { approach1Rows, approach2Rows, approach3Rows, type FitRow, fitsCsv, fitsHtml } from "./fits_table.ts";
-import { approach2SectionHtml } from "./approach2_note.ts";
+import {
+  approach1Rows,
+  approach2Rows,
+  approach3Rows,
+  drawnFitIds,
+  drawnLawIds,
+  type FitRow,
+  fitsCsv,
+  fitsHtml,
+  gridSizeRows,
+  sensitivityRows,
+} from "./fits_table.ts";
+import { readRecord } from "./load.ts";
+import { approach2SectionHtml, readApproach2Record } from "./approach2_note.ts";
 import { healthSectionHtml, type VariantVerdicts, withHealthNotes } from "./health.ts";
-import { approach3Node, readReportInputs, type ReportDeps, type ReportInputs } from "./inputs.ts";
+import {
+  approach3Node,
+  isLawNode,
+  readReportInputs,
+  type ReportDeps,
+  type ReportInputs,
+  selectOfLaw,
+} from "./inputs.ts";
 import { drawFigures } from "./figure_module.ts";
 import { REPORT_FIGURES } from "./registry.ts";
-
-/** What a rainbow fit was fitted on, for the fits table: its subsets and whether params drop embeddings. */
-export type RainbowFit = {
-  /** Subset files fitted. */
-  subsets: string[];
-  /** Whether params are counted without embeddings (the authors' `_no_embeds` files). */
-  noEmbeds: boolean;
-};
 
 /** Returns whether a select summary counts params without embeddings. */
 function noEmbeds(select: SelectSummary): boolean {
   return select.paramsColumn.startsWith("params_non_embedding");
 }
 
+/** Returns the fits table rows of the law fit in node `id` (Approach 1, 2 or 3), its context read from its select node. */
+async function lawRows(id: string, dir: (id: string) => string, root: string): Promise<FitRow[]> {
+  const select = await readRecord<SelectSummary>(`${dir(selectOfLaw(id))}/select.json`);
+  const ctx = { fit: id, subsets: select.subsets, noEmbeds: noEmbeds(select) };
+  if (id.startsWith("approach1.")) {
+    return approach1Rows(
+      await readRecord<Approach1Record>(`${dir(id)}/approach1.json`, "approach1"),
+      ctx,
+      root,
+    );
+  }
+  if (id.startsWith("approach2.")) {
+    return approach2Rows(await readApproach2Record(`${dir(id)}/approach2.json`), ctx);
+  }
+  return approach3Rows(await readRecord<Approach3Record>(`${dir(id)}/fit.json`, "approach3"), ctx, root);
+}
+
 /**
- * Returns the fits table rows of a report: Approach 1 (its rows' subsets), Approach 2's laws when fitted,
- * the variant's fit of every registered law form and the rainbow's Eq. 1 fits of other variants (their
- * subsets from `rainbowFits`), each beside the authors' published values found under `root`.
+ * Returns the fits table rows of a report: the variant's own fits (Approach 1 on its rows' subsets,
+ * Approach 2's laws when fitted, every registered law form), then every other law the drawn figures
+ * read (`drawn`, node ids from their provenance: {@link drawnFitIds}), each beside the authors'
+ * published values found under `root`. A law node's subsets and params convention come from its select
+ * node's select.json; the grid-size study and the tornado are rows of their records.
  */
 export async function reportFitRows(
-  inputs: Pick<ReportInputs, "approach1" | "approach1Rows" | "rows" | "approach2" | "fits" | "rainbow">,
+  inputs: Pick<
+    ReportInputs,
+    "approach1" | "approach1Rows" | "rows" | "approach2" | "fits" | "gridSizeStudy" | "sensitivity"
+  >,
   deps: ReportDeps,
-  options: { root: string; rainbowFits?: Readonly<Record<string, RainbowFit>> },
+  drawn: readonly string[],
+  options: { root: string; dirs: Readonly<Record<string, string>> },
 ): Promise<FitRow[]> {
   const root = options.root;
   const a1 = inputs.approach1Rows.summary;
@@ -49,18 +83,30 @@ export async function reportFitRows(
   ];
   const own = { subsets: inputs.rows.summary.subsets, noEmbeds: noEmbeds(inputs.rows.summary) };
   rows.push(...approach2Rows(inputs.approach2, { fit: deps.approach2, ...own }));
-  const seen = new Set<string>();
+  const seen = new Set<string>([deps.approach1, deps.approach2]);
   for (const [form, rec] of Object.entries(inputs.fits)) {
     const id = approach3Node(deps, form);
     seen.add(id);
     rows.push(...await approach3Rows(rec, { fit: id, ...own }, root));
   }
-  for (const { variant, fit } of inputs.rainbow) {
-    const id = deps.rainbow[variant];
-    if (id === undefined || seen.has(id)) continue;
+  const dir = (id: string): string => {
+    const d = options.dirs[id];
+    if (d === undefined) {
+      throw new Error(`report: the law fit "${id}" a figure draws is not among the report stage's deps`);
+    }
+    return d;
+  };
+  const studies = [deps.gridSizeStudy, deps.sensitivity].filter((id) => id !== undefined);
+  for (const id of drawnLawIds(drawn, studies)) {
+    if (seen.has(id)) continue;
     seen.add(id);
-    const ctx = options.rainbowFits?.[variant] ?? { subsets: [], noEmbeds: false };
-    rows.push(...await approach3Rows(fit, { fit: id, ...ctx }, root));
+    if (id === deps.gridSizeStudy && inputs.gridSizeStudy !== undefined) {
+      rows.push(...gridSizeRows(inputs.gridSizeStudy, id));
+    } else if (id === deps.sensitivity && inputs.sensitivity !== undefined) {
+      rows.push(...sensitivityRows(inputs.sensitivity, id));
+    } else if (isLawNode(id)) {
+      rows.push(...await lawRows(id, dir, root));
+    }
   }
   return rows;
 }
@@ -86,7 +132,6 @@ export interface ReportRun {
 export async function writeVariantReport(
   variant: string,
   deps: ReportDeps,
-  rainbowFits: Readonly<Record<string, RainbowFit>>,
   run: ReportRun,
 ): Promise<void> {
   const inputs = await readReportInputs(variant, deps, run.dirs, { root: run.root });
@@ -101,7 +146,9 @@ export async function writeVariantReport(
     rainbow: inputs.rainbow,
   };
   const figures = withHealthNotes(drawFigures(REPORT_FIGURES, inputs, { variant: label }), verdicts);
-  const fitRows = await reportFitRows(inputs, deps, { root: run.root, rainbowFits });
+  // Every law a drawn figure reads, from the figures' provenance: the list cannot drift from the figures.
+  const drawn = drawnFitIds(figures, inputs.sources);
+  const fitRows = await reportFitRows(inputs, deps, drawn, { root: run.root, dirs: run.dirs });
   const select = inputs.rows.summary;
   run.progress(0, figures.length, "rendering figures");
   const { writeReport } = await import("./write.ts");

@@ -54,7 +54,7 @@ import { prescribeStage } from "./fit_prescribe.ts";
 import { backtestStage } from "./fit_backtest.ts";
 import { overtrainingStage } from "./fit_overtraining.ts";
 import { overspendStage } from "./fit_overspend.ts";
-import { type RainbowFit, reportStage } from "./report.ts";
+import { reportStage } from "./report.ts";
 import { perceiverReportStage } from "./report_perceiver.ts";
 import { GRID_SIZE_SUBSET, gridSizeStudyStage, sensitivityParams, sensitivityStage } from "./sensitivity.ts";
 import { FIGURE20_DELTAS } from "../scaling/fit/sensitivity.ts";
@@ -84,6 +84,7 @@ import {
 } from "./variants.ts";
 import { selectChinchillaStage } from "./select_chinchilla.ts";
 import { type LawForm, stageId } from "../records/schemas.ts";
+import { RELAXED_FORMS } from "../figures/inputs.ts";
 import { LAW_NAMES } from "../scaling/laws/registry.ts";
 import {
   type FitTable,
@@ -158,7 +159,7 @@ export function fitStages(
     offThread(prescribeStage, variant, v),
     // (Eq. 1 and Eq. 2 only: Figures 13-19 draw no Eq. 3 line, and each Eq. 3 fit costs seconds.)
     ...(v.relaxedPrescriptions
-      ? [offThread(prescribeStage, variant, v, { relaxed: true, forms: ["eq1", "eq2"] })]
+      ? [offThread(prescribeStage, variant, v, { relaxed: true, forms: [...RELAXED_FORMS] })]
       : []),
     // Figure 8 (overtraining) and Figure 7 (overspend: measured checkpoints of Approach 1's dense selection
     // against their frontier, and the Eq. 2 law's view).
@@ -191,14 +192,13 @@ function paperReportStages(
   v: VariantSettings,
   fit: FitTable,
   collect: string,
-): { stages: Stage[]; deps: Record<string, unknown>; rainbowFits: Record<string, RainbowFit> } {
+): { stages: Stage[]; deps: Record<string, unknown> } {
   const wd = v.widthDepthVariant === "" ? variant : v.widthDepthVariant;
   // (Its backtest is not drawn: only the variant's own goes into the fit-health notes.)
   const stages: Stage[] = wd === variant
     ? []
     : fitStages(wd, resolveVariant(wd), { fit, collect }).filter((s) => s.id !== stageId("backtest", wd));
   const rainbow: Record<string, string> = {};
-  const rainbowFits: Record<string, RainbowFit> = {};
   // Another variant's fit stages, `kinds` of them only: the very stages its own graph builds.
   const fitsOf = (w: string, kinds: readonly string[]) => {
     const keep = kinds.map((k) => stageId(k, w));
@@ -210,13 +210,7 @@ function paperReportStages(
         offThread(selectChinchillaStage, w, CHINCHILLA_POINTS[w]),
         offThread(approach3Stage, w, "eq1", fit.eq1),
       );
-      rainbowFits[label] = { subsets: [CHINCHILLA_POINTS[w]], noEmbeds: false };
     } else {
-      const settings = resolveVariant(w);
-      rainbowFits[label] = {
-        subsets: [...settings.subsets],
-        noEmbeds: settings.paramsConvention.startsWith("non_embedding"),
-      };
       stages.push(...fitsOf(w, ["select", "approach3_eq1"]));
     }
     rainbow[label] = stageId("approach3_eq1", w);
@@ -233,7 +227,6 @@ function paperReportStages(
   }
   return {
     stages,
-    rainbowFits,
     deps: {
       rainbow,
       rainbowApproach1,
@@ -490,7 +483,6 @@ export function profileStages(p: ProfileSettings, variant: string): Stage[] {
         ...lrSweep,
         ...sensitivity,
       },
-      rainbowFits: extra.rainbowFits,
     }),
     // The Perceiver AR runs (seed 000, shipped with the paper's data): their own report.
     offThread(perceiverReportStage, { collect: sources.collect }),

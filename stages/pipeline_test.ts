@@ -121,6 +121,9 @@ Deno.test("paper profile: grid_size_study runs the profile's Figure 20 grid size
   const sizes = (stages: readonly Stage[]) =>
     (stages.find((s) => s.id === "grid_size_study")!.params as { gridSizes: number[] }).gridSizes;
   assert.deepEqual(sizes(buildVariant("paper")), [3000, 4000, 5000, 6000, 7000, 8000, 9000, 10000]);
+  // The authors' three Huber deltas (plotters/slope_analysis.py), 1e-5 included.
+  const study = buildVariant("paper").find((s) => s.id === "grid_size_study")!;
+  assert.deepEqual((study.params as { deltas: number[] }).deltas, [1e-3, 1e-4, 1e-5]);
   const full = sizes(profileStages({ ...PAPER, figure20GridSizes: FIGURE20_GRID_SIZES }, "paper"));
   assert.equal(full.length, 20);
   assert.deepEqual(full, FIGURE20_GRID_SIZES);

@@ -26,7 +26,8 @@ export interface PaperProfile {
   readonly fit: FitTable;
   /**
    * Start-grid sizes (starts per fit) of the grid_size_study stage, Gemstones Figure 20: a subset of the
-   * authors' twenty, FIGURE20_GRID_SIZES of scaling/fit/sensitivity.ts (all twenty: 1,224,000 Eq. 1 fits).
+   * authors' twenty, FIGURE20_GRID_SIZES of scaling/fit/sensitivity.ts (all twenty at the three deltas:
+   * 1,823,000 Eq. 1 fits, 5 minutes or more on two idle cores).
    */
   readonly figure20GridSizes: readonly number[];
 }

@@ -11,10 +11,8 @@ import { stageId } from "../records/schemas.ts";
 import { FONT_PATH } from "../figures/font.ts";
 import { MUP_SWEEP_PATH } from "../figures/specs/mup_sweep.ts";
 import { defaultReportDeps, INDUSTRY_PATH, reportDepIds, type ReportDeps } from "../figures/inputs.ts";
-import { type RainbowFit, writeVariantReport } from "../figures/variant_report.ts";
+import { writeVariantReport } from "../figures/variant_report.ts";
 import { AUTHORS_PARAMETER_DIRS } from "../records/importers/authors_parameters.ts";
-
-export type { RainbowFit } from "../figures/variant_report.ts";
 
 /** Parameters of the report stage. */
 export type ReportParams = {
@@ -22,21 +20,18 @@ export type ReportParams = {
   variant: string;
   /** Variants of the rainbow, in order. */
   rainbowVariants: string[];
-  /** Per rainbow variant, what its Eq. 1 fit was fitted on (set by the graph; absent: unknown). */
-  rainbowFits: { [variant: string]: RainbowFit };
 };
 
 /**
  * Returns the report stage of one variant (id defaults to `report.<variant>`; node ids default to the
- * variant's own, figures/inputs.ts's defaultReportDeps); `rainbowFits` says what each rainbow variant's
- * Eq. 1 fit was fitted on, so the fits table can set it beside the authors' fit.
+ * variant's own, figures/inputs.ts's defaultReportDeps). The fits table reads what each law it lists was
+ * fitted on from that law's select node, a dep of the stage (figures/inputs.ts reportDepIds).
  */
 export function reportStage(
   options: {
     variant: string;
     id?: string;
     deps?: Partial<ReportDeps>;
-    rainbowFits?: Readonly<Record<string, RainbowFit>>;
   },
 ): Stage<ReportParams> {
   const deps: ReportDeps = { ...defaultReportDeps(options.variant), ...options.deps };
@@ -48,13 +43,12 @@ export function reportStage(
     params: {
       variant: options.variant,
       rainbowVariants: Object.keys(deps.rainbow),
-      rainbowFits: { ...options.rainbowFits },
     },
     // The repository files behind the rows and the authors' fits are hashed into figures.json / fits.csv.
     inputs: [FONT_PATH, "data/gemstones/wandb_dfs", INDUSTRY_PATH, MUP_SWEEP_PATH, ...AUTHORS_PARAMETER_DIRS],
     outputs: ["index.html", "figures/"],
     run: (ctx) =>
-      writeVariantReport(options.variant, deps, ctx.params.rainbowFits, {
+      writeVariantReport(options.variant, deps, {
         outDir: ctx.outDir,
         dirs: ctx.deps,
         root: ctx.root,

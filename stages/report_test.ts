@@ -11,6 +11,7 @@ import { figureProvenance } from "../figures/sources.ts";
 import { sha256File } from "../util/hex.ts";
 import { withPaperTitle } from "../figures/write.ts";
 import { escapeHtml, figureStem, inPaperOrder } from "../figures/specs/common.ts";
+import { isLawNode } from "../figures/inputs.ts";
 
 async function collectDir(summary: Record<string, unknown>, ownRuns?: string): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "provenance-" });
@@ -73,10 +74,6 @@ Deno.test("report frame: paper numbering, provenance, the paper walk, fits.csv a
     const stage = reportStage({
       variant: "paper",
       deps: fixture.reportDeps["paper"],
-      rainbowFits: {
-        paper: { subsets: ["hot"], noEmbeds: false },
-        no_embeds: { subsets: ["hot"], noEmbeds: true },
-      },
     });
     await stage.run(ctxOf(stage, outDir));
     const manifest = JSON.parse(await Deno.readTextFile(`${outDir}/figures/figures.json`)) as {
@@ -227,8 +224,51 @@ Deno.test("report frame: paper numbering, provenance, the paper walk, fits.csv a
         assert.equal(slope[col("subset_file")], "hot_477");
         assert.equal(Number(slope[col("authors")]), 0.499380216082636);
         assert.ok(Math.abs(Number(slope[col("difference")])) < 1e-12, slope.join(","));
+        assert.ok(Math.abs(Number(slope[col("relative_difference")])) < 1e-12, slope.join(","));
+        // Every row of a fit carries both objectives: theirs is the stored `loss` of their file.
+        for (const l of lines.filter((l) => l[col("fit")] === "approach3_eq1.paper")) {
+          assert.equal(Number(l[col("objective_authors")]), 0.0002076018, l.join(","));
+          assert.equal(l[col("objective_ours")], row("approach3_eq1.paper", "objective")![col("ours")]);
+        }
+        // The relative difference is ours - theirs over |theirs| (A_tokens: millions apart reads as a ratio).
+        const b = row("approach3_eq1.paper", "A_tokens")!;
+        const [ours, theirs] = [Number(b[col("ours")]), Number(b[col("authors")])];
+        assert.ok(Math.abs(theirs - Math.exp(14.9719740349)) < 1e-9 * theirs, `their A_tokens ${theirs}`);
+        assert.ok(Math.abs(Number(b[col("relative_difference")]) - (ours - theirs) / theirs) < 1e-12);
       },
     );
+
+    await t.step("fits.csv has a row for every law a figure draws (read from figures.json)", async () => {
+      const csv = await Deno.readTextFile(`${outDir}/figures/fits.csv`);
+      const fits = new Set(csv.trim().split("\n").slice(1).map((l) => l.split(",")[0]));
+      let laws = 0;
+      for (const m of manifest) {
+        for (const id of m.fits) {
+          if (isLawNode(id)) {
+            laws++;
+            assert.ok(fits.has(id), `${m.stem} draws ${id}, which has no row in fits.csv`);
+          } else {
+            // A derived record (prescriptions, overtraining, overspend) names the laws it comes from.
+            assert.ok(
+              m.fits.some((f) => f.startsWith("approach3_") && f.endsWith(id.slice(id.indexOf(".")))),
+              `${m.stem}: ${id} without its law fits in ${m.fits.join(", ")}`,
+            );
+          }
+        }
+      }
+      // Approach 1 (Figures 4, 9), Eq. 1-3 (5, 12, 21), the rainbow's Eq. 1 and Approach 1 of no_embeds.
+      for (
+        const id of [
+          "approach1.paper",
+          "approach3_eq3.paper",
+          "approach3_eq1.no_embeds",
+          "approach1.no_embeds",
+        ]
+      ) {
+        assert.ok(fits.has(id), id);
+      }
+      assert.ok(laws >= 10, `${laws} laws drawn`);
+    });
 
     await t.step(
       "the page says Approach 2 is unavailable on the real data, with approach2.json's counts",
@@ -268,7 +308,10 @@ Deno.test("report frame: paper numbering, provenance, the paper walk, fits.csv a
       await p.run(ctxOf(p, perceiverDir));
       const m = JSON.parse(await Deno.readTextFile(`${perceiverDir}/figures/figures.json`));
       assert.deepEqual(m.map((x: { stem: string }) => x.stem), ["tables-1-4-perceiver-ar"]);
-      assert.deepEqual(m[0].files.map((f: { path: string }) => f.path), ["collect/perceiver_val.csv"]);
+      assert.deepEqual(m[0].files.map((f: { path: string }) => f.path), [
+        "collect/perceiver_val.csv",
+        "collect/perceiver_estimates.csv",
+      ]);
       const html = await Deno.readTextFile(`${perceiverDir}/index.html`);
       assert.ok(html.includes("<title>Perceiver AR compute-optimal scaling (seed 000)</title>"));
     });

@@ -3,7 +3,7 @@
  * (scaling/fit/sensitivity.ts does the science):
  *
  * - `grid_size_study`: Gemstones Figure 20. The Eq. 1 law of the authors' subset (`hot`) fitted from each
- *   of their subdivided start grids (3,000-90,000 starts) with Huber δ 1e-3 and 1e-4 and their optimiser
+ *   of their subdivided start grids (3,000-90,000 starts) with Huber δ 1e-3, 1e-4 and 1e-5 and their optimiser
  *   settings; output `grid_size_study.json` with the authors' stored full-grid fits beside it. One stage
  *   for every variant (it does not depend on one). The heaviest stage of `reproduce`.
  * - `sensitivity.<variant>`: the tornado. The variant's Eq. 1 law refitted once per alternative choice
@@ -43,9 +43,10 @@ export const GRID_SIZE_SUBSET = "hot";
 
 /**
  * Grid sizes the paper profile runs (its `figure20GridSizes` in stages/profile_settings.ts): the authors'
- * eight smallest (3,000-10,000 starts, 104,000 Eq. 1 fits over both deltas, about 10-20 s on two idle
- * cores), so that a cold `reproduce` stays well under 3 minutes. FIGURE20_GRID_SIZES there runs all twenty
- * (1,224,000 fits, several minutes); the record and the caption name the sizes run.
+ * eight smallest (3,000-10,000 starts, 156,000 Eq. 1 fits over the three deltas, about 15-30 s on two
+ * idle cores), so that a cold `reproduce` stays under 3 minutes. FIGURE20_GRID_SIZES there runs all
+ * twenty (1,823,000 fits, about 0.17 ms each on two idle cores: 5 minutes or more); the record and the
+ * caption name the sizes run.
  */
 export const DEFAULT_GRID_SIZES: readonly number[] = FIGURE20_GRID_SIZES.slice(0, 8);
 

@@ -71,3 +71,21 @@ export function formatFixedExponentLaw(law: FixedExponentLaw): string {
     law.b.toFixed(2)
   }`;
 }
+
+/** One of seed 000's laws as it prints them: which Chinchilla approach, and the law rounded as printed. */
+export interface PublishedFixedExponentLaw {
+  /** Chinchilla approach whose estimates and exponents it uses (1: Table 3, a = b = 0.50; 2: Table A3). */
+  readonly approach: 1 | 2;
+  /** The law, coefficients to the 4 decimals seed 000 prints. */
+  readonly law: FixedExponentLaw;
+}
+
+/**
+ * The laws seed 000 prints (`print(scaling_law_1)`, `print(scaling_law_2)`): N_opt = 0.0877·C^0.50,
+ * D_opt = 1.8960·C^0.50 (Approach 1) and N_opt = 0.1448·C^0.49, D_opt = 1.1519·C^0.51 (Approach 2),
+ * N in parameters, D in tokens, C in FLOPs. Their exponents are the ones a fit of our own must use.
+ */
+export const SEED000_LAWS: readonly PublishedFixedExponentLaw[] = [
+  { approach: 1, law: { kN: 0.0877, a: 0.5, kD: 1.896, b: 0.5 } },
+  { approach: 2, law: { kN: 0.1448, a: 0.49, kD: 1.1519, b: 0.51 } },
+];

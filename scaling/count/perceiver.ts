@@ -289,3 +289,24 @@ export function formatExp2(x: number): string {
   const digits = exponent.replace(/^[+-]/, "").padStart(2, "0");
   return `${mantissa}e${sign}${digits}`;
 }
+
+/** A compute-optimal size seed 000 prints for an experiment's reference budget. */
+export interface PublishedPerceiverPrediction {
+  /** Experiment ("scaling-1", "scaling-2a"). */
+  readonly experiment: string;
+  /** Chinchilla approach of the law used (1 or 2). */
+  readonly approach: 1 | 2;
+  /** N_opt at C_ref, parameters, as printed (3 significant digits). */
+  readonly paramsOpt: number;
+}
+
+/**
+ * The N_opt predictions seed 000 prints at the reference budgets: 7.32e+07 (Experiment 1, Approach 2),
+ * 3.90e+07 and 4.33e+07 (Experiment 2a, Approaches 1 and 2); it prints none for Experiment 2b, whose
+ * C_ref equals 2a's.
+ */
+export const SEED000_PREDICTIONS: readonly PublishedPerceiverPrediction[] = [
+  { experiment: "scaling-1", approach: 2, paramsOpt: 7.32e7 },
+  { experiment: "scaling-2a", approach: 1, paramsOpt: 3.9e7 },
+  { experiment: "scaling-2a", approach: 2, paramsOpt: 4.33e7 },
+];
