@@ -20,3 +20,4 @@ export * from "./prescribe/mod.ts";
 export * from "./design/mod.ts";
 export * from "./laws/mod.ts";
 export * from "./judge/mod.ts";
+export * from "./state/mod.ts";

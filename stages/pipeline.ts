@@ -11,6 +11,9 @@
  *   micro/nano: grid (recorded) ; corpus ──► train.<run> × N ──► collect_trained   (+ lr sweep: train × 28 ──► lr_sweep)
  *   simulate:   collect (as paper_collect) ──► paper_law ; grid ──► simulate ──► collect_simulated
  *   micro-h100: data/micro-h100/<run> ──► collect_imported ; data/micro-h100-lr-sweep ──► lr_sweep
+ * state, state-h100 (seed 003, its own graph, no Chinchilla fits; stages/state_study.ts):
+ *   corpus_T<T>_K<K> × contexts ──► lr sweep ──► lr_optimum ──► train.<run> × N ──► collect_state
+ *     ──► state_fits ──► report_state
  * fits, from the collect node C:
  *   C ──► select_approach1.V ──► approach1.V
  *   C ──► select.V ──► approach2.V
@@ -69,6 +72,9 @@ import {
   studyPlanStage,
 } from "./micro_study.ts";
 import { paperLawStage } from "./paper_law.ts";
+import { collectStateStage, stateFitsStage, stateRunInfos, stateTrainStage } from "./state_study.ts";
+import { contextLabel, stateCorpora, stateLrSweep, stateRuns } from "./state_design.ts";
+import { stateReportStage } from "./report_state.ts";
 import {
   RAINBOW_APPROACH1,
   RAINBOW_EQ1,
@@ -86,12 +92,16 @@ import {
   PROFILE_SETTINGS,
   type ProfileSettings,
   type SimulateProfile,
+  type StateProfile,
   studySettingsOf,
   type TrainingProfile,
 } from "./profile_settings.ts";
 
 /** Names of the profiles, the default (`paper`: the real runs shipped under data/) first. */
 export const PROFILES: readonly string[] = Object.keys(PROFILE_SETTINGS);
+
+/** The profiles whose runs the law variants fit and diff (all but the state profiles, which have their own fits). */
+export const LAW_PROFILES: readonly string[] = PROFILES.filter((p) => PROFILE_SETTINGS[p].kind !== "state");
 
 /** The law forms every variant fits: every form of the law registry (scaling/laws). */
 const FORMS: readonly LawForm[] = LAW_NAMES;
@@ -284,6 +294,40 @@ export function microStudyStagesOf(s: MicroStudySettings, sweep: LrSweepSettings
   ];
 }
 
+/**
+ * Returns the stages of a state profile (seed 003): its MQAR corpora, the lr sweep and its optimum, one
+ * train stage per run (or, with `runsDir`, none: collect reads shipped logs), `collect_state`, `state_fits`
+ * and `report_state`. The study has its own fits, not the
+ * Chinchilla ones, so the variant does not change it.
+ */
+export function stateStagesOf(p: StateProfile): Stage[] {
+  const s = p.study;
+  // Shipped logs (the GPU tier run elsewhere): no corpora, sweep or training, collect reads the folder.
+  const training = p.runsDir === undefined
+    ? [
+      ...stateCorpora(s).map(({ id, spec }) => offThread(corpusStage, spec, id)),
+      ...lrSweepStagesOf(stateLrSweep(s)),
+      offThread(lrOptimumStage, "lr_sweep"),
+      ...stateRuns(s).map((r) => stateTrainStage(s, r)),
+    ]
+    : [];
+  return uniqueStages([
+    ...training,
+    offThread(collectStateStage, stateRunInfos(s), p.runsDir ?? null),
+    offThread(stateFitsStage, {
+      growing: s.regimes.growing.map(contextLabel),
+      fixed: s.regimes.fixed.map(contextLabel),
+      vocabSize: s.task.vocabSize,
+      bootstrapSamples: p.bootstrapSamples,
+    }),
+    offThread(stateReportStage, {
+      growing: s.regimes.growing.map(contextLabel),
+      fixed: s.regimes.fixed.map(contextLabel),
+      tier: p.tier,
+    }),
+  ]);
+}
+
 /** Returns the sources of the simulate profile `s` for `variant` (its cooldown variants fit the cooled runs). */
 function simulateSources(s: SimulateProfile, variant: string): Sources {
   const paper = resolveVariant("paper");
@@ -349,6 +393,10 @@ export function sourcesOf(p: ProfileSettings, variant: string): Sources {
     }
     case "simulate":
       return simulateSources(p, variant);
+    case "state":
+      throw new Error(
+        "the state profiles have their own graph (stateStagesOf) and no Chinchilla fits to diff",
+      );
     case "imported":
       return {
         stages: [
@@ -389,6 +437,7 @@ export function variantOfSources(variant: string, sources: Sources): VariantSett
  * report.
  */
 export function profileStages(p: ProfileSettings, variant: string): Stage[] {
+  if (p.kind === "state") return stateStagesOf(p);
   const sources = sourcesOf(p, variant);
   const v = variantOfSources(variant, sources);
   const stages = [...sources.stages, ...fitStages(variant, v, { fit: p.fit, collect: sources.collect })];
@@ -479,6 +528,9 @@ export function diffStages(a: string, b: string, profile = "paper"): Stage[] {
  */
 export const PUBLISH: readonly string[] = [
   "report_perceiver",
+  "report_state",
+  "state_fits",
+  "collect_state",
   ...VARIANT_NAMES.flatMap((v) =>
     [
       "report",

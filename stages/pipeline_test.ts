@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { Stage } from "../pipeline/stage.ts";
-import { buildVariant, PROFILES, profileStages } from "./pipeline.ts";
+import { buildVariant, LAW_PROFILES, PROFILES, profileStages } from "./pipeline.ts";
 import {
   MICRO,
   MICRO_STUDY,
@@ -149,17 +149,17 @@ Deno.test("nano profile: exactly three tiny models; simulate profile: the paper 
 });
 
 Deno.test("unknown profile or variant names are errors listing the valid ones", () => {
-  assert.deepEqual(PROFILES, ["paper", "micro", "nano", "simulate", "micro-h100"]);
+  assert.deepEqual(PROFILES, ["paper", "micro", "nano", "simulate", "micro-h100", "state", "state-h100"]);
   assert.throws(
     () => buildVariant("paper", "mini"),
-    /unknown profile "mini"; valid profiles: paper, micro, nano, simulate, micro-h100$/,
+    /unknown profile "mini"; valid profiles: paper, micro, nano, simulate, micro-h100, state, state-h100$/,
   );
   assert.throws(() => buildVariant("papr", "nano"), /unknown variant "papr"/);
 });
 
 Deno.test("every profile: one collect node per graph, each collect stage its own id, the same fit stages", () => {
   const collectIds: Record<string, string> = {};
-  for (const profile of PROFILES) {
+  for (const profile of LAW_PROFILES) {
     const stages = assertWellFormed(buildVariant("paper", profile));
     const collects = [...stages.values()].filter((s) => s.name.startsWith("collect"));
     for (const s of collects) {
@@ -204,4 +204,15 @@ Deno.test("every profile: one collect node per graph, each collect stage its own
     collect_simulated: "collect_simulated",
     collect_imported: "collect_imported",
   });
+});
+
+Deno.test("the state profiles: corpora, sweep, runs, collect_state, state_fits and report_state; the same for every variant", () => {
+  const state = assertWellFormed(buildVariant("paper", "state"));
+  const ids = [...state.keys()];
+  assert.equal(ids.filter((id) => id.startsWith("corpus_")).length, 5);
+  // 38 runs and the sweep's 3 learning rates; everything else in workers.
+  assert.equal(ids.filter((id) => id.startsWith("train.")).length, 41);
+  assert.deepEqual(state.get("report_state")!.deps, ["collect_state", "state_fits"]);
+  assert.deepEqual(state.get("state_fits")!.deps, ["collect_state"]);
+  assert.deepEqual([...assertWellFormed(buildVariant("cooldown", "state")).keys()], ids);
 });

@@ -9,6 +9,8 @@ import { exactGrid, type GridParams, PAPER_GRID } from "./grid.ts";
 import { DEFAULT_FIT_OPTIONS, type FitOptions } from "./fit_approach3.ts";
 import type { LrSweepSettings } from "./lr_sweep.ts";
 import type { MicroStudySettings } from "./micro_study.ts";
+import type { StateStudySettings } from "./state_design.ts";
+import { STATE_CI_STUDY, STATE_H100_STUDY } from "./state_profiles.ts";
 import { DEFAULT_GRID_SIZES } from "./sensitivity.ts";
 import type { BackendName, CorpusSpec } from "./train.ts";
 import type { LawForm } from "../records/schemas.ts";
@@ -107,8 +109,32 @@ export interface ImportedProfile {
   readonly fit: FitTable;
 }
 
+/** The state study (seed 003, stages/state_study.ts): mixers × knobs × contexts trained on MQAR, its fits and report. */
+export interface StateProfile {
+  /** Kind of profile. */
+  readonly kind: "state";
+  /** The study. */
+  readonly study: StateStudySettings;
+  /** Bootstrap resamples of each fit. */
+  readonly bootstrapSamples: number;
+  /** What the report says this run is (e.g. "a smoke-size run that checks the machinery, not science"). */
+  readonly tier: string;
+  /**
+   * Folder of shipped runs (`<run id>/{config,log.jsonl,result}.json`, as tools/state_units.ts writes them)
+   * to read instead of training (absent: the profile trains its runs).
+   */
+  readonly runsDir?: string;
+  /** Approach 3 options (unused by the state fits; kept so every profile has a fit table). */
+  readonly fit: FitTable;
+}
+
 /** Settings of one profile. */
-export type ProfileSettings = PaperProfile | TrainingProfile | SimulateProfile | ImportedProfile;
+export type ProfileSettings =
+  | PaperProfile
+  | TrainingProfile
+  | SimulateProfile
+  | ImportedProfile
+  | StateProfile;
 
 /** The micro grid: byte vocabulary (259), context 128, head 16, targets 0.1M-10M params (±10 %), 3 per target. */
 export const MICRO_GRID: GridParams = {
@@ -341,6 +367,25 @@ export const MICRO_H100: ImportedProfile = {
   fit: { ...SMALL_FIT, eq1: { ...SMALL_FIT.eq1, budgets: [1e13, 1e14, 1e15, 1e16, 1e17] } },
 };
 
+/** The state profile's CI tier (seed 003): {@link STATE_CI_STUDY} on the float64 reference backend, about a minute here. */
+export const STATE: StateProfile = {
+  kind: "state",
+  tier: "the CI tier: a smoke-size run (tiny models, 24 steps, contexts 8-16 on the float64 reference " +
+    "backend) that checks the machinery end to end; its numbers are not results",
+  bootstrapSamples: 20,
+  fit: SMALL_FIT,
+  study: STATE_CI_STUDY,
+};
+
+/** The state profile's GPU tier: {@link STATE_H100_STUDY}, one H100 command of at most 8 minutes. */
+export const STATE_H100: StateProfile = {
+  kind: "state",
+  tier: "the GPU tier (one H100 command of at most 8 minutes)",
+  bootstrapSamples: 100,
+  fit: SMALL_FIT,
+  study: STATE_H100_STUDY,
+};
+
 /** Every profile by name, the default (`paper`) first. */
 export const PROFILE_SETTINGS: Readonly<Record<string, ProfileSettings>> = {
   paper: PAPER,
@@ -348,4 +393,6 @@ export const PROFILE_SETTINGS: Readonly<Record<string, ProfileSettings>> = {
   nano: NANO,
   simulate: SIMULATE,
   "micro-h100": MICRO_H100,
+  state: STATE,
+  "state-h100": STATE_H100,
 };

@@ -29,6 +29,7 @@ import {
 } from "../kernels/train/config.ts";
 import { adapterIdentity } from "../kernels/gpu/context.ts";
 import { prepareCorpus } from "../kernels/data/corpus.ts";
+import { prepareMqar, resolveMqarPrepare } from "../kernels/data/mqar.ts";
 import { canonicalJson, sha256Hex } from "../pipeline/hash.ts";
 
 /** How a corpus is made (JSON; part of the corpus stage's fingerprint). */
@@ -48,10 +49,29 @@ export type CorpusSpec =
     source: "debian";
     /** Package name. */
     package: string;
+  }
+  | {
+    /** Multi-query associative recall (kernels/data/mqar.ts): whole examples of T + 1 tokens, answer masks. */
+    source: "mqar";
+    /** Vocabulary V (keys from the lower half, values from the upper). */
+    vocabSize: number;
+    /** Sequence length T (tokens). */
+    seqLen: number;
+    /** Key-value pairs K per example. */
+    pairs: number;
+    /** Training examples. */
+    trainExamples: number;
+    /** Test (validation) examples. */
+    testExamples: number;
+    /** Seed of the training examples (the test set has its own fixed seed). */
+    seed: number;
   };
 
 /** Files of a corpus folder. */
 export const CORPUS_OUTPUTS: readonly string[] = ["train.bin", "train.json", "val.bin", "val.json"];
+
+/** Files of an MQAR corpus folder besides {@link CORPUS_OUTPUTS}: the answer masks and the manifest. */
+export const MQAR_OUTPUTS: readonly string[] = ["train.mask.bin", "val.mask.bin", "mqar.json"];
 
 /** Returns the corpus stage (id `corpus` unless given) preparing `spec` with kernels/data. */
 export function corpusStage(spec: CorpusSpec, id = "corpus"): Stage<CorpusSpec & Params> {
@@ -62,9 +82,17 @@ export function corpusStage(spec: CorpusSpec, id = "corpus"): Stage<CorpusSpec &
     deps: [],
     params: spec as CorpusSpec & Params,
     inputs: [],
-    outputs: CORPUS_OUTPUTS,
+    outputs: spec.source === "mqar" ? [...CORPUS_OUTPUTS, ...MQAR_OUTPUTS] : CORPUS_OUTPUTS,
     async run(ctx) {
       const p = ctx.params;
+      if (p.source === "mqar") {
+        const { source: _s, ...task } = p;
+        const { manifest } = await prepareMqar(resolveMqarPrepare({ ...task, outDir: ctx.outDir }));
+        ctx.log(
+          `corpus: MQAR T ${p.seqLen}, K ${p.pairs}: ${manifest.train.examples} train, ${manifest.val.examples} test examples`,
+        );
+        return;
+      }
       const headers = p.source === "synthetic"
         ? await prepareCorpus({
           source: "synthetic",

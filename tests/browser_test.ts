@@ -5,27 +5,10 @@
  * occurs, and that no request leaves file:// or data:.
  */
 import assert from "node:assert/strict";
-import fs from "node:fs";
 import { buildFixture } from "../testing/report_fixture.ts";
 import { reportStage } from "../stages/report.ts";
 import type { StageContext } from "../pipeline/stage.ts";
-
-const CHROMIUM = "/usr/bin/chromium";
-
-/**
- * playwright-core probes /proc/sys/fs/binfmt_misc/WSLInterop when it loads; Deno only allows that path
- * under --allow-all, which the test suite does not grant. The probe answers "not WSL" instead.
- */
-async function loadPlaywright(): Promise<typeof import("playwright-core")> {
-  const existsSync = fs.existsSync;
-  fs.existsSync = (p: fs.PathLike) =>
-    String(p).startsWith("/proc/sys/fs/binfmt_misc") ? false : existsSync(p);
-  try {
-    return await import("playwright-core");
-  } finally {
-    fs.existsSync = existsSync;
-  }
-}
+import { CHROMIUM, CHROMIUM_ARGS, loadPlaywright } from "../testing/chromium.ts";
 
 Deno.test("the HTML report renders every figure offline in Chromium", async () => {
   const fixture = await buildFixture(["paper", "cooldown"], { starts: 12 });
@@ -57,16 +40,7 @@ Deno.test("the HTML report renders every figure offline in Chromium", async () =
     const context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
-      args: [
-        "--no-sandbox",
-        "--headless",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
+      args: [...CHROMIUM_ARGS],
     });
     try {
       const page = context.pages()[0] ?? await context.newPage();

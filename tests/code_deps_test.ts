@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { CodeGraphCache } from "../pipeline/codegraph.ts";
-import { buildVariant, diffStages, PROFILES } from "../stages/pipeline.ts";
+import { buildVariant, diffStages, LAW_PROFILES, PROFILES } from "../stages/pipeline.ts";
 import { VARIANT_NAMES } from "../stages/variants.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
@@ -21,7 +21,7 @@ function stageModules(): Map<string, Set<string>> {
     for (
       const s of [
         ...buildVariant(VARIANT_NAMES[0], profile),
-        ...diffStages(VARIANT_NAMES[0], VARIANT_NAMES[1], profile),
+        ...(LAW_PROFILES.includes(profile) ? diffStages(VARIANT_NAMES[0], VARIANT_NAMES[1], profile) : []),
       ]
     ) {
       const ids = modules.get(s.module) ?? new Set<string>();

@@ -1,6 +1,6 @@
 /**
  * The kept `mod.ts` files are the public entry points of the project's libraries: `scaling/mod.ts` (the
- * science library, with one `mod.ts` per section: count, fit, design, judge, laws, prescribe),
+ * science library, with one `mod.ts` per section: count, fit, design, judge, laws, prescribe, state),
  * `pipeline/mod.ts` (the engine) and `kernels/mod.ts` with `kernels/train/mod.ts` (the trainer). Stages
  * import modules directly (tests/code_deps_test.ts); nothing else keeps these barrels in use, so this test
  * imports each and calls one export of each against a published number or a closed form.
@@ -13,12 +13,13 @@ import * as design from "../scaling/design/mod.ts";
 import * as judge from "../scaling/judge/mod.ts";
 import * as laws from "../scaling/laws/mod.ts";
 import * as prescribe from "../scaling/prescribe/mod.ts";
+import * as state from "../scaling/state/mod.ts";
 import * as pipeline from "../pipeline/mod.ts";
 import * as kernels from "../kernels/mod.ts";
 import * as train from "../kernels/train/mod.ts";
 
 Deno.test("scaling/mod.ts re-exports every export of each section's mod.ts", () => {
-  const sections = { count, fit, design, judge, laws, prescribe };
+  const sections = { count, fit, design, judge, laws, prescribe, state };
   for (const [name, section] of Object.entries(sections)) {
     const exports = Object.entries(section);
     assert.ok(exports.length > 0, name);
@@ -44,6 +45,8 @@ Deno.test("each section of scaling/ answers through its mod.ts", () => {
   const opt = prescribe.chinchillaOptimum(laws.CHINCHILLA_LAW, 1e21);
   assert.equal(opt.a.toFixed(4), "0.4516");
   assert.ok(Math.abs(6 * opt.paramsOpt * opt.tokensOpt / 1e21 - 1) < 1e-12);
+  // Iso-loss state of L = E + A·T^κ·S^−α: (A·T^κ / (L − E))^(1/α) = (2·4^0.5 / 1)^2 = 16.
+  assert.equal(state.isoLossState({ E: 1, A: 2, alpha: 0.5, kappa: 0.5 }, 2, 4), 16);
 });
 
 Deno.test("pipeline/mod.ts and the trainer's mod.ts files answer", () => {

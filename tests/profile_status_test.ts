@@ -23,7 +23,7 @@ Deno.test("a variant's Huber δ edit changes, in the status of every profile, on
       'import { PROFILES } from "./stages/pipeline.ts"; console.log(PROFILES.join(" "))',
     ]))
       .trim().split(" ");
-    assert.deepEqual(profiles, ["paper", "micro", "nano", "simulate", "micro-h100"]);
+    assert.deepEqual(profiles, ["paper", "micro", "nano", "simulate", "micro-h100", "state", "state-h100"]);
     for (const profile of profiles) {
       const out = await runDeno(tmp, ["run", "-A", "stages/main.ts", "status", "--profile", profile]);
       const lines = out.split("\n").filter((l) => /\s(cached|would run)\s/.test(l));
