@@ -50,7 +50,6 @@ export const APPENDIX_D_FIGURES = figureModule({
       }
       return [prescriptionsFigure({
         number: fig.number,
-        reads: ["relaxed", "industry"],
         name: `approach3-relaxed-${fig.variant}`,
         title: `Approach 3 without integer constraints: ${fig.what}`,
         panels: ["ratio", "tokensPerParam", "params", "tokens"],

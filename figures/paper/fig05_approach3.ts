@@ -12,7 +12,6 @@ export const FIG05 = figureModule({
     const wdVariant = prescriptions.variant;
     return [prescriptionsFigure({
       number: 5,
-      reads: ["widthDepthEq2", "prescriptions", "industry"],
       name: "approach3",
       title: "Approach 3: prescribed width/depth ratio and tokens per parameter",
       panels: ["ratio", "tokensPerParam"],

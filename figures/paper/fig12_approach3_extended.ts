@@ -11,7 +11,6 @@ export const FIG12 = figureModule({
   reads: ["widthDepthEq2", "prescriptions", "industry"],
   draw: ({ widthDepthEq2: wdEq2, prescriptions, industry }) => [prescriptionsFigure({
     number: 12,
-    reads: ["widthDepthEq2", "prescriptions", "industry"],
     name: "approach3-extended",
     title: "Approach 3, extended: every prescribed quantity against FLOPs",
     panels: SIX,

@@ -9,7 +9,6 @@ export const FIG21 = figureModule({
   reads: ["prescriptions", "industry"],
   draw: ({ prescriptions, industry }) => [prescriptionsFigure({
     number: 21,
-    reads: ["prescriptions", "industry"],
     name: "approach3-eq3",
     title: "Approach 3 with the alternative law (Eq. 3: no parameter term)",
     panels: ["ratio", "tokensPerParam"],

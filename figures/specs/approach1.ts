@@ -6,7 +6,14 @@
  * @module
  */
 import type { Approach1Method, Approach1Record, FrontierPoint, SelectedRow } from "../../records/schemas.ts";
-import { evalPower, type Figure, fmt, PARAMS_COLOR, referencePrescriptions, topLevel } from "./common.ts";
+import {
+  evalPower,
+  type FigureDraft,
+  fmt,
+  PARAMS_COLOR,
+  referencePrescriptions,
+  topLevel,
+} from "./common.ts";
 import { logSpace } from "../../scaling/logspace.ts";
 
 /** Input of {@link approach1Figure}. */
@@ -121,7 +128,7 @@ export function defaultFlopsRange(flops: readonly number[]): [number, number] {
 }
 
 /** Returns Figure 2: the Approach 1 loss frontiers and tokens-per-parameter prescriptions. */
-export function approach1Figure(data: Approach1Data): Figure {
+export function approach1Figure(data: Approach1Data): FigureDraft {
   const { record } = data;
   const paper = data.paper ?? { number: 4, what: "" };
   const [lo, hi] = data.flopsRange ?? defaultFlopsRange(data.rows.map((r) => r.flops));
@@ -239,7 +246,6 @@ export function approach1Figure(data: Approach1Data): Figure {
     (gpu ? ` Hull on GPU-hours: N_opt = ${fmt(gpu.hull.params.k)}·H^${fmt(gpu.hull.params.exponent)}.` : "");
   return {
     paperFigure: String(paper.number),
-    reads: paper.number === 4 ? ["approach1Rows", "approach1"] : ["approach1Ablations"],
     name: paper.number === 4 ? "approach1" : `approach1-${record.variant}`,
     title: `Approach 1${paper.what}: loss frontiers and tokens per parameter`,
     caption,
@@ -258,7 +264,7 @@ export function approach1Figure(data: Approach1Data): Figure {
  * parameters and tokens against FLOPs (left) and GPU-hours (right), with their power-law fits and, on the FLOPs
  * panels, the Chinchilla (Hoffmann, Epoch) and Kaplan prescriptions, as plotters/approach_1.py draws them.
  */
-export function approach1ExtendedFigure(data: Approach1Data): Figure {
+export function approach1ExtendedFigure(data: Approach1Data): FigureDraft {
   const { record } = data;
   const columns: { key: string; title: string; hull: Approach1Method }[] = [
     { key: "FLOPs", title: "training FLOPs", hull: record.flops.hull },
@@ -372,7 +378,6 @@ export function approach1ExtendedFigure(data: Approach1Data): Figure {
       : ".");
   return {
     paperFigure: "9",
-    reads: ["approach1Rows", "approach1"],
     name: "approach1-extended",
     title: "Approach 1, extended: parameters and tokens",
     caption,

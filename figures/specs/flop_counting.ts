@@ -3,7 +3,7 @@
  * of thumb, across shapes.
  * @module
  */
-import { type Figure, fmt, topLevel } from "./common.ts";
+import { type FigureDraft, fmt, topLevel } from "./common.ts";
 
 /** One shape with its counted FLOPs per token. */
 export interface FlopShape {
@@ -37,7 +37,7 @@ export function ratioTo6N(s: Pick<FlopShape, "flopsPerToken" | "params">): numbe
 }
 
 /** Returns Figure 7: counted FLOPs per token / 6N against parameters, coloured by width/depth. */
-export function flopCountingFigure(data: FlopCountingData): Figure {
+export function flopCountingFigure(data: FlopCountingData): FigureDraft {
   const rows = data.shapes.map((s) => ({
     ...s,
     model: `${s.width}x${s.depth}`,
@@ -101,7 +101,6 @@ export function flopCountingFigure(data: FlopCountingData): Figure {
       : ".");
   return {
     paperFigure: "24",
-    reads: ["shapes"],
     name: "flop-counting",
     title: "FLOP counting matters",
     caption,

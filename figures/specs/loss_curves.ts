@@ -3,7 +3,7 @@
  * @module
  */
 import type { SelectedRow } from "../../records/schemas.ts";
-import { type Figure, fmt, topLevel } from "./common.ts";
+import { type FigureDraft, fmt, topLevel } from "./common.ts";
 
 /**
  * The authors' colour and line style of each run (plotters/model_styles.json: colour, solid "-" or dashed "--"),
@@ -47,7 +47,7 @@ export interface LossCurvesData {
 }
 
 /** Returns Figure 8: validation loss against tokens, one line per run, coloured by parameters. */
-export function lossCurvesFigure(data: LossCurvesData): Figure {
+export function lossCurvesFigure(data: LossCurvesData): FigureDraft {
   const rows = data.rows.map((r) => ({
     run_id: r.run_id,
     model: r.model,
@@ -114,7 +114,6 @@ export function lossCurvesFigure(data: LossCurvesData): Figure {
   const best = finals[0], worst = finals[finals.length - 1];
   return {
     paperFigure: "23",
-    reads: ["longRuns"],
     name: "loss-curves",
     title: "Validation-loss curves",
     caption: `${runs.size} runs, ${rows.length} checkpoints (subsets ${data.subsets.join(", ")}; variant ` +

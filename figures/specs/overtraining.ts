@@ -4,7 +4,7 @@
  * @module
  */
 import type { IndustryRow, OvertrainingRecord } from "../../records/schemas.ts";
-import { type Figure, fmt, shortName, topLevel } from "./common.ts";
+import { type FigureDraft, fmt, shortName, topLevel } from "./common.ts";
 
 /** Input of {@link overtrainingFigure}. */
 export interface OvertrainingData {
@@ -20,7 +20,7 @@ export interface OvertrainingData {
 const PLOT_HEIGHT = 360;
 
 /** Returns paper Figure 8: predicted loss against the overtraining factor at fixed budgets, industry losses as rules. */
-export function overtrainingFigure(data: OvertrainingData): Figure {
+export function overtrainingFigure(data: OvertrainingData): FigureDraft {
   const points = data.record.curves.flatMap((c) =>
     c.points.map((p) => ({
       budget: `${c.flops.toExponential(0)} FLOPs`,
@@ -111,7 +111,6 @@ export function overtrainingFigure(data: OvertrainingData): Figure {
   });
   return {
     paperFigure: "8",
-    reads: ["overtraining", "widthDepthEq2", "industry"],
     name: "overtraining",
     title: "Overtraining is cheap",
     caption: `Law ${data.record.form} of variant ${data.variant}. ${parts.join("; ")}.`,

@@ -10,7 +10,7 @@ import {
   formatPerceiverRow,
   type PerceiverExperimentRow,
 } from "../../scaling/count/perceiver.ts";
-import { escapeHtml, type Figure, fmt, linearAxisChannel, topLevel } from "./common.ts";
+import { escapeHtml, type FigureDraft, fmt, linearAxisChannel, topLevel } from "./common.ts";
 
 /** Steps before this are not drawn (the first 2,000 steps' losses would dwarf the comparison). */
 const HIDDEN_STEPS = 2999;
@@ -62,7 +62,7 @@ function tablesHtml(ex: PerceiverExperiment, n: number): string {
 }
 
 /** Returns Figure 9: Perceiver AR validation loss against self-attention compute, plus Tables 1-4(+). */
-export function perceiverFigure(data: PerceiverData): Figure {
+export function perceiverFigure(data: PerceiverData): FigureDraft {
   const points: { experiment: string; model: string; step: number; compute: number; loss: number }[] = [];
   const finals: string[] = [];
   for (const ex of data.experiments) {
@@ -146,7 +146,6 @@ export function perceiverFigure(data: PerceiverData): Figure {
   }).join("\n");
   return {
     paperFigure: "tables-1-4",
-    reads: ["perceiverValidation"],
     name: "perceiver-ar",
     title: "Perceiver AR compute-optimal experiments (seed 000)",
     caption:

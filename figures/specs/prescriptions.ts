@@ -11,7 +11,7 @@
 import type { IndustryRow, Prescription } from "../../records/schemas.ts";
 import {
   evalPower,
-  type Figure,
+  type FigureDraft,
   fmt,
   INDUSTRY_TOKENS,
   referencePrescriptions,
@@ -46,8 +46,6 @@ export interface PrescriptionSeries {
 export interface PrescriptionsData {
   /** Paper figure number. */
   readonly number: number;
-  /** The report inputs it reads (keys of the report's sources). */
-  readonly reads: readonly string[];
   /** File-name stem. */
   readonly name: string;
   /** Title (without the "Figure N." prefix). */
@@ -102,7 +100,7 @@ function rowsOf(series: PrescriptionSeries, panels: readonly PrescriptionPanel[]
 }
 
 /** Returns a prescription figure (see module doc). */
-export function prescriptionsFigure(data: PrescriptionsData): Figure {
+export function prescriptionsFigure(data: PrescriptionsData): FigureDraft {
   if (data.series.length === 0 || data.series[0].prescriptions.length === 0) {
     throw new Error(`prescriptionsFigure ${data.number}: no prescriptions`);
   }
@@ -250,7 +248,6 @@ export function prescriptionsFigure(data: PrescriptionsData): Figure {
     "grey); brown crosses: industry models at 6·N·D FLOPs with their published token counts (names in the tooltip).";
   return {
     paperFigure: String(data.number),
-    reads: data.reads,
     name: data.name,
     title: data.title,
     caption,

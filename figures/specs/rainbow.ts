@@ -8,7 +8,7 @@ import type { Approach1Record, Approach3Record } from "../../records/schemas.ts"
 import {
   chinchillaClosedForm,
   evalPower,
-  type Figure,
+  type FigureDraft,
   fmt,
   referencePrescriptions,
   topLevel,
@@ -82,7 +82,7 @@ export function rainbowColours(n: number): string[] {
 }
 
 /** Returns paper Figure 6: one N_opt(C) line per law (Eq. 1 fits and Approach 1 fits), with a slope table. */
-export function rainbowFigure(data: RainbowData): Figure {
+export function rainbowFigure(data: RainbowData): FigureDraft {
   const [lo, hi] = data.flopsRange ?? [1e18, 1e28];
   const xs = logSpace(lo, hi, 30);
   const slopes: RainbowSlope[] = [];
@@ -206,7 +206,6 @@ export function rainbowFigure(data: RainbowData): Figure {
     slopes.slice(ours.length).map((s) => `${s.law} ${s.a.toFixed(3)}`).join("; ") + ".";
   return {
     paperFigure: "6",
-    reads: ["rainbow", "rainbowApproach1"],
     name: "rainbow",
     title: "A rainbow of scaling laws",
     caption,

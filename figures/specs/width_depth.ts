@@ -3,7 +3,7 @@
  * the Gemstones constraints, the trained models, and industry models.
  * @module
  */
-import { type Figure, fmt, placeLabels, shortName, topLevel } from "./common.ts";
+import { type FigureDraft, fmt, placeLabels, shortName, topLevel } from "./common.ts";
 
 /** A model shape with its parameter count. */
 export interface ShapeParams {
@@ -153,7 +153,7 @@ const LABEL_FONT = 9;
  * overlapping (the rest in the tooltip). Figure 22: every feasible shape, coloured by target size, and the trained
  * models.
  */
-export function widthDepthFigure(data: WidthDepthData): Figure {
+export function widthDepthFigure(data: WidthDepthData): FigureDraft {
   const number = data.number ?? 2;
   const targets = [...new Set(data.feasible.map((s) => s.target).filter((t): t is number => t !== undefined))]
     .sort((a, b) => a - b);
@@ -294,7 +294,6 @@ export function widthDepthFigure(data: WidthDepthData): Figure {
     `. Variant: ${data.variant}.`;
   return {
     paperFigure: String(number),
-    reads: number === 2 ? ["shapes", "industry"] : ["shapes"],
     name: number === 2 ? "width-depth" : "design-space",
     title: number === 2 ? "The width-depth design space" : "The whole design space",
     caption,
