@@ -339,7 +339,8 @@ export function approach1ExtendedFigure(data: Approach1Data): FigureDraft {
             strokeDash: {
               field: "law",
               type: "nominal",
-              legend: null,
+              title: "law",
+              legend: { orient: "bottom", labelLimit: 300 },
               scale: { domain: laws, range: [[1, 0], [4, 3], [4, 3], [4, 3]] },
             },
           },

@@ -169,54 +169,58 @@ export function prescriptionsFigure(data: PrescriptionsData): FigureDraft {
       ...(wide ? { axis: { format: ".0e" } } : {}),
     };
     const only = { filter: `datum.panel === '${panel}'` };
+    // A layer with no rows in this panel is left out: an empty layer gives Vega an infinite extent.
+    const inPanel = (ds: readonly Row[], pick: (r: Row) => boolean = () => true) =>
+      ds.some((r) => r.panel === panel && pick(r));
+    const layers: [boolean, Record<string, unknown>][] = [
+      [inPanel(refs), {
+        data: { name: "references" },
+        transform: [only],
+        mark: { type: "line", strokeDash: [4, 3], strokeWidth: 1.5, clip: true },
+        encoding: { x, y, color },
+      }],
+      [inPanel(rows, (r) => r.dashed === true), {
+        // Comparison lines (the other Huber δ) under the figure's own, thinner and dashed.
+        data: { name: "prescriptions" },
+        transform: [only, { filter: "datum.dashed" }],
+        mark: { type: "line", strokeWidth: 4, strokeDash: [6, 4], opacity: 0.6, clip: true },
+        encoding: { x, y, color },
+      }],
+      [inPanel(rows, (r) => r.dashed !== true), {
+        data: { name: "prescriptions" },
+        transform: [only, { filter: "!datum.dashed" }],
+        mark: { type: "line", strokeWidth: 2, point: { size: 20 }, clip: true },
+        encoding: {
+          x,
+          y,
+          color,
+          tooltip: [
+            { field: "law" },
+            { field: "flops", type: "quantitative", format: ".2e" },
+            { field: "width", type: "quantitative" },
+            { field: "depth", type: "quantitative" },
+            { field: "edge", title: "on the box edge" },
+          ],
+        },
+      }],
+      [inPanel(rows, (r) => r.edge === true), {
+        data: { name: "prescriptions" },
+        transform: [only, { filter: "datum.edge" }],
+        mark: { type: "point", shape: "circle", size: 140, color: "#d62728", strokeWidth: 2, clip: true },
+        encoding: { x, y },
+      }],
+      [inPanel(industry), {
+        data: { name: "industry" },
+        transform: [only],
+        mark: { type: "point", shape: "cross", filled: true, size: 50, color: "#8c564b", clip: true },
+        encoding: { x, y, tooltip: [{ field: "name" }] },
+      }],
+    ];
     return {
       width: 300,
       height: 190,
       title: PANEL_TITLES[panel],
-      layer: [
-        {
-          data: { name: "references" },
-          transform: [only],
-          mark: { type: "line", strokeDash: [4, 3], strokeWidth: 1.5, clip: true },
-          encoding: { x, y, color },
-        },
-        {
-          // Comparison lines (the other Huber δ) under the figure's own, thinner and dashed.
-          data: { name: "prescriptions" },
-          transform: [only, { filter: "datum.dashed" }],
-          mark: { type: "line", strokeWidth: 4, strokeDash: [6, 4], opacity: 0.6, clip: true },
-          encoding: { x, y, color },
-        },
-        {
-          data: { name: "prescriptions" },
-          transform: [only, { filter: "!datum.dashed" }],
-          mark: { type: "line", strokeWidth: 2, point: { size: 20 }, clip: true },
-          encoding: {
-            x,
-            y,
-            color,
-            tooltip: [
-              { field: "law" },
-              { field: "flops", type: "quantitative", format: ".2e" },
-              { field: "width", type: "quantitative" },
-              { field: "depth", type: "quantitative" },
-              { field: "edge", title: "on the box edge" },
-            ],
-          },
-        },
-        {
-          data: { name: "prescriptions" },
-          transform: [only, { filter: "datum.edge" }],
-          mark: { type: "point", shape: "circle", size: 140, color: "#d62728", strokeWidth: 2, clip: true },
-          encoding: { x, y },
-        },
-        {
-          data: { name: "industry" },
-          transform: [only],
-          mark: { type: "point", shape: "cross", filled: true, size: 50, color: "#8c564b", clip: true },
-          encoding: { x, y, tooltip: [{ field: "name" }] },
-        },
-      ],
+      layer: layers.filter(([shown]) => shown).map(([, layer]) => layer),
     };
   };
   const rowsOfPanels: PrescriptionPanel[][] = [];
