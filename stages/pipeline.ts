@@ -77,6 +77,8 @@ import {
   type VariantSettings,
 } from "./variants.ts";
 import { selectChinchillaStage } from "./select_chinchilla.ts";
+import { authorsApproach3Path } from "../records/importers/authors_parameters.ts";
+import { authorsLawKey } from "../figures/specs/authors_fit.ts";
 import { type LawForm, stageId } from "../records/schemas.ts";
 import { LAW_NAMES } from "../scaling/laws/registry.ts";
 import {
@@ -172,6 +174,33 @@ export const APPENDIX_D_VARIANTS: readonly string[] = [
 const CHINCHILLA_POINTS: Readonly<Record<string, string>> = { slim_chinchilla: "slim_chinchilla" };
 
 /**
+ * Returns the repository path of the authors' stored fit of law `form` under variant `w` (its one subset,
+ * Huber δ and params convention), or null when they fit it on no single subset they publish.
+ */
+function authorsLawPath(w: string, form: LawForm): string | null {
+  const points = CHINCHILLA_POINTS[w];
+  const s = resolveVariant(points === undefined ? w : "paper");
+  const subsets = points === undefined ? s.subsets : [points];
+  if (subsets.length !== 1) return null;
+  return authorsApproach3Path(form, subsets[0], {
+    huberDelta: s.huberDelta,
+    noEmbeds: points === undefined && s.paramsConvention.startsWith("non_embedding"),
+  });
+}
+
+/** Returns the report's `authorsLaws` dep: fit key -> the authors' stored counterpart, for `fits` (variant, forms). */
+function authorsLaws(fits: readonly (readonly [string, readonly LawForm[]])[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [w, forms] of fits) {
+    for (const form of forms) {
+      const path = authorsLawPath(w, form);
+      if (path !== null) out[authorsLawKey(w, form)] = path;
+    }
+  }
+  return out;
+}
+
+/**
  * Returns the paper profile's extra report inputs for `variant` and their stages: the fits of its width-depth
  * variant, the rainbow's 14 Eq. 1 and 10 Approach 1 fits (Figure 6) and the relaxed prescriptions of
  * Appendix D (Figures 13-19).
@@ -237,6 +266,13 @@ function paperReportStages(
       selectApproach1: stageId("select_approach1", variant),
       longRuns: stageId("select_approach1", wd),
       widthDepthEq2: stageId("approach3_eq2", wd),
+      // The authors' stored counterparts of every law the figures draw (their "authors' fit" lines).
+      authorsLaws: authorsLaws([
+        [variant, LAW_NAMES],
+        [wd, LAW_NAMES],
+        ...RAINBOW_EQ1.map(({ variant: w }) => [w, ["eq1"]] as const),
+        ...APPENDIX_D_VARIANTS.map((w) => [w, ["eq1", "eq2"]] as const),
+      ]),
       prescribe: stageId("prescribe", wd),
       overtraining: stageId("overtraining", wd),
       overspend: stageId("overspend", wd),

@@ -24,6 +24,8 @@ export type ReportParams = {
   rainbowVariants: string[];
   /** Per rainbow variant, what its Eq. 1 fit was fitted on (set by the graph; absent: unknown). */
   rainbowFits: { [variant: string]: RainbowFit };
+  /** Fit key -> the authors' stored counterpart drawn beside it (deps.authorsLaws; part of the fingerprint). */
+  authorsLaws: { [key: string]: string };
 };
 
 /**
@@ -49,6 +51,7 @@ export function reportStage(
       variant: options.variant,
       rainbowVariants: Object.keys(deps.rainbow),
       rainbowFits: { ...options.rainbowFits },
+      authorsLaws: { ...deps.authorsLaws },
     },
     // The repository files behind the rows and the authors' fits are hashed into figures.json / fits.csv.
     inputs: [FONT_PATH, "data/gemstones/wandb_dfs", INDUSTRY_PATH, MUP_SWEEP_PATH, ...AUTHORS_PARAMETER_DIRS],
