@@ -147,10 +147,14 @@ export function fitStages(
     }),
     // What the laws prescribe: compute-optimal N, D (Eq. 1 closed form; Eq. 2/3 brute force over shapes),
     // and, for the paper's Appendix D figures, the same with the integer constraints removed.
-    offThread(prescribeStage, variant, v),
+    offThread(prescribeStage, variant, v, { authorsLaws: authorsLawsOf(v, LAW_NAMES) }),
     // (Eq. 1 and Eq. 2 only: Figures 13-19 draw no Eq. 3 line, and each Eq. 3 fit costs seconds.)
     ...(v.relaxedPrescriptions
-      ? [offThread(prescribeStage, variant, v, { relaxed: true, forms: ["eq1", "eq2"] })]
+      ? [offThread(prescribeStage, variant, v, {
+        relaxed: true,
+        forms: ["eq1", "eq2"],
+        authorsLaws: authorsLawsOf(v, ["eq1", "eq2"]),
+      })]
       : []),
     // Figure 8 (overtraining) and Figure 7 (overspend: measured checkpoints of Approach 1's dense selection
     // against their frontier, and the Eq. 2 law's view).
@@ -174,28 +178,37 @@ export const APPENDIX_D_VARIANTS: readonly string[] = [
 const CHINCHILLA_POINTS: Readonly<Record<string, string>> = { slim_chinchilla: "slim_chinchilla" };
 
 /**
- * Returns the repository path of the authors' stored fit of law `form` under variant `w` (its one subset,
- * Huber δ and params convention), or null when they fit it on no single subset they publish.
+ * Returns the repository path of the authors' stored fit of law `form` on the data of variant settings `s` (its
+ * one subset, Huber δ and params convention), or null when `s` fits more than one subset.
  */
-function authorsLawPath(w: string, form: LawForm): string | null {
-  const points = CHINCHILLA_POINTS[w];
-  const s = resolveVariant(points === undefined ? w : "paper");
-  const subsets = points === undefined ? s.subsets : [points];
-  if (subsets.length !== 1) return null;
-  return authorsApproach3Path(form, subsets[0], {
+function authorsLawPath(
+  s: Pick<VariantSettings, "subsets" | "huberDelta" | "paramsConvention">,
+  form: LawForm,
+): string | null {
+  if (s.subsets.length !== 1) return null;
+  return authorsApproach3Path(form, s.subsets[0], {
     huberDelta: s.huberDelta,
-    noEmbeds: points === undefined && s.paramsConvention.startsWith("non_embedding"),
+    noEmbeds: s.paramsConvention.startsWith("non_embedding"),
   });
+}
+
+/** Returns form -> the authors' stored fit of `forms` on the data of `s` (the prescribe stage's authorsLaws). */
+function authorsLawsOf(s: VariantSettings, forms: readonly LawForm[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const form of forms) {
+    const path = authorsLawPath(s, form);
+    if (path !== null) out[form] = path;
+  }
+  return out;
 }
 
 /** Returns the report's `authorsLaws` dep: fit key -> the authors' stored counterpart, for `fits` (variant, forms). */
 function authorsLaws(fits: readonly (readonly [string, readonly LawForm[]])[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [w, forms] of fits) {
-    for (const form of forms) {
-      const path = authorsLawPath(w, form);
-      if (path !== null) out[authorsLawKey(w, form)] = path;
-    }
+    const points = CHINCHILLA_POINTS[w];
+    const s = points === undefined ? resolveVariant(w) : { ...resolveVariant("paper"), subsets: [points] };
+    for (const [form, path] of Object.entries(authorsLawsOf(s, forms))) out[authorsLawKey(w, form)] = path;
   }
   return out;
 }

@@ -8,7 +8,8 @@
  * @module
  */
 import type { AuthorsApproach3 } from "../../records/importers/authors_parameters.ts";
-import type { Approach3Record } from "../../records/schemas.ts";
+import type { Approach3Record, FitHealth, PrescriptionsRecord } from "../../records/schemas.ts";
+import type { PrescriptionSeries } from "./prescriptions.ts";
 import { fmt } from "./common.ts";
 
 /** An authors' stored Approach 3 fit (natural units) and the repository path it was read from. */
@@ -103,40 +104,69 @@ export interface AuthorsComparison {
 
 /** Returns how our fit compares with the authors' (see {@link AuthorsComparison}). */
 export function compareWithAuthors(
-  record: Pick<Approach3Record, "objective" | "health">,
-  theirs: AuthorsApproach3,
+  ours: { readonly objective: number; readonly health?: FitHealth },
+  theirs: Pick<AuthorsApproach3, "objective">,
 ): AuthorsComparison {
-  const relative = (record.objective - theirs.objective) / theirs.objective;
+  const relative = (ours.objective - theirs.objective) / theirs.objective;
   const kind = Math.abs(relative) <= OBJECTIVE_HAIR ? "hair" : relative < 0 ? "lower" : "higher";
-  const flatValley = (record.health?.findings ?? [])
+  const flatValley = (ours.health?.findings ?? [])
     .filter((f) => FLAT_VALLEY_CODES.includes(f.code))
     .map((f) => f.message);
-  return { ours: record.objective, theirs: theirs.objective, relative, kind, flatValley };
+  return { ours: ours.objective, theirs: theirs.objective, relative, kind, flatValley };
 }
 
 /**
- * Returns one sentence on our law against the authors' (`label` names the law): whether the objectives are
- * within a hair (then the data do not identify the prescription), or which is lower and why.
+ * Returns one sentence on our law against the authors' (`label` names the law, `gap` is the largest exponent
+ * difference, {@link exponentGap}): whether the objectives are within a hair (then the data do not identify
+ * the prescription), or which is lower and why.
  */
 export function authorsFitSentence(
   label: string,
-  record: Pick<Approach3Record, "objective" | "health" | "terms">,
-  theirs: AuthorsLaw,
+  ours: { readonly objective: number; readonly health?: FitHealth },
+  theirs: Pick<AuthorsApproach3, "objective">,
+  gap: number,
 ): string {
-  const c = compareWithAuthors(record, theirs);
+  const c = compareWithAuthors(ours, theirs);
   const objectives = `objective ${fmt(c.ours, 5)} against the authors' ${fmt(c.theirs, 5)}`;
   const pct = `${fmt(Math.abs(c.relative) * 100, 2)} %`;
   const health = c.flatValley.length > 0 ? ` Our fit's health: ${c.flatValley.join(" ")}` : "";
-  const gap = `exponents up to ${fmt(exponentGap(record, theirs), 2)} apart`;
+  const apart = `exponents up to ${fmt(gap, 2)} apart`;
   if (c.kind === "hair") {
     return `${label}: ours and the authors' fit (dashed) reach the same objective within ${pct} (${objectives}) ` +
-      `with ${gap}: the data do not identify this prescription.${health}`;
+      `with ${apart}: the data do not identify this prescription.${health}`;
   }
   if (c.kind === "lower") {
-    return `${label}: our ${objectives} is ${pct} lower, ${gap}: the authors' optimiser (scipy's L-BFGS-B, ` +
+    return `${label}: our ${objectives} is ${pct} lower, ${apart}: the authors' optimiser (scipy's L-BFGS-B, ` +
       `whose stopping test is absolute for objectives below 1) stopped on the way down a flat valley; the ` +
       `dashed line is their stored fit.${health}`;
   }
-  return `${label}: our ${objectives} is ${pct} higher, ${gap}: our starts missed their optimum; the dashed ` +
+  return `${label}: our ${objectives} is ${pct} higher, ${apart}: our starts missed their optimum; the dashed ` +
     `line is their stored fit.${health}`;
+}
+
+/** The authors' line of a prescription figure and the sentence saying how it compares with ours. */
+export interface AuthorsPrescriptionLine {
+  /** Their prescriptions as a dashed series. */
+  readonly series: PrescriptionSeries;
+  /** One sentence ({@link authorsFitSentence}). */
+  readonly sentence: string;
+}
+
+/**
+ * Returns the authors' line of law `form` in a prescriptions record (their stored fit prescribed the same way,
+ * the prescribe stage's `authors`), dashed and labelled "authors' fit", or null where they publish none or
+ * their exponents are within {@link EXPONENT_TOLERANCE} of ours. `health` is our fit's, when the figure reads it.
+ */
+export function authorsPrescriptionLine(
+  record: PrescriptionsRecord,
+  form: string,
+  label: string,
+  health?: FitHealth,
+): AuthorsPrescriptionLine | null {
+  const a = record.authors?.find((x) => x.form === form);
+  if (a === undefined || !(a.exponentGap > EXPONENT_TOLERANCE)) return null;
+  return {
+    series: { label: `${AUTHORS_FIT_LABEL} (${label})`, prescriptions: a.prescriptions, dashed: true },
+    sentence: authorsFitSentence(label, { objective: a.ourObjective, health }, a, a.exponentGap),
+  };
 }

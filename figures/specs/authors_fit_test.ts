@@ -82,13 +82,13 @@ Deno.test("compareWithAuthors: within a hair, lower or higher, with the flat-val
   assert.ok(Math.abs(c.relative - 5e-5) < 1e-12);
   assert.deepEqual(c.flatValley, ["only 1 of 1000 starts ended near the best."]);
   assert.match(
-    authorsFitSentence("L", flat, THEIRS),
+    authorsFitSentence("L", flat, THEIRS, 0.05),
     /data do not identify this prescription.*only 1 of 1000/,
   );
   assert.equal(compareWithAuthors(record([0.35, 0.5], 0.9e-4), THEIRS).kind, "lower");
-  assert.match(authorsFitSentence("L", record([0.35, 0.5], 0.9e-4), THEIRS), /is 10 % lower/);
+  assert.match(authorsFitSentence("L", record([0.35, 0.5], 0.9e-4), THEIRS, 0.05), /is 10 % lower/);
   assert.equal(compareWithAuthors(record([0.35, 0.5], 1.1e-4), THEIRS).kind, "higher");
-  assert.match(authorsFitSentence("L", record([0.35, 0.5], 1.1e-4), THEIRS), /missed their optimum/);
+  assert.match(authorsFitSentence("L", record([0.35, 0.5], 1.1e-4), THEIRS, 0.05), /missed their optimum/);
 });
 
 Deno.test("authorsAsRecord puts their E, A, α on our variables and names a file whose terms do not match", () => {

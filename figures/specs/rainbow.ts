@@ -24,6 +24,7 @@ import {
   type AuthorsLaw,
   authorsLawOf,
   differsFromAuthors,
+  exponentGap,
 } from "./authors_fit.ts";
 
 /** One variant's Eq. 1 fit. */
@@ -148,7 +149,7 @@ export function rainbowFigure(data: RainbowData): FigureDraft {
       const their = eq1Optimum(authorsAsRecord(v.fit, theirs));
       slopes[slopes.length - 1] = { ...slopes[slopes.length - 1], authorsA: their.params.exponent };
       notes.push(
-        authorsFitSentence(v.variant, v.fit, theirs) +
+        authorsFitSentence(v.variant, v.fit, theirs, exponentGap(v.fit, theirs)) +
           ` Their a = ${their.params.exponent.toFixed(3)}, ours ${opt.params.exponent.toFixed(3)}.`,
       );
       for (const c of xs) {
