@@ -14,6 +14,7 @@ import {
   type FigureDraft,
   fmt,
   INDUSTRY_TOKENS,
+  logAxisChannel,
   referencePrescriptions,
   shortName,
   topLevel,
@@ -93,6 +94,10 @@ function rowsOf(series: PrescriptionSeries, panels: readonly PrescriptionPanel[]
         edge: p.atBoundary === true,
         width: p.width,
         depth: p.depth,
+        // The tooltip's shape: a closed-form (Eq. 1) law prescribes a size, not a shape.
+        shape: p.width !== null && p.depth !== null
+          ? `${fmt(p.width)} x ${fmt(p.depth)}`
+          : "none (closed form: a size, not a shape)",
       });
     }
   }
@@ -140,13 +145,8 @@ export function prescriptionsFigure(data: PrescriptionsData): FigureDraft {
     }
   }
   const labels = data.series.map((s) => s.label);
-  const x = {
-    field: "flops",
-    type: "quantitative",
-    scale: { type: "log", domain: [lo, hi], nice: false },
-    title: "training FLOPs",
-    axis: { format: ".0e" },
-  };
+  // The report's log axes (axes.ts): whole decades in one format, so no two tick labels collide.
+  const x = logAxisChannel("flops", { title: "training FLOPs", values: [lo, hi], pad: 1 });
   const refLabels = referencePrescriptions().map((r) => r.label);
   const color = {
     field: "law",
@@ -159,15 +159,10 @@ export function prescriptionsFigure(data: PrescriptionsData): FigureDraft {
     },
   };
   const panelSpec = (panel: PrescriptionPanel) => {
-    // One tick format per axis: exponent labels where the panel spans many decades.
-    const wide = panel === "params" || panel === "tokens" || panel === "tokensPerParam";
-    const y = {
-      field: "value",
-      type: "quantitative",
-      scale: { type: "log" },
+    const y = logAxisChannel("value", {
       title: PANEL_TITLES[panel],
-      ...(wide ? { axis: { format: ".0e" } } : {}),
-    };
+      values: [...rows, ...refs, ...industry].filter((r) => r.panel === panel).map((r) => r.value as number),
+    });
     const only = { filter: `datum.panel === '${panel}'` };
     // A layer with no rows in this panel is left out: an empty layer gives Vega an infinite extent.
     const inPanel = (ds: readonly Row[], pick: (r: Row) => boolean = () => true) =>
@@ -197,8 +192,7 @@ export function prescriptionsFigure(data: PrescriptionsData): FigureDraft {
           tooltip: [
             { field: "law" },
             { field: "flops", type: "quantitative", format: ".2e" },
-            { field: "width", type: "quantitative" },
-            { field: "depth", type: "quantitative" },
+            { field: "shape", title: "width x depth" },
             { field: "edge", title: "on the box edge" },
           ],
         },
