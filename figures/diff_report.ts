@@ -208,7 +208,14 @@ export async function writeDiffReport(
   const sa = await loadSide(a, da, dirs);
   const sb = await loadSide(b, db, dirs);
   const result = compareSides(sa, sb);
-  const figures = [diffFrontierFigure(sa, sb), diffPrescriptionFigure(sa, sb)];
+  // The diff is its own frame: it names what each of its figures reads (keys of diffSources).
+  const figures = [
+    { ...diffFrontierFigure(sa, sb), reads: ["rows.a", "rows.b", "approach1.a", "approach1.b"] },
+    {
+      ...diffPrescriptionFigure(sa, sb),
+      reads: ["prescriptions.a", "prescriptions.b", "approach1.a", "approach1.b"],
+    },
+  ];
   const verdicts = [await verdictsOf(sa, da, dirs), await verdictsOf(sb, db, dirs)] as const;
   const { writeReport } = await import("./write.ts");
   await writeReport(outDir, figures, {

@@ -6,7 +6,7 @@
  * @module
  */
 import type { InputKey, InputValue, ReportInputs } from "./inputs.ts";
-import { type Figure, inPaperOrder } from "./specs/common.ts";
+import { type Figure, type FigureDraft, inPaperOrder } from "./specs/common.ts";
 
 /** What a figure module draws with besides its inputs. */
 export interface DrawContext {
@@ -25,8 +25,8 @@ export interface FigureModule<K extends InputKey = InputKey> {
   readonly reads: readonly K[];
   /** Not drawn when the report has this input (e.g. the authors' lr sweep gives way to our own). */
   readonly unless?: InputKey;
-  /** Returns its figures (none when its inputs hold nothing to draw). */
-  draw(inputs: InputsOf<K>, ctx: DrawContext): Figure[];
+  /** Returns its figures (none when its inputs hold nothing to draw); the frame adds `reads`. */
+  draw(inputs: InputsOf<K>, ctx: DrawContext): FigureDraft[];
 }
 
 /** Returns the module unchanged, typed by the keys it reads (so `draw` sees exactly those). */

@@ -18,6 +18,8 @@ import { enumerateShapes, GEMSTONES_MODELS } from "../scaling/count/shapes.ts";
 import { gemstonesFlopsPerToken } from "../scaling/count/flops.ts";
 import { gemstonesParams } from "../scaling/count/params.ts";
 import { compileVegaLite } from "./render.ts";
+import { compile, type TopLevelSpec } from "vega-lite";
+import * as vega from "vega";
 import { diffStage } from "../stages/diff.ts";
 import { PARAM_CONVENTIONS } from "../stages/collect.ts";
 import { GEMSTONES_SHAPE_DEFAULTS } from "../scaling/count/shape.ts";
@@ -62,6 +64,26 @@ Deno.test("report figures from the real data", async (t) => {
       for (const f of figures) compileVegaLite(f.spec, f.name);
     });
 
+    await t.step("no figure makes Vega-Lite or Vega warn (conflicting legends, empty layers)", async () => {
+      for (const f of figures) {
+        const warnings: string[] = [];
+        const logger = {
+          level: () => logger,
+          error: (...a: unknown[]) => warnings.push(a.join(" ")),
+          warn: (...a: unknown[]) => warnings.push(a.join(" ")),
+          info: () => logger,
+          debug: () => logger,
+        };
+        // A copy: Vega tags the data objects it runs on, which would change the figure's datasets.
+        const spec = JSON.parse(JSON.stringify(f.spec)) as TopLevelSpec;
+        const vg = compile(spec, { logger: logger as never }).spec;
+        const view = new vega.View(vega.parse(vg), { renderer: "none", logger: logger as never });
+        await view.runAsync();
+        view.finalize();
+        assert.deepEqual(warnings, [], `figure ${f.paperFigure} (${f.name})`);
+      }
+    });
+
     await t.step(
       "figure 2 holds all 22 trained models, Chinchilla's and Porian's shapes; 22 the full space",
       () => {
@@ -73,6 +95,16 @@ Deno.test("report figures from the real data", async (t) => {
         assert.equal(rows.filter((r) => r.kind === "Porian et al.").length, 16);
         const m = rows.find((r) => r.label === "1024x28");
         assert.equal(m?.params, 543482880); // params_active_precise of PyGemma-1024x28 in the data
+        // Every tooltip has a parameter count: Chinchilla's 512x8 is 44M in Hoffmann et al.'s Table A9.
+        assert.ok(rows.every((r) => Number.isFinite(r.params)));
+        assert.equal(rows.find((r) => r.kind === "Chinchilla" && r.width === 512)?.params, 44e6);
+        // One legend for colour and marker: both keyed by kind, with the same legend, so each kind shows its marker.
+        const layer0 =
+          (fig(figures, "2").spec.layer as { encoding: Record<string, Record<string, unknown>> }[])[0];
+        assert.equal(layer0.encoding.shape.field, layer0.encoding.color.field);
+        assert.deepEqual(layer0.encoding.shape.legend, layer0.encoding.color.legend);
+        const shapes = (layer0.encoding.shape.scale as { range: string[] }).range;
+        assert.notEqual(shapes[0], shapes[shapes.length - 1]);
         // Industry labels: placed ones are in the labels dataset, the rest named in the caption; none overlap.
         const f2 = fig(figures, "2");
         const placed = dataset(f2, "labels") as { label: string }[];
@@ -272,13 +304,23 @@ Deno.test("report figures from the real data", async (t) => {
         assert.ok(Math.abs(r.ratio - direct) < 1e-12 * direct);
       }
       assert.equal(rows.filter((r) => (r as unknown as { trained: boolean }).trained).length, 22);
+      // Drawn as the authors draw it: width against depth, coloured by the ratio.
+      const enc =
+        (fig(figures, "24").spec.layer as { encoding: Record<string, { field: string }> }[])[1].encoding;
+      assert.deepEqual([enc.x.field, enc.y.field, enc.color.field], ["depth", "width", "ratio"]);
     });
 
     await t.step(
       "figure 23 has one curve per run to 350B tokens; Perceiver AR prints seed 000's Tables 1-4",
       () => {
-        const curves = dataset(fig(figures, "23"), "curves");
+        const f23 = fig(figures, "23");
+        const curves = dataset(f23, "curves");
         assert.equal(new Set(curves.map((c) => c.run_id)).size, 22);
+        // The authors' per-run colour and dash in one legend; whole-decade ticks on the token axis.
+        const enc = f23.spec.encoding as Record<string, Record<string, unknown>>;
+        assert.deepEqual(enc.strokeDash.legend, enc.color.legend);
+        assert.deepEqual((enc.x.axis as { values: number[] }).values, [1e10, 1e11]);
+        assert.ok(!/coloured by parameter count/.test(f23.howToRead));
         assert.ok(Math.max(...curves.map((c) => c.tokens as number)) > 349e9);
         const f9 = fig(
           drawFigures(PERCEIVER_REPORT_FIGURES, inputs, { variant: inputs.variant }),

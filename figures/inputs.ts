@@ -39,6 +39,8 @@ import { MUP_SWEEP_PATH, type MupRun, readMupSweep } from "./specs/mup_sweep.ts"
 import type { RainbowApproach1, RainbowVariant } from "./specs/rainbow.ts";
 import { type InputSource, type SourceFile, sourceFile } from "./sources.ts";
 import { type Provenance, readProvenance } from "./provenance.ts";
+import { readAuthorsApproach3 } from "../records/importers/authors_parameters.ts";
+import type { AuthorsLaw } from "./specs/authors_fit.ts";
 
 /** Upstream node ids the report reads (the graph's wiring; {@link defaultReportDeps} gives a variant's own). */
 export interface ReportDeps {
@@ -88,6 +90,11 @@ export interface ReportDeps {
   readonly widthDepthEq2?: string;
   /** The backtest node; absent leaves the backtest out of the fit-health notes (figures/health.ts). */
   readonly backtest?: string;
+  /**
+   * Fit key (`authorsLawKey(variant, form)`) -> repository path of the authors' stored counterpart of that
+   * fit (`data/gemstones/parameters_delta-*`), for the laws the figures draw; absent or a missing file: none.
+   */
+  readonly authorsLaws?: Readonly<Record<string, string>>;
 }
 
 /** Returns the default node ids of the report of `variant` (no rainbow, Approach 1 on the fits' rows). */
@@ -634,6 +641,26 @@ export const REPORT_INPUTS = {
         ? null
         : await readRecord<BacktestRecord>(`${ctx.dir(ctx.deps.backtest)}/backtest.json`, "backtest"),
     }),
+  }),
+  authorsLaws: row<Readonly<Record<string, AuthorsLaw>>>({
+    upstream: none,
+    file: "data/gemstones/parameters_delta-*/approach_3_*.json",
+    description:
+      "the authors' stored fits of the laws the figures draw, by fit key (figures/specs/authors_fit.ts)",
+    load: async (ctx) => {
+      const value: Record<string, AuthorsLaw> = {};
+      const found: string[] = [];
+      for (const [key, path] of Object.entries(ctx.deps.authorsLaws ?? {})) {
+        if (!await exists(`${ctx.root}/${path}`)) continue;
+        value[key] = { ...await readAuthorsApproach3(`${ctx.root}/${path}`), path };
+        found.push(path);
+      }
+      const files = await ctx.repoFiles([...new Set(found)]);
+      return {
+        value,
+        source: { files, fits: [], describe: `the authors' stored fits (${files.length} files)` },
+      };
+    },
   }),
   provenance: row<Provenance>({
     upstream: (d) => [d.collect],

@@ -456,6 +456,27 @@ export interface PrescriptionsRecord {
     readonly flopsCounting: string;
     readonly prescriptions: readonly Prescription[];
   }[];
+  /**
+   * The authors' stored fits of the same forms and subset, prescribed the same way (their "authors' fit"
+   * lines, figures/specs/authors_fit.ts); absent or empty where they publish none.
+   */
+  readonly authors?: readonly AuthorsPrescriptions[];
+}
+
+/** The prescriptions of one authors' stored law beside ours (in a {@link PrescriptionsRecord}). */
+export interface AuthorsPrescriptions {
+  /** Law form. */
+  readonly form: LawForm;
+  /** Repository path of the authors' parameters file. */
+  readonly path: string;
+  /** Their Huber objective. */
+  readonly objective: number;
+  /** Our fit's Huber objective on the same rows. */
+  readonly ourObjective: number;
+  /** Largest absolute difference between our exponents and theirs. */
+  readonly exponentGap: number;
+  /** Their law's prescriptions at the same budgets, by the same method and counting as ours. */
+  readonly prescriptions: readonly Prescription[];
 }
 
 /** `overtraining.<variant>/overtraining.json`: Figure 8 (Eq. 2 law). */

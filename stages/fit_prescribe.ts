@@ -10,7 +10,16 @@ import { LAW_NAMES, LAW_SPECS } from "../scaling/laws/registry.ts";
 import { countingOf } from "../scaling/count/conventions.ts";
 import { fittedLawOf, writeJson } from "./fit_common.ts";
 import type { AdditiveLaw } from "../scaling/law.ts";
-import { type LawForm, type PrescriptionsRecord, stageId } from "../records/schemas.ts";
+import {
+  type Approach3Record,
+  type AuthorsPrescriptions,
+  type LawForm,
+  type PrescriptionsRecord,
+  readRecord,
+  stageId,
+} from "../records/schemas.ts";
+import { AUTHORS_PARAMETER_DIRS, readAuthorsApproach3 } from "../records/importers/authors_parameters.ts";
+import { exists } from "../util/fs.ts";
 import type { VariantSettings } from "./variants.ts";
 import { logSpace } from "../scaling/logspace.ts";
 
@@ -32,6 +41,8 @@ export type PrescribeParams = {
   relaxed: boolean;
   /** The law forms prescribed (the stage depends on exactly these fits). */
   forms: LawForm[];
+  /** Form -> repository path of the authors' stored fit of the same subset, prescribed beside ours. */
+  authorsLaws: { [form: string]: string };
 };
 
 /** Default prescription budgets: 1e18 to 1e26 FLOPs, 2 per decade, integer heads. */
@@ -41,6 +52,7 @@ export const DEFAULT_PRESCRIBE: Omit<PrescribeParams, "variant" | "paramsConvent
   perDecade: 2,
   relaxed: false,
   forms: [...LAW_NAMES],
+  authorsLaws: {},
 };
 
 /** Returns the budgets (FLOPs) of prescribe parameters. */
@@ -52,7 +64,7 @@ export function prescribeBudgets(p: Pick<PrescribeParams, "minFlops" | "maxFlops
 /** Returns the prescriptions of the laws of `p.forms` at the budgets of `p`; throws naming a missing law. */
 export function prescriptionsRecord(
   laws: Readonly<Partial<Record<LawForm, AdditiveLaw>>>,
-  p: PrescribeParams,
+  p: Omit<PrescribeParams, "authorsLaws">,
 ): PrescriptionsRecord {
   const law = (form: LawForm): AdditiveLaw => {
     const l = laws[form];
@@ -91,6 +103,44 @@ export function prescriptionsRecord(
 }
 
 /**
+ * Returns the prescriptions of the authors' stored fits named in `p.authorsLaws` (those whose file exists
+ * under `root`), each prescribed exactly as our law of that form, with both objectives and the largest
+ * exponent difference.
+ */
+async function authorsPrescriptions(
+  p: PrescribeParams,
+  root: string,
+  deps: Readonly<Record<string, string>>,
+): Promise<AuthorsPrescriptions[]> {
+  const out: AuthorsPrescriptions[] = [];
+  for (const [form, path] of Object.entries(p.authorsLaws) as [LawForm, string][]) {
+    if (!p.forms.includes(form) || !await exists(`${root}/${path}`)) continue;
+    const theirs = await readAuthorsApproach3(`${root}/${path}`);
+    const ours = await readRecord<Approach3Record>(
+      `${deps[stageId(`approach3_${form}`, p.variant)]}/fit.json`,
+      "approach3",
+    );
+    if (theirs.A.length !== ours.terms.length) {
+      throw new Error(`${path}: ${theirs.A.length} terms, but our ${form} fit has ${ours.terms.length}`);
+    }
+    const law: AdditiveLaw = {
+      E: theirs.E,
+      terms: ours.terms.map((t, i) => ({ variable: t.variable, A: theirs.A[i], alpha: theirs.alpha[i] })),
+    };
+    const prescribed = prescriptionsRecord({ [form]: law }, { ...p, forms: [form] }).forms[0];
+    out.push({
+      form,
+      path,
+      objective: theirs.objective,
+      ourObjective: ours.objective,
+      exponentGap: Math.max(...ours.terms.map((t, i) => Math.abs(t.alpha - theirs.alpha[i]))),
+      prescriptions: prescribed.prescriptions,
+    });
+  }
+  return out;
+}
+
+/**
  * Returns the prescribe stage of `variant` (id `prescribe.<variant>`, or `prescribe_relaxed.<variant>` with
  * `relaxed: true`: the integer constraints removed, as the paper's Appendix D figures; depends on the
  * Approach 3 fits of its `forms`, default all three).
@@ -113,12 +163,15 @@ export function prescribeStage(
     module: import.meta.url,
     deps: params.forms.map((f) => stageId(`approach3_${f}`, variant)),
     params: { ...params, forms: [...params.forms] },
-    inputs: [],
+    // The authors' stored fits it prescribes beside ours are read from the repository.
+    inputs: Object.keys(params.authorsLaws).length > 0 ? [...AUTHORS_PARAMETER_DIRS] : [],
     outputs: ["prescriptions.json"],
     async run(ctx) {
       const laws: Partial<Record<LawForm, AdditiveLaw>> = {};
       for (const f of ctx.params.forms) laws[f] = await fittedLawOf(ctx.deps, variant, f);
-      await writeJson(ctx.outDir, "prescriptions.json", prescriptionsRecord(laws, ctx.params));
+      const record = prescriptionsRecord(laws, ctx.params);
+      const authors = await authorsPrescriptions(ctx.params, ctx.root, ctx.deps);
+      await writeJson(ctx.outDir, "prescriptions.json", authors.length > 0 ? { ...record, authors } : record);
     },
   };
 }

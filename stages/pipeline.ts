@@ -83,6 +83,8 @@ import {
   type VariantSettings,
 } from "./variants.ts";
 import { selectChinchillaStage } from "./select_chinchilla.ts";
+import { authorsApproach3Path } from "../records/importers/authors_parameters.ts";
+import { authorsLawKey } from "../figures/specs/authors_fit.ts";
 import { type LawForm, stageId } from "../records/schemas.ts";
 import { RELAXED_FORMS } from "../figures/inputs.ts";
 import { LAW_NAMES } from "../scaling/laws/registry.ts";
@@ -156,10 +158,14 @@ export function fitStages(
     }),
     // What the laws prescribe: compute-optimal N, D (Eq. 1 closed form; Eq. 2/3 brute force over shapes),
     // and, for the paper's Appendix D figures, the same with the integer constraints removed.
-    offThread(prescribeStage, variant, v),
+    offThread(prescribeStage, variant, v, { authorsLaws: authorsLawsOf(v, LAW_NAMES) }),
     // (Eq. 1 and Eq. 2 only: Figures 13-19 draw no Eq. 3 line, and each Eq. 3 fit costs seconds.)
     ...(v.relaxedPrescriptions
-      ? [offThread(prescribeStage, variant, v, { relaxed: true, forms: [...RELAXED_FORMS] })]
+      ? [offThread(prescribeStage, variant, v, {
+        relaxed: true,
+        forms: [...RELAXED_FORMS],
+        authorsLaws: authorsLawsOf(v, [...RELAXED_FORMS]),
+      })]
       : []),
     // Figure 8 (overtraining) and Figure 7 (overspend: measured checkpoints of Approach 1's dense selection
     // against their frontier, and the Eq. 2 law's view).
@@ -181,6 +187,42 @@ export const APPENDIX_D_VARIANTS: readonly string[] = [
 
 /** Hoffmann et al.'s points (collect's chinchilla.csv) as a rainbow law of their own: name -> subset. */
 const CHINCHILLA_POINTS: Readonly<Record<string, string>> = { slim_chinchilla: "slim_chinchilla" };
+
+/**
+ * Returns the repository path of the authors' stored fit of law `form` on the data of variant settings `s` (its
+ * one subset, Huber δ and params convention), or null when `s` fits more than one subset.
+ */
+function authorsLawPath(
+  s: Pick<VariantSettings, "subsets" | "huberDelta" | "paramsConvention">,
+  form: LawForm,
+): string | null {
+  if (s.subsets.length !== 1) return null;
+  return authorsApproach3Path(form, s.subsets[0], {
+    huberDelta: s.huberDelta,
+    noEmbeds: s.paramsConvention.startsWith("non_embedding"),
+  });
+}
+
+/** Returns form -> the authors' stored fit of `forms` on the data of `s` (the prescribe stage's authorsLaws). */
+function authorsLawsOf(s: VariantSettings, forms: readonly LawForm[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const form of forms) {
+    const path = authorsLawPath(s, form);
+    if (path !== null) out[form] = path;
+  }
+  return out;
+}
+
+/** Returns the report's `authorsLaws` dep: fit key -> the authors' stored counterpart, for `fits` (variant, forms). */
+function authorsLaws(fits: readonly (readonly [string, readonly LawForm[]])[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [w, forms] of fits) {
+    const points = CHINCHILLA_POINTS[w];
+    const s = points === undefined ? resolveVariant(w) : { ...resolveVariant("paper"), subsets: [points] };
+    for (const [form, path] of Object.entries(authorsLawsOf(s, forms))) out[authorsLawKey(w, form)] = path;
+  }
+  return out;
+}
 
 /**
  * Returns the paper profile's extra report inputs for `variant` and their stages: the fits of its width-depth
@@ -240,6 +282,13 @@ function paperReportStages(
       selectApproach1: stageId("select_approach1", variant),
       longRuns: stageId("select_approach1", wd),
       widthDepthEq2: stageId("approach3_eq2", wd),
+      // The authors' stored counterparts of every law the figures draw (their "authors' fit" lines).
+      authorsLaws: authorsLaws([
+        [variant, LAW_NAMES],
+        [wd, LAW_NAMES],
+        ...RAINBOW_EQ1.map(({ variant: w }) => [w, ["eq1"]] as const),
+        ...APPENDIX_D_VARIANTS.map((w) => [w, ["eq1", "eq2"]] as const),
+      ]),
       prescribe: stageId("prescribe", wd),
       overtraining: stageId("overtraining", wd),
       overspend: stageId("overspend", wd),

@@ -20,6 +20,8 @@ export type ReportParams = {
   variant: string;
   /** Variants of the rainbow, in order. */
   rainbowVariants: string[];
+  /** Fit key -> the authors' stored counterpart drawn beside it (deps.authorsLaws; part of the fingerprint). */
+  authorsLaws: { [key: string]: string };
 };
 
 /**
@@ -43,6 +45,7 @@ export function reportStage(
     params: {
       variant: options.variant,
       rainbowVariants: Object.keys(deps.rainbow),
+      authorsLaws: { ...deps.authorsLaws },
     },
     // The repository files behind the rows and the authors' fits are hashed into figures.json / fits.csv.
     inputs: [FONT_PATH, "data/gemstones/wandb_dfs", INDUSTRY_PATH, MUP_SWEEP_PATH, ...AUTHORS_PARAMETER_DIRS],

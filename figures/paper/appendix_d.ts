@@ -2,6 +2,7 @@
 import { figureModule } from "../figure_module.ts";
 import { type PrescriptionSeries, prescriptionsFigure } from "../specs/prescriptions.ts";
 import { formOf } from "./prescribed.ts";
+import { authorsPrescriptionLine } from "../specs/authors_fit.ts";
 
 /** The paper's Appendix D figures of relaxed prescriptions: number, variant, its δ=1e-4 twin (dashed), what. */
 const APPENDIX_D: readonly { number: number; variant: string; twin?: string; what: string }[] = [
@@ -40,6 +41,8 @@ export const APPENDIX_D_FIGURES = figureModule({
         { label: `Eq. 2, relaxed (${fig.variant})`, prescriptions: formOf(own.record, "eq2") },
         { label: `Eq. 1, C = 6ND (${fig.variant})`, prescriptions: formOf(own.record, "eq1") },
       ];
+      const authors = authorsPrescriptionLine(own.record, "eq2", `Eq. 2 of ${fig.variant}`);
+      if (authors) series.push(authors.series);
       const twin = fig.twin === undefined ? undefined : relaxed.find((r) => r.variant === fig.twin);
       if (twin) {
         series.push({
@@ -50,7 +53,6 @@ export const APPENDIX_D_FIGURES = figureModule({
       }
       return [prescriptionsFigure({
         number: fig.number,
-        reads: ["relaxed", "industry"],
         name: `approach3-relaxed-${fig.variant}`,
         title: `Approach 3 without integer constraints: ${fig.what}`,
         panels: ["ratio", "tokensPerParam", "params", "tokens"],
@@ -59,7 +61,8 @@ export const APPENDIX_D_FIGURES = figureModule({
         source:
           `Variant ${fig.variant}: ${fig.what}; width and depth continuous (at least one head), as the ` +
           `paper's Appendix D.` +
-          (twin ? ` Dashed: the same subset at Huber δ=1e-4 (Figure of ${twin.variant}).` : ""),
+          (twin ? ` Dashed: the same subset at Huber δ=1e-4 (Figure of ${twin.variant}).` : "") +
+          (authors ? ` ${authors.sentence}` : ""),
         howToRead:
           "As Figure 5, with the integer constraints on heads and depth removed so that ablations compare without " +
           "rounding steps." + (twin

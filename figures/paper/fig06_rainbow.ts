@@ -2,10 +2,15 @@
 import { figureModule } from "../figure_module.ts";
 import { rainbowFigure } from "../specs/rainbow.ts";
 
-/** Paper Figure 6 (reads the rainbow's Eq. 1 fits and Approach 1 lines; none without rainbow fits). */
+/**
+ * Paper Figure 6 (reads the rainbow's Eq. 1 fits, Approach 1 lines and the authors' stored fits, drawn where
+ * ours differ; none without rainbow fits).
+ */
 export const FIG06 = figureModule({
   paperFigure: "6",
-  reads: ["rainbow", "rainbowApproach1"],
-  draw: ({ rainbow, rainbowApproach1 }) =>
-    rainbow.length > 0 ? [rainbowFigure({ variants: rainbow, approach1: rainbowApproach1 })] : [],
+  reads: ["rainbow", "rainbowApproach1", "authorsLaws"],
+  draw: ({ rainbow, rainbowApproach1, authorsLaws }) =>
+    rainbow.length > 0
+      ? [rainbowFigure({ variants: rainbow, approach1: rainbowApproach1, authorsLaws })]
+      : [],
 });

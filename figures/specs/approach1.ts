@@ -8,7 +8,14 @@
  * @module
  */
 import type { Approach1Method, Approach1Record, FrontierPoint, SelectedRow } from "../../records/schemas.ts";
-import { evalPower, type Figure, fmt, PARAMS_COLOR, referencePrescriptions, topLevel } from "./common.ts";
+import {
+  evalPower,
+  type FigureDraft,
+  fmt,
+  PARAMS_COLOR,
+  referencePrescriptions,
+  topLevel,
+} from "./common.ts";
 import { logSpace } from "../../scaling/logspace.ts";
 
 /** Input of {@link approach1Figure}. */
@@ -195,7 +202,7 @@ export function dataRange(xs: readonly number[]): [number, number] {
 }
 
 /** Returns paper Figure 4 (or 10, 11): the Approach 1 loss frontiers and tokens-per-parameter fits. */
-export function approach1Figure(data: Approach1Data): Figure {
+export function approach1Figure(data: Approach1Data): FigureDraft {
   const { record } = data;
   const paper = data.paper ?? { number: 4, what: "" };
   const checkpoints = data.rows.map((r) => ({
@@ -303,7 +310,6 @@ export function approach1Figure(data: Approach1Data): Figure {
     "and we add Hoffmann's own prescription beside Epoch's replication and Kaplan's.";
   return {
     paperFigure: String(paper.number),
-    reads: paper.number === 4 ? ["approach1Rows", "approach1"] : ["approach1Ablations"],
     name: paper.number === 4 ? "approach1" : `approach1-${record.variant}`,
     title: `Approach 1${paper.what}: loss frontiers and tokens per parameter`,
     caption,
@@ -323,7 +329,7 @@ export function approach1Figure(data: Approach1Data): Figure {
  * parameters and tokens against FLOPs (left) and GPU-hours (right), with their power-law fits and, on the FLOPs
  * panels, the Chinchilla (Hoffmann, Epoch) and Kaplan prescriptions, as plotters/approach_1.py draws them.
  */
-export function approach1ExtendedFigure(data: Approach1Data): Figure {
+export function approach1ExtendedFigure(data: Approach1Data): FigureDraft {
   const { record } = data;
   const columns: { key: string; title: string; hull: Approach1Method }[] = [
     { key: "FLOPs", title: "training FLOPs", hull: record.flops.hull },
@@ -398,7 +404,8 @@ export function approach1ExtendedFigure(data: Approach1Data): Figure {
             strokeDash: {
               field: "law",
               type: "nominal",
-              legend: null,
+              title: "law",
+              legend: { orient: "bottom", labelLimit: 300 },
               scale: { domain: laws, range: [[1, 0], [4, 3], [4, 3], [4, 3]] },
             },
           },
@@ -437,7 +444,6 @@ export function approach1ExtendedFigure(data: Approach1Data): Figure {
       : ".");
   return {
     paperFigure: "9",
-    reads: ["approach1Rows", "approach1"],
     name: "approach1-extended",
     title: "Approach 1, extended: parameters and tokens",
     caption,

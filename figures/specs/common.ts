@@ -36,6 +36,13 @@ export interface Figure {
   readonly tablesHtml?: string;
 }
 
+/**
+ * A figure as a builder of figures/specs/ returns it: everything but `reads`, which only the frame sets
+ * (from the figure module's `reads`, figures/figure_module.ts; the diff report from its own inputs), so that
+ * a figure's provenance is declared once.
+ */
+export type FigureDraft = Omit<Figure, "reads">;
+
 /** Returns the numeric part of a paper figure ("5" -> 5, "tables-1-4" -> Infinity), for ordering. */
 export function paperFigureOrder(paperFigure: string): number {
   const m = /^(\d+)/.exec(paperFigure);

@@ -9,7 +9,7 @@ import type {
   PrescriptionsRecord,
   SelectedRow,
 } from "../../records/schemas.ts";
-import { evalPower, type Figure, fmt, logAxisChannel, topLevel } from "./common.ts";
+import { evalPower, type FigureDraft, fmt, logAxisChannel, topLevel } from "./common.ts";
 import { eq1Optimum } from "./rainbow.ts";
 import { logSpace } from "../../scaling/logspace.ts";
 
@@ -28,7 +28,7 @@ export interface DiffSide {
 }
 
 /** Returns the overlay of both variants' checkpoints, loss curves and Approach 1 hulls (figure D1). */
-export function diffFrontierFigure(a: DiffSide, b: DiffSide): Figure {
+export function diffFrontierFigure(a: DiffSide, b: DiffSide): FigureDraft {
   const tag = (s: DiffSide, label: string) => `${label}: ${s.variant}`;
   const checkpoints = [a, b].flatMap((s, i) =>
     s.rows.map((r) => ({
@@ -105,7 +105,6 @@ export function diffFrontierFigure(a: DiffSide, b: DiffSide): Figure {
   const h = (s: DiffSide) => s.approach1.flops.hull;
   return {
     paperFigure: "D1",
-    reads: ["rows.a", "rows.b", "approach1.a", "approach1.b"],
     name: "diff-frontiers",
     title: "Checkpoints, loss curves and Approach 1 hulls of both variants",
     caption: `A = ${a.variant}: ${a.rows.length} rows, hull N_opt ∝ C^${fmt(h(a).params.exponent)} ` +
@@ -124,7 +123,7 @@ export function diffPrescriptionFigure(
   a: DiffSide,
   b: DiffSide,
   flopsRange: readonly [number, number] = [1e18, 1e25],
-): Figure {
+): FigureDraft {
   const xs = logSpace(flopsRange[0], flopsRange[1], 30);
   const rows: {
     side: string;
@@ -209,7 +208,6 @@ export function diffPrescriptionFigure(
   const ea = eq1Optimum(a.eq1), eb = eq1Optimum(b.eq1);
   return {
     paperFigure: "D2",
-    reads: ["prescriptions.a", "prescriptions.b", "approach1.a", "approach1.b"],
     name: "diff-prescriptions",
     title: "What each variant prescribes",
     caption:

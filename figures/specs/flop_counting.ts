@@ -3,7 +3,7 @@
  * of thumb, across shapes.
  * @module
  */
-import { type Figure, fmt, topLevel } from "./common.ts";
+import { type FigureDraft, fmt, logAxisChannel, topLevel } from "./common.ts";
 
 /** One shape with its counted FLOPs per token. */
 export interface FlopShape {
@@ -36,8 +36,8 @@ export function ratioTo6N(s: Pick<FlopShape, "flopsPerToken" | "params">): numbe
   return s.flopsPerToken / (6 * s.params);
 }
 
-/** Returns Figure 7: counted FLOPs per token / 6N against parameters, coloured by width/depth. */
-export function flopCountingFigure(data: FlopCountingData): Figure {
+/** Returns Figure 24: width against depth, each shape coloured by its counted FLOPs per token / 6N. */
+export function flopCountingFigure(data: FlopCountingData): FigureDraft {
   const rows = data.shapes.map((s) => ({
     ...s,
     model: `${s.width}x${s.depth}`,
@@ -45,51 +45,58 @@ export function flopCountingFigure(data: FlopCountingData): Figure {
     aspect: s.width / s.depth,
   }));
   if (rows.length === 0) throw new Error("flopCountingFigure: no shapes");
-  const x = { field: "params", type: "quantitative", scale: { type: "log" }, title: "parameters N" };
-  const y = {
+  // As the authors draw it (paper_figures.ts: the 22 trained shapes): width against depth, each shape coloured
+  // by its counted FLOPs per token over 6N, on a diverging scale centred on 1 (6N exact); the other feasible
+  // shapes of the design space are drawn small behind them for context.
+  const x = logAxisChannel("depth", { title: "depth (blocks)", values: rows.map((r) => r.depth) });
+  const y = logAxisChannel("width", { title: "width (d_model)", values: rows.map((r) => r.width) });
+  const ratios = rows.map((r) => r.ratio);
+  const span = Math.max(...ratios.map((r) => Math.abs(Math.log(r))));
+  const color = {
     field: "ratio",
     type: "quantitative",
-    scale: { zero: false },
-    title: "counted FLOPs per token / 6N",
+    title: "counted / 6N",
+    scale: {
+      type: "log",
+      scheme: "redblue",
+      reverse: true,
+      domain: [Math.exp(-span), Math.exp(span)],
+      domainMid: 1,
+    },
+    legend: {
+      values: [0.7, 0.8, 0.9, 1, 1.2, 1.4, 1.6].filter((v) => Math.abs(Math.log(v)) <= span),
+      format: ".1f",
+    },
   };
+  const tooltip = [
+    { field: "model" },
+    { field: "params", type: "quantitative", format: ".3s" },
+    { field: "ratio", type: "quantitative", format: ".3f", title: "counted / 6N" },
+  ];
   const spec = topLevel({
-    title: "FLOP counting: detailed count vs 6N",
+    title: "FLOP counting: counted FLOPs per token over 6N, by shape",
     datasets: { shapes: rows },
     width: 520,
-    height: 340,
+    height: 380,
     layer: [
       {
         data: { name: "shapes" },
-        mark: { type: "point", filled: true, size: 14, opacity: 0.7 },
-        encoding: {
-          x,
-          y,
-          color: {
-            field: "aspect",
-            type: "quantitative",
-            scale: { type: "log", scheme: "turbo" },
-            title: "width/depth",
-          },
-          tooltip: [{ field: "model" }, { field: "ratio", type: "quantitative", format: ".3f" }],
-        },
+        transform: [{ filter: "!datum.trained" }],
+        mark: { type: "point", filled: true, size: 14, opacity: 0.6, clip: true },
+        encoding: { x, y, color, tooltip },
       },
       {
         data: { name: "shapes" },
         transform: [{ filter: "datum.trained" }],
-        mark: { type: "point", shape: "diamond", size: 90, color: "black", strokeWidth: 1.5 },
-        encoding: {
-          x,
-          y,
-          tooltip: [{ field: "model" }, { field: "ratio", type: "quantitative", format: ".3f" }],
-        },
+        mark: { type: "point", shape: "diamond", filled: true, size: 150, stroke: "black", strokeWidth: 1.2 },
+        encoding: { x, y, color, tooltip },
       },
-      { mark: { type: "rule", color: "#999", strokeDash: [4, 3] }, encoding: { y: { datum: 1 } } },
     ],
   });
-  const ratios = rows.map((r) => r.ratio);
   const lo = rows[ratios.indexOf(Math.min(...ratios))], hi = rows[ratios.indexOf(Math.max(...ratios))];
   const trained = rows.filter((r) => r.trained).map((r) => r.ratio);
   const caption =
+    `Width against depth, each shape coloured by its counted FLOPs per token over 6N, as the authors draw it; ` +
     `${rows.length} shapes; counter "${data.counter}", N = ${data.paramsConvention} parameters ` +
     `(variant ${data.variant}). Ratio ranges from ${fmt(lo.ratio)} (${lo.model}) to ${
       fmt(hi.ratio)
@@ -101,15 +108,15 @@ export function flopCountingFigure(data: FlopCountingData): Figure {
       : ".");
   return {
     paperFigure: "24",
-    reads: ["shapes"],
     name: "flop-counting",
     title: "FLOP counting matters",
     caption,
     howToRead:
-      "Each dot is a shape; its height is how many times more (above 1) or fewer (below 1) training FLOPs " +
-      "per token the detailed count gives than 6N. Colour is the width/depth ratio: attention and the output " +
-      "layer make the error depend on shape, not only on size, so 6N misranks wide and narrow models. Black " +
-      "diamonds are the trained models.",
+      "Depth across, width up, both logarithmic, as the authors draw it; each shape is coloured by how many " +
+      "times more (red, above 1) or fewer (blue, below 1) training FLOPs per token the detailed count gives " +
+      "than 6N. Attention and the output layer make the error depend on the shape, not only on the size, so " +
+      "6N misranks wide and narrow models of one size. Large diamonds are the 22 trained models; small dots the " +
+      "other feasible shapes.",
     spec,
   };
 }

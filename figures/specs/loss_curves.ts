@@ -3,7 +3,7 @@
  * @module
  */
 import type { SelectedRow } from "../../records/schemas.ts";
-import { type Figure, fmt, topLevel } from "./common.ts";
+import { type FigureDraft, fmt, logAxisChannel, topLevel } from "./common.ts";
 
 /**
  * The authors' colour and line style of each run (plotters/model_styles.json: colour, solid "-" or dashed "--"),
@@ -46,8 +46,8 @@ export interface LossCurvesData {
   readonly subsets: readonly string[];
 }
 
-/** Returns Figure 8: validation loss against tokens, one line per run, coloured by parameters. */
-export function lossCurvesFigure(data: LossCurvesData): Figure {
+/** Returns Figure 23: validation loss against tokens, one line per run in the authors' colour and style. */
+export function lossCurvesFigure(data: LossCurvesData): FigureDraft {
   const rows = data.rows.map((r) => ({
     run_id: r.run_id,
     model: r.model,
@@ -66,6 +66,7 @@ export function lossCurvesFigure(data: LossCurvesData): Figure {
   const order = [...paramsOf.keys()].sort((a, b) => (paramsOf.get(a) ?? 0) - (paramsOf.get(b) ?? 0));
   const style = (m: string, i: number) =>
     MODEL_STYLES[m] ?? { color: FALLBACK_COLOURS[i % FALLBACK_COLOURS.length], dashed: false };
+  const legend = { columns: 2, symbolLimit: 40, symbolType: "stroke", symbolStrokeWidth: 2.5 };
   const spec = topLevel({
     title: `Validation loss of every run (variant ${data.variant})`,
     datasets: { curves: rows },
@@ -74,13 +75,8 @@ export function lossCurvesFigure(data: LossCurvesData): Figure {
     data: { name: "curves" },
     mark: { type: "line", strokeWidth: 1.5 },
     encoding: {
-      x: {
-        field: "tokens",
-        type: "quantitative",
-        scale: { type: "log", nice: false },
-        title: "training tokens",
-        axis: { format: ".0e" },
-      },
+      // The report's one log-tick format (axes.ts): whole decades only, so no two labels collide.
+      x: logAxisChannel("tokens", { title: "training tokens", values: rows.map((r) => r.tokens) }),
       y: {
         field: "loss",
         type: "quantitative",
@@ -89,20 +85,22 @@ export function lossCurvesFigure(data: LossCurvesData): Figure {
       },
       detail: { field: "run_id" },
       // One colour and line style per run, the authors' (model_styles.json), labelled in the legend.
+      // Colour and dash share one legend (same field, title and legend), which shows each run's own style.
       color: {
         field: "model",
         type: "nominal",
         title: "run (width x depth)",
         sort: order,
         scale: { domain: order, range: order.map((m, i) => style(m, i).color) },
-        legend: { columns: 2, symbolLimit: 40, symbolType: "stroke", symbolStrokeWidth: 2.5 },
+        legend,
       },
       strokeDash: {
         field: "model",
         type: "nominal",
+        title: "run (width x depth)",
         sort: order,
         scale: { domain: order, range: order.map((m, i) => (style(m, i).dashed ? [6, 3] : [1, 0])) },
-        legend: null,
+        legend,
       },
       tooltip: [
         { field: "run_id" },
@@ -114,7 +112,6 @@ export function lossCurvesFigure(data: LossCurvesData): Figure {
   const best = finals[0], worst = finals[finals.length - 1];
   return {
     paperFigure: "23",
-    reads: ["longRuns"],
     name: "loss-curves",
     title: "Validation-loss curves",
     caption: `${runs.size} runs, ${rows.length} checkpoints (subsets ${data.subsets.join(", ")}; variant ` +
@@ -123,7 +120,8 @@ export function lossCurvesFigure(data: LossCurvesData): Figure {
       } ` +
       `(${worst.model}).`,
     howToRead:
-      "One line per training run, coloured by parameter count, loss against tokens on a log axis. Bigger " +
+      "One line per training run, loss against tokens on a log axis, each run in the authors' colour and " +
+      "line style (plotters/model_styles.json; the legend lists the runs by parameter count). Bigger " +
       "models reach lower loss; within a size, the spread comes from the width/depth shape. These are the points " +
       "every fit of this report uses.",
     spec,

@@ -5,7 +5,7 @@
  * the second panel. Diverged runs have no loss: they are drawn as crosses along the top edge.
  * @module
  */
-import { type Figure, fmt, topLevel } from "./common.ts";
+import { type FigureDraft, fmt, topLevel } from "./common.ts";
 import type { LrSweepRow } from "../../records/lr_sweep_table.ts";
 
 /** Input of {@link lrSweepFigure}. */
@@ -119,7 +119,7 @@ export function lrGridStep(lrs: readonly number[]): number {
 }
 
 /** Returns Figure 10: final loss vs lr and vs lr·width·√depth, one line per model, diverged runs marked. */
-export function lrSweepFigure(data: LrSweepData): Figure {
+export function lrSweepFigure(data: LrSweepData): FigureDraft {
   if (data.rows.length === 0) throw new Error("lrSweepFigure: no sweep rows");
   const finite = data.rows.filter((r) => Number.isFinite(r.final_loss)).map((r) => r.final_loss);
   const top = finite.length > 0 ? Math.max(...finite) : 1;
@@ -208,7 +208,6 @@ export function lrSweepFigure(data: LrSweepData): Figure {
     `${verdict}${resolution}. Data: ${data.variant}.`;
   return {
     paperFigure: "3",
-    reads: ["lrSweep"],
     name: "lr-sweep",
     title: "Learning-rate sweep",
     caption,

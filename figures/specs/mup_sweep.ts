@@ -6,7 +6,7 @@
  * @module
  */
 import { parse } from "csv-parse/sync";
-import { type Figure, fmt, topLevel } from "./common.ts";
+import { type FigureDraft, fmt, topLevel } from "./common.ts";
 
 /** Path of the sweep's CSV, relative to the project root. */
 export const MUP_SWEEP_PATH = "data/gemstones/data/preflight_mup_olmo_variant.csv";
@@ -84,7 +84,7 @@ export function mupOptima(runs: readonly MupRun[]): MupOptimum[] {
 }
 
 /** Returns paper Figure 3 from the sweep's runs. */
-export function mupSweepFigure(runs: readonly MupRun[]): Figure {
+export function mupSweepFigure(runs: readonly MupRun[]): FigureDraft {
   if (runs.length === 0) throw new Error("mupSweepFigure: no runs");
   const rows = runs.map((r) => ({
     model: `${r.width} x ${r.depth}`,
@@ -152,7 +152,6 @@ export function mupSweepFigure(runs: readonly MupRun[]): Figure {
       : "");
   return {
     paperFigure: "3",
-    reads: ["mupSweep"],
     name: "mup_sweep",
     title: "The learning-rate rule at scale",
     caption,

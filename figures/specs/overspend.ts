@@ -9,7 +9,7 @@
  * @module
  */
 import type { OverspendRecord } from "../../records/schemas.ts";
-import { type Figure, fmt, topLevel } from "./common.ts";
+import { type FigureDraft, fmt, topLevel } from "./common.ts";
 
 /** Input of {@link overspendFigure}. */
 export interface OverspendData {
@@ -94,7 +94,7 @@ export function quantile(xs: readonly number[], q: number): number {
 }
 
 /** Returns paper Figure 7: measured overspend of the ~300B-token checkpoints against their frontier. */
-export function overspendFigure(data: OverspendData): Figure {
+export function overspendFigure(data: OverspendData): FigureDraft {
   const m = data.record.measured;
   if (!m || m.rows.length === 0) {
     throw new Error(`overspendFigure: variant ${data.variant} has no measured rows`);
@@ -217,7 +217,6 @@ export function overspendFigure(data: OverspendData): Figure {
     `${(vmax.gpu ?? NaN).toFixed(0)}% GPU-hours), values above it saturated and the three largest written.`;
   return {
     paperFigure: "7",
-    reads: ["overspend"],
     name: "overspend",
     title: "The price of stepping off the frontier",
     caption,
@@ -237,7 +236,7 @@ export const LAW_OVERSPEND_CAP = 500;
 const CAPPED_MARK = "▲";
 
 /** Returns this project's law-based overspend figure (not in the paper): Eq. 2 at target losses, capped. */
-export function lawOverspendFigure(data: OverspendData): Figure {
+export function lawOverspendFigure(data: OverspendData): FigureDraft {
   const rows = data.record.rows.map((r) => ({
     model: r.model,
     width: r.width,
@@ -292,7 +291,6 @@ export function lawOverspendFigure(data: OverspendData): Figure {
     `unbounded rather than measured.`;
   return {
     paperFigure: "7",
-    reads: ["overspend", "widthDepthEq2"],
     name: "overspend-law",
     title: "Law-based view (ours; not in the paper): overspend predicted by the Eq. 2 law",
     caption,

@@ -5,7 +5,7 @@
  * @module
  */
 import type { IndustryRow, OvertrainingRecord } from "../../records/schemas.ts";
-import { type Figure, fmt, shortName, topLevel } from "./common.ts";
+import { type FigureDraft, fmt, shortName, topLevel } from "./common.ts";
 import { rainbowColours } from "./industry_style.ts";
 
 /** Input of {@link overtrainingFigure}. */
@@ -46,7 +46,7 @@ export function industryInBand(industry: readonly IndustryRow[], losses: readonl
  * (stacked), predicted loss against the overtraining factor f (tokens ×√f), and as dashed rules the industry
  * models whose loss lies within ±0.01 of the panel's curve, one rainbow colour per model.
  */
-export function overtrainingFigure(data: OvertrainingData): Figure {
+export function overtrainingFigure(data: OvertrainingData): FigureDraft {
   const curves = data.record.curves.filter((c) => c.points.length > 0);
   if (curves.length === 0) {
     throw new Error(`overtrainingFigure: variant ${data.variant} has no overtraining curves`);
@@ -156,7 +156,6 @@ export function overtrainingFigure(data: OvertrainingData): Figure {
   });
   return {
     paperFigure: "8",
-    reads: ["overtraining", "widthDepthEq2", "industry"],
     name: "overtraining",
     title: "Overtraining is cheap",
     caption:

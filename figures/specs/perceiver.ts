@@ -14,7 +14,7 @@ import {
   type PublishedPerceiverPrediction,
 } from "../../scaling/count/perceiver.ts";
 import { type FixedExponentLaw, fixedExponentParams } from "../../scaling/count/fixed_exponent.ts";
-import { escapeHtml, type Figure, fmt, topLevel } from "./common.ts";
+import { escapeHtml, type FigureDraft, fmt, topLevel } from "./common.ts";
 
 /** One model of a Perceiver AR experiment: the article's table row plus what the plot needs. */
 export interface PerceiverModelRow {
@@ -130,7 +130,7 @@ function tablesHtml(ex: PerceiverExperiment, n: number): string {
 }
 
 /** Returns Figure 9: Perceiver AR validation loss against compute over the budget, plus Tables 1-4(+). */
-export function perceiverFigure(data: PerceiverData): Figure {
+export function perceiverFigure(data: PerceiverData): FigureDraft {
   const points: { experiment: string; model: string; step: number; compute: number; loss: number }[] = [];
   const finals: string[] = [];
   for (const ex of data.experiments) {
@@ -211,7 +211,6 @@ export function perceiverFigure(data: PerceiverData): Figure {
   }).join("\n");
   return {
     paperFigure: "tables-1-4",
-    reads: ["perceiverValidation", "perceiverEstimates"],
     name: "perceiver-ar",
     title: "Perceiver AR compute-optimal experiments (seed 000)",
     caption:

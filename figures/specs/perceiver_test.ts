@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { parsePerceiverEstimates } from "../../records/importers/perceiver.ts";
 import type { PerceiverValRow } from "../../records/schemas.ts";
-import { perceiverExperiments, perceiverLaws } from "../paper/perceiver_tables.ts";
+import { PERCEIVER_TABLES, perceiverExperiments, perceiverLaws } from "../paper/perceiver_tables.ts";
 import { perceiverComputeFractions, perceiverFigure, perceiverLawsHtml } from "./perceiver.ts";
 import { SEED000_PREDICTIONS } from "../../scaling/count/perceiver.ts";
 
@@ -90,5 +90,5 @@ Deno.test("Perceiver AR figure: the article's legend and x axis, the budget at 1
   assert.equal(models[1], "Model 2 (opt): N_self = 71.7M, final loss = 3.300");
   assert.deepEqual(spec.datasets.refs.map((r) => r.budget), [1]);
   assert.ok(Math.abs(spec.datasets.points[2].compute - 1 / (1 - 0.0245)) < 1e-3);
-  assert.deepEqual(fig.reads, ["perceiverValidation", "perceiverEstimates"]);
+  assert.deepEqual(PERCEIVER_TABLES.reads, ["perceiverValidation", "perceiverEstimates"]);
 });

@@ -11,9 +11,10 @@
 import type { IndustryRow, Prescription } from "../../records/schemas.ts";
 import {
   evalPower,
-  type Figure,
+  type FigureDraft,
   fmt,
   INDUSTRY_TOKENS,
+  logAxisChannel,
   referencePrescriptions,
   shortName,
   topLevel,
@@ -47,8 +48,6 @@ export interface PrescriptionSeries {
 export interface PrescriptionsData {
   /** Paper figure number. */
   readonly number: number;
-  /** The report inputs it reads (keys of the report's sources). */
-  readonly reads: readonly string[];
   /** File-name stem. */
   readonly name: string;
   /** Title (without the "Figure N." prefix). */
@@ -100,6 +99,10 @@ function rowsOf(series: PrescriptionSeries, panels: readonly PrescriptionPanel[]
         edge: p.atBoundary === true,
         width: p.width,
         depth: p.depth,
+        // The tooltip's shape: a closed-form (Eq. 1) law prescribes a size, not a shape.
+        shape: p.width !== null && p.depth !== null
+          ? `${fmt(p.width)} x ${fmt(p.depth)}`
+          : "none (closed form: a size, not a shape)",
       });
     }
   }
@@ -140,7 +143,7 @@ export function industryRows(industry: readonly IndustryRow[], panels: readonly 
 }
 
 /** Returns a prescription figure (see module doc). */
-export function prescriptionsFigure(data: PrescriptionsData): Figure {
+export function prescriptionsFigure(data: PrescriptionsData): FigureDraft {
   if (data.series.length === 0 || data.series[0].prescriptions.length === 0) {
     throw new Error(`prescriptionsFigure ${data.number}: no prescriptions`);
   }
@@ -160,13 +163,8 @@ export function prescriptionsFigure(data: PrescriptionsData): Figure {
   const industry = industryRows(data.industry, data.panels);
   const industryNames = [...new Set(industry.map((r) => r.name as string))];
   const labels = data.series.map((s) => s.label);
-  const x = {
-    field: "flops",
-    type: "quantitative",
-    scale: { type: "log", domain: [lo, hi], nice: false },
-    title: "training FLOPs",
-    axis: { format: ".0e" },
-  };
+  // The report's log axes (axes.ts): whole decades in one format, so no two tick labels collide.
+  const x = logAxisChannel("flops", { title: "training FLOPs", values: [lo, hi], pad: 1 });
   const refLabels = referencePrescriptions().map((r) => r.label);
   const color = {
     field: "law",
@@ -179,73 +177,71 @@ export function prescriptionsFigure(data: PrescriptionsData): Figure {
     },
   };
   const panelSpec = (panel: PrescriptionPanel) => {
-    // One tick format per axis: exponent labels where the panel spans many decades.
-    const wide = panel === "params" || panel === "tokens" || panel === "tokensPerParam";
-    const y = {
-      field: "value",
-      type: "quantitative",
-      scale: { type: "log" },
+    const y = logAxisChannel("value", {
       title: PANEL_TITLES[panel],
-      ...(wide ? { axis: { format: ".0e" } } : {}),
-    };
+      values: [...rows, ...refs, ...industry].filter((r) => r.panel === panel).map((r) => r.value as number),
+    });
     const only = { filter: `datum.panel === '${panel}'` };
+    // A layer with no rows in this panel is left out: an empty layer gives Vega an infinite extent.
+    const inPanel = (ds: readonly Row[], pick: (r: Row) => boolean = () => true) =>
+      ds.some((r) => r.panel === panel && pick(r));
+    const layers: [boolean, Record<string, unknown>][] = [
+      [inPanel(refs), {
+        data: { name: "references" },
+        transform: [only],
+        mark: { type: "line", strokeDash: [4, 3], strokeWidth: 1.5, clip: true },
+        encoding: { x, y, color },
+      }],
+      [inPanel(rows, (r) => r.dashed === true), {
+        // Comparison lines (the other Huber δ) under the figure's own, thinner and dashed.
+        data: { name: "prescriptions" },
+        transform: [only, { filter: "datum.dashed" }],
+        mark: { type: "line", strokeWidth: 4, strokeDash: [6, 4], opacity: 0.6, clip: true },
+        encoding: { x, y, color },
+      }],
+      [inPanel(rows, (r) => r.dashed !== true), {
+        data: { name: "prescriptions" },
+        transform: [only, { filter: "!datum.dashed" }],
+        mark: { type: "line", strokeWidth: 2, point: { size: 20 }, clip: true },
+        encoding: {
+          x,
+          y,
+          color,
+          tooltip: [
+            { field: "law" },
+            { field: "flops", type: "quantitative", format: ".2e" },
+            { field: "shape", title: "width x depth" },
+            { field: "edge", title: "on the box edge" },
+          ],
+        },
+      }],
+      [inPanel(rows, (r) => r.edge === true), {
+        data: { name: "prescriptions" },
+        transform: [only, { filter: "datum.edge" }],
+        mark: { type: "point", shape: "circle", size: 140, color: "#d62728", strokeWidth: 2, clip: true },
+        encoding: { x, y },
+      }],
+      [inPanel(industry), {
+        data: { name: "industry" },
+        transform: [only],
+        mark: { type: "point", size: 60, strokeWidth: 2, opacity: 1, clip: true },
+        encoding: {
+          x,
+          y,
+          ...industryChannels(industryNames, data.industry.map((r) => r.hf_name)),
+          tooltip: [{ field: "name" }, { field: "flops", type: "quantitative", format: ".2e" }, {
+            field: "value",
+            type: "quantitative",
+            format: ".3s",
+          }],
+        },
+      }],
+    ];
     return {
       width: 300,
       height: 190,
       title: PANEL_TITLES[panel],
-      layer: [
-        {
-          data: { name: "references" },
-          transform: [only],
-          mark: { type: "line", strokeDash: [4, 3], strokeWidth: 1.5, clip: true },
-          encoding: { x, y, color },
-        },
-        {
-          // Comparison lines (the other Huber δ) under the figure's own, thinner and dashed.
-          data: { name: "prescriptions" },
-          transform: [only, { filter: "datum.dashed" }],
-          mark: { type: "line", strokeWidth: 4, strokeDash: [6, 4], opacity: 0.6, clip: true },
-          encoding: { x, y, color },
-        },
-        {
-          data: { name: "prescriptions" },
-          transform: [only, { filter: "!datum.dashed" }],
-          mark: { type: "line", strokeWidth: 2, point: { size: 20 }, clip: true },
-          encoding: {
-            x,
-            y,
-            color,
-            tooltip: [
-              { field: "law" },
-              { field: "flops", type: "quantitative", format: ".2e" },
-              { field: "width", type: "quantitative" },
-              { field: "depth", type: "quantitative" },
-              { field: "edge", title: "on the box edge" },
-            ],
-          },
-        },
-        {
-          data: { name: "prescriptions" },
-          transform: [only, { filter: "datum.edge" }],
-          mark: { type: "point", shape: "circle", size: 140, color: "#d62728", strokeWidth: 2, clip: true },
-          encoding: { x, y },
-        },
-        {
-          data: { name: "industry" },
-          transform: [only],
-          mark: { type: "point", size: 60, strokeWidth: 2, opacity: 1, clip: true },
-          encoding: {
-            x,
-            y,
-            ...industryChannels(industryNames, data.industry.map((r) => r.hf_name)),
-            tooltip: [{ field: "name" }, { field: "flops", type: "quantitative", format: ".2e" }, {
-              field: "value",
-              type: "quantitative",
-              format: ".3s",
-            }],
-          },
-        },
-      ],
+      layer: layers.filter(([shown]) => shown).map(([, layer]) => layer),
     };
   };
   const rowsOfPanels: PrescriptionPanel[][] = [];
@@ -281,7 +277,6 @@ export function prescriptionsFigure(data: PrescriptionsData): Figure {
     "prescription.";
   return {
     paperFigure: String(data.number),
-    reads: data.reads,
     name: data.name,
     title: data.title,
     caption,

@@ -9,7 +9,7 @@ import type { Prescription, PrescriptionsRecord } from "../../records/schemas.ts
 import { APPENDIX_D_FIGURES } from "../paper/appendix_d.ts";
 import { FIG21 } from "../paper/fig21_approach3_eq3.ts";
 import { compileVegaLite } from "../render.ts";
-import type { Figure } from "./common.ts";
+import type { FigureDraft } from "./common.ts";
 import { industryShape, rainbowColour, X_SHAPE } from "./industry_style.ts";
 
 const FILE = "data/gemstones/data/our_val_loss_data.json";
@@ -62,7 +62,7 @@ function record(variant: string): PrescriptionsRecord {
 }
 
 /** Asserts that the tokens-per-parameter panel of `f` holds every industry model with a token count. */
-function assertIndustryInTokensPerParam(f: Figure): void {
+function assertIndustryInTokensPerParam(f: FigureDraft): void {
   const rows = (f.spec.datasets as Record<string, Record<string, unknown>[]>).industry
     .filter((r) => r.panel === "tokensPerParam");
   assert.deepEqual(

@@ -7,13 +7,25 @@
 import type { Approach1Record, Approach3Record } from "../../records/schemas.ts";
 import {
   chinchillaClosedForm,
+  escapeHtml,
   evalPower,
-  type Figure,
+  type FigureDraft,
   fmt,
+  logAxisChannel,
   referencePrescriptions,
   topLevel,
 } from "./common.ts";
 import { logSpace } from "../../scaling/logspace.ts";
+import {
+  AUTHORS_FIT_DASH,
+  AUTHORS_FIT_LABEL,
+  authorsAsRecord,
+  authorsFitSentence,
+  type AuthorsLaw,
+  authorsLawOf,
+  differsFromAuthors,
+  exponentGap,
+} from "./authors_fit.ts";
 
 /** One variant's Eq. 1 fit. */
 export interface RainbowVariant {
@@ -39,6 +51,23 @@ export interface RainbowData {
   readonly approach1?: readonly RainbowApproach1[];
   /** FLOP range (default 1e18..1e28, the authors'). */
   readonly flopsRange?: readonly [number, number];
+  /** The authors' stored fits by fit key (authors_fit.ts); each Eq. 1 law that differs gets theirs dashed. */
+  readonly authorsLaws?: Readonly<Record<string, AuthorsLaw>>;
+}
+
+/** Line styles of the rainbow's kinds of line, as the authors' rainbow.py draws them (and ours for theirs). */
+const KINDS: readonly { readonly kind: string; readonly dash: readonly number[] }[] = [
+  { kind: "Approach 3 (Eq. 1)", dash: [1, 0] },
+  { kind: "Approach 3 (Eq. 1), no embeddings", dash: [6, 3] },
+  { kind: "Approach 1", dash: [6, 2, 1, 2] },
+  { kind: "Approach 1, no embeddings", dash: [1, 2] },
+  { kind: "reference", dash: [3, 3] },
+  { kind: AUTHORS_FIT_LABEL, dash: AUTHORS_FIT_DASH },
+];
+
+/** Returns the kind of a law's line: the authors tell a no-embeddings law by "No Embeds" in its label. */
+function kindOf(base: "Approach 3 (Eq. 1)" | "Approach 1", label: string): string {
+  return /No Embeds/.test(label) ? `${base}, no embeddings` : base;
 }
 
 /** The slope row of one law: N_opt = k·C^a and D_opt = k·C^b. */
@@ -53,6 +82,8 @@ export interface RainbowSlope {
   readonly kN: number;
   /** N_opt at 1e23 FLOPs, parameters. */
   readonly nAt1e23: number;
+  /** The authors' a where their stored law differs from ours (drawn dashed), else absent. */
+  readonly authorsA?: number;
 }
 
 /** Returns N_opt(C) and D_opt(C) power laws of an Eq. 1 record; throws naming the variant if terms are missing. */
@@ -82,16 +113,17 @@ export function rainbowColours(n: number): string[] {
 }
 
 /** Returns paper Figure 6: one N_opt(C) line per law (Eq. 1 fits and Approach 1 fits), with a slope table. */
-export function rainbowFigure(data: RainbowData): Figure {
+export function rainbowFigure(data: RainbowData): FigureDraft {
   const [lo, hi] = data.flopsRange ?? [1e18, 1e28];
   const xs = logSpace(lo, hi, 30);
   const slopes: RainbowSlope[] = [];
   const lines: { flops: number; paramsOpt: number; law: string; kind: string }[] = [];
+  const notes: string[] = [];
   for (const a of data.approach1 ?? []) {
     const p = a.record.flops.hull.params;
     slopes.push({ law: a.label, a: p.exponent, b: 1 - p.exponent, kN: p.k, nAt1e23: evalPower(p, 1e23) });
     for (const c of xs) {
-      lines.push({ flops: c, paramsOpt: evalPower(p, c), law: a.label, kind: "Approach 1" });
+      lines.push({ flops: c, paramsOpt: evalPower(p, c), law: a.label, kind: kindOf("Approach 1", a.label) });
     }
   }
   for (const v of data.variants) {
@@ -108,8 +140,26 @@ export function rainbowFigure(data: RainbowData): Figure {
         flops: c,
         paramsOpt: evalPower(opt.params, c),
         law: v.variant,
-        kind: "Approach 3 (Eq. 1)",
+        kind: kindOf("Approach 3 (Eq. 1)", v.variant),
       });
+    }
+    // Where our law differs from the authors' stored one, theirs too (dashed, in the same colour).
+    const theirs = authorsLawOf(v.fit, data.authorsLaws);
+    if (theirs !== undefined && differsFromAuthors(v.fit, theirs)) {
+      const their = eq1Optimum(authorsAsRecord(v.fit, theirs));
+      slopes[slopes.length - 1] = { ...slopes[slopes.length - 1], authorsA: their.params.exponent };
+      notes.push(
+        authorsFitSentence(v.variant, v.fit, theirs, exponentGap(v.fit, theirs)) +
+          ` Their a = ${their.params.exponent.toFixed(3)}, ours ${opt.params.exponent.toFixed(3)}.`,
+      );
+      for (const c of xs) {
+        lines.push({
+          flops: c,
+          paramsOpt: evalPower(their.params, c),
+          law: v.variant,
+          kind: AUTHORS_FIT_LABEL,
+        });
+      }
     }
   }
   for (const ref of referencePrescriptions()) {
@@ -129,71 +179,58 @@ export function rainbowFigure(data: RainbowData): Figure {
   const order = [...ours].sort((a, b) => a.kN * Math.pow(hi, a.a) - b.kN * Math.pow(hi, b.a)).map((s) =>
     s.law
   );
-  const tableRows = slopes.map((s, i) => ({
-    row: i,
-    law: s.law,
-    text: `${s.law}: a = ${s.a.toFixed(3)}, b = ${s.b.toFixed(3)}, N_opt(1e23) = ${fmt(s.nAt1e23)}`,
-  }));
+  // The slope table goes under the figure as HTML (not into the chart, whose legend it would push aside).
+  const cell = (x: string) => `<td>${escapeHtml(x)}</td>`;
+  const tablesHtml = `<table><thead><tr><th>law</th><th>a (N_opt ∝ C^a)</th><th>b (D_opt ∝ C^b)</th>` +
+    `<th>N_opt at 1e23 FLOPs</th><th>authors' fit: a</th></tr></thead><tbody>` +
+    slopes.map((s) =>
+      `<tr>${cell(s.law)}${cell(s.a.toFixed(3))}${cell(s.b.toFixed(3))}${cell(fmt(s.nAt1e23))}${
+        cell(s.authorsA === undefined ? "" : s.authorsA.toFixed(3))
+      }</tr>`
+    ).join("") + `</tbody></table>`;
   const spec = topLevel({
     title: "A rainbow of scaling laws: N_opt(C) of 24 fits",
-    datasets: { lines, slopes: tableRows },
-    vconcat: [
-      {
-        width: 560,
-        height: 340,
-        data: { name: "lines" },
-        mark: { type: "line", strokeWidth: 2 },
-        encoding: {
-          x: {
-            field: "flops",
-            type: "quantitative",
-            scale: { type: "log", nice: false },
-            title: "training FLOPs",
-            axis: { format: ".0e" },
-          },
-          y: {
-            field: "paramsOpt",
-            type: "quantitative",
-            scale: { type: "log" },
-            title: "compute-optimal parameters",
-            axis: { format: ".0e" },
-          },
-          color: {
-            field: "law",
-            type: "nominal",
-            title: "law",
-            sort: [...order, ...referencePrescriptions().map((r) => r.label)],
-            scale: {
-              domain: [...order, ...referencePrescriptions().map((r) => r.label)],
-              range: [...rainbowColours(order.length), "#000000", "#555555", "#999999"],
-            },
-            legend: { labelLimit: 420, columns: 1, symbolLimit: 40 },
-          },
-          strokeDash: {
-            field: "kind",
-            type: "nominal",
-            title: null,
-            scale: {
-              domain: ["Approach 3 (Eq. 1)", "Approach 1", "reference"],
-              range: [[1, 0], [6, 2, 1, 2], [3, 3]],
-            },
-          },
-          tooltip: [{ field: "law" }, { field: "paramsOpt", type: "quantitative", format: ".3s" }],
+    datasets: { lines },
+    width: 640,
+    height: 340,
+    data: { name: "lines" },
+    mark: { type: "line" },
+    encoding: {
+      // The report's log axes (axes.ts): one tick format, whole decades, no colliding labels.
+      x: logAxisChannel("flops", { title: "training FLOPs", values: [lo, hi], pad: 1 }),
+      y: logAxisChannel("paramsOpt", {
+        title: "compute-optimal parameters",
+        values: lines.map((l) => l.paramsOpt),
+      }),
+      color: {
+        field: "law",
+        type: "nominal",
+        title: "law",
+        sort: [...order, ...referencePrescriptions().map((r) => r.label)],
+        scale: {
+          domain: [...order, ...referencePrescriptions().map((r) => r.label)],
+          range: [...rainbowColours(order.length), "#000000", "#555555", "#999999"],
         },
+        legend: { labelLimit: 420, columns: 1, symbolLimit: 40 },
       },
-      {
-        title: "Slopes: N_opt ∝ C^a, D_opt ∝ C^b",
-        width: 560,
-        height: 14 * tableRows.length,
-        data: { name: "slopes" },
-        mark: { type: "text", align: "left", fontSize: 10 },
-        encoding: {
-          y: { field: "row", type: "ordinal", axis: null },
-          x: { value: 0 },
-          text: { field: "text" },
-        },
+      strokeDash: {
+        field: "kind",
+        type: "nominal",
+        title: null,
+        scale: { domain: KINDS.map((k) => k.kind), range: KINDS.map((k) => k.dash) },
+        legend: { labelLimit: 360, symbolStrokeWidth: 2 },
       },
-    ],
+      // The authors' lines thinner than ours, so that both show where they overlap.
+      strokeWidth: {
+        condition: { test: `datum.kind === "${AUTHORS_FIT_LABEL}"`, value: 1.5 },
+        value: 2.5,
+      },
+      tooltip: [
+        { field: "law" },
+        { field: "kind" },
+        { field: "paramsOpt", type: "quantitative", format: ".3s" },
+      ],
+    },
   });
   const caption =
     `${data.variants.length} Approach 3 Eq. 1 fits (N_opt from the closed form under C = 6ND) and ` +
@@ -203,18 +240,23 @@ export function rainbowFigure(data: RainbowData): Figure {
     `rainbow.py draws 24). Slopes a: ${
       ours.map((s) => `${s.law} ${s.a.toFixed(3)}`).join("; ")
     }. References: ` +
-    slopes.slice(ours.length).map((s) => `${s.law} ${s.a.toFixed(3)}`).join("; ") + ".";
+    slopes.slice(ours.length).map((s) => `${s.law} ${s.a.toFixed(3)}`).join("; ") + ". Line styles as the " +
+    "authors' rainbow.py: Eq. 1 laws solid (without embeddings dashed), Approach 1 dash-dot (without " +
+    "embeddings dotted); long thin dashes: the authors' stored fit where ours differs." +
+    (notes.length > 0 ? " " + notes.join(" ") : "");
   return {
     paperFigure: "6",
-    reads: ["rainbow", "rainbowApproach1"],
     name: "rainbow",
     title: "A rainbow of scaling laws",
     caption,
+    tablesHtml,
     howToRead:
-      "Each solid line is the compute-optimal model size prescribed by a law fitted to a different subset " +
-      "or convention of the same runs (dashed: published laws). Steeper lines put more of a growing budget into " +
+      "Each line is the compute-optimal model size prescribed by a law fitted to a different subset or " +
+      "convention of the same runs, styled as the authors' (see the caption); black and grey short dashes: " +
+      "published laws; long thin dashes in a law's colour: the authors' stored fit of that law, where it differs " +
+      "from ours. Steeper lines put more of a growing budget into " +
       "parameters; the spread between lines at a given budget is how much the prescription depends on choices " +
-      "that look innocuous. The table lists each law's exponents and its N_opt at 1e23 FLOPs.",
+      "that look innocuous. The table under it lists each law's exponents, its N_opt at 1e23 FLOPs and, where it differs, the authors' a.",
     spec,
   };
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import type { GridSizeStudyRecord, SensitivityRecord } from "../../records/sensitivity.ts";
-import { escapeHtml, type Figure, fmt, topLevel } from "./common.ts";
+import { escapeHtml, type FigureDraft, fmt, topLevel } from "./common.ts";
 import { FIGURE20_DELTAS, FIGURE20_GRID_SIZES } from "../../scaling/fit/sensitivity.ts";
 import { subdividedGridShape } from "../../scaling/fit/grid.ts";
 
@@ -51,7 +51,7 @@ export function gridSizeData(record: GridSizeStudyRecord): GridSizeDatum[] {
 }
 
 /** Returns the reproduction of Gemstones Figure 20 from a grid_size_study record. */
-export function gridSizeFigure(record: GridSizeStudyRecord): Figure {
+export function gridSizeFigure(record: GridSizeStudyRecord): FigureDraft {
   const data = gridSizeData(record);
   const deltas = [...new Set(data.map((d) => d.delta))];
   const x = { field: "gridSize", type: "quantitative", title: "Grid Size", scale: { zero: false } };
@@ -125,7 +125,6 @@ export function gridSizeFigure(record: GridSizeStudyRecord): Figure {
     paperFigure: "20",
     name: "grid-size",
     title: "Fitted exponent ratio against start-grid size",
-    reads: ["gridSizeStudy"],
     caption:
       `Eq. 1 (L = E + A·N^-α + B·D^-β) fitted to the ${record.rows} rows of "${record.subset}" from each ` +
       `of the authors' subdivided start grids (${sizes.length} target sizes, ${sizes[0]}-${sizes.at(-1)} ` +
@@ -184,7 +183,7 @@ export function tornadoBars(record: SensitivityRecord): TornadoBar[] {
 }
 
 /** Returns the tornado chart of N_opt and D_opt at the record's budget, with a table of every refit. */
-export function tornadoFigure(record: SensitivityRecord): Figure {
+export function tornadoFigure(record: SensitivityRecord): FigureDraft {
   const base = record.results.find((r) => r.choice === "baseline")!;
   const bars = tornadoBars(record);
   const alternatives = record.results.filter((r) => r.choice !== "baseline");
@@ -266,7 +265,6 @@ export function tornadoFigure(record: SensitivityRecord): Figure {
     title: `What moves N_opt and D_opt (tornado, ${
       record.flops.toExponential(0)
     } FLOPs; this project, not the paper)`,
-    reads: ["sensitivity"],
     caption: `The variant's Eq. 1 law refitted once per alternative choice, each alternative changing one ` +
       `choice of the baseline (${alternatives.length} alternatives); N_opt and D_opt at ` +
       `${record.flops.toExponential(0)} FLOPs by the brute force over continuous shapes under each case's ` +

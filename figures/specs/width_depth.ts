@@ -3,7 +3,7 @@
  * the Gemstones constraints, the trained models, and industry models.
  * @module
  */
-import { type Figure, fmt, placeLabels, shortName, topLevel } from "./common.ts";
+import { type FigureDraft, fmt, placeLabels, shortName, topLevel } from "./common.ts";
 
 /** A model shape with its parameter count. */
 export interface ShapeParams {
@@ -64,80 +64,80 @@ export function industryLabels(
 
 /**
  * The Chinchilla models' (d_model, n_layers) of Hoffmann et al. 2022 Table A9, as the authors plot them in Figure 2
- * (plot_feasible_model_shapes.ipynb).
+ * (plot_feasible_model_shapes.ipynb), with the table's parameter count (its own counting, parameters).
  */
-export const CHINCHILLA_SHAPES: readonly { readonly width: number; readonly depth: number }[] = [
-  [512, 8],
-  [576, 9],
-  [640, 10],
-  [640, 13],
-  [640, 16],
-  [768, 12],
-  [768, 15],
-  [768, 18],
-  [896, 14],
-  [896, 16],
-  [896, 18],
-  [1024, 16],
-  [1024, 18],
-  [1024, 20],
-  [1280, 18],
-  [1280, 21],
-  [1408, 18],
-  [1280, 24],
-  [1408, 21],
-  [1536, 19],
-  [1408, 24],
-  [1536, 22],
-  [1536, 25],
-  [1792, 20],
-  [1792, 23],
-  [1792, 26],
-  [2048, 22],
-  [2176, 22],
-  [2048, 25],
-  [2048, 28],
-  [2176, 25],
-  [2304, 24],
-  [2176, 28],
-  [2304, 28],
-  [2304, 32],
-  [2560, 26],
-  [2560, 30],
-  [2560, 34],
-  [2688, 36],
-  [2816, 36],
-  [2944, 36],
-  [3072, 36],
-  [3584, 40],
-  [4096, 42],
-  [4352, 47],
-  [4608, 44],
-  [4608, 47],
-  [4864, 47],
-  [4992, 49],
-  [5120, 47],
-].map(([width, depth]) => ({ width, depth }));
+export const CHINCHILLA_SHAPES: readonly ShapeParams[] = [
+  [512, 8, 44e6],
+  [576, 9, 57e6],
+  [640, 10, 74e6],
+  [640, 13, 90e6],
+  [640, 16, 106e6],
+  [768, 12, 117e6],
+  [768, 15, 140e6],
+  [768, 18, 163e6],
+  [896, 14, 175e6],
+  [896, 16, 196e6],
+  [896, 18, 217e6],
+  [1024, 16, 251e6],
+  [1024, 18, 278e6],
+  [1024, 20, 306e6],
+  [1280, 18, 425e6],
+  [1280, 21, 489e6],
+  [1408, 18, 509e6],
+  [1280, 24, 552e6],
+  [1408, 21, 587e6],
+  [1536, 19, 632e6],
+  [1408, 24, 664e6],
+  [1536, 22, 724e6],
+  [1536, 25, 816e6],
+  [1792, 20, 893e6],
+  [1792, 23, 1018e6],
+  [1792, 26, 1143e6],
+  [2048, 22, 1266e6],
+  [2176, 22, 1424e6],
+  [2048, 25, 1429e6],
+  [2048, 28, 1593e6],
+  [2176, 25, 1609e6],
+  [2304, 24, 1731e6],
+  [2176, 28, 1794e6],
+  [2304, 28, 2007e6],
+  [2304, 32, 2283e6],
+  [2560, 26, 2298e6],
+  [2560, 30, 2639e6],
+  [2560, 34, 2980e6],
+  [2688, 36, 3530e6],
+  [2816, 36, 3802e6],
+  [2944, 36, 4084e6],
+  [3072, 36, 4516e6],
+  [3584, 40, 6796e6],
+  [4096, 42, 9293e6],
+  [4352, 47, 11452e6],
+  [4608, 44, 12295e6],
+  [4608, 47, 12569e6],
+  [4864, 47, 13735e6],
+  [4992, 49, 14940e6],
+  [5120, 47, 16183e6],
+].map(([width, depth, params]) => ({ width, depth, params }));
 
-/** The shapes of Porian et al. 2024's scaling-law grid, as the authors plot them in Figure 2. */
-export const PORIAN_SHAPES: readonly { readonly width: number; readonly depth: number }[] = [
-  [96, 3],
-  [128, 4],
-  [160, 5],
-  [224, 6],
-  [288, 8],
-  [320, 9],
-  [384, 10],
-  [480, 12],
-  [576, 14],
-  [640, 15],
-  [704, 18],
-  [832, 21],
-  [1024, 23],
-  [1120, 26],
-  [1312, 26],
-  [1504, 30],
-].map(([width, depth]) => ({ width, depth }));
+/** The shapes of Porian et al. 2024's scaling-law grid with their parameter counts (the authors' N), as the authors plot them in Figure 2. */
+export const PORIAN_SHAPES: readonly ShapeParams[] = [
+  [96, 3, 5173248],
+  [128, 4, 7503872],
+  [160, 5, 9809920],
+  [224, 6, 15597568],
+  [288, 8, 22487040],
+  [320, 9, 28672000],
+  [384, 10, 37060608],
+  [480, 12, 57384960],
+  [576, 14, 84787200],
+  [640, 15, 108462080],
+  [704, 18, 149045248],
+  [832, 21, 220872704],
+  [1024, 23, 347078656],
+  [1120, 26, 455311360],
+  [1312, 26, 611958784],
+  [1504, 30, 901726208],
+].map(([width, depth, params]) => ({ width, depth, params }));
 
 const SIZE_LABEL = (n: number) => (n < 1e9 ? `${Math.round(n / 1e6)}M` : `${Math.round(n / 1e9)}B`);
 
@@ -153,7 +153,7 @@ const LABEL_FONT = 9;
  * overlapping (the rest in the tooltip). Figure 22: every feasible shape, coloured by target size, and the trained
  * models.
  */
-export function widthDepthFigure(data: WidthDepthData): Figure {
+export function widthDepthFigure(data: WidthDepthData): FigureDraft {
   const number = data.number ?? 2;
   const targets = [...new Set(data.feasible.map((s) => s.target).filter((t): t is number => t !== undefined))]
     .sort((a, b) => a - b);
@@ -167,10 +167,10 @@ export function widthDepthFigure(data: WidthDepthData): Figure {
     );
   } else {
     rows.push(
-      ...CHINCHILLA_SHAPES.map((s) => ({ ...s, params: NaN, kind: "Chinchilla", label: "Chinchilla" })),
+      ...CHINCHILLA_SHAPES.map((s) => ({ ...s, kind: "Chinchilla", label: "Chinchilla" })),
     );
     rows.push(
-      ...PORIAN_SHAPES.map((s) => ({ ...s, params: NaN, kind: "Porian et al.", label: "Porian et al." })),
+      ...PORIAN_SHAPES.map((s) => ({ ...s, kind: "Porian et al.", label: "Porian et al." })),
     );
     rows.push(
       ...data.industry.map((s) => ({ ...s, kind: modelFamily(s.hf_name), label: shortName(s.hf_name) })),
@@ -197,6 +197,23 @@ export function widthDepthFigure(data: WidthDepthData): Figure {
     { kind: "Gemstones (ours)", colour: "#000000", shape: STAR, size: 130 },
   ];
   const kinds = marks.map((m) => m.kind);
+  // One legend for colour and marker (both keyed by kind), the same in every layer so that Vega-Lite merges
+  // it into one with each kind's own marker instead of warning about conflicting legends.
+  const legend = { orient: "right", symbolSize: 80, title: null };
+  const color = {
+    field: "kind",
+    type: "nominal",
+    title: null,
+    scale: { domain: kinds, range: marks.map((k) => k.colour) },
+    legend,
+  };
+  const shape = {
+    field: "kind",
+    type: "nominal",
+    title: null,
+    scale: { domain: kinds, range: marks.map((k) => k.shape) },
+    legend,
+  };
   const depths = rows.map((r) => r.depth), widths = rows.map((r) => r.width);
   const dom = (xs: number[]): [number, number] => [Math.min(...xs) / 1.15, Math.max(...xs) * 1.15];
   const [dLo, dHi] = dom(depths), [wLo, wHi] = dom(widths);
@@ -228,7 +245,9 @@ export function widthDepthFigure(data: WidthDepthData): Figure {
     })),
   });
   const labels = wanted.flatMap((l, i) =>
-    placed[i].shown ? [{ ...l, labelDepth: placed[i].labelX, labelWidth: placed[i].labelY }] : []
+    placed[i].shown
+      ? [{ ...l, labelDepth: placed[i].labelX, labelWidth: placed[i].labelY, kind: l.family }]
+      : []
   );
   const unlabelled = wanted.filter((_, i) => !placed[i].shown).map((l) => l.label);
   const spec = topLevel({
@@ -239,21 +258,16 @@ export function widthDepthFigure(data: WidthDepthData): Figure {
     height: PLOT[1],
     datasets: { shapes: rows, labels },
     layer: [
-      ...marks.map((m, i) => ({
+      ...marks.map((m) => ({
         // One layer per kind, so each has its own marker size (the trained models' stars drawn last, on top).
         data: { name: "shapes" },
         transform: [{ filter: { field: "kind", equal: m.kind } }],
-        mark: { type: "point", filled: true, opacity: 0.95, shape: m.shape, size: m.size },
+        mark: { type: "point", filled: true, opacity: 0.95, size: m.size },
         encoding: {
           x,
           y,
-          color: {
-            field: "kind",
-            type: "nominal",
-            title: null,
-            scale: { domain: kinds, range: marks.map((k) => k.colour) },
-            legend: i === 0 ? { orient: "right", symbolSize: 80 } : null,
-          },
+          color,
+          shape,
           tooltip: [
             { field: "label", type: "nominal" },
             { field: "width", type: "quantitative" },
@@ -269,12 +283,7 @@ export function widthDepthFigure(data: WidthDepthData): Figure {
           x: { ...x, field: "labelDepth" },
           y: { ...y, field: "labelWidth" },
           text: { field: "label" },
-          color: {
-            field: "family",
-            type: "nominal",
-            scale: { domain: kinds, range: marks.map((m) => m.colour) },
-            legend: null,
-          },
+          color,
         },
       }]),
     ],
@@ -294,7 +303,6 @@ export function widthDepthFigure(data: WidthDepthData): Figure {
     `. Variant: ${data.variant}.`;
   return {
     paperFigure: String(number),
-    reads: number === 2 ? ["shapes", "industry"] : ["shapes"],
     name: number === 2 ? "width-depth" : "design-space",
     title: number === 2 ? "The width-depth design space" : "The whole design space",
     caption,
