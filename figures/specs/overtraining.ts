@@ -85,8 +85,9 @@ export function overtrainingFigure(data: OvertrainingData): FigureDraft {
       title,
       width: 460,
       height: PANEL_HEIGHT,
+      // A panel with no industry model in its band has no rule layer (an empty layer has no extent).
       layer: [
-        {
+        ...(names.length === 0 ? [] : [{
           data: { name: "industry" },
           transform: [{ filter: `datum.panel === '${title}'` }],
           mark: { type: "rule", strokeDash: [6, 3], strokeWidth: 2 },
@@ -96,12 +97,12 @@ export function overtrainingFigure(data: OvertrainingData): FigureDraft {
               field: "name",
               type: "nominal",
               title: "industry model",
-              scale: { domain: names.length > 0 ? names : ["none"], range: names.map(colourOf) },
-              legend: names.length > 0 ? { orient: "right", labelLimit: 160 } : null,
+              scale: { domain: names, range: names.map(colourOf) },
+              legend: { orient: "right", labelLimit: 160 },
             },
             tooltip: [{ field: "name" }, { field: "loss", type: "quantitative", format: ".4f" }],
           },
-        },
+        }]),
         {
           data: { name: "curves" },
           transform: [{ filter: `datum.panel === '${title}'` }],
