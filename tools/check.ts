@@ -4,6 +4,7 @@
  * reaching Deno's own parser. Exit: 0 all clean, 1 one of them failed, 2 bad usage.
  * @module
  */
+import { denoOutput } from "../util/deno_command.ts";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, parseFlags, UsageError } from "../cli/mod.ts";
 
 /** Usage text of `deno task check`. */
@@ -30,7 +31,7 @@ export async function runCheck(args: readonly string[]): Promise<number> {
     return EXIT_USAGE;
   }
   for (const step of CHECK_STEPS) {
-    const { code } = await new Deno.Command("deno", { args: [...step] }).output();
+    const { code } = await denoOutput({ args: [...step], stdout: "inherit", stderr: "inherit" });
     if (code !== 0) {
       console.error(
         `check: deno ${step.join(" ")} failed (exit ${code}); fix the files it names and run again`,
