@@ -332,6 +332,7 @@ async function reproduce(
         }
       }
     }
+    if (!dryRun && todo.length > 0) write(runEstimate(todo));
     // Ctrl-C or SIGTERM: say what was kept and what the next run does, then exit 130.
     const progress = new RunProgress();
     const reports = `${dirname(publishDir(profile, def.profiles[0], variant, "x"))}/`;
@@ -362,6 +363,20 @@ async function reproduce(
     }
   }
   return EXIT_OK;
+}
+
+/**
+ * Returns the line a run says before it starts: how many stages will run and what their previous runs
+ * measured on this machine (the store's manifests), the time to expect in stage-seconds.
+ */
+export function runEstimate(todo: readonly { status: { lastSeconds?: number } }[]): string {
+  const known = todo.map((j) => j.status.lastSeconds).filter((t): t is number => t !== undefined);
+  const head = `${todo.length} stage(s) to run`;
+  if (known.length === 0) return `${head}; none has run on this machine before, so no estimate`;
+  const total = known.reduce((a, t) => a + t, 0);
+  return `${head}; their previous runs here took ${total.toFixed(1)} s of stage time` +
+    (known.length < todo.length ? ` (${known.length} of them; the others never ran here)` : "") +
+    " (stages in parallel take less wall time)";
 }
 
 /** What `runAndPublish` runs: one variant of `reproduce`. */
