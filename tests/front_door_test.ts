@@ -1,7 +1,7 @@
 // The README's commands as a user or a batch system runs them, as real processes, each started in its own
 // process group and signalled alone (as `kill`, `timeout` and systemd signal the process they started):
-// - SIGTERM to `npx -y deno@2.9.6 task train ...` stops the training run under it with a checkpoint (its
-//   output ends: no process is left holding it);
+// - SIGTERM to `npx -y deno@2.9.6 task train ...` (and to `deno task train ...`) stops the training run
+//   under it with a checkpoint (its output ends: no process is left holding it);
 // - SIGTERM to `npx -y deno@2.9.6 task reproduce` says what was kept and what the next run does, exit 130;
 // - a SIGKILL while `reproduce` publishes: `status` names the damaged published copy and the leftover,
 //   and the next `reproduce` removes the leftover and republishes;
@@ -68,40 +68,48 @@ async function ended(child: Deno.ChildProcess, ms: number): Promise<{ code: numb
   }
 }
 
-Deno.test("front door: SIGTERM to `npx -y deno@2.9.6 task train` stops the run under it with a checkpoint", async () => {
-  const corpus = await Deno.makeTempDir({ prefix: "front_door_corpus_" });
-  const rel = `.cache/front-door-${randomHex(4)}`;
-  const out = `${REPO}/${rel}`;
-  try {
-    await prepareCorpus({ outDir: corpus, source: "synthetic", tokens: 10_000, seed: 4 });
-    const args = ["--backend=reference", `--corpus=${corpus}`, "--width=16", "--depth=1", "--head-size=8"];
-    args.push(
-      "--seq-len=8",
-      "--batch-size=2",
-      "--steps=1000000",
-      "--log-every=20",
-      `--out=${rel}/run`,
-      "--quiet",
-    );
-    const child = start("npx", [...NPX, "task", "train", ...args], REPO);
-    await until("the first logged step", async () => {
-      try {
-        return (await Deno.readTextFile(`${out}/run/log.jsonl`)).includes('"step"');
-      } catch {
-        return false;
-      }
-    });
-    child.kill("SIGTERM"); // npx alone, not its group
-    const r = await ended(child, 20_000);
-    assert.match(r.text, /train: SIGTERM received: stopping at the next step/);
-    assert.match(r.text, /stopped by SIGTERM at step \d+; checkpoint .*checkpoint\.json written; exit 130/);
-    const step = JSON.parse(await Deno.readTextFile(`${out}/run/checkpoint.json`)).step;
-    assert.ok(step > 0 && step < 1_000_000, `checkpoint at step ${step}`);
-  } finally {
-    await Deno.remove(corpus, { recursive: true });
-    await Deno.remove(out, { recursive: true }).catch(() => {});
-  }
-});
+for (
+  const [form, cmd, pre] of [["npx -y deno@2.9.6 task", "npx", [...NPX, "task"]], [
+    "deno task",
+    Deno.execPath(),
+    ["task"],
+  ]] as const
+) {
+  Deno.test(`front door: SIGTERM to \`${form} train\` stops the run under it with a checkpoint`, async () => {
+    const corpus = await Deno.makeTempDir({ prefix: "front_door_corpus_" });
+    const rel = `.cache/front-door-${randomHex(4)}`;
+    const out = `${REPO}/${rel}`;
+    try {
+      await prepareCorpus({ outDir: corpus, source: "synthetic", tokens: 10_000, seed: 4 });
+      const args = ["--backend=reference", `--corpus=${corpus}`, "--width=16", "--depth=1", "--head-size=8"];
+      args.push(
+        "--seq-len=8",
+        "--batch-size=2",
+        "--steps=1000000",
+        "--log-every=20",
+        `--out=${rel}/run`,
+        "--quiet",
+      );
+      const child = start(cmd, [...pre, "train", ...args], REPO);
+      await until("the first logged step", async () => {
+        try {
+          return (await Deno.readTextFile(`${out}/run/log.jsonl`)).includes('"step"');
+        } catch {
+          return false;
+        }
+      });
+      child.kill("SIGTERM"); // the process started, not its group
+      const r = await ended(child, 20_000);
+      assert.match(r.text, /train: SIGTERM received: stopping at the next step/);
+      assert.match(r.text, /stopped by SIGTERM at step \d+; checkpoint .*checkpoint\.json written; exit 130/);
+      const step = JSON.parse(await Deno.readTextFile(`${out}/run/checkpoint.json`)).step;
+      assert.ok(step > 0 && step < 1_000_000, `checkpoint at step ${step}`);
+    } finally {
+      await Deno.remove(corpus, { recursive: true });
+      await Deno.remove(out, { recursive: true }).catch(() => {});
+    }
+  });
+}
 
 Deno.test("front door: reproduce through npx and deno task (Deno not on PATH); SIGTERM, SIGKILL while publishing", async () => {
   const root = await frontDoorProject();
