@@ -9,6 +9,7 @@ import { formatStatus, statusOf } from "./status.ts";
 import { gc, parseSize } from "./gc.ts";
 import { defaultReporter, formatTable, plainReporter } from "./progress.ts";
 import {
+  publishBase,
   publishDir,
   publishedDifference,
   publishEntry,
@@ -335,7 +336,7 @@ async function reproduce(
     if (!dryRun && todo.length > 0) write(runEstimate(todo));
     // Ctrl-C or SIGTERM: say what was kept and what the next run does, then exit 130.
     const progress = new RunProgress();
-    const reports = `${dirname(publishDir(profile, def.profiles[0], variant, "x"))}/`;
+    const reports = `${publishBase(profile, def.profiles[0], variant)}/`;
     const again = ["deno task reproduce", ...args].join(" ");
     const stopListening = exitOnStopSignal(
       (sig) => interruptedLines(`reproduce: ${sig}`, progress, reports, again),
@@ -524,7 +525,7 @@ async function status(
       }
     }
     for (const line of formatStatus(statuses)) write(line);
-    const reports = dirname(publishDir(profile, def.profiles[0], variant, "x"));
+    const reports = publishBase(profile, def.profiles[0], variant);
     for (const name of publishLeftovers(`${root}/${reports}`)) {
       write(`${reports}/${name}/: left by an interrupted publish; reproduce removes it`);
     }

@@ -10,10 +10,14 @@ import type { StatHashCache } from "./statcache.ts";
 import type { OutputRecord } from "./store.ts";
 import { dirname, exists, randomHex } from "../util/fs.ts";
 
+/** Returns the folder (relative to the root) under which a variant's stage outputs are published. */
+export function publishBase(profile: string, defaultProfile: string, variant: string): string {
+  return profile === defaultProfile ? `reports/${variant}` : `reports/${profile}/${variant}`;
+}
+
 /** Returns the folder (relative to the root) where a variant's stage outputs are published. */
 export function publishDir(profile: string, defaultProfile: string, variant: string, id: string): string {
-  const base = profile === defaultProfile ? `reports/${variant}` : `reports/${profile}/${variant}`;
-  return `${base}/${id}`;
+  return `${publishBase(profile, defaultProfile, variant)}/${id}`;
 }
 
 /** Replaces `target` by a copy of `source` (a folder): copied beside it, then renamed into place. Returns nothing. */
