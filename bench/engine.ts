@@ -8,13 +8,14 @@
  * interleaved; it prints the median of each and how far the two commands exceed the start-up (goal: under
  * 0.3 s each).
  *
- * usage: deno run --allow-read=. --allow-write=. --allow-run=deno --allow-env --allow-sys bench/engine.ts
+ * usage: deno run --allow-read=. --allow-write=. --allow-run=<the deno executable> --allow-env --allow-sys bench/engine.ts
  * @module
  */
 import type { Stage } from "../pipeline/stage.ts";
 import { runPipeline } from "../pipeline/runner.ts";
 import { planFingerprints } from "../pipeline/status.ts";
 import { CachePaths } from "../pipeline/store.ts";
+import { denoOutput } from "../util/deno_command.ts";
 
 const STAGES = 20;
 const INPUT_MB = 10;
@@ -66,7 +67,7 @@ async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
 
 async function processSeconds(args: string[]): Promise<number> {
   const t0 = performance.now();
-  const out = await new Deno.Command("deno", { args, stdout: "null", stderr: "piped" }).output();
+  const out = await denoOutput({ args, stdout: "null", stderr: "piped" });
   if (!out.success) throw new Error(`deno ${args.join(" ")} failed: ${new TextDecoder().decode(out.stderr)}`);
   return (performance.now() - t0) / 1000;
 }
@@ -86,8 +87,7 @@ interface ReproduceRun {
 /** Runs `deno <args>` in the project root; returns its wall time in seconds and its output (stdout+stderr). */
 async function projectCommand(args: string[]): Promise<{ seconds: number; text: string }> {
   const t0 = performance.now();
-  const out = await new Deno.Command("deno", { args, cwd: PROJECT_ROOT, stdout: "piped", stderr: "piped" })
-    .output();
+  const out = await denoOutput({ args, cwd: PROJECT_ROOT, stdout: "piped", stderr: "piped" });
   const seconds = (performance.now() - t0) / 1000;
   const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
   if (!out.success) throw new Error(`deno ${args.join(" ")} failed (exit ${out.code}):\n${text}`);
@@ -168,7 +168,13 @@ export async function benchEngine(): Promise<void> {
     const inProcess: number[] = [];
     for (let k = 0; k < 3; k++) inProcess.push((await timed(() => runPipeline(stages, { root })))[1]);
     const self = new URL(import.meta.url).pathname;
-    const perms = ["--allow-read", "--allow-write", "--allow-run=deno", "--allow-env", "--allow-sys"];
+    const perms = [
+      "--allow-read",
+      "--allow-write",
+      `--allow-run=${Deno.execPath()}`,
+      "--allow-env",
+      "--allow-sys",
+    ];
     const bare = `${root}/bare.ts`;
     await Deno.writeTextFile(bare, "console.log(0);\n");
     const noop: number[] = [];

@@ -13,6 +13,10 @@ import { benchScaling } from "./scaling.ts";
 import { benchKernels, writeBenchJson } from "./kernels.ts";
 import { benchPrescribe } from "./prescribe.ts";
 import { benchSplit } from "./split.ts";
+import { describeError, EXIT_FAILURE, userPath } from "../cli/mod.ts";
+
+/** The words of a refused write, as every task says them. */
+const WRITE_LIMIT = "may write only inside the project folder";
 
 const SUITES = ["engine", "scaling", "prescribe", "kernels", "split"] as const;
 const USAGE = `usage: deno task bench [--only ${SUITES.join("|")}] [--help]
@@ -47,6 +51,27 @@ if (import.meta.main) {
     console.error(`bench: --json writes the kernel figures; it needs the kernels suite (not --only ${only})`);
     Deno.exit(2);
   }
+  // The JSON path is typed by the user: relative to where the command was typed, and refused before the
+  // kernels run (minutes) rather than after, in words instead of a stack trace.
+  const json = values.json === undefined ? undefined : userPath(values.json);
+  if (json !== undefined && Deno.permissions.querySync({ name: "write", path: json }).state !== "granted") {
+    console.error(`bench: ${
+      describeError(new Deno.errors.NotCapable(`Requires write access to "${json}"`), {
+        write: WRITE_LIMIT,
+      })
+    }`);
+    Deno.exit(EXIT_FAILURE);
+  }
+  try {
+    await runSuites(want, json);
+  } catch (e) {
+    console.error(`bench: ${describeError(e, { write: WRITE_LIMIT })}`);
+    Deno.exit(EXIT_FAILURE);
+  }
+}
+
+/** Runs the suites `want` selects; writes the kernel figures to `json` when given. Returns nothing. */
+async function runSuites(want: (suite: string) => boolean, json: string | undefined): Promise<void> {
   if (want("engine")) {
     console.log("== engine (pipeline/) ==");
     await benchEngine();
@@ -62,7 +87,7 @@ if (import.meta.main) {
   if (want("kernels")) {
     console.log("== kernels (WebGPU) ==");
     const result = await benchKernels();
-    if (values.json !== undefined) await writeBenchJson(values.json, result);
+    if (json !== undefined) await writeBenchJson(json, result);
   }
   if (want("split")) {
     console.log("== vocabulary split (WebGPU) ==");

@@ -15,8 +15,7 @@ import type {
 } from "../records/schemas.ts";
 import { escapeHtml, type Figure, fmt } from "./specs/common.ts";
 
-/** A mean |relative error| of the held-out losses above this (2%) counts as a failed backtest. */
-export const BACKTEST_FAIL = 0.02;
+import { BACKTEST_FAIL } from "../scaling/judge/backtest_rule.ts";
 
 /** The fits and backtest of one variant, as the report reads them. */
 export interface VariantVerdicts {

@@ -8,9 +8,20 @@ import { decideRun, type RunDecision, runPipeline, StageFailedError, type StageR
 import { formatStatus, statusOf } from "./status.ts";
 import { gc, parseSize } from "./gc.ts";
 import { defaultReporter, formatTable, plainReporter } from "./progress.ts";
-import { publishDir, publishEntry } from "./publish.ts";
+import {
+  publishBase,
+  publishDir,
+  publishedDifference,
+  publishEntry,
+  publishLeftovers,
+  removePublishLeftovers,
+} from "./publish.ts";
+import { exitOnStopSignal, interruptedLines, RunProgress } from "./interrupt.ts";
+import { acquireLock } from "./lock.ts";
+import { CachePaths } from "./store.ts";
+import { StatHashCache } from "./statcache.ts";
+import { dirname } from "../util/fs.ts";
 import { saveCaches } from "./status.ts";
-import type { StatHashCache } from "./statcache.ts";
 import { sinks } from "./graph.ts";
 import { nodeIdOf } from "./fingerprint.ts";
 import {
@@ -177,7 +188,7 @@ export async function runCli(
       write(helpTexts(kinds)[command]);
       return EXIT_OK;
     }
-    if (command === "reproduce") return await reproduce(rest, definition, root, write, kinds);
+    if (command === "reproduce") return await reproduce(rest, definition, root, write, kinds, writeError);
     if (command === "status") return await status(rest, definition, root, write, kinds);
     if (command === "gc") return await garbageCollect(rest, root, write);
     return await diff(rest, definition, root, write);
@@ -206,10 +217,12 @@ async function execute(
     decision: RunDecision;
   },
   write: (line: string) => void,
+  progress?: RunProgress,
 ): Promise<StageResult[]> {
   // Live bars (and the module that draws them) only when a stage will run.
   const live = !run.dryRun && run.decision.jobs.some((j) => j.forced || !j.status.cached);
-  const reporter = live ? await defaultReporter(write) : plainReporter(write);
+  const shown = live ? await defaultReporter(write) : plainReporter(write);
+  const reporter = progress ? progress.track(shown) : shown;
   reporter.line(`== ${label}`);
   try {
     const results = await runPipeline(stages, { ...run, reporter });
@@ -240,6 +253,7 @@ async function reproduce(
   root: string,
   write: (l: string) => void,
   kinds: readonly ExecutorKind[],
+  writeError: (l: string) => void,
 ) {
   const kindFlags: Flags = Object.assign({}, ...kinds.map((k) => k.flags));
   const { values } = parse("reproduce", args, {
@@ -319,40 +333,115 @@ async function reproduce(
         }
       }
     }
-    let results: StageResult[];
-    try {
-      results = await execute(
-        stages,
-        `variant ${variant}, profile ${profile}${dryRun ? " (dry run)" : ""}${
-          executor ? `, executor ${executor.name}` : ""
-        }`,
-        { root, profile, variant, force, only, dryRun, jobs, executor, decision },
-        write,
-      );
-    } catch (e) {
-      if (e instanceof StageFailedError && e.cause instanceof UnitDetachedError) {
-        write(
-          `detached: the units not yet in the store run in ${
-            kind?.label ?? "the scheduler"
-          } (first: ${e.cause.stageId} as job ${e.cause.jobId}); ` +
-            `run the same reproduce --executor ${executorName} again to collect them`,
-        );
-        return 0;
-      }
-      throw e;
-    }
-    if (dryRun) continue;
-    const ids = new Set(def.publish ?? stages.map(nodeIdOf));
-    await publishResults(
-      results.filter((r) => ids.has(r.id)),
-      (r) => publishDir(profile, def.profiles[0], variant, r.id),
-      root,
-      decision.plan.hashes,
-      write,
+    if (!dryRun && todo.length > 0) write(runEstimate(todo));
+    // Ctrl-C or SIGTERM: say what was kept and what the next run does, then exit 130.
+    const progress = new RunProgress();
+    const reports = `${publishBase(profile, def.profiles[0], variant)}/`;
+    const again = ["deno task reproduce", ...args].join(" ");
+    const stopListening = exitOnStopSignal(
+      (sig) => interruptedLines(`reproduce: ${sig}`, progress, reports, again),
+      writeError,
     );
-    await saveCaches(decision.plan);
+    try {
+      if (
+        !await runAndPublish(stages, def, {
+          root,
+          profile,
+          variant,
+          force,
+          only,
+          dryRun,
+          jobs,
+          executor,
+          decision,
+          kind,
+          executorName,
+          progress,
+        }, write)
+      ) return 0;
+    } finally {
+      stopListening();
+    }
   }
   return EXIT_OK;
+}
+
+/**
+ * Returns the line a run says before it starts: how many stages will run and what their previous runs
+ * measured on this machine (the store's manifests), the time to expect in stage-seconds.
+ */
+export function runEstimate(todo: readonly { status: { lastSeconds?: number } }[]): string {
+  const known = todo.map((j) => j.status.lastSeconds).filter((t): t is number => t !== undefined);
+  const head = `${todo.length} stage(s) to run`;
+  if (known.length === 0) return `${head}; none has run on this machine before, so no estimate`;
+  const total = known.reduce((a, t) => a + t, 0);
+  return `${head}; their previous runs here took ${total.toFixed(1)} s of stage time` +
+    (known.length < todo.length ? ` (${known.length} of them; the others never ran here)` : "") +
+    " (stages in parallel take less wall time)";
+}
+
+/** What `runAndPublish` runs: one variant of `reproduce`. */
+interface VariantRun {
+  root: string;
+  profile: string;
+  variant: string;
+  force: string[];
+  only?: string;
+  dryRun: boolean;
+  jobs?: number;
+  executor?: UnitExecutor;
+  decision: RunDecision;
+  kind?: ExecutorKind;
+  executorName: string;
+  progress: RunProgress;
+}
+
+/**
+ * Runs one variant of `reproduce` and publishes it; returns false when its units were detached to a remote
+ * executor (nothing more to do now), true otherwise.
+ */
+async function runAndPublish(
+  stages: Stage[],
+  def: PipelineDefinition,
+  v: VariantRun,
+  write: (l: string) => void,
+): Promise<boolean> {
+  const { root, profile, variant, force, only, dryRun, jobs, executor, decision, kind, executorName } = v;
+  let results: StageResult[];
+  try {
+    results = await execute(
+      stages,
+      `variant ${variant}, profile ${profile}${dryRun ? " (dry run)" : ""}${
+        executor ? `, executor ${executor.name}` : ""
+      }`,
+      { root, profile, variant, force, only, dryRun, jobs, executor, decision },
+      write,
+      v.progress,
+    );
+  } catch (e) {
+    if (e instanceof StageFailedError && e.cause instanceof UnitDetachedError) {
+      write(
+        `detached: the units not yet in the store run in ${
+          kind?.label ?? "the scheduler"
+        } (first: ${e.cause.stageId} as job ${e.cause.jobId}); ` +
+          `run the same reproduce --executor ${executorName} again to collect them`,
+      );
+      return false;
+    }
+    throw e;
+  }
+  if (dryRun) return true;
+  const ids = new Set(def.publish ?? stages.map(nodeIdOf));
+  v.progress.publishing = true;
+  await publishResults(
+    results.filter((r) => ids.has(r.id)),
+    (r) => publishDir(profile, def.profiles[0], variant, r.id),
+    root,
+    decision.plan.hashes,
+    write,
+  );
+  await saveCaches(decision.plan);
+  return true;
 }
 
 /**
@@ -367,14 +456,28 @@ async function publishResults(
   hashes: StatHashCache,
   write: (l: string) => void,
 ): Promise<void> {
-  let inPlace = 0;
-  for (const r of results) {
-    const target = targetOf(r);
-    if (await publishEntry(r.outDir, `${root}/${target}`, r.outputs, hashes)) {
-      write(`published ${r.id} -> ${target}/`);
-    } else inPlace++;
+  // One process publishes at a time, so the copies an interrupted publish left behind can be removed.
+  const lock = await acquireLock(`${new CachePaths(root).locks}/publish.lock`, {
+    onWait: (holder) =>
+      write(`[wait] publishing: another run${holder ? ` (pid ${holder.pid})` : ""} is publishing`),
+  });
+  try {
+    for (const dir of new Set(results.map((r) => dirname(targetOf(r))))) {
+      for (const name of await removePublishLeftovers(`${root}/${dir}`)) {
+        write(`removed ${dir}/${name}/ (left by an interrupted publish)`);
+      }
+    }
+    let inPlace = 0;
+    for (const r of results) {
+      const target = targetOf(r);
+      if (await publishEntry(r.outDir, `${root}/${target}`, r.outputs, hashes)) {
+        write(`published ${r.id} -> ${target}/`);
+      } else inPlace++;
+    }
+    if (inPlace > 0) write(`${inPlace} published output folder(s) already up to date`);
+  } finally {
+    await lock?.release();
   }
-  if (inPlace > 0) write(`${inPlace} published output folder(s) already up to date`);
 }
 
 async function status(
@@ -402,6 +505,18 @@ async function status(
     const stages = def.build({ variant, profile });
     const units = new Set(stages.filter((s) => s.unit).map(nodeIdOf));
     const statuses = await statusOf(stages, { root, profile, variant });
+    // A cached stage's published copy must hold exactly its stored outputs (a run cut short while
+    // publishing, or an edit, leaves it otherwise).
+    const published = new Set(def.publish ?? stages.map(nodeIdOf));
+    const hashes = await StatHashCache.load(new CachePaths(root).hashCache);
+    for (const st of statuses) {
+      if (!st.cached || !published.has(st.id) || st.outputs === undefined) continue;
+      const target = publishDir(profile, def.profiles[0], variant, st.id);
+      const differs = await publishedDifference(`${root}/${target}`, st.outputs, hashes);
+      if (differs !== null) {
+        st.reasons.push(`but its published copy ${target}/ ${differs}: reproduce republishes it`);
+      }
+    }
     for (const st of statuses) {
       if (st.cached || !units.has(st.id)) continue;
       for (const noteOf of notes) {
@@ -410,6 +525,10 @@ async function status(
       }
     }
     for (const line of formatStatus(statuses)) write(line);
+    const reports = publishBase(profile, def.profiles[0], variant);
+    for (const name of publishLeftovers(`${root}/${reports}`)) {
+      write(`${reports}/${name}/: left by an interrupted publish; reproduce removes it`);
+    }
   }
   return 0;
 }

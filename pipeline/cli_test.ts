@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { runCli } from "./cli.ts";
+import { runCli, runEstimate } from "./cli.ts";
 import type { PipelineDefinition, Stage } from "./stage.ts";
 import type { ExecutorKind } from "./executor.ts";
 import { makeToyProject, type ToyProject } from "../testing/engine/toy_project.ts";
@@ -255,4 +255,18 @@ Deno.test("cli: gc removes unreferenced entries, keeps the last N runs, evicts f
   assert.match(r.out, /removed 3 entries/);
   assert.match(r.out, /evicted for size/);
   assert.equal(entries(), 0);
+});
+
+Deno.test("cli: reproduce says how many stages will run and what their previous runs here took", () => {
+  const s = (lastSeconds?: number) => ({ status: { lastSeconds } });
+  assert.equal(
+    runEstimate([s(1.25), s(2)]),
+    "2 stage(s) to run; their previous runs here took 3.3 s of stage time (stages in parallel take less wall time)",
+  );
+  assert.equal(
+    runEstimate([s(4), s()]),
+    "2 stage(s) to run; their previous runs here took 4.0 s of stage time (1 of them; the others never ran " +
+      "here) (stages in parallel take less wall time)",
+  );
+  assert.equal(runEstimate([s()]), "1 stage(s) to run; none has run on this machine before, so no estimate");
 });

@@ -5,6 +5,7 @@
  * spawn `deno info`.
  * @module
  */
+import { denoOutput } from "../util/deno_command.ts";
 import { readJsonOr } from "./fsutil.ts";
 import { statKey } from "./statcache.ts";
 import { writeFileAtomic } from "../util/fs.ts";
@@ -65,14 +66,7 @@ async function denoInfo(moduleUrl: string, root: string): Promise<InfoOutput> {
     stderr: "piped",
     ...(hasConfig ? { cwd: root } : {}),
   };
-  let output: Deno.CommandOutput;
-  try {
-    output = await new Deno.Command(Deno.execPath(), opts).output();
-  } catch (e) {
-    // Under `--allow-run=deno` the resolved executable path may be refused; the PATH name is allowed.
-    if (!(e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied)) throw e;
-    output = await new Deno.Command("deno", opts).output();
-  }
+  const output = await denoOutput(opts);
   if (!output.success) {
     const err = new TextDecoder().decode(output.stderr).trim();
     throw new Error(`deno info ${moduleUrl} failed (exit ${output.code}): ${err}`);

@@ -24,7 +24,8 @@ export {
   type StatusOptions,
 } from "./status.ts";
 export { gc, type GcOptions, type GcResult, parseSize } from "./gc.ts";
-export { type CliOptions, runCli } from "./cli.ts";
+export { type CliOptions, runCli, runEstimate } from "./cli.ts";
+export { EXIT_INTERRUPTED, exitOnStopSignal, interruptedLines, RunProgress } from "./interrupt.ts";
 export {
   explainChanges,
   type FingerprintContext,
@@ -56,7 +57,16 @@ export {
   type TableRow,
 } from "./progress.ts";
 export { latestRun, readHistory, type RunHistory, type RunRecord } from "./runs.ts";
-export { isPublished, publishDir, publishEntry, publishFolder } from "./publish.ts";
+export {
+  isPublished,
+  publishBase,
+  publishDir,
+  publishedDifference,
+  publishEntry,
+  publishFolder,
+  publishLeftovers,
+  removePublishLeftovers,
+} from "./publish.ts";
 export {
   type ExecutorFlags,
   type ExecutorKind,

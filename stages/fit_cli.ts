@@ -23,7 +23,7 @@ import type { Approach3Fit, BootstrapApproach3Result, FitPoint, InitGrid } from 
 import { bootstrapApproach3 } from "../scaling/fit/bootstrap.ts";
 import { fitApproach3 } from "../scaling/fit/approach3.ts";
 import { type Approach3Health, judgeApproach3 } from "../scaling/judge/health.ts";
-import { backtestApproach3, largestRows } from "../scaling/judge/backtest.ts";
+import { backtestApproach3, largestRows, withBacktestVerdict } from "../scaling/judge/backtest.ts";
 import { LAW_NAMES, lawSpec } from "../scaling/laws/registry.ts";
 import { readTable, requireColumns } from "../records/importers/table.ts";
 import {
@@ -84,7 +84,7 @@ export interface FitCliResult {
     readonly starts: number;
     readonly seed: number | null;
   };
-  /** The fit's health verdict and findings (judged on the rows fitted). */
+  /** The fit's health verdict and findings (judged on the rows fitted; with a backtest, also its miss). */
   readonly health: Approach3Health;
   /** With --holdout-top: the held-out rows (`row` = line in the input) and their mean |relative error|. */
   readonly backtest?: {
@@ -278,8 +278,10 @@ function fitPoints(input: readonly FitPoint[] | FitTable, o: FitCliOptions): Fit
       health,
       bootstrap: o.bootstrap > 0 ? { samples: o.bootstrap, seed: o.seed } : undefined,
     });
+    // A law that misses the held-out rows is not healthy, however well it fits the others.
+    const judged = withBacktestVerdict(bt.health, bt, (row) => `line ${t.lines[row]}`);
     return {
-      ...resultOf(bt.fit, bt.trained.length, bt.health, o, null),
+      ...resultOf(bt.fit, bt.trained.length, judged, o, null),
       backtest: {
         heldOut: bt.heldOut.map((h) => ({ ...h, row: t.lines[h.row] })),
         meanAbsRelError: bt.meanAbsRelError,

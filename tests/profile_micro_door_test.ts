@@ -4,14 +4,13 @@
 // it), and on this machine's software adapter the profile says what training would cost and stops
 // before running anything unless given --accept-cost.
 import assert from "node:assert/strict";
+import { taskArgs } from "../testing/deno_tasks.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 
 /** The reproduce task's command line from deno.json, with its permission flags, plus `args`. */
 async function reproduceTask(args: string[]): Promise<Deno.CommandOutput> {
-  const deno = JSON.parse(await Deno.readTextFile(`${ROOT}/deno.json`));
-  const [cmd, ...rest] = (deno.tasks.reproduce.command as string).split(/\s+/);
-  assert.equal(cmd, "deno");
+  const rest = taskArgs("reproduce");
   assert.ok(
     rest.includes("--allow-read=.,/usr/share/doc/jargon-text"),
     `task permissions: ${rest.join(" ")}`,

@@ -1,6 +1,8 @@
 // The Slurm executor against a real single-node Slurm (slurmctld + slurmd on this machine, started by
-// tools/slurm_local.sh, which tools/test.sh runs): the nano profile's three training units go to Slurm as
-// ONE array job on llvmpipe and their logs are bit-identical to the local executor's; a unit warned with
+// tools/slurm_local.sh, which tools/test.sh runs): the nano profile's three training units, made smaller
+// and trained on the float64 reference backend (the executor is under test here, not the kernels: they
+// have their own tests), go to Slurm as ONE array job and their logs are bit-identical to the local
+// executor's; a unit warned with
 // USR1 (`scancel --signal=USR1 --batch`, what `--signal=B:USR1@<s>` sends before a time limit)
 // checkpoints, requeues itself, resumes and ends bit-identical; a unit cancelled with scancel is reported
 // by stage name, job id and log path while the other unit's result enters the store; a rerun resubmits
@@ -11,7 +13,7 @@ import { runPipeline, StageFailedError, type StageResult } from "../pipeline/run
 import { nodeIdOf } from "../pipeline/fingerprint.ts";
 import { type SlurmConfig, SlurmExecutor } from "../pipeline/executor_slurm.ts";
 import type { Stage } from "../pipeline/stage.ts";
-import { TRAIN_UNIT_TASK } from "../stages/train.ts";
+import { type RunSpec, TRAIN_UNIT_TASK, trainStage } from "../stages/train.ts";
 import { readLog, TIMING_FIELDS } from "../kernels/train/mod.ts";
 
 const decoder = new TextDecoder();
@@ -22,11 +24,29 @@ async function sh(cmd: string, ...args: string[]): Promise<string> {
   return decoder.decode(out.stdout);
 }
 
-/** The nano profile's corpus and train stages (what an executor runs), optionally only some runs. */
+/** Steps of each nano run. */
+const STEPS = 120;
+
+/**
+ * The nano profile's corpus and train stages (what an executor runs), optionally only some runs; each run
+ * trains on the float64 reference backend with 2 held-out batches per evaluation (the nano profile: WebGPU,
+ * 8 batches), a few seconds a run. A checkpoint holds float32 state and a run goes on from exactly what it
+ * saved; so that a run stopped at any step resumes bit-identical to one that was not (as a float32 WebGPU
+ * run does), these checkpoint after every step.
+ */
 function nanoUnits(only?: string[]): Stage[] {
-  return definition.build({ variant: "paper", profile: "nano" }).filter((s) =>
-    s.name === "corpus" || (s.name === "train" && (!only || only.includes(nodeIdOf(s))))
-  );
+  return definition.build({ variant: "paper", profile: "nano" }).flatMap((s) => {
+    if (s.name === "corpus") return [s];
+    if (s.name !== "train" || (only && !only.includes(nodeIdOf(s)))) return [];
+    const spec = s.params as unknown as RunSpec;
+    assert.equal(spec.train.steps, STEPS);
+    const reference = {
+      ...spec,
+      backend: "reference" as const,
+      train: { ...spec.train, evalBatches: 2, checkpointEvery: 1 },
+    };
+    return [trainStage(reference) as unknown as Stage];
+  });
 }
 
 function withoutTiming(rec: object): object {
@@ -119,7 +139,7 @@ Deno.test("slurm: nano through one array job equals the local executor; requeue,
       for (const i of [0, 1, 2]) {
         assert.match(
           await Deno.readTextFile(`${root}/.cache/slurm/logs/${jobId}_${i}.out`),
-          /: done at step 120/,
+          new RegExp(`: done at step ${STEPS}`),
         );
       }
       // A second run finds every unit in the store and submits nothing.
@@ -179,7 +199,7 @@ Deno.test("slurm: nano through one array job equals the local executor; requeue,
         const log0 = await Deno.readTextFile(first.log);
         assert.match(log0, /checkpoint written; requeueing/);
         assert.match(log0, /restart 1:/);
-        assert.match(log0, /done at step 120 .*\(resumed from step \d+\)/);
+        assert.match(log0, new RegExp(`done at step ${STEPS} .*\\(resumed from step \\d+\\)`));
         const ok = await runPipeline(nanoUnits([first.stage]), { root, dryRun: true });
         assert.ok(ok.every((r) => r.cached));
         const entry = ok.find((r) => r.id === first.stage)!;
@@ -188,7 +208,10 @@ Deno.test("slurm: nano through one array job equals the local executor; requeue,
           local.get(first.stage),
         );
         const result = JSON.parse(await Deno.readTextFile(`${entry.outDir}/result.json`));
-        assert.ok(result.resumedFrom >= 24 && result.resumedFrom < 120, `resumed from ${result.resumedFrom}`);
+        assert.ok(
+          result.resumedFrom >= 24 && result.resumedFrom < STEPS,
+          `resumed from ${result.resumedFrom}`,
+        );
 
         // A rerun resubmits only the missing unit (detached: it is then cancelled to free the node).
         const again: string[] = [];

@@ -4,6 +4,7 @@
  * reaching Deno's own parser. Exit: 0 all clean, 1 one of them failed, 2 bad usage.
  * @module
  */
+import { denoOutput } from "../util/deno_command.ts";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, parseFlags, UsageError } from "../cli/mod.ts";
 
 /** Usage text of `deno task check`. */
@@ -17,8 +18,15 @@ Exit status: 0 all clean, 1 one of them failed, 2 bad usage.
 /** The commands `check` runs, in order. */
 export const CHECK_STEPS: readonly (readonly string[])[] = [["fmt", "--check"], ["lint"], ["check", "."]];
 
-/** Runs the check on `args`; returns the exit code. */
-export async function runCheck(args: readonly string[]): Promise<number> {
+/**
+ * Runs the check on `args`: each of `steps` (Deno's arguments; default {@link CHECK_STEPS}) in turn, then
+ * one line through `write` saying all passed. Returns the exit code.
+ */
+export async function runCheck(
+  args: readonly string[],
+  steps: readonly (readonly string[])[] = CHECK_STEPS,
+  write: (line: string) => void = console.log,
+): Promise<number> {
   try {
     if (parseFlags("check", args, {}).values.help) {
       console.log(CHECK_USAGE);
@@ -29,8 +37,8 @@ export async function runCheck(args: readonly string[]): Promise<number> {
     console.error(`${e.message}\n${e.hint}`);
     return EXIT_USAGE;
   }
-  for (const step of CHECK_STEPS) {
-    const { code } = await new Deno.Command("deno", { args: [...step] }).output();
+  for (const step of steps) {
+    const { code } = await denoOutput({ args: [...step], stdout: "inherit", stderr: "inherit" });
     if (code !== 0) {
       console.error(
         `check: deno ${step.join(" ")} failed (exit ${code}); fix the files it names and run again`,
@@ -38,6 +46,7 @@ export async function runCheck(args: readonly string[]): Promise<number> {
       return EXIT_FAILURE;
     }
   }
+  write(`check: all clean (${steps.map((s) => `deno ${s.join(" ")}`).join(", ")})`);
   return EXIT_OK;
 }
 

@@ -25,6 +25,13 @@ import { appendLog, LOG_FILE, readLog, type StepRecord, truncateLog } from "./lo
 /** File name of the resolved config a run writes into its folder. */
 export const CONFIG_FILE = "config.json";
 
+/**
+ * Seconds of queued steps after which a run with a stop signal reads back and lets a signal handler run
+ * (see {@link train}): a run stops within one step of a signal, or within this many seconds when its
+ * steps are faster.
+ */
+export const STOP_LAG_SECONDS = 1;
+
 /** The data the loop needs: a resumable training stream and a fixed validation sample. */
 export interface TrainingData {
   /** Returns the next training batch: batchSize sequences of seqLen + 1 tokens (and target weights, if any). */
@@ -235,6 +242,18 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     }
   }
 
+  // A stop signal is seen only between two macrotasks, and a GPU backend queues steps ahead of the device:
+  // the losses are read back (the device catches up) and the event loop gets a turn whenever the steps
+  // queued since the last read-back are estimated to take STOP_LAG_SECONDS or more, so a run whose steps
+  // are slow stops within one step of a signal and a fast one within that many seconds.
+  let settledStep = startStep, settledAt = elapsed();
+  let stepSeconds = Infinity; // unknown until two read-backs
+  const settled = (done: number) => {
+    const now = elapsed();
+    if (done > settledStep) stepSeconds = (now - settledAt) / (done - settledStep);
+    settledStep = done;
+    settledAt = now;
+  };
   for (let s = startStep; s < config.steps; s++) {
     if (options.signal?.aborted) {
       const bad = await drain(s);
@@ -273,6 +292,12 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
       const bad = await drain(done);
       if (bad !== null) return bad;
       trainedAt = elapsed(); // the read-back waited for the device: steps up to `done` are finished
+      settled(done);
+    } else if (options.signal && (done - settledStep) * stepSeconds >= STOP_LAG_SECONDS) {
+      const bad = await drain(done);
+      if (bad !== null) return bad;
+      settled(done);
+      await new Promise((r) => setTimeout(r, 0)); // a signal handler's turn
     }
     if (logDue || evalDue) {
       let val: number | undefined, acc: number | undefined;

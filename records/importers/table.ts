@@ -24,6 +24,12 @@ export interface RawTable {
   readonly records: readonly LocatedRecord[];
 }
 
+function keepUnrepresentable(_key: string, value: unknown, context?: { source?: string }): unknown {
+  if (typeof value !== "number" || context?.source === undefined) return value;
+  const underflow = value === 0 && /[1-9]/.test(context.source.replace(/[eE].*$/, ""));
+  return Number.isFinite(value) && !underflow ? value : context.source;
+}
+
 /** Returns the records of JSON Lines `text` (blank lines skipped); throws naming the line of invalid JSON. */
 export function parseJsonl(text: string, file: string): RawTable {
   const records: LocatedRecord[] = [];
@@ -35,7 +41,9 @@ export function parseJsonl(text: string, file: string): RawTable {
     if (line === "") continue;
     let value: unknown;
     try {
-      value = JSON.parse(line);
+      // A number that is not a finite double as written (1e400, 1e-400) keeps its text, so that a message
+      // shows the value as the file has it instead of Infinity (JSON null) or 0.
+      value = JSON.parse(line, keepUnrepresentable);
     } catch (e) {
       throw new InputError(file, i + 1, "", `invalid JSON: ${(e as Error).message}`);
     }
@@ -73,6 +81,14 @@ export function parseCsv(text: string, file: string): RawTable {
 
 /** Returns the table parsed from `text` by the extension of `file` (.csv, .jsonl, .ndjson). */
 export function parseTable(text: string, file: string): RawTable {
+  if (text.replace(/^\uFEFF/, "").trim() === "") {
+    throw new InputError(
+      file,
+      0,
+      "",
+      "the file is empty: expected a header row and data rows (CSV) or one JSON object per line (JSONL)",
+    );
+  }
   if (/\.csv$/i.test(file)) return parseCsv(text, file);
   if (/\.(jsonl|ndjson)$/i.test(file)) return parseJsonl(text, file);
   throw new InputError(file, 0, "", "unknown table format: expected a .csv or .jsonl file");
@@ -93,12 +109,20 @@ export async function readTable(path: string): Promise<RawTable> {
 export function requireColumns(table: RawTable, required: readonly string[]): void {
   for (const c of required) {
     if (!table.columns.includes(c)) {
-      const line = table.file.match(/\.csv$/i) ? 1 : (table.records[0]?.at.line ?? 0);
+      const csv = /\.csv$/i.test(table.file);
+      const line = csv ? 1 : (table.records[0]?.at.line ?? 0);
+      const only = table.columns.length === 1 ? table.columns[0] : "";
+      const sep = csv ? [";", "\t", "|"].find((d) => only.includes(d)) : undefined;
+      const hint = sep === undefined
+        ? ""
+        : `; the header is one column: the file separates its fields with ${
+          sep === "\t" ? "tabs" : `"${sep}"`
+        }, and a .csv must use commas (e.g. save it again as comma-separated)`;
       throw new InputError(
         table.file,
         line,
         c,
-        `missing column; columns present: ${table.columns.join(", ")}`,
+        `missing column; columns present: ${table.columns.join(", ") || "none"}${hint}`,
       );
     }
   }

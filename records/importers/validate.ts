@@ -44,17 +44,34 @@ export function requireField(rec: RawRecord, field: string, at: RecordLocation):
   return v;
 }
 
+/**
+ * Returns the raw value of `field` as the file has it (a CSV cell, a JSON number's source text) for a
+ * message: a numeric string without quotes, anything else as JSON; a number that underflows to 0 says so.
+ */
+export function written(rec: RawRecord, field: string): string {
+  const raw = rec[field];
+  if (typeof raw === "number") return String(raw);
+  if (typeof raw !== "string") return JSON.stringify(raw);
+  const text = raw.trim();
+  if (!NUMERIC.test(text)) return JSON.stringify(raw);
+  return Number(text) === 0 && /[1-9]/.test(text.replace(/[eE].*$/, ""))
+    ? `${text} (0 in double precision)`
+    : text;
+}
+
+const NUMERIC = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
+
 /** Returns `field` as a finite number (JSON number or numeric string); throws naming file, line, field. */
 export function requireNumber(rec: RawRecord, field: string, at: RecordLocation): number {
   const raw = requireField(rec, field, at);
   let value: number;
   if (typeof raw === "number") value = raw;
-  else if (typeof raw === "string" && /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(raw)) {
+  else if (typeof raw === "string" && NUMERIC.test(raw)) {
     value = Number(raw);
   } else if (typeof raw === "string" && /^\s*[-+]?(inf|infinity|nan)\s*$/i.test(raw)) value = NaN;
   else throw new InputError(at.file, at.line, field, `expected a number, got ${JSON.stringify(raw)}`);
   if (!Number.isFinite(value)) {
-    throw new InputError(at.file, at.line, field, `expected a finite number, got ${JSON.stringify(raw)}`);
+    throw new InputError(at.file, at.line, field, `expected a finite number, got ${written(rec, field)}`);
   }
   return value;
 }
@@ -62,14 +79,18 @@ export function requireNumber(rec: RawRecord, field: string, at: RecordLocation)
 /** Returns `field` as a number > 0 (a count: params, tokens, width, depth, steps); throws otherwise. */
 export function requirePositive(rec: RawRecord, field: string, at: RecordLocation): number {
   const v = requireNumber(rec, field, at);
-  if (!(v > 0)) throw new InputError(at.file, at.line, field, `expected a count > 0, got ${v}`);
+  if (!(v > 0)) {
+    throw new InputError(at.file, at.line, field, `expected a count > 0, got ${written(rec, field)}`);
+  }
   return v;
 }
 
 /** Returns `field` as a number >= 0 (e.g. step 0); throws otherwise. */
 export function requireNonNegative(rec: RawRecord, field: string, at: RecordLocation): number {
   const v = requireNumber(rec, field, at);
-  if (!(v >= 0)) throw new InputError(at.file, at.line, field, `expected a number >= 0, got ${v}`);
+  if (!(v >= 0)) {
+    throw new InputError(at.file, at.line, field, `expected a number >= 0, got ${written(rec, field)}`);
+  }
   return v;
 }
 
@@ -84,7 +105,7 @@ export function requireLoss(rec: RawRecord, field: string, at: RecordLocation): 
       at.file,
       at.line,
       field,
-      `loss ${v} is outside (${LOSS_RANGE_NATS[0]}, ${LOSS_RANGE_NATS[1]}) nats per token`,
+      `loss ${written(rec, field)} is outside (${LOSS_RANGE_NATS[0]}, ${LOSS_RANGE_NATS[1]}) nats per token`,
     );
   }
   return v;

@@ -8,7 +8,8 @@ import { evaluateLaw } from "../law.ts";
 import { fitApproach3 } from "../fit/approach3.ts";
 import { bootstrapApproach3, quantileSorted } from "../fit/bootstrap.ts";
 import type { Approach3Fit, Approach3Options, FitPoint } from "../fit/types.ts";
-import { type Approach3Health, type HealthOptions, judgeApproach3 } from "./health.ts";
+import { type Approach3Health, type HealthOptions, judgeApproach3, verdictOf } from "./health.ts";
+import { backtestFinding } from "./backtest_rule.ts";
 
 /** One held-out row: the law's prediction against the observed loss. */
 export interface HeldOutRow {
@@ -134,4 +135,16 @@ export function backtestApproach3(
     maxAbsRelError: Math.max(...abs),
     bootstrapSamples: b?.samples ?? 0,
   };
+}
+
+/** Returns `health` with the finding of a failed backtest (see {@link backtestFinding}) added, if any. */
+export function withBacktestVerdict<H extends Approach3Health>(
+  health: H,
+  bt: Pick<Backtest, "heldOut" | "meanAbsRelError">,
+  lineOf?: (row: number) => string,
+): H {
+  const f = backtestFinding(bt, lineOf);
+  if (f === null) return health;
+  const findings = [...health.findings, f];
+  return { ...health, findings, verdict: verdictOf(findings) };
 }

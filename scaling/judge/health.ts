@@ -56,6 +56,10 @@ export const HEALTH_CODES = {
     severity: "warn",
     advice: "the law misses curvature with compute; do not extrapolate far, or try another form",
   },
+  backtest_failed: {
+    severity: "warn",
+    advice: "fitted without the largest rows, the law misses them: do not extrapolate it; try another form",
+  },
 } as const satisfies Readonly<Record<string, { severity: Exclude<Verdict, "ok">; advice: string }>>;
 
 /** A finding code (see {@link HEALTH_CODES}). */
