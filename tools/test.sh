@@ -3,8 +3,9 @@
 # Installs the system packages the tests need (Mesa's Vulkan driver for WebGPU, Chromium for the
 # browser test of the HTML report, the jargon-text corpus of the micro profile's front-door test,
 # jupyter-nbconvert and python3-nbclient for the notebooks) when they are missing, installs the Deno
-# Jupyter kernel spec when none launches this deno, and starts the single-node Slurm of the executor tests (tools/slurm_local.sh, which
-# installs slurmctld, slurmd, slurm-client and munge when missing), and says so. It never skips those tests.
+# Jupyter kernel spec when none launches this deno, and starts the single-node Slurm of the executor
+# tests (tools/slurm_local.sh, which installs slurmctld, slurmd, slurm-client and munge when missing),
+# and says so. It never skips those tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
