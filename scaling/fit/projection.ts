@@ -90,7 +90,10 @@ export function projectionSettings(
 /** Returns the exponent values of the grid (lo + i·step, the last exactly hi). */
 export function projectionExponents(p: ProjectionSettings): number[] {
   // Rounded to 12 decimals, so that 0.1-steps read 0.3, not 0.30000000000000004.
-  return Array.from({ length: p.values }, (_, i) => (i === p.values - 1 ? p.hi : Number((p.lo + i * p.step).toFixed(12))));
+  return Array.from(
+    { length: p.values },
+    (_, i) => (i === p.values - 1 ? p.hi : Number((p.lo + i * p.step).toFixed(12))),
+  );
 }
 
 function dot(a: Float64Array, b: Float64Array): number {
@@ -161,7 +164,10 @@ function gridPass(
     const cE = c[k];
     let inner = 0, logs = 0, hi = 1, lo = 1, outside = 0;
     const c0 = c[0], c1 = k > 1 ? c[1] : 0, c2 = k > 2 ? c[2] : 0, c3 = k > 3 ? c[3] : 0;
-    const u0 = cur[0], u1 = cur[Math.min(1, k - 1)], u2 = cur[Math.min(2, k - 1)], u3 = cur[Math.min(3, k - 1)];
+    const u0 = cur[0],
+      u1 = cur[Math.min(1, k - 1)],
+      u2 = cur[Math.min(2, k - 1)],
+      u3 = cur[Math.min(3, k - 1)];
     for (let q = 0; q < n; q++) {
       let s: number;
       if (k === 4) s = cE * uE[q] + c0 * u0[q] + c1 * u1[q] + c2 * u2[q] + c3 * u3[q];
@@ -257,7 +263,10 @@ function profileOf(
   const pairIndex: [number, number][] = [];
   for (let i = 0; i < k; i++) {
     for (let j = i + 1; j < k; j++) {
-      pairs.push({ variables: [variables[i], variables[j]], values: new Array<number>(G * G).fill(Infinity) });
+      pairs.push({
+        variables: [variables[i], variables[j]],
+        values: new Array<number>(G * G).fill(Infinity),
+      });
       pairIndex.push([i, j]);
     }
   }
