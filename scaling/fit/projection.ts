@@ -26,6 +26,7 @@ import { polishCandidates, polishedSummary } from "./screen.ts";
 import type { StartSummary } from "./approach3.ts";
 import type {
   Approach3Settings,
+  FitProgress,
   ProjectionOptions,
   ProjectionProfile,
   ProjectionReport,
@@ -115,7 +116,7 @@ function gridPass(
   data: LogData,
   settings: Approach3Settings,
   p: ProjectionSettings,
-  progress?: (done: number, total: number) => void,
+  progress?: FitProgress,
 ): GridPass {
   const { k, n, lnX, lnLoss } = data;
   const G = p.values, m = k + 1;
@@ -207,7 +208,7 @@ function gridPass(
         continue;
       }
       values[index] = score();
-      if (progress !== undefined && ++done % every === 0) progress(done, cells);
+      if (progress !== undefined && ++done % every === 0) progress("grid", done, cells);
     }
   };
   descend(0, 0);
@@ -306,7 +307,7 @@ export function runProjection(
   settings: Approach3Settings,
   variables: readonly string[],
   nearThreshold: (best: number) => number,
-  progress?: (done: number, total: number) => void,
+  progress?: FitProgress,
 ): ProjectionResult {
   const p = settings.projection;
   if (p === undefined) throw new Error("runProjection: the settings have no projection");
@@ -338,8 +339,8 @@ export function runProjection(
     theta.push(c[k] > 0 ? Math.log(c[k]) : floor);
     return { objective: Infinity, index, theta, gradientNorm: NaN };
   });
-  const { polished, iterations } = polishCandidates(data, settings, p.polish, kept);
-  progress?.(Math.pow(G, k), Math.pow(G, k));
+  const onPolished = progress && ((done: number) => progress("polish", done, kept.length));
+  const { polished, iterations } = polishCandidates(data, settings, p.polish, kept, onPolished);
   const { summary, atBest } = polishedSummary(polished, nearThreshold);
   let finite = 0;
   for (const v of pass.values) if (Number.isFinite(v)) finite++;

@@ -130,12 +130,14 @@ export interface PolishedCandidate {
 /**
  * Polishes each kept record (fresh L-BFGS rounds with `polish`'s tolerances until a round lowers the
  * objective no more); returns the polished records sorted by (objective, index) and the iterations used.
+ * `onPolished` is called with the number done after each.
  */
 export function polishCandidates(
   data: LogData,
   settings: Approach3Settings,
   polish: ScreenSettings["polish"],
   kept: readonly RunRecord[],
+  onPolished?: (done: number) => void,
 ): { polished: PolishedCandidate[]; iterations: number } {
   const f = fitObjective(data, settings);
   let iterations = 0;
@@ -160,6 +162,7 @@ export function polishCandidates(
       rec: { objective: value, index: start.index, theta: Array.from(x), gradientNorm },
       rank,
     });
+    onPolished?.(rank + 1);
   });
   polished.sort((a, b) => order(a.rec, b.rec));
   return { polished, iterations };

@@ -83,11 +83,14 @@ export interface Approach3Options {
    */
   readonly projection?: boolean | ProjectionOptions;
   /**
-   * Called now and then with the work done and the total (grid cells, then polished candidates), for a
-   * progress line; not part of the settings or the result.
+   * Called now and then with the phase and its work done and total (the grid's cells, about 200 calls;
+   * then the candidates polished), for a progress line; not part of the settings or the result.
    */
-  readonly progress?: (done: number, total: number) => void;
+  readonly progress?: FitProgress;
 }
+
+/** A progress callback of a fit: the phase ("grid" or "polish"), the work done in it and its total. */
+export type FitProgress = (phase: "grid" | "polish", done: number, total: number) => void;
 
 /** Options of the variable projection search (projection.ts). */
 export interface ProjectionOptions {
