@@ -63,7 +63,7 @@ judges it: the verdict ok / warn / refused with its findings (exit 0, 0, 4).
   --loss COL       the loss column (nats per token, in (0, 20))
   --huber DELTA    Huber delta on ln-loss residuals (default 1e-4)
   --grid G         "gemstones" (full grid: 30^k*5 starts), "projection" (every exponent on
-                   [0, 2.5] with the coefficients solved by least squares, the best minima
+                   [0, 2] with the coefficients solved by least squares, the best minima
                    polished: the full grid's exponents in seconds) or a number of random
                    starts (default: the --law form's grid; else gemstones for k <= 2
                    variables, else projection). A full grid whose starts x rows exceed

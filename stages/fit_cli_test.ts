@@ -242,7 +242,7 @@ Deno.test("fit: a full grid too large for its table runs as variable projection 
   assert.equal(code, 0);
   const r = JSON.parse(out[0]) as FitCliResult;
   assert.equal(r.grid.kind, "projection");
-  assert.equal(r.starts, 126 * 126); // exponents 0, 0.02, …, 2.5
+  assert.equal(r.starts, 101 * 101); // exponents 0, 0.02, …, 2
   assert.ok(
     Math.abs(r.E / 1.8 - 1) < 1e-6 && Math.abs(r.terms[0].alpha - 0.34) < 1e-6,
     JSON.stringify(r.terms),
@@ -251,7 +251,7 @@ Deno.test("fit: a full grid too large for its table runs as variable projection 
   // The small table keeps the full grid; --grid projection asks for projection; eq2's default is projection.
   const small = await run(["--input", CSV, "--x", "params,tokens", "--loss", "loss", "--grid", "projection"]);
   assert.equal(small.code, 0);
-  assert.match(small.out[0], /variable projection: 15876 exponent cells, \d+ grid minima polished/);
+  assert.match(small.out[0], /variable projection: 10201 exponent cells, \d+ grid minima polished/);
   assert.equal(parseFitArgs(["--input", CSV, "--law", "eq2", "--loss", "loss"])?.grid, "projection");
   assert.equal(parseFitArgs(["--input", CSV, "--x", "a,b,c", "--loss", "loss"])?.grid, "projection");
 });

@@ -96,7 +96,7 @@ export type FitProgress = (phase: "grid" | "polish", done: number, total: number
 export interface ProjectionOptions {
   /** Lowest exponent of the grid (default 0). */
   readonly lo?: number;
-  /** Highest exponent of the grid (default 2.5, the authors' grid-size study's range; their main grid stops at 2). */
+  /** Highest exponent of the grid (default 2, as the authors' main grid; their grid-size study goes to 2.5). */
   readonly hi?: number;
   /**
    * Spacing of the exponent grid (default: the finest of 0.02, 0.05, 0.1, 0.25 whose cells × points stay

@@ -16,7 +16,7 @@ export const EQ2_VARIABLES: readonly ["width", "depth", "params", "tokens"] = [
 ];
 
 /**
- * Eq. 2: the variable projection search (every exponent on [0, 2.5] in steps of 0.1 or 0.25, covering the
+ * Eq. 2: the variable projection search (every exponent on [0, 2] in steps of 0.1 or 0.25, covering the
  * exponents of the 4,050,000-start Gemstones grid; the best grid minima polished) and 20 bootstrap resamples.
  */
 export const EQ2: LawSpec = {
