@@ -2,13 +2,14 @@
  * Figure S2 (not a paper figure): how well the data identify the exponents of a variable projection fit.
  * The profile objective over the exponents (the fit's objective at each exponent cell's least-squares
  * coefficients, minimised over the other exponents) as one curve per exponent and as heat maps of the
- * width/depth and params/tokens pairs, in excess over the polished optimum.
+ * width/depth and params/tokens pairs, in excess over the lowest cell (the profile's own minimum: least
+ * squares is not the Huber optimum of a cell, so every cell lies some percent above the polished optimum).
  * @module
  */
 import type { Approach3Record } from "../../records/schemas.ts";
 import { type Figure, fmt, topLevel } from "./common.ts";
 
-/** Excess over the optimum below which an exponent counts as "as good as the best" in the caption (1 %). */
+/** Excess over the lowest cell below which an exponent counts as "as good as the best" in the caption (1 %). */
 export const FLAT_EXCESS = 0.01;
 
 /** Floor of the plotted excess (log scale): cells within 1e-4 of the optimum are drawn at the floor. */
@@ -21,7 +22,7 @@ function excessOf(value: number | null, best: number): number | null {
 }
 
 /**
- * Returns, per variable, the exponents whose profile lies within `FLAT_EXCESS` of the optimum: the
+ * Returns, per variable, the exponents whose profile lies within `FLAT_EXCESS` of the lowest cell: the
  * smallest and largest such exponent (the flat valley along that exponent).
  */
 export function flatRanges(fit: Approach3Record): { variable: string; lo: number; hi: number }[] {
@@ -30,7 +31,7 @@ export function flatRanges(fit: Approach3Record): { variable: string; lo: number
   return fit.terms.map((t, i) => {
     const ok = p.profile.exponents.filter((_, g) => {
       const v = p.profile.marginal[i][g];
-      return v !== null && Number.isFinite(v) && v / fit.objective - 1 <= FLAT_EXCESS;
+      return v !== null && Number.isFinite(v) && v / p.bestCellObjective - 1 <= FLAT_EXCESS;
     });
     return { variable: t.variable, lo: Math.min(...ok), hi: Math.max(...ok) };
   });
@@ -40,11 +41,11 @@ export function flatRanges(fit: Approach3Record): { variable: string; lo: number
 export function identifiabilityFigure(fit: Approach3Record, reads: readonly string[]): Figure | null {
   const p = fit.projection;
   if (p === undefined) return null;
-  const best = fit.objective;
+  const best = p.bestCellObjective;
   const excessAxis = {
     field: "excess",
     type: "quantitative",
-    title: "objective ÷ optimum − 1",
+    title: "profile ÷ lowest cell − 1",
     scale: { type: "log", domain: [EXCESS_FLOOR, 10], clamp: true },
     axis: { format: ".0e", tickCount: 5 },
   };
@@ -121,7 +122,7 @@ export function identifiabilityFigure(fit: Approach3Record, reads: readonly stri
             color: {
               field: "excess",
               type: "quantitative",
-              title: "objective ÷ optimum − 1",
+              title: "profile ÷ lowest cell − 1",
               scale: {
                 type: "log",
                 domain: [EXCESS_FLOOR, 10],
