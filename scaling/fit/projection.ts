@@ -39,6 +39,8 @@ export const PROJECTION_RANGE: readonly [number, number] = [0, 2];
 export const PROJECTION_STEPS: readonly number[] = [0.02, 0.05, 0.1, 0.25];
 /** Cells × points the default step rule allows (the finest step within it is taken). */
 export const PROJECTION_BUDGET = 2e8;
+/** Cells the default step rule allows whatever the points (each cell also costs a small NNLS solve). */
+export const PROJECTION_MAX_CELLS = 200000;
 /** Default number of grid-local minima polished. */
 export const PROJECTION_CANDIDATES = 8;
 
@@ -49,7 +51,8 @@ function gridValues(lo: number, hi: number, step: number): number {
 
 /**
  * Returns the resolved projection settings of `options` for k variables and n points: the default step is
- * the finest of PROJECTION_STEPS with values^k · n ≤ PROJECTION_BUDGET (the coarsest if none is).
+ * the finest of PROJECTION_STEPS with values^k ≤ PROJECTION_MAX_CELLS and values^k · n ≤ PROJECTION_BUDGET
+ * (the coarsest if none is).
  */
 export function projectionSettings(
   options: true | ProjectionOptions,
@@ -65,7 +68,8 @@ export function projectionSettings(
   if (step === undefined) {
     step = PROJECTION_STEPS[PROJECTION_STEPS.length - 1];
     for (const s of PROJECTION_STEPS) {
-      if (Math.pow(gridValues(lo, hi, s), k) * n <= PROJECTION_BUDGET) {
+      const cells = Math.pow(gridValues(lo, hi, s), k);
+      if (cells <= PROJECTION_MAX_CELLS && cells * n <= PROJECTION_BUDGET) {
         step = s;
         break;
       }

@@ -12,6 +12,8 @@ Deno.test("projection: the default grid's step follows cells × points; bad opti
   assert.equal(projectionSettings(true, 4, 2000).step, 0.25);
   assert.equal(projectionSettings(true, 2, 220).step, 0.02);
   assert.equal(projectionSettings(true, 2, 100000).step, 0.05);
+  assert.equal(projectionSettings(true, 4, 12).step, 0.1); // at most 200,000 cells however few the points
+  assert.equal(projectionSettings(true, 3, 12).step, 0.05);
   const s = projectionSettings({ lo: 0, hi: 2, step: 0.5 }, 2, 10);
   assert.deepEqual(projectionExponents(s), [0, 0.5, 1, 1.5, 2]); // the authors' main grid's exponents
   assert.equal(s.candidates, PROJECTION_CANDIDATES);
