@@ -1,8 +1,8 @@
 /**
  * Figure S2 (not a paper figure): how well the data identify the exponents of a variable projection fit.
  * The profile objective over the exponents (the fit's objective at each exponent cell's least-squares
- * coefficients, minimised over the other exponents) as one curve per exponent and as heat maps of the
- * width/depth and params/tokens pairs, in excess over the lowest cell (the profile's own minimum: least
+ * coefficients, minimised over the other exponents) as one curve per exponent and as a heat map per pair
+ * of exponents, in excess over the lowest cell (the profile's own minimum: least
  * squares is not the Huber optimum of a cell, so every cell lies some percent above the polished optimum).
  * @module
  */
@@ -89,8 +89,8 @@ export function identifiabilityFigure(fit: Approach3Record, reads: readonly stri
     })).filter((d) => d.excess !== null);
     const half = p.step / 2;
     return [{
-      width: 230,
-      height: 230,
+      width: 210,
+      height: 210,
       title: `${a} × ${b} exponents`,
       layer: [
         {
@@ -146,14 +146,13 @@ export function identifiabilityFigure(fit: Approach3Record, reads: readonly stri
       ],
     }];
   };
-  const names = fit.terms.map((t) => t.variable);
-  const heats = [
-    ...(names.includes("width") && names.includes("depth") ? heat("width", "depth") : []),
-    ...(names.includes("params") && names.includes("tokens") ? heat("params", "tokens") : []),
-  ];
+  // Every pair of exponents, three heat maps a row.
+  const heats = p.profile.pairs.flatMap((q) => heat(q.variables[0], q.variables[1]));
+  const rows = [];
+  for (let i = 0; i < heats.length; i += 3) rows.push({ hconcat: heats.slice(i, i + 3) });
   const spec = topLevel({
     title: `Profile objective over the exponents (${fit.form}, variant ${fit.variant})`,
-    vconcat: [{ hconcat: curves }, ...(heats.length > 0 ? [{ hconcat: heats }] : [])],
+    vconcat: [{ hconcat: curves }, ...rows],
     resolve: { scale: { color: "shared" } },
   });
   const flat = flatRanges(fit).map((r) => `${r.variable} ${fmt(r.lo, 3)}-${fmt(r.hi, 3)}`).join(", ");
@@ -184,7 +183,8 @@ export function identifiabilityFigure(fit: Approach3Record, reads: readonly stri
       "a sharp dip means the data pin that exponent down, a long flat floor means a valley along which the fit " +
       "can trade that exponent for others at almost no cost, so its value (and any prescription that hinges " +
       "on it) is not identified by these data. The heat maps show the same for two exponents at once: a long " +
-      "yellow ridge is a valley of trade-offs.",
+      "yellow ridge is a valley of trade-offs. Where the curve's lowest cell and the fitted exponent (dashed) " +
+      "part, least squares and the Huber objective prefer different trade-offs along such a valley.",
     spec,
   };
 }

@@ -37,7 +37,8 @@ Deno.test("Figure S2: the Eq. 2 profile of a projection fit, its flat ranges bra
   assert.match(fig.title, /not a paper figure/);
   const spec = fig.spec as { vconcat: { hconcat: unknown[] }[] };
   assert.equal(spec.vconcat[0].hconcat.length, 4); // one curve per exponent
-  assert.equal(spec.vconcat[1].hconcat.length, 2); // width × depth, params × tokens
+  // Six pairs of exponents, three heat maps a row.
+  assert.deepEqual(spec.vconcat.slice(1).map((r) => r.hconcat.length), [3, 3]);
   assert.match(fig.caption, /194,481 cells/);
   // A fit without a projection search draws nothing.
   assert.equal(identifiabilityFigure({ ...rec, projection: undefined }, []), null);
