@@ -122,7 +122,7 @@ export function identifiabilityFigure(fit: Approach3Record, reads: readonly stri
             color: {
               field: "excess",
               type: "quantitative",
-              title: "profile ÷ lowest cell − 1",
+              title: ["profile ÷", "lowest cell − 1"],
               scale: {
                 type: "log",
                 domain: [EXCESS_FLOOR, 10],
