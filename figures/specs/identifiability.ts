@@ -151,7 +151,7 @@ export function identifiabilityFigure(fit: Approach3Record, reads: readonly stri
   const rows = [];
   for (let i = 0; i < heats.length; i += 3) rows.push({ hconcat: heats.slice(i, i + 3) });
   const spec = topLevel({
-    title: `Profile objective over the exponents (${fit.form}, variant ${fit.variant})`,
+    title: `Profile objective over the exponents (${fit.form}, variant ${fit.variant}; not a paper figure)`,
     vconcat: [{ hconcat: curves }, ...rows],
     resolve: { scale: { color: "shared" } },
   });
