@@ -165,19 +165,21 @@ export function identifiabilityFigure(fit: Approach3Record, reads: readonly stri
     caption:
       `Variable projection over every exponent cell on [${p.lo}, ${p.hi}] every ${p.step} (${
         fit.starts.toLocaleString("en-US")
-      } ` +
-      `cells, the exponents of the authors' ${
+      } cells, the exponents of the authors' ${
         fit.grid.fullGridSize.toLocaleString("en-US")
-      }-start grid): in each cell the ` +
-      `coefficients are solved by non-negative least squares and the Huber objective (δ = ${fit.huberDelta}) taken ` +
-      `there; ${p.polished} grid minima were polished, ${p.atBest} reached the optimum ${
-        best.toExponential(6)
-      } ` +
-      `(${fit.rows} rows). Exponents whose profile lies within ${
+      }-start grid, ${fit.rows} rows): in each cell the coefficients are solved by non-negative least squares and ` +
+      `the Huber objective (δ = ${fit.huberDelta}) taken there. The lowest cell scores ${
+        best.toExponential(4)
+      }, ` +
+      `${fmt(100 * (best / fit.objective - 1), 2)}% above the optimum ${
+        fit.objective.toExponential(6)
+      } that ` +
+      `${p.atBest} of the ${p.polished} polished grid minima reached: the profile is an upper bound, least ` +
+      `squares not being the Huber optimum of a cell, so it is drawn in excess over its own minimum. Exponents ` +
+      `whose profile lies within ${
         100 * FLAT_EXCESS
-      }% of the optimum: ${flat}. ` +
-      `The profile is an upper bound (least squares is not the Huber optimum of a cell); the dashed red lines ` +
-      `and crosses mark the fitted exponents.`,
+      }% of that minimum: ${flat}. The dashed red lines and the ` +
+      `crosses mark the fitted exponents.`,
     howToRead:
       "Each curve is the best objective the law reaches with one exponent held fixed and everything else free; " +
       "a sharp dip means the data pin that exponent down, a long flat floor means a valley along which the fit " +

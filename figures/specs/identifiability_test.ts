@@ -40,6 +40,7 @@ Deno.test("Figure S2: the Eq. 2 profile of a projection fit, its flat ranges bra
   // Six pairs of exponents, three heat maps a row.
   assert.deepEqual(spec.vconcat.slice(1).map((r) => r.hconcat.length), [3, 3]);
   assert.match(fig.caption, /194,481 cells/);
+  assert.match(fig.caption, new RegExp(`above the optimum ${rec.objective.toExponential(6)} that`));
   // A fit without a projection search draws nothing.
   assert.equal(identifiabilityFigure({ ...rec, projection: undefined }, []), null);
 });
