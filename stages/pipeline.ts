@@ -126,6 +126,11 @@ export interface FitStagesOptions {
   readonly fit?: FitTable;
   /** Node id of the collect stage read (default "collect"). */
   readonly collect?: string;
+  /**
+   * Prescribe the authors' stored laws of the same subset and δ beside ours (default false): only for the
+   * Gemstones data the authors fitted (the paper profile), never for simulated or our own runs.
+   */
+  readonly authors?: boolean;
 }
 import { TRAIN_UNIT_TASK } from "./train.ts";
 import { trainCost } from "./train_cost.ts";
@@ -141,6 +146,7 @@ export function fitStages(
 ): Stage[] {
   const fit = options.fit ?? PAPER.fit;
   const collect = options.collect ?? "collect";
+  const authors = (forms: readonly LawForm[]) => options.authors === true ? authorsLawsOf(v, forms) : {};
   return [
     // The rows this variant fits (subsets, exclusions, counting conventions resolved).
     offThread(selectStage, variant, v, { collect }),
@@ -158,13 +164,13 @@ export function fitStages(
     }),
     // What the laws prescribe: compute-optimal N, D (Eq. 1 closed form; Eq. 2/3 brute force over shapes),
     // and, for the paper's Appendix D figures, the same with the integer constraints removed.
-    offThread(prescribeStage, variant, v, { authorsLaws: authorsLawsOf(v, LAW_NAMES) }),
+    offThread(prescribeStage, variant, v, { authorsLaws: authors(LAW_NAMES) }),
     // (Eq. 1 and Eq. 2 only: Figures 13-19 draw no Eq. 3 line, and each Eq. 3 fit costs seconds.)
     ...(v.relaxedPrescriptions
       ? [offThread(prescribeStage, variant, v, {
         relaxed: true,
         forms: [...RELAXED_FORMS],
-        authorsLaws: authorsLawsOf(v, [...RELAXED_FORMS]),
+        authorsLaws: authors(RELAXED_FORMS),
       })]
       : []),
     // Figure 8 (overtraining) and Figure 7 (overspend: measured checkpoints of Approach 1's dense selection
@@ -239,12 +245,16 @@ function paperReportStages(
   // (Its backtest is not drawn: only the variant's own goes into the fit-health notes.)
   const stages: Stage[] = wd === variant
     ? []
-    : fitStages(wd, resolveVariant(wd), { fit, collect }).filter((s) => s.id !== stageId("backtest", wd));
+    : fitStages(wd, resolveVariant(wd), { fit, collect, authors: true }).filter((s) =>
+      s.id !== stageId("backtest", wd)
+    );
   const rainbow: Record<string, string> = {};
   // Another variant's fit stages, `kinds` of them only: the very stages its own graph builds.
   const fitsOf = (w: string, kinds: readonly string[]) => {
     const keep = kinds.map((k) => stageId(k, w));
-    return fitStages(w, resolveVariant(w), { fit, collect }).filter((s) => keep.includes(s.id ?? ""));
+    return fitStages(w, resolveVariant(w), { fit, collect, authors: true }).filter((s) =>
+      keep.includes(s.id ?? "")
+    );
   };
   for (const { variant: w, label } of RAINBOW_EQ1) {
     if (CHINCHILLA_POINTS[w] !== undefined) {
@@ -489,7 +499,10 @@ export function profileStages(p: ProfileSettings, variant: string): Stage[] {
   if (p.kind === "state") return stateStagesOf(p);
   const sources = sourcesOf(p, variant);
   const v = variantOfSources(variant, sources);
-  const stages = [...sources.stages, ...fitStages(variant, v, { fit: p.fit, collect: sources.collect })];
+  const stages = [
+    ...sources.stages,
+    ...fitStages(variant, v, { fit: p.fit, collect: sources.collect, authors: p.kind === "paper" }),
+  ];
   // Sensitivity (paper only): Gemstones Figure 20 (one grid-size study for all variants) and the tornado.
   const sensitivity = p.kind === "paper"
     ? { gridSizeStudy: "grid_size_study", sensitivity: stageId("sensitivity", variant) }
@@ -564,7 +577,10 @@ export function diffStages(a: string, b: string, profile = "paper"): Stage[] {
   const stages = uniqueStages([a, b].flatMap((variant) => {
     const sources = sourcesOf(p, variant);
     const v = variantOfSources(variant, sources);
-    return [...sources.stages, ...fitStages(variant, v, { fit: p.fit, collect: sources.collect })];
+    return [
+      ...sources.stages,
+      ...fitStages(variant, v, { fit: p.fit, collect: sources.collect, authors: p.kind === "paper" }),
+    ];
   }));
   stages.push(offThread(diffStage, { a, b }));
   requireWorkers(stages);

@@ -114,8 +114,8 @@ Deno.test("pipeline: every profile's graph and diff graph are well formed", () =
 });
 
 Deno.test("pipeline: changing the Huber delta changes only the parameters of the Approach 3, backtest and prescribe stages", () => {
-  const before = fitStages("paper");
-  const after = fitStages("paper", { ...PAPER, huberDelta: 5e-3 });
+  const before = fitStages("paper", PAPER, { authors: true });
+  const after = fitStages("paper", { ...PAPER, huberDelta: 5e-3 }, { authors: true });
   const changed = before.filter((s, i) => JSON.stringify(s.params) !== JSON.stringify(after[i].params)).map((
     s,
   ) => s.id);
