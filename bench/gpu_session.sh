@@ -21,7 +21,7 @@ if [ "$REHEARSE" = 1 ]; then
   BUDGET=${GPU_SESSION_BUDGET:-150}
   KERNELS_S=${GPU_SESSION_KERNELS_S:-60}
   TORCH_S=${GPU_SESSION_TORCH_S:-20}
-  KERNEL_ARGS=(--profile cpu --quick --models tiny --flash)
+  read -r -a KERNEL_ARGS <<<"${GPU_SESSION_KERNEL_ARGS:---profile cpu --quick --models tiny --flash}"
   STATE_ENV=(STATE_PROFILE=state STATE_BACKEND=reference)
 else
   SESSION=${GPU_SESSION_DIR:-.gpu-session}
@@ -103,7 +103,7 @@ note setupSeconds $(($(elapsed) - s0))
 
 # 2. Kernel benchmarks, then PyTorch on the same shapes
 s0=$(elapsed)
-limited "$(min "$KERNELS_S" "$(left)")" "$DENO" run --no-npm --allow-read=.,"$W" --allow-write="$W" --allow-env --allow-sys \
+limited "$(min "$KERNELS_S" "$(left)")" "$DENO" run --no-npm --allow-read=.,"$W","$SESSION" --allow-write="$W" --allow-env --allow-sys \
   bench/kernels.ts "${KERNEL_ARGS[@]}" --json "$W/k/kernels.json" 2>&1 | tee "$W/k/kernels.log"
 rc=${PIPESTATUS[0]}
 say "kernel benchmarks: exit $rc ($(($(elapsed) - s0)) s)"
@@ -130,11 +130,11 @@ tar -czf "$OUT/kernels.tar.gz" -C "$W" k
 
 # 3. The probe: one short micro run, to rescale the plan to this device
 s0=$(elapsed)
-RUN_UNITS=("$DENO" run --no-npm --allow-read=.,"$W" --allow-write="$W,.cache" --allow-env --allow-sys stages/run_units.ts)
+RUN_UNITS=("$DENO" run --no-npm --allow-read=.,"$W","$SESSION" --allow-write="$W,.cache" --allow-env --allow-sys stages/run_units.ts)
 limited "$(min 90 "$(left)")" "${RUN_UNITS[@]}" "$SESSION/micro/probe" "$W/probe"
 say "probe: exit $? ($(($(elapsed) - s0)) s)"
 note probeSeconds $(($(elapsed) - s0))
-PLAN=("$DENO" run --no-npm --allow-read=.,"$W" bench/gpu_session_plan.ts)
+PLAN=("$DENO" run --no-npm --allow-read=.,"$W","$SESSION" bench/gpu_session_plan.ts)
 if [ ! -f "$W/probe/timings.json" ]; then
   say "the probe left no timings: the studies are skipped"
   note state "skipped: no probe"

@@ -13,8 +13,8 @@
  *
  *   deno run -A bench/gpu_session_prepare.ts [--out .gpu-session] [--rehearse]
  *
- * `--rehearse` writes the same files at tiny sizes for llvmpipe: a synthetic corpus, the two smallest micro
- * runs and the probe at context 32 and batch 2 (8 and 6 steps), and the state CI tier (`state`, reference
+ * `--rehearse` writes the same files at tiny sizes for llvmpipe: a synthetic corpus, the smallest micro
+ * run and the probe at context 32 and batch 2 (6 and 4 steps), and the state CI tier (`state`, reference
  * backend).
  * @module
  */
@@ -53,13 +53,17 @@ export async function shippedLrOptimum(root: string, dir = MICRO_H100_LR_SWEEP_D
   return lrOptimumOf(rows).lrWidthSqrtDepth;
 }
 
-/** Writes the session folder `out` (relative to `root`, the repository root); returns its plan. */
+/**
+ * Writes the session folder `out` (absolute, or relative to `root`, the repository root, which is where the
+ * units' corpus path is taken from when they run); returns its plan.
+ */
 export async function prepareSession(root: string, out: string, rehearse: boolean): Promise<SessionPlan> {
+  const dir = out.startsWith("/") ? out : `${root}/${out}`;
   const corpus = `${out}/micro/corpus`;
   if (rehearse) {
-    await prepareCorpus({ source: "synthetic", tokens: 60_000, seed: 1, outDir: `${root}/${corpus}` });
+    await prepareCorpus({ source: "synthetic", tokens: 60_000, seed: 1, outDir: `${dir}/micro/corpus` });
   } else {
-    await prepareCorpus({ source: "debian", package: "jargon-text", outDir: `${root}/${corpus}` });
+    await prepareCorpus({ source: "debian", package: "jargon-text", outDir: `${dir}/micro/corpus` });
   }
   const lr = await shippedLrOptimum(root);
   const s = MICRO_STUDY;
@@ -69,7 +73,7 @@ export async function prepareSession(root: string, out: string, rehearse: boolea
     rehearse ? { ...r, model: { ...r.model, seqLen: 32 }, steps, evalSteps } : r;
   // Seed 0 of every shape from the smallest, then the second seeds: a cut-off run list stays a grid.
   let runs = microRuns(s).sort((a, b) => (a.seed - b.seed) || (a.params - b.params));
-  if (rehearse) runs = runs.slice(0, 2).map((r) => shrink(r, 8, [4, 8]));
+  if (rehearse) runs = runs.slice(0, 1).map((r) => shrink(r, 6, [3, 6]));
   const unit = (runId: string, r: MicroRun, evalBatches: number, logEvery: number): TrainConfig =>
     runConfig({
       runId,
@@ -98,16 +102,16 @@ export async function prepareSession(root: string, out: string, rehearse: boolea
   // As the micro profile's train stages log (microTrainStage).
   const logEvery = (r: MicroRun) => Math.max(1, Math.min(r.evalSteps[0], 50));
   await writeUnits(
-    `${root}/${out}/micro/units`,
+    `${dir}/micro/units`,
     new Map(runs.map((r) => [r.runId, unit(r.runId, r, s.evalBatches, logEvery(r))])),
   );
   // The probe: a short run of one small shape, logged often enough for a steady throughput.
-  const probeSteps = rehearse ? 6 : 150;
+  const probeSteps = rehearse ? 4 : 150;
   const probeId = `probe_${PROBE_SHAPE}`;
   const seed0 = microRuns(s).find((r) => r.shape === PROBE_SHAPE && r.seed === 0)!;
   const probe = shrink({ ...seed0, steps: probeSteps, evalSteps: [probeSteps] }, probeSteps, [probeSteps]);
   await writeUnits(
-    `${root}/${out}/micro/probe`,
+    `${dir}/micro/probe`,
     new Map([[probeId, unit(probeId, probe, 1, rehearse ? 2 : 25)]]),
   );
 
@@ -123,7 +127,7 @@ export async function prepareSession(root: string, out: string, rehearse: boolea
     micro,
     microLr: lr,
   };
-  await writeFileAtomic(`${root}/${out}/plan.json`, JSON.stringify(plan, null, 2) + "\n");
+  await writeFileAtomic(`${dir}/plan.json`, JSON.stringify(plan, null, 2) + "\n");
   return plan;
 }
 
@@ -136,7 +140,8 @@ if (import.meta.main) {
     },
   });
   const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
-  await Deno.remove(`${root}/${values.out}`, { recursive: true }).catch(() => {});
+  const out = values.out!;
+  await Deno.remove(out.startsWith("/") ? out : `${root}/${out}`, { recursive: true }).catch(() => {});
   const plan = await prepareSession(root, values.out!, values.rehearse!);
   const total = plan.micro.reduce((a, r) => a + r.seconds, 0);
   console.log(
