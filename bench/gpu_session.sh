@@ -95,6 +95,8 @@ ADAPTER=$("$DENO" eval --no-npm --no-config \
    console.log(a ? [a.info.vendor, a.info.architecture, a.info.device, a.info.description].join(" | ") : "none")' 2>&1 |
   tail -1)
 say "WebGPU adapter: $ADAPTER"
+[ "$ADAPTER" = none ] && say "no WebGPU adapter: the loader is $(ldconfig -p | grep -m1 libvulkan.so.1 || echo missing);" \
+  "VK_DRIVER_FILES=${VK_DRIVER_FILES:-unset}; only PyTorch can run"
 note adapter "$ADAPTER"
 TORCH=$(python3 -c 'import torch; print(torch.__version__, "cuda" if torch.cuda.is_available() else "no-cuda")' 2>/dev/null || echo "none")
 say "PyTorch: $TORCH"
