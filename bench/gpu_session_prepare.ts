@@ -84,6 +84,8 @@ export async function prepareSession(root: string, out: string, rehearse: boolea
         evalSteps: [...r.evalSteps],
         evalBatches,
         logEvery,
+        // The pipeline checkpoints every 500 steps to resume; nothing resumes on the device, and the
+        // checkpoints would not fit what comes back.
         checkpointEvery: 0,
         seed: r.seed,
         lrBase: lr,
