@@ -28,7 +28,7 @@ else
   BUDGET=${GPU_SESSION_BUDGET:-500}
   KERNELS_S=${GPU_SESSION_KERNELS_S:-120}
   TORCH_S=${GPU_SESSION_TORCH_S:-75}
-  KERNEL_ARGS=(--profile gpu --models 10M,tiny,small,medium --flash --kernels) # 10M first: a cut keeps it in the log
+  KERNEL_ARGS=(--profile gpu --models 10M,tiny,small,medium --flash --kernels) # 10M first: a cut keeps the models finished
   STATE_ENV=()
 fi
 t0=$(date +%s)

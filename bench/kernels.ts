@@ -49,6 +49,8 @@ export interface BenchOptions {
    * plan is then timed with the dense attention explicitly (default false: fused with "auto", flash counted only).
    */
   readonly flash?: boolean;
+  /** Called with the figures so far after each model (e.g. to keep them on disk should the run be cut). */
+  readonly onModel?: (partial: BenchResult) => Promise<void>;
 }
 
 /** One matmul measurement. */
@@ -300,6 +302,15 @@ export async function benchKernels(options: BenchOptions = {}): Promise<BenchRes
   const flashTimed = options.flash ?? false;
   const nominal = nominalGflops(info);
   const train: TrainResult[] = [];
+  const result = (): BenchResult => ({
+    adapter: info,
+    matmul,
+    cpuGflops: cpu,
+    peakGflops: peak,
+    nominalGflops: nominal,
+    features: ctx.featureChecks,
+    train: [...train],
+  });
   for (const [name, cfg, batch] of models) {
     const tokens = new Int32Array(batch * (cfg.seqLen + 1)).map((_, i) => (i * 7919) % cfg.vocabSize);
     const opt = { lr: 1e-3, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, gradClip: 1 };
@@ -386,6 +397,7 @@ export async function benchKernels(options: BenchOptions = {}): Promise<BenchRes
       config: cfg,
     };
     train.push(r);
+    await options.onModel?.(result());
     const line = (f: StepFigures) =>
       `${f.dispatchesPerStep} dispatches (${f.dispatchesPerLayer}/layer + ${f.dispatchesOutsideLayers}), ` +
       `${f.stepMs.toFixed(1)} ms/step, ${f.tokensPerSecond.toFixed(0)} tokens/s, ${
@@ -404,15 +416,7 @@ export async function benchKernels(options: BenchOptions = {}): Promise<BenchRes
     );
   }
   ctx.destroy();
-  return {
-    adapter: info,
-    matmul,
-    cpuGflops: cpu,
-    peakGflops: peak,
-    nominalGflops: nominal,
-    features: ctx.featureChecks,
-    train,
-  };
+  return result();
 }
 
 if (import.meta.main) {
@@ -437,6 +441,8 @@ if (import.meta.main) {
     quick: values.quick,
     models: values.models?.split(","),
     flash: values.flash,
+    // the JSON after each model too, so that a run cut short keeps the models it finished
+    onModel: values.json ? (partial) => writeBenchJson(values.json!, partial) : undefined,
   });
   if (values.json) await writeBenchJson(values.json, result);
 }
