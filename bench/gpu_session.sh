@@ -186,5 +186,8 @@ note totalSeconds "$(elapsed)"
    const v = (s) => (s !== "" && Number.isFinite(Number(s)) ? Number(s) : s);
    Deno.writeTextFileSync(Deno.args[1], JSON.stringify(Object.fromEntries(rows.map(([k, x]) => [k, v(x ?? "")])), null, 2) + "\n");' \
   "$W/summary.tsv" "$OUT/summary.json"
-say "done in $(elapsed) s of ${BUDGET}; under \$OUT: $(ls "$OUT" | tr '\n' ' ')"
 rm -rf "$W"
+say "done in $(elapsed) s of ${BUDGET}; under \$OUT: $(ls "$OUT" | tr '\n' ' ')"
+exec >&- 2>&- # let tee write the log's last lines before the command returns
+wait
+sleep 0.5
