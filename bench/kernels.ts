@@ -7,8 +7,10 @@
  * the unfused / fused step-time ratio. Shapes are chosen for the adapter: small ones on a software
  * rasteriser (llvmpipe), micro-model sizes on a real GPU.
  *
- * Run: `deno run -A bench/kernels.ts [--json out.json] [--profile cpu|gpu] [--kernels] [--quick]` (`--kernels`
- * adds a per-kernel time breakdown of one training step); `deno task bench --only kernels --json FILE`.
+ * Run: `deno run -A bench/kernels.ts [--json out.json] [--profile cpu|gpu] [--kernels] [--quick]
+ * [--models tiny,10M] [--flash]` (`--kernels` adds a per-kernel time breakdown of one training step, `--models`
+ * picks from {@link BENCH_MODELS}, `--flash` also times the flash attention); `deno task bench --only kernels
+ * --json FILE`. It imports no npm package, so `deno run --no-npm` runs it where no registry can be reached.
  * @module
  */
 import { parseArgs } from "node:util";
@@ -40,6 +42,15 @@ export interface BenchOptions {
   readonly quick?: boolean;
   /** Where progress lines go (default console.log). */
   readonly log?: (line: string) => void;
+  /** Models to time, names of {@link BENCH_MODELS} (default: the profile's three; `quick`: its middle one). */
+  readonly models?: readonly string[];
+  /**
+   * Also time the fused plan with the tiled flash attention, in the same alternating rounds; the fused
+   * plan is then timed with the dense attention explicitly (default false: fused with "auto", flash counted only).
+   */
+  readonly flash?: boolean;
+  /** Called with the figures so far after each model (e.g. to keep them on disk should the run be cut). */
+  readonly onModel?: (partial: BenchResult) => Promise<void>;
 }
 
 /** One matmul measurement. */
@@ -98,6 +109,12 @@ export interface TrainResult {
   readonly speedup: number;
   /** Dispatch counts of the fused plan with the tiled flash attention (recorded, not timed). */
   readonly fusedFlash: DispatchCounts;
+  /** Attention of the timed fused plan: "auto" (the default), or "dense" when flash is timed beside it. */
+  readonly fusedAttention: "auto" | "dense";
+  /** The fused plan with the tiled flash attention, timed (null unless `BenchOptions.flash`). */
+  readonly flash: StepFigures | null;
+  /** The model's full configuration (what bench/torch_baseline.py --shapes reads). */
+  readonly config: ModelConfig;
 }
 
 /** Everything `benchKernels` measured. */
@@ -188,6 +205,31 @@ function model(vocab: number, width: number, depth: number, headSize: number, se
   };
 }
 
+/**
+ * The benchmark's models by name: model config and sequences per step. "tiny", "small" and "medium" are the
+ * llvmpipe ("cpu") profile's, "8M", "10M" and "48M" the GPU profile's (vocabulary 8192-16384, batch 16-32 ×
+ * 256-512 tokens; "10M" is the model the PyTorch comparison is quoted for).
+ */
+export const BENCH_MODELS: Readonly<Record<string, readonly [ModelConfig, number]>> = {
+  tiny: [model(256, 32, 2, 16, 32), 4],
+  small: [model(512, 64, 2, 16, 64), 4],
+  medium: [model(1024, 128, 2, 32, 64), 4],
+  "8M": [model(8192, 256, 4, 64, 256), 32],
+  "10M": [model(8192, 256, 6, 64, 512), 16],
+  "48M": [model(16384, 512, 8, 64, 512), 16],
+};
+
+/** Returns the named models of {@link BENCH_MODELS}; throws naming the unknown name and the valid ones. */
+export function benchModels(names: readonly string[]): [string, ModelConfig, number][] {
+  return names.map((name) => {
+    const m = BENCH_MODELS[name];
+    if (m === undefined) {
+      throw new Error(`bench: unknown model "${name}"; valid: ${Object.keys(BENCH_MODELS).join(", ")}`);
+    }
+    return [name, m[0], m[1]];
+  });
+}
+
 /** Writes a `benchKernels` result as JSON to `path` (a temporary file renamed into place). */
 export async function writeBenchJson(path: string, result: BenchResult): Promise<void> {
   await writeFileAtomic(path, JSON.stringify(result, null, 2) + "\n");
@@ -255,28 +297,35 @@ export async function benchKernels(options: BenchOptions = {}): Promise<BenchRes
     }x`,
   );
 
-  const models: [string, ModelConfig, number][] = gpu
-    ? [
-      ["small", model(8192, 256, 4, 64, 256), 32],
-      ["10M", model(8192, 256, 6, 64, 512), 16],
-      ["large", model(16384, 512, 8, 64, 512), 16],
-    ]
-    : [
-      ["tiny", model(256, 32, 2, 16, 32), 4],
-      ["small", model(512, 64, 2, 16, 64), 4],
-      ["medium", model(1024, 128, 2, 32, 64), 4],
-    ];
+  const defaults = benchModels(gpu ? ["8M", "10M", "48M"] : ["tiny", "small", "medium"]);
+  const models = options.models ? benchModels(options.models) : quick ? [defaults[1]] : defaults;
+  const flashTimed = options.flash ?? false;
   const nominal = nominalGflops(info);
   const train: TrainResult[] = [];
-  for (const [name, cfg, batch] of quick ? [models[1]] : models) {
+  const result = (): BenchResult => ({
+    adapter: info,
+    matmul,
+    cpuGflops: cpu,
+    peakGflops: peak,
+    nominalGflops: nominal,
+    features: ctx.featureChecks,
+    train: [...train],
+  });
+  for (const [name, cfg, batch] of models) {
     const tokens = new Int32Array(batch * (cfg.seqLen + 1)).map((_, i) => (i * 7919) % cfg.vocabSize);
     const opt = { lr: 1e-3, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, gradClip: 1 };
     // both plans side by side, timed in alternating rounds (the best round of each), so that load on a
     // shared machine hits both alike
     const backends = [
       await createGpuBackend(cfg, { context: ctx, fused: false }),
-      await createGpuBackend(cfg, { context: ctx, fused: true }),
+      await createGpuBackend(cfg, {
+        context: ctx,
+        fused: true,
+        ...(flashTimed ? { attention: "dense" } : {}),
+      }),
+      ...(flashTimed ? [await createGpuBackend(cfg, { context: ctx, fused: true, attention: "flash" })] : []),
     ];
+    const planName = ["unfused", "fused", "fused flash"];
     const figures: StepFigures[] = [];
     try {
       for (const backend of backends) {
@@ -291,7 +340,7 @@ export async function benchKernels(options: BenchOptions = {}): Promise<BenchRes
         await backend.readTrainLosses();
       }
       const steps = gpu ? 20 : 3, rounds = 3;
-      const best = [Infinity, Infinity], last = [NaN, NaN];
+      const best = backends.map(() => Infinity), last = backends.map(() => NaN);
       for (let round = 0; round < rounds; round++) {
         for (const [i, backend] of backends.entries()) {
           const t0 = performance.now();
@@ -320,7 +369,7 @@ export async function benchKernels(options: BenchOptions = {}): Promise<BenchRes
         if (options.profileKernels) {
           const prof = await backend.profileStep(tokens, batch, opt, gpu ? 5 : 1);
           log(
-            `  per-kernel time of one step (${name}, ${i === 1 ? "fused" : "unfused"}): ` +
+            `  per-kernel time of one step (${name}, ${planName[i]}): ` +
               prof.map((p) => `${p.name} ${p.ms.toFixed(2)} ms`).join(", "),
           );
         }
@@ -328,7 +377,7 @@ export async function benchKernels(options: BenchOptions = {}): Promise<BenchRes
     } finally {
       backends.forEach((b) => b.destroy());
     }
-    const [unfused, fused] = figures;
+    const [unfused, fused, flashFigures] = figures;
     const flash = await createGpuBackend(cfg, { context: ctx, attention: "flash" });
     const fusedFlash = flash.dispatchCounts(batch, cfg.seqLen);
     flash.destroy();
@@ -343,8 +392,12 @@ export async function benchKernels(options: BenchOptions = {}): Promise<BenchRes
       unfused,
       speedup: unfused.stepMs / fused.stepMs,
       fusedFlash,
+      fusedAttention: flashTimed ? "dense" : "auto",
+      flash: flashFigures ?? null,
+      config: cfg,
     };
     train.push(r);
+    await options.onModel?.(result());
     const line = (f: StepFigures) =>
       `${f.dispatchesPerStep} dispatches (${f.dispatchesPerLayer}/layer + ${f.dispatchesOutsideLayers}), ` +
       `${f.stepMs.toFixed(1)} ms/step, ${f.tokensPerSecond.toFixed(0)} tokens/s, ${
@@ -355,21 +408,15 @@ export async function benchKernels(options: BenchOptions = {}): Promise<BenchRes
       `, loss ${f.lastLoss.toFixed(3)}`;
     log(
       `train ${name} (${(r.params / 1e6).toFixed(2)}M params, width ${cfg.width}, depth ${cfg.depth}, ` +
-        `batch ${batch}x${cfg.seqLen}):\n  fused:   ${line(fused)}\n  unfused: ${line(unfused)}\n` +
+        `batch ${batch}x${cfg.seqLen}):\n  fused${flashTimed ? " dense" : ""}:   ${line(fused)}\n` +
+        `  unfused: ${line(unfused)}\n` +
+        (r.flash ? `  fused flash: ${line(r.flash)}\n` : "") +
         `  unfused / fused step time: ${r.speedup.toFixed(2)}x; fused with flash attention: ` +
         `${fusedFlash.total} dispatches (${fusedFlash.perLayer}/layer + ${fusedFlash.outsideLayers})`,
     );
   }
   ctx.destroy();
-  return {
-    adapter: info,
-    matmul,
-    cpuGflops: cpu,
-    peakGflops: peak,
-    nominalGflops: nominal,
-    features: ctx.featureChecks,
-    train,
-  };
+  return result();
 }
 
 if (import.meta.main) {
@@ -380,12 +427,22 @@ if (import.meta.main) {
       profile: { type: "string" },
       kernels: { type: "boolean" },
       quick: { type: "boolean" },
+      models: { type: "string" },
+      flash: { type: "boolean" },
     },
   });
   const profile = values.profile;
   if (profile !== undefined && profile !== "cpu" && profile !== "gpu") {
     throw new Error(`bench: --profile must be "cpu" or "gpu", got "${profile}"`);
   }
-  const result = await benchKernels({ profile, profileKernels: values.kernels, quick: values.quick });
+  const result = await benchKernels({
+    profile,
+    profileKernels: values.kernels,
+    quick: values.quick,
+    models: values.models?.split(","),
+    flash: values.flash,
+    // the JSON after each model too, so that a run cut short keeps the models it finished
+    onModel: values.json ? (partial) => writeBenchJson(values.json!, partial) : undefined,
+  });
   if (values.json) await writeBenchJson(values.json, result);
 }

@@ -1,7 +1,9 @@
 """PyTorch eager float32 baseline for bench/kernels.ts: the same Gemma-style decoder (untied embedding and
 LM head, RMSNorm, RoPE rotate-half, causal GQA attention, GEGLU with tanh GELU, no biases), AdamW with
 decay on matrices only and global-norm clipping at 1.0. Prints one JSON line per model with the mean
-optimizer-step time. Run: python3 bench/torch_baseline.py [--steps 20] [--sdpa]."""
+optimizer-step time. Run: python3 bench/torch_baseline.py [--steps 20] [--sdpa] [--compile] [--shapes F].
+--shapes takes the JSON of bench/kernels.ts --json (its train[].config and batch), so both time the same
+shapes; --compile times torch.compile(model) (one line with "error" where compiling fails)."""
 import argparse
 import json
 import math
@@ -11,10 +13,26 @@ import torch
 import torch.nn.functional as F
 
 MODELS = [  # name, vocab, width, depth, headSize, seqLen, batch (same as bench/kernels.ts "gpu" profile)
-    ("small", 8192, 256, 4, 64, 256, 32),
+    ("8M", 8192, 256, 4, 64, 256, 32),
     ("10M", 8192, 256, 6, 64, 512, 16),
-    ("large", 16384, 512, 8, 64, 512, 16),
+    ("48M", 16384, 512, 8, 64, 512, 16),
 ]
+
+
+def shapes_of(path):
+    """The (name, vocab, width, depth, headSize, seqLen, batch) of each model in a bench/kernels.ts JSON."""
+    with open(path) as f:
+        bench = json.load(f)
+    out = []
+    for i, t in enumerate(bench.get("train", [])):
+        c = t.get("config")
+        if not isinstance(c, dict):
+            raise SystemExit(f"{path}: train[{i}] field \"config\" is missing (a bench JSON from before --shapes)")
+        if c.get("gqaRatio") != 2 or c.get("mlpRatio") != 4:
+            raise SystemExit(f"{path}: train[{i}] gqaRatio {c.get('gqaRatio')} / mlpRatio {c.get('mlpRatio')}: "
+                             "this baseline builds gqaRatio 2, mlpRatio 4")
+        out.append((t["model"], c["vocabSize"], c["width"], c["depth"], c["headSize"], c["seqLen"], t["batch"]))
+    return out
 
 
 class RMSNorm(torch.nn.Module):
@@ -88,41 +106,55 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--steps", type=int, default=20)
     ap.add_argument("--sdpa", action="store_true", help="use fused scaled_dot_product_attention")
+    ap.add_argument("--compile", action="store_true", help="time torch.compile(model)")
+    ap.add_argument("--shapes", help="a bench/kernels.ts --json file: time its models")
     args = ap.parse_args()
     torch.backends.cuda.matmul.allow_tf32 = False
     torch.backends.cudnn.allow_tf32 = False
     dev = "cuda"
-    for name, V, w, depth, hs, T, B in MODELS:
-        torch.manual_seed(0)
-        model = Model(V, w, depth, hs, T).to(dev)
-        decay = [p for n, p in model.named_parameters() if p.dim() == 2]
-        other = [p for n, p in model.named_parameters() if p.dim() < 2]
-        opt = torch.optim.AdamW(
-            [{"params": decay, "weight_decay": 0.1}, {"params": other, "weight_decay": 0.0}],
-            lr=1e-3, betas=(0.9, 0.95), eps=1e-8,
-        )
-        toks = (torch.arange(B * (T + 1), device=dev) * 7919 % V).view(B, T + 1)
-        idx, tgt = toks[:, :-1].contiguous(), toks[:, 1:].contiguous()
+    for name, V, w, depth, hs, T, B in (shapes_of(args.shapes) if args.shapes else MODELS):
+        try:
+            run_one(args, dev, name, V, w, depth, hs, T, B)
+        except Exception as e:  # torch.compile can fail on some installs: say so and go on
+            print(json.dumps({"model": name, "sdpa": args.sdpa, "compile": args.compile,
+                              "error": f"{type(e).__name__}: {e}"[:500]}), flush=True)
 
-        def step():
-            opt.zero_grad(set_to_none=True)
-            loss = model(idx, tgt, args.sdpa)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            return loss
 
-        for _ in range(3):
-            step()
-        torch.cuda.synchronize()
-        t0 = time.perf_counter()
-        for _ in range(args.steps):
-            loss = step()
-        torch.cuda.synchronize()
-        dt = (time.perf_counter() - t0) / args.steps
-        n = sum(p.numel() for p in model.parameters())
-        print(json.dumps({"model": name, "params": n, "batch": B, "seqLen": T, "sdpa": args.sdpa,
-                          "stepMs": dt * 1000, "tokensPerSecond": B * T / dt, "lastLoss": float(loss)}))
+def run_one(args, dev, name, V, w, depth, hs, T, B):
+    """Times one model's optimizer step and prints its JSON line."""
+    torch.manual_seed(0)
+    model = Model(V, w, depth, hs, T).to(dev)
+    fwd = torch.compile(model) if args.compile else model
+    decay = [p for n, p in model.named_parameters() if p.dim() == 2]
+    other = [p for n, p in model.named_parameters() if p.dim() < 2]
+    opt = torch.optim.AdamW(
+        [{"params": decay, "weight_decay": 0.1}, {"params": other, "weight_decay": 0.0}],
+        lr=1e-3, betas=(0.9, 0.95), eps=1e-8,
+    )
+    toks = (torch.arange(B * (T + 1), device=dev) * 7919 % V).view(B, T + 1)
+    idx, tgt = toks[:, :-1].contiguous(), toks[:, 1:].contiguous()
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        loss = fwd(idx, tgt, args.sdpa)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        return loss
+
+    for _ in range(3):
+        step()
+    torch.cuda.synchronize()
+    t0 = time.perf_counter()
+    for _ in range(args.steps):
+        loss = step()
+    torch.cuda.synchronize()
+    dt = (time.perf_counter() - t0) / args.steps
+    n = sum(p.numel() for p in model.parameters())
+    print(json.dumps({"model": name, "params": n, "batch": B, "seqLen": T, "sdpa": args.sdpa,
+                      "compile": args.compile, "stepMs": dt * 1000, "tokensPerSecond": B * T / dt,
+                      "lastLoss": float(loss), "torch": torch.__version__,
+                      "device": torch.cuda.get_device_name()}), flush=True)
 
 
 if __name__ == "__main__":
