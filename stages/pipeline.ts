@@ -169,8 +169,16 @@ export function fitStages(
       : []),
     // Figure 8 (overtraining) and Figure 7 (overspend: measured checkpoints of Approach 1's dense selection
     // against their frontier, and the Eq. 2 law's view).
-    offThread(overtrainingStage, variant, v),
-    offThread(overspendStage, variant, v, "eq2", stageId("select_approach1", variant)),
+    // Each beside the authors' stored Eq. 2 fit of the same subset and δ, where they publish one.
+    offThread(overtrainingStage, variant, v, "eq2", authorsLawsOf(v, ["eq2"]).eq2 ?? ""),
+    offThread(
+      overspendStage,
+      variant,
+      v,
+      "eq2",
+      stageId("select_approach1", variant),
+      authorsLawsOf(v, ["eq2"]).eq2 ?? "",
+    ),
   ];
 }
 
