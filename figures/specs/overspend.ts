@@ -96,6 +96,7 @@ function heatmap(
             ],
           },
         },
+        ...outline,
         {
           transform: [{ filter: valid }],
           mark: { type: "text", fontSize: 6 },
@@ -105,7 +106,6 @@ function heatmap(
             color: { value: "black" },
           },
         },
-        ...outline,
       ],
     },
   };
@@ -275,7 +275,7 @@ const CAPPED_MARK = "▲";
 export function lawOverspendFigure(data: OverspendData): FigureDraft {
   const authorsSentence = authorsBesideSentence(
     data.record.authors,
-    `the ${data.record.form} law of ${data.variant}`,
+    `Law ${data.record.form} of ${data.variant}`,
     data.health,
   );
   const ours = lawViewRows(data.record.rows, OUR_LAW_LABEL);

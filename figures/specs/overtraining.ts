@@ -66,7 +66,7 @@ export function overtrainingFigure(data: OvertrainingData): FigureDraft {
   // The authors' curves are drawn only where their law differs from ours (the one rule of authors_fit.ts).
   const authorsSentence = authorsBesideSentence(
     data.record.authors,
-    `the ${data.record.form} law of ${data.variant}`,
+    `Law ${data.record.form} of ${data.variant}`,
     data.health,
   );
   const theirCurves = authorsSentence === null ? [] : data.record.authors?.curves ?? [];
@@ -93,7 +93,7 @@ export function overtrainingFigure(data: OvertrainingData): FigureDraft {
   const points = [...ours, ...theirs];
   const laws = theirs.length > 0 ? [OUR_FIT_LABEL, AUTHORS_FIT_LABEL] : [OUR_FIT_LABEL];
   // A law legend only where two laws are drawn.
-  const legend = laws.length > 1 ? { orient: "top" } : null;
+  const legend = laws.length > 1 ? { orient: "top", symbolType: "stroke", symbolStrokeWidth: 2.5 } : null;
   // One colour per model over every model of the authors' loss file, in its order (their `unique_names`).
   const allNames = [...new Set(data.industry.map((r) => shortName(r.hf_name)))];
   const colours = rainbowColours(allNames);
