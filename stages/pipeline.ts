@@ -200,7 +200,7 @@ const CHINCHILLA_POINTS: Readonly<Record<string, string>> = { slim_chinchilla: "
  * Returns the repository path of the authors' stored fit of law `form` on the data of variant settings `s` (its
  * one subset, Huber δ and params convention), or null when `s` fits more than one subset.
  */
-function authorsLawPath(
+export function authorsLawPath(
   s: Pick<VariantSettings, "subsets" | "huberDelta" | "paramsConvention">,
   form: LawForm,
 ): string | null {
