@@ -1,6 +1,8 @@
 /**
  * Benchmark of the Approach 3 fitter on the Gemstones tables: full-grid Eq. 1 fits (1 thread and 2
- * workers), the full 4,050,000-start Eq. 2 grid screened and polished over 2 Web Workers, and baselines:
+ * workers), the Eq. 2 fit on `hot` by variable projection (1 thread: every exponent cell of the full
+ * grid's range, coefficients solved, grid minima polished) beside the full 4,050,000-start Eq. 2 grid
+ * screened and polished over 2 Web Workers, and baselines:
  * - the reference implementation of the field, run as a subprocess (`bench/scipy_baseline.py`:
  *   scipy L-BFGS-B with finite-difference gradients over the same grid, same stopping settings), when
  *   `/usr/bin/python3` has scipy and the run permission allows it; otherwise says it was skipped and why;
@@ -10,8 +12,9 @@
  * Prints figures; asserts nothing.
  *
  * Run: `deno run --allow-read=. --allow-run=/usr/bin/python3 --allow-env --allow-sys bench/scaling.ts
- *   [--eq1 hot,hot_100b+|none] [--eq2-grid full|none] [--eq2-every E] [--baseline-every K] [--reps R] [--scipy-every S] [--python PATH]`
- * (`--eq2-grid none` skips the ~10-minute Eq. 2 run; its baselines run every E-th start (default 4050,
+ *   [--eq1 hot,hot_100b+|none] [--eq2-grid full|projection|none] [--eq2-every E] [--baseline-every K] [--reps R] [--scipy-every S] [--python PATH]`
+ * (`--eq2-grid projection` runs the projection fit and the baselines but not the ~10-minute screened
+ * run, `none` neither; the baselines run every E-th start (default 4050,
  * 1,000 starts) and are extrapolated to the full grid; `--scipy-every 0` skips scipy; S > 1 runs every
  * S-th Eq. 1 start in scipy and extrapolates its time to the full grid, saying so.)
  * @module
@@ -273,6 +276,23 @@ function load(): string {
   return Deno.loadavg().map((v) => v.toFixed(2)).join(" ");
 }
 
+/** The variable projection Eq. 2 fit on `hot` (1 thread): time, CPU time, objective and what the search did. */
+function eq2Projection(hot: FitPoint[]): { seconds: number; objective: number } {
+  const before = load();
+  const t0 = performance.now(), c0 = cpuUsage();
+  const fit = fitApproach3(hot, { variables: EQ2_VARIABLES, projection: true });
+  const s = (performance.now() - t0) / 1000;
+  const c = cpuUsage(c0), cpu = (c.user + c.system) / 1e6;
+  const p = fit.projection!, ps = fit.settings.projection!;
+  console.log(
+    `Eq. 2 on hot (${hot.length} points), variable projection: exponents on [${ps.lo}, ${ps.hi}] every ` +
+      `${ps.step} (${p.cells} cells), ${p.polished} grid minima polished (${p.atBest} reach the best, ` +
+      `${p.polishIterations} L-BFGS iterations), 1 thread: ${fmt(s)} s, CPU ${fmt(cpu)} s; objective ` +
+      `${fit.objective.toExponential(12)}; load average before ${before}, after ${load()}`,
+  );
+  return { seconds: s, objective: fit.objective };
+}
+
 /**
  * The full Gemstones Eq. 2 grid (4,050,000 starts) on `hot`, screened and polished over 2 workers, against
  * baselines on every `every`-th start of the same grid: the exhaustive f64 path (every start run to the
@@ -282,6 +302,7 @@ function load(): string {
 async function eq2Full(
   hot: FitPoint[],
   o: { readonly every: number; readonly python: string; readonly scipySkip: string | null },
+  projection: { seconds: number; objective: number },
 ): Promise<void> {
   const before = load();
   const t0 = performance.now(), c0 = cpuUsage();
@@ -305,6 +326,13 @@ async function eq2Full(
       `it (best from screen rank ${sc.bestScreenRank}, start ${sc.bestStart}); screen iterations ` +
       `${sc.screenIterations} (${fmt(sc.screenIterations / sc.screened)} per start), polish iterations ` +
       `${sc.polishIterations}; law ${JSON.stringify(fit.law)}`,
+  );
+  console.log(
+    `  variable projection beside it: ${fmt(projection.seconds)} s (1 thread) vs ${fmt(s)} s (2 workers), ` +
+      `${fmt(s / projection.seconds)}x faster; objective ${projection.objective.toExponential(12)} vs ` +
+      `${fit.objective.toExponential(12)} (projection − screened: ${
+        (projection.objective - fit.objective).toExponential(2)
+      })`,
   );
   const data = prepareLogData(hot, EQ2_VARIABLES, "bench");
   const e0 = cpuUsage();
@@ -339,6 +367,29 @@ async function eq2Full(
   );
 }
 
+/** The projection fit beside scipy on every E-th start of the same grid (no screened run). */
+async function eq2ProjectionOnly(
+  hot: FitPoint[],
+  o: { readonly every: number; readonly python: string; readonly scipySkip: string | null },
+): Promise<void> {
+  const vp = eq2Projection(hot);
+  if (o.scipySkip !== null) {
+    console.log(`  scipy baseline skipped: ${o.scipySkip}`);
+    return;
+  }
+  const sp = await runScipy(o.python, "hot", o.every, EQ2_VARIABLES);
+  console.log(
+    `  scipy baseline (${sp.implementation}) on every ${sp.every}th start of the full Eq. 2 grid ` +
+      `(${sp.starts} of ${sp.grid}): ${fmt(sp.seconds)} s, extrapolated to the full grid ` +
+      `${fmt(sp.secondsFullGridEstimate)} s (${fmt(sp.secondsFullGridEstimate / 3600)} h, 1 thread), best ` +
+      `objective of its subset ${
+        sp.objective === null ? "none converged" : sp.objective.toExponential(9)
+      }; ` +
+      `scipy(extrapolated)/projection ${fmt(sp.secondsFullGridEstimate / vp.seconds)}x; the screened full ` +
+      `grid is not run (--eq2-grid full runs it); load average now ${load()}`,
+  );
+}
+
 /** Runs the fitter benchmarks and prints wall times, starts/s, objectives and the baseline ratios. */
 export async function benchScaling(args: string[] = []): Promise<void> {
   const { values } = parseArgs({
@@ -354,8 +405,8 @@ export async function benchScaling(args: string[] = []): Promise<void> {
     },
   });
   const eq2Grid = values["eq2-grid"];
-  if (eq2Grid !== "full" && eq2Grid !== "none") {
-    throw new Error(`benchScaling: --eq2-grid must be full or none, got ${eq2Grid}`);
+  if (eq2Grid !== "full" && eq2Grid !== "projection" && eq2Grid !== "none") {
+    throw new Error(`benchScaling: --eq2-grid must be full, projection or none, got ${eq2Grid}`);
   }
   const eq2Every = Number(values["eq2-every"]);
   const every = Number(values["baseline-every"]);
@@ -384,7 +435,9 @@ export async function benchScaling(args: string[] = []): Promise<void> {
     }
     await eq1(subset, subset === "hot" ? hot : hot100, o);
   }
-  if (eq2Grid === "full") await eq2Full(hot, { every: eq2Every, python, scipySkip });
+  const eq2o = { every: eq2Every, python, scipySkip };
+  if (eq2Grid === "full") await eq2Full(hot, eq2o, eq2Projection(hot));
+  if (eq2Grid === "projection") await eq2ProjectionOnly(hot, eq2o);
   // Keep the sync path exercised too (tiny): the single-thread entry point gives the same answer.
   const small = fitApproach3(hot, { variables: EQ1_VARIABLES, grid: { kind: "lhs", starts: 10, seed: 1 } });
   console.log(`sanity: 10-start LHS Eq. 1 objective on hot ${small.objective.toExponential(6)}`);

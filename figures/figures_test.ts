@@ -465,4 +465,12 @@ Deno.test("approach3 caption says which starts the fit used (the default is a su
     gridText({ grid: { kind: "gemstones", starts: 4500, seed: null, fullGridSize: 4500 }, converged: 4500 }),
     "the full 4,500-start Gemstones grid, 4,500 converged",
   );
+  assert.equal(
+    gridText({
+      grid: { kind: "projection", starts: 194481, seed: null, fullGridSize: 4050000 },
+      converged: 5,
+    }),
+    "variable projection over 194,481 exponent cells (the exponents of the 4,050,000-start Gemstones grid, " +
+      "the coefficients solved in each), 5 grid minima polished",
+  );
 });

@@ -24,6 +24,7 @@ import { FIG22 } from "./paper/fig22_design_space.ts";
 import { FIG23 } from "./paper/fig23_loss_curves.ts";
 import { FIG24 } from "./paper/fig24_flop_counting.ts";
 import { S1_TORNADO } from "./paper/sensitivity_tornado.ts";
+import { S2_IDENTIFIABILITY } from "./paper/identifiability.ts";
 
 /** The figures of a variant's Gemstones report, in the paper's order (the Perceiver AR's have their own). */
 export const REPORT_FIGURES: readonly FigureModule<InputKey>[] = [
@@ -47,4 +48,5 @@ export const REPORT_FIGURES: readonly FigureModule<InputKey>[] = [
   FIG23,
   FIG24,
   S1_TORNADO,
+  S2_IDENTIFIABILITY,
 ];

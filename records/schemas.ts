@@ -26,7 +26,7 @@
  * @module
  */
 import { parse } from "csv-parse/sync";
-import type { Interval, SkipCode } from "../scaling/fit/types.ts";
+import type { Interval, ProjectionProfile, SkipCode } from "../scaling/fit/types.ts";
 import type { Approach3Health, FitHealth } from "../scaling/judge/health.ts";
 import type { PowerLawFit } from "../scaling/laws/power.ts";
 import type { LawName } from "../scaling/laws/registry.ts";
@@ -340,12 +340,13 @@ export interface Approach3Record {
   /** Huber delta used. */
   readonly huberDelta: number;
   /**
-   * Initial-value grid used: the full "gemstones" grid (30^k·5 starts) or a seeded "random"/"lhs"
-   * subset of `starts` points drawn from the same box; `fullGridSize` is 30^k·5 so a report can say
-   * e.g. "1,000 LHS starts instead of the full 4,050,000".
+   * Initial-value grid used: the full "gemstones" grid (30^k·5 starts), a seeded "random"/"lhs"
+   * subset of `starts` points drawn from the same box, or "projection" (the variable projection
+   * search; `starts` counts its exponent cells, see `projection`); `fullGridSize` is 30^k·5 so a report
+   * can say e.g. "1,000 LHS starts instead of the full 4,050,000".
    */
   readonly grid: {
-    readonly kind: "gemstones" | "random" | "lhs";
+    readonly kind: "gemstones" | "random" | "lhs" | "projection";
     readonly starts: number;
     readonly seed: number | null;
     readonly fullGridSize: number;
@@ -356,6 +357,23 @@ export interface Approach3Record {
   readonly converged: number;
   /** Rows fitted. */
   readonly rows: number;
+  /**
+   * Only for a variable projection fit (grid kind "projection"): the exponent grid (every α on [lo, hi]
+   * `step` apart), its grid-local minima, how many were polished and reached the best, the best cell's
+   * exponents and objective, and the profile objective over the exponents (the fit's objective at each
+   * cell's non-negative least-squares coefficients; minima per exponent and per pair of exponents).
+   */
+  readonly projection?: {
+    readonly lo: number;
+    readonly hi: number;
+    readonly step: number;
+    readonly localMinima: number;
+    readonly polished: number;
+    readonly atBest: number;
+    readonly bestCell: readonly number[];
+    readonly bestCellObjective: number;
+    readonly profile: ProjectionProfile;
+  };
   /**
    * Bootstrap over runs (null when disabled): resamples, confidence level, and percentile intervals of
    * every parameter, keyed "E", "A_<variable>", "alpha_<variable>"; plus N_opt/D_opt intervals at budgets.

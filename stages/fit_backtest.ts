@@ -11,7 +11,13 @@ import type { Params, ParamValue, Stage } from "../pipeline/stage.ts";
 import { backtestApproach3, largestGroups } from "../scaling/judge/backtest.ts";
 import { LAW_NAMES, lawSpec } from "../scaling/laws/registry.ts";
 import { selectedRowsOf, writeJson } from "./fit_common.ts";
-import { DEFAULT_FIT_OPTIONS, fitPointsOf, healthOptionsOf } from "./fit_approach3.ts";
+import {
+  DEFAULT_FIT_OPTIONS,
+  fitPointsOf,
+  healthOptionsOf,
+  searchOptions,
+  type StageGrid,
+} from "./fit_approach3.ts";
 import { type BacktestRecord, type LawForm, type SelectedRow, stageId } from "../records/schemas.ts";
 
 /** Parameters of a backtest stage (JSON, part of the fingerprint). */
@@ -23,7 +29,7 @@ export type BacktestParams = {
   /** Huber delta of every fit (the variant's). */
   huberDelta: number;
   /** Start grid per form (default: the form's Approach 3 grid). */
-  grids: Record<LawForm, "gemstones" | { kind: "random" | "lhs"; starts: number; seed: number }>;
+  grids: Record<LawForm, StageGrid>;
 };
 
 /** Default number of held-out runs: the 3 largest by compute. */
@@ -46,7 +52,7 @@ export function backtestRecord(rows: readonly SelectedRow[], p: BacktestParams):
     const bt = backtestApproach3(points, held, {
       variables: lawSpec(form).variables,
       huberDelta: p.huberDelta,
-      grid: p.grids[form],
+      ...searchOptions(p.grids[form]),
     }, { health });
     return {
       form,

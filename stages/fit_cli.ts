@@ -19,9 +19,18 @@ import {
   UsageError,
   userPath,
 } from "../cli/mod.ts";
-import type { Approach3Fit, BootstrapApproach3Result, FitPoint, InitGrid } from "../scaling/fit/types.ts";
+import type {
+  Approach3Fit,
+  BootstrapApproach3Result,
+  FitPoint,
+  FitProgress,
+  InitGrid,
+} from "../scaling/fit/types.ts";
 import { bootstrapApproach3 } from "../scaling/fit/bootstrap.ts";
 import { fitApproach3 } from "../scaling/fit/approach3.ts";
+import { gemstonesGridSize } from "../scaling/fit/grid.ts";
+import { formatDuration } from "../kernels/train/throughput.ts";
+import { searchOptions } from "./fit_approach3.ts";
 import { type Approach3Health, judgeApproach3 } from "../scaling/judge/health.ts";
 import { backtestApproach3, largestRows, withBacktestVerdict } from "../scaling/judge/backtest.ts";
 import { LAW_NAMES, lawSpec } from "../scaling/laws/registry.ts";
@@ -33,6 +42,12 @@ import {
   requirePositive,
   requireString,
 } from "../records/importers/validate.ts";
+
+/**
+ * Starts × rows above which `--grid gemstones` runs as variable projection (about a minute of L-BFGS on
+ * two cores: 4,500 starts on 4,400 rows; a 100,000-row Eq. 1 table would take hours, projection seconds).
+ */
+export const LARGE_FIT = 2e7;
 
 /** Usage text of the CLI. */
 const FIT_USAGE = `usage: deno task fit --input FILE (--x COL[,COL...] | --law NAME) --loss COL [options]
@@ -47,9 +62,12 @@ judges it: the verdict ok / warn / refused with its findings (exit 0, 0, 4).
                    start grid the default
   --loss COL       the loss column (nats per token, in (0, 20))
   --huber DELTA    Huber delta on ln-loss residuals (default 1e-4)
-  --grid G         "gemstones" (full grid: 30^k*5 starts) or a number of random starts
-                   (default: the --law form's grid; else gemstones for k <= 2 variables,
-                   else 1000 random starts)
+  --grid G         "gemstones" (full grid: 30^k*5 starts), "projection" (every exponent on
+                   [0, 2] with the coefficients solved by least squares, the best minima
+                   polished: the full grid's exponents in seconds) or a number of random
+                   starts (default: the --law form's grid; else gemstones for k <= 2
+                   variables, else projection). A full grid whose starts x rows exceed
+                   ${LARGE_FIT.toExponential(0)} runs as projection; progress goes to stderr
   --seed N         seed of random starts and of the bootstrap (default 0)
   --bootstrap N    bootstrap resamples (default 0: none); resamples whole groups
   --group COL      column naming the run of each row (bootstrap unit; default: each row)
@@ -78,9 +96,9 @@ export interface FitCliResult {
   readonly rows: number;
   /** Huber delta used. */
   readonly huberDelta: number;
-  /** Grid used: "gemstones" or random with its seed and size. */
+  /** Search used: "gemstones", random with its seed and size, or "projection" (`starts` counts its exponent cells). */
   readonly grid: {
-    readonly kind: "gemstones" | "random" | "lhs";
+    readonly kind: "gemstones" | "random" | "lhs" | "projection";
     readonly starts: number;
     readonly seed: number | null;
   };
@@ -116,8 +134,8 @@ export interface FitCliOptions {
   readonly loss: string;
   /** Huber delta. */
   readonly huber: number;
-  /** Grid. */
-  readonly grid: InitGrid;
+  /** Grid, or "projection" (variable projection). */
+  readonly grid: InitGrid | "projection";
   /** Bootstrap resamples. */
   readonly bootstrap: number;
   /** Seed. */
@@ -181,17 +199,17 @@ export function parseFitArgs(args: readonly string[]): FitCliOptions | null {
     );
   }
   const seed = v.seed === undefined ? 0 : parseNumberFlag("seed", v.seed, Number.isInteger, "an integer");
-  let grid: InitGrid;
+  let grid: InitGrid | "projection";
   if (v.grid === undefined) {
-    grid = form ? form.fit.grid : x.length <= 2 ? "gemstones" : { kind: "random", starts: 1000, seed };
-  } else if (v.grid === "gemstones") {
-    grid = "gemstones";
+    grid = form ? form.fit.grid : x.length <= 2 ? "gemstones" : "projection";
+  } else if (v.grid === "gemstones" || v.grid === "projection") {
+    grid = v.grid;
   } else {
     const starts = parseNumberFlag(
       "grid",
       v.grid,
       (n) => Number.isInteger(n) && n >= 1,
-      '"gemstones" or a positive integer',
+      '"gemstones", "projection" or a positive integer',
     );
     grid = { kind: "random", starts, seed };
   }
@@ -256,14 +274,23 @@ async function readFitTable(o: FitCliOptions): Promise<FitTable> {
  * Returns the fit of the table's rows under `o` (the same library calls as the fit stages), judged;
  * with `o.holdoutTop`, the fit of the rows left after holding out the largest, and its backtest.
  */
-function fitPoints(input: readonly FitPoint[] | FitTable, o: FitCliOptions): FitCliResult {
+function fitPoints(
+  input: readonly FitPoint[] | FitTable,
+  given: FitCliOptions,
+  progress?: FitProgress,
+): FitCliResult {
   const t: FitTable = "points" in input ? input : {
     points: [...input],
     lines: input.map((_, i) => i + 1),
-    compute: input.map((p) => 6 * o.x.slice(0, 2).reduce((q, c) => q * p.x[c], 1)),
-    rank: input.map((p) => 6 * o.x.slice(0, 2).reduce((q, c) => q * p.x[c], 1)),
+    compute: input.map((p) => 6 * given.x.slice(0, 2).reduce((q, c) => q * p.x[c], 1)),
+    rank: input.map((p) => 6 * given.x.slice(0, 2).reduce((q, c) => q * p.x[c], 1)),
   };
-  const options = { variables: o.x, huberDelta: o.huber, grid: o.grid };
+  const o = searchOf(given, t.points.length);
+  const grid = o.grid;
+  if (grid !== "gemstones" && grid !== "projection" && grid.kind === "subdivided") {
+    throw new Error("fit: a subdivided grid is not a CLI option"); // parseFitArgs makes none
+  }
+  const options = { variables: o.x, huberDelta: o.huber, ...searchOptions(grid), progress };
   const health = { lines: t.lines, compute: t.compute };
   if (o.holdoutTop !== undefined) {
     if (o.holdoutTop >= t.points.length) {
@@ -310,14 +337,60 @@ function resultOf(
     converged: fit.converged,
     rows,
     huberDelta: o.huber,
-    grid: o.grid === "gemstones" ? { kind: "gemstones", starts: fit.starts, seed: null } : {
-      kind: o.grid.kind === "lhs" ? "lhs" : "random", // the CLI makes no subdivided grid
-      starts: fit.starts,
-      seed: "seed" in o.grid ? o.grid.seed : null,
-    },
+    grid: o.grid === "gemstones" || o.grid === "projection"
+      ? { kind: o.grid, starts: fit.starts, seed: null }
+      : {
+        kind: o.grid.kind === "lhs" ? "lhs" : "random", // the CLI makes no subdivided grid
+        starts: fit.starts,
+        seed: "seed" in o.grid ? o.grid.seed : null,
+      },
     health,
     bootstrap: b ? { samples: b.samples, confidence: b.confidence, parameters: b.parameters } : null,
   };
+}
+
+/** Returns `o` with a full grid too large to run start by start (starts × rows > LARGE_FIT) replaced by projection. */
+function searchOf(o: FitCliOptions, rows: number): FitCliOptions {
+  return o.grid === "gemstones" && gemstonesGridSize(o.x.length) * rows > LARGE_FIT
+    ? { ...o, grid: "projection" }
+    : o;
+}
+
+/**
+ * Returns a progress callback that writes to `write` (stderr): on a terminal one line redrawn at most every
+ * 250 ms (phase, done of total, time left), erased by `finish`; elsewhere (a pipe, a file) nothing during the
+ * first 10 s, then a whole line at most every 30 s, so piped output stays clean. `now` is in milliseconds.
+ */
+export function progressReporter(
+  write: (text: string) => void,
+  terminal: boolean,
+  now: () => number = () => performance.now(),
+): { progress: FitProgress; finish: () => void } {
+  const start = now();
+  let phaseStart = start, phase = "", last = -Infinity, drawn = 0;
+  const progress: FitProgress = (p, done, total) => {
+    const t = now();
+    if (p !== phase) {
+      if (phase !== "") phaseStart = t;
+      phase = p;
+    }
+    if (t - last < (terminal ? 250 : 30000) || (!terminal && (t - start < 10000 || done >= total))) return;
+    last = t;
+    const left = done > 0 ? ((t - phaseStart) / done) * (total - done) / 1000 : NaN;
+    const what = p === "grid"
+      ? `exponent grid ${(100 * done / total).toFixed(0)}% (${done} of ${total} cells)`
+      : `polishing grid minimum ${done} of ${total}`;
+    const text = `fit: ${what}, ${Number.isFinite(left) ? `about ${formatDuration(left)} left` : "starting"}`;
+    if (terminal) {
+      write(`\r${text.padEnd(drawn)}`);
+      drawn = text.length;
+    } else write(`${text}\n`);
+  };
+  const finish = () => {
+    if (terminal && drawn > 0) write(`\r${" ".repeat(drawn)}\r`);
+    drawn = 0;
+  };
+  return { progress, finish };
 }
 
 /** Returns the readable summary of a fit. */
@@ -333,16 +406,17 @@ function formatSummary(r: FitCliResult, o: FitCliOptions): string {
     ...r.terms.map((t) =>
       `  ${t.variable}: A = ${g(t.A)}${iv(`A_${t.variable}`)}, α = ${g(t.alpha)}${iv(`alpha_${t.variable}`)}`
     ),
-    `objective ${
-      r.objective.toExponential(4)
-    } (Huber δ = ${r.huberDelta}); ${r.converged} of ${r.starts} starts converged ` +
-    `(${
-      r.grid.kind === "gemstones"
-        ? "full Gemstones grid"
-        : `${r.grid.starts} ${
-          r.grid.kind === "lhs" ? "Latin-hypercube" : "random"
-        } starts, seed ${r.grid.seed}`
-    })`,
+    `objective ${r.objective.toExponential(4)} (Huber δ = ${r.huberDelta}); ${
+      r.grid.kind === "projection"
+        ? `variable projection: ${r.starts} exponent cells, ${r.converged} grid minima polished`
+        : `${r.converged} of ${r.starts} starts converged (${
+          r.grid.kind === "gemstones"
+            ? "full Gemstones grid"
+            : `${r.grid.starts} ${
+              r.grid.kind === "lhs" ? "Latin-hypercube" : "random"
+            } starts, seed ${r.grid.seed}`
+        })`
+    }`,
   ];
   if (r.bootstrap) {
     lines.push(
@@ -390,7 +464,16 @@ export async function runFitCli(
   }
   try {
     // A relative --input names a file in the folder the command was typed in (INIT_CWD under deno task).
-    const result = fitPoints(await readFitTable({ ...o, input: userPath(o.input) }), o);
+    const reporter = progressReporter(
+      (text) => Deno.stderr.writeSync(new TextEncoder().encode(text)),
+      Deno.stderr.isTerminal(),
+    );
+    let result: FitCliResult;
+    try {
+      result = fitPoints(await readFitTable({ ...o, input: userPath(o.input) }), o, reporter.progress);
+    } finally {
+      reporter.finish();
+    }
     out(o.json ? JSON.stringify(result) : formatSummary(result, o));
     if (result.health.verdict === "refused") {
       err(`fit: refused: ${result.health.findings.map((f) => f.message).join(" ")}`);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { type FitCliResult, parseFitArgs, runFitCli } from "./fit_cli.ts";
+import { type FitCliResult, LARGE_FIT, parseFitArgs, progressReporter, runFitCli } from "./fit_cli.ts";
 import { evaluateLaw } from "../scaling/law.ts";
 
 const dir = await Deno.makeTempDir();
@@ -93,11 +93,8 @@ Deno.test("fit: bad input names file, line and field (exit 1); bad usage exits 2
   r = await run(["--help"]);
   assert.equal(r.code, 0);
   assert.match(r.out.join(""), /usage: deno task fit/);
-  assert.deepEqual(parseFitArgs(["--input", "f", "--x", "w,d,t", "--loss", "l"])!.grid, {
-    kind: "random",
-    starts: 1000,
-    seed: 0,
-  });
+  // More than two variables: variable projection (the full grid's exponents; 135,000 starts would be slow).
+  assert.equal(parseFitArgs(["--input", "f", "--x", "w,d,t", "--loss", "l"])!.grid, "projection");
   assert.equal(parseFitArgs(["--input", "f", "--x", "n,d", "--loss", "l"])!.grid, "gemstones");
 });
 
@@ -219,6 +216,72 @@ Deno.test("fit --holdout-top: held-out rows are predicted by the generating law"
   ) as FitCliResult;
   assert.deepEqual(by.backtest!.heldOut.map((h) => h.row), [22, 23]);
   for (const h of by.backtest!.heldOut) assert.equal(typeof h.inside, "boolean");
+});
+
+Deno.test("fit: a full grid too large for its table runs as variable projection and recovers the law", async () => {
+  // 5,000 rows: 4,500 starts x 5,000 rows > LARGE_FIT, so --grid gemstones runs as projection.
+  const big = ["params,tokens,loss"];
+  for (let i = 0; i < 5000; i++) {
+    const n = 5e7 * Math.pow(40, (i % 50) / 49), d = 1e9 * Math.pow(100, Math.floor(i / 50) / 99);
+    big.push(`${n},${d},${evaluateLaw(LAW, { params: n, tokens: d })}`);
+  }
+  assert.ok(4500 * 5000 > LARGE_FIT);
+  const path = `${dir}/big.csv`;
+  await Deno.writeTextFile(path, big.join("\n") + "\n");
+  const { code, out } = await run([
+    "--input",
+    path,
+    "--x",
+    "params,tokens",
+    "--loss",
+    "loss",
+    "--grid",
+    "gemstones",
+    "--json",
+  ]);
+  assert.equal(code, 0);
+  const r = JSON.parse(out[0]) as FitCliResult;
+  assert.equal(r.grid.kind, "projection");
+  assert.equal(r.starts, 101 * 101); // exponents 0, 0.02, …, 2
+  assert.ok(
+    Math.abs(r.E / 1.8 - 1) < 1e-6 && Math.abs(r.terms[0].alpha - 0.34) < 1e-6,
+    JSON.stringify(r.terms),
+  );
+  assert.ok(Math.abs(r.terms[1].alpha - 0.28) < 1e-6);
+  // The small table keeps the full grid; --grid projection asks for projection; eq2's default is projection.
+  const small = await run(["--input", CSV, "--x", "params,tokens", "--loss", "loss", "--grid", "projection"]);
+  assert.equal(small.code, 0);
+  assert.match(small.out[0], /variable projection: 10201 exponent cells, \d+ grid minima polished/);
+  assert.equal(parseFitArgs(["--input", CSV, "--law", "eq2", "--loss", "loss"])?.grid, "projection");
+  assert.equal(parseFitArgs(["--input", CSV, "--x", "a,b,c", "--loss", "loss"])?.grid, "projection");
+});
+
+Deno.test("fit progress: redrawn on a terminal with the time left; on a pipe only after 10 s, whole lines, every 30 s", () => {
+  let t = 0;
+  const tty: string[] = [];
+  const a = progressReporter((s) => tty.push(s), true, () => t);
+  t = 1000;
+  a.progress("grid", 100, 400); // 1 s for a quarter: 3 s left
+  t = 1100;
+  a.progress("grid", 110, 400); // within 250 ms of the last line: not drawn
+  t = 2000;
+  a.progress("polish", 1, 4);
+  a.finish();
+  assert.deepEqual(tty, [
+    "\rfit: exponent grid 25% (100 of 400 cells), about 3 s left",
+    "\rfit: polishing grid minimum 1 of 4, about 0 s left".padEnd(58),
+    `\r${" ".repeat(50)}\r`,
+  ]);
+  t = 0;
+  const pipe: string[] = [];
+  const b = progressReporter((s) => pipe.push(s), false, () => t);
+  for (t = 0; t <= 70000; t += 1000) b.progress("grid", t / 1000, 100);
+  b.finish();
+  assert.deepEqual(pipe, [
+    "fit: exponent grid 10% (10 of 100 cells), about 1 min 30 s left\n",
+    "fit: exponent grid 40% (40 of 100 cells), about 1 min 00 s left\n",
+    "fit: exponent grid 70% (70 of 100 cells), about 30 s left\n",
+  ]);
 });
 
 Deno.test({

@@ -3,7 +3,7 @@
  * a copy of the project with an empty cache, then again, then `deno task status`.
  *
  * Asserts what the README promises: the report of the default variant is published with its figures (the
- * paper's Figures 2-24, Figure 7 twice, and the tornado S1) and fit records, the second run recomputes nothing,
+ * paper's Figures 2-24, Figure 7 twice, the tornado S1 and the identifiability figure S2) and fit records, the second run recomputes nothing,
  * and status says every stage is cached.
  */
 import assert from "node:assert/strict";
@@ -63,15 +63,17 @@ Deno.test({
       const html = await Deno.readTextFile(`${report}/index.html`);
       assert.match(html, /<svg/); // figures inlined (the browser test checks they draw, offline)
       const pngs = [...Deno.readDirSync(`${report}/figures`)].filter((e) => e.name.endsWith(".png"));
-      // The paper's Figures 2-24, with 7 twice (measured and law-based), and our sensitivity tornado S1;
+      // The paper's Figures 2-24, with 7 twice (measured and law-based), our sensitivity tornado S1 and the
+      // identifiability figure S2;
       // Perceiver AR has its own report.
       const want = [
         ...Array.from({ length: 23 }, (_, i) => `fig${String(i + 2).padStart(2, "0")}-`),
         "fig07-",
         "S1-",
+        "S2-",
       ];
       assert.deepEqual(
-        pngs.map((e) => e.name.replace(/^(fig\d\d-|S1-).*/, "$1")).sort(),
+        pngs.map((e) => e.name.replace(/^(fig\d\d-|S\d-).*/, "$1")).sort(),
         want.sort(),
         pngs.map((e) => e.name).join(", "),
       );

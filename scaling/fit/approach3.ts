@@ -9,6 +9,7 @@ import type { AdditiveLaw } from "../law.ts";
 import { fitStarts } from "./grid.ts";
 import { lbfgsMinimize } from "./lbfgs.ts";
 import { fitObjective, type LogData, prepareLogData, startLbfgsOptions } from "./objective.ts";
+import { projectionSettings, runProjection } from "./projection.ts";
 import { polishScreen, runScreenSlice, screenSettings } from "./screen.ts";
 import type { Approach3Fit, Approach3Options, Approach3Settings, FitPoint, InitGrid } from "./types.ts";
 
@@ -228,6 +229,7 @@ export function finishApproach3(
 export function fitApproach3(points: readonly FitPoint[], options: Approach3Options): Approach3Fit {
   const settings = approach3Settings(options);
   const data = prepareLogData(points, options.variables, "fitApproach3");
+  if (options.projection) return fitProjection(points, data, settings, options);
   const extra = options.extraStarts ?? [];
   const starts = fitStarts(settings.grid, data.k, extra).count;
   if (settings.screen !== undefined) {
@@ -237,4 +239,29 @@ export function fitApproach3(points: readonly FitPoint[], options: Approach3Opti
   }
   const summary = runStartSlice(data, settings, extra, 0, starts);
   return finishApproach3(points, options.variables, settings, starts, summary);
+}
+
+/**
+ * The variable projection fit of prepared points (projection.ts): the exponent grid replaces the start
+ * grid; the record's `starts` counts the grid's cells and `settings.grid` is not used.
+ */
+function fitProjection(
+  points: readonly FitPoint[],
+  data: LogData,
+  base: Approach3Settings,
+  options: Approach3Options,
+): Approach3Fit {
+  const { screen: _screen, ...rest } = base;
+  const settings: Approach3Settings = {
+    ...rest,
+    projection: projectionSettings(options.projection as true, data.k, data.n),
+  };
+  const { summary, report, cells } = runProjection(
+    data,
+    settings,
+    options.variables,
+    nearThreshold,
+    options.progress,
+  );
+  return { ...finishApproach3(points, options.variables, settings, cells, summary), projection: report };
 }

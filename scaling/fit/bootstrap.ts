@@ -97,6 +97,8 @@ export function bootstrapApproach3(
     const refit = fitApproach3(sample, {
       ...options,
       grid: { kind: "lhs", starts: Math.max(1, localStarts), seed },
+      projection: undefined, // a resample starts from the full-data optimum: local starts suffice
+      progress: undefined,
       extraStarts: [fit.theta],
     });
     laws.push(refit.law);

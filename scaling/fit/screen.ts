@@ -119,6 +119,77 @@ export function mergeScreenSummaries(parts: readonly ScreenSummary[], candidates
   };
 }
 
+/** A polished candidate: its record and its rank among the candidates before the polish (0 = lowest). */
+export interface PolishedCandidate {
+  /** The record at the bottom of the candidate's basin. */
+  readonly rec: RunRecord;
+  /** Rank of the candidate before the polish. */
+  readonly rank: number;
+}
+
+/**
+ * Polishes each kept record (fresh L-BFGS rounds with `polish`'s tolerances until a round lowers the
+ * objective no more); returns the polished records sorted by (objective, index) and the iterations used.
+ * `onPolished` is called with the number done after each.
+ */
+export function polishCandidates(
+  data: LogData,
+  settings: Approach3Settings,
+  polish: ScreenSettings["polish"],
+  kept: readonly RunRecord[],
+  onPolished?: (done: number) => void,
+): { polished: PolishedCandidate[]; iterations: number } {
+  const f = fitObjective(data, settings);
+  let iterations = 0;
+  const polished: PolishedCandidate[] = [];
+  kept.forEach((start, rank) => {
+    let x: Float64Array = Float64Array.from(start.theta);
+    let value = start.objective, gradientNorm = start.gradientNorm;
+    for (let round = 0; round < polish.rounds; round++) {
+      const r = lbfgsMinimize(f, x, {
+        memory: settings.memory,
+        maxIterations: polish.maxIterations,
+        gradientTolerance: polish.tolerance,
+        relativeTolerance: polish.relativeTolerance,
+      });
+      iterations += r.iterations;
+      if (!(r.value < value)) break;
+      x = r.x;
+      value = r.value;
+      gradientNorm = r.gradientNorm;
+    }
+    polished.push({
+      rec: { objective: value, index: start.index, theta: Array.from(x), gradientNorm },
+      rank,
+    });
+    onPolished?.(rank + 1);
+  });
+  polished.sort((a, b) => order(a.rec, b.rec));
+  return { polished, iterations };
+}
+
+/**
+ * The start summary of polished candidates (each "converged": a fresh L-BFGS round no longer lowers it)
+ * for `finishApproach3`, with how many reached the best (within AT_BEST_RELATIVE).
+ */
+export function polishedSummary(
+  polished: readonly PolishedCandidate[],
+  nearThreshold: (best: number) => number,
+): { summary: StartSummary; atBest: number } {
+  const recs = polished.map((p) => p.rec);
+  const best = recs.length > 0 ? recs[0].objective : NaN;
+  const th = nearThreshold(best);
+  return {
+    summary: {
+      converged: recs.length,
+      top: recs.slice(0, 5),
+      near: recs.filter((r) => r.objective <= th).sort((a, b) => a.index - b.index),
+      fallback: recs.length > 0 ? recs[0] : null,
+    },
+    atBest: recs.filter((r) => r.objective - best <= AT_BEST_RELATIVE * Math.abs(best)).length,
+  };
+}
+
 /**
  * Polishes every kept endpoint of a merged screen; returns the start summary of the polished runs (each
  * "converged": a fresh L-BFGS round no longer lowers it) for `finishApproach3`, and the screen report.
@@ -131,48 +202,16 @@ export function polishScreen(
 ): { summary: StartSummary; report: ScreenReport } {
   const s = settings.screen;
   if (s === undefined) throw new Error("polishScreen: the settings have no screen");
-  const f = fitObjective(data, settings);
-  let iterations = 0;
-  const polished: { rec: RunRecord; rank: number }[] = [];
-  screen.kept.forEach((start, rank) => {
-    let x: Float64Array = Float64Array.from(start.theta);
-    let value = start.objective, gradientNorm = start.gradientNorm;
-    for (let round = 0; round < s.polish.rounds; round++) {
-      const r = lbfgsMinimize(f, x, {
-        memory: settings.memory,
-        maxIterations: s.polish.maxIterations,
-        gradientTolerance: s.polish.tolerance,
-        relativeTolerance: s.polish.relativeTolerance,
-      });
-      iterations += r.iterations;
-      if (!(r.value < value)) break;
-      x = r.x;
-      value = r.value;
-      gradientNorm = r.gradientNorm;
-    }
-    polished.push({
-      rec: { objective: value, index: start.index, theta: Array.from(x), gradientNorm },
-      rank,
-    });
-  });
-  polished.sort((a, b) => order(a.rec, b.rec));
-  const recs = polished.map((p) => p.rec);
-  const best = recs.length > 0 ? recs[0].objective : NaN;
-  const th = nearThreshold(best);
-  const summary: StartSummary = {
-    converged: recs.length,
-    top: recs.slice(0, 5),
-    near: recs.filter((r) => r.objective <= th).sort((a, b) => a.index - b.index),
-    fallback: recs.length > 0 ? recs[0] : null,
-  };
+  const { polished, iterations } = polishCandidates(data, settings, s.polish, screen.kept);
+  const { summary, atBest } = polishedSummary(polished, nearThreshold);
   const report: ScreenReport = {
     screened: screen.screened,
     finite: screen.finite,
     convergedInScreen: screen.converged,
-    polished: recs.length,
-    atBest: recs.filter((r) => r.objective - best <= AT_BEST_RELATIVE * Math.abs(best)).length,
+    polished: polished.length,
+    atBest,
     bestScreenRank: polished.length > 0 ? polished[0].rank : -1,
-    bestStart: recs.length > 0 ? recs[0].index : -1,
+    bestStart: polished.length > 0 ? polished[0].rec.index : -1,
     screenIterations: screen.iterations,
     polishIterations: iterations,
   };

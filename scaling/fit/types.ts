@@ -75,6 +75,95 @@ export interface Approach3Options {
    * then reports `screen`. `true` takes the defaults.
    */
   readonly screen?: boolean | ScreenOptions;
+  /**
+   * Variable projection (see projection.ts): an exhaustive grid over the exponents with the coefficients
+   * solved by non-negative least squares, then the best grid minima polished with L-BFGS; the fit then
+   * reports `projection` (with the profile objective over the exponents). `true` takes the defaults.
+   * Replaces `grid` and `screen`.
+   */
+  readonly projection?: boolean | ProjectionOptions;
+  /**
+   * Called now and then with the phase and its work done and total (the grid's cells, about 200 calls;
+   * then the candidates polished), for a progress line; not part of the settings or the result.
+   */
+  readonly progress?: FitProgress;
+}
+
+/** A progress callback of a fit: the phase ("grid" or "polish"), the work done in it and its total. */
+export type FitProgress = (phase: "grid" | "polish", done: number, total: number) => void;
+
+/** Options of the variable projection search (projection.ts). */
+export interface ProjectionOptions {
+  /** Lowest exponent of the grid (default 0). */
+  readonly lo?: number;
+  /** Highest exponent of the grid (default 2, as the authors' main grid; their grid-size study goes to 2.5). */
+  readonly hi?: number;
+  /**
+   * Spacing of the exponent grid (default: the finest of 0.02, 0.05, 0.1, 0.25 whose cells × points stay
+   * within the budget, see `PROJECTION_BUDGET`).
+   */
+  readonly step?: number;
+  /** How many of the lowest grid-local minima are polished (default 8). */
+  readonly candidates?: number;
+}
+
+/** The resolved variable projection settings. */
+export interface ProjectionSettings {
+  /** Lowest exponent of the grid. */
+  readonly lo: number;
+  /** Highest exponent of the grid. */
+  readonly hi: number;
+  /** Spacing of the exponent grid. */
+  readonly step: number;
+  /** Exponent values per variable ((hi − lo)/step + 1). */
+  readonly values: number;
+  /** Number of lowest grid-local minima polished. */
+  readonly candidates: number;
+  /** Polish: fresh L-BFGS rounds from each candidate until a round lowers the objective no more. */
+  readonly polish: ScreenSettings["polish"];
+}
+
+/** The profile objective over the exponents: the lowest cell objective per exponent and per pair of exponents. */
+export interface ProjectionProfile {
+  /** The grid's exponent values (the same for every variable). */
+  readonly exponents: readonly number[];
+  /** Per variable (law order): the lowest cell objective at each exponent value (min over the other exponents). */
+  readonly marginal: readonly (readonly number[])[];
+  /**
+   * Per pair of variables (i < j, in law order): the lowest cell objective at each (α_i, α_j), row-major with
+   * α_i the row (min over the other exponents; for two variables this is the whole grid).
+   */
+  readonly pairs: readonly {
+    readonly variables: readonly [string, string];
+    readonly values: readonly number[];
+  }[];
+}
+
+/** What the variable projection search did, as stored in the fit. */
+export interface ProjectionReport {
+  /** Exponent cells evaluated (values^k). */
+  readonly cells: number;
+  /** Cells whose objective is finite. */
+  readonly finite: number;
+  /** Cells lower than every neighbour along each exponent axis. */
+  readonly localMinima: number;
+  /** Candidates polished. */
+  readonly polished: number;
+  /** Polished candidates within 1e-9 relative of the best polished objective. */
+  readonly atBest: number;
+  /** Rank (0 = lowest cell objective) among the polished candidates of the one that gave the best. */
+  readonly bestCandidateRank: number;
+  /** Exponents of that candidate's cell (law order). */
+  readonly bestCell: readonly number[];
+  /** The lowest cell objective (the Huber objective at that cell's least-squares coefficients). */
+  readonly bestCellObjective: number;
+  /** L-BFGS iterations in the polish, over all candidates. */
+  readonly polishIterations: number;
+  /**
+   * The profile objective: the fit's objective at each cell's non-negative least-squares coefficients (an
+   * upper bound of the minimum over the coefficients), reduced to one and two exponents.
+   */
+  readonly profile: ProjectionProfile;
 }
 
 /** Options of the screen-and-polish search (screen.ts). */
@@ -146,6 +235,8 @@ export interface Approach3Settings {
   readonly relativeFloor?: number;
   /** Screen-and-polish settings (present only when the fit was screened). */
   readonly screen?: ScreenSettings;
+  /** Variable projection settings (present only when the fit used it). */
+  readonly projection?: ProjectionSettings;
 }
 
 /** Result of `fitApproach3`. */
@@ -178,6 +269,11 @@ export interface Approach3Fit {
    * the polished candidates, not the starts.
    */
   readonly screen?: ScreenReport;
+  /**
+   * Only for variable projection fits: the grid, the polish and the profile objective. `starts` then counts
+   * the grid's cells, `converged` and `flatness` the polished candidates.
+   */
+  readonly projection?: ProjectionReport;
   /** What was fitted. */
   readonly inputs: {
     /** Number of points. */

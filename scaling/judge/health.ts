@@ -369,7 +369,9 @@ export function judgeApproach3(
   const worst = spreads.reduce((a, b) => (b.s > a.s ? b : a), { v: "", s: 0 });
   // A second start within the relative band, or within an absolute floor of a near-exact fit, agrees.
   const [best, second] = fit.flatness.bestObjectives;
-  const agreed = second !== undefined && second - best <= L.objectiveFloor * points.length;
+  // A variable projection fit whose exponent grid has a single local minimum has one basin to agree on.
+  const agreed = (second !== undefined && second - best <= L.objectiveFloor * points.length) ||
+    (fit.projection !== undefined && fit.projection.localMinima <= 1);
   if (fit.flatness.nearBest < 2 && !agreed && fit.starts >= L.startsForAgreement && fit.converged > 0) {
     findings.push({
       code: "starts_disagree",

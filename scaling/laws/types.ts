@@ -18,8 +18,12 @@ export type Checkpoint = Readonly<Record<CheckpointVariable, number>>;
 export interface LawFitDefaults {
   /** Huber delta on ln-loss residuals (the variant's delta replaces it in the pipeline). */
   readonly huberDelta: number;
-  /** Start grid: the full Gemstones grid or a seeded random/LHS subset of its box. */
-  readonly grid: InitGrid;
+  /**
+   * Start grid: the full Gemstones grid or a seeded random/LHS subset of its box; or "projection", the
+   * variable projection search (scaling/fit/projection.ts: an exponent grid with the coefficients solved,
+   * its best minima polished), which covers the exponents of the full grid without its starts.
+   */
+  readonly grid: InitGrid | "projection";
   /** Bootstrap resamples over runs (0 disables). */
   readonly bootstrapSamples: number;
   /** Bootstrap seed (any integer). */
