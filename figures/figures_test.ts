@@ -24,6 +24,8 @@ import { diffStage } from "../stages/diff.ts";
 import { PARAM_CONVENTIONS } from "../stages/collect.ts";
 import { GEMSTONES_SHAPE_DEFAULTS } from "../scaling/count/shape.ts";
 import { AUTHORS_OVERTRAINING_BUDGETS } from "../scaling/prescribe/overtraining.ts";
+import { AUTHORS_FIT_LABEL, EXPONENT_TOLERANCE } from "./specs/authors_fit.ts";
+import { OUR_FIT_LABEL } from "./specs/overtraining.ts";
 
 const VARIANTS = ["paper", "no_embeds", "cooldown"];
 let fixture: Fixture | undefined;
@@ -229,7 +231,9 @@ Deno.test("report figures from the real data", async (t) => {
 
     await t.step("figure 8: tokens ×√f at the authors' four budgets, one panel each", () => {
       const f8 = fig(figures, "8");
-      const curves = dataset(f8, "curves") as { flops: number; factor: number; tokens: number }[];
+      const curves =
+        (dataset(f8, "curves") as { law: string; flops: number; factor: number; tokens: number }[])
+          .filter((c) => c.law === OUR_FIT_LABEL);
       const budgets = [...new Set(curves.map((c) => c.flops))];
       assert.deepEqual(budgets, [...AUTHORS_OVERTRAINING_BUDGETS].filter((b) => budgets.includes(b)));
       assert.ok(budgets.length >= 3, `${budgets.length} panels`);
@@ -239,6 +243,28 @@ Deno.test("report figures from the real data", async (t) => {
           assert.ok(Math.abs(c.tokens / at1.tokens / Math.sqrt(c.factor) - 1) < 1e-9, `${b} f=${c.factor}`);
         }
       }
+    });
+
+    await t.step("figures 8 and 7 (law view) hold the authors' stored Eq. 2 law of hot beside ours", () => {
+      const a8 = inputs.overtraining.authors, a7 = inputs.overspend.authors;
+      assert.equal(
+        a8?.path,
+        "data/gemstones/parameters_delta-4/approach_3_width_depth_parameters_grid_search_0_hot.json",
+      );
+      assert.ok(a8.exponentGap > EXPONENT_TOLERANCE, `a fixture fit of 12 starts differs: ${a8.exponentGap}`);
+      const theirs = dataset(fig(figures, "8"), "curves").filter((r) => r.law === AUTHORS_FIT_LABEL);
+      assert.deepEqual(
+        theirs.map((r) => [r.flops, r.factor, r.loss]),
+        a8.curves.flatMap((c) => c.points.map((p) => [c.flops, p.factor, p.loss])),
+      );
+      const law = figures.find((f) => f.name === "overspend-law")!;
+      const cells = dataset(law, "overspend").filter((r) => r.law === AUTHORS_FIT_LABEL);
+      assert.equal(cells.length, a7?.rows.length);
+      for (const c of dataset(law, "overspend")) {
+        assert.ok(Object.values(c).every((v) => v !== null), c.model as string);
+      }
+      assert.match(fig(figures, "8").caption, /authors' stored fit .*grid_search_0_hot\.json/);
+      assert.match(law.caption, /authors' stored fit .*grid_search_0_hot\.json/);
     });
 
     await t.step(

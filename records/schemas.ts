@@ -481,10 +481,8 @@ export interface PrescriptionsRecord {
   readonly authors?: readonly AuthorsPrescriptions[];
 }
 
-/** The prescriptions of one authors' stored law beside ours (in a {@link PrescriptionsRecord}). */
-export interface AuthorsPrescriptions {
-  /** Law form. */
-  readonly form: LawForm;
+/** One authors' stored law beside ours: where it was read, both objectives and how far the exponents are. */
+export interface AuthorsLawBeside {
   /** Repository path of the authors' parameters file. */
   readonly path: string;
   /** Their Huber objective. */
@@ -493,6 +491,12 @@ export interface AuthorsPrescriptions {
   readonly ourObjective: number;
   /** Largest absolute difference between our exponents and theirs. */
   readonly exponentGap: number;
+}
+
+/** The prescriptions of one authors' stored law beside ours (in a {@link PrescriptionsRecord}). */
+export interface AuthorsPrescriptions extends AuthorsLawBeside {
+  /** Law form. */
+  readonly form: LawForm;
   /** Their law's prescriptions at the same budgets, by the same method and counting as ours. */
   readonly prescriptions: readonly Prescription[];
 }
@@ -525,6 +529,11 @@ export interface OvertrainingRecord {
     /** Factors left out, and why (outside the searched shapes, or on the edge of the authors' box). */
     readonly leftOut: readonly { readonly factor: number; readonly reason: string }[];
   }[];
+  /**
+   * The authors' stored fit of the same form, subset and Huber δ, traced the same way at the same budgets
+   * (their "authors' fit" line, figures/specs/authors_fit.ts); absent where they publish none.
+   */
+  readonly authors?: AuthorsLawBeside & { readonly curves: OvertrainingRecord["curves"] };
 }
 
 /** `overspend.<variant>/overspend.json`: Figure 7, resources overspent by a shape vs the optimum. */
@@ -568,6 +577,11 @@ export interface OverspendRecord {
    * `measuredOverspend`), one row per checkpoint at the token count compared.
    */
   readonly measured: MeasuredOverspendRecord;
+  /**
+   * The authors' stored fit of the same form, subset and Huber δ, asked the same question at the same target
+   * losses (their "authors' fit" cells, figures/specs/authors_fit.ts); absent where they publish none.
+   */
+  readonly authors?: AuthorsLawBeside & { readonly rows: OverspendRecord["rows"] };
 }
 
 /** The measured overspend of {@link OverspendRecord}: checkpoints at about one token count against their frontier. */

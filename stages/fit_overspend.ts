@@ -9,7 +9,8 @@
  * the checkpoints of the dense selection (`select_approach1.<variant>`; `hot_100b+_477` for over_100b) at
  * 299-301B tokens, each against the frontier checkpoint (lower convex hull) of nearest loss, in FLOPs and in
  * GPU-hours. Where no checkpoint falls in that window (other subsets, own runs) each run's last checkpoint
- * is compared instead, and the record says so (`tokensRange: null`).
+ * is compared instead, and the record says so (`tokensRange: null`). Beside the law view, `authors`: the
+ * authors' stored Eq. 2 fit of the same subset and Huber δ asked the same question at the same target losses.
  * @module
  */
 import type { Params, Stage } from "../pipeline/stage.ts";
@@ -18,6 +19,8 @@ import type { ShapeSpec } from "../scaling/count/shape.ts";
 import { measuredOverspend, overspendGrid } from "../scaling/prescribe/overspend.ts";
 import { countingOf } from "../scaling/count/conventions.ts";
 import { fittedLawOf, selectedRowsOf, writeJson } from "./fit_common.ts";
+import { authorsLawOnOurs } from "./authors_law.ts";
+import { AUTHORS_PARAMETER_DIRS } from "../records/importers/authors_parameters.ts";
 import {
   type LawForm,
   type MeasuredOverspendRecord,
@@ -44,6 +47,8 @@ export type OverspendParams = {
   measuredSelect: string;
   /** Token window [lo, hi] of the measured comparison (the authors': 299e9-301e9). */
   measuredTokens: number[];
+  /** Repository path of the authors' stored fit of `form` on the same subset and δ, asked beside ours ("": none). */
+  authorsLaw: string;
 };
 
 /** The authors' token window of Figure 7: the checkpoints at 300B tokens (±1B). */
@@ -114,7 +119,7 @@ function finiteOrNull(x: number | undefined): number | null {
 export function overspendRecord(
   law: AdditiveLaw,
   rows: readonly SelectedRow[],
-  p: Omit<OverspendParams, "measuredSelect" | "measuredTokens">,
+  p: Omit<OverspendParams, "measuredSelect" | "measuredTokens" | "authorsLaw">,
   measuredRows: readonly SelectedRow[] = rows,
   measuredTokens: readonly [number, number] = MEASURED_TOKENS,
 ): OverspendRecord {
@@ -185,13 +190,15 @@ export function overspendRecord(
 
 /**
  * Returns the overspend stage of `variant` (id `overspend.<variant>`, depends on its Eq. 2 fit and selection,
- * and on `measuredSelect`, the selection of the measured comparison, default the same selection).
+ * and on `measuredSelect`, the selection of the measured comparison, default the same selection); with
+ * `authorsLaw` (a repository path) it asks the authors' stored fit the same question beside ours.
  */
 export function overspendStage(
   variant: string,
   v: VariantSettings,
   form: LawForm = "eq2",
   measuredSelect: string = stageId("select", variant),
+  authorsLaw = "",
 ): Stage<OverspendParams & Params> {
   return {
     name: "overspend",
@@ -206,18 +213,29 @@ export function overspendStage(
       targets: 6,
       measuredSelect,
       measuredTokens: [...MEASURED_TOKENS],
+      authorsLaw,
     },
-    inputs: [],
+    // The authors' stored fit it asks beside ours is read from the repository.
+    inputs: authorsLaw === "" ? [] : [...AUTHORS_PARAMETER_DIRS],
     outputs: ["overspend.json"],
     async run(ctx) {
-      const law = await fittedLawOf(ctx.deps, ctx.params.variant, ctx.params.form);
-      const rows = await selectedRowsOf(ctx.deps, ctx.params.variant);
-      const measured = await selectedRowsOf(ctx.deps, ctx.params.variant, ctx.params.measuredSelect);
+      const { variant, form } = ctx.params;
+      const law = await fittedLawOf(ctx.deps, variant, form);
+      const rows = await selectedRowsOf(ctx.deps, variant);
+      const measured = await selectedRowsOf(ctx.deps, variant, ctx.params.measuredSelect);
       const [lo, hi] = ctx.params.measuredTokens;
+      const record = overspendRecord(law, rows, ctx.params, measured, [lo, hi]);
+      const theirs = await authorsLawOnOurs(ctx.params.authorsLaw, ctx.root, ctx.deps, variant, form);
       await writeJson(
         ctx.outDir,
         "overspend.json",
-        overspendRecord(law, rows, ctx.params, measured, [lo, hi]),
+        theirs === null ? record : {
+          ...record,
+          authors: {
+            ...theirs.beside,
+            rows: overspendRecord(theirs.law, rows, ctx.params, measured, [lo, hi]).rows,
+          },
+        },
       );
     },
   };

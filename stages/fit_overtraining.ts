@@ -2,8 +2,9 @@
  * The `overtraining.<variant>` stage (seed 002 Figure 8): at the authors' four FLOP budgets, the loss the
  * Eq. 2 law predicts when training on √factor × the compute-optimal tokens (with the model that spends the
  * same budget), for factors 1/16 … 16, as plotters/overtrained_single_parabola.py. Points on the edge of
- * the authors' box (width ≤ 257 or depth ≤ 2) are left out, as theirs are. Output: `overtraining.json`
- * ({@link OvertrainingRecord}).
+ * the authors' box (width ≤ 257 or depth ≤ 2) are left out, as theirs are. Beside it, `authors`: the
+ * authors' stored Eq. 2 fit of the same subset and Huber δ traced the same way (their "authors' fit" line).
+ * Output: `overtraining.json` ({@link OvertrainingRecord}).
  * @module
  */
 import type { Params, Stage } from "../pipeline/stage.ts";
@@ -15,6 +16,8 @@ import {
 import type { AdditiveLaw } from "../scaling/law.ts";
 import { countingOf } from "../scaling/count/conventions.ts";
 import { fittedLawOf, writeJson } from "./fit_common.ts";
+import { authorsLawOnOurs } from "./authors_law.ts";
+import { AUTHORS_PARAMETER_DIRS } from "../records/importers/authors_parameters.ts";
 import { type LawForm, type OvertrainingRecord, stageId } from "../records/schemas.ts";
 import type { VariantSettings } from "./variants.ts";
 
@@ -32,6 +35,8 @@ export type OvertrainingParams = {
   budgets: number[];
   /** Overtraining factors f (tokens are √f × the optimal tokens). */
   factors: number[];
+  /** Repository path of the authors' stored fit of `form` on the same subset and δ, traced beside ours ("": none). */
+  authorsLaw: string;
 };
 
 /**
@@ -41,7 +46,10 @@ export type OvertrainingParams = {
 export const OVERTRAINING_EDGE = { width: 257, depth: 2 } as const;
 
 /** Returns the overtraining record of `law` under `p`. */
-export function overtrainingRecord(law: AdditiveLaw, p: OvertrainingParams): OvertrainingRecord {
+export function overtrainingRecord(
+  law: AdditiveLaw,
+  p: Omit<OvertrainingParams, "authorsLaw">,
+): OvertrainingRecord {
   const counting = countingOf(p.paramsConvention, p.flopsCounter);
   return {
     kind: "overtraining",
@@ -85,11 +93,15 @@ export function overtrainingRecord(law: AdditiveLaw, p: OvertrainingParams): Ove
   };
 }
 
-/** Returns the overtraining stage of `variant` (id `overtraining.<variant>`, depends on its Eq. 2 fit). */
+/**
+ * Returns the overtraining stage of `variant` (id `overtraining.<variant>`, depends on its Eq. 2 fit); with
+ * `authorsLaw` (a repository path) it traces the authors' stored fit beside ours.
+ */
 export function overtrainingStage(
   variant: string,
   v: VariantSettings,
   form: LawForm = "eq2",
+  authorsLaw = "",
 ): Stage<OvertrainingParams & Params> {
   return {
     name: "overtraining",
@@ -103,12 +115,23 @@ export function overtrainingStage(
       flopsCounter: v.flopsCounter,
       budgets: [...AUTHORS_OVERTRAINING_BUDGETS],
       factors: [...OVERTRAINING_FACTORS],
+      authorsLaw,
     },
-    inputs: [],
+    // The authors' stored fit it traces beside ours is read from the repository.
+    inputs: authorsLaw === "" ? [] : [...AUTHORS_PARAMETER_DIRS],
     outputs: ["overtraining.json"],
     async run(ctx) {
-      const law = await fittedLawOf(ctx.deps, ctx.params.variant, ctx.params.form);
-      await writeJson(ctx.outDir, "overtraining.json", overtrainingRecord(law, ctx.params));
+      const { variant, form } = ctx.params;
+      const record = overtrainingRecord(await fittedLawOf(ctx.deps, variant, form), ctx.params);
+      const theirs = await authorsLawOnOurs(ctx.params.authorsLaw, ctx.root, ctx.deps, variant, form);
+      await writeJson(
+        ctx.outDir,
+        "overtraining.json",
+        theirs === null ? record : {
+          ...record,
+          authors: { ...theirs.beside, curves: overtrainingRecord(theirs.law, ctx.params).curves },
+        },
+      );
     },
   };
 }

@@ -11,15 +11,13 @@ import { countingOf } from "../scaling/count/conventions.ts";
 import { fittedLawOf, writeJson } from "./fit_common.ts";
 import type { AdditiveLaw } from "../scaling/law.ts";
 import {
-  type Approach3Record,
   type AuthorsPrescriptions,
   type LawForm,
   type PrescriptionsRecord,
-  readRecord,
   stageId,
 } from "../records/schemas.ts";
-import { AUTHORS_PARAMETER_DIRS, readAuthorsApproach3 } from "../records/importers/authors_parameters.ts";
-import { exists } from "../util/fs.ts";
+import { AUTHORS_PARAMETER_DIRS } from "../records/importers/authors_parameters.ts";
+import { authorsLawOnOurs } from "./authors_law.ts";
 import type { VariantSettings } from "./variants.ts";
 import { logSpace } from "../scaling/logspace.ts";
 
@@ -114,28 +112,11 @@ async function authorsPrescriptions(
 ): Promise<AuthorsPrescriptions[]> {
   const out: AuthorsPrescriptions[] = [];
   for (const [form, path] of Object.entries(p.authorsLaws) as [LawForm, string][]) {
-    if (!p.forms.includes(form) || !await exists(`${root}/${path}`)) continue;
-    const theirs = await readAuthorsApproach3(`${root}/${path}`);
-    const ours = await readRecord<Approach3Record>(
-      `${deps[stageId(`approach3_${form}`, p.variant)]}/fit.json`,
-      "approach3",
-    );
-    if (theirs.A.length !== ours.terms.length) {
-      throw new Error(`${path}: ${theirs.A.length} terms, but our ${form} fit has ${ours.terms.length}`);
-    }
-    const law: AdditiveLaw = {
-      E: theirs.E,
-      terms: ours.terms.map((t, i) => ({ variable: t.variable, A: theirs.A[i], alpha: theirs.alpha[i] })),
-    };
-    const prescribed = prescriptionsRecord({ [form]: law }, { ...p, forms: [form] }).forms[0];
-    out.push({
-      form,
-      path,
-      objective: theirs.objective,
-      ourObjective: ours.objective,
-      exponentGap: Math.max(...ours.terms.map((t, i) => Math.abs(t.alpha - theirs.alpha[i]))),
-      prescriptions: prescribed.prescriptions,
-    });
+    if (!p.forms.includes(form)) continue;
+    const theirs = await authorsLawOnOurs(path, root, deps, p.variant, form);
+    if (theirs === null) continue;
+    const prescribed = prescriptionsRecord({ [form]: theirs.law }, { ...p, forms: [form] }).forms[0];
+    out.push({ form, ...theirs.beside, prescriptions: prescribed.prescriptions });
   }
   return out;
 }

@@ -72,6 +72,17 @@ Deno.test("the paper graph names the authors' counterpart of each law it draws (
     eq2: "data/gemstones/parameters_delta-4/approach_3_width_depth_parameters_grid_search_0_hot_100b+.json",
     eq3: "data/gemstones/parameters_delta-4/approach_3_width_depth_grid_search_0_hot_100b+.json",
   });
+  // Figures 8 and 7's law view trace the authors' stored Eq. 2 fit of the same subset and δ beside ours.
+  for (const id of ["overtraining.over_100b", "overspend.over_100b"]) {
+    const stage = stages.find((s) => s.id === id)!;
+    assert.equal(
+      (stage.params as { authorsLaw: string }).authorsLaw,
+      (prescribe.params as {
+        authorsLaws: Record<string, string>;
+      }).authorsLaws.eq2,
+      id,
+    );
+  }
   const relaxed = stages.find((s) => s.id === "prescribe_relaxed.cooldown_huber_1e-3")!;
   assert.deepEqual(
     (relaxed.params as { authorsLaws: Record<string, string> }).authorsLaws.eq2,

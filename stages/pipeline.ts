@@ -175,8 +175,16 @@ export function fitStages(
       : []),
     // Figure 8 (overtraining) and Figure 7 (overspend: measured checkpoints of Approach 1's dense selection
     // against their frontier, and the Eq. 2 law's view).
-    offThread(overtrainingStage, variant, v),
-    offThread(overspendStage, variant, v, "eq2", stageId("select_approach1", variant)),
+    // Each beside the authors' stored Eq. 2 fit of the same subset and δ, where they publish one.
+    offThread(overtrainingStage, variant, v, "eq2", authors(["eq2"]).eq2 ?? ""),
+    offThread(
+      overspendStage,
+      variant,
+      v,
+      "eq2",
+      stageId("select_approach1", variant),
+      authors(["eq2"]).eq2 ?? "",
+    ),
   ];
 }
 
@@ -198,7 +206,7 @@ const CHINCHILLA_POINTS: Readonly<Record<string, string>> = { slim_chinchilla: "
  * Returns the repository path of the authors' stored fit of law `form` on the data of variant settings `s` (its
  * one subset, Huber δ and params convention), or null when `s` fits more than one subset.
  */
-function authorsLawPath(
+export function authorsLawPath(
   s: Pick<VariantSettings, "subsets" | "huberDelta" | "paramsConvention">,
   form: LawForm,
 ): string | null {

@@ -113,7 +113,7 @@ Deno.test("pipeline: every profile's graph and diff graph are well formed", () =
   );
 });
 
-Deno.test("pipeline: changing the Huber delta changes only the parameters of the Approach 3, backtest and prescribe stages", () => {
+Deno.test("pipeline: changing the Huber delta changes only the parameters of the Approach 3, backtest and law-drawing stages", () => {
   const before = fitStages("paper", PAPER, { authors: true });
   const after = fitStages("paper", { ...PAPER, huberDelta: 5e-3 }, { authors: true });
   const changed = before.filter((s, i) => JSON.stringify(s.params) !== JSON.stringify(after[i].params)).map((
@@ -124,8 +124,10 @@ Deno.test("pipeline: changing the Huber delta changes only the parameters of the
     "approach3_eq2.paper",
     "approach3_eq3.paper",
     "backtest.paper",
-    // The authors' stored law it prescribes beside ours is the one of the same δ (none at 5e-3).
+    // The authors' stored law each draws beside ours is the one of the same δ (none at 5e-3).
     "prescribe.paper",
+    "overtraining.paper",
+    "overspend.paper",
   ]);
   // The stages downstream of them (prescribe, overtraining, overspend) depend on them, so they rerun too.
   const downstream = before.filter((s) => s.deps.some((d) => d.startsWith("approach3_"))).map((s) => s.id);

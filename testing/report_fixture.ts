@@ -17,6 +17,8 @@ import { backtestRecord, DEFAULT_HOLDOUT_RUNS } from "../stages/fit_backtest.ts"
 import { AUTHORS_OVERTRAINING_BUDGETS, OVERTRAINING_FACTORS } from "../scaling/prescribe/overtraining.ts";
 import { overtrainingRecord } from "../stages/fit_overtraining.ts";
 import { overspendRecord } from "../stages/fit_overspend.ts";
+import { authorsLawOnOurs } from "../stages/authors_law.ts";
+import { authorsLawPath } from "../stages/pipeline.ts";
 import { DEFAULT_PRESCRIBE, prescriptionsRecord } from "../stages/fit_prescribe.ts";
 import type { AdditiveLaw } from "../scaling/law.ts";
 import { defaultReportDeps, type ReportDeps } from "../figures/inputs.ts";
@@ -147,19 +149,33 @@ export async function buildFixture(
       paramsConvention: v.paramsConvention,
       flopsCounter: v.flopsCounter,
     };
+    const traced = {
+      ...counting,
+      budgets: [...AUTHORS_OVERTRAINING_BUDGETS],
+      factors: [...OVERTRAINING_FACTORS],
+    };
+    // The authors' stored Eq. 2 law of the variant's subset and δ beside ours, as the two stages do.
+    const theirs = await authorsLawOnOurs(authorsLawPath(v, "eq2") ?? "", root, dirs, variant, "eq2");
+    const overtraining = overtrainingRecord(eq2, traced);
     await writeJson(
       await mk(deps.overtraining),
       "overtraining.json",
-      overtrainingRecord(eq2, {
-        ...counting,
-        budgets: [...AUTHORS_OVERTRAINING_BUDGETS],
-        factors: [...OVERTRAINING_FACTORS],
-      }),
+      theirs === null ? overtraining : {
+        ...overtraining,
+        authors: { ...theirs.beside, curves: overtrainingRecord(theirs.law, traced).curves },
+      },
     );
+    const overspend = overspendRecord(eq2, rows, { ...counting, targets: 2 }, longRows);
     await writeJson(
       await mk(deps.overspend),
       "overspend.json",
-      overspendRecord(eq2, rows, { ...counting, targets: 2 }, longRows),
+      theirs === null ? overspend : {
+        ...overspend,
+        authors: {
+          ...theirs.beside,
+          rows: overspendRecord(theirs.law, rows, { ...counting, targets: 2 }, longRows).rows,
+        },
+      },
     );
     // The backtest with the stage's own record function (small LHS grids, like the fits above).
     const lhs = { kind: "lhs" as const, starts, seed: 1 };

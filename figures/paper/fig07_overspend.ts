@@ -13,5 +13,7 @@ export const FIG07 = figureModule({
 export const FIG07_LAW = figureModule({
   paperFigure: "7",
   reads: ["overspend", "widthDepthEq2"],
-  draw: ({ overspend }) => [lawOverspendFigure({ record: overspend, variant: overspend.variant })],
+  draw: ({ overspend, widthDepthEq2 }) => [
+    lawOverspendFigure({ record: overspend, variant: overspend.variant, health: widthDepthEq2.health }),
+  ],
 });

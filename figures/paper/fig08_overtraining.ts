@@ -6,7 +6,12 @@ import { overtrainingFigure } from "../specs/overtraining.ts";
 export const FIG08 = figureModule({
   paperFigure: "8",
   reads: ["overtraining", "widthDepthEq2", "industry"],
-  draw: ({ overtraining, industry }) => [
-    overtrainingFigure({ record: overtraining, industry, variant: overtraining.variant }),
+  draw: ({ overtraining, widthDepthEq2, industry }) => [
+    overtrainingFigure({
+      record: overtraining,
+      industry,
+      variant: overtraining.variant,
+      health: widthDepthEq2.health,
+    }),
   ],
 });

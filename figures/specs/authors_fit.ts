@@ -8,7 +8,12 @@
  * @module
  */
 import type { AuthorsApproach3 } from "../../records/importers/authors_parameters.ts";
-import type { Approach3Record, FitHealth, PrescriptionsRecord } from "../../records/schemas.ts";
+import type {
+  Approach3Record,
+  AuthorsLawBeside,
+  FitHealth,
+  PrescriptionsRecord,
+} from "../../records/schemas.ts";
 import type { PrescriptionSeries } from "./prescriptions.ts";
 import { fmt } from "./common.ts";
 
@@ -164,9 +169,24 @@ export function authorsPrescriptionLine(
   health?: FitHealth,
 ): AuthorsPrescriptionLine | null {
   const a = record.authors?.find((x) => x.form === form);
-  if (a === undefined || !(a.exponentGap > EXPONENT_TOLERANCE)) return null;
+  const sentence = authorsBesideSentence(a, label, health);
+  if (a === undefined || sentence === null) return null;
   return {
     series: { label: `${AUTHORS_FIT_LABEL} (${label})`, prescriptions: a.prescriptions, dashed: true },
-    sentence: authorsFitSentence(label, { objective: a.ourObjective, health }, a, a.exponentGap),
+    sentence,
   };
+}
+
+/**
+ * Returns the {@link authorsFitSentence} of an authors' law a stage computed beside ours (its record's
+ * `authors`), or null where they publish none or their exponents are within {@link EXPONENT_TOLERANCE} of
+ * ours (then the figure draws no authors' line). `health` is our fit's, when the figure reads it.
+ */
+export function authorsBesideSentence(
+  beside: AuthorsLawBeside | undefined,
+  label: string,
+  health?: FitHealth,
+): string | null {
+  if (beside === undefined || !(beside.exponentGap > EXPONENT_TOLERANCE)) return null;
+  return authorsFitSentence(label, { objective: beside.ourObjective, health }, beside, beside.exponentGap);
 }

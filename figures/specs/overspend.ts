@@ -5,11 +5,13 @@
  * starred. The colour scale runs from 0 to the 75th percentile, as the authors', and the three largest values
  * are written beside their points. Beside it, a separate figure of this project's own: the same question
  * asked of the fitted Eq. 2 law at a few target losses, capped and flagged where the law cannot reach the
- * target with a shape.
+ * target with a shape; where the authors' stored law differs from ours, the same cells by their law beside
+ * ours, outlined dashed (figures/specs/authors_fit.ts).
  * @module
  */
-import type { OverspendRecord } from "../../records/schemas.ts";
+import type { FitHealth, OverspendRecord } from "../../records/schemas.ts";
 import { type FigureDraft, fmt, topLevel } from "./common.ts";
+import { AUTHORS_FIT_LABEL, authorsBesideSentence, EXPONENT_TOLERANCE } from "./authors_fit.ts";
 
 /** Input of {@link overspendFigure}. */
 export interface OverspendData {
@@ -17,18 +19,47 @@ export interface OverspendData {
   readonly record: OverspendRecord;
   /** Variant name. */
   readonly variant: string;
+  /** Health of our Eq. 2 fit (its flat-valley findings are quoted beside the authors' law). */
+  readonly health?: FitHealth;
 }
 
-function heatmap(field: string, title: string, scheme: string): Record<string, unknown> {
+/** Row label of our law's cells in the law view. */
+export const OUR_LAW_LABEL = "our fit";
+
+/** Outline dash of the authors' law's cells, pixels on, off (short: a cell is about 10 pixels). */
+const CELL_DASH: readonly number[] = [2, 2];
+
+/**
+ * Returns one heatmap of the law view: a column per target loss and, where `laws` holds the authors' law
+ * too, a row per law, the authors' cells outlined dashed.
+ */
+function heatmap(
+  field: string,
+  title: string,
+  scheme: string,
+  laws: readonly string[],
+): Record<string, unknown> {
   const valid = `isValid(datum.${field}) && isFinite(datum.${field})`;
+  const isAuthors = `datum.law === ${JSON.stringify(AUTHORS_FIT_LABEL)}`;
   const position = {
     x: { field: "width", type: "ordinal", sort: "ascending", title: "width" },
     y: { field: "depth", type: "ordinal", sort: "descending", title: "depth" },
   };
+  // The authors' cells outlined dashed, over their fill (a rect has no strokeDash channel: a layer of its own).
+  const outline = laws.length > 1
+    ? [{
+      transform: [{ filter: isAuthors }],
+      mark: { type: "rect", filled: false, stroke: "#333333", strokeWidth: 1, strokeDash: [...CELL_DASH] },
+      encoding: position,
+    }]
+    : [];
+  const column = { field: "targetLabel", type: "ordinal", title: "target loss (nats)" };
   return {
     data: { name: "overspend" },
     title,
-    facet: { column: { field: "targetLabel", type: "ordinal", title: "target loss (nats)" } },
+    facet: laws.length > 1
+      ? { column, row: { field: "law", type: "nominal", sort: [...laws], title: null } }
+      : { column },
     spec: {
       width: 150,
       height: 150,
@@ -37,7 +68,10 @@ function heatmap(field: string, title: string, scheme: string): Record<string, u
           // Shapes whose law-predicted loss never reaches the target (or without a time model): grey, "–".
           transform: [{ filter: `!(${valid})` }],
           mark: { type: "rect", color: "#dddddd", tooltip: true },
-          encoding: { ...position, tooltip: [{ field: "model" }, { field: "unreachable" }] },
+          encoding: {
+            ...position,
+            tooltip: [{ field: "law" }, { field: "model" }, { field: `${field}Why`, title: "why grey" }],
+          },
         },
         {
           transform: [{ filter: `!(${valid})` }],
@@ -56,11 +90,13 @@ function heatmap(field: string, title: string, scheme: string): Record<string, u
               scale: { type: "symlog", constant: 10, scheme, domain: [0, LAW_OVERSPEND_CAP] },
             },
             tooltip: [
+              { field: "law" },
               { field: "model" },
               { field: field, type: "quantitative", format: ".1f", title: "overspend %" },
             ],
           },
         },
+        ...outline,
         {
           transform: [{ filter: valid }],
           mark: { type: "text", fontSize: 6 },
@@ -237,48 +273,39 @@ const CAPPED_MARK = "▲";
 
 /** Returns this project's law-based overspend figure (not in the paper): Eq. 2 at target losses, capped. */
 export function lawOverspendFigure(data: OverspendData): FigureDraft {
-  const rows = data.record.rows.map((r) => ({
-    model: r.model,
-    width: r.width,
-    depth: r.depth,
-    targetLoss: r.loss,
-    targetLabel: r.loss.toFixed(3),
-    flopsPct: cap(percent(r.flopsOverspend)),
-    gpuPct: cap(percent(r.gpuHoursOverspend)),
-    flopsCapped: (percent(r.flopsOverspend) ?? 0) > LAW_OVERSPEND_CAP,
-    unreachable: "the law never reaches this loss with this shape, or no step time is known",
-  })).map((r) => ({
-    ...r,
-    flopsPctText: r.flopsPct === null
-      ? ""
-      : r.flopsPct >= LAW_OVERSPEND_CAP
-      ? CAPPED_MARK
-      : r.flopsPct.toFixed(0),
-    gpuPctText: r.gpuPct === null ? "" : r.gpuPct >= LAW_OVERSPEND_CAP ? CAPPED_MARK : r.gpuPct.toFixed(0),
-  }));
-  if (rows.length === 0) throw new Error(`overspendFigure: variant ${data.variant} has no overspend rows`);
+  const authorsSentence = authorsBesideSentence(
+    data.record.authors,
+    `Law ${data.record.form} of ${data.variant}`,
+    data.health,
+  );
+  const ours = lawViewRows(data.record.rows, OUR_LAW_LABEL);
+  const theirs = authorsSentence === null
+    ? []
+    : lawViewRows(data.record.authors?.rows ?? [], AUTHORS_FIT_LABEL);
+  const laws = theirs.length > 0 ? [OUR_LAW_LABEL, AUTHORS_FIT_LABEL] : [OUR_LAW_LABEL];
+  if (ours.length === 0) throw new Error(`overspendFigure: variant ${data.variant} has no overspend rows`);
   const spec = topLevel({
     title: `Not in the paper: overspend the Eq. 2 law predicts at target losses (variant ${data.variant})`,
-    datasets: { overspend: rows },
+    datasets: { overspend: [...ours, ...theirs] },
     vconcat: [
-      heatmap("flopsPct", "FLOPs overspend (%)", "oranges"),
-      heatmap("gpuPct", "GPU-hours overspend (%)", "purples"),
+      heatmap("flopsPct", "FLOPs overspend (%)", "oranges", laws),
+      heatmap("gpuPct", "GPU-hours overspend (%)", "purples", laws),
     ],
     resolve: { scale: { color: "independent" } },
   });
-  const withFlops = rows.filter((r) => r.flopsPct !== null);
+  const withFlops = ours.filter((r) => r.flopsPct !== undefined);
   if (withFlops.length === 0) {
     throw new Error(`overspendFigure: variant ${data.variant}: no shape reaches any target loss`);
   }
   const worstF = withFlops.reduce((a, b) => ((b.flopsPct ?? 0) > (a.flopsPct ?? 0) ? b : a));
-  const withGpu = rows.filter((r) => r.gpuPct !== null);
+  const withGpu = ours.filter((r) => r.gpuPct !== undefined);
   const worstG = withGpu.length
     ? withGpu.reduce((a, b) => ((b.gpuPct ?? 0) > (a.gpuPct ?? 0) ? b : a))
     : undefined;
-  const targets = [...new Set(rows.map((r) => r.targetLabel))];
-  const capped = rows.filter((r) => r.flopsCapped).length;
+  const targets = [...new Set(ours.map((r) => r.targetLabel))];
+  const capped = ours.filter((r) => r.flopsCapped).length;
   const caption =
-    `Law ${data.record.form} of variant ${data.variant}; ${new Set(rows.map((r) => r.model)).size} ` +
+    `Law ${data.record.form} of variant ${data.variant}; ${new Set(ours.map((r) => r.model)).size} ` +
     `shapes at target losses ${targets.join(", ")} nats. Largest FLOPs overspend: ${worstF.model} ` +
     `${fmt(worstF.flopsPct ?? NaN)}% at ${worstF.targetLabel}` +
     (worstG
@@ -288,7 +315,7 @@ export function lawOverspendFigure(data: OverspendData): FigureDraft {
       : ".") +
     ` Values above ${LAW_OVERSPEND_CAP}% are drawn at ${LAW_OVERSPEND_CAP}% and marked ${CAPPED_MARK} (${capped} cells): ` +
     `there the shape's law approaches the target loss only asymptotically, so the predicted overspend is ` +
-    `unbounded rather than measured.`;
+    `unbounded rather than measured.` + authorsPart(data, theirs, authorsSentence);
   return {
     paperFigure: "7",
     name: "overspend-law",
@@ -300,7 +327,76 @@ export function lawOverspendFigure(data: OverspendData): FigureDraft {
       "grey cells marked – are shapes whose predicted loss never falls to the target (or, for GPU-hours, shapes " +
       "without a measured step time). " +
       "Narrow, deep shapes waste the most; in GPU-hours the penalty is much larger because wide models use the " +
-      "hardware better.",
+      "hardware better. Where the authors' stored law differs from ours, a second row of cells (outlined dashed, " +
+      `labelled "${AUTHORS_FIT_LABEL}") asks their law the same question.`,
     spec,
   };
+}
+
+/** One cell of the law view; a percentage absent where the cell is grey, with the reason instead. */
+interface LawViewRow {
+  readonly law: string;
+  readonly model: string;
+  readonly width: number;
+  readonly depth: number;
+  readonly targetLoss: number;
+  readonly targetLabel: string;
+  readonly flopsCapped: boolean;
+  readonly flopsPct?: number;
+  readonly flopsPctText?: string;
+  readonly flopsPctWhy?: string;
+  readonly gpuPct?: number;
+  readonly gpuPctText?: string;
+  readonly gpuPctWhy?: string;
+}
+
+/** The text of a cell's percentage: whole percent, or {@link CAPPED_MARK} at the cap. */
+function cellText(pct: number): string {
+  return pct >= LAW_OVERSPEND_CAP ? CAPPED_MARK : pct.toFixed(0);
+}
+
+/**
+ * Returns the law-view cells of overspend `rows` of law `law` (ours or the authors'): percentages capped at
+ * {@link LAW_OVERSPEND_CAP}; a cell with none carries the reason, not a null (its tooltip shows only fields
+ * it has).
+ */
+export function lawViewRows(rows: OverspendRecord["rows"], law: string): LawViewRow[] {
+  return rows.map((r) => {
+    const flopsPct = cap(percent(r.flopsOverspend)), gpuPct = cap(percent(r.gpuHoursOverspend));
+    const unreachable = "the law never reaches this loss with this shape";
+    return {
+      law,
+      model: r.model,
+      width: r.width,
+      depth: r.depth,
+      targetLoss: r.loss,
+      targetLabel: r.loss.toFixed(3),
+      flopsCapped: (percent(r.flopsOverspend) ?? 0) > LAW_OVERSPEND_CAP,
+      ...(flopsPct === null ? { flopsPctWhy: unreachable } : { flopsPct, flopsPctText: cellText(flopsPct) }),
+      ...(gpuPct === null
+        ? { gpuPctWhy: flopsPct === null ? unreachable : "no measured step time for this shape" }
+        : { gpuPct, gpuPctText: cellText(gpuPct) }),
+    };
+  });
+}
+
+/** Returns the caption's sentences on the authors' law of the law view ("" where they publish none). */
+function authorsPart(data: OverspendData, theirs: readonly LawViewRow[], sentence: string | null): string {
+  const a = data.record.authors;
+  if (a === undefined) return "";
+  if (sentence === null) {
+    return ` The authors' stored fit (${a.path}) has exponents within ${EXPONENT_TOLERANCE} of ours, so its ` +
+      `cells are not drawn.`;
+  }
+  const worst = theirs.filter((r) => r.flopsPct !== undefined)
+    .reduce<LawViewRow | undefined>(
+      (w, r) => (w === undefined || (r.flopsPct ?? 0) > (w.flopsPct ?? 0) ? r : w),
+      undefined,
+    );
+  return ` Second row (outlined dashed, "${AUTHORS_FIT_LABEL}"): the authors' stored fit (${a.path}) at the same ` +
+    `target losses${
+      worst
+        ? `, largest FLOPs overspend ${worst.model} ${fmt(worst.flopsPct ?? NaN)}% at ${worst.targetLabel}`
+        : ""
+    }. ${sentence}`;
 }

@@ -1,12 +1,19 @@
 /**
  * Paper Figure 8: predicted loss against the overtraining factor f (tokens ×√f, as the authors') at four
  * fixed FLOP budgets, with the industry models whose loss on the same validation set falls in each panel's
- * range, for scale.
+ * range, for scale; where the authors' stored law differs from ours, their curves dashed beside ours
+ * (figures/specs/authors_fit.ts).
  * @module
  */
-import type { IndustryRow, OvertrainingRecord } from "../../records/schemas.ts";
+import type { FitHealth, IndustryRow, OvertrainingRecord } from "../../records/schemas.ts";
 import { type FigureDraft, fmt, shortName, topLevel } from "./common.ts";
 import { rainbowColours } from "./industry_style.ts";
+import {
+  AUTHORS_FIT_DASH,
+  AUTHORS_FIT_LABEL,
+  authorsBesideSentence,
+  EXPONENT_TOLERANCE,
+} from "./authors_fit.ts";
 
 /** Input of {@link overtrainingFigure}. */
 export interface OvertrainingData {
@@ -16,7 +23,12 @@ export interface OvertrainingData {
   readonly industry: readonly IndustryRow[];
   /** Variant name. */
   readonly variant: string;
+  /** Health of our Eq. 2 fit (its flat-valley findings are quoted beside the authors' law). */
+  readonly health?: FitHealth;
 }
+
+/** Legend label of our law's curves. */
+export const OUR_FIT_LABEL = "our fit";
 
 /** Plot height of one Figure 8 panel, pixels. */
 const PANEL_HEIGHT = 150;
@@ -51,18 +63,37 @@ export function overtrainingFigure(data: OvertrainingData): FigureDraft {
   if (curves.length === 0) {
     throw new Error(`overtrainingFigure: variant ${data.variant} has no overtraining curves`);
   }
-  const points = curves.flatMap((c) =>
-    c.points.map((p) => ({
-      panel: panelTitle(c.flops),
-      flops: c.flops,
-      factor: p.factor,
-      loss: p.loss,
-      params: p.params,
-      tokens: p.tokens,
-      width: p.width,
-      depth: p.depth,
-    }))
+  // The authors' curves are drawn only where their law differs from ours (the one rule of authors_fit.ts).
+  const authorsSentence = authorsBesideSentence(
+    data.record.authors,
+    `Law ${data.record.form} of ${data.variant}`,
+    data.health,
   );
+  const theirCurves = authorsSentence === null ? [] : data.record.authors?.curves ?? [];
+  const asPoints = (cs: OvertrainingRecord["curves"], law: string) =>
+    cs.flatMap((c) =>
+      c.points.map((p) => ({
+        law,
+        panel: panelTitle(c.flops),
+        flops: c.flops,
+        factor: p.factor,
+        loss: p.loss,
+        params: p.params,
+        tokens: p.tokens,
+        width: p.width,
+        depth: p.depth,
+      }))
+    );
+  const ours = asPoints(curves, OUR_FIT_LABEL);
+  // Their curves on our panels only (the same budgets).
+  const theirs = asPoints(
+    theirCurves.filter((c) => curves.some((o) => o.flops === c.flops)),
+    AUTHORS_FIT_LABEL,
+  );
+  const points = [...ours, ...theirs];
+  const laws = theirs.length > 0 ? [OUR_FIT_LABEL, AUTHORS_FIT_LABEL] : [OUR_FIT_LABEL];
+  // A law legend only where two laws are drawn.
+  const legend = laws.length > 1 ? { orient: "top", symbolType: "stroke", symbolStrokeWidth: 2.5 } : null;
   // One colour per model over every model of the authors' loss file, in its order (their `unique_names`).
   const allNames = [...new Set(data.industry.map((r) => shortName(r.hf_name)))];
   const colours = rainbowColours(allNames);
@@ -106,11 +137,28 @@ export function overtrainingFigure(data: OvertrainingData): FigureDraft {
         {
           data: { name: "curves" },
           transform: [{ filter: `datum.panel === '${title}'` }],
-          mark: { type: "line", strokeWidth: 2.5, color: "#1f77b4", point: { size: 40, color: "#1f77b4" } },
+          mark: { type: "line", strokeWidth: 2.5, point: { size: 40 } },
           encoding: {
             x,
             y,
+            // Ours solid, the authors' stored law dashed and grey (where it differs from ours).
+            color: {
+              field: "law",
+              type: "nominal",
+              title: "law",
+              scale: { domain: laws, range: ["#1f77b4", "#555555"].slice(0, laws.length) },
+              legend,
+            },
+            // The same legend as the colour's, so that it merges into one showing each law's dash.
+            strokeDash: {
+              field: "law",
+              type: "nominal",
+              title: "law",
+              scale: { domain: laws, range: [[1, 0], [...AUTHORS_FIT_DASH]].slice(0, laws.length) },
+              legend,
+            },
             tooltip: [
+              { field: "law" },
               { field: "factor", type: "quantitative", format: ".4g" },
               { field: "loss", type: "quantitative", format: ".4f" },
               { field: "params", type: "quantitative", format: ".3s" },
@@ -136,8 +184,11 @@ export function overtrainingFigure(data: OvertrainingData): FigureDraft {
     vconcat: panels,
     resolve: { scale: { stroke: "independent", y: "independent" }, legend: { stroke: "independent" } },
   });
+  /** Returns the lowest point of a curve. */
+  const lowest = (c: OvertrainingRecord["curves"][number]) =>
+    c.points.reduce((a, b) => (b.loss < a.loss ? b : a));
   const parts = curves.map((c) => {
-    const best = c.points.reduce((a, b) => (b.loss < a.loss ? b : a));
+    const best = lowest(c);
     const near = (f: number) =>
       c.points.reduce((
         a,
@@ -155,6 +206,19 @@ export function overtrainingFigure(data: OvertrainingData): FigureDraft {
       } at ` +
       `f = ${fmt(at16.factor)}${left}`;
   });
+  const theirMinima = theirCurves.filter((c) => c.points.length > 0).map((c) =>
+    `${c.flops.toExponential(2)} FLOPs: min ${fmt(lowest(c).loss, 4)} at f = ${fmt(lowest(c).factor)}`
+  );
+  const authors = data.record.authors;
+  const authorsPart = authorsSentence !== null
+    ? ` Dashed grey: the authors' stored fit (${authors?.path}) traced the same way (${
+      theirMinima.join("; ")
+    }). ` +
+      `${authorsSentence}`
+    : authors !== undefined
+    ? ` The authors' stored fit (${authors.path}) has exponents within ${EXPONENT_TOLERANCE} of ours, so its ` +
+      `curves are not drawn.`
+    : "";
   return {
     paperFigure: "8",
     name: "overtraining",
@@ -165,15 +229,16 @@ export function overtrainingFigure(data: OvertrainingData): FigureDraft {
       `per parameter grow by about f); budgets at rows 2, 5, 9 and 12 of their 13-bucket relaxed minima table ` +
       `over 1e18-1e26 FLOPs; points on the edge of their box (width ≤ 257, depth ≤ 2) left out. ` +
       `${parts.join("; ")}. Dashed: industry models within ±${INDUSTRY_LOSS_BOUND} of each panel's losses ` +
-      `(Llama-3.1-70B left out, as theirs). What differs from the authors': we trace our own Eq. 2 fit, not ` +
-      `their stored one, so the optimum and the curves sit elsewhere; each budget is its bucket's upper edge, ` +
+      `(Llama-3.1-70B left out, as theirs).${authorsPart} What differs from the authors' figure: the solid ` +
+      `curves trace our own Eq. 2 fit, not their stored one; each budget is its bucket's upper edge, ` +
       `where their minimum row lies within one step of their token grid; the shape for each f is found by a ` +
       `search over widths at fixed FLOPs (theirs: SLSQP from a grid of starts), the same objective.`,
     howToRead:
       "Each panel fixes a compute budget and trades model size for tokens: right of f = 1 the model is smaller " +
       "and trained on more tokens than optimal (overtrained). The curves are flat near their minimum, more so at " +
       "larger budgets, so a much smaller model costs little loss; the dashed lines are industry models whose " +
-      "loss on the same validation set falls in the panel's range, for scale.",
+      "loss on the same validation set falls in the panel's range, for scale. Where the authors' stored law " +
+      "differs from ours, its curves are drawn dashed in grey beside ours (solid blue).",
     spec,
   };
 }

@@ -9,6 +9,7 @@ import type { OvertrainingRecord } from "../../records/schemas.ts";
 import { AUTHORS_OVERTRAINING_BUDGETS, OVERTRAINING_FACTORS } from "../../scaling/prescribe/overtraining.ts";
 import { compileVegaLite } from "../render.ts";
 import { industryInBand, overtrainingFigure, panelTitle } from "./overtraining.ts";
+import { AUTHORS_FIT_DASH, AUTHORS_FIT_LABEL } from "./authors_fit.ts";
 
 const FILE = "data/gemstones/data/our_val_loss_data.json";
 const industry = parseIndustryModels(await Deno.readTextFile(FILE), FILE);
@@ -60,4 +61,45 @@ Deno.test("Figure 8: four panels at the authors' budgets, industry models within
   assert.deepEqual(names(c3), ["Llama-2-7b-hf"]);
   assert.ok(industryInBand(industry, [2.06, 2.08]).some((r) => r.hf_name.endsWith("Llama-2-7b-hf")));
   assert.ok(!industryInBand(industry, [2.06, 2.08]).some((r) => r.hf_name.endsWith("Llama-3.1-70B")));
+});
+
+Deno.test("Figure 8 draws the authors' stored law dashed beside ours where it differs, and says how they compare", () => {
+  const ours = record([2.9, 2.6, 2.3, 2.05]);
+  const theirCurves = record([2.95, 2.65, 2.35, 2.1]).curves;
+  const beside = { path: "their.json", objective: 2.9e-4, ourObjective: 2.9001e-4, exponentGap: 0.03 };
+  const f = overtrainingFigure({
+    record: { ...ours, authors: { ...beside, curves: theirCurves } },
+    industry,
+    variant: "v",
+  });
+  compileVegaLite(f.spec, f.name);
+  const rows =
+    (f.spec.datasets as Record<string, { law: string; panel: string; factor: number; loss: number }[]>)
+      .curves;
+  const theirs = rows.filter((r) => r.law === AUTHORS_FIT_LABEL);
+  assert.equal(theirs.length, theirCurves.flatMap((c) => c.points).length);
+  // Each of their points is their record's, on the panel of its budget.
+  for (const c of theirCurves) {
+    for (const p of c.points) {
+      assert.ok(
+        theirs.some((r) => r.panel === panelTitle(c.flops) && r.factor === p.factor && r.loss === p.loss),
+      );
+    }
+  }
+  // Dashed: the law's strokeDash scale gives theirs the authors' dash.
+  const line =
+    (f.spec.vconcat as { layer: { encoding: Record<string, { scale?: { range: unknown[] } }> }[] }[])[0]
+      .layer.at(-1)!;
+  assert.deepEqual(line.encoding.strokeDash.scale?.range, [[1, 0], [...AUTHORS_FIT_DASH]]);
+  // Within 0.1 % of each other's objective: the data do not identify the prescription.
+  assert.match(f.caption, /their\.json.*data do not identify this prescription/);
+  // Exponents within 0.005: not drawn, and the caption says so.
+  const same = overtrainingFigure({
+    record: { ...ours, authors: { ...beside, exponentGap: 0.001, curves: theirCurves } },
+    industry,
+    variant: "v",
+  });
+  const sameRows = (same.spec.datasets as Record<string, { law: string }[]>).curves;
+  assert.ok(sameRows.every((r) => r.law !== AUTHORS_FIT_LABEL));
+  assert.match(same.caption, /within 0\.005 of ours, so its curves are not drawn/);
 });
