@@ -3,8 +3,15 @@
  * (rendered offline by figures/render.ts, so it shows in JupyterLab, VS Code and on GitHub), and a table of
  * numbers as Markdown with the same numbers, unrounded, under {@link VALUES_MIME} (front ends do not show
  * that type; tests/notebooks_test.ts reads it from the executed notebooks and compares it with the
- * library's results). The bundle builders are pure; {@link showFigure} and {@link showTable} send them
- * with `Deno.jupyter.display`, which exists only inside the Deno Jupyter kernel.
+ * library's results). The bundle builders are pure; {@link showFigure}, {@link showTable}, {@link showBundle}
+ * and {@link showText} send them with `Deno.jupyter.display` (or print), which exists only inside the Deno
+ * Jupyter kernel, and then wait {@link SETTLE_MS}.
+ *
+ * Why the wait: Deno 2.9's kernel evaluates a cell on one thread and forwards its displays to Jupyter from
+ * another, so a cell that ends right after a display can report "idle" before that display is sent, and
+ * nbconvert then drops it. On a loaded 2-core machine this lost a cell's last table about once in 20 cells
+ * (seen in CI, and reproduced with four busy loops). Every output of the notebooks goes through these
+ * helpers, so each is followed by a pause that gives the forwarding thread time to send it first.
  * @module
  */
 import { renderFigure, type VlSpec } from "../figures/render.ts";
@@ -87,13 +94,32 @@ export function figureBundle(spec: VlSpec, png: Uint8Array, title: string): Mime
   return { [VEGALITE_MIME]: spec, "image/png": base64(png), "text/plain": title };
 }
 
+/** Milliseconds each helper waits after an output, so the kernel sends it before the cell ends (see above). */
+export const SETTLE_MS = 50;
+
+function settle(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+}
+
+/** Displays a MIME bundle as it is, then waits {@link SETTLE_MS}. */
+export async function showBundle(bundle: MimeBundle): Promise<void> {
+  await Deno.jupyter.display(bundle, { raw: true });
+  await settle();
+}
+
+/** Prints `text` as the cell's standard output, then waits {@link SETTLE_MS}. */
+export async function showText(text: string): Promise<void> {
+  console.log(text);
+  await settle();
+}
+
 /** Renders a Vega-Lite spec to PNG and displays it with the spec as one bundle. */
 export async function showFigure(spec: VlSpec, title: string): Promise<void> {
   const rendered = await renderFigure(spec, title);
-  await Deno.jupyter.display(figureBundle(spec, rendered.png, title), { raw: true });
+  await showBundle(figureBundle(spec, rendered.png, title));
 }
 
 /** Displays a table (Markdown for people, the unrounded values for the notebook test). */
 export async function showTable(table: ValuesTable): Promise<void> {
-  await Deno.jupyter.display(tableBundle(table), { raw: true });
+  await showBundle(tableBundle(table));
 }

@@ -283,6 +283,11 @@ export async function runNotebooks(
         "--ExecutePreprocessor.kernel_name=deno",
         "--ExecutePreprocessor.timeout=600",
         "--ExecutePreprocessor.startup_timeout=120",
+        // nbclient waits 4 s by default for a cell's outputs after the kernel's reply and then drops the
+        // rest silently (seen once in CI: a loaded machine lost a cell's last table). Wait longer, and
+        // fail loudly rather than write a notebook with an output missing.
+        "--ExecutePreprocessor.iopub_timeout=120",
+        "--ExecutePreprocessor.raise_on_iopub_timeout=True",
         "--output-dir",
         o.out,
         notebook,
