@@ -14,6 +14,15 @@ export interface DrawContext {
   readonly variant: string;
 }
 
+/**
+ * What a module returns instead of figures when its inputs hold nothing it may draw: the reason, one
+ * sentence without a final full stop, shown in the report where the figure would be.
+ */
+export interface NotDrawn {
+  /** Why the figure is not drawn (e.g. every point lies where the authors leave points out). */
+  readonly notDrawn: string;
+}
+
 /** The inputs a module reads, by key. */
 export type InputsOf<K extends InputKey> = { readonly [P in K]: InputValue<P> };
 
@@ -25,8 +34,11 @@ export interface FigureModule<K extends InputKey = InputKey> {
   readonly reads: readonly K[];
   /** Not drawn when the report has this input (e.g. the authors' lr sweep gives way to our own). */
   readonly unless?: InputKey;
-  /** Returns its figures (none when its inputs hold nothing to draw); the frame adds `reads`. */
-  draw(inputs: InputsOf<K>, ctx: DrawContext): FigureDraft[];
+  /**
+   * Returns its figures (none when its inputs hold nothing to draw), or why it draws none where a reader
+   * would expect one; the frame adds `reads`.
+   */
+  draw(inputs: InputsOf<K>, ctx: DrawContext): FigureDraft[] | NotDrawn;
 }
 
 /** Returns the module unchanged, typed by the keys it reads (so `draw` sees exactly those). */
@@ -34,20 +46,44 @@ export function figureModule<K extends InputKey>(m: FigureModule<K>): FigureModu
   return m;
 }
 
+/** The figures of a registry, and why the modules that drew none did not (paper figure -> reason). */
+export interface DrawnFigures {
+  /** The figures, in the paper's order, each with its module's `reads`. */
+  readonly figures: Figure[];
+  /** Paper figure (as its module names it) -> why it is not drawn. */
+  readonly notDrawn: Readonly<Record<string, string>>;
+}
+
 /**
  * Draws every module of `registry` from `inputs` (each given only the inputs it reads), in the paper's
- * order; every figure's `reads` is its module's.
+ * order; every figure's `reads` is its module's. Modules that say why they draw nothing are listed in
+ * `notDrawn`.
  */
+export function drawReportFigures(
+  registry: readonly FigureModule<InputKey>[],
+  inputs: Partial<Omit<ReportInputs, "variant" | "sources">>,
+  ctx: DrawContext,
+): DrawnFigures {
+  const out: Figure[] = [];
+  const notDrawn: Record<string, string> = {};
+  for (const m of registry) {
+    if (m.unless !== undefined && inputs[m.unless] !== undefined) continue;
+    const given = Object.fromEntries(m.reads.map((k) => [k, inputs[k]])) as InputsOf<InputKey>;
+    const drawn = m.draw(given, ctx);
+    if ("notDrawn" in drawn) {
+      notDrawn[m.paperFigure] = drawn.notDrawn;
+      continue;
+    }
+    for (const f of drawn) out.push({ ...f, reads: m.reads });
+  }
+  return { figures: inPaperOrder(out), notDrawn };
+}
+
+/** The figures of {@link drawReportFigures}, without the reasons for those not drawn. */
 export function drawFigures(
   registry: readonly FigureModule<InputKey>[],
   inputs: Partial<Omit<ReportInputs, "variant" | "sources">>,
   ctx: DrawContext,
 ): Figure[] {
-  const out: Figure[] = [];
-  for (const m of registry) {
-    if (m.unless !== undefined && inputs[m.unless] !== undefined) continue;
-    const given = Object.fromEntries(m.reads.map((k) => [k, inputs[k]])) as InputsOf<InputKey>;
-    for (const f of m.draw(given, ctx)) out.push({ ...f, reads: m.reads });
-  }
-  return inPaperOrder(out);
+  return drawReportFigures(registry, inputs, ctx).figures;
 }

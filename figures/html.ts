@@ -39,6 +39,8 @@ export interface PageOptions {
    * numbers follow. Default false: the figures in the order given.
    */
   readonly paperWalk?: boolean;
+  /** In a paper walk: paper figure -> why this report does not draw it (said in its section). */
+  readonly notDrawn?: Readonly<Record<string, string>>;
 }
 
 let vegaRuntime: string | undefined;
@@ -119,7 +121,10 @@ ${figure.tablesHtml ?? ""}
 }
 
 /** Returns the body sections and the nav links of a paper walk (see {@link PageOptions.paperWalk}). */
-function paperWalk(figures: readonly PageFigure[]): { sections: string; nav: string } {
+function paperWalk(
+  figures: readonly PageFigure[],
+  notDrawn: Readonly<Record<string, string>>,
+): { sections: string; nav: string } {
   const parts: string[] = [];
   const nav: string[] = [];
   const listed = new Set(PAPER_FIGURES.map((p) => p.number));
@@ -136,8 +141,11 @@ function paperWalk(figures: readonly PageFigure[]): { sections: string; nav: str
       continue;
     }
     nav.push(`<a href="#paper-${p.number}">${p.number}</a>`);
+    const why = notDrawn[p.number];
     const body = ours.length > 0
       ? ours.map((f) => figureSection(f, "h3")).join("\n")
+      : why !== undefined
+      ? `<p class="missing">Not drawn: ${escapeHtml(why)}.</p>`
       : `<p class="missing">Not reproduced in this report yet.</p>`;
     parts.push(`<section class="paper" id="paper-${p.number}">
 <h2>Paper Figure ${p.number}: ${escapeHtml(p.topic)}</h2>
@@ -156,7 +164,7 @@ ${body}
 /** Returns the report page: every figure with caption, "how to read" and tables; libraries inlined. */
 export async function buildReportHtml(figures: readonly PageFigure[], options: PageOptions): Promise<string> {
   const runtime = await loadVegaRuntime();
-  const walk = options.paperWalk ? paperWalk(figures) : {
+  const walk = options.paperWalk ? paperWalk(figures, options.notDrawn ?? {}) : {
     sections: figures.map((f) => figureSection(f, "h2")).join("\n"),
     nav: figures.map(({ figure }) => `<a href="#${figureStem(figure)}">${escapeHtml(figure.paperFigure)}</a>`)
       .join(""),

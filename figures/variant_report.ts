@@ -31,7 +31,7 @@ import {
   type ReportInputs,
   selectOfLaw,
 } from "./inputs.ts";
-import { drawFigures } from "./figure_module.ts";
+import { drawReportFigures } from "./figure_module.ts";
 import { REPORT_FIGURES } from "./registry.ts";
 
 /** Returns whether a select summary counts params without embeddings. */
@@ -145,10 +145,11 @@ export async function writeVariantReport(
     approach1: inputs.approach1,
     rainbow: inputs.rainbow,
   };
-  const figures = withHealthNotes(drawFigures(REPORT_FIGURES, inputs, { variant: label }), verdicts);
+  const drawn = drawReportFigures(REPORT_FIGURES, inputs, { variant: label });
+  const figures = withHealthNotes(drawn.figures, verdicts);
   // Every law a drawn figure reads, from the figures' provenance: the list cannot drift from the figures.
-  const drawn = drawnFitIds(figures, inputs.sources);
-  const fitRows = await reportFitRows(inputs, deps, drawn, { root: run.root, dirs: run.dirs });
+  const drawnFits = drawnFitIds(figures, inputs.sources);
+  const fitRows = await reportFitRows(inputs, deps, drawnFits, { root: run.root, dirs: run.dirs });
   const select = inputs.rows.summary;
   run.progress(0, figures.length, "rendering figures");
   const { writeReport } = await import("./write.ts");
@@ -172,6 +173,7 @@ export async function writeVariantReport(
           `<a href="../report_perceiver/index.html">report_perceiver/index.html</a>.</p>`
         : ""),
     paperWalk: true,
+    notDrawn: drawn.notDrawn,
     sources: inputs.sources,
     files: { "fits.csv": fitsCsv(fitRows) },
   });

@@ -10,6 +10,8 @@ export interface PaperWalk {
   readonly walked: number[];
   /** Paper figure numbers (as written) of the sections that say "Not reproduced in this report yet". */
   readonly missing: string[];
+  /** Paper figure number (as written) -> the reason of the sections that say "Not drawn: …" (no full stop). */
+  readonly notDrawn: Record<string, string>;
 }
 
 /** Returns the paper walk of the report page `html`. */
@@ -17,5 +19,10 @@ export function paperWalk(html: string): PaperWalk {
   const walked = [...html.matchAll(/<section class="paper" id="paper-(\d+)">/g)].map((m) => Number(m[1]));
   const sections = [...html.matchAll(/id="paper-(\d+)"[^]*?(?=id="paper-|$)/g)];
   const missing = sections.filter((m) => m[0].includes("Not reproduced in this report yet")).map((m) => m[1]);
-  return { walked, missing };
+  const notDrawn: Record<string, string> = {};
+  for (const m of sections) {
+    const why = m[0].match(/<p class="missing">Not drawn: ([^<]*)\.<\/p>/);
+    if (why) notDrawn[m[1]] = why[1];
+  }
+  return { walked, missing, notDrawn };
 }

@@ -4,6 +4,8 @@ import { MICRO_GRID, MICRO_H100_DIR, MICRO_H100_RUNS } from "../stages/profile_s
 import { buildVariant, PROFILES } from "../stages/pipeline.ts";
 import { buildGrid } from "../stages/grid.ts";
 import { readCsvObjects, readRunsRows } from "../records/schemas.ts";
+import { runPipeline } from "../pipeline/mod.ts";
+import { paperWalk } from "../testing/report_page.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 
@@ -78,4 +80,23 @@ Deno.test("micro-h100 collect reads every run: 15 runs × 8 evaluations, losses 
   } finally {
     await Deno.remove(outDir, { recursive: true });
   }
+});
+
+Deno.test("micro-h100 profile end to end: its report is published, Figure 8 says why it is not drawn", async () => {
+  const stages = buildVariant("paper", "micro-h100");
+  const results = await runPipeline(stages, { root: ROOT, profile: "micro-h100", variant: "paper", jobs: 2 });
+  const report = results.find((r) => r.id === "report.paper")!.outDir;
+  const html = await Deno.readTextFile(`${report}/index.html`);
+  const walk = paperWalk(html);
+  // A law fitted on 15 micro models puts every shape of Figure 8 at the narrowest width searched, which the
+  // authors leave out: the section says so, with the first budget's reason, instead of drawing empty panels.
+  assert.ok(!walk.missing.includes("8"), "Figure 8 gives its reason");
+  assert.match(
+    walk.notDrawn["8"],
+    /^law eq2 of variant paper leaves no point to draw: every overtraining factor at each of the 4 budgets/,
+  );
+  assert.match(walk.notDrawn["8"], /on the edge of the authors' box \(width 128, depth [0-9.]+\)/);
+  const figures = JSON.parse(await Deno.readTextFile(`${report}/figures/figures.json`));
+  assert.ok(figures.length > 0);
+  assert.ok(figures.every((f: { paperFigure: string }) => f.paperFigure !== "8"));
 });

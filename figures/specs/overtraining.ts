@@ -54,6 +54,21 @@ export function industryInBand(industry: readonly IndustryRow[], losses: readonl
 }
 
 /**
+ * Returns why Figure 8 cannot be drawn from `record` (no curve has a point: every factor at every budget was
+ * left out, e.g. a law fitted on small models puts every shape on the edge of the authors' box), quoting
+ * the first budget's reasons; null when some curve has a point.
+ */
+export function overtrainingNotDrawn(record: OvertrainingRecord): string | null {
+  if (record.curves.some((c) => c.points.length > 0)) return null;
+  const first = record.curves.find((c) => c.leftOut.length > 0);
+  const example = first === undefined
+    ? ""
+    : `; at ${fmt(first.flops)} FLOPs, factor ${fmt(first.leftOut[0].factor)}: ${first.leftOut[0].reason}`;
+  return `law ${record.form} of variant ${record.variant} leaves no point to draw: every overtraining factor at ` +
+    `each of the ${record.curves.length} budgets was left out${example}`;
+}
+
+/**
  * Returns paper Figure 8 as the authors' plotters/overtrained_single_parabola.py draws it: one panel per budget
  * (stacked), predicted loss against the overtraining factor f (tokens ×√f), and as dashed rules the industry
  * models whose loss lies within ±0.01 of the panel's curve, one rainbow colour per model.

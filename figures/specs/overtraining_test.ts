@@ -8,7 +8,9 @@ import { parseIndustryModels } from "../../records/importers/industry.ts";
 import type { OvertrainingRecord } from "../../records/schemas.ts";
 import { AUTHORS_OVERTRAINING_BUDGETS, OVERTRAINING_FACTORS } from "../../scaling/prescribe/overtraining.ts";
 import { compileVegaLite } from "../render.ts";
-import { industryInBand, overtrainingFigure, panelTitle } from "./overtraining.ts";
+import { industryInBand, overtrainingFigure, overtrainingNotDrawn, panelTitle } from "./overtraining.ts";
+import { drawReportFigures } from "../figure_module.ts";
+import { FIG08 } from "../paper/fig08_overtraining.ts";
 import { AUTHORS_FIT_DASH, AUTHORS_FIT_LABEL } from "./authors_fit.ts";
 
 const FILE = "data/gemstones/data/our_val_loss_data.json";
@@ -102,4 +104,46 @@ Deno.test("Figure 8 draws the authors' stored law dashed beside ours where it di
   const sameRows = (same.spec.datasets as Record<string, { law: string }[]>).curves;
   assert.ok(sameRows.every((r) => r.law !== AUTHORS_FIT_LABEL));
   assert.match(same.caption, /within 0\.005 of ours, so its curves are not drawn/);
+});
+
+Deno.test("Figure 8 is not drawn, with the first budget's reason, when every point was left out", () => {
+  const drawable = record([2.9, 2.6, 2.3, 2.05]);
+  assert.equal(overtrainingNotDrawn(drawable), null);
+  // One point left is enough to draw.
+  const onePoint: OvertrainingRecord = {
+    ...drawable,
+    curves: drawable.curves.map((c, i) => ({ ...c, points: i === 3 ? c.points.slice(0, 1) : [] })),
+  };
+  assert.equal(overtrainingNotDrawn(onePoint), null);
+  const edge = "on the edge of the authors' box (width 128, depth 4250.46)";
+  const empty: OvertrainingRecord = {
+    ...drawable,
+    curves: drawable.curves.map((c) => ({
+      ...c,
+      points: [],
+      leftOut: OVERTRAINING_FACTORS.map((factor) => ({ factor, reason: edge })),
+    })),
+  };
+  const why = overtrainingNotDrawn(empty);
+  assert.equal(
+    why,
+    "law eq2 of variant over_100b leaves no point to draw: every overtraining factor at each of the 4 budgets " +
+      `was left out; at 7.02e+19 FLOPs, factor 0.0625: ${edge}`,
+  );
+  // The report's frame keeps the reason and draws no Figure 8.
+  const widthDepthEq2 = { health: { verdict: "ok", findings: [] } };
+  const drawn = drawReportFigures(
+    [FIG08],
+    { overtraining: empty, industry, widthDepthEq2 } as unknown as Parameters<typeof drawReportFigures>[1],
+    { variant: "over_100b" },
+  );
+  assert.deepEqual(drawn.figures, []);
+  assert.deepEqual(drawn.notDrawn, { "8": why });
+  const shown = drawReportFigures(
+    [FIG08],
+    { overtraining: drawable, industry, widthDepthEq2 } as unknown as Parameters<typeof drawReportFigures>[1],
+    { variant: "over_100b" },
+  );
+  assert.equal(shown.figures.length, 1);
+  assert.deepEqual(shown.notDrawn, {});
 });
