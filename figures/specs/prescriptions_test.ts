@@ -9,6 +9,7 @@ import type { Prescription, PrescriptionsRecord } from "../../records/schemas.ts
 import { APPENDIX_D_FIGURES } from "../paper/appendix_d.ts";
 import { FIG21 } from "../paper/fig21_approach3_eq3.ts";
 import { compileVegaLite } from "../render.ts";
+import type { NotDrawn } from "../figure_module.ts";
 import type { FigureDraft } from "./common.ts";
 import { industryShape, rainbowColour, X_SHAPE } from "./industry_style.ts";
 
@@ -82,6 +83,12 @@ function assertIndustryInTokensPerParam(f: FigureDraft): void {
   compileVegaLite(f.spec, f.name);
 }
 
+/** The figures a module drew; fails when it said why it draws none. */
+function figuresOf(drawn: FigureDraft[] | NotDrawn): FigureDraft[] {
+  assert.ok(Array.isArray(drawn), `not drawn: ${(drawn as NotDrawn).notDrawn}`);
+  return drawn;
+}
+
 Deno.test("Figures 13-19 and 21 draw the industry models in their tokens-per-parameter panels", () => {
   const variants = [
     "lr_ablation",
@@ -93,10 +100,12 @@ Deno.test("Figures 13-19 and 21 draw the industry models in their tokens-per-par
     "cooldown_huber_1e-3",
   ];
   const relaxed = variants.map((variant) => ({ variant, record: record(variant) }));
-  const appendixD = APPENDIX_D_FIGURES.draw({ relaxed, industry }, { variant: "paper" });
+  const appendixD = figuresOf(APPENDIX_D_FIGURES.draw({ relaxed, industry }, { variant: "paper" }));
   assert.deepEqual(appendixD.map((f) => f.paperFigure), ["13", "14", "15", "16", "17", "18", "19"]);
   for (const f of appendixD) assertIndustryInTokensPerParam(f);
-  const [fig21] = FIG21.draw({ prescriptions: record("over_100b"), industry }, { variant: "paper" });
+  const [fig21] = figuresOf(
+    FIG21.draw({ prescriptions: record("over_100b"), industry }, { variant: "paper" }),
+  );
   assertIndustryInTokensPerParam(fig21);
   // Not on the width or depth panels, which the authors' plotter leaves without them.
   const panels = new Set(
