@@ -283,9 +283,10 @@ export async function runNotebooks(
         "--ExecutePreprocessor.kernel_name=deno",
         "--ExecutePreprocessor.timeout=600",
         "--ExecutePreprocessor.startup_timeout=120",
-        // nbclient waits 4 s by default for a cell's outputs after the kernel's reply and then drops the
-        // rest silently (seen once in CI: a loaded machine lost a cell's last table). Wait longer, and
-        // fail loudly rather than write a notebook with an output missing.
+        // A guard, not the fix of the lost table seen in CI (that was the kernel reporting idle before its
+        // last display: notebooks/show.ts). nbclient waits 4 s by default for a cell's outputs after the
+        // kernel's reply, then drops the rest with only a log line; on a loaded machine wait longer, and
+        // fail rather than write a notebook with an output missing.
         "--ExecutePreprocessor.iopub_timeout=120",
         "--ExecutePreprocessor.raise_on_iopub_timeout=True",
         "--output-dir",
