@@ -74,10 +74,9 @@ export function overtrainingNotDrawn(record: OvertrainingRecord): string | null 
  * models whose loss lies within ±0.01 of the panel's curve, one rainbow colour per model.
  */
 export function overtrainingFigure(data: OvertrainingData): FigureDraft {
+  const why = overtrainingNotDrawn(data.record);
+  if (why !== null) throw new Error(`overtrainingFigure: ${why}`);
   const curves = data.record.curves.filter((c) => c.points.length > 0);
-  if (curves.length === 0) {
-    throw new Error(`overtrainingFigure: variant ${data.variant} has no overtraining curves`);
-  }
   // The authors' curves are drawn only where their law differs from ours (the one rule of authors_fit.ts).
   const authorsSentence = authorsBesideSentence(
     data.record.authors,
